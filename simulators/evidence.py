@@ -1,0 +1,133 @@
+"""Evidence: what a learner did, as the simulators saw it, and its signed export.
+
+Simulators append one event per learner action (learner, lesson, task, outcome,
+time), only after the learner's consent. A submission carries an *export* of one
+learner's events for one lesson, authenticated with HMAC-SHA256 under a key
+kept outside the course directory; the MAC covers the workshop, the learner and
+the lesson, so an edited export, or one copied into another learner's
+submission, fails :func:`verify_export`.
+
+>>> key = b"k" * 32
+>>> export = sign_export(key, {"workshop": "w1", "learner": "hv001", "lesson": "vneid",
+...                            "exported_at": "2026-11-28T08:00:00+07:00", "events": []})
+>>> verify_export(export, key, workshop="w1", learner="hv001", lesson="vneid").learner
+'hv001'
+>>> verify_export(export, key, workshop="w1", learner="hv002", lesson="vneid")
+Traceback (most recent call last):
+...
+bakhong.simulators.evidence.WrongOwner: Bằng chứng này thuộc về học viên khác, bài khác hoặc khóa học khác.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from .clock import Clock
+from .errors import N_, SandboxError
+from .learners import require_consent
+from .store import Store, dumps, events
+
+OK = "ok"
+
+
+class InvalidEvidence(SandboxError):
+    code = "evidence.invalid"
+    message = N_("Tệp bằng chứng không hợp lệ hoặc đã bị sửa.")
+
+
+class WrongOwner(InvalidEvidence):
+    code = "evidence.wrong_owner"
+    message = N_("Bằng chứng này thuộc về học viên khác, bài khác hoặc khóa học khác.")
+
+
+@dataclass(frozen=True)
+class Event:
+    lesson: str
+    task: str
+    outcome: str
+    at: str
+    detail: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class EvidenceExport:
+    workshop: str
+    learner: str
+    lesson: str
+    exported_at: str
+    events: tuple[Event, ...]
+
+    def done(self, task: str) -> bool:
+        """Whether ``task`` was completed at least once."""
+        return any(e.task == task and e.outcome == OK for e in self.events)
+
+    def outcomes(self, task: str) -> list[str]:
+        return [e.outcome for e in self.events if e.task == task]
+
+
+def record(
+    conn: Connection, clock: Clock, learner_id: str, lesson: str, task: str,
+    outcome: str = OK, **detail: Any,
+) -> None:
+    """Append one evidence event; refused before the learner consented."""
+    require_consent(conn, learner_id)
+    conn.execute(events.insert().values(
+        learner_id=learner_id, lesson=lesson, task=task, outcome=outcome,
+        at=clock.now().isoformat(), detail=dumps(detail),
+    ))
+
+
+def learner_events(store: Store, learner_id: str, lesson: str | None = None) -> list[Event]:
+    query = sa.select(events.c.lesson, events.c.task, events.c.outcome, events.c.at,
+                      events.c.detail).where(events.c.learner_id == learner_id)
+    if lesson is not None:
+        query = query.where(events.c.lesson == lesson)
+    rows = store.read(query.order_by(events.c.seq))
+    return [Event(r.lesson, r.task, r.outcome, r.at, json.loads(r.detail)) for r in rows]
+
+
+def _mac(key: bytes, body: dict[str, Any]) -> str:
+    return hmac.new(key, dumps(body).encode(), hashlib.sha256).hexdigest()
+
+
+def sign_export(key: bytes, body: dict[str, Any]) -> dict[str, Any]:
+    return {**body, "mac": _mac(key, body)}
+
+
+def export(
+    store: Store, clock: Clock, key: bytes, *, workshop: str, learner_id: str, lesson: str,
+) -> dict[str, Any]:
+    """The signed export of one learner's events for one lesson, ready to write as JSON."""
+    body = {
+        "workshop": workshop, "learner": learner_id, "lesson": lesson,
+        "exported_at": clock.now().isoformat(),
+        "events": [e.__dict__ for e in learner_events(store, learner_id, lesson)],
+    }
+    return sign_export(key, body)
+
+
+def verify_export(
+    data: Any, key: bytes, *, workshop: str, learner: str, lesson: str,
+) -> EvidenceExport:
+    """Check the MAC and the owner; return the events, or raise a typed error."""
+    if not isinstance(data, dict) or not isinstance(data.get("mac"), str):
+        raise InvalidEvidence("no mac")
+    body = {k: v for k, v in data.items() if k != "mac"}
+    if not hmac.compare_digest(_mac(key, body), data["mac"]):
+        raise InvalidEvidence("mac mismatch")
+    if (body.get("workshop"), body.get("learner"), body.get("lesson")) != (
+        workshop, learner, lesson,
+    ):
+        raise WrongOwner(f"{body.get('learner')}/{body.get('lesson')}")
+    try:
+        evs = tuple(Event(**e) for e in body["events"])
+    except (KeyError, TypeError) as exc:
+        raise InvalidEvidence("malformed events") from exc
+    return EvidenceExport(workshop, learner, lesson, str(body.get("exported_at")), evs)

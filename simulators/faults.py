@@ -1,0 +1,78 @@
+"""Named faults that a trainer switches on per learner, to teach recovery.
+
+Each fault is one real failure residents meet (``domain.md``, fault list). A
+switched-on fault fires once, at its trigger point in a flow, and the store
+counts that it fired, so a reloaded page does not replay it; switching it on
+again re-arms it. Which OTP digits, personas and codes appear is governed by
+the seeded random source, so a scenario replays the same way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from .errors import N_, SandboxError
+from .store import Store
+from .store import faults as faults_table
+
+
+@dataclass(frozen=True)
+class Fault:
+    name: str
+    title: str  # Vietnamese, for the trainer
+    source: str  # where in domain.md the failure is described
+
+
+CATALOGUE: dict[str, Fault] = {f.name: f for f in (
+    Fault("vneid.maintenance", N_("Hệ thống đang bảo trì khi gửi yêu cầu"), "§1 overload; fault 9"),
+    Fault("vneid.connection_failed", N_("Kết nối thất bại ở bước đặt passcode"),
+          "§1 overload; fault 9"),
+    Fault("vneid.otp_not_delivered", N_("Báo gửi OTP thành công nhưng không có tin nhắn"),
+          "§1; fault 2"),
+    Fault("vneid.otp_late", N_("Tin nhắn OTP đến muộn, mã đã hết hạn"), "§1; fault 1"),
+    Fault("vneid.phone_not_own_name", N_("Số điện thoại không chính chủ"), "§1; fault 3"),
+    Fault("vneid.new_device", N_("Đăng nhập trên thiết bị mới"), "§1; faults 7-8"),
+)}
+
+
+class UnknownFault(SandboxError):
+    code = "faults.unknown"
+    message = N_("Không có tình huống lỗi với tên này.")
+
+
+def _check(name: str) -> None:
+    if name not in CATALOGUE:
+        raise UnknownFault(name)
+
+
+def switch_on(store: Store, learner_id: str, name: str) -> None:
+    _check(name)
+    with store.transaction() as conn:
+        conn.execute(sa.delete(faults_table).where(
+            (faults_table.c.learner_id == learner_id) & (faults_table.c.name == name)))
+        conn.execute(faults_table.insert().values(learner_id=learner_id, name=name, fired=0))
+
+
+def switch_off(store: Store, learner_id: str, name: str) -> None:
+    _check(name)
+    with store.transaction() as conn:
+        conn.execute(sa.delete(faults_table).where(
+            (faults_table.c.learner_id == learner_id) & (faults_table.c.name == name)))
+
+
+def armed(store: Store, learner_id: str) -> list[str]:
+    rows = store.read(sa.select(faults_table.c.name).where(
+        (faults_table.c.learner_id == learner_id) & (faults_table.c.fired == 0)))
+    return sorted(r[0] for r in rows)
+
+
+def fire(conn: Connection, learner_id: str, name: str) -> bool:
+    """True once if ``name`` is switched on and has not fired yet; marks it fired."""
+    _check(name)
+    result = conn.execute(faults_table.update().where(
+        (faults_table.c.learner_id == learner_id) & (faults_table.c.name == name)
+        & (faults_table.c.fired == 0)).values(fired=1))
+    return bool(result.rowcount)

@@ -1,0 +1,140 @@
+"""Learners, their codes and their consent.
+
+A learner is a roster entry (the name and commune as the trainer typed them)
+paired with one fictional persona. The learner code printed on the card is 8
+characters from an alphabet without look-alikes (no 0/O/1/I), drawn from the
+injected random source (``random.SystemRandom`` when serving).
+
+>>> code_is_well_formed("K7M2-QX9P")
+True
+>>> compact_code(" k7m2 qx9p ")
+'K7M2QX9P'
+"""
+
+from __future__ import annotations
+
+import random
+import unicodedata
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from .clock import Clock
+from .errors import ConsentRequired, UnknownLearner
+from .store import LEARNER_TABLES, Store, consents, learners, personas
+
+CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+CODE_LENGTH = 8
+
+#: Version of the privacy notice a learner consents to; bump it when the text changes.
+NOTICE_VERSION = "2026-11.1"
+
+
+@dataclass(frozen=True)
+class Learner:
+    learner_id: str
+    code: str
+    full_name: str
+    commune: str
+    persona_id: str
+    language: str
+
+
+def nfc(text: str) -> str:
+    """Vietnamese text in one normal form, so that comparisons are fair."""
+    return unicodedata.normalize("NFC", text).strip()
+
+
+def compact_code(code: str) -> str:
+    return "".join(ch for ch in code.upper() if ch.isalnum())
+
+
+def code_is_well_formed(code: str) -> bool:
+    code = compact_code(code)
+    return len(code) == CODE_LENGTH and all(ch in CODE_ALPHABET for ch in code)
+
+
+def new_code(rng: random.Random) -> str:
+    return "".join(rng.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def enrol(
+    conn: Connection, clock: Clock, rng: random.Random, *,
+    learner_id: str, full_name: str, commune: str, persona_id: str, language: str = "vi",
+) -> Learner:
+    taken = {row[0] for row in conn.execute(sa.select(learners.c.code))}
+    code = new_code(rng)
+    while code in taken:
+        code = new_code(rng)
+    learner = Learner(learner_id, code, nfc(full_name), nfc(commune), persona_id, language)
+    conn.execute(learners.insert().values(
+        learner_id=learner.learner_id, code=code, full_name=learner.full_name,
+        commune=learner.commune, persona_id=persona_id, language=language,
+        created_at=clock.now().isoformat(),
+    ))
+    return learner
+
+
+def _learner(row: sa.Row[tuple[str, str, str, str, str, str]] | None, key: str) -> Learner:
+    if row is None:
+        raise UnknownLearner(key)
+    return Learner(*row)
+
+
+_COLUMNS = (learners.c.learner_id, learners.c.code, learners.c.full_name,
+            learners.c.commune, learners.c.persona_id, learners.c.language)
+
+
+def by_code(store: Store, code: str) -> Learner:
+    """The learner whose card carries ``code``; typing mistakes in case and spaces are forgiven."""
+    rows = store.read(sa.select(*_COLUMNS).where(learners.c.code == compact_code(code)))
+    return _learner(rows[0] if rows else None, code)
+
+
+def by_id(store: Store, learner_id: str) -> Learner:
+    rows = store.read(sa.select(*_COLUMNS).where(learners.c.learner_id == learner_id))
+    return _learner(rows[0] if rows else None, learner_id)
+
+
+def all_learners(store: Store) -> list[Learner]:
+    return [Learner(*row) for row in store.read(sa.select(*_COLUMNS).order_by(learners.c.learner_id))]
+
+
+def set_language(store: Store, learner_id: str, language: str) -> None:
+    with store.transaction() as conn:
+        conn.execute(learners.update().where(learners.c.learner_id == learner_id)
+                     .values(language=language))
+
+
+def record_consent(store: Store, clock: Clock, learner_id: str) -> None:
+    """Record that the learner read notice ``NOTICE_VERSION`` and agreed, at this time."""
+    by_id(store, learner_id)
+    with store.transaction() as conn:
+        conn.execute(sa.delete(consents).where(consents.c.learner_id == learner_id))
+        conn.execute(consents.insert().values(
+            learner_id=learner_id, notice_version=NOTICE_VERSION,
+            consented_at=clock.now().isoformat(),
+        ))
+
+
+def has_consented(conn: Connection, learner_id: str) -> bool:
+    version = conn.execute(
+        sa.select(consents.c.notice_version).where(consents.c.learner_id == learner_id)
+    ).scalar()
+    return version == NOTICE_VERSION
+
+
+def require_consent(conn: Connection, learner_id: str) -> None:
+    if not has_consented(conn, learner_id):
+        raise ConsentRequired(learner_id)
+
+
+def forget(store: Store, learner_id: str) -> None:
+    """Remove the learner and everything the sandbox holds about them, persona included."""
+    learner = by_id(store, learner_id)
+    with store.transaction() as conn:
+        for table in LEARNER_TABLES:
+            conn.execute(sa.delete(table).where(table.c.learner_id == learner_id))
+        conn.execute(sa.delete(learners).where(learners.c.learner_id == learner_id))
+        conn.execute(sa.delete(personas).where(personas.c.persona_id == learner.persona_id))

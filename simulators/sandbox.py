@@ -1,0 +1,89 @@
+"""A workshop's sandbox: the store, the clock and the random source, handed to simulators.
+
+>>> from datetime import datetime
+>>> from bakhong.simulators.clock import FixedClock, VN_TZ
+>>> box = Sandbox.open("sqlite://", clock=FixedClock(datetime(2026, 11, 28, 8, tzinfo=VN_TZ)),
+...                    seed="doctest")
+>>> [l.learner_id for l in box.add_learners([("hv001", "Lê Thị Hoa", "Xã Thọ Long")])]
+['hv001']
+>>> box.vneid("hv001").status().step
+<Step.INTRO: 'intro'>
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import learners as learners_mod
+from . import registry
+from .clock import Clock, SystemClock, seeded_random
+from .errors import N_, SandboxError
+from .learners import Learner, nfc
+from .store import Store
+from .vneid import VneidSimulator
+
+SANDBOX_FILE = "sandbox.db"
+
+
+class UnknownCommune(SandboxError):
+    code = "registry.unknown_commune"
+    message = N_("Không tìm thấy xã/phường «{name}» trong tỉnh {province}.")
+
+
+@dataclass
+class Sandbox:
+    store: Store
+    clock: Clock
+    seed: str | None
+
+    @classmethod
+    def open(cls, path_or_url: str | Path, *, clock: Clock | None = None,
+             seed: str | None = None) -> Sandbox:
+        """Open (and create or migrate) a sandbox; ``seed`` makes every draw reproducible."""
+        box = cls(Store.open(path_or_url), clock or SystemClock(), seed)
+        if box.store.get_meta("workshop_id") is None:
+            workshop_id = uuid.UUID(int=box.random("workshop").getrandbits(128), version=4)
+            box.store.set_meta("workshop_id", str(workshop_id))
+        return box
+
+    @property
+    def workshop_id(self) -> str:
+        value = self.store.get_meta("workshop_id")
+        assert value is not None
+        return value
+
+    def random(self, *purpose: object) -> random.Random:
+        """A random source for one purpose: seeded in tests and demos, the OS's otherwise."""
+        if self.seed is None:
+            return random.SystemRandom()
+        return seeded_random(self.seed, *purpose)
+
+    def vneid(self, learner_id: str) -> VneidSimulator:
+        return VneidSimulator(self.store, self.clock, self.random("vneid", learner_id,
+                                                                  self.clock.now()), learner_id)
+
+    def add_learners(self, entries: Iterable[tuple[str, str, str]],
+                     province: str = registry.DEFAULT_PROVINCE) -> list[Learner]:
+        """Enrol (learner_id, full name, commune) entries, each with a persona of their own."""
+        units = {nfc(name).casefold(): (code, name) for code, name in registry.communes(province)}
+        rng = self.random("enrol")
+        added = []
+        with self.store.transaction() as conn:
+            for learner_id, full_name, commune in entries:
+                unit = units.get(nfc(commune).casefold())
+                if unit is None:
+                    raise UnknownCommune(commune, name=commune, province=province)
+                family = registry.create_household(
+                    conn, rng, commune_code=unit[0], commune_name=unit[1],
+                    size=rng.randint(2, 4), province=province)
+                added.append(learners_mod.enrol(
+                    conn, self.clock, rng, learner_id=learner_id, full_name=full_name,
+                    commune=unit[1], persona_id=family[0].persona_id))
+        return added
+
+    def close(self) -> None:
+        self.store.close()

@@ -1,0 +1,253 @@
+"""The one persistence layer of the sandbox: SQLAlchemy Core over SQLite or PostgreSQL.
+
+SQLite (the default, one laptop) runs in WAL mode with ``BEGIN IMMEDIATE``
+transactions, a busy timeout and ``synchronous=FULL``, so a committed evidence
+event survives a power cut and two kernels never deadlock on an upgrade from a
+read to a write lock. A ``postgresql+psycopg://`` URL selects PostgreSQL when a
+course is scaled out. The schema is versioned in the ``meta`` table; opening a
+store applies the missing migrations in one transaction.
+
+>>> store = Store.open("sqlite://")
+>>> store.schema_version()
+1
+>>> with store.transaction() as tx:
+...     _ = tx.execute(meta.insert().values(key="hello", value="xin chào"))
+>>> store.get_meta("hello")
+'xin chào'
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event as sa_event
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.pool import StaticPool
+
+from .errors import SchemaTooNew, StoreBusy, StoreError
+
+SCHEMA_VERSION = 1
+BUSY_TIMEOUT_MS = 10_000
+
+metadata = sa.MetaData()
+
+meta = sa.Table(
+    "meta", metadata,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+)
+
+households = sa.Table(
+    "households", metadata,
+    sa.Column("household_id", sa.String(32), primary_key=True),
+    sa.Column("address", sa.Text, nullable=False),
+    sa.Column("commune_code", sa.String(16), nullable=False),
+    sa.Column("commune_name", sa.Text, nullable=False),
+    sa.Column("province_name", sa.Text, nullable=False),
+)
+
+personas = sa.Table(
+    "personas", metadata,
+    sa.Column("persona_id", sa.String(32), primary_key=True),
+    sa.Column("id_number", sa.String(12), nullable=False, unique=True),
+    sa.Column("full_name", sa.Text, nullable=False),
+    sa.Column("sex", sa.String(8), nullable=False),
+    sa.Column("birth_date", sa.String(10), nullable=False),
+    sa.Column("phone", sa.String(10), nullable=False, unique=True),
+    sa.Column("relative_phone", sa.String(10), nullable=False, unique=True),
+    sa.Column("household_id", sa.ForeignKey("households.household_id"), nullable=False),
+    sa.Column("relation", sa.Text, nullable=False),
+)
+
+learners = sa.Table(
+    "learners", metadata,
+    sa.Column("learner_id", sa.String(64), primary_key=True),
+    sa.Column("code", sa.String(8), nullable=False, unique=True),
+    sa.Column("full_name", sa.Text, nullable=False),
+    sa.Column("commune", sa.Text, nullable=False),
+    sa.Column("persona_id", sa.ForeignKey("personas.persona_id"), nullable=False, unique=True),
+    sa.Column("language", sa.String(8), nullable=False, server_default="vi"),
+    sa.Column("created_at", sa.String(40), nullable=False),
+)
+
+consents = sa.Table(
+    "consents", metadata,
+    sa.Column("learner_id", sa.ForeignKey("learners.learner_id"), primary_key=True),
+    sa.Column("notice_version", sa.String(16), nullable=False),
+    sa.Column("consented_at", sa.String(40), nullable=False),
+)
+
+events = sa.Table(
+    "events", metadata,
+    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("learner_id", sa.ForeignKey("learners.learner_id"), nullable=False, index=True),
+    sa.Column("lesson", sa.String(32), nullable=False),
+    sa.Column("task", sa.String(64), nullable=False),
+    sa.Column("outcome", sa.String(64), nullable=False),
+    sa.Column("at", sa.String(40), nullable=False),
+    sa.Column("detail", sa.Text, nullable=False, server_default="{}"),
+)
+
+flow_states = sa.Table(
+    "flow_states", metadata,
+    sa.Column("learner_id", sa.ForeignKey("learners.learner_id"), primary_key=True),
+    sa.Column("flow", sa.String(32), primary_key=True),
+    sa.Column("state", sa.Text, nullable=False),
+    sa.Column("updated_at", sa.String(40), nullable=False),
+)
+
+sms_inbox = sa.Table(
+    "sms_inbox", metadata,
+    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("learner_id", sa.ForeignKey("learners.learner_id"), nullable=False, index=True),
+    sa.Column("sender", sa.Text, nullable=False),
+    sa.Column("body", sa.Text, nullable=False),
+    sa.Column("at", sa.String(40), nullable=False),
+)
+
+faults = sa.Table(
+    "faults", metadata,
+    sa.Column("learner_id", sa.ForeignKey("learners.learner_id"), primary_key=True),
+    sa.Column("name", sa.String(48), primary_key=True),
+    sa.Column("fired", sa.Integer, nullable=False, server_default="0"),
+)
+
+#: Tables holding one learner's data, children first: ``forget`` empties them all.
+LEARNER_TABLES = (faults, sms_inbox, flow_states, events, consents)
+
+
+def _migrate_to_1(conn: Connection) -> None:
+    metadata.create_all(conn)
+
+
+#: version -> step that brings the schema from ``version - 1`` to ``version``.
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _migrate_to_1}
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    dbapi_conn.isolation_level = None  # let BEGIN IMMEDIATE below start transactions
+    cur = dbapi_conn.cursor()
+    cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    if cur.execute("PRAGMA journal_mode").fetchone()[0] != "memory":
+        cur.execute("PRAGMA journal_mode = WAL")
+    cur.execute("PRAGMA synchronous = FULL")
+    cur.execute("PRAGMA foreign_keys = ON")
+    cur.close()
+
+
+def _begin(conn: Connection) -> None:
+    # Writers take the write lock up front (no deadlock on a read-to-write upgrade);
+    # readers start a deferred transaction and never block a writer in WAL mode.
+    write = conn.get_execution_options().get("bakhong_write", False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+def url_for(path_or_url: str | Path) -> str:
+    """A SQLAlchemy URL for a file path, or the URL itself.
+
+    >>> url_for("/tmp/w/sandbox.db")
+    'sqlite:////tmp/w/sandbox.db'
+    >>> url_for("postgresql+psycopg://bk@127.0.0.1/bakhong")
+    'postgresql+psycopg://bk@127.0.0.1/bakhong'
+    """
+    text = str(path_or_url)
+    if "://" in text:
+        return text
+    return f"sqlite:///{Path(text).resolve()}"
+
+
+class Store:
+    """Transactions over the sandbox database, with typed errors."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @classmethod
+    def open(cls, path_or_url: str | Path, *, migrate: bool = True) -> Store:
+        url = url_for(path_or_url)
+        if url.startswith("sqlite"):
+            memory = url in ("sqlite://", "sqlite:///:memory:")
+            engine = sa.create_engine(
+                url,
+                poolclass=StaticPool if memory else None,
+                connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
+            )
+            sa_event.listen(engine, "connect", _sqlite_pragmas)
+            sa_event.listen(engine, "begin", _begin)
+        else:
+            engine = sa.create_engine(url, pool_pre_ping=True)
+        store = cls(engine)
+        if migrate:
+            store.migrate()
+        return store
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """One write transaction: committed whole, or not at all."""
+        try:
+            with self.engine.connect().execution_options(bakhong_write=True) as conn, \
+                    conn.begin():
+                yield conn
+        except OperationalError as exc:
+            if "locked" in str(exc.orig) or "busy" in str(exc.orig):
+                raise StoreBusy(str(exc.orig)) from exc
+            raise StoreError(str(exc.orig)) from exc
+        except SQLAlchemyError as exc:
+            raise StoreError(str(exc)) from exc
+
+    def read(self, statement: sa.Executable) -> list[sa.Row[Any]]:
+        try:
+            with self.engine.connect() as conn:
+                return list(conn.execute(statement))
+        except SQLAlchemyError as exc:
+            raise StoreError(str(exc)) from exc
+
+    def schema_version(self) -> int:
+        with self.engine.connect() as conn:
+            if not sa.inspect(conn).has_table("meta"):
+                return 0
+            value = conn.execute(
+                sa.select(meta.c.value).where(meta.c.key == "schema_version")
+            ).scalar()
+        return int(value or 0)
+
+    def migrate(self) -> None:
+        with self.transaction() as conn:
+            current = 0
+            if sa.inspect(conn).has_table("meta"):
+                value = conn.execute(
+                    sa.select(meta.c.value).where(meta.c.key == "schema_version")
+                ).scalar()
+                current = int(value or 0)
+            if current > SCHEMA_VERSION:
+                raise SchemaTooNew(f"schema {current} > {SCHEMA_VERSION}")
+            for version in range(current + 1, SCHEMA_VERSION + 1):
+                MIGRATIONS[version](conn)
+                _put_meta(conn, "schema_version", str(version))
+
+    def get_meta(self, key: str) -> str | None:
+        rows = self.read(sa.select(meta.c.value).where(meta.c.key == key))
+        return str(rows[0][0]) if rows else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.transaction() as conn:
+            _put_meta(conn, key, value)
+
+
+def _put_meta(conn: Connection, key: str, value: str) -> None:
+    conn.execute(sa.delete(meta).where(meta.c.key == key))
+    conn.execute(meta.insert().values(key=key, value=value))
+
+
+def dumps(data: Any) -> str:
+    """JSON as the store keeps it: sorted keys, Vietnamese kept readable."""
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))

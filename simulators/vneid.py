@@ -1,0 +1,560 @@
+"""The VNeID simulator: level 1 registration and account activation up to level 2.
+
+Each step is a screen of the real app (``domain.md`` §1, "Activation steps
+after approval", and Decree 69/2024 for level 1 in the app):
+
+=================  ====================================================  ==========
+step               real screen                                           domain §1
+=================  ====================================================  ==========
+``INTRO``          «Kích hoạt tài khoản định danh điện tử» / «Đăng ký»    step 1
+``REGISTER``       level 1: ID number, own-name phone, face capture        Decree 69
+``ACTIVATE``       ID number + phone, «Gửi yêu cầu»                        step 2
+``OTP``            the SMS code                                            step 3
+``PASSWORD``       8-20 characters, digit, upper, lower, special           step 4
+``PASSCODE``       6 digits                                                step 5
+``SECURITY``       2 security questions                                    step 6
+``LOGIN``          log in again                                            step 7
+``DEVICE``         new device: confirm on the old one, or NFC chip read    "one device"
+``HOME``           the account and its level                               step 7
+``RESET_PASSCODE`` «Quên passcode» → OTP → new passcode → «Đã hiểu»        "forgot passcode"
+=================  ====================================================  ==========
+
+The police-office step for level 2 (Decree 59/2022, Art. 14: the officer checks
+the chip card and takes a portrait and fingerprints) is played by the simulator
+in :meth:`VneidSimulator.visit_police`. State lives in the store, so a reloaded
+page, a culled kernel or a phone that slept resumes at the last completed step.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from . import faults, idnumber, registry
+from .clock import Clock
+from .errors import N_, SandboxError
+from .evidence import OK, record
+from .learners import require_consent
+from .store import Store, dumps, flow_states, sms_inbox
+
+LESSON = "vneid"
+FLOW = "vneid"
+
+OTP_LIFETIME = timedelta(minutes=3)  # forgot-password flow, domain §1; activation [U]
+MAX_OTP_TRIES = 5
+MAX_PASSCODE_TRIES = 5  # [U] the real number of tries is not published
+LOCKOUT = timedelta(minutes=30)  # [U]
+SMS_SENDER = "BoCongAn"
+HOTLINE = "19000368"
+
+#: Task names the lesson's hidden tests check.
+TASK_REGISTER = "register"
+TASK_ACTIVATE = "activate"
+TASK_LEVEL2 = "login_level2"
+
+SECURITY_QUESTIONS = (
+    N_("Tên trường tiểu học đầu tiên của bạn là gì?"),
+    N_("Tên người bạn thân nhất thời thơ ấu của bạn là gì?"),
+    N_("Món ăn bạn thích nhất là gì?"),
+    N_("Tên con vật nuôi đầu tiên của bạn là gì?"),
+    N_("Bạn sinh ra ở thôn/xóm nào?"),
+)
+
+APPROVAL_SMS = (
+    "Cuc Canh sat QLHC ve TTXH thong bao: Ho so dang ky tai khoan dinh danh dien tu "
+    "cua cong dan {name} da duoc phe duyet. De nghi truy cap ung dung VNeID hoac dia chi "
+    "https://vneid.gov.vn de kich hoat tai khoan"
+)
+OTP_SMS = "Ma OTP cua ban la {code}. Ma co hieu luc trong 3 phut. Khong cung cap ma nay cho bat ky ai."
+
+
+class Step(StrEnum):
+    INTRO = "intro"
+    REGISTER = "register"
+    ACTIVATE = "activate"
+    OTP = "otp"
+    PASSWORD = "password"
+    PASSCODE = "passcode"
+    SECURITY = "security"
+    LOGIN = "login"
+    DEVICE = "device"
+    HOME = "home"
+    RESET_PASSCODE = "reset_passcode"
+
+
+# --- the refusals a learner meets, with the app's words where the sources give them -----
+
+class VneidError(SandboxError):
+    code = "vneid.error"
+
+
+class Maintenance(VneidError):
+    code = "vneid.maintenance"
+    message = N_("Hệ thống đang bảo trì. Vui lòng thử lại sau.")
+
+
+class ConnectionFailed(VneidError):
+    code = "vneid.connection_failed"
+    message = N_("Kết nối tới hệ thống thất bại. Vui lòng thử lại.")
+
+
+class NotOwnPersona(VneidError):
+    code = "vneid.not_own_persona"
+    message = N_("Đây không phải số định danh trên thẻ nhân vật của bạn. Hãy xem lại thẻ.")
+
+
+class PhoneMismatch(VneidError):
+    code = "vneid.phone_mismatch"
+    message = N_("Số điện thoại không khớp với số đã đăng ký cho số định danh này.")
+
+
+class PhoneNotOwnName(VneidError):
+    code = "vneid.phone_not_own_name"
+    message = N_(
+        "Số thuê bao không chính chủ: số điện thoại này không đứng tên bạn. Hãy đến Công an "
+        "xã/phường để cập nhật số điện thoại, hoặc gọi tổng đài 19000368 (nhánh 4), rồi kích "
+        "hoạt lại."
+    )
+
+
+class NotApproved(VneidError):
+    code = "vneid.not_approved"
+    message = N_(
+        "Hồ sơ đăng ký tài khoản định danh điện tử của bạn chưa được phê duyệt. Hãy đăng ký "
+        "trước, hoặc đến Công an xã/phường."
+    )
+
+
+class FaceNotCaptured(VneidError):
+    code = "vneid.face_missing"
+    message = N_("Hãy chụp ảnh khuôn mặt (nhìn thẳng, đủ sáng, trong khung hình).")
+
+
+class OtpExpired(VneidError):
+    code = "vneid.otp_expired"
+    message = N_("Mã OTP đã hết hạn. Hãy bấm «Gửi lại mã» để nhận mã mới.")
+
+
+class WrongOtp(VneidError):
+    code = "vneid.otp_wrong"
+    message = N_("Mã OTP không đúng. Hãy xem lại tin nhắn.")
+
+
+class TooManyOtpTries(VneidError):
+    code = "vneid.otp_too_many"
+    message = N_("Bạn đã nhập sai mã OTP quá nhiều lần. Hãy bấm «Gửi lại mã».")
+
+
+class WeakPassword(VneidError):
+    code = "vneid.password_weak"
+    message = N_(
+        "Mật khẩu phải có từ 8 đến 20 ký tự, gồm chữ số, chữ in hoa, chữ thường và ký tự "
+        "đặc biệt."
+    )
+
+
+class Mismatch(VneidError):
+    code = "vneid.mismatch"
+    message = N_("Hai lần nhập không giống nhau. Hãy nhập lại.")
+
+
+class InvalidPasscode(VneidError):
+    code = "vneid.passcode_invalid"
+    message = N_("Passcode phải gồm đúng 6 chữ số (0-9).")
+
+
+class QuestionsInvalid(VneidError):
+    code = "vneid.questions_invalid"
+    message = N_("Hãy chọn 2 câu hỏi khác nhau và trả lời cả hai câu.")
+
+
+class WrongCredentials(VneidError):
+    code = "vneid.login_wrong"
+    message = N_("Số định danh hoặc mật khẩu không đúng.")
+
+
+class WrongPasscode(VneidError):
+    code = "vneid.passcode_wrong"
+    message = N_("Passcode không đúng. Bạn còn {remaining} lần thử.")
+
+
+class PasscodeLocked(VneidError):
+    code = "vneid.passcode_locked"
+    message = N_(
+        "Bạn đã nhập sai passcode quá nhiều lần. Tài khoản tạm khóa đến {until}. "
+        "Hãy dùng «Quên passcode» để đặt lại."
+    )
+
+
+class WrongStep(VneidError):
+    """A request that the current screen does not offer (a crafted widget message)."""
+
+    code = "vneid.wrong_step"
+    message = N_("Thao tác này chưa thực hiện được ở bước hiện tại. Hãy làm theo màn hình.")
+
+
+# --- state and status ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Status:
+    """What the app shows now: a value, read from the store."""
+
+    step: Step
+    level: int  # level of the activated account (0 before activation)
+    approved_level: int  # level approved by the authority, activated or not
+    logged_in: bool
+    otp_expires_at: str | None
+    locked_until: str | None
+    card_shown: bool
+
+
+def _hash(secret: str, salt: str) -> str:
+    return hashlib.pbkdf2_hmac("sha256", secret.encode(), salt.encode(), 20_000).hex()
+
+
+_PASSWORD_RULES = (r"\d", r"[A-Z]", r"[a-z]", r"[^A-Za-z0-9]")
+
+
+def password_is_strong(password: str) -> bool:
+    """The app's rule: 8-20 characters with a digit, upper case, lower case and a special one.
+
+    >>> password_is_strong("Matkhau@2026"), password_is_strong("matkhau2026")
+    (True, False)
+    """
+    return 8 <= len(password) <= 20 and all(re.search(rule, password) for rule in _PASSWORD_RULES)
+
+
+T = TypeVar("T")
+
+
+class VneidSimulator:
+    """One learner's VNeID app, over the store."""
+
+    def __init__(self, store: Store, clock: Clock, rng: random.Random, learner_id: str) -> None:
+        self.store = store
+        self.clock = clock
+        self.rng = rng
+        self.learner_id = learner_id
+        self.persona = registry.persona_of_learner(store, learner_id)
+
+    # -- plumbing: one transaction per action; a refusal is evidence too ---------------
+
+    def _load(self, conn: Connection) -> dict[str, Any]:
+        raw = conn.execute(sa.select(flow_states.c.state).where(
+            (flow_states.c.learner_id == self.learner_id) & (flow_states.c.flow == FLOW))).scalar()
+        if raw is None:
+            return {"step": Step.INTRO.value, "level": 0, "approved_level": 0,
+                    "logged_in": False, "passcode_fails": 0, "card_shown": False}
+        state: dict[str, Any] = json.loads(raw)
+        return state
+
+    def _save(self, conn: Connection, state: dict[str, Any]) -> None:
+        conn.execute(sa.delete(flow_states).where(
+            (flow_states.c.learner_id == self.learner_id) & (flow_states.c.flow == FLOW)))
+        conn.execute(flow_states.insert().values(
+            learner_id=self.learner_id, flow=FLOW, state=dumps(state),
+            updated_at=self.clock.now().isoformat()))
+
+    def _act(self, task: str, action: Callable[[Connection, dict[str, Any]], T],
+             *allowed: Step) -> T:
+        """Run ``action`` on the saved state in one transaction and record the outcome.
+
+        A refusal keeps what the action changed before refusing (a failed-try counter,
+        a fault that fired) and is recorded with its code, then raised to the view.
+        """
+        refusal: SandboxError | idnumber.InvalidIdNumber | None = None
+        with self.store.transaction() as conn:
+            require_consent(conn, self.learner_id)
+            state = self._load(conn)
+            try:
+                if allowed and Step(state["step"]) not in allowed:
+                    raise WrongStep(f"{task} at {state['step']}")
+                result = action(conn, state)
+            except (SandboxError, idnumber.InvalidIdNumber) as err:
+                refusal = err
+            self._save(conn, state)
+            record(conn, self.clock, self.learner_id, LESSON, task,
+                   refusal.code if refusal else OK, step=state["step"])
+        if refusal is not None:
+            raise refusal
+        return result
+
+    def _sms(self, conn: Connection, body: str, at: datetime | None = None) -> None:
+        conn.execute(sms_inbox.insert().values(
+            learner_id=self.learner_id, sender=SMS_SENDER, body=body,
+            at=(at or self.clock.now()).isoformat()))
+
+    def _own_identity(self, conn: Connection, id_number: str, phone: str) -> None:
+        """The typed ID and phone must be this learner's persona's; nothing typed is stored."""
+        typed = registry.lookup_id_number(conn, id_number)
+        if typed.persona_id != self.persona.persona_id:
+            raise NotOwnPersona()
+        number = registry.check_phone(phone)
+        if number == self.persona.relative_phone:
+            raise PhoneNotOwnName()
+        if number != self.persona.phone:
+            raise PhoneMismatch()
+
+    def _phone_fault(self, conn: Connection, state: dict[str, Any]) -> None:
+        if not state.get("phone_fixed") and faults.fire(
+                conn, self.learner_id, "vneid.phone_not_own_name"):
+            state["phone_blocked"] = True
+        if state.get("phone_blocked"):
+            raise PhoneNotOwnName()
+
+    def _send_otp(self, conn: Connection, state: dict[str, Any], purpose: str) -> None:
+        code = f"{self.rng.randrange(10**6):06d}"
+        sent = self.clock.now()
+        if faults.fire(conn, self.learner_id, "vneid.otp_late"):
+            sent -= OTP_LIFETIME + timedelta(seconds=30)  # the SMS arrives after expiry
+        state["otp"] = {"hash": _hash(code, self.learner_id), "sent_at": sent.isoformat(),
+                        "purpose": purpose, "tries": 0}
+        if not faults.fire(conn, self.learner_id, "vneid.otp_not_delivered"):
+            self._sms(conn, OTP_SMS.format(code=code))
+
+    def _check_otp(self, state: dict[str, Any], code: str) -> str:
+        otp = state.get("otp")
+        if not otp:
+            raise OtpExpired()
+        if self.clock.now() - datetime.fromisoformat(otp["sent_at"]) > OTP_LIFETIME:
+            raise OtpExpired()
+        if otp["tries"] >= MAX_OTP_TRIES:
+            raise TooManyOtpTries()
+        if _hash(code.strip(), self.learner_id) != otp["hash"]:
+            otp["tries"] += 1
+            raise WrongOtp()
+        purpose: str = otp["purpose"]
+        state.pop("otp")
+        return purpose
+
+    # -- reading -----------------------------------------------------------------------
+
+    def status(self) -> Status:
+        with self.store.engine.connect() as conn:
+            state = self._load(conn)
+        otp = state.get("otp")
+        expires = (datetime.fromisoformat(otp["sent_at"]) + OTP_LIFETIME).isoformat() if otp else None
+        return Status(Step(state["step"]), state["level"], state["approved_level"],
+                      state["logged_in"], expires, state.get("locked_until"),
+                      state.get("card_shown", False))
+
+    def inbox(self) -> list[tuple[str, str, str]]:
+        """The simulated SMS inbox, newest first: (sender, time, text)."""
+        rows = self.store.read(sa.select(sms_inbox.c.sender, sms_inbox.c.at, sms_inbox.c.body)
+                               .where(sms_inbox.c.learner_id == self.learner_id)
+                               .order_by(sms_inbox.c.seq.desc()))
+        return [(r[0], r[1], r[2]) for r in rows]
+
+    # -- the screens ---------------------------------------------------------------------
+
+    def go(self, step: Step) -> Status:
+        """Navigate between the screens the app lets a learner choose."""
+        moves = {Step.INTRO: {Step.REGISTER, Step.ACTIVATE, Step.LOGIN},
+                 Step.REGISTER: {Step.INTRO}, Step.ACTIVATE: {Step.INTRO},
+                 Step.LOGIN: {Step.INTRO, Step.ACTIVATE}, Step.OTP: {Step.INTRO}}
+
+        def move(conn: Connection, state: dict[str, Any]) -> None:
+            if step not in moves.get(Step(state["step"]), set()):
+                raise WrongStep(f"{state['step']} -> {step}")
+            if step is Step.LOGIN and state["level"] == 0:
+                raise NotApproved()
+            state["step"] = step.value
+        self._act("go." + step.value, move)
+        return self.status()
+
+    def register(self, id_number: str, phone: str, face_captured: bool) -> Status:
+        """Level 1 in the app: own ID, own-name phone, face; the authority approves."""
+        def act(conn: Connection, state: dict[str, Any]) -> None:
+            self._own_identity(conn, id_number, phone)
+            self._phone_fault(conn, state)
+            if not face_captured:
+                raise FaceNotCaptured()
+            if faults.fire(conn, self.learner_id, "vneid.maintenance"):
+                raise Maintenance()
+            state["approved_level"] = max(state["approved_level"], 1)
+            state["step"] = Step.INTRO.value
+            self._sms(conn, APPROVAL_SMS.format(name=self.persona.name_without_diacritics))
+        self._act(TASK_REGISTER, act, Step.REGISTER)
+        return self.status()
+
+    def visit_police(self) -> Status:
+        """The commune police register level 2 (chip card, portrait, fingerprints).
+
+        Played by the simulator: no photo or fingerprint is ever captured. The officer
+        also updates the phone number into the citizen's own name.
+        """
+        def act(conn: Connection, state: dict[str, Any]) -> None:
+            state["approved_level"] = 2
+            state["phone_fixed"] = True
+            state.pop("phone_blocked", None)
+            if state["level"] >= 1:  # approved: the app asks to log in again to see level 2
+                state["level"] = 2
+                state["logged_in"] = False
+                state["card_shown"] = False
+                state["step"] = Step.LOGIN.value
+            self._sms(conn, APPROVAL_SMS.format(name=self.persona.name_without_diacritics))
+        self._act("police_visit", act)
+        return self.status()
+
+    def request_otp(self, id_number: str, phone: str) -> Status:
+        """«Gửi yêu cầu»: check the ID and phone and send an OTP by SMS."""
+        def act(conn: Connection, state: dict[str, Any]) -> None:
+            self._own_identity(conn, id_number, phone)
+            if faults.fire(conn, self.learner_id, "vneid.maintenance"):
+                raise Maintenance()
+            self._phone_fault(conn, state)
+            if state["approved_level"] == 0:
+                raise NotApproved()
+            self._send_otp(conn, state, "activate")
+            state["step"] = Step.OTP.value
+        self._act("request_otp", act, Step.ACTIVATE)
+        return self.status()
+
+    def resend_otp(self) -> Status:
+        """«Gửi lại mã»: a new code; the old one stops working."""
+        def act(conn: Connection, state: dict[str, Any]) -> None:
+            purpose = (state.get("otp") or {}).get("purpose") or state.get("otp_purpose")
+            self._send_otp(conn, state, purpose or "activate")
+        self._act("resend_otp", act, Step.OTP)
+        return self.status()
+
+    def submit_otp(self, code: str) -> Status:
+        def act(conn: Connection, state: dict[str, Any]) -> None:
+            purpose = self._check_otp(state, code)
+            state["otp_purpose"] = purpose
+            if purpose == "activate":
+                state["step"] = (Step.PASSCODE if state.get("password") else Step.PASSWORD).value
+            elif purpose == "device":
+                state["step"] = Step.HOME.value
+                state["logged_in"] = True
+            else:  # forgotten passcode
+                state["step"] = Step.RESET_PASSCODE.value
+        self._act("otp", act, Step.OTP)
+        return self.status()
+
+    def set_password(self, password: str, again: str) -> Status:
+        def act(conn: Connection, state: dict[str, Any]) -> None:
+            if not password_is_strong(password):
+                raise WeakPassword()
+            if password != again:
+                raise Mismatch()
+            state["password"] = _hash(password, self.learner_id)
+            state["step"] = Step.PASSCODE.value
+        self._act("password", act, Step.PASSWORD)
+        return self.status()
+
+    def _new_passcode(self, passcode: str, again: str, state: dict[str, Any]) -> None:
+        if not re.fullmatch(r"[0-9]{6}", passcode):
+            raise InvalidPasscode()
+        if passcode != again:
+            raise Mismatch()
+        state["passcode"] = _hash(passcode, self.learner_id)
+        state["passcode_fails"] = 0
+        state.pop("locked_until", None)
+
+    def set_passcode(self, passcode: str, again: str) -> Status:
+        def act(conn: Connection, state: dict[str, Any]) -> None:
+            self._new_passcode(passcode, again, state)
+            if faults.fire(conn, self.learner_id, "vneid.connection_failed"):
+                state.pop("passcode")
+                raise ConnectionFailed()
+            state["step"] = Step.SECURITY.value
+        self._act("passcode", act, Step.PASSCODE)
+        return self.status()
+
+    def set_security_questions(self, answers: dict[str, str]) -> Status:
+        """Two different questions from :data:`SECURITY_QUESTIONS`, both answered."""
+        def act(conn: Connection, state: dict[str, Any]) -> None:
+            chosen = {q: a.strip() for q, a in answers.items() if a and a.strip()}
+            if len(chosen) != 2 or len(answers) != 2 or not set(chosen) <= set(SECURITY_QUESTIONS):
+                raise QuestionsInvalid()
+            state["questions"] = {q: _hash(a.casefold(), self.learner_id) for q, a in chosen.items()}
+            state["level"] = state["approved_level"]
+            state["step"] = Step.LOGIN.value
+        self._act(TASK_ACTIVATE, act, Step.SECURITY)
+        return self.status()
+
+    def login(self, id_number: str, password: str, *, new_device: bool = False) -> Status:
+        """Log in; on a new device the app asks to confirm on the old one (or by NFC)."""
+        def act(conn: Connection, state: dict[str, Any]) -> None:
+            typed = registry.lookup_id_number(conn, id_number)
+            if (typed.persona_id != self.persona.persona_id or not state.get("password")
+                    or _hash(password, self.learner_id) != state["password"]):
+                raise WrongCredentials()
+            if new_device or faults.fire(conn, self.learner_id, "vneid.new_device"):
+                state["step"] = Step.DEVICE.value
+                return
+            state["step"] = Step.HOME.value
+            state["logged_in"] = True
+        self._act("login", act, Step.LOGIN)
+        self._record_level()
+        return self.status()
+
+    def confirm_with_nfc(self) -> Status:
+        """«Xác thực NFC bằng thẻ Căn cước công dân gắn chíp», then an OTP to this device."""
+        def act(conn: Connection, state: dict[str, Any]) -> None:
+            self._send_otp(conn, state, "device")
+            state["step"] = Step.OTP.value
+        self._act("nfc", act, Step.DEVICE)
+        return self.status()
+
+    def _record_level(self) -> None:
+        status = self.status()
+        if status.logged_in and status.level == 2:
+            with self.store.transaction() as conn:
+                record(conn, self.clock, self.learner_id, LESSON, TASK_LEVEL2, OK, level=2)
+
+    def open_card(self, passcode: str) -> Status:
+        """Open the electronic ID card (level 2) with the passcode."""
+        def act(conn: Connection, state: dict[str, Any]) -> None:
+            now = self.clock.now()
+            locked = state.get("locked_until")
+            if locked and now < datetime.fromisoformat(locked):
+                raise PasscodeLocked(until=datetime.fromisoformat(locked).strftime("%H:%M"))
+            if _hash(passcode, self.learner_id) != state.get("passcode"):
+                state["passcode_fails"] += 1
+                remaining = MAX_PASSCODE_TRIES - state["passcode_fails"]
+                if remaining <= 0:
+                    until = now + LOCKOUT
+                    state["locked_until"] = until.isoformat()
+                    raise PasscodeLocked(until=until.strftime("%H:%M"))
+                raise WrongPasscode(remaining=remaining)
+            state["passcode_fails"] = 0
+            if state["level"] < 2:
+                raise NotApproved()
+            state["card_shown"] = True
+        self._act("open_card", act, Step.HOME)
+        return self.status()
+
+    def forgot_passcode(self) -> Status:
+        """«Quên passcode»: «Hệ thống sẽ gửi mã OTP đến số điện thoại đã đăng ký để xác thực»."""
+        def act(conn: Connection, state: dict[str, Any]) -> None:
+            self._send_otp(conn, state, "passcode")
+            state["step"] = Step.OTP.value
+        self._act("forgot_passcode", act, Step.HOME)
+        return self.status()
+
+    def reset_passcode(self, passcode: str, again: str) -> Status:
+        def act(conn: Connection, state: dict[str, Any]) -> None:
+            self._new_passcode(passcode, again, state)
+            state["step"] = Step.HOME.value
+        self._act("reset_passcode", act, Step.RESET_PASSCODE)
+        return self.status()
+
+    def logout(self) -> Status:
+        def act(conn: Connection, state: dict[str, Any]) -> None:
+            state["logged_in"] = False
+            state["card_shown"] = False
+            state["step"] = Step.LOGIN.value
+        self._act("logout", act, Step.HOME)
+        return self.status()

@@ -1,0 +1,1 @@
+"""Phone-sized ipywidgets views over the simulators, Vietnamese first with English."""
