@@ -81,8 +81,10 @@ False
 
 import unicodedata
 from dataclasses import dataclass
-from datetime import date
 from typing import ClassVar, Literal
+
+#: Upper bound for a birth year when no clock is given: centuries 2100+ are not issued yet.
+LATEST_BIRTH_YEAR = 2099
 
 __all__ = [
     "PROVINCES",
@@ -299,7 +301,8 @@ def validate(number: str, allow_sandbox: bool = True, *, current_year: int | Non
     :class:`InvalidLength` unless there are exactly 12 digits, and
     :class:`InvalidComponent` for a province code outside :data:`PROVINCES`
     (``000`` is accepted only when *allow_sandbox* is true) or a birth year after
-    *current_year* (default: this year, from the system clock).
+    *current_year* (default: 2099, so no wall clock is read: pass the injected
+    clock's year to reject a birth year that has not come yet).
 
     >>> validate('038185012345')
     '038185012345'
@@ -320,7 +323,7 @@ def validate(number: str, allow_sandbox: bool = True, *, current_year: int | Non
     elif province not in PROVINCES:
         raise InvalidComponent(f"unknown province code {province}")
     year = _birth_year(number)
-    limit = date.today().year if current_year is None else current_year
+    limit = LATEST_BIRTH_YEAR if current_year is None else current_year
     if year > limit:
         raise InvalidComponent(f"birth year {year} is after {limit}")
     return number
@@ -397,7 +400,7 @@ def make_sandbox_number(
 
     *sex* is ``"nam"`` or ``"nữ"`` (case and Unicode form do not matter),
     *birth_year* 1900-2399 and *serial* 0-999999. Bad arguments raise
-    ``ValueError``; a birth year after *current_year* (default: this year)
+    ``ValueError``; a birth year after *current_year* (default: 2099)
     raises :class:`InvalidComponent`.
 
     >>> make_sandbox_number('nam', 2003, 42)

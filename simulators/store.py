@@ -118,8 +118,20 @@ faults = sa.Table(
     sa.Column("fired", sa.Integer, nullable=False, server_default="0"),
 )
 
+submissions = sa.Table(
+    "submissions", metadata,
+    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("learner_id", sa.ForeignKey("learners.learner_id"), nullable=False, index=True),
+    sa.Column("lesson", sa.String(32), nullable=False),
+    sa.Column("requested_at", sa.String(40), nullable=False),
+    sa.Column("status", sa.String(16), nullable=False, server_default="queued"),
+    sa.Column("score", sa.Float, nullable=True),
+    sa.Column("max_score", sa.Float, nullable=True),
+    sa.Column("graded_at", sa.String(40), nullable=True),
+)
+
 #: Tables holding one learner's data, children first: ``forget`` empties them all.
-LEARNER_TABLES = (faults, sms_inbox, flow_states, events, consents)
+LEARNER_TABLES = (submissions, faults, sms_inbox, flow_states, events, consents)
 
 
 def _migrate_to_1(conn: Connection) -> None:

@@ -1,0 +1,70 @@
+"""The grading queue: «Nộp bài» adds a row, one grading worker takes rows in order.
+
+The queue lives in the store, so a killed worker resumes where it stopped: a
+row left ``grading`` is taken again, never skipped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from .clock import Clock
+from .evidence import record
+from .store import Store, submissions
+
+QUEUED, GRADING, GRADED, FAILED = "queued", "grading", "graded", "failed"
+
+
+@dataclass(frozen=True)
+class Submission:
+    seq: int
+    learner_id: str
+    lesson: str
+    requested_at: str
+    status: str
+    score: float | None
+    max_score: float | None
+
+
+_COLUMNS = (submissions.c.seq, submissions.c.learner_id, submissions.c.lesson,
+            submissions.c.requested_at, submissions.c.status, submissions.c.score,
+            submissions.c.max_score)
+
+
+def request(store: Store, clock: Clock, learner_id: str, lesson: str) -> Submission:
+    """Queue a submission (one pending row per learner and lesson); evidence of the request."""
+    with store.transaction() as conn:
+        pending = conn.execute(sa.select(*_COLUMNS).where(
+            (submissions.c.learner_id == learner_id) & (submissions.c.lesson == lesson)
+            & submissions.c.status.in_((QUEUED, GRADING)))).first()
+        if pending is not None:
+            return Submission(*pending)
+        record(conn, clock, learner_id, lesson, "submit")
+        seq = conn.execute(submissions.insert().values(
+            learner_id=learner_id, lesson=lesson, requested_at=clock.now().isoformat(),
+            status=QUEUED)).inserted_primary_key[0]
+        return Submission(seq, learner_id, lesson, clock.now().isoformat(), QUEUED, None, None)
+
+
+def pending(store: Store) -> list[Submission]:
+    """Rows to grade, oldest first; rows a killed worker left half-graded come again."""
+    rows = store.read(sa.select(*_COLUMNS).where(submissions.c.status.in_((QUEUED, GRADING)))
+                      .order_by(submissions.c.seq))
+    return [Submission(*row) for row in rows]
+
+
+def mark(store: Store, clock: Clock, seq: int, status: str,
+         score: float | None = None, max_score: float | None = None) -> None:
+    with store.transaction() as conn:
+        conn.execute(submissions.update().where(submissions.c.seq == seq).values(
+            status=status, score=score, max_score=max_score,
+            graded_at=clock.now().isoformat() if status in (GRADED, FAILED) else None))
+
+
+def latest(store: Store, learner_id: str, lesson: str) -> Submission | None:
+    rows = store.read(sa.select(*_COLUMNS).where(
+        (submissions.c.learner_id == learner_id) & (submissions.c.lesson == lesson))
+        .order_by(submissions.c.seq.desc()).limit(1))
+    return Submission(*rows[0]) if rows else None
