@@ -1,0 +1,136 @@
+"""An nbgrader course directory built from ``lessons/``, through nbgrader's own API.
+
+Layout (nbgrader's, see ``nbgrader/coursedir.py``)::
+
+    WORKSHOP/
+      nbgrader_config.py        so a trainer can also run ``nbgrader`` here
+      source/<lesson>/<lesson>.ipynb   from the jupytext text in lessons/
+      release/<lesson>/...      generate_assignment; served by Voila
+      submitted/ autograded/    written by the grading worker only
+      gradebook.db              nbgrader's; students = learners
+      sandbox.db                the simulators' store (see bakhong.simulators.store)
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from bakhong.simulators.errors import N_, SandboxError
+
+#: The lessons of the course, in teaching order.
+LESSONS = ("vneid",)
+KERNEL_NAME = "bakhong"
+CELL_TIMEOUT = 20  # seconds per cell under autograde
+
+CONFIG_TEMPLATE = '''\
+# Written by bakhong; the same settings bakhong passes to nbgrader's API.
+c = get_config()  # noqa: F821
+c.CourseDirectory.root = {root!r}
+c.CourseDirectory.course_id = "bakhong"
+c.Execute.timeout = {timeout}
+c.Execute.kernel_name = "{kernel}"
+c.OverwriteCells.add_missing_cells = True
+'''
+
+
+class NbgraderFailed(SandboxError):
+    code = "grading.nbgrader_failed"
+    message = N_("nbgrader báo lỗi khi chấm bài. Xem nhật ký của lệnh chấm bài.")
+
+
+def lesson_text(lesson: str) -> str:
+    return resources.files("bakhong.lessons").joinpath(f"{lesson}.py").read_text("utf-8")
+
+
+def lesson_notebook(lesson: str) -> Any:
+    """The nbgrader source notebook of ``lesson``, from its jupytext text."""
+    import jupytext
+
+    notebook = jupytext.reads(lesson_text(lesson), fmt="py:percent")
+    notebook.metadata["kernelspec"] = {
+        "name": KERNEL_NAME, "display_name": "bakhong", "language": "python"}
+    notebook.metadata.pop("jupytext", None)
+    return notebook
+
+
+def nbgrader_config(root: Path) -> Any:
+    from traitlets.config import Config
+
+    config = Config()
+    config.CourseDirectory.root = str(root)
+    config.CourseDirectory.course_id = "bakhong"
+    config.Execute.timeout = CELL_TIMEOUT
+    config.Execute.kernel_name = KERNEL_NAME
+    config.OverwriteCells.add_missing_cells = True
+    return config
+
+
+def put_environment_on_path() -> None:
+    """nbgrader runs ``alembic`` by name: make this environment's scripts findable,
+    even when ``.venv/bin/bakhong`` was called by its path without activating it."""
+    bin_dir = str(Path(sys.executable).parent)
+    path = os.environ.get("PATH", "")
+    if bin_dir not in path.split(os.pathsep):
+        os.environ["PATH"] = bin_dir + os.pathsep + path
+    os.environ["JUPYTER_PREFER_ENV_PATH"] = "1"  # this environment's `bakhong` kernel wins
+
+
+def nbgrader_api(root: Path) -> Any:
+    from nbgrader.apps import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+
+    put_environment_on_path()
+    config = nbgrader_config(root)
+    return NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
+
+
+def checked(result: dict[str, Any]) -> dict[str, Any]:
+    """nbgrader's API returns dicts with a traceback string; turn a failure into our error."""
+    if not result.get("success"):
+        raise NbgraderFailed(str(result.get("error") or result.get("log") or "")[-2000:])
+    return result
+
+
+def build(root: Path, lessons: tuple[str, ...] = LESSONS) -> None:
+    """Write the sources and release every lesson (nbgrader generate_assignment)."""
+    import nbformat
+
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "nbgrader_config.py").write_text(CONFIG_TEMPLATE.format(
+        root=str(root.resolve()), timeout=CELL_TIMEOUT, kernel=KERNEL_NAME), encoding="utf-8")
+    api = nbgrader_api(root.resolve())
+    for lesson in lessons:
+        folder = root / "source" / lesson
+        folder.mkdir(parents=True, exist_ok=True)
+        nbformat.write(lesson_notebook(lesson), folder / f"{lesson}.ipynb")
+        checked(api.generate_assignment(lesson, force=True, create=True))
+
+
+def gradebook_url(root: Path) -> str:
+    """nbgrader's default gradebook location (``CourseDirectory.db_url``)."""
+    return f"sqlite:///{root.resolve() / 'gradebook.db'}"
+
+
+def add_students(root: Path, students: list[tuple[str, str]]) -> None:
+    """Add (learner id, full name) pairs as nbgrader students."""
+    from nbgrader.api import Gradebook
+
+    put_environment_on_path()
+    with Gradebook(gradebook_url(root)) as gradebook:
+        for learner_id, full_name in students:
+            family, _, given = full_name.rpartition(" ")
+            gradebook.update_or_create_student(learner_id, first_name=given, last_name=family)
+
+
+def remove_student(root: Path, learner_id: str) -> None:
+    from nbgrader.api import Gradebook, MissingEntry
+
+    with Gradebook(gradebook_url(root)) as gradebook:
+        try:
+            gradebook.remove_student(learner_id)
+        except MissingEntry:
+            pass
