@@ -1,2 +1,132 @@
-def main() -> int:
+"""The ``bakhong`` command: the front door. Each command is a thin call into the package.
+
+Help is Vietnamese first, with English after a slash.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bakhong.simulators.errors import SandboxError
+
+#: Fictional learners of the demo, one or two per pilot commune of the seed (post-2025 names).
+DEMO_LEARNERS = (
+    ("hv001", "Lê Thị Hoa", "Phường Hạc Thành"),
+    ("hv002", "Nguyễn Văn Bình", "Xã Quảng Bình"),
+    ("hv003", "Trần Thị Mai", "Xã Thọ Long"),
+    ("hv004", "Phạm Văn Đức", "Xã Thiệu Trung"),
+    ("hv005", "Hoàng Thị Lan", "Xã Hồ Vương"),
+    ("hv006", "Đỗ Văn Nam", "Xã Hồ Vương"),
+)
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from bakhong import serving
+    from bakhong.grading import workshop
+
+    root = Path(args.workshop)
+    if not (root / "sandbox.db").exists():
+        print(f"Đang tạo lớp học mẫu tại {root} … / Building the demo workshop …", flush=True)
+        box, _ = workshop.create(root, DEMO_LEARNERS)
+        box.close()
+    box = workshop.open_sandbox(root)
+    from bakhong.simulators.learners import all_learners
+
+    first = all_learners(box.store)[0]
+    box.close()
+    url = f"http://{args.host}:{args.port}"
+    print(f"Mở / Open: {url}/  —  học viên mẫu / demo learner {first.full_name}: "
+          f"{url}{serving.lesson_url('vneid', first.code)}", flush=True)
+    if args.build_only:
+        return 0
+    serving.run(root, host=args.host, port=args.port, demo_links=True)
     return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from bakhong import serving
+
+    serving.run(Path(args.workshop), host=args.host, port=args.port)
+    return 0
+
+
+def _grade(args: argparse.Namespace) -> int:
+    from bakhong.grading import grader, workshop
+
+    root = Path(args.workshop)
+    box = workshop.open_sandbox(root)
+
+    def progress(done: int, total: int) -> None:
+        print(f"\rĐã chấm / graded {done}/{total}", end="", flush=True)
+
+    scores = grader.grade_pending(root, box, progress=progress)
+    print()
+    for score in scores:
+        print(f"{score.learner_id}\t{score.lesson}\t{score.score:g}/{score.max_score:g}")
+    return 0
+
+
+def _forget(args: argparse.Namespace) -> int:
+    from bakhong.grading import workshop
+
+    workshop.forget(Path(args.workshop), args.learner)
+    print(f"Đã xóa toàn bộ dữ liệu của {args.learner}. / All data of {args.learner} removed.")
+    return 0
+
+
+def _kernel(args: argparse.Namespace) -> int:
+    from bakhong.kernelspec import ensure_installed
+
+    print(ensure_installed())
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(
+        prog="bakhong",
+        description="Lớp học kỹ năng số «3 không» / The '3 không' digital-skills course kit.")
+    commands = root.add_subparsers(dest="command", required=True)
+
+    def add(name: str, help_text: str, func: object) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        sub.set_defaults(func=func)
+        return sub
+
+    def address(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("--host", default="127.0.0.1",
+                         help="địa chỉ phục vụ / address to serve on (127.0.0.1)")
+        sub.add_argument("--port", type=int, default=8866, help="cổng / port (8866)")
+
+    demo = add("demo", "Tạo lớp học mẫu và mở / build the demo workshop and serve it", _demo)
+    demo.add_argument("workshop", nargs="?", default="demo-workshop",
+                      help="thư mục lớp học / workshop folder")
+    demo.add_argument("--build-only", action="store_true",
+                      help="chỉ tạo, không mở / build without serving")
+    address(demo)
+    serve = add("serve", "Mở các bài học cho học viên / serve the lessons to learners", _serve)
+    serve.add_argument("workshop", help="thư mục lớp học / workshop folder")
+    address(serve)
+    grade = add("grade", "Chấm các bài đã nộp / grade submitted lessons", _grade)
+    grade.add_argument("workshop", help="thư mục lớp học / workshop folder")
+    forget = add("forget", "Xóa mọi dữ liệu của một học viên / remove a learner's data", _forget)
+    forget.add_argument("workshop", help="thư mục lớp học / workshop folder")
+    forget.add_argument("learner", help="mã học viên (learner_id) / learner id")
+    add("kernel", "Cài kernel «bakhong» / install the bakhong kernel", _kernel)
+    return root
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        code: int = args.func(args)
+    except SandboxError as err:
+        print(f"Lỗi / Error: {err}", file=sys.stderr)
+        return 2
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -42,6 +42,14 @@ class NbgraderFailed(SandboxError):
     message = N_("nbgrader báo lỗi khi chấm bài. Xem nhật ký của lệnh chấm bài.")
 
 
+def lesson_title(lesson: str) -> str:
+    """The title in the lesson's jupytext header (``title:``), or its name."""
+    for line in lesson_text(lesson).splitlines():
+        if line.startswith("#   title:"):
+            return line.split(":", 1)[1].strip().strip('"')
+    return lesson
+
+
 def lesson_text(lesson: str) -> str:
     return resources.files("bakhong.lessons").joinpath(f"{lesson}.py").read_text("utf-8")
 
@@ -106,7 +114,7 @@ def build(root: Path, lessons: tuple[str, ...] = LESSONS) -> None:
     for lesson in lessons:
         folder = root / "source" / lesson
         folder.mkdir(parents=True, exist_ok=True)
-        nbformat.write(lesson_notebook(lesson), folder / f"{lesson}.ipynb")
+        nbformat.write(lesson_notebook(lesson), folder / f"{lesson}.ipynb")  # type: ignore[no-untyped-call]
         checked(api.generate_assignment(lesson, force=True, create=True))
 
 

@@ -12,10 +12,10 @@ submission, fails :func:`verify_export`.
 ...                            "exported_at": "2026-11-28T08:00:00+07:00", "events": []})
 >>> verify_export(export, key, workshop="w1", learner="hv001", lesson="vneid").learner
 'hv001'
->>> verify_export(export, key, workshop="w1", learner="hv002", lesson="vneid")
+>>> verify_export(export, key, workshop="w1", learner="hv002", lesson="vneid")  # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
-bakhong.simulators.evidence.WrongOwner: Bằng chứng này thuộc về học viên khác, bài khác hoặc khóa học khác.
+bakhong.simulators.evidence.WrongOwner: Bằng chứng này thuộc về học viên khác, ...
 """
 
 from __future__ import annotations

@@ -16,6 +16,7 @@ from __future__ import annotations
 import random
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -76,10 +77,10 @@ def enrol(
     return learner
 
 
-def _learner(row: sa.Row[tuple[str, str, str, str, str, str]] | None, key: str) -> Learner:
+def _learner(row: sa.Row[Any] | None, key: str) -> Learner:
     if row is None:
         raise UnknownLearner(key)
-    return Learner(*row)
+    return Learner(**row._mapping)
 
 
 _COLUMNS = (learners.c.learner_id, learners.c.code, learners.c.full_name,
@@ -98,7 +99,8 @@ def by_id(store: Store, learner_id: str) -> Learner:
 
 
 def all_learners(store: Store) -> list[Learner]:
-    return [Learner(*row) for row in store.read(sa.select(*_COLUMNS).order_by(learners.c.learner_id))]
+    rows = store.read(sa.select(*_COLUMNS).order_by(learners.c.learner_id))
+    return [Learner(**row._mapping) for row in rows]
 
 
 def set_language(store: Store, learner_id: str, language: str) -> None:

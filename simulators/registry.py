@@ -172,7 +172,7 @@ def persona(store: Store, persona_id: str) -> Persona:
     rows = store.read(_query().where(personas.c.persona_id == persona_id))
     if not rows:
         raise NotInSandbox(persona_id)
-    return Persona(*rows[0])
+    return Persona(**rows[0]._mapping)
 
 
 def persona_of_learner(store: Store, learner_id: str) -> Persona:
@@ -180,13 +180,13 @@ def persona_of_learner(store: Store, learner_id: str) -> Persona:
                       .where(learners.c.learner_id == learner_id))
     if not rows:
         raise NotInSandbox(learner_id)
-    return Persona(*rows[0])
+    return Persona(**rows[0]._mapping)
 
 
 def household(store: Store, household_id: str) -> list[Persona]:
     rows = store.read(_query().where(personas.c.household_id == household_id)
                       .order_by(personas.c.persona_id))
-    return [Persona(*row) for row in rows]
+    return [Persona(**row._mapping) for row in rows]
 
 
 def lookup_id_number(conn: Connection, typed: str) -> Persona:
@@ -200,7 +200,7 @@ def lookup_id_number(conn: Connection, typed: str) -> Persona:
     rows = list(conn.execute(_query().where(personas.c.id_number == number)))
     if not rows:
         raise NotInSandbox("unknown sandbox id number")
-    return Persona(*rows[0])
+    return Persona(**rows[0]._mapping)
 
 
 def check_phone(typed: str) -> str:

@@ -40,11 +40,12 @@ def request(store: Store, clock: Clock, learner_id: str, lesson: str) -> Submiss
             (submissions.c.learner_id == learner_id) & (submissions.c.lesson == lesson)
             & submissions.c.status.in_((QUEUED, GRADING)))).first()
         if pending is not None:
-            return Submission(*pending)
+            return Submission(**pending._mapping)
         record(conn, clock, learner_id, lesson, "submit")
-        seq = conn.execute(submissions.insert().values(
+        inserted = conn.execute(submissions.insert().values(
             learner_id=learner_id, lesson=lesson, requested_at=clock.now().isoformat(),
-            status=QUEUED)).inserted_primary_key[0]
+            status=QUEUED)).inserted_primary_key
+        seq = int(inserted[0]) if inserted else 0
         return Submission(seq, learner_id, lesson, clock.now().isoformat(), QUEUED, None, None)
 
 
@@ -52,7 +53,7 @@ def pending(store: Store) -> list[Submission]:
     """Rows to grade, oldest first; rows a killed worker left half-graded come again."""
     rows = store.read(sa.select(*_COLUMNS).where(submissions.c.status.in_((QUEUED, GRADING)))
                       .order_by(submissions.c.seq))
-    return [Submission(*row) for row in rows]
+    return [Submission(**row._mapping) for row in rows]
 
 
 def mark(store: Store, clock: Clock, seq: int, status: str,
@@ -67,4 +68,4 @@ def latest(store: Store, learner_id: str, lesson: str) -> Submission | None:
     rows = store.read(sa.select(*_COLUMNS).where(
         (submissions.c.learner_id == learner_id) & (submissions.c.lesson == lesson))
         .order_by(submissions.c.seq.desc()).limit(1))
-    return Submission(*rows[0]) if rows else None
+    return Submission(**rows[0]._mapping) if rows else None

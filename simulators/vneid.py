@@ -75,7 +75,10 @@ APPROVAL_SMS = (
     "cua cong dan {name} da duoc phe duyet. De nghi truy cap ung dung VNeID hoac dia chi "
     "https://vneid.gov.vn de kich hoat tai khoan"
 )
-OTP_SMS = "Ma OTP cua ban la {code}. Ma co hieu luc trong 3 phut. Khong cung cap ma nay cho bat ky ai."
+OTP_SMS = (
+    "Ma OTP cua ban la {code}. Ma co hieu luc trong 3 phut. "
+    "Khong cung cap ma nay cho bat ky ai."
+)
 
 
 class Step(StrEnum):
@@ -343,7 +346,9 @@ class VneidSimulator:
         with self.store.engine.connect() as conn:
             state = self._load(conn)
         otp = state.get("otp")
-        expires = (datetime.fromisoformat(otp["sent_at"]) + OTP_LIFETIME).isoformat() if otp else None
+        expires = None
+        if otp:
+            expires = (datetime.fromisoformat(otp["sent_at"]) + OTP_LIFETIME).isoformat()
         return Status(Step(state["step"]), state["level"], state["approved_level"],
                       state["logged_in"], expires, state.get("locked_until"),
                       state.get("card_shown", False))
@@ -353,7 +358,7 @@ class VneidSimulator:
         rows = self.store.read(sa.select(sms_inbox.c.sender, sms_inbox.c.at, sms_inbox.c.body)
                                .where(sms_inbox.c.learner_id == self.learner_id)
                                .order_by(sms_inbox.c.seq.desc()))
-        return [(r[0], r[1], r[2]) for r in rows]
+        return [(str(r.sender), str(r.at), str(r.body)) for r in rows]
 
     # -- the screens ---------------------------------------------------------------------
 
@@ -478,7 +483,8 @@ class VneidSimulator:
             chosen = {q: a.strip() for q, a in answers.items() if a and a.strip()}
             if len(chosen) != 2 or len(answers) != 2 or not set(chosen) <= set(SECURITY_QUESTIONS):
                 raise QuestionsInvalid()
-            state["questions"] = {q: _hash(a.casefold(), self.learner_id) for q, a in chosen.items()}
+            state["questions"] = {
+                q: _hash(a.casefold(), self.learner_id) for q, a in chosen.items()}
             state["level"] = state["approved_level"]
             state["step"] = Step.LOGIN.value
         self._act(TASK_ACTIVATE, act, Step.SECURITY)

@@ -1,0 +1,51 @@
+# bakhong: `make demo` serves a demo workshop, `make test` runs the whole suite.
+# Both do their own set-up on a fresh Linux machine (Debian/Ubuntu for the test tools).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+TESTSTAMP := $(VENV)/.installed-test
+DEBS   := chromium poppler-utils zbar-tools
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: demo test lint bench clean system-packages
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip "setuptools>=77"
+
+$(STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet -e .
+	$(BIN)/bakhong kernel
+	touch $@
+
+$(TESTSTAMP): $(STAMP)
+	$(BIN)/pip install --quiet -e ".[test,postgres]"
+	touch $@
+
+demo: $(STAMP)
+	$(BIN)/bakhong demo demo-workshop --host 127.0.0.1 --port 8866
+
+system-packages:
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
+	command -v zbarimg  >/dev/null || missing="$$missing zbar-tools"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+lint: $(TESTSTAMP)
+	$(BIN)/ruff check .
+	$(BIN)/python tools/typecheck.py
+
+test: $(TESTSTAMP) system-packages
+	$(BIN)/python -m pytest -n auto --dist loadgroup -q
+
+bench: $(TESTSTAMP) system-packages
+	$(BIN)/python bench/voila_load.py
+
+clean:
+	rm -rf $(VENV) demo-workshop build dist *.egg-info test-artifacts

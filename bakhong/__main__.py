@@ -1,0 +1,5 @@
+import sys
+
+from bakhong.cli import main
+
+sys.exit(main())

@@ -1,0 +1,122 @@
+"""Serving the lessons to phones with Voila, configured for a workshop.
+
+The settings come from stack-notes: kernels on Unix sockets (TCP ports race when
+many pages open at once), a pool of preheated kernels, idle kernels culled (a
+closed tab does not free its kernel), no tracebacks, no sources, only the
+``release/`` folder on show. The home page at ``/`` is ours: the lessons, and in
+the demo a link per fictional learner (never outside the demo).
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8866
+POOL_SIZE = 4
+CULL_IDLE_SECONDS = 900
+
+
+def lesson_url(lesson: str, code: str | None = None) -> str:
+    url = f"/voila/render/{lesson}/{lesson}.ipynb"
+    return f"{url}?code={code}" if code else url
+
+
+def voila_config(
+    *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, pool_size: int = POOL_SIZE,
+) -> Any:
+    """Voila's configuration for a workshop (traitlets ``Config``)."""
+    from traitlets.config import Config
+
+    config = Config()
+    config.Voila.ip = host
+    config.Voila.port = port
+    config.Voila.port_retries = 0
+    config.Voila.open_browser = False
+    config.KernelManager.transport = "ipc"  # Unix sockets: no TCP port race
+    config.VoilaConfiguration.preheat_kernel = True
+    config.VoilaKernelManager.kernel_pools_config = {"default": {"pool_size": pool_size}}
+    config.VoilaKernelManager.fill_delay = 0
+    config.VoilaConfiguration.show_tracebacks = False
+    config.VoilaConfiguration.strip_sources = True
+    config.MappingKernelManager.cull_idle_timeout = CULL_IDLE_SECONDS
+    config.MappingKernelManager.cull_interval = 60
+    config.MappingKernelManager.cull_connected = True
+    return config
+
+
+def _home_page(workshop: Path, links: list[tuple[str, str, str]]) -> str:
+    """The page at ``/``: Vietnamese first, one link per lesson (and per demo learner)."""
+    from bakhong.grading.course import LESSONS, lesson_title
+
+    rows = "".join(
+        f'<li><a class="bk-home-learner" href="{html.escape(url)}">{html.escape(name)}'
+        f' <small>({html.escape(commune)})</small></a></li>' for name, commune, url in links)
+    lessons = "".join(
+        f'<li><a class="bk-home-lesson" href="{lesson_url(lesson)}">'
+        f"{html.escape(lesson_title(lesson))}</a></li>"
+        for lesson in LESSONS)
+    return f"""<!doctype html><html lang="vi"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>bakhong – Lớp học kỹ năng số</title>
+<style>body{{font:18px/1.5 system-ui,sans-serif;max-width:360px;margin:0 auto;padding:12px}}
+a{{display:block;min-height:48px;padding:10px 4px;color:#0b4f9c}}
+.bk-mark{{background:#c62828;color:#fff;padding:4px 8px;border-radius:6px;font-weight:700}}</style>
+</head><body>
+<p><span class="bk-mark">MÔ PHỎNG</span> Ứng dụng luyện tập – không phải dịch vụ thật</p>
+<h1>Lớp học kỹ năng số «3 không»</h1>
+<h2>Bài học</h2><ul>{lessons}</ul>
+{"<h2>Học viên mẫu (demo)</h2><ul>" + rows + "</ul>" if links else ""}
+<p lang="en"><small>Practice course in Vietnamese; switch to English inside each app.</small></p>
+</body></html>"""
+
+
+def run(workshop: Path, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
+        demo_links: bool = False) -> None:
+    """Serve the workshop until stopped (one SIGTERM stops Voila cleanly)."""
+    import tornado.web
+    from voila.app import Voila
+    from voila.tornado.treehandler import TornadoVoilaTreeHandler
+
+    from bakhong.grading.course import put_environment_on_path
+    from bakhong.grading.workshop import open_sandbox
+    from bakhong.kernelspec import ensure_installed
+    from bakhong.simulators.learners import all_learners
+
+    ensure_installed()
+    put_environment_on_path()
+    os.environ["BAKHONG_WORKSHOP"] = str(workshop.resolve())
+    links: list[tuple[str, str, str]] = []
+    if demo_links:
+        box = open_sandbox(workshop)
+        links = [(le.full_name, le.commune, lesson_url("vneid", le.code))
+                 for le in all_learners(box.store)]
+        box.close()
+    page = _home_page(workshop, links)
+
+    class HomeHandler(tornado.web.RequestHandler):
+        def get(self) -> None:
+            self.set_header("Content-Type", "text/html; charset=utf-8")
+            self.write(page)
+
+    class BakhongVoila(Voila):  # type: ignore[misc]
+        def init_handlers(self) -> list[Any]:
+            handlers: list[Any] = super().init_handlers()
+            home = self.server_url
+            return [(url, HomeHandler) if handler is TornadoVoilaTreeHandler and url == home
+                    else (url, handler, *rest) for url, handler, *rest in handlers]
+
+    BakhongVoila.launch_instance([str(workshop.resolve() / "release")],
+                                 config=voila_config(host=host, port=port))
+
+
+def main() -> None:  # python -m bakhong.serving WORKSHOP [demo]
+    run(Path(sys.argv[1]), demo_links="demo" in sys.argv[2:])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,224 @@
+"""The phone frame and the controls every screen is built from.
+
+A screen is 360 px wide at most, uses the system font at 18 px, has touch targets
+at least 48 px tall (``bakhong.css``), and starts with the «MÔ PHỎNG» badge, so
+no screen can pass for the real app. Every control a learner operates carries a
+stable class ``bk-<app>-<control>`` (listed in ``docs/css-classes.md``) and a
+label a screen reader can read.
+
+Button handlers go through :func:`on_click`, which disables the button while the
+call runs, catches every exception and shows it as a Vietnamese (or English)
+message: Voila would otherwise show an English traceback banner.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+from collections.abc import Callable, Iterable
+from functools import lru_cache, partial
+from importlib import resources
+from typing import Any
+
+import ipywidgets as w
+
+from .i18n import N_, Translator, error_text
+
+__all__ = [
+    "MessageArea",
+    "action_button",
+    "badge",
+    "close_tree",
+    "html_block",
+    "language_bar",
+    "on_click",
+    "paragraph",
+    "phone_frame",
+    "screen_title",
+    "stylesheet",
+    "text_input",
+    "walk",
+]
+
+log = logging.getLogger(__name__)
+
+#: Languages offered by the switch, in order, each named in its own language, with its class.
+LANGUAGE_NAMES = (("vi", N_("Tiếng Việt"), "bk-common-lang-vi"),
+                  ("en", N_("English"), "bk-common-lang-en"))
+
+
+@lru_cache(maxsize=1)
+def _css() -> str:
+    return resources.files(__package__ or "bakhong.widgets").joinpath("bakhong.css").read_text(
+        encoding="utf-8")
+
+
+def stylesheet() -> w.HTML:
+    """The one stylesheet, read once per process, as a widget to put in a frame."""
+    return w.HTML(f"<style>{_css()}</style>", layout=w.Layout(display="none"))
+
+
+def phone_frame(children: Iterable[w.Widget]) -> w.VBox:
+    """A phone-sized column holding the stylesheet and ``children``."""
+    frame = w.VBox([stylesheet(), *children])
+    frame.add_class("bk-phone")
+    return frame
+
+
+def html_block(markup: str, *classes: str) -> w.HTML:
+    """An HTML widget; ``markup`` must already be escaped."""
+    block = w.HTML(markup, layout=w.Layout(width="100%"))
+    for cls in classes:
+        block.add_class(cls)
+    return block
+
+
+def paragraph(text: str, css: str = "") -> w.HTML:
+    return html_block(f'<p class="{css}">{html.escape(text)}</p>' if css
+                      else f"<p>{html.escape(text)}</p>")
+
+
+def screen_title(text: str) -> w.HTML:
+    return html_block(f'<h2 class="bk-title">{html.escape(text)}</h2>')
+
+
+def badge(tr: Translator) -> w.HTML:
+    """The «MÔ PHỎNG» mark and its short line; the first thing on every screen."""
+    _ = tr
+    block = html_block(
+        '<div class="bk-badge-row" role="note">'
+        f'<span class="bk-badge">{html.escape(_("MÔ PHỎNG"))}</span>'
+        f'<span class="bk-badge-note">'
+        f'{html.escape(_("Ứng dụng luyện tập – không phải ứng dụng thật"))}</span></div>')
+    block.add_class("bk-common-badge")
+    return block
+
+
+def action_button(cls: str, label: str, *, primary: bool = False, icon: str = "") -> w.Button:
+    """A full-width button, 48 px tall or more; ``primary`` for the screen's main action."""
+    button = w.Button(description=label, tooltip=label, icon=icon,
+                      button_style="primary" if primary else "",
+                      layout=w.Layout(width="100%", height="auto"))
+    button.add_class(cls)
+    if primary:
+        button.add_class("bk-primary")
+    return button
+
+
+def text_input(cls: str, label: str, placeholder: str = "", *,
+               secret: bool = False) -> w.Text | w.Password:
+    """A labelled input, label above the field; ``secret`` hides what is typed."""
+    kind = w.Password if secret else w.Text
+    field = kind(description=label, placeholder=placeholder, description_allow_html=False,
+                 style={"description_width": "initial"}, layout=w.Layout(width="100%"))
+    field.add_class(cls)
+    field.add_class("bk-field")
+    return field
+
+
+class MessageArea:
+    """Where a screen tells the learner what happened: errors in red, information in green.
+
+    ``kind`` and ``text`` hold what is shown, for tests. «Đã hiểu» closes it.
+    """
+
+    def __init__(self, tr: Translator) -> None:
+        _ = tr
+        self.kind = ""
+        self.text = ""
+        self.html = html_block("")
+        self.html.add_class("bk-common-message")
+        self.dismiss = action_button("bk-common-dismiss", _("Đã hiểu"))
+        self.dismiss.on_click(lambda _b: self.clear())
+        self.root = w.VBox([self.html, self.dismiss], layout=w.Layout(width="100%"))
+        self.clear()
+
+    def _show(self, kind: str, text: str) -> None:
+        self.kind, self.text = kind, text
+        role = 'role="alert" aria-live="assertive"' if kind == "error" else (
+            'role="status" aria-live="polite"')
+        icon = "⚠️ " if kind == "error" else "✅ "
+        self.html.value = (f'<div class="bk-msg bk-msg-{kind}" {role}>'
+                           f"{icon}{html.escape(text)}</div>")
+        self.dismiss.layout.display = None
+
+    def show_error(self, text: str) -> None:
+        self._show("error", text)
+
+    def show_info(self, text: str) -> None:
+        self._show("info", text)
+
+    def clear(self) -> None:
+        self.kind, self.text = "", ""
+        self.html.value = '<div role="status" aria-live="polite"></div>'
+        self.dismiss.layout.display = "none"
+
+
+def on_click(button: w.Button, action: Callable[[], str | None], message: MessageArea,
+             tr: Translator, *, after: Callable[[], None] | None = None,
+             on_error: Callable[[BaseException], None] | None = None) -> None:
+    """Run ``action`` when ``button`` is clicked, safely.
+
+    ``action`` calls the simulator and returns an already translated line to show
+    in green, or ``None``. ``after`` (usually the view's ``render``) runs whether
+    the action succeeded or not, since a refusal may have changed the state. The
+    handler never raises.
+    """
+    def handler(_button: object) -> None:
+        failure: BaseException | None = None
+        info: str | None = None
+        button.disabled = True
+        try:
+            message.clear()
+            info = action()
+        except Exception as err:
+            failure = err
+        try:
+            if after is not None:
+                after()
+        except Exception as err:
+            failure = failure or err
+        finally:
+            button.disabled = False
+        try:
+            if failure is not None:
+                if on_error is not None:
+                    on_error(failure)
+                message.show_error(error_text(failure, tr))
+            elif info:
+                message.show_info(info)
+        except Exception:
+            log.exception("could not show the outcome of a click")
+    button.on_click(handler)
+
+
+def language_bar(current: str, on_change: Callable[[str], None], tr: Translator,
+                 message: MessageArea) -> tuple[w.HBox, dict[str, w.Button]]:
+    """«Tiếng Việt | English»; the current language is highlighted."""
+    _ = tr
+    buttons: dict[str, w.Button] = {}
+    for lang, name, cls in LANGUAGE_NAMES:
+        button = action_button(cls, _(name))
+        button.tooltip = _("Chọn ngôn ngữ")
+        if lang == current:
+            button.add_class("bk-selected")
+        on_click(button, partial(on_change, lang), message, tr)
+        buttons[lang] = button
+    bar = w.HBox(list(buttons.values()), layout=w.Layout(width="100%"))
+    bar.add_class("bk-langbar")
+    return bar, buttons
+
+
+def walk(widget: Any) -> Iterable[Any]:
+    """``widget`` and every widget inside it, depth first."""
+    yield widget
+    for child in getattr(widget, "children", ()) or ():
+        yield from walk(child)
+
+
+def close_tree(widget: Any) -> None:
+    """Close ``widget`` and everything inside it (their comms), once it is off the screen."""
+    for item in list(walk(widget)):
+        for part in (getattr(item, "layout", None), getattr(item, "style", None), item):
+            if isinstance(part, w.Widget):
+                part.close()
