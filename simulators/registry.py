@@ -54,7 +54,9 @@ class Persona:
 
 
 def strip_diacritics(text: str) -> str:
-    """>>> strip_diacritics("Nguyễn Thị Đào")
+    """Remove Vietnamese diacritics, as SMS gateways do.
+
+    >>> strip_diacritics("Nguyễn Thị Đào")
     'Nguyen Thi Dao'
     """
     import unicodedata
@@ -64,7 +66,9 @@ def strip_diacritics(text: str) -> str:
 
 
 def compact_phone(phone: str) -> str:
-    """>>> compact_phone("0100 123 456")
+    """Digits only, ``+84`` turned into a leading 0.
+
+    >>> compact_phone("0100 123 456")
     '0100123456'
     >>> compact_phone("+84 100 123 456")
     '0100123456'

@@ -407,6 +407,8 @@ class VneidSimulator:
                 state["logged_in"] = False
                 state["card_shown"] = False
                 state["step"] = Step.LOGIN.value
+            else:  # approved before activation: back to the intro, to «Kích hoạt»
+                state["step"] = Step.INTRO.value
             self._sms(conn, APPROVAL_SMS.format(name=self.persona.name_without_diacritics))
         self._act("police_visit", act)
         return self.status()

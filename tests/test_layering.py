@@ -1,0 +1,66 @@
+"""The house's one direction of imports, and the simulators' injected clock and randomness."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+FORBIDDEN_IN_SIMULATORS = ("ipywidgets", "IPython", "ipykernel", "nbgrader", "voila", "nbformat",
+                           "bakhong.widgets", "bakhong.grading", "bakhong.cli", "bakhong.serving")
+
+
+def imports_of(path: Path) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+    return names
+
+
+def test_simulators_import_no_ui_notebook_or_grading_code() -> None:
+    for path in (ROOT / "simulators").glob("*.py"):
+        for name in imports_of(path):
+            assert not name.startswith(FORBIDDEN_IN_SIMULATORS), f"{path.name} imports {name}"
+
+
+def test_importing_simulators_loads_none_of_them() -> None:
+    code = ("import sys, bakhong.simulators.sandbox, bakhong.simulators.vneid;"
+            f"bad = [m for m in sys.modules if m.startswith({FORBIDDEN_IN_SIMULATORS!r})];"
+            "print(','.join(bad))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
+
+
+def test_simulators_never_read_the_wall_clock_or_global_random() -> None:
+    for path in (ROOT / "simulators").glob("*.py"):
+        if path.name == "clock.py":  # the one place that defines SystemClock
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+                call = f"{node.value.id}.{node.attr}"
+                assert call not in {"datetime.now", "datetime.today", "date.today", "time.time",
+                                    "datetime.utcnow"}, f"{path.name}: {call}"
+                if node.value.id == "random":
+                    assert node.attr in {"Random", "SystemRandom"}, f"{path.name}: random.{node.attr}"
+
+
+def test_grading_and_widgets_do_not_import_the_front_door() -> None:
+    for folder in ("grading", "widgets"):
+        for path in (ROOT / folder).glob("*.py"):
+            for name in imports_of(path):
+                assert not name.startswith(("bakhong.cli", "bakhong.serving")), path.name
+
+
+def test_lessons_hold_no_logic() -> None:
+    for path in (ROOT / "lessons").glob("*.py"):
+        if path.name == "__init__.py":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        defs = [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.ClassDef)]
+        assert defs == [], f"{path.name} defines {[d.name for d in defs]}"

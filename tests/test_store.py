@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from bakhong.simulators import store as store_mod
+from bakhong.simulators.errors import SchemaTooNew, StoreError
+from bakhong.simulators.store import Store, meta
+
+
+def test_sqlite_settings(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "s.db")
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == store_mod.BUSY_TIMEOUT_MS
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_committed_data_survives_reopen_and_failed_transaction_leaves_nothing(
+        tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "s.db")
+    store.set_meta("kept", "1")
+    with pytest.raises(StoreError), store.transaction() as conn:
+        conn.execute(meta.insert().values(key="lost", value="x"))
+        conn.execute(meta.insert().values(key="kept", value="duplicate"))  # primary key clash
+    store.close()
+    again = Store.open(tmp_path / "s.db")
+    assert again.get_meta("kept") == "1" and again.get_meta("lost") is None
+
+
+def test_schema_is_versioned_and_a_newer_one_is_refused(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "s.db")
+    assert store.schema_version() == store_mod.SCHEMA_VERSION
+    store.set_meta("schema_version", str(store_mod.SCHEMA_VERSION + 1))
+    with pytest.raises(SchemaTooNew):
+        Store.open(tmp_path / "s.db")
+
+
+def test_a_second_writer_waits_instead_of_failing(tmp_path: Path) -> None:
+    import threading
+
+    a, b = Store.open(tmp_path / "s.db"), Store.open(tmp_path / "s.db")
+    started = threading.Event()
+
+    def slow_writer() -> None:
+        with a.transaction() as conn:
+            conn.execute(meta.insert().values(key="a", value="1"))
+            started.set()
+            threading.Event().wait(0.3)
+
+    thread = threading.Thread(target=slow_writer)
+    thread.start()
+    started.wait()
+    b.set_meta("b", "2")  # blocks on the write lock, then succeeds
+    thread.join()
+    assert {r[0] for r in b.read(sa.select(meta.c.key))} >= {"a", "b"}

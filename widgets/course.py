@@ -1,0 +1,160 @@
+"""The course page a learner opens: consent first, then the practice app, then «Nộp bài».
+
+The language switch rebuilds every screen in the other language and remembers the
+choice for the learner. Nothing about the flow is kept here: consent is read from
+the store, the app renders from its simulator.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Protocol
+
+import ipywidgets as w
+
+from bakhong.simulators import learners
+from bakhong.simulators.sandbox import Sandbox
+
+from .consent import ConsentHandles, consent_screen
+from .i18n import LANGUAGES, Translator, error_text, translator
+from .phone import (
+    MessageArea,
+    action_button,
+    badge,
+    close_tree,
+    language_bar,
+    on_click,
+    phone_frame,
+)
+
+__all__ = ["AppFactory", "CourseHandles", "course_screen"]
+
+
+class AppHandles(Protocol):
+    """What an app factory returns: at least the root widget and the controls by name."""
+
+    root: Any
+    controls: dict[str, Any]
+
+
+#: Builds a practice app for one learner in one language, e.g. ``vneid_app.vneid_factory``.
+AppFactory = Callable[[Sandbox, str, Translator], AppHandles]
+
+#: Returns a Vietnamese source string to show (translated here), or raises a SandboxError.
+SubmitAction = Callable[[], str | None]
+
+
+class CourseHandles:
+    """The course page. Its attributes follow the screen shown now (they change on rebuild).
+
+    ``controls`` holds the page's own controls (``lang-vi``, ``lang-en``, ``submit``,
+    ``retry``); the app's are in ``app.controls``, the consent screen's in
+    ``consent.controls``.
+    """
+
+    def __init__(self, sandbox: Sandbox, learner_id: str, app_factory: AppFactory,
+                 lang: str, on_submit: SubmitAction) -> None:
+        self.sandbox, self.learner_id = sandbox, learner_id
+        self.app_factory, self.on_submit = app_factory, on_submit
+        self.lang = lang
+        self.tr = translator(lang)
+        self.root = phone_frame([])
+        self.controls: dict[str, w.Widget] = {}
+        self.message = MessageArea(self.tr)
+        self.consent: ConsentHandles | None = None
+        self.app: AppHandles | None = None
+
+    # -- what the learner does ----------------------------------------------------------
+
+    def _accept(self) -> None:
+        learners.record_consent(self.sandbox.store, self.sandbox.clock, self.learner_id)
+        self.render()
+
+    def _submit(self) -> str | None:
+        result = self.on_submit()
+        return self.tr(result) if result else None
+
+    def set_language(self, lang: str) -> None:
+        """Rebuild everything in ``lang`` and remember it for the learner."""
+        if lang == self.lang:
+            return
+        previous, self.lang = self.lang, lang
+        try:
+            self.render()
+        except Exception:
+            self.lang = previous
+            raise
+        try:
+            learners.set_language(self.sandbox.store, self.learner_id, lang)
+        except Exception as err:
+            self.message.show_error(error_text(err, self.tr))
+
+    # -- building -----------------------------------------------------------------------
+
+    def _consented(self) -> bool:
+        with self.sandbox.store.engine.connect() as conn:
+            return learners.has_consented(conn, self.learner_id)
+
+    def render(self) -> None:
+        """Build the page for the current language and consent; swap it in when complete."""
+        tr = translator(self.lang)
+        _ = tr
+        message = MessageArea(tr)
+        bar, langs = language_bar(self.lang, self.set_language, tr, message)
+        controls: dict[str, w.Widget] = {f"lang-{k}": b for k, b in langs.items()}
+        consent, app = None, None
+        if self._consented():
+            app = self.app_factory(self.sandbox, self.learner_id, tr)
+            submit = action_button("bk-common-submit", _("Nộp bài"), primary=True)
+            on_click(submit, self._submit, message, tr)
+            controls["submit"] = submit
+            body = [app.root, submit]
+        else:
+            consent = consent_screen(self._accept, tr)
+            body = [consent.root]
+        self._swap(tr, message, controls, [bar, *body, message.root])
+        self.consent, self.app = consent, app
+
+    def _swap(self, tr: Translator, message: MessageArea, controls: dict[str, w.Widget],
+              children: list[w.Widget]) -> None:
+        style, *old = self.root.children
+        self.root.children = (style, *children)
+        self.tr, self.message, self.controls = tr, message, controls
+        for widget in old:
+            close_tree(widget)
+
+    def render_failure(self, err: BaseException) -> None:
+        """A page that says what went wrong and offers «Thử lại» (never a traceback)."""
+        tr = translator(self.lang)
+        _ = tr
+        message = MessageArea(tr)
+        retry = action_button("bk-common-retry", _("Thử lại"), primary=True)
+        on_click(retry, self.render, message, tr)
+        self._swap(tr, message, {"retry": retry}, [badge(tr), retry, message.root])
+        message.show_error(error_text(err, tr))
+
+
+def course_screen(sandbox: Sandbox, learner_id: str, app_factory: AppFactory, *,
+                  lang: str | None = None, on_submit: SubmitAction,
+                  display: bool = False) -> CourseHandles:
+    """The learner's page: consent if not given yet, then ``app_factory``'s app and «Nộp bài».
+
+    ``lang`` defaults to the language saved for the learner. Never raises for a
+    sandbox failure: the page then shows the message and a «Thử lại» button.
+    """
+    if lang is None:
+        try:
+            lang = learners.by_id(sandbox.store, learner_id).language
+        except Exception:
+            lang = "vi"
+    course = CourseHandles(sandbox, learner_id, app_factory,
+                           lang if lang in LANGUAGES else "vi", on_submit)
+    try:
+        course.render()
+    except Exception as err:
+        course.render_failure(err)
+    if display:
+        from IPython.display import display as show
+
+        show(course.root)
+    return course

@@ -1,0 +1,244 @@
+"""The VNeID practice app: one screen per :class:`~bakhong.simulators.vneid.Step`.
+
+The view keeps no flow state: every render reads ``sim.status()`` and
+``sim.inbox()`` and shows the screen of the current step. A screen is rebuilt
+only when what it shows changes, so a refused click keeps what the learner typed.
+
+>>> from datetime import datetime
+>>> from bakhong.simulators.clock import FixedClock, VN_TZ
+>>> from bakhong.simulators.sandbox import Sandbox
+>>> from bakhong.simulators.learners import record_consent
+>>> from bakhong.widgets.i18n import translator
+>>> clock = FixedClock(datetime(2026, 11, 28, 8, tzinfo=VN_TZ))
+>>> box = Sandbox.open("sqlite://", clock=clock, seed="doctest")
+>>> _ = box.add_learners([("hv001", "Lê Thị Hoa", "Xã Thọ Long")])
+>>> record_consent(box.store, clock, "hv001")
+>>> sim = box.vneid("hv001")
+>>> app = vneid_app(sim, sim.persona, translator("vi"))
+>>> app.controls["go-register"].click()
+>>> app.controls["register"].description
+'Đăng ký'
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import ipywidgets as w
+
+from bakhong.simulators import idnumber
+from bakhong.simulators.registry import Persona
+from bakhong.simulators.sandbox import Sandbox
+from bakhong.simulators.vneid import PhoneNotOwnName, Status, Step, VneidSimulator
+
+from .i18n import Translator
+from .phone import (
+    MessageArea,
+    action_button,
+    badge,
+    close_tree,
+    html_block,
+    on_click,
+    phone_frame,
+    text_input,
+)
+
+__all__ = ["VneidAppHandles", "format_phone", "vneid_app", "vneid_factory"]
+
+#: Screens where the learner types the persona's data: the card opens by itself there.
+_TYPING_STEPS = (Step.REGISTER, Step.ACTIVATE, Step.LOGIN)
+
+
+@dataclass
+class VneidAppHandles:
+    """What a test or a lesson needs: the root widget, the controls by name, the messages."""
+
+    root: w.VBox
+    controls: dict[str, w.Widget]
+    message: MessageArea
+    render: Callable[[], None]
+    sim: VneidSimulator
+
+
+def format_phone(phone: str) -> str:
+    """>>> format_phone("0100876995")
+    '0100 876 995'
+    """
+    return f"{phone[:4]} {phone[4:7]} {phone[7:]}" if len(phone) == 10 else phone
+
+
+def clock_time(iso: str) -> str:
+    return datetime.fromisoformat(iso).strftime("%H:%M")
+
+
+def vn_date(iso: str) -> str:
+    try:
+        return datetime.fromisoformat(iso).strftime("%d/%m/%Y")
+    except ValueError:
+        return iso
+
+
+class VneidView:
+    """The controls over one simulator; screens are built by :mod:`.vneid_screens`."""
+
+    def __init__(self, sim: VneidSimulator, persona: Persona, tr: Translator) -> None:
+        self.sim, self.persona, self.tr = sim, persona, tr
+        self.message = MessageArea(tr)
+        self.controls: dict[str, w.Widget] = {"dismiss": self.message.dismiss}
+        self.status: Status | None = None
+        self.police_panel: w.Accordion | None = None
+        self._shown: tuple[Any, ...] | None = None
+        self._screen_names: list[str] = []
+        self._sms_count = -1
+        self.persona_card = self._persona_card()
+        self.inbox = w.Accordion([html_block("")], selected_index=None,
+                                 layout=w.Layout(width="100%"))
+        self.inbox.add_class("bk-vneid-sms-inbox")
+        self.controls.update({"persona-card": self.persona_card, "sms-inbox": self.inbox})
+        self.screen = w.VBox([], layout=w.Layout(width="100%"))
+        _ = tr
+        appbar = html_block(f'<div class="bk-appbar">{html.escape(_("VNeID"))}</div>')
+        self.root = w.VBox([badge(tr), appbar, self.persona_card, self.inbox, self.screen,
+                            self.message.root], layout=w.Layout(width="100%"))
+        self.root.add_class("bk-screen")
+        self.root.add_class("bk-vneid-app")
+
+    # -- building blocks for the screens ----------------------------------------------
+
+    def _name(self, cls: str) -> str:
+        return cls.removeprefix("bk-vneid-")
+
+    def keep(self, cls: str, widget: w.Widget) -> w.Widget:
+        """Register a control of the current screen under its class name."""
+        if cls not in widget._dom_classes:
+            widget.add_class(cls)
+        self.controls[self._name(cls)] = widget
+        self._screen_names.append(self._name(cls))
+        return widget
+
+    def button(self, cls: str, label: str, action: Callable[[], str | None], *,
+               primary: bool = False) -> w.Button:
+        button = action_button(cls, label, primary=primary)
+        on_click(button, action, self.message, self.tr, after=self.refresh,
+                 on_error=self._on_error)
+        self.keep(cls, button)
+        return button
+
+    def field(self, cls: str, label: str, placeholder: str = "", *,
+              secret: bool = False) -> w.Text | w.Password:
+        field = text_input(cls, label, placeholder, secret=secret)
+        self.keep(cls, field)
+        return field
+
+    def _on_error(self, err: BaseException) -> None:
+        if isinstance(err, PhoneNotOwnName) and self.police_panel is not None:
+            self.police_panel.selected_index = 0
+
+    # -- the parts shown on every screen -------------------------------------------------
+
+    def _persona_card(self) -> w.Accordion:
+        _, p = self.tr, self.persona
+        rows = (
+            (_("Họ và tên"), p.full_name),
+            (_("Số định danh cá nhân"), idnumber.format(p.id_number)),
+            (_("Số điện thoại chính chủ"), format_phone(p.phone)),
+            (_("Ngày sinh"), vn_date(p.birth_date)),
+            (_("Xã/phường"), f"{p.commune_name}, {p.province_name}"),
+        )
+        items = "".join(f"<dt>{html.escape(k)}</dt><dd>{html.escape(v)}</dd>" for k, v in rows)
+        hint = html.escape(_("Chỉ nhập thông tin trên thẻ này, không nhập thông tin thật."))
+        body = html_block(f'<div class="bk-persona"><dl>{items}</dl>'
+                          f'<p class="bk-hint">{hint}</p></div>')
+        card = w.Accordion([body], titles=(_("Thẻ nhân vật mô phỏng"),), selected_index=0,
+                           layout=w.Layout(width="100%"))
+        card.add_class("bk-vneid-persona-card")
+        return card
+
+    def _render_inbox(self) -> None:
+        _ = self.tr
+        messages = self.sim.inbox()
+        if messages:
+            parts = []
+            for index, (sender, at, body) in enumerate(messages):
+                new = " bk-sms-new" if index == 0 else ""
+                parts.append(
+                    f'<div class="bk-sms{new}"><div class="bk-sms-head"><b>'
+                    f"{html.escape(sender)}</b> · {html.escape(clock_time(at))}</div>"
+                    f"{html.escape(body)}</div>")
+            content = "".join(parts)
+        else:
+            content = f"<p>{html.escape(_('Chưa có tin nhắn.'))}</p>"
+        self.inbox.children[0].value = f'<div role="log">{content}</div>'
+        self.inbox.titles = (_("Tin nhắn SMS ({count})").format(count=len(messages)),)
+        if self._sms_count >= 0 and len(messages) > self._sms_count:
+            self.inbox.selected_index = 0  # a new SMS: open the inbox, like a notification
+        self._sms_count = len(messages)
+
+    # -- rendering -----------------------------------------------------------------------
+
+    def _flags(self, status: Status) -> tuple[bool, bool]:
+        now = self.sim.clock.now()
+        expired = bool(status.otp_expires_at) and now > datetime.fromisoformat(
+            status.otp_expires_at or "")
+        locked = bool(status.locked_until) and now < datetime.fromisoformat(
+            status.locked_until or "")
+        return expired, locked
+
+    def otp_expired(self) -> bool:
+        return self.status is not None and self._flags(self.status)[0]
+
+    def passcode_locked(self) -> bool:
+        return self.status is not None and self._flags(self.status)[1]
+
+    def refresh(self) -> None:
+        """Show the current step; raises what the simulator raises (the click shows it)."""
+        from .vneid_screens import build_screen
+
+        status = self.sim.status()
+        self.status = status
+        self._render_inbox()
+        signature = (status, self._flags(status))
+        if signature == self._shown:
+            return
+        for name in self._screen_names:
+            self.controls.pop(name, None)
+        self._screen_names = []
+        self.police_panel = None
+        old = self.screen.children
+        self.screen.children = tuple(build_screen(self, status))
+        for widget in old:
+            close_tree(widget)
+        if self._shown is None or self._shown[0].step != status.step:
+            self.persona_card.selected_index = 0 if status.step in _TYPING_STEPS else None
+        self._shown = signature
+
+    def render(self) -> None:
+        """Like :meth:`refresh`, but shows a failure in the message area instead of raising."""
+        try:
+            self.refresh()
+        except Exception as err:
+            from .i18n import error_text
+
+            self.message.show_error(error_text(err, self.tr))
+
+
+def vneid_app(sim: VneidSimulator, persona: Persona, tr: Translator, *,
+              display: bool = False) -> VneidAppHandles:
+    """Build the VNeID app over ``sim``; ``display=True`` shows it in a phone frame."""
+    view = VneidView(sim, persona, tr)
+    view.render()
+    if display:
+        from IPython.display import display as show
+
+        show(phone_frame([view.root]))
+    return VneidAppHandles(view.root, view.controls, view.message, view.render, sim)
+
+
+def vneid_factory(sandbox: Sandbox, learner_id: str, tr: Translator) -> VneidAppHandles:
+    """An ``app_factory`` for :func:`bakhong.widgets.course.course_screen`."""
+    sim = sandbox.vneid(learner_id)
+    return vneid_app(sim, sim.persona, tr)
