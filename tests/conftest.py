@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from datetime import datetime
@@ -16,11 +17,11 @@ PASSWORD = "Matkhau@2026"
 PASSCODE = "246810"
 
 
-@pytest.fixture(autouse=True)
-def bakhong_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+@pytest.fixture(autouse=True, scope="session")
+def bakhong_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Keys of test workshops never land in the real user's data directory."""
     home = tmp_path_factory.mktemp("bakhong-home")
-    monkeypatch.setenv("BAKHONG_HOME", str(home))
+    os.environ["BAKHONG_HOME"] = str(home)
     return home
 
 

@@ -85,11 +85,10 @@ def screen_title(text: str) -> w.HTML:
 def badge(tr: Translator) -> w.HTML:
     """The «MÔ PHỎNG» mark and its short line; the first thing on every screen."""
     _ = tr
-    block = html_block(
-        '<div class="bk-badge-row" role="note">'
-        f'<span class="bk-badge">{html.escape(_("MÔ PHỎNG"))}</span>'
-        f'<span class="bk-badge-note">'
-        f'{html.escape(_("Ứng dụng luyện tập – không phải ứng dụng thật"))}</span></div>')
+    mark = html.escape(_("MÔ PHỎNG"))
+    note = html.escape(_("Ứng dụng luyện tập – không phải ứng dụng thật"))
+    block = html_block(f'<div class="bk-badge-row" role="note"><span class="bk-badge">{mark}'
+                       f'</span><span class="bk-badge-note">{note}</span></div>')
     block.add_class("bk-common-badge")
     return block
 

@@ -101,7 +101,8 @@ class VneidView:
         self.controls.update({"persona-card": self.persona_card, "sms-inbox": self.inbox})
         self.screen = w.VBox([], layout=w.Layout(width="100%"))
         _ = tr
-        appbar = html_block(f'<div class="bk-appbar">{html.escape(_("VNeID"))}</div>')
+        app_name = html.escape(_("VNeID"))
+        appbar = html_block(f'<div class="bk-appbar">{app_name}</div>')
         self.root = w.VBox([badge(tr), appbar, self.persona_card, self.inbox, self.screen,
                             self.message.root], layout=w.Layout(width="100%"))
         self.root.add_class("bk-screen")
@@ -171,7 +172,7 @@ class VneidView:
                     f"{html.escape(body)}</div>")
             content = "".join(parts)
         else:
-            content = f"<p>{html.escape(_('Chưa có tin nhắn.'))}</p>"
+            content = "<p>" + html.escape(_("Chưa có tin nhắn.")) + "</p>"
         self.inbox.children[0].value = f'<div role="log">{content}</div>'
         self.inbox.titles = (_("Tin nhắn SMS ({count})").format(count=len(messages)),)
         if self._sms_count >= 0 and len(messages) > self._sms_count:

@@ -59,7 +59,8 @@ def _police(view: VneidView, *, main: bool) -> list[w.Widget]:
     button = view.button("bk-vneid-visit-police", _("Mô phỏng: đến Công an xã/phường"), act,
                          primary=main)
     if main:
-        return [html_block(f"<h3>{html.escape(_('Lên mức 2 tại Công an xã/phường'))}</h3>"),
+        heading = html.escape(_("Lên mức 2 tại Công an xã/phường"))
+        return [html_block(f"<h3>{heading}</h3>"),
                 text, button]
     panel = w.Accordion([w.VBox([text, button])], titles=(_("Đến Công an xã/phường"),),
                         selected_index=None, layout=w.Layout(width="100%"))
@@ -269,9 +270,10 @@ def _eid_card(view: VneidView) -> w.HTML:
 def home(view: VneidView, status: Status) -> list[w.Widget]:
     _ = view.tr
     level = html.escape(_("Mức {level}").format(level=max(status.level, 1)))
+    account = html.escape(_("Tài khoản định danh điện tử"))
     items: list[w.Widget] = [
         screen_title(_("Trang chủ")),
-        html_block(f'<p>{html.escape(_("Tài khoản định danh điện tử"))}: '
+        html_block(f'<p>{account}: '
                    f'<span class="bk-level">{level}</span></p>', "bk-vneid-level"),
     ]
     if status.level < 2:
