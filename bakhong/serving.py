@@ -37,7 +37,8 @@ def voila_config(
     config.Voila.port = port
     config.Voila.port_retries = 0
     config.Voila.open_browser = False
-    config.KernelManager.transport = "ipc"  # Unix sockets: no TCP port race
+    # Unix sockets: no TCP port race. Windows has none: BAKHONG_KERNEL_TRANSPORT=tcp there.
+    config.KernelManager.transport = os.environ.get("BAKHONG_KERNEL_TRANSPORT", "ipc")
     config.VoilaConfiguration.preheat_kernel = True
     config.VoilaKernelManager.kernel_pools_config = {"default": {"pool_size": pool_size}}
     config.VoilaKernelManager.fill_delay = 0

@@ -82,6 +82,16 @@ def vn_date(iso: str) -> str:
         return iso
 
 
+def _signature(status: Status, flags: tuple[bool, bool]) -> tuple[Any, ...]:
+    """What a screen shows of the status: a change rebuilds it, anything else keeps the typing."""
+    shown: dict[Step, tuple[Any, ...]] = {
+        Step.INTRO: (status.approved_level, status.level),
+        Step.OTP: (status.otp_expires_at,),
+        Step.HOME: (status.level, status.card_shown, status.locked_until),
+    }
+    return (status.step, shown.get(status.step, ()), flags)
+
+
 class VneidView:
     """The controls over one simulator; screens are built by :mod:`.vneid_screens`."""
 
@@ -202,7 +212,7 @@ class VneidView:
         status = self.sim.status()
         self.status = status
         self._render_inbox()
-        signature = (status, self._flags(status))
+        signature = _signature(status, self._flags(status))
         if signature == self._shown:
             return
         for name in self._screen_names:
@@ -213,7 +223,7 @@ class VneidView:
         self.screen.children = tuple(build_screen(self, status))
         for widget in old:
             close_tree(widget)
-        if self._shown is None or self._shown[0].step != status.step:
+        if self._shown is None or self._shown[0] != status.step:
             self.persona_card.selected_index = 0 if status.step in _TYPING_STEPS else None
         self._shown = signature
 

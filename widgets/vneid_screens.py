@@ -263,8 +263,10 @@ def _eid_card(view: VneidView) -> w.HTML:
             (_("Ngày sinh"), vn_date(p.birth_date)), (_("Nơi cư trú"), p.address))
     items = "".join(f"<dt>{html.escape(k)}</dt><dd>{html.escape(v)}</dd>" for k, v in rows)
     title = html.escape(_("Căn cước điện tử"))
-    return html_block(f'<div class="bk-card-eid bk-persona"><h3>{title}</h3><dl>{items}</dl>'
-                      "</div>", "bk-vneid-eid-card")
+    card = html_block(f'<div class="bk-card-eid bk-persona"><h3>{title}</h3><dl>{items}</dl>'
+                      "</div>")
+    view.keep("bk-vneid-eid-card", card)
+    return card
 
 
 def home(view: VneidView, status: Status) -> list[w.Widget]:
@@ -273,8 +275,8 @@ def home(view: VneidView, status: Status) -> list[w.Widget]:
     account = html.escape(_("Tài khoản định danh điện tử"))
     items: list[w.Widget] = [
         screen_title(_("Trang chủ")),
-        html_block(f'<p>{account}: '
-                   f'<span class="bk-level">{level}</span></p>', "bk-vneid-level"),
+        view.keep("bk-vneid-level", html_block(
+            f'<p>{account}: <span class="bk-level">{level}</span></p>')),
     ]
     if status.level < 2:
         items += _police(view, main=True)
