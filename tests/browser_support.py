@@ -1,0 +1,322 @@
+"""Helpers for the browser tests: a demo server, headless Chromium, screenshots, axe-core.
+
+Nothing here is a test. ``tests/test_browser.py`` builds its fixtures from these
+pieces:
+
+* :class:`DemoServer` runs ``bakhong demo <tmp>/ws --port <free port>`` as a
+  subprocess in its own process group (Voila starts kernels, which must die with
+  it), with ``BAKHONG_HOME`` in a temporary folder so no key lands in the real
+  user's data directory, and stops it with one SIGTERM (stack-notes: two SIGINTs
+  interrupt the kernels' shutdown), then SIGKILL after 15 s.
+* :func:`launch_chromium` / :func:`new_phone_page`: Debian's Chromium, with the
+  flags stack-notes lists (Playwright cannot download its own browser here), and a
+  360x800 touch phone.
+* :func:`screenshot`: ``test-artifacts/screenshots/<test>-<step>.png``.
+* :func:`assert_no_serious_axe_violations`: axe-core through ``axe_playwright_python``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = Path(sys.executable).parent
+BAKHONG = VENV_BIN / "bakhong"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+VIEWPORT = {"width": 360, "height": 800}
+SCREENSHOT_DIR = REPO_ROOT / "test-artifacts" / "screenshots"
+START_TIMEOUT = 120.0
+STOP_GRACE = 15.0
+LONG = 60_000  # ms: Voila kernels start slowly on 2 cores
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on now (bind to 0 and let the kernel choose)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def server_env(home: Path) -> dict[str, str]:
+    """The environment of every ``bakhong`` subprocess of a test: keys under ``home``."""
+    env = dict(os.environ)
+    env["BAKHONG_HOME"] = str(home)
+    # The venv's scripts first, as an activated venv would have them (nbgrader runs
+    # `alembic` by name; stack-notes).
+    env["PATH"] = str(VENV_BIN) + os.pathsep + env.get("PATH", "")
+    env.setdefault("PYTHONUNBUFFERED", "1")
+    return env
+
+
+@dataclass
+class DemoServer:
+    """``bakhong demo`` on a free port; use as a context manager or call start/stop."""
+
+    workdir: Path
+    port: int = 0
+    host: str = "127.0.0.1"
+    process: subprocess.Popen[bytes] | None = None
+    log_path: Path = field(init=False)
+    first_link: str = ""
+
+    def __post_init__(self) -> None:
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        self.home = self.workdir / "bakhong-home"
+        self.home.mkdir(exist_ok=True)
+        self.workshop = self.workdir / "ws"
+        self.log_path = self.workdir / "server.log"
+        if not self.port:
+            self.port = free_port()
+
+    @property
+    def env(self) -> dict[str, str]:
+        return server_env(self.home)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+    def lesson_url(self, code: str, lang: str | None = None) -> str:
+        url = self.url(f"/voila/render/vneid/vneid.ipynb?code={code}")
+        return f"{url}&lang={lang}" if lang else url
+
+    def log(self) -> str:
+        try:
+            return self.log_path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return ""
+
+    def start(self, timeout: float = START_TIMEOUT) -> DemoServer:
+        log = self.log_path.open("wb")
+        self.process = subprocess.Popen(
+            [str(BAKHONG), "demo", str(self.workshop), "--host", self.host,
+             "--port", str(self.port)],
+            cwd=self.workdir, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL, start_new_session=True)
+        log.close()
+        deadline = time.monotonic() + timeout
+        while True:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"bakhong demo exited with {self.process.returncode}:\n"
+                                   f"{self.log()[-4000:]}")
+            if self._answers():
+                break
+            if time.monotonic() > deadline:
+                self.stop()
+                raise TimeoutError(f"bakhong demo did not answer on {self.base_url}/ within "
+                                   f"{timeout:.0f} s:\n{self.log()[-4000:]}")
+            time.sleep(0.5)
+        found = re.search(r"(/voila/render/\S+\?code=\w+)", self.log())
+        self.first_link = self.url(found.group(1)) if found else ""
+        return self
+
+    def _answers(self) -> bool:
+        try:
+            with urllib.request.urlopen(self.url("/"), timeout=5) as response:
+                return bool(response.status == 200)
+        except (urllib.error.URLError, OSError):
+            return False
+
+    def stop(self) -> None:
+        """One SIGTERM to the group, SIGKILL after 15 s; kernels go with the group."""
+        process = self.process
+        if process is None:
+            return
+        self.process = None
+        try:
+            pgid = os.getpgid(process.pid)
+        except ProcessLookupError:
+            pgid = None
+        if process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=STOP_GRACE)
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError):
+                    process.kill()
+                process.wait(timeout=10)
+        if pgid is not None:  # kernels Voila started and did not reap
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(pgid, signal.SIGKILL)
+
+    def __enter__(self) -> DemoServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # -- the workshop, read from the sandbox (never through the UI) ----------------------
+
+    def run_bakhong(self, *args: str, timeout: float = 600) -> subprocess.CompletedProcess[str]:
+        """Another ``bakhong`` command against this server's workshop, same environment."""
+        return subprocess.run([str(BAKHONG), *args], cwd=self.workdir, env=self.env,
+                              capture_output=True, text=True, timeout=timeout, check=False)
+
+
+# --- the sandbox, read directly --------------------------------------------------------
+
+@dataclass(frozen=True)
+class DemoLearner:
+    learner_id: str
+    code: str
+    full_name: str
+    id_number: str
+    phone: str
+    persona_name: str
+
+
+def demo_learners(workshop: Path) -> list[DemoLearner]:
+    """Every learner of the workshop with their persona (what the persona card shows)."""
+    from bakhong.grading.workshop import open_sandbox
+    from bakhong.simulators import learners, registry
+
+    box = open_sandbox(workshop)
+    try:
+        found = []
+        for learner in learners.all_learners(box.store):
+            persona = registry.persona_of_learner(box.store, learner.learner_id)
+            found.append(DemoLearner(learner.learner_id, learner.code, learner.full_name,
+                                     persona.id_number, persona.phone, persona.full_name))
+        return found
+    finally:
+        box.close()
+
+
+def latest_otp(workshop: Path, learner_id: str, *, not_in: Iterable[str] = ()) -> str:
+    """The newest OTP in the learner's simulated SMS inbox (read from the sandbox)."""
+    from bakhong.grading.workshop import open_sandbox
+
+    box = open_sandbox(workshop)
+    try:
+        skip = set(not_in)
+        for _sender, _at, body in box.vneid(learner_id).inbox():
+            found = re.search(r"Ma OTP cua ban la (\d{6})", body)
+            if found and found.group(1) not in skip:
+                return found.group(1)
+    finally:
+        box.close()
+    raise AssertionError(f"no OTP in the inbox of {learner_id}")
+
+
+def sms_bodies(workshop: Path, learner_id: str) -> list[str]:
+    from bakhong.grading.workshop import open_sandbox
+
+    box = open_sandbox(workshop)
+    try:
+        return [body for _s, _a, body in box.vneid(learner_id).inbox()]
+    finally:
+        box.close()
+
+
+def vneid_step(workshop: Path, learner_id: str) -> str:
+    from bakhong.grading.workshop import open_sandbox
+
+    box = open_sandbox(workshop)
+    try:
+        return str(box.vneid(learner_id).status().step.value)
+    finally:
+        box.close()
+
+
+def gradebook_score(workshop: Path, learner_id: str, lesson: str = "vneid") -> float:
+    """The learner's score for ``lesson`` in the workshop's nbgrader gradebook."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{workshop / 'gradebook.db'}") as gradebook:
+        return float(gradebook.find_submission(lesson, learner_id).score)
+
+
+# --- the browser ---------------------------------------------------------------------
+
+@contextlib.contextmanager
+def launch_chromium() -> Iterator[Any]:
+    """Debian's Chromium through Playwright's sync API; yields the Browser."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
+                                             headless=True)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def new_phone_context(browser: Any, **kwargs: Any) -> Any:
+    """A phone: 360x800, touch, mobile viewport, Vietnamese locale."""
+    context = browser.new_context(viewport=VIEWPORT, is_mobile=True, has_touch=True,
+                                  locale="vi-VN", **kwargs)
+    context.set_default_timeout(LONG)
+    return context
+
+
+# --- screenshots -----------------------------------------------------------------------
+
+def _safe(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", text).strip("_") or "x"
+
+
+def screenshot(page: Any, test: str, step: str) -> Path:
+    """Save a full-page screenshot at ``test-artifacts/screenshots/<test>-<step>.png``."""
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOT_DIR / f"{_safe(test)}-{_safe(step)}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+# --- axe-core ------------------------------------------------------------------------
+
+SERIOUS = ("serious", "critical")
+
+
+def axe_violations(page: Any, *, context: Any = None, options: dict[str, Any] | None = None,
+                   ignore_rules: Iterable[str] = ()) -> list[dict[str, Any]]:
+    """The serious or critical violations axe-core finds on ``page``."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    result = Axe().run(page, context=context,
+                       options=options or {"resultTypes": ["violations"]})
+    ignored = set(ignore_rules)
+    return [v for v in result.response.get("violations", [])
+            if v.get("impact") in SERIOUS and v.get("id") not in ignored]
+
+
+def describe_violations(violations: list[dict[str, Any]], where: str = "") -> str:
+    lines = [f"axe-core: {len(violations)} serious/critical violation(s){' on ' + where if where else ''}:"]
+    for v in violations:
+        lines.append(f"- [{v.get('impact')}] {v.get('id')}: {v.get('help')} ({v.get('helpUrl')})")
+        for node in v.get("nodes", [])[:8]:
+            target = node.get("target")
+            summary = (node.get("failureSummary") or "").replace("\n", " ")
+            lines.append(f"    target={target} html={node.get('html', '')[:160]!r}")
+            if summary:
+                lines.append(f"      {summary[:300]}")
+        if len(v.get("nodes", [])) > 8:
+            lines.append(f"    … and {len(v['nodes']) - 8} more")
+    return "\n".join(lines)
+
+
+def assert_no_serious_axe_violations(page: Any, where: str = "", **kwargs: Any) -> None:
+    violations = axe_violations(page, **kwargs)
+    assert not violations, describe_violations(violations, where)
