@@ -7,13 +7,14 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import reach_level2
 
 from bakhong.grading import grader, keys, workshop
 from bakhong.grading.checks import EVIDENCE_FILE
 from bakhong.simulators import learners, registry, submissions
 from bakhong.simulators.clock import FixedClock
+from bakhong.simulators.errors import UnknownLearner
 from bakhong.simulators.sandbox import Sandbox
-from conftest import reach_level2
 
 pytestmark = pytest.mark.slow
 
@@ -37,29 +38,19 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Sandbox, dic
     for learner_id, _, _ in ROSTER:
         submissions.request(box.store, clock, learner_id, "vneid")
     key = keys.load_key(box.workshop_id)
-    # hv003 edits its export; hv004 submits hv001's genuine export as its own.
-    tampered = grader.write_submission(root, box, key, "hv003", "vneid") / EVIDENCE_FILE
-    data = json.loads(tampered.read_text())
-    data["events"].append({"lesson": "vneid", "task": "login_level2", "outcome": "ok",
-                           "at": data["exported_at"], "detail": {}})
-    genuine = grader.write_submission(root, box, key, "hv001", "vneid") / EVIDENCE_FILE
-    copied = json.loads(genuine.read_text())
-
+    grader.os.environ.update(grader.grading_environment(box.workshop_id, key))
+    genuine = json.loads(
+        (grader.write_submission(root, box, key, "hv001", "vneid") / EVIDENCE_FILE).read_text())
     scores = {}
     for item in submissions.pending(box.store):
-        grader.write_submission(root, box, key, item.learner_id, item.lesson)
-        folder = root / "submitted" / item.learner_id / "vneid"
-        if item.learner_id == "hv003":
-            data["events"] = [e for e in data["events"]]  # edited after signing
-            data["events"][0]["outcome"] = "ok"
-            data["events"].insert(0, {"lesson": "vneid", "task": "activate", "outcome": "ok",
-                                      "at": data["exported_at"], "detail": {}})
+        folder = grader.write_submission(root, box, key, item.learner_id, item.lesson)
+        if item.learner_id == "hv003":  # edits its export after signing: drops a refusal
+            data = json.loads((folder / EVIDENCE_FILE).read_text())
+            data["events"] = [e for e in data["events"] if e["outcome"] == "ok"][:-1]
             (folder / EVIDENCE_FILE).write_text(json.dumps(data))
-        if item.learner_id == "hv004":
-            (folder / EVIDENCE_FILE).write_text(json.dumps(copied))
-        grader.os.environ.update(grader.grading_environment(box.workshop_id, key))
-        score = grader.autograde(root, item.learner_id, "vneid")
-        scores[item.learner_id] = score.score
+        if item.learner_id == "hv004":  # submits hv001's genuine export as its own
+            (folder / EVIDENCE_FILE).write_text(json.dumps(genuine))
+        scores[item.learner_id] = grader.autograde(root, item.learner_id, "vneid").score
     return root, box, scores
 
 
@@ -105,7 +96,7 @@ def test_forget_removes_a_learner_everywhere(
     root, box, _ = graded
     persona = registry.persona_of_learner(box.store, "hv002")
     workshop.forget(root, "hv002")
-    with pytest.raises(Exception):
+    with pytest.raises(UnknownLearner):
         learners.by_id(box.store, "hv002")
     dump = "\n".join(box.store.engine.raw_connection().iterdump())  # type: ignore[attr-defined]
     assert "hv002" not in dump and persona.id_number not in dump
@@ -115,3 +106,24 @@ def test_forget_removes_a_learner_everywhere(
     assert not (root / "submitted" / "hv002").exists()
     assert not (root / "autograded" / "hv002").exists()
     shutil.rmtree(root / "feedback", ignore_errors=True)
+
+
+def test_the_released_lesson_executes_and_shows_the_app(
+        graded: tuple[Path, Sandbox, dict[str, float]], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The notebook as Voila runs it (no preheat: the query string comes from the env)."""
+    import nbclient
+    import nbformat
+
+    root, box, _ = graded
+    code = learners.by_id(box.store, "hv001").code
+    monkeypatch.setenv("QUERY_STRING", f"code={code}")
+    monkeypatch.setenv("BAKHONG_WORKSHOP", str(root))
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    notebook = nbformat.read(root / "release" / "vneid" / "vneid.ipynb", as_version=4)
+    nbclient.NotebookClient(notebook, kernel_name="bakhong", timeout=60,
+                            resources={"metadata": {"path": str(root / "release" / "vneid")}}
+                            ).execute()
+    outputs = [o for cell in notebook.cells if cell.cell_type == "code" for o in cell.outputs]
+    assert not [o for o in outputs if o.output_type == "error"
+                or (o.output_type == "stream" and o.name == "stderr")]
+    assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outputs)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
+from conftest import PASSCODE, PASSWORD, activate, last_otp, reach_level2
 
 from bakhong.simulators import faults, idnumber, vneid
 from bakhong.simulators.clock import FixedClock
@@ -13,8 +14,6 @@ from bakhong.simulators.registry import Persona
 from bakhong.simulators.sandbox import Sandbox
 from bakhong.simulators.store import events, flow_states
 from bakhong.simulators.vneid import Step, VneidSimulator
-
-from conftest import PASSCODE, PASSWORD, activate, last_otp, reach_level2
 
 
 def test_happy_path_reaches_level_2_and_leaves_evidence(

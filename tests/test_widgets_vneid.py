@@ -465,6 +465,6 @@ def test_vietnamese_shows_no_english_word(box: Sandbox, clock: FixedClock) -> No
     for label, root, sim in every_screen(box, clock, "vi"):
         for text in texts_of(root):
             rest = text
-            for value in persona_data(sim) + ["English"]:
+            for value in [*persona_data(sim), "English"]:
                 rest = rest.replace(value, " ")
             assert not english.search(rest), f"{label}: English in Vietnamese: {text!r}"

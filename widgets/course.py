@@ -156,5 +156,5 @@ def course_screen(sandbox: Sandbox, learner_id: str, app_factory: AppFactory, *,
     if display:
         from IPython.display import display as show
 
-        show(course.root)
+        show(course.root)  # type: ignore[no-untyped-call]
     return course

@@ -28,7 +28,7 @@ import gettext
 import io
 import logging
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from typing import Final
 
@@ -64,7 +64,7 @@ class Translator:
         return self._catalogue.gettext(message)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _catalogue(lang: str) -> gettext.NullTranslations:
     """The compiled catalogue of ``lang``, read once per process."""
     if lang in ("vi", "pseudo"):

@@ -245,7 +245,7 @@ def vneid_app(sim: VneidSimulator, persona: Persona, tr: Translator, *,
     if display:
         from IPython.display import display as show
 
-        show(phone_frame([view.root]))
+        show(phone_frame([view.root]))  # type: ignore[no-untyped-call]
     return VneidAppHandles(view.root, view.controls, view.message, view.render, sim)
 
 

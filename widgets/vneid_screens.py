@@ -15,7 +15,7 @@ from bakhong.simulators import idnumber
 from bakhong.simulators.vneid import SECURITY_QUESTIONS, Status, Step
 
 from .phone import html_block, paragraph, screen_title
-from .vneid_app import VneidView, vn_date, clock_time, format_phone
+from .vneid_app import VneidView, clock_time, format_phone, vn_date
 
 __all__ = ["build_screen"]
 
@@ -156,7 +156,8 @@ def otp(view: VneidView, status: Status) -> list[w.Widget]:
     def resend() -> str:
         view.sim.resend_otp()
         return _("Đã gửi lại mã. Mã cũ không dùng được nữa.")
-    return items + [
+    return [
+        *items,
         code,
         view.button("bk-vneid-submit-otp", _("Xác nhận"), submit, primary=not expired),
         view.button("bk-vneid-resend-otp", _("Gửi lại mã"), resend, primary=expired),
