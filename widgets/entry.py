@@ -9,6 +9,7 @@ Vietnamese page, never Voila's English traceback banner.
 
 from __future__ import annotations
 
+import html
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -59,7 +60,9 @@ def lesson_app(lesson: str) -> None:
         from .phone import badge, phone_frame
 
         tr = translator("vi")
-        display(phone_frame([badge(tr), w.HTML(f"<p role='alert'>{error_text(err, tr)}</p>")]))
+        text = html.escape(error_text(err, tr))
+        page = phone_frame([badge(tr), w.HTML(f"<p role='alert'>{text}</p>")])
+        display(page)  # type: ignore[no-untyped-call]
 
 
 def show_lesson(lesson: str, code: str, lang: str | None = None) -> object:
