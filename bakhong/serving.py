@@ -44,6 +44,7 @@ def voila_config(
     config.VoilaKernelManager.fill_delay = 0
     config.VoilaConfiguration.show_tracebacks = False
     config.VoilaConfiguration.strip_sources = True
+    config.HTMLExporter.language_code = "vi"  # <html lang="vi">: screen readers speak Vietnamese
     config.MappingKernelManager.cull_idle_timeout = CULL_IDLE_SECONDS
     config.MappingKernelManager.cull_interval = 60
     config.MappingKernelManager.cull_connected = True

@@ -70,7 +70,7 @@ class Sandbox:
                      province: str = registry.DEFAULT_PROVINCE) -> list[Learner]:
         """Enrol (learner_id, full name, commune) entries, each with a persona of their own."""
         units = {nfc(name).casefold(): (code, name) for code, name in registry.communes(province)}
-        rng = self.random("enrol")
+        rng = self.random("enrol", len(learners_mod.all_learners(self.store)))
         added = []
         with self.store.transaction() as conn:
             for learner_id, full_name, commune in entries:

@@ -410,7 +410,8 @@ class VneidSimulator:
             else:  # approved before activation: back to the intro, to «Kích hoạt»
                 state["step"] = Step.INTRO.value
             self._sms(conn, APPROVAL_SMS.format(name=self.persona.name_without_diacritics))
-        self._act("police_visit", act)
+        self._act("police_visit", act, Step.INTRO, Step.REGISTER, Step.ACTIVATE, Step.LOGIN,
+                  Step.HOME)
         return self.status()
 
     def request_otp(self, id_number: str, phone: str) -> Status:
@@ -447,6 +448,7 @@ class VneidSimulator:
             else:  # forgotten passcode
                 state["step"] = Step.RESET_PASSCODE.value
         self._act("otp", act, Step.OTP)
+        self._record_level()  # a new device confirmed by OTP is a login too
         return self.status()
 
     def set_password(self, password: str, again: str) -> Status:
@@ -518,7 +520,7 @@ class VneidSimulator:
 
     def _record_level(self) -> None:
         status = self.status()
-        if status.logged_in and status.level == 2:
+        if status.step is Step.HOME and status.logged_in and status.level == 2:
             with self.store.transaction() as conn:
                 record(conn, self.clock, self.learner_id, LESSON, TASK_LEVEL2, OK, level=2)
 

@@ -316,3 +316,31 @@ def test_same_seed_same_scenario(tmp_path, clock: FixedClock) -> None:  # type: 
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
     assert run("a") == run("b")
+
+
+def test_level2_on_a_new_device_is_recorded(
+        box: Sandbox, sim: VneidSimulator, persona: Persona) -> None:
+    reach_level2(sim, persona)
+    sim.logout()
+    with box.store.transaction() as conn:
+        conn.execute(sa.delete(events).where(events.c.task == "login_level2"))
+    faults.switch_on(box.store, "hv001", "vneid.new_device")
+    sim.login(persona.id_number, PASSWORD)
+    sim.confirm_with_nfc()
+    sim.submit_otp(last_otp(sim))
+    assert any(e.task == "login_level2" for e in learner_events(box.store, "hv001"))
+
+
+def test_police_visit_is_refused_mid_activation(sim: VneidSimulator, persona: Persona) -> None:
+    sim.visit_police()
+    sim.go(Step.ACTIVATE)
+    sim.request_otp(persona.id_number, persona.phone)
+    sim.submit_otp(last_otp(sim))
+    with pytest.raises(vneid.WrongStep):
+        sim.visit_police()
+    assert sim.status().step is Step.PASSWORD
+
+
+def test_learners_can_be_added_twice_to_a_seeded_sandbox(box: Sandbox) -> None:
+    box.add_learners([("hv003", "Phạm Thị Lụa", "Xã Hồ Vương")])
+    box.add_learners([("hv004", "Đỗ Văn Tâm", "Xã Quảng Bình")])

@@ -468,3 +468,21 @@ def test_vietnamese_shows_no_english_word(box: Sandbox, clock: FixedClock) -> No
             for value in [*persona_data(sim), "English"]:
                 rest = rest.replace(value, " ")
             assert not english.search(rest), f"{label}: English in Vietnamese: {text!r}"
+
+
+def test_every_control_has_a_stable_class_and_a_label(box: Sandbox, clock: FixedClock) -> None:
+    operated = (w.Button, w.ToggleButton, w.Text, w.Password, w.Dropdown, w.Accordion)
+    for label, root, _sim in every_screen(box, clock, "vi"):
+        for widget in walk(root):
+            if not isinstance(widget, operated):
+                continue
+            classes = [c for c in widget._dom_classes
+                       if re.fullmatch(r"bk-(common|vneid)-[a-z0-9-]+", c)]
+            assert len(classes) == 1, f"{label}: {widget!r}"
+            if isinstance(widget, w.Accordion):
+                assert all(widget.titles), f"{label}: {classes[0]} has no title"
+            else:
+                assert widget.description.strip(), f"{label}: {classes[0]} has no label"
+            if isinstance(widget, w.Text | w.Password | w.Dropdown):
+                assert widget.description_allow_html is False
+                assert "bk-field" in widget._dom_classes  # label above the field

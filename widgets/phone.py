@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import html
 import logging
+import re
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from functools import lru_cache, partial
 from importlib import resources
 from typing import Any
@@ -28,7 +30,10 @@ __all__ = [
     "MessageArea",
     "action_button",
     "badge",
+    "clock_time",
     "close_tree",
+    "facts",
+    "format_phone",
     "html_block",
     "language_bar",
     "on_click",
@@ -37,6 +42,7 @@ __all__ = [
     "screen_title",
     "stylesheet",
     "text_input",
+    "vn_date",
     "walk",
 ]
 
@@ -206,6 +212,35 @@ def language_bar(current: str, on_change: Callable[[str], None], tr: Translator,
     bar = w.HBox(list(buttons.values()), layout=w.Layout(width="100%"))
     bar.add_class("bk-langbar")
     return bar, buttons
+
+
+def format_phone(phone: str) -> str:
+    """The number in groups of 4-3-3, easier to read and to copy.
+
+    >>> format_phone("0100876995")
+    '0100 876 995'
+    """
+    return f"{phone[:4]} {phone[4:7]} {phone[7:]}" if len(phone) == 10 else phone
+
+
+def facts(rows: Iterable[tuple[str, str]]) -> str:
+    """Label and value, one line each (a narrow screen has no room for two columns)."""
+    def value_html(value: str) -> str:
+        keep = ' style="white-space: nowrap"' if re.fullmatch(r"[\d /]+", value) else ""
+        return f'<span class="bk-value"{keep}>{html.escape(value)}</span>'
+    return "".join(f'<p><span class="bk-key">{html.escape(key)}:</span> {value_html(value)}</p>'
+                   for key, value in rows)
+
+
+def clock_time(iso: str) -> str:
+    return datetime.fromisoformat(iso).strftime("%H:%M")
+
+
+def vn_date(iso: str) -> str:
+    try:
+        return datetime.fromisoformat(iso).strftime("%d/%m/%Y")
+    except ValueError:
+        return iso
 
 
 def walk(widget: Any) -> Iterable[Any]:

@@ -35,19 +35,24 @@ from bakhong.simulators.registry import Persona
 from bakhong.simulators.sandbox import Sandbox
 from bakhong.simulators.vneid import PhoneNotOwnName, Status, Step, VneidSimulator
 
-from .i18n import Translator
+from .i18n import Translator, error_text
 from .phone import (
     MessageArea,
     action_button,
     badge,
+    clock_time,
     close_tree,
+    facts,
+    format_phone,
     html_block,
     on_click,
     phone_frame,
     text_input,
+    vn_date,
 )
+from .vneid_screens import build_screen
 
-__all__ = ["VneidAppHandles", "format_phone", "vneid_app", "vneid_factory"]
+__all__ = ["VneidAppHandles", "VneidView", "vneid_app", "vneid_factory"]
 
 #: Screens where the learner types the persona's data: the card opens by itself there.
 _TYPING_STEPS = (Step.REGISTER, Step.ACTIVATE, Step.LOGIN)
@@ -62,24 +67,6 @@ class VneidAppHandles:
     message: MessageArea
     render: Callable[[], None]
     sim: VneidSimulator
-
-
-def format_phone(phone: str) -> str:
-    """>>> format_phone("0100876995")
-    '0100 876 995'
-    """
-    return f"{phone[:4]} {phone[4:7]} {phone[7:]}" if len(phone) == 10 else phone
-
-
-def clock_time(iso: str) -> str:
-    return datetime.fromisoformat(iso).strftime("%H:%M")
-
-
-def vn_date(iso: str) -> str:
-    try:
-        return datetime.fromisoformat(iso).strftime("%d/%m/%Y")
-    except ValueError:
-        return iso
 
 
 def _signature(status: Status, flags: tuple[bool, bool]) -> tuple[Any, ...]:
@@ -110,11 +97,13 @@ class VneidView:
         self.inbox.add_class("bk-vneid-sms-inbox")
         self.controls.update({"persona-card": self.persona_card, "sms-inbox": self.inbox})
         self.screen = w.VBox([], layout=w.Layout(width="100%"))
+        self.below = w.VBox([], layout=w.Layout(width="100%"))  # help panels, under the message
+        self._below: list[w.Widget] = []
         _ = tr
         app_name = html.escape(_("VNeID"))
         appbar = html_block(f'<div class="bk-appbar">{app_name}</div>')
         self.root = w.VBox([badge(tr), appbar, self.persona_card, self.inbox, self.screen,
-                            self.message.root], layout=w.Layout(width="100%"))
+                            self.message.root, self.below], layout=w.Layout(width="100%"))
         self.root.add_class("bk-screen")
         self.root.add_class("bk-vneid-app")
 
@@ -145,6 +134,10 @@ class VneidView:
         self.keep(cls, field)
         return field
 
+    def below_message(self, widget: w.Widget) -> None:
+        """Put a help panel of the current screen under the message, out of the main column."""
+        self._below.append(widget)
+
     def _on_error(self, err: BaseException) -> None:
         if isinstance(err, PhoneNotOwnName) and self.police_panel is not None:
             self.police_panel.selected_index = 0
@@ -160,9 +153,8 @@ class VneidView:
             (_("Ngày sinh"), vn_date(p.birth_date)),
             (_("Xã/phường"), f"{p.commune_name}, {p.province_name}"),
         )
-        items = "".join(f"<dt>{html.escape(k)}</dt><dd>{html.escape(v)}</dd>" for k, v in rows)
         hint = html.escape(_("Chỉ nhập thông tin trên thẻ này, không nhập thông tin thật."))
-        body = html_block(f'<div class="bk-persona"><dl>{items}</dl>'
+        body = html_block(f'<div class="bk-persona">{facts(rows)}'
                           f'<p class="bk-hint">{hint}</p></div>')
         card = w.Accordion([body], titles=(_("Thẻ nhân vật mô phỏng"),), selected_index=0,
                            layout=w.Layout(width="100%"))
@@ -175,11 +167,11 @@ class VneidView:
         if messages:
             parts = []
             for index, (sender, at, body) in enumerate(messages):
-                new = " bk-sms-new" if index == 0 else ""
+                age = "bk-sms-new" if index == 0 else "bk-sms-old"  # older ones: 2 lines
                 parts.append(
-                    f'<div class="bk-sms{new}"><div class="bk-sms-head"><b>'
+                    f'<div class="bk-sms {age}"><div class="bk-sms-head"><b>'
                     f"{html.escape(sender)}</b> · {html.escape(clock_time(at))}</div>"
-                    f"{html.escape(body)}</div>")
+                    f'<div class="bk-sms-body">{html.escape(body)}</div></div>')
             content = "".join(parts)
         else:
             content = "<p>" + html.escape(_("Chưa có tin nhắn.")) + "</p>"
@@ -207,10 +199,12 @@ class VneidView:
 
     def refresh(self) -> None:
         """Show the current step; raises what the simulator raises (the click shows it)."""
-        from .vneid_screens import build_screen
-
         status = self.sim.status()
         self.status = status
+        if self._shown is None or self._shown[0] != status.step:
+            # a new screen: open the card where the learner types its data, the inbox for OTP
+            self.persona_card.selected_index = 0 if status.step in _TYPING_STEPS else None
+            self.inbox.selected_index = 0 if status.step is Step.OTP else None
         self._render_inbox()
         signature = _signature(status, self._flags(status))
         if signature == self._shown:
@@ -219,12 +213,12 @@ class VneidView:
             self.controls.pop(name, None)
         self._screen_names = []
         self.police_panel = None
-        old = self.screen.children
+        self._below = []
+        old = (*self.screen.children, *self.below.children)
         self.screen.children = tuple(build_screen(self, status))
+        self.below.children = tuple(self._below)
         for widget in old:
             close_tree(widget)
-        if self._shown is None or self._shown[0] != status.step:
-            self.persona_card.selected_index = 0 if status.step in _TYPING_STEPS else None
         self._shown = signature
 
     def render(self) -> None:
@@ -232,8 +226,6 @@ class VneidView:
         try:
             self.refresh()
         except Exception as err:
-            from .i18n import error_text
-
             self.message.show_error(error_text(err, self.tr))
 
 

@@ -8,18 +8,21 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import ipywidgets as w
 
 from bakhong.simulators import idnumber
 from bakhong.simulators.vneid import SECURITY_QUESTIONS, Status, Step
 
-from .phone import html_block, paragraph, screen_title
-from .vneid_app import VneidView, clock_time, format_phone, vn_date
+from .phone import clock_time, facts, format_phone, html_block, paragraph, screen_title, vn_date
+
+if TYPE_CHECKING:
+    from .vneid_app import VneidView
 
 __all__ = ["build_screen"]
 
-Screen = Callable[[VneidView, Status], list[w.Widget]]
+Screen = Callable[["VneidView", Status], list[w.Widget]]
 
 
 def _go(view: VneidView, step: Step) -> Callable[[], None]:
@@ -66,7 +69,8 @@ def _police(view: VneidView, *, main: bool) -> list[w.Widget]:
                         selected_index=None, layout=w.Layout(width="100%"))
     view.keep("bk-vneid-police-panel", panel)
     view.police_panel = panel
-    return [panel]
+    view.below_message(panel)
+    return []
 
 
 def intro(view: VneidView, status: Status) -> list[w.Widget]:
@@ -262,10 +266,8 @@ def _eid_card(view: VneidView) -> w.HTML:
     rows = ((_("Họ và tên"), p.full_name), (_("Số định danh cá nhân"),
                                              idnumber.format(p.id_number)),
             (_("Ngày sinh"), vn_date(p.birth_date)), (_("Nơi cư trú"), p.address))
-    items = "".join(f"<dt>{html.escape(k)}</dt><dd>{html.escape(v)}</dd>" for k, v in rows)
     title = html.escape(_("Căn cước điện tử"))
-    card = html_block(f'<div class="bk-card-eid bk-persona"><h3>{title}</h3><dl>{items}</dl>'
-                      "</div>")
+    card = html_block(f'<div class="bk-card-eid bk-persona"><h3>{title}</h3>{facts(rows)}</div>')
     view.keep("bk-vneid-eid-card", card)
     return card
 
