@@ -138,13 +138,19 @@ class DemoServer:
             return False
 
     def stop(self) -> None:
-        """One SIGTERM to the group, SIGKILL after 15 s; kernels go with the group."""
+        """One SIGTERM, SIGKILL after 15 s; then whatever it started that is still alive.
+
+        The server runs in its own process group (killed as a group), but Jupyter starts
+        each kernel in a new session of its own, so the kernels are found as the server's
+        descendants (taken before the SIGTERM) and killed if Voila left any behind.
+        """
         process = self.process
         if process is None:
             return
         self.process = None
+        descendants = _descendants(process.pid)
         try:
-            pgid = os.getpgid(process.pid)
+            pgid: int | None = os.getpgid(process.pid)
         except ProcessLookupError:
             pgid = None
         if process.poll() is None:
@@ -156,9 +162,10 @@ class DemoServer:
                 with contextlib.suppress(ProcessLookupError):
                     process.kill()
                 process.wait(timeout=10)
-        if pgid is not None:  # kernels Voila started and did not reap
+        if pgid is not None:
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(pgid, signal.SIGKILL)
+        _reap(descendants)
 
     def __enter__(self) -> DemoServer:
         return self.start()
@@ -172,6 +179,28 @@ class DemoServer:
         """Another ``bakhong`` command against this server's workshop, same environment."""
         return subprocess.run([str(BAKHONG), *args], cwd=self.workdir, env=self.env,
                               capture_output=True, text=True, timeout=timeout, check=False)
+
+
+def _descendants(pid: int) -> list[Any]:
+    try:
+        import psutil
+
+        return list(psutil.Process(pid).children(recursive=True))
+    except Exception:  # psutil missing, or the process already gone
+        return []
+
+
+def _reap(processes: list[Any], timeout: float = 5.0) -> None:
+    """Wait a little for the kernels to leave by themselves, then SIGKILL the rest."""
+    if not processes:
+        return
+    import psutil
+
+    _gone, alive = psutil.wait_procs(processes, timeout=timeout)
+    for proc in alive:
+        with contextlib.suppress(psutil.Error):
+            proc.kill()
+    psutil.wait_procs(alive, timeout=timeout)
 
 
 # --- the sandbox, read directly --------------------------------------------------------
@@ -277,11 +306,39 @@ def _safe(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", text).strip("_") or "x"
 
 
+#: The height of everything there is to see: Voila's lab template scrolls inside
+#: ``#rendered_cells``, not the document, so ``full_page=True`` alone shows one viewport.
+CONTENT_HEIGHT_JS = """() => {
+  let height = document.scrollingElement.scrollHeight;
+  for (const el of document.querySelectorAll('body *')) {
+    const style = getComputedStyle(el);
+    if (['auto', 'scroll'].includes(style.overflowY) && el.clientHeight >= 0.9 * innerHeight) {
+      height = Math.max(height, el.scrollHeight + (document.scrollingElement.scrollHeight
+                                                   - el.clientHeight));
+    }
+  }
+  return Math.ceil(height);
+}"""
+
+
 def screenshot(page: Any, test: str, step: str) -> Path:
-    """Save a full-page screenshot at ``test-artifacts/screenshots/<test>-<step>.png``."""
+    """Save the whole screen at ``test-artifacts/screenshots/<test>-<step>.png``.
+
+    The viewport is stretched to the content's height for the shot, then restored.
+    """
     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOT_DIR / f"{_safe(test)}-{_safe(step)}.png"
-    page.screenshot(path=str(path), full_page=True)
+    size = page.viewport_size or VIEWPORT
+    height = int(page.evaluate(CONTENT_HEIGHT_JS))
+    if height > size["height"]:
+        page.set_viewport_size({"width": size["width"], "height": min(height, 8000)})
+        try:
+            page.evaluate("() => new Promise(r => requestAnimationFrame(() => r(null)))")
+            page.screenshot(path=str(path), full_page=True)
+        finally:
+            page.set_viewport_size(size)
+    else:
+        page.screenshot(path=str(path), full_page=True)
     return path
 
 
