@@ -42,7 +42,7 @@ lint: $(TESTSTAMP)
 	$(BIN)/python tools/typecheck.py
 
 test: $(TESTSTAMP) system-packages
-	$(BIN)/python -m pytest -n auto --dist loadgroup -q
+	$(BIN)/python -m pytest -n auto --dist loadfile -q
 
 bench: $(TESTSTAMP) system-packages
 	$(BIN)/python bench/voila_load.py
