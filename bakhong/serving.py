@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import os
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -49,6 +50,22 @@ def voila_config(
     config.MappingKernelManager.cull_interval = 60
     config.MappingKernelManager.cull_connected = True
     return config
+
+
+_CDN_LINK = re.compile(rb'\s*<link rel="stylesheet" href="https://cdn\.jsdelivr\.net/[^"]*"[^>]*>')
+
+
+def _offline(chunk: bytes) -> bytes:
+    """Drop the stylesheet links Voila's lab template loads from a CDN.
+
+    A workshop runs on a laptop's Wi-Fi, often with no internet: a phone must never wait on
+    a third-party host (the icons the apps use are bundled with the widgets).
+
+    >>> _offline(b'<head>\\n  <link rel="stylesheet" href="https://cdn.jsdelivr.net/npm/x.css" '
+    ...          b'type="text/css" />\\n</head>')
+    b'<head>\\n</head>'
+    """
+    return _CDN_LINK.sub(b"", chunk) if b"cdn.jsdelivr.net" in chunk else chunk
 
 
 def _home_page(workshop: Path, links: list[tuple[str, str, str]]) -> str:
@@ -105,7 +122,27 @@ def run(workshop: Path, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
             self.set_header("Content-Type", "text/html; charset=utf-8")
             self.write(page)
 
+    class OfflinePage(tornado.web.OutputTransform):
+        html_page = False
+
+        def transform_first_chunk(self, status_code: int, headers: Any, chunk: bytes,
+                                  finishing: bool) -> tuple[int, Any, bytes]:
+            self.html_page = str(headers.get("Content-Type", "")).startswith("text/html")
+            if self.html_page:
+                chunk = _offline(chunk)
+                if "Content-Length" in headers:
+                    headers["Content-Length"] = str(len(chunk))
+            return status_code, headers, chunk
+
+        def transform_chunk(self, chunk: bytes, finishing: bool) -> bytes:
+            return _offline(chunk) if self.html_page else chunk
+
     class BakhongVoila(Voila):  # type: ignore[misc]
+        def init_settings(self) -> dict[str, Any]:
+            settings: dict[str, Any] = super().init_settings()
+            settings["transforms"] = [OfflinePage]
+            return settings
+
         def init_handlers(self) -> list[Any]:
             handlers: list[Any] = super().init_handlers()
             home = self.server_url

@@ -12,22 +12,22 @@
 #   title: "Bài 1: Kích hoạt tài khoản định danh điện tử VNeID"
 # ---
 
+# %% nbgrader={"grade": false, "grade_id": "app", "locked": true, "schema_version": 3, "solution": false}
+from bakhong.widgets.entry import lesson_app
+
+lesson_app("vneid")
+
 # %% [markdown] nbgrader={"grade": false, "grade_id": "intro", "locked": true, "schema_version": 3, "solution": false}
-# # Bài 1: Tài khoản định danh điện tử VNeID
+# ## Hướng dẫn bài học
 #
 # Có tài khoản VNeID mức 2, bạn làm thủ tục hành chính trên điện thoại, không phải đến trụ sở xã.
-# Trong bài này bạn luyện trên **ứng dụng mô phỏng** với một **nhân vật mô phỏng** (xem thẻ nhân vật):
+# Trong bài này bạn luyện trên **ứng dụng mô phỏng** với một **nhân vật mô phỏng** (xem «Thẻ nhân vật mô phỏng» ở trên):
 #
 # 1. Đăng ký tài khoản mức 1 bằng số định danh và số điện thoại chính chủ.
 # 2. Kích hoạt tài khoản: nhập mã OTP trong tin nhắn, đặt mật khẩu, passcode 6 số và 2 câu hỏi bảo mật.
 # 3. Đến Công an xã (mô phỏng) để lên mức 2, rồi đăng nhập lại và xem mức tài khoản.
 #
 # Xong thì bấm **Nộp bài**. Không bao giờ nhập số định danh, số điện thoại hay mã OTP thật của bạn.
-
-# %% nbgrader={"grade": false, "grade_id": "app", "locked": true, "schema_version": 3, "solution": false}
-from bakhong.widgets.entry import lesson_app
-
-lesson_app("vneid")
 
 # %% nbgrader={"grade": true, "grade_id": "registered", "locked": true, "points": 1, "schema_version": 3, "solution": false}
 ### BEGIN HIDDEN TESTS

@@ -11,6 +11,7 @@ import pytest
 import bakhong.simulators
 
 MODULES = [f"bakhong.simulators.{m.name}" for m in pkgutil.iter_modules(bakhong.simulators.__path__)]
+MODULES += ["bakhong.serving"]
 
 
 @pytest.mark.parametrize("name", MODULES)
