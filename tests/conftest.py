@@ -58,6 +58,14 @@ def last_otp(sim: VneidSimulator) -> str:
     raise AssertionError("no OTP in the inbox")
 
 
+def to_password_step(sim: VneidSimulator, persona: registry.Persona) -> None:
+    """Approved at the police office, then «Gửi yêu cầu» and the OTP: the password screen."""
+    sim.visit_police()
+    sim.go(Step.ACTIVATE)
+    sim.request_otp(persona.id_number, persona.phone)
+    sim.submit_otp(last_otp(sim))
+
+
 def activate(sim: VneidSimulator, persona: registry.Persona) -> None:
     """Register at level 1 and activate the account, ending at the login screen."""
     sim.go(Step.REGISTER)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
-from conftest import PASSCODE, PASSWORD, activate, last_otp, reach_level2
+from conftest import PASSCODE, PASSWORD, activate, last_otp, reach_level2, to_password_step
 
 from bakhong.simulators import faults, idnumber, vneid
 from bakhong.simulators.clock import FixedClock
@@ -29,10 +29,7 @@ def test_happy_path_reaches_level_2_and_leaves_evidence(
 
 def test_police_first_then_activation_gives_level_2_directly(
         sim: VneidSimulator, persona: Persona) -> None:
-    sim.visit_police()
-    sim.go(Step.ACTIVATE)
-    sim.request_otp(persona.id_number, persona.phone)
-    sim.submit_otp(last_otp(sim))
+    to_password_step(sim, persona)
     sim.set_password(PASSWORD, PASSWORD)
     sim.set_passcode(PASSCODE, PASSCODE)
     sim.set_security_questions({vneid.SECURITY_QUESTIONS[1]: "Lan", vneid.SECURITY_QUESTIONS[3]: "Mèo"})
@@ -83,10 +80,7 @@ def test_wrong_otp_then_too_many(sim: VneidSimulator, persona: Persona) -> None:
 @pytest.mark.parametrize("password", ["ngan@1A", "matkhau@2026", "MATKHAU@2026", "Matkhau2026",
                                       "Matkhaudai@20262026202"])
 def test_password_rules(sim: VneidSimulator, persona: Persona, password: str) -> None:
-    sim.visit_police()
-    sim.go(Step.ACTIVATE)
-    sim.request_otp(persona.id_number, persona.phone)
-    sim.submit_otp(last_otp(sim))
+    to_password_step(sim, persona)
     with pytest.raises(vneid.WeakPassword):
         sim.set_password(password, password)
     with pytest.raises(vneid.Mismatch):
@@ -97,10 +91,7 @@ def test_password_rules(sim: VneidSimulator, persona: Persona, password: str) ->
 @pytest.mark.parametrize("passcode", ["12345", "1234567", "12345a", "１２３４５６"])
 def test_passcode_must_be_six_ascii_digits(
         sim: VneidSimulator, persona: Persona, passcode: str) -> None:
-    sim.visit_police()
-    sim.go(Step.ACTIVATE)
-    sim.request_otp(persona.id_number, persona.phone)
-    sim.submit_otp(last_otp(sim))
+    to_password_step(sim, persona)
     sim.set_password(PASSWORD, PASSWORD)
     with pytest.raises(vneid.InvalidPasscode):
         sim.set_passcode(passcode, passcode)
@@ -108,10 +99,7 @@ def test_passcode_must_be_six_ascii_digits(
 
 def test_security_questions_need_two_different_answered(
         sim: VneidSimulator, persona: Persona) -> None:
-    sim.visit_police()
-    sim.go(Step.ACTIVATE)
-    sim.request_otp(persona.id_number, persona.phone)
-    sim.submit_otp(last_otp(sim))
+    to_password_step(sim, persona)
     sim.set_password(PASSWORD, PASSWORD)
     sim.set_passcode(PASSCODE, PASSCODE)
     q = vneid.SECURITY_QUESTIONS
@@ -160,10 +148,7 @@ def test_fault_maintenance_fires_once(box: Sandbox, sim: VneidSimulator, persona
 def test_fault_connection_failed_at_passcode(
         box: Sandbox, sim: VneidSimulator, persona: Persona) -> None:
     faults.switch_on(box.store, "hv001", "vneid.connection_failed")
-    sim.visit_police()
-    sim.go(Step.ACTIVATE)
-    sim.request_otp(persona.id_number, persona.phone)
-    sim.submit_otp(last_otp(sim))
+    to_password_step(sim, persona)
     sim.set_password(PASSWORD, PASSWORD)
     with pytest.raises(vneid.ConnectionFailed):
         sim.set_passcode(PASSCODE, PASSCODE)
@@ -332,10 +317,7 @@ def test_level2_on_a_new_device_is_recorded(
 
 
 def test_police_visit_is_refused_mid_activation(sim: VneidSimulator, persona: Persona) -> None:
-    sim.visit_police()
-    sim.go(Step.ACTIVATE)
-    sim.request_otp(persona.id_number, persona.phone)
-    sim.submit_otp(last_otp(sim))
+    to_password_step(sim, persona)
     with pytest.raises(vneid.WrongStep):
         sim.visit_police()
     assert sim.status().step is Step.PASSWORD
