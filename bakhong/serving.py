@@ -43,6 +43,12 @@ def voila_config(
     config.VoilaConfiguration.preheat_kernel = True
     config.VoilaKernelManager.kernel_pools_config = {"default": {"pool_size": pool_size}}
     config.VoilaKernelManager.fill_delay = 0
+    # Where a preheated kernel asks for its request (bakhong.widgets.entry.request_info).
+    local = "127.0.0.1" if host in ("", "0.0.0.0", "::") else host
+    config.VoilaKernelManager.default_env_variables = {"VOILA_APP_IP": local}
+    # Under load a cell's output can come seconds after the kernel's reply: Voila's default
+    # (4 s) then sends the page without the app (bench/README.md, problem 2).
+    config.VoilaExecutor.iopub_timeout = 60
     config.VoilaConfiguration.show_tracebacks = False
     config.VoilaConfiguration.strip_sources = True
     config.HTMLExporter.language_code = "vi"  # <html lang="vi">: screen readers speak Vietnamese

@@ -2,12 +2,13 @@
 
 (a) N phones arriving evenly within a window: a scripted client GETs the page, opens the
     kernel's websocket and asks for the widget states (``jupyter.widget.control`` comm,
-    ``request_states``, as Voila's front-end does); time to interactive = first byte of the
+    ``request_states``, as Voila's front-end does). Time to interactive = first byte of the
     request to the ``update_states`` reply holding every widget view of the page. A page is
     lost if that does not happen within ``--timeout`` seconds.
+    The app must be there: a state with the consent button's class, not an error screen.
 (b) One Chromium page, 360x800, CPU throttled 4x: navigation to the consent button visible.
 (c) PSS of the server and of every kernel, per live learner page.
-Servers run one after the other on free loopback ports. Usage: see bench/README.md.
+Servers run one after the other on free loopback ports. See bench/README.md.
 """
 
 from __future__ import annotations
@@ -37,7 +38,8 @@ import websockets
 
 BIN = Path(sys.executable).parent
 LESSON = "vneid"
-BUTTON = "button.bk-common-consent-accept"
+BUTTON_CLASS = "bk-common-consent-accept"
+BUTTON = f"button.{BUTTON_CLASS}"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
                   "--no-first-run", "--disable-background-networking",
@@ -53,14 +55,15 @@ MB = 1024 * 1024
 class Result:
     name: str
     tti: list[float] = field(default_factory=list)  # seconds; math.inf for a lost page
-    html: list[float] = field(default_factory=list)
+    html: list[float] = field(default_factory=list)  # seconds to the whole HTML
     errors: dict[str, int] = field(default_factory=dict)
+    lost_pages: list[str] = field(default_factory=list)  # HTML of pages without a widget
     browser: float = math.inf
     server_pss: float = 0.0
-    kernel_pss: list[float] = field(default_factory=list)
+    kernel_pss: list[float] = field(default_factory=list)  # MB
+    kernel_cpu: list[float] = field(default_factory=list)  # CPU seconds, user + system
     live_pages: int = 0
     busy: float = 0.0  # machine-wide CPU %, 3 s before the phones start
-    lost_pages: list[str] = field(default_factory=list)
 
 
 def build_workshop(root: Path, learners: int) -> list[str]:
@@ -86,19 +89,15 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _cmdline(proc: psutil.Process) -> str:
+def probe(proc: psutil.Process, what: str) -> float:
+    """One figure of a process that may be gone: cpu %, cpu s, PSS MB; 0 when gone."""
     with contextlib.suppress(psutil.Error):
-        return " ".join(proc.cmdline())
-    return ""
-
-
-def _cpu(procs: list[psutil.Process]) -> float:
-    """CPU percent of these processes since the previous call."""
-    total = 0.0
-    for p in procs:
-        with contextlib.suppress(psutil.Error):
-            total += p.cpu_percent(None)
-    return total
+        if what == "cpu%":
+            return float(proc.cpu_percent(None))
+        if what == "cpu":
+            return float(sum(proc.cpu_times()[:2]))
+        return float(proc.memory_full_info().pss) / MB
+    return 0.0
 
 
 class Server:
@@ -112,33 +111,36 @@ class Server:
         self.ps = psutil.Process(self.proc.pid)
 
     def tree(self) -> list[psutil.Process]:
-        try:
+        with contextlib.suppress(psutil.Error):
             return [self.ps, *self.ps.children(recursive=True)]
-        except psutil.NoSuchProcess:
-            return []
+        return []
 
     def kernels(self) -> list[psutil.Process]:
-        return [p for p in self.tree()[1:] if "ipykernel_launcher" in _cmdline(p)]
+        found = []
+        for p in self.tree()[1:]:
+            with contextlib.suppress(psutil.Error):
+                if "ipykernel_launcher" in p.cmdline():
+                    found.append(p)
+        return found
 
     def wait_ready(self, port: int, limit: float = 90.0) -> None:
         end = time.monotonic() + limit
-        while time.monotonic() < end:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"{self.name} exited; see {self.log}")
+        while time.monotonic() < end and self.proc.poll() is None:
             with socket.socket() as sock:
                 if sock.connect_ex(("127.0.0.1", port)) == 0:
                     return
             time.sleep(0.3)
-        raise RuntimeError(f"{self.name} not listening after {limit} s; see {self.log}")
+        raise RuntimeError(f"{self.name} is not listening on {port}; see {self.log}")
 
     def settle(self, limit: float = 120.0) -> None:
         """Wait until the server and its kernels are idle (a preheated pool is filled)."""
         end, quiet = time.monotonic() + limit, 0
         while time.monotonic() < end and quiet < 2:
             procs = self.tree()
-            _cpu(procs)
+            for p in procs:
+                probe(p, "cpu%")
             time.sleep(1.5)
-            quiet = quiet + 1 if _cpu(procs) < 15.0 else 0
+            quiet = quiet + 1 if sum(probe(p, "cpu%") for p in procs) < 15.0 else 0
 
     def stop(self) -> None:
         survivors = self.tree()
@@ -155,11 +157,10 @@ class Server:
                 p.kill()
 
 
-def message(session: str, msg_type: str, content: dict[str, Any],
-            metadata: dict[str, Any] | None = None) -> str:
+def message(session: str, msg_type: str, content: dict[str, Any], **metadata: str) -> str:
     header = {"msg_id": uuid.uuid4().hex, "msg_type": msg_type, "username": "bench",
               "session": session, "date": "", "version": "5.3"}
-    return json.dumps({"header": header, "parent_header": {}, "metadata": metadata or {},
+    return json.dumps({"header": header, "parent_header": {}, "metadata": metadata,
                        "content": content, "channel": "shell", "buffers": []})
 
 
@@ -175,42 +176,43 @@ async def phone(base: str, url: str, client: httpx.AsyncClient,
     if kernel is None or not views:
         res.lost_pages.append(page)
         raise RuntimeError("no widget view in the page")
-    session = uuid.uuid4().hex
+    session, comm = uuid.uuid4().hex, uuid.uuid4().hex
     ws_url = base.replace("http", "ws", 1) + f"/api/kernels/{kernel[1]}/channels"
     sock = await websockets.connect(f"{ws_url}?session_id={session}", max_size=None)
     sockets.append(sock)
-    comm = uuid.uuid4().hex
+    ask = message(session, "comm_msg", {"comm_id": comm, "data": {"method": "request_states"}})
     await sock.send(message(session, "comm_open", {
-        "comm_id": comm, "target_name": "jupyter.widget.control", "data": {}},
-        {"version": "1.0.0"}))
-    await sock.send(message(session, "comm_msg", {
-        "comm_id": comm, "data": {"method": "request_states"}}))
+        "comm_id": comm, "target_name": "jupyter.widget.control", "data": {}}, version="1.0.0"))
+    await sock.send(ask)
     while True:
         raw = await sock.recv()
-        msg = json.loads(raw) if isinstance(raw, str) else {}
-        data = msg.get("content", {}).get("data", {}) if msg else {}
-        if msg and msg["header"]["msg_type"] == "comm_msg" and \
-                data.get("method") == "update_states":
+        msg = json.loads(raw) if isinstance(raw, str) else {"header": {}}
+        data = msg.get("content", {}).get("data", {})
+        if msg["header"].get("msg_type") == "comm_msg" and data.get("method") == "update_states":
             if views <= set(data["states"]):
+                if not any(BUTTON_CLASS in m["state"].get("_dom_classes", ())
+                           for m in data["states"].values()):
+                    texts = [m["state"].get("value") for m in data["states"].values()
+                             if m["model_name"] == "HTMLModel"]  # what the screen says
+                    res.lost_pages.append(page + f"\n<!-- screen: {json.dumps(texts)} -->")
+                    raise RuntimeError("widgets but no consent button (an error screen?)")
                 res.tti.append(time.perf_counter() - start)
                 return
             await asyncio.sleep(0.5)  # not all there yet: ask again
-            await sock.send(message(session, "comm_msg", {
-                "comm_id": comm, "data": {"method": "request_states"}}))
+            await sock.send(ask)
 
 
 async def load(base: str, urls: list[str], window: float, timeout: float,
                res: Result) -> list[Any]:
     sockets: list[Any] = []
     limits = httpx.Limits(max_connections=len(urls) + 1, max_keepalive_connections=0)
-
     async with httpx.AsyncClient(timeout=timeout, limits=limits) as client:
         async def one(i: int, url: str) -> None:
             await asyncio.sleep(i * window / len(urls))
             try:
                 await asyncio.wait_for(phone(base, url, client, sockets, res), timeout)
             except Exception as err:  # a lost page, whatever the cause
-                kind = "timeout" if isinstance(err, TimeoutError) else type(err).__name__
+                kind = "timeout" if isinstance(err, TimeoutError) else str(err)[:48]
                 res.errors[kind] = res.errors.get(kind, 0) + 1
                 res.tti.append(math.inf)
 
@@ -225,8 +227,7 @@ async def browser_page(url: str, timeout: float) -> float:
         browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         try:
             context = await browser.new_context(viewport={"width": 360, "height": 800},
-                                                device_scale_factor=2, is_mobile=True,
-                                                has_touch=True)
+                                                device_scale_factor=2, is_mobile=True)
             page = await context.new_page()
             cdp = await context.new_cdp_session(page)
             await cdp.send("Emulation.setCPUThrottlingRate", {"rate": 4})
@@ -239,12 +240,6 @@ async def browser_page(url: str, timeout: float) -> float:
             return math.inf
         finally:
             await browser.close()
-
-
-def pss(proc: psutil.Process) -> float:
-    with contextlib.suppress(psutil.Error):
-        return float(proc.memory_full_info().pss) / MB
-    return 0.0
 
 
 def run_server(name: str, ws: Path, codes: list[str], args: argparse.Namespace,
@@ -262,7 +257,6 @@ def run_server(name: str, ws: Path, codes: list[str], args: argparse.Namespace,
         path = "/"
     res = Result(name)
     server = Server(name, argv, env, tmp / f"{name}.log")
-    sockets: list[Any] = []
     try:
         server.wait_ready(port)
         server.settle()
@@ -270,15 +264,17 @@ def run_server(name: str, ws: Path, codes: list[str], args: argparse.Namespace,
         res.browser = asyncio.run(browser_page(f"{base}{path}?code={codes[-1]}", args.timeout))
         server.settle()
         print(f"[{name}] (a) {len(codes) - 1} phones within {args.window:g} s …", flush=True)
-        urls = [f"{path}?code={code}" for code in codes[:-1]]
         res.busy = psutil.cpu_percent(interval=3.0)
 
         async def phones_then_memory() -> None:
-            sockets.extend(await load(base, urls, args.window, args.timeout, res))
+            urls = [f"{path}?code={code}" for code in codes[:-1]]
+            sockets = await load(base, urls, args.window, args.timeout, res)
             await asyncio.to_thread(server.settle, 30.0)
-            res.server_pss = pss(server.ps)  # (c) while every page's socket is open
-            res.kernel_pss = [pss(k) for k in server.kernels()]
-            res.live_pages = sum(1 for t in res.tti if t < math.inf) + (res.browser < math.inf)
+            res.server_pss = probe(server.ps, "pss")  # (c) while every page's socket is open
+            kernels = server.kernels()
+            res.kernel_pss = [probe(k, "pss") for k in kernels]
+            res.kernel_cpu = [probe(k, "cpu") for k in kernels]
+            res.live_pages = sum(t < math.inf for t in res.tti) + (res.browser < math.inf)
             for sock in sockets:
                 await sock.close()
 
@@ -291,6 +287,10 @@ def run_server(name: str, ws: Path, codes: list[str], args: argparse.Namespace,
 def pct(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[max(0, math.ceil(p * len(ordered)) - 1)] if ordered else math.inf
+
+
+def mean(values: list[float]) -> float:
+    return sum(values) / len(values) if values else math.inf
 
 
 def per_learner(res: Result) -> float:
@@ -308,22 +308,21 @@ def report(ours: Result, stock: Result, timeout: float) -> None:
     rows: list[tuple[str, float, float, bool]] = [
         ("(a) time to interactive p50, s", pct(ours.tti, .5), pct(stock.tti, .5), True),
         ("(a) time to interactive p95, s", pct(ours.tti, .95), pct(stock.tti, .95), True),
-        ("(a) full HTML received p50, s", pct(ours.html, .5), pct(stock.html, .5), False),
+        ("(a) whole HTML received p50, s", pct(ours.html, .5), pct(stock.html, .5), False),
         ("(b) throttled Chromium to button, s", ours.browser, stock.browser, True),
         ("(c) PSS per live learner, MB", per_learner(ours), per_learner(stock), True),
-        ("(c) PSS per kernel (mean), MB",
-         sum(ours.kernel_pss) / max(1, len(ours.kernel_pss)),
-         sum(stock.kernel_pss) / max(1, len(stock.kernel_pss)), False),
+        ("(c) PSS per kernel (mean), MB", mean(ours.kernel_pss), mean(stock.kernel_pss), False),
         ("(c) PSS of the server, MB", ours.server_pss, stock.server_pss, False),
+        ("CPU seconds per kernel (mean)", mean(ours.kernel_cpu), mean(stock.kernel_cpu), False),
     ]
     print(f"\n{'':38}{'bakhong':>10}{'stock':>10}{'ratio':>8}")
     for label, a, b, asked in rows:
         print(f"{label:38}{fmt(a):>10}{fmt(b):>10}{ratio(a, b) if asked else '':>8}")
     for res in (ours, stock):
-        lost = sum(1 for t in res.tti if t == math.inf)
+        lost = sum(t == math.inf for t in res.tti)
         print(f"{res.name}: pages lost {lost}/{len(res.tti)} (timeout {timeout:g} s) "
-              f"{res.errors or ''}; kernels alive {len(res.kernel_pss)}, "
-              f"live learner pages {res.live_pages}; machine CPU before {res.busy:.0f}%")
+              f"{res.errors or ''}; kernels alive {len(res.kernel_pss)}, live learner pages "
+              f"{res.live_pages}; machine CPU before the phones {res.busy:.0f}%")
 
 
 def main() -> int:
@@ -332,24 +331,25 @@ def main() -> int:
     parser.add_argument("--window", type=float, default=30.0, help="arrival window, seconds")
     parser.add_argument("--timeout", type=float, default=120.0, help="a page is lost after it")
     parser.add_argument("--quick", action="store_true", help="10 phones within 10 s")
-    parser.add_argument("--keep", action="store_true", help="keep the workshop and logs")
+    parser.add_argument("--keep", action="store_true", help="keep workshop, logs, lost pages")
     args = parser.parse_args()
     if args.quick:
         args.phones, args.window = 10, 10.0
     tmp = Path(tempfile.mkdtemp(prefix="bakhong-bench-"))
-    ws = tmp / "ws"
-    print(f"Building the workshop in {ws} …", flush=True)
-    codes = build_workshop(ws, args.phones + 1)  # the last one is the browser's
-    ours = run_server("bakhong", ws, codes, args, tmp)
-    stock = run_server("stock", ws, codes, args, tmp)
-    report(ours, stock, args.timeout)
-    if args.keep:
-        for res in (ours, stock):
+    try:
+        print(f"Building the workshop in {tmp / 'ws'} …", flush=True)
+        codes = build_workshop(tmp / "ws", args.phones + 1)  # the last one is the browser's
+        ours = run_server("bakhong", tmp / "ws", codes, args, tmp)
+        stock = run_server("stock", tmp / "ws", codes, args, tmp)
+        report(ours, stock, args.timeout)
+        for res in (ours, stock) if args.keep else ():
             for i, page in enumerate(res.lost_pages):
                 (tmp / f"{res.name}-lost-{i}.html").write_text(page)
-        print(f"Workshop, server logs and pages without widgets kept in {tmp}")
-    else:
-        shutil.rmtree(tmp, ignore_errors=True)
+    finally:
+        if args.keep:
+            print(f"Workshop, server logs and pages without widgets kept in {tmp}")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
     return 0
 
 

@@ -10,7 +10,9 @@ Vietnamese page, never Voila's English traceback banner.
 from __future__ import annotations
 
 import html
+import json
 import os
+import time
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import parse_qs
@@ -26,10 +28,48 @@ class NoLearnerCode(SandboxError):
     message = N_("Hãy mở đường link (hoặc quét mã QR) trên thẻ học viên của bạn.")
 
 
-def _query() -> dict[str, list[str]]:
-    from voila.utils import get_query_string  # waits for the request in a preheated kernel
+class PageNotReady(SandboxError):
+    code = "serving.no_request"
+    message = N_("Trang chưa tải xong. Hãy tải lại trang (kéo màn hình xuống, hoặc bấm tải lại).")
 
-    return parse_qs(get_query_string() or "")
+
+def request_info(open_timeout: float = 60.0) -> dict[str, str]:
+    """Voila's information about the request this kernel serves (``QUERY_STRING`` …).
+
+    A preheated kernel runs the notebook before anyone asks for it, then waits here for
+    the page request, which Voila sends on ``/voila/query/<kernel id>`` (voila's
+    ``RequestInfoSocketHandler``; it caches the message for a late connection). This
+    speaks the protocol of ``voila.utils.wait_for_request`` without importing ``voila``:
+    that import costs every kernel about 1.5 CPU-seconds and 46 MB (bench/README.md),
+    and Voila's helper gives up after 5 s when the server is busy, leaving a learner with
+    a valid link but no code. Here the connection is retried until ``open_timeout``.
+    """
+    if os.environ.get("VOILA_PREHEAT", "False") == "False":
+        return {"QUERY_STRING": os.environ.get("QUERY_STRING", "")}
+    from websockets.exceptions import WebSocketException
+    from websockets.sync.client import connect
+
+    base = os.environ.get("VOILA_WS_BASE_URL") or os.environ.get("VOILA_SERVER_URL") or "/"
+    url = (f"{os.environ.get('VOILA_WS_PROTOCOL', 'ws')}://"
+           f"{os.environ.get('VOILA_APP_IP', '127.0.0.1')}:"
+           f"{os.environ.get('VOILA_APP_PORT', '8866')}{base}voila/query/"
+           f"{os.environ.get('VOILA_KERNEL_ID', '')}")
+    deadline = time.monotonic() + open_timeout
+    while True:
+        try:
+            with connect(url, open_timeout=10, max_size=None) as socket:
+                info: dict[str, str] = json.loads(socket.recv())
+            break
+        except (OSError, TimeoutError, WebSocketException) as err:
+            if time.monotonic() > deadline:
+                raise PageNotReady(str(err)) from err
+            time.sleep(0.5)
+    os.environ.update(info)
+    return info
+
+
+def _query() -> dict[str, list[str]]:
+    return parse_qs(request_info().get("QUERY_STRING") or "")
 
 
 def _workshop() -> Path:
