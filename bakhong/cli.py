@@ -53,19 +53,53 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _progress(done: int, total: int) -> None:
+    filled = round(30 * done / total) if total else 30
+    print(f"\r[{'#' * filled}{'.' * (30 - filled)}] {done}/{total} đã chấm / graded",
+          end="" if done < total else "\n", file=sys.stderr, flush=True)
+
+
 def _grade(args: argparse.Namespace) -> int:
     from bakhong.grading import grader, workshop
+    from bakhong.grading.course import LESSONS
+    from bakhong.simulators import submissions
+    from bakhong.simulators.learners import all_learners
 
     root = Path(args.workshop)
     box = workshop.open_sandbox(root)
-
-    def progress(done: int, total: int) -> None:
-        print(f"\rĐã chấm / graded {done}/{total}", end="", flush=True)
-
-    scores = grader.grade_pending(root, box, progress=progress)
-    print()
+    if args.all:
+        for learner in all_learners(box.store):
+            for lesson in LESSONS:
+                submissions.enqueue(box.store, box.clock, learner.learner_id, lesson)
+    scores = grader.grade_pending(root, box, progress=_progress)
     for score in scores:
         print(f"{score.learner_id}\t{score.lesson}\t{score.score:g}/{score.max_score:g}")
+    failed = [s for s in submissions.latest_all(box.store) if s.status == submissions.FAILED]
+    for item in failed:
+        print(f"{item.learner_id}\t{item.lesson}\tlỗi chấm / grading failed", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def _faults(args: argparse.Namespace) -> int:
+    from bakhong.grading import workshop
+    from bakhong.simulators import faults, learners
+
+    box = workshop.open_sandbox(Path(args.workshop))
+    chosen = ([learners.by_code(box.store, args.learner)] if args.learner
+              else learners.all_learners(box.store))
+    if args.list:
+        for fault in faults.CATALOGUE.values():
+            armed = [le.code for le in chosen
+                     if fault.name in faults.armed(box.store, le.learner_id)]
+            print(f"{fault.name}\t{fault.title}\t{', '.join(armed) or '-'}")
+        return 0
+    for learner in chosen:
+        if args.on:
+            faults.switch_on(box.store, learner.learner_id, args.on)
+        else:
+            faults.switch_off(box.store, learner.learner_id, args.off)
+    state = "bật / on" if args.on else "tắt / off"
+    print(f"{args.on or args.off}: {state} — {len(chosen)} học viên / learner(s)")
     return 0
 
 
@@ -111,6 +145,16 @@ def parser() -> argparse.ArgumentParser:
     address(serve)
     grade = add("grade", "Chấm các bài đã nộp / grade submitted lessons", _grade)
     grade.add_argument("workshop", help="thư mục lớp học / workshop folder")
+    grade.add_argument("--all", action="store_true",
+                       help="chấm lại mọi học viên, mọi bài / regrade every learner and lesson")
+    fault = add("faults", "Bật/tắt tình huống lỗi / switch simulator faults", _faults)
+    fault.add_argument("workshop", help="thư mục lớp học / workshop folder")
+    fault.add_argument("--learner", metavar="CODE",
+                       help="mã trên thẻ học viên (mặc định: cả lớp) / learner code (default: all)")
+    action = fault.add_mutually_exclusive_group(required=True)
+    action.add_argument("--list", action="store_true", help="liệt kê / list the faults")
+    action.add_argument("--on", metavar="NAME", help="bật / switch on")
+    action.add_argument("--off", metavar="NAME", help="tắt / switch off")
     forget = add("forget", "Xóa mọi dữ liệu của một học viên / remove a learner's data", _forget)
     forget.add_argument("workshop", help="thư mục lớp học / workshop folder")
     forget.add_argument("learner", help="mã học viên (learner_id) / learner id")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import os
 import re
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -161,8 +162,17 @@ def run(workshop: Path, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
             return [(url, HomeHandler) if handler is TornadoVoilaTreeHandler and url == home
                     else (url, handler, *rest) for url, handler, *rest in handlers]
 
-    BakhongVoila.launch_instance([str(workshop.resolve() / "release")],
-                                 config=voila_config(host=host, port=port))
+    worker = subprocess.Popen([sys.executable, "-m", "bakhong.grading.worker",
+                               str(workshop.resolve())])
+    try:
+        BakhongVoila.launch_instance([str(workshop.resolve() / "release")],
+                                     config=voila_config(host=host, port=port))
+    finally:
+        worker.terminate()  # it finishes the submission it is grading, then stops
+        try:
+            worker.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            worker.kill()
 
 
 def main() -> None:  # python -m bakhong.serving WORKSHOP [demo]

@@ -12,10 +12,13 @@ For each queued «Nộp bài» (``bakhong.simulators.submissions``), in order:
 
 from __future__ import annotations
 
+import fcntl
 import json
+import logging
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,6 +28,9 @@ from bakhong.simulators.sandbox import Sandbox
 
 from . import course, keys
 from .checks import EVIDENCE_FILE, KEY_ENV, WORKSHOP_ENV
+
+LOG = logging.getLogger("bakhong.grading")
+LOCK_FILE = ".gradebook.lock"
 
 
 @dataclass(frozen=True)
@@ -65,25 +71,42 @@ def autograde(root: Path, learner_id: str, lesson: str) -> Score:
         return Score(learner_id, lesson, float(found.score), float(found.max_score))
 
 
+@contextmanager
+def gradebook_writer(root: Path) -> Iterator[None]:
+    """The one-writer rule: whoever grades (the worker, ``bakhong grade``) holds this lock."""
+    root.mkdir(parents=True, exist_ok=True)
+    with open(root / LOCK_FILE, "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def grade_pending(
     root: Path, box: Sandbox, *, progress: Callable[[int, int], None] | None = None,
 ) -> list[Score]:
-    """Grade every queued submission, oldest first; a half-graded one is graded again."""
+    """Grade every queued submission, oldest first; a half-graded one is graded again.
+
+    A submission nbgrader cannot grade is marked ``failed`` (logged) and the queue goes on.
+    """
     key = keys.load_key(box.workshop_id)
     os.environ.update(grading_environment(box.workshop_id, key))
-    todo = submissions.pending(box.store)
     scores = []
-    for done, item in enumerate(todo, start=1):
-        submissions.mark(box.store, box.clock, item.seq, submissions.GRADING)
-        write_submission(root, box, key, item.learner_id, item.lesson)
-        try:
-            score = autograde(root, item.learner_id, item.lesson)
-        except course.NbgraderFailed:
-            submissions.mark(box.store, box.clock, item.seq, submissions.FAILED)
-            raise
-        submissions.mark(box.store, box.clock, item.seq, submissions.GRADED,
-                         score.score, score.max_score)
-        scores.append(score)
-        if progress:
-            progress(done, len(todo))
+    with gradebook_writer(root):
+        todo = submissions.pending(box.store)
+        for done, item in enumerate(todo, start=1):
+            submissions.mark(box.store, box.clock, item.seq, submissions.GRADING)
+            write_submission(root, box, key, item.learner_id, item.lesson)
+            try:
+                score = autograde(root, item.learner_id, item.lesson)
+            except course.NbgraderFailed as err:
+                LOG.error("grading %s/%s failed: %s", item.learner_id, item.lesson, err.detail)
+                submissions.mark(box.store, box.clock, item.seq, submissions.FAILED)
+            else:
+                submissions.mark(box.store, box.clock, item.seq, submissions.GRADED,
+                                 score.score, score.max_score)
+                scores.append(score)
+            if progress:
+                progress(done, len(todo))
     return scores

@@ -34,14 +34,21 @@ _COLUMNS = (submissions.c.seq, submissions.c.learner_id, submissions.c.lesson,
 
 
 def request(store: Store, clock: Clock, learner_id: str, lesson: str) -> Submission:
-    """Queue a submission (one pending row per learner and lesson); evidence of the request."""
+    """«Nộp bài»: queue a submission (one pending row per learner and lesson), as evidence."""
+    return enqueue(store, clock, learner_id, lesson, as_learner=True)
+
+
+def enqueue(store: Store, clock: Clock, learner_id: str, lesson: str, *,
+            as_learner: bool = False) -> Submission:
+    """Queue a (re)grade; a trainer's regrade (``as_learner=False``) is not the learner's act."""
     with store.transaction() as conn:
         pending = conn.execute(sa.select(*_COLUMNS).where(
             (submissions.c.learner_id == learner_id) & (submissions.c.lesson == lesson)
             & submissions.c.status.in_((QUEUED, GRADING)))).first()
         if pending is not None:
             return Submission(**pending._mapping)
-        record(conn, clock, learner_id, lesson, "submit")
+        if as_learner:
+            record(conn, clock, learner_id, lesson, "submit")
         inserted = conn.execute(submissions.insert().values(
             learner_id=learner_id, lesson=lesson, requested_at=clock.now().isoformat(),
             status=QUEUED)).inserted_primary_key
@@ -69,3 +76,12 @@ def latest(store: Store, learner_id: str, lesson: str) -> Submission | None:
         (submissions.c.learner_id == learner_id) & (submissions.c.lesson == lesson))
         .order_by(submissions.c.seq.desc()).limit(1))
     return Submission(**rows[0]._mapping) if rows else None
+
+
+def latest_all(store: Store) -> list[Submission]:
+    """The newest row of every (learner, lesson) pair."""
+    newest = (sa.select(sa.func.max(submissions.c.seq))
+              .group_by(submissions.c.learner_id, submissions.c.lesson))
+    rows = store.read(sa.select(*_COLUMNS).where(submissions.c.seq.in_(newest))
+                      .order_by(submissions.c.seq))
+    return [Submission(**row._mapping) for row in rows]

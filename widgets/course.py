@@ -42,6 +42,8 @@ AppFactory = Callable[[Sandbox, str, Translator], AppHandles]
 
 #: Returns a Vietnamese source string to show (translated here), or raises a SandboxError.
 SubmitAction = Callable[[], str | None]
+#: Returns the learner's latest score as text, already in the page's language.
+ScoreAction = Callable[[Translator], str]
 
 
 class CourseHandles:
@@ -53,9 +55,10 @@ class CourseHandles:
     """
 
     def __init__(self, sandbox: Sandbox, learner_id: str, app_factory: AppFactory,
-                 lang: str, on_submit: SubmitAction) -> None:
+                 lang: str, on_submit: SubmitAction,
+                 on_score: ScoreAction | None = None) -> None:
         self.sandbox, self.learner_id = sandbox, learner_id
-        self.app_factory, self.on_submit = app_factory, on_submit
+        self.app_factory, self.on_submit, self.on_score = app_factory, on_submit, on_score
         self.lang = lang
         self.tr = translator(lang)
         self.root = phone_frame([])
@@ -109,6 +112,12 @@ class CourseHandles:
             on_click(submit, self._submit, message, tr)
             controls["submit"] = submit
             body = [app.root, submit]
+            if self.on_score is not None:
+                on_score = self.on_score
+                score = action_button("bk-common-score", _("Xem điểm"))
+                on_click(score, lambda: on_score(tr), message, tr)
+                controls["score"] = score
+                body.append(score)
         else:
             consent = consent_screen(self._accept, tr)
             body = [consent.root]
@@ -136,7 +145,7 @@ class CourseHandles:
 
 def course_screen(sandbox: Sandbox, learner_id: str, app_factory: AppFactory, *,
                   lang: str | None = None, on_submit: SubmitAction,
-                  display: bool = False) -> CourseHandles:
+                  on_score: ScoreAction | None = None, display: bool = False) -> CourseHandles:
     """The learner's page: consent if not given yet, then ``app_factory``'s app and «Nộp bài».
 
     ``lang`` defaults to the language saved for the learner. Never raises for a
@@ -148,7 +157,7 @@ def course_screen(sandbox: Sandbox, learner_id: str, app_factory: AppFactory, *,
         except Exception:
             lang = "vi"
     course = CourseHandles(sandbox, learner_id, app_factory,
-                           lang if lang in LANGUAGES else "vi", on_submit)
+                           lang if lang in LANGUAGES else "vi", on_submit, on_score)
     try:
         course.render()
     except Exception as err:

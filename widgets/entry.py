@@ -18,6 +18,9 @@ from pathlib import Path
 from urllib.parse import parse_qs
 
 from bakhong.simulators.errors import N_, SandboxError
+from bakhong.simulators.submissions import Submission
+
+from .i18n import Translator
 
 WORKSHOP_ENV = "BAKHONG_WORKSHOP"
 SUBMITTED = N_("Đã nộp bài. Bài của bạn đang được chấm; điểm sẽ có sau ít phút.")
@@ -122,5 +125,27 @@ def show_lesson(lesson: str, code: str, lang: str | None = None) -> object:
         submissions.request(box.store, box.clock, learner.learner_id, lesson)
         return SUBMITTED
 
+    def score(tr: Translator) -> str:
+        return score_text(submissions.latest(box.store, learner.learner_id, lesson), tr)
+
     return course_screen(box, learner.learner_id, factory,  # type: ignore[arg-type]
-                         lang=lang, on_submit=submit, display=True)
+                         lang=lang, on_submit=submit, on_score=score, display=True)
+
+
+def score_text(latest: Submission | None, tr: Translator) -> str:
+    """What «Xem điểm» says: not submitted, being graded, failed, or the score.
+
+    >>> from bakhong.widgets.i18n import translator
+    >>> score_text(Submission(1, "hv001", "vneid", "", "graded", 5.0, 5.0), translator("vi"))
+    'Điểm bài này: 5/5.'
+    """
+    from bakhong.simulators import submissions
+
+    if latest is None:
+        return tr(N_("Bạn chưa nộp bài này. Làm xong thì bấm «Nộp bài»."))
+    if latest.status in (submissions.QUEUED, submissions.GRADING):
+        return tr(N_("Bài của bạn đang được chấm. Hãy xem lại sau ít phút."))
+    if latest.status == submissions.FAILED:
+        return tr(N_("Chưa chấm được bài này. Hãy báo người hướng dẫn."))
+    return tr(N_("Điểm bài này: {score}/{max_score}.")).format(
+        score=f"{latest.score or 0:g}", max_score=f"{latest.max_score or 0:g}")

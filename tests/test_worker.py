@@ -1,0 +1,94 @@
+"""The grading worker killed mid-queue: resumed, every pair graded once, scores as a serial run."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from conftest import reach_level2
+
+from bakhong.grading import grader, workshop
+from bakhong.simulators import learners, registry, submissions
+from bakhong.simulators.clock import VN_TZ, FixedClock
+
+pytestmark = pytest.mark.slow
+
+ROSTER = [(f"hv{i:03d}", name, commune) for i, (name, commune) in enumerate([
+    ("Lê Thị Hoa", "Xã Thọ Long"), ("Trần Văn Nam", "Phường Hạc Thành"),
+    ("Phạm Thị Lụa", "Xã Hồ Vương"), ("Đỗ Văn Tâm", "Xã Quảng Bình"),
+    ("Vũ Thị Mận", "Xã Thiệu Trung"), ("Bùi Văn Khoa", "Xã Thọ Long")], start=1)]
+DID_THE_TASKS = {"hv001", "hv003", "hv005"}
+
+
+def start_worker(root: Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen([sys.executable, "-m", "bakhong.grading.worker", str(root)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def wait_until(condition, timeout: float) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.1)
+
+
+def test_killed_worker_resumes_and_grades_every_pair_once(tmp_path: Path) -> None:
+    root = tmp_path / "ws"
+    clock = FixedClock(datetime(2026, 11, 28, 9, tzinfo=VN_TZ))
+    box, _ = workshop.create(root, ROSTER, clock=clock, seed="worker")
+    for learner_id, _, _ in ROSTER:
+        learners.record_consent(box.store, clock, learner_id)
+        if learner_id in DID_THE_TASKS:
+            reach_level2(box.vneid(learner_id), registry.persona_of_learner(box.store, learner_id))
+        submissions.request(box.store, clock, learner_id, "vneid")
+
+    worker = start_worker(root)
+    wait_until(lambda: any(s.status == submissions.GRADED
+                           for s in submissions.latest_all(box.store)), 120)
+    wait_until(lambda: any(s.status == submissions.GRADING
+                           for s in submissions.latest_all(box.store)), 60)
+    os.kill(worker.pid, signal.SIGKILL)  # in the middle of a submission
+    worker.wait()
+    assert submissions.pending(box.store), "the kill should leave work in the queue"
+
+    worker = start_worker(root)
+    wait_until(lambda: not submissions.pending(box.store), 180)
+    worker.send_signal(signal.SIGTERM)
+    assert worker.wait(timeout=60) == 0
+
+    rows = submissions.latest_all(box.store)
+    assert sorted(r.learner_id for r in rows) == [lid for lid, _, _ in ROSTER]
+    assert {r.status for r in rows} == {submissions.GRADED}
+    serial = {lid: (5.0 if lid in DID_THE_TASKS else 0.0) for lid, _, _ in ROSTER}
+    from nbgrader.api import Gradebook
+
+    from bakhong.grading.course import gradebook_url
+
+    with Gradebook(gradebook_url(root)) as gradebook:
+        graded = {s.student.id: s.score for s in gradebook.assignment_submissions("vneid")}
+    assert graded == serial
+    assert {r.learner_id: r.score for r in rows} == serial
+
+
+def test_grade_waits_for_the_one_writer(tmp_path: Path) -> None:
+    """``bakhong grade`` and the worker never write the gradebook at the same time."""
+    import threading
+
+    (tmp_path / "ws").mkdir()
+    order: list[str] = []
+    with grader.gradebook_writer(tmp_path / "ws"):
+        def other() -> None:
+            with grader.gradebook_writer(tmp_path / "ws"):
+                order.append("second")
+        thread = threading.Thread(target=other)
+        thread.start()
+        time.sleep(0.3)
+        order.append("first")
+    thread.join()
+    assert order == ["first", "second"]
