@@ -9,7 +9,6 @@ the demo a link per fictional learner (never outside the demo).
 
 from __future__ import annotations
 
-import html
 import os
 import re
 import subprocess
@@ -21,6 +20,9 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8866
 POOL_SIZE = 4
 CULL_IDLE_SECONDS = 900
+#: Live kernels one 2-core laptop holds (50 active phones, the preheated pool, a margin).
+MAX_KERNELS = 64
+WAIT_RETRY_SECONDS = 15
 
 
 def lesson_url(lesson: str, code: str | None = None) -> str:
@@ -79,59 +81,65 @@ def _offline(chunk: bytes) -> bytes:
     return _CDN_LINK.sub(b"", chunk) if b"cdn.jsdelivr.net" in chunk else chunk
 
 
-def _home_page(workshop: Path, links: list[tuple[str, str, str]]) -> str:
-    """The page at ``/``: Vietnamese first, one link per lesson (and per demo learner)."""
-    from bakhong.grading.course import LESSONS, lesson_title
-
-    rows = "".join(
-        f'<li><a class="bk-home-learner" href="{html.escape(url)}">{html.escape(name)}'
-        f' <small>({html.escape(commune)})</small></a></li>' for name, commune, url in links)
-    lessons = "".join(
-        f'<li><a class="bk-home-lesson" href="{lesson_url(lesson)}">'
-        f"{html.escape(lesson_title(lesson))}</a></li>"
-        for lesson in LESSONS)
-    return f"""<!doctype html><html lang="vi"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>bakhong – Lớp học kỹ năng số</title>
-<style>body{{font:18px/1.5 system-ui,sans-serif;max-width:360px;margin:0 auto;padding:12px}}
-a{{display:block;min-height:48px;padding:10px 4px;color:#0b4f9c}}
-.bk-mark{{background:#c62828;color:#fff;padding:4px 8px;border-radius:6px;font-weight:700}}</style>
-</head><body>
-<p><span class="bk-mark">MÔ PHỎNG</span> Ứng dụng luyện tập – không phải dịch vụ thật</p>
-<h1>Lớp học kỹ năng số «3 không»</h1>
-<h2>Bài học</h2><ul>{lessons}</ul>
-{"<h2>Học viên mẫu (demo)</h2><ul>" + rows + "</ul>" if links else ""}
-<p lang="en"><small>Practice course in Vietnamese; switch to English inside each app.</small></p>
-</body></html>"""
-
-
 def run(workshop: Path, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
-        demo_links: bool = False) -> None:
-    """Serve the workshop until stopped (one SIGTERM stops Voila cleanly)."""
+        demo_links: bool = False, max_kernels: int = MAX_KERNELS) -> None:
+    """Serve the workshop until stopped (one SIGTERM stops Voila cleanly).
+
+    Also starts the grading worker, and stops it when Voila stops.
+    """
     import tornado.web
     from voila.app import Voila
+    from voila.tornado.handler import TornadoVoilaHandler
     from voila.tornado.treehandler import TornadoVoilaTreeHandler
 
-    from bakhong.grading.course import put_environment_on_path
+    from bakhong import pages
+    from bakhong.grading.course import LESSONS, put_environment_on_path
     from bakhong.grading.workshop import open_sandbox
     from bakhong.kernelspec import ensure_installed
-    from bakhong.simulators.learners import all_learners
+    from bakhong.simulators import learners
+    from bakhong.simulators.errors import SandboxError
 
     ensure_installed()
     put_environment_on_path()
     os.environ["BAKHONG_WORKSHOP"] = str(workshop.resolve())
+    box = open_sandbox(workshop)
     links: list[tuple[str, str, str]] = []
     if demo_links:
-        box = open_sandbox(workshop)
-        links = [(le.full_name, le.commune, lesson_url("vneid", le.code))
-                 for le in all_learners(box.store)]
-        box.close()
-    page = _home_page(workshop, links)
+        links = [(le.full_name, le.commune, lesson_url(LESSONS[0], le.code))
+                 for le in learners.all_learners(box.store)]
 
-    class HomeHandler(tornado.web.RequestHandler):
-        def get(self) -> None:
+    class JoinHandler(tornado.web.RequestHandler):
+        """``/`` and ``/join?code=…``: a typed code opens the learner's first lesson."""
+
+        def page(self, error: str | None = None, typed: str = "") -> None:
             self.set_header("Content-Type", "text/html; charset=utf-8")
-            self.write(page)
+            self.set_header("Cache-Control", "no-store")
+            address = f"{self.request.protocol}://{self.request.host}/"
+            self.write(pages.join_page(address, links, error, typed))
+
+        def get(self) -> None:
+            typed = self.get_argument("code", "")
+            if not self.request.path.rstrip("/").endswith("join"):
+                self.page()
+                return
+            try:
+                learner = learners.by_code(box.store, typed)
+            except SandboxError as err:
+                self.page(str(err), typed)
+                return
+            self.redirect(lesson_url(LESSONS[0], learner.code))
+
+    class CappedVoilaHandler(TornadoVoilaHandler):  # type: ignore[misc]
+        """Beyond ``max_kernels`` live kernels, a friendly page that retries by itself."""
+
+        async def get(self, path: str | None = None) -> None:
+            if len(self.kernel_manager.list_kernel_ids()) >= max_kernels:
+                self.set_status(503)
+                self.set_header("Retry-After", str(WAIT_RETRY_SECONDS))
+                self.set_header("Content-Type", "text/html; charset=utf-8")
+                self.finish(pages.wait_page(WAIT_RETRY_SECONDS))
+                return
+            await super().get(path)
 
     class OfflinePage(tornado.web.OutputTransform):
         html_page = False
@@ -157,10 +165,15 @@ def run(workshop: Path, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
             return settings
 
         def init_handlers(self) -> list[Any]:
-            handlers: list[Any] = super().init_handlers()
-            home = self.server_url
-            return [(url, HomeHandler) if handler is TornadoVoilaTreeHandler and url == home
-                    else (url, handler, *rest) for url, handler, *rest in handlers]
+            handlers: list[Any] = []
+            for url, handler, *rest in super().init_handlers():
+                if handler is TornadoVoilaTreeHandler and url == self.server_url:
+                    handlers += [(url, JoinHandler), (url + "join", JoinHandler)]
+                elif handler is TornadoVoilaHandler:
+                    handlers.append((url, CappedVoilaHandler, *rest))
+                else:
+                    handlers.append((url, handler, *rest))
+            return handlers
 
     worker = subprocess.Popen([sys.executable, "-m", "bakhong.grading.worker",
                                str(workshop.resolve())])
@@ -173,6 +186,7 @@ def run(workshop: Path, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
             worker.wait(timeout=60)
         except subprocess.TimeoutExpired:
             worker.kill()
+        box.close()
 
 
 def main() -> None:  # python -m bakhong.serving WORKSHOP [demo]

@@ -1,0 +1,85 @@
+"""The few plain pages bakhong serves beside Voila: join, please-wait.
+
+Vietnamese first, phone-sized, no JavaScript, nothing loaded from the internet.
+The join page shows a QR code of the address the phones reached (for the
+projector), and a box to type the learner code when the printed link's address
+has changed (another laptop, another Wi-Fi). It never lists learners' links,
+except in the demo.
+
+>>> "bk-join-code" in join_page("http://192.168.1.5:8866/", [])
+True
+>>> "<svg" in join_page("http://192.168.1.5:8866/", [])
+True
+"""
+
+from __future__ import annotations
+
+import html
+import io
+
+_STYLE = """body{font:18px/1.5 system-ui,sans-serif;max-width:360px;margin:0 auto;padding:12px;
+color:#111}a{display:block;min-height:48px;padding:10px 4px;color:#0b4f9c}
+.bk-mark{background:#c62828;color:#fff;padding:4px 8px;border-radius:6px;font-weight:700}
+label{display:block;font-weight:700;margin-top:12px}
+input{font:28px/1.2 monospace;letter-spacing:4px;width:100%;box-sizing:border-box;
+min-height:56px;padding:6px 10px;text-transform:uppercase;border:2px solid #333;border-radius:8px}
+button{font:inherit;font-weight:700;width:100%;min-height:56px;margin-top:12px;border:0;
+border-radius:8px;background:#0b4f9c;color:#fff}
+.bk-error{border:2px solid #c62828;background:#fdecea;padding:8px 12px;border-radius:8px}
+.bk-qr svg{width:100%;height:auto}.bk-address{font:700 22px monospace;word-break:break-all}"""
+
+
+def _page(title: str, body: str, *, refresh: int | None = None) -> str:
+    meta = f'<meta http-equiv="refresh" content="{refresh}">' if refresh else ""
+    return f"""<!doctype html><html lang="vi"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">{meta}
+<title>{html.escape(title)}</title><style>{_STYLE}</style></head><body>
+<p><span class="bk-mark">MÔ PHỎNG</span> Ứng dụng luyện tập – không phải dịch vụ thật</p>
+{body}</body></html>"""
+
+
+def qr_svg(text: str) -> str:
+    """An inline SVG QR code of ``text`` (qrcode's SVG path factory, no image files)."""
+    import qrcode
+    import qrcode.image.svg
+
+    image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, border=2)
+    buffer = io.BytesIO()
+    image.save(buffer)
+    svg = buffer.getvalue().decode()
+    return svg[svg.index("<svg"):]
+
+
+def join_page(address: str, demo_links: list[tuple[str, str, str]],
+              error: str | None = None, typed: str = "") -> str:
+    """``/``: type the code on your card; the QR of this address for the projector."""
+    problem = f'<p class="bk-error" role="alert">{html.escape(error)}</p>' if error else ""
+    demo = "".join(
+        f'<li><a class="bk-home-learner" href="{html.escape(url)}">{html.escape(name)}'
+        f' <small>({html.escape(commune)})</small></a></li>' for name, commune, url in demo_links)
+    return _page("Vào lớp học – bakhong", f"""
+<h1>Lớp học kỹ năng số «3 không»</h1>
+<form action="/join" method="get">
+<label for="code">Mã học viên (8 ký tự trên thẻ)</label>
+<input id="code" class="bk-join-code" name="code" value="{html.escape(typed)}" maxlength="12"
+ autocomplete="off" autocapitalize="characters" spellcheck="false" inputmode="text" required>
+{problem}
+<button class="bk-join-submit" type="submit">Vào học</button>
+</form>
+<h2>Địa chỉ lớp học</h2>
+<p>Quét mã QR hoặc gõ địa chỉ này trên điện thoại:</p>
+<div class="bk-qr" role="img" aria-label="Mã QR của địa chỉ lớp học">{qr_svg(address)}</div>
+<p class="bk-address">{html.escape(address)}</p>
+{"<h2>Học viên mẫu (demo)</h2><ul>" + demo + "</ul>" if demo_links else ""}
+<p lang="en"><small>Type the code on your learner card. English is available inside the app.
+</small></p>""")
+
+
+def wait_page(retry_seconds: int) -> str:
+    """Shown when every kernel the laptop can hold is busy; the page retries by itself."""
+    return _page("Vui lòng đợi – bakhong", f"""
+<h1>Vui lòng đợi một chút</h1>
+<p role="status">Lớp học đang đông người. Trang sẽ tự mở lại sau {retry_seconds} giây;
+bạn không cần làm gì.</p>
+<p lang="en"><small>The class is busy: this page retries by itself.</small></p>""",
+                 refresh=retry_seconds)
