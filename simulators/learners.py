@@ -40,6 +40,12 @@ class Learner:
     commune: str
     persona_id: str
     language: str
+    province: str | None = None
+    commune_code: str | None = None
+    birth_year: int | None = None
+    sex: str | None = None
+    legacy_commune: str | None = None
+    legacy_district: str | None = None
 
 
 def nfc(text: str) -> str:
@@ -63,16 +69,20 @@ def new_code(rng: random.Random) -> str:
 def enrol(
     conn: Connection, clock: Clock, rng: random.Random, *,
     learner_id: str, full_name: str, commune: str, persona_id: str, language: str = "vi",
+    **roster: str | int | None,
 ) -> Learner:
+    """Add a learner; ``roster`` holds the optional details (province, birth_year, …)."""
     taken = {row[0] for row in conn.execute(sa.select(learners.c.code))}
     code = new_code(rng)
     while code in taken:
         code = new_code(rng)
-    learner = Learner(learner_id, code, nfc(full_name), nfc(commune), persona_id, language)
+    details = {k: nfc(v) if isinstance(v, str) else v for k, v in roster.items()}
+    learner = Learner(learner_id, code, nfc(full_name), nfc(commune), persona_id, language,
+                      **details)  # type: ignore[arg-type]
     conn.execute(learners.insert().values(
         learner_id=learner.learner_id, code=code, full_name=learner.full_name,
         commune=learner.commune, persona_id=persona_id, language=language,
-        created_at=clock.now().isoformat(),
+        created_at=clock.now().isoformat(), **details,
     ))
     return learner
 
@@ -84,7 +94,9 @@ def _learner(row: sa.Row[Any] | None, key: str) -> Learner:
 
 
 _COLUMNS = (learners.c.learner_id, learners.c.code, learners.c.full_name,
-            learners.c.commune, learners.c.persona_id, learners.c.language)
+            learners.c.commune, learners.c.persona_id, learners.c.language,
+            learners.c.province, learners.c.commune_code, learners.c.birth_year, learners.c.sex,
+            learners.c.legacy_commune, learners.c.legacy_district)
 
 
 def by_code(store: Store, code: str) -> Learner:

@@ -9,7 +9,7 @@ store applies the missing migrations in one transaction.
 
 >>> store = Store.open("sqlite://")
 >>> store.schema_version()
-1
+2
 >>> with store.transaction() as tx:
 ...     _ = tx.execute(meta.insert().values(key="hello", value="xin chào"))
 >>> store.get_meta("hello")
@@ -32,7 +32,7 @@ from sqlalchemy.pool import StaticPool
 
 from .errors import SchemaTooNew, StoreBusy, StoreError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 BUSY_TIMEOUT_MS = 10_000
 
 metadata = sa.MetaData()
@@ -74,7 +74,17 @@ learners = sa.Table(
     sa.Column("persona_id", sa.ForeignKey("personas.persona_id"), nullable=False, unique=True),
     sa.Column("language", sa.String(8), nullable=False, server_default="vi"),
     sa.Column("created_at", sa.String(40), nullable=False),
+    # schema 2: what the roster says, for reports (post-2025 unit, legacy names kept)
+    sa.Column("province", sa.Text, nullable=True),
+    sa.Column("commune_code", sa.String(16), nullable=True),
+    sa.Column("birth_year", sa.Integer, nullable=True),
+    sa.Column("sex", sa.String(8), nullable=True),
+    sa.Column("legacy_commune", sa.Text, nullable=True),
+    sa.Column("legacy_district", sa.Text, nullable=True),
 )
+#: Columns added to ``learners`` by schema 2.
+_LEARNER_COLUMNS_2 = ("province", "commune_code", "birth_year", "sex", "legacy_commune",
+                      "legacy_district")
 
 consents = sa.Table(
     "consents", metadata,
@@ -138,8 +148,18 @@ def _migrate_to_1(conn: Connection) -> None:
     metadata.create_all(conn)
 
 
+def _migrate_to_2(conn: Connection) -> None:
+    """The roster's details on each learner (a store made by schema 1 lacks them)."""
+    present = {c["name"] for c in sa.inspect(conn).get_columns("learners")}
+    for name in _LEARNER_COLUMNS_2:
+        if name not in present:
+            column = learners.c[name]
+            kind = column.type.compile(dialect=conn.dialect)
+            conn.exec_driver_sql(f"ALTER TABLE learners ADD COLUMN {name} {kind}")
+
+
 #: version -> step that brings the schema from ``version - 1`` to ``version``.
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _migrate_to_1}
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _migrate_to_1, 2: _migrate_to_2}
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

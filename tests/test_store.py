@@ -57,3 +57,28 @@ def test_a_second_writer_waits_instead_of_failing(tmp_path: Path) -> None:
     b.set_meta("b", "2")  # blocks on the write lock, then succeeds
     thread.join()
     assert {r[0] for r in b.read(sa.select(meta.c.key))} >= {"a", "b"}
+
+
+def test_a_schema_1_store_is_migrated_and_keeps_its_data(tmp_path: Path) -> None:
+    """A sandbox made before schema 2: its learners keep everything and gain the new columns."""
+    import sqlite3
+
+    store = Store.open(tmp_path / "s.db")
+    with store.transaction() as conn:  # the learners table as schema 1 had it
+        for column in store_mod._LEARNER_COLUMNS_2:
+            conn.exec_driver_sql(f"ALTER TABLE learners DROP COLUMN {column}")
+        conn.exec_driver_sql("UPDATE meta SET value='1' WHERE key='schema_version'")
+    store.close()
+    raw = sqlite3.connect(tmp_path / "s.db")
+    raw.execute("PRAGMA foreign_keys=OFF")
+    raw.execute("INSERT INTO learners (learner_id, code, full_name, commune, persona_id, "
+                "language, created_at) VALUES ('hv1','K7M2QX9P','Lê Thị Hoa','Xã Thọ Long',"
+                "'P1','vi','2026-01-01')")
+    raw.commit()
+    raw.close()
+    again = Store.open(tmp_path / "s.db")
+    assert again.schema_version() == store_mod.SCHEMA_VERSION
+    from bakhong.simulators.learners import by_code
+
+    learner = by_code(again, "K7M2QX9P")
+    assert (learner.full_name, learner.birth_year, learner.province) == ("Lê Thị Hoa", None, None)
