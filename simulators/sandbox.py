@@ -34,6 +34,21 @@ class UnknownCommune(SandboxError):
     message = N_("Không tìm thấy xã/phường «{name}» trong tỉnh {province}.")
 
 
+@dataclass(frozen=True)
+class Enrolment:
+    """One roster line, its commune resolved to the post-2025 unit."""
+
+    learner_id: str
+    full_name: str
+    commune_code: str
+    commune: str
+    province: str
+    birth_year: int | None = None
+    sex: str | None = None
+    legacy_commune: str | None = None
+    legacy_district: str | None = None
+
+
 @dataclass
 class Sandbox:
     store: Store
@@ -68,21 +83,35 @@ class Sandbox:
 
     def add_learners(self, entries: Iterable[tuple[str, str, str]],
                      province: str = registry.DEFAULT_PROVINCE) -> list[Learner]:
-        """Enrol (learner_id, full name, commune) entries, each with a persona of their own."""
+        """Enrol (learner_id, full name, post-2025 commune name) entries."""
         units = {nfc(name).casefold(): (code, name) for code, name in registry.communes(province)}
+        enrolments = []
+        for learner_id, full_name, commune in entries:
+            unit = units.get(nfc(commune).casefold())
+            if unit is None:
+                raise UnknownCommune(commune, name=commune, province=province)
+            enrolments.append(Enrolment(learner_id, full_name, unit[0], unit[1], province))
+        return self.enrol(enrolments)
+
+    def enrol(self, enrolments: Iterable[Enrolment]) -> list[Learner]:
+        """Enrol learners whose commune is already resolved, each with a persona of their own.
+
+        One transaction: all of them, or none.
+        """
         rng = self.random("enrol", len(learners_mod.all_learners(self.store)))
         added = []
         with self.store.transaction() as conn:
-            for learner_id, full_name, commune in entries:
-                unit = units.get(nfc(commune).casefold())
-                if unit is None:
-                    raise UnknownCommune(commune, name=commune, province=province)
+            for entry in enrolments:
                 family = registry.create_household(
-                    conn, rng, commune_code=unit[0], commune_name=unit[1],
-                    size=rng.randint(2, 4), province=province)
+                    conn, rng, commune_code=entry.commune_code, commune_name=entry.commune,
+                    size=rng.randint(2, 4), province=entry.province)
                 added.append(learners_mod.enrol(
-                    conn, self.clock, rng, learner_id=learner_id, full_name=full_name,
-                    commune=unit[1], persona_id=family[0].persona_id))
+                    conn, self.clock, rng, learner_id=entry.learner_id,
+                    full_name=entry.full_name, commune=entry.commune,
+                    persona_id=family[0].persona_id, province=entry.province,
+                    commune_code=entry.commune_code, birth_year=entry.birth_year,
+                    sex=entry.sex, legacy_commune=entry.legacy_commune,
+                    legacy_district=entry.legacy_district))
         return added
 
     def close(self) -> None:
