@@ -80,6 +80,16 @@ def _grade(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def _report(args: argparse.Namespace) -> int:
+    from bakhong.grading import report
+
+    population = report.read_population(Path(args.population)) if args.population else None
+    rows = report.completion([Path(w) for w in args.workshops], population=population)
+    report.write_csv(rows, Path(args.out))
+    print(f"{len(rows)} xã/phường → {args.out}")
+    return 0
+
+
 def _faults(args: argparse.Namespace) -> int:
     from bakhong.grading import workshop
     from bakhong.simulators import faults, learners
@@ -147,6 +157,10 @@ def parser() -> argparse.ArgumentParser:
     grade.add_argument("workshop", help="thư mục lớp học / workshop folder")
     grade.add_argument("--all", action="store_true",
                        help="chấm lại mọi học viên, mọi bài / regrade every learner and lesson")
+    rep = add("report", "Báo cáo tỷ lệ đã tập huấn theo xã / completion per commune", _report)
+    rep.add_argument("workshops", nargs="+", help="thư mục lớp học / workshop folders")
+    rep.add_argument("--out", required=True, help="tệp CSV / CSV file (UTF-8 with BOM)")
+    rep.add_argument("--population", help="CSV province,commune,adults (không bắt buộc)")
     fault = add("faults", "Bật/tắt tình huống lỗi / switch simulator faults", _faults)
     fault.add_argument("workshop", help="thư mục lớp học / workshop folder")
     fault.add_argument("--learner", metavar="CODE",
