@@ -1,0 +1,469 @@
+"""Read a trainer's roster (``.xlsx`` or CSV) into checked rows.
+
+A roster has one learner per row under a header row. ``full_name`` and
+``commune`` are required; ``learner_id``, ``birth_year``, ``sex``, ``district``
+and ``province`` are optional. Vietnamese headers («Họ và tên», «Xã/Phường»,
+«Huyện», «Tỉnh», «Năm sinh», «Giới tính», «Mã học viên», …) are aliases.
+
+Communes resolve to the post-2025 unit of the course's province: a current
+name directly, a pre-2025 name through the old-to-new table shipped in
+``vietnamadminunits`` (its data files are read; nothing is geocoded). Any bad
+row stops the import: :class:`RosterError` lists every bad row at once, with
+the row number a trainer sees in Excel (the header is row 1).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import functools
+import io
+import json
+import re
+import sqlite3
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import NamedTuple
+
+from vietnam_provinces import Province, Ward
+
+from bakhong.simulators.errors import N_, SandboxError
+from bakhong.simulators.idnumber import Sex
+
+__all__ = [
+    "COLUMNS",
+    "Commune",
+    "RosterError",
+    "RosterRow",
+    "read_roster",
+    "resolve_commune",
+]
+
+COLUMNS = ("learner_id", "full_name", "commune", "birth_year", "sex", "district", "province")
+REQUIRED = ("full_name", "commune")
+
+
+class RosterError(SandboxError):
+    """The roster has bad rows; nothing was imported. ``errors`` lists them all."""
+
+    code = "roster.invalid"
+    message = N_("Danh sách học viên có lỗi ở dòng {row}, chưa nhập học viên nào.\n{reason}")
+
+    def __init__(self, errors: Sequence[tuple[int, str]]) -> None:
+        self.errors: list[tuple[int, str]] = sorted(errors)
+        rows = ", ".join(dict.fromkeys(str(r) for r, _ in self.errors))
+        reason = "\n".join(f"- Dòng {r}: {why}" for r, why in self.errors)
+        super().__init__(row=rows, reason=reason)
+
+
+class RosterRow(NamedTuple):
+    row_number: int
+    learner_id: str
+    full_name: str
+    commune_code: int
+    commune_name: str
+    birth_year: int | None
+    sex: Sex | None
+    legacy_commune: str | None
+    legacy_district: str | None
+
+
+# ---------------------------------------------------------------- text helpers
+
+
+def _nfc(text: str) -> str:
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip()
+
+
+def _fold(text: str) -> str:
+    """ASCII key: no case, no diacritics, letters and digits only (``Đ`` → ``d``)."""
+    decomposed = unicodedata.normalize("NFD", text.casefold().replace("đ", "d"))
+    return "".join(c for c in decomposed if c.isascii() and c.isalnum())
+
+
+def _words(text: str) -> str:
+    """Like :func:`_fold` but keeping word breaks, for matching headers."""
+    decomposed = unicodedata.normalize("NFD", text.casefold().replace("đ", "d"))
+    kept = "".join(
+        c if c.isascii() and c.isalnum() else " "
+        for c in decomposed
+        if not unicodedata.combining(c)
+    )
+    return " ".join(kept.split())
+
+
+_HEADER_ALIASES: dict[str, tuple[str, ...]] = {
+    "learner_id": ("learner id", "ma hoc vien", "ma hv", "ma so hoc vien", "ma"),
+    "full_name": ("full name", "ho va ten", "ho ten", "ho va ten hoc vien", "ten", "name"),
+    "commune": ("commune", "xa phuong", "phuong xa", "xa", "phuong", "xa phuong thi tran", "ward"),
+    "birth_year": ("birth year", "nam sinh"),
+    "sex": ("sex", "gioi tinh", "gender"),
+    "district": (
+        "district",
+        "huyen",
+        "quan huyen",
+        "huyen quan",
+        "quan",
+        "huyen thi xa thanh pho",
+        "quan huyen thi xa",
+    ),
+    "province": ("province", "tinh", "tinh thanh pho", "tinh thanh", "tinh tp", "thanh pho"),
+}
+_HEADER_INDEX = {alias: col for col, aliases in _HEADER_ALIASES.items() for alias in aliases}
+_HEADER_INDEX.update({col.replace("_", " "): col for col in COLUMNS})
+
+_SEX = {"nam": "nam", "nu": "nữ", "m": "nam", "f": "nữ", "male": "nam", "female": "nữ"}
+
+_COMMUNE_PREFIX = re.compile(r"^(xã|phường|thị trấn|tt\.?|p\.|x\.)\s*", re.IGNORECASE)
+_COMMUNE_PREFIX_NAMES = {"tt": "thị trấn", "tt.": "thị trấn", "p.": "phường", "x.": "xã"}
+_DISTRICT_PREFIX = re.compile(
+    r"^(thành phố|tp\.?|thị xã|tx\.?|huyện|h\.|quận|q\.)\s*", re.IGNORECASE
+)
+
+
+def _split_prefix(name: str) -> tuple[str | None, str]:
+    """``"Xã Thọ Long"`` → ``("xã", "thọ long")`` (casefolded, NFC)."""
+    text = _nfc(name).casefold()
+    match = _COMMUNE_PREFIX.match(text)
+    if not match or match.end() == len(text):
+        return None, text
+    prefix = match.group(1)
+    return _COMMUNE_PREFIX_NAMES.get(prefix, prefix), text[match.end() :].strip()
+
+
+def _district_key(name: str) -> str:
+    text = _nfc(name).casefold()
+    return _fold(_DISTRICT_PREFIX.sub("", text, count=1) or text)
+
+
+# ------------------------------------------------------------- unit tables
+
+
+@dataclass(frozen=True)
+class Commune:
+    """A post-2025 commune-level unit: NSO code and full name (``"Xã Thọ Long"``)."""
+
+    code: int
+    name: str
+
+
+@dataclass(frozen=True)
+class _Legacy:
+    name: str
+    district: str
+    district_keys: frozenset[str]
+    targets: tuple[Commune, ...]
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} ({self.district})"
+
+
+@dataclass(frozen=True)
+class _Units:
+    province: str
+    province_keys: frozenset[str]
+    current: dict[str, list[Commune]]  # casefolded short name -> units
+    current_folded: dict[str, list[Commune]]  # ASCII short key -> units
+    legacy: dict[str, list[_Legacy]]  # casefolded short name -> old units
+
+
+def _data_file(name: str) -> Path:
+    return Path(str(resources.files("vietnamadminunits") / "data" / name))
+
+
+def _strip_province_prefix(key: str) -> str:
+    for prefix in ("thanhpho", "tinh"):
+        if key.startswith(prefix):
+            return key[len(prefix) :]
+    return key
+
+
+@functools.cache
+def _units(province: str) -> _Units:
+    matches = [p for p in Province.iter_all() if p.name == province]
+    if not matches:
+        raise ValueError(f"unknown province {province!r}")
+    wards = [Commune(int(w.code), w.name) for w in Ward.iter_by_province(matches[0].code)]
+    current: dict[str, list[Commune]] = defaultdict(list)
+    current_folded: dict[str, list[Commune]] = defaultdict(list)
+    by_key: dict[str, Commune] = {}
+    for ward in wards:
+        short = _split_prefix(ward.name)[1]
+        current[short].append(ward)
+        current_folded[_fold(short)].append(ward)
+        by_key[_fold(ward.name)] = ward
+
+    table = json.loads(_data_file("converter_2025.json").read_text(encoding="utf-8"))
+    wanted = _fold(province)
+    new_key = next(
+        k
+        for k in table["DICT_PROVINCE"]
+        if _strip_province_prefix(k) == _strip_province_prefix(wanted)
+    )
+    old_provinces: list[str] = table["DICT_PROVINCE"][new_key]
+    targets: dict[str, tuple[Commune, ...]] = {}
+    for new_ward, olds in table["DICT_PROVINCE_WARD_NO_DIVIDED"].get(new_key, {}).items():
+        for old in olds:
+            targets[old] = (by_key[new_ward],)
+    for old, news in table["DICT_PROVINCE_WARD_DIVIDED"].get(new_key, {}).items():
+        targets[old] = tuple(by_key[n["newWardKey"]] for n in news)
+
+    legacy: dict[str, list[_Legacy]] = defaultdict(list)
+    uri = _data_file("dataset.db").as_uri() + "?mode=ro"
+    with sqlite3.connect(uri, uri=True) as conn:
+        marks = ",".join("?" * len(old_provinces))
+        rows = conn.execute(
+            "SELECT provinceKey, district, districtKey, districtShortKey, districtAlias,"
+            f" ward, wardKey FROM admin_units_legacy WHERE provinceKey IN ({marks})",
+            old_provinces,
+        ).fetchall()
+    for p_key, district, d_key, d_short, d_alias, ward, w_key in rows:
+        found = targets.get(f"{p_key}_{d_key}_{w_key}")
+        if found is None:
+            continue
+        keys = {d_key, d_short, *(json.loads(d_alias) if d_alias else [])}
+        unit = _Legacy(_nfc(ward), _nfc(district), frozenset(keys), found)
+        legacy[_split_prefix(ward)[1]].append(unit)
+    province_keys = frozenset(_strip_province_prefix(k) for k in [new_key, *old_provinces])
+    return _Units(province, province_keys, dict(current), dict(current_folded), dict(legacy))
+
+
+def _names(units: Iterable[Commune]) -> str:
+    return ", ".join(f"{u.name} (mã {u.code})" for u in units)
+
+
+def resolve_commune(
+    province: str, commune: str, district: str | None = None
+) -> tuple[Commune, _Legacy | None]:
+    """The post-2025 unit for ``commune`` (current or pre-2025 name) in ``province``.
+
+    Returns the unit and, for a pre-2025 name, the old unit it came from.
+    Raises ``ValueError`` with a Vietnamese reason for an unknown, ambiguous
+    or split commune.
+    """
+    units = _units(province)
+    prefix, short = _split_prefix(commune)
+
+    def fits(name: str) -> bool:
+        return prefix is None or _split_prefix(name)[0] == prefix
+
+    current = [u for u in units.current.get(short, []) if fits(u.name)]
+    if not current:
+        current = [u for u in units.current_folded.get(_fold(short), []) if fits(u.name)]
+    if len(current) == 1:
+        return current[0], None
+    if len(current) > 1:
+        raise ValueError(f"«{commune}» chưa rõ là đơn vị nào: {_names(current)}")
+
+    old = [u for u in units.legacy.get(short, []) if fits(u.name)]
+    if not old:
+        raise ValueError(f"không tìm thấy xã/phường «{commune}» ở {province}")
+    if district:
+        key = _district_key(district)
+        in_district = [u for u in old if key in u.district_keys]
+        if not in_district:
+            raise ValueError(
+                f"không tìm thấy xã/phường «{commune}» thuộc «{district}» ở {province}"
+                f" (có: {', '.join(u.label for u in old)})"
+            )
+        old = in_district
+    if len({u.targets for u in old}) > 1:
+        raise ValueError(
+            f"tên cũ «{commune}» có ở nhiều nơi, cần ghi huyện: "
+            + "; ".join(f"{u.label} → {_names(u.targets)}" for u in old)
+        )
+    unit = old[0]
+    if len(unit.targets) > 1:
+        raise ValueError(
+            f"{unit.label} đã được chia cho nhiều xã/phường mới, hãy ghi tên xã/phường mới"
+            f" của học viên: {_names(unit.targets)}"
+        )
+    return unit.targets[0], unit
+
+
+# ---------------------------------------------------------------- file reading
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat()
+    return _nfc(str(value))
+
+
+def _read_xlsx(path: Path) -> list[list[str]]:
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(path, read_only=True, data_only=True)
+    try:
+        sheet = workbook.worksheets[0]
+        return [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    finally:
+        workbook.close()
+
+
+def _decode(raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("cp1258")
+
+
+def _read_csv(path: Path) -> list[list[str]]:
+    text = _decode(path.read_bytes())
+    header = next((line for line in text.splitlines() if line.strip()), "")
+    delimiter = ";" if header.count(";") > header.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    return [[_cell_text(v) for v in row] for row in reader]
+
+
+def _read_table(path: Path) -> list[list[str]]:
+    suffix = path.suffix.lower()
+    try:
+        if suffix in (".xlsx", ".xlsm"):
+            return _read_xlsx(path)
+        if suffix in (".csv", ".txt"):
+            return _read_csv(path)
+    except OSError as exc:
+        raise RosterError([(0, f"không đọc được tệp {path.name} ({exc.strerror})")]) from exc
+    except Exception as exc:  # openpyxl raises many kinds on a damaged file
+        raise RosterError([(0, f"không đọc được tệp {path.name} ({exc})")]) from exc
+    raise RosterError([(0, f"tệp {path.name}: chỉ nhận tệp .xlsx hoặc .csv")])
+
+
+def _header_map(header: list[str]) -> tuple[dict[str, int], list[tuple[int, str]]]:
+    columns: dict[str, int] = {}
+    errors: list[tuple[int, str]] = []
+    for index, title in enumerate(header):
+        column = _HEADER_INDEX.get(_words(title))
+        if column is None:
+            continue  # extra columns (STT, phone, notes) are ignored
+        if column in columns:
+            errors.append((1, f"cột «{title}» bị lặp ({column})"))
+        columns[column] = index
+    for column in REQUIRED:
+        if column not in columns:
+            errors.append((1, f"thiếu cột bắt buộc «{column}»"))
+    return columns, errors
+
+
+# ------------------------------------------------------------------- checking
+
+
+def _birth_year(text: str, current_year: int) -> int:
+    if not re.fullmatch(r"\d{4}", text):
+        raise ValueError(f"năm sinh «{text}» không hợp lệ (cần 4 chữ số, ví dụ 1965)")
+    year = int(text)
+    if not 1900 <= year <= current_year:
+        raise ValueError(f"năm sinh «{text}» phải từ 1900 đến {current_year}")
+    return year
+
+
+def _sex(text: str) -> Sex:
+    value = _SEX.get(_fold(text))
+    if value is None:
+        raise ValueError(f"giới tính «{text}» không hợp lệ (ghi «Nam» hoặc «Nữ»)")
+    return "nam" if value == "nam" else "nữ"
+
+
+def read_roster(
+    path: Path | str, province: str, *, current_year: int | None = None
+) -> list[RosterRow]:
+    """Every learner of the roster at ``path``, checked, for a course in ``province``.
+
+    Raises :class:`RosterError` listing every bad row; then nothing is returned.
+    """
+    path = Path(path)
+    year_now = current_year or datetime.date.today().year
+    table = _read_table(path)
+    if not table or not any(table[0]):
+        raise RosterError([(1, "dòng đầu tiên phải là dòng tiêu đề các cột")])
+    columns, errors = _header_map(table[0])
+    if errors:
+        raise RosterError(errors)
+    units = _units(province)
+
+    def cell(row: list[str], column: str) -> str:
+        index = columns.get(column)
+        return row[index] if index is not None and index < len(row) else ""
+
+    checked: list[tuple[int, str, str, Commune, int | None, Sex | None, _Legacy | None]] = []
+    seen_ids: dict[str, int] = {}
+    for number, row in enumerate(table[1:], start=2):
+        if not any(row):
+            continue
+        problems: list[str] = []
+        name = cell(row, "full_name")
+        if not name:
+            problems.append("thiếu họ và tên")
+        learner_id = cell(row, "learner_id")
+        if learner_id:
+            first = seen_ids.setdefault(learner_id.casefold(), number)
+            if first != number:
+                problems.append(f"mã học viên «{learner_id}» trùng với dòng {first}")
+        given_province = cell(row, "province")
+        if given_province and (
+            _strip_province_prefix(_fold(given_province)) not in units.province_keys
+        ):
+            problems.append(f"tỉnh «{given_province}» không phải tỉnh của khóa học ({province})")
+        commune: Commune | None = None
+        legacy: _Legacy | None = None
+        commune_text = cell(row, "commune")
+        if not commune_text:
+            problems.append("thiếu xã/phường")
+        else:
+            try:
+                commune, legacy = resolve_commune(province, commune_text, cell(row, "district"))
+            except ValueError as exc:
+                problems.append(str(exc))
+        birth_year: int | None = None
+        if text := cell(row, "birth_year"):
+            try:
+                birth_year = _birth_year(text, year_now)
+            except ValueError as exc:
+                problems.append(str(exc))
+        sex: Sex | None = None
+        if text := cell(row, "sex"):
+            try:
+                sex = _sex(text)
+            except ValueError as exc:
+                problems.append(str(exc))
+        if problems or commune is None:
+            errors += [(number, why) for why in problems]
+            continue
+        checked.append((number, learner_id, name, commune, birth_year, sex, legacy))
+    if errors:
+        raise RosterError(errors)
+
+    used = set(seen_ids)
+    rows: list[RosterRow] = []
+    serial = 0
+    for number, learner_id, name, commune, birth_year, sex, legacy in checked:
+        serial += 1
+        if not learner_id:
+            while f"hv{serial:03d}" in used:
+                serial += 1
+            learner_id = f"hv{serial:03d}"
+            used.add(learner_id)
+        rows.append(
+            RosterRow(
+                row_number=number,
+                learner_id=learner_id,
+                full_name=name,
+                commune_code=commune.code,
+                commune_name=commune.name,
+                birth_year=birth_year,
+                sex=sex,
+                legacy_commune=legacy.name if legacy else None,
+                legacy_district=legacy.district if legacy else None,
+            )
+        )
+    return rows
