@@ -12,44 +12,78 @@ from pathlib import Path
 
 from bakhong.simulators.errors import SandboxError
 
-#: Fictional learners of the demo, one or two per pilot commune of the seed (post-2025 names).
-DEMO_LEARNERS = (
-    ("hv001", "Lê Thị Hoa", "Phường Hạc Thành"),
-    ("hv002", "Nguyễn Văn Bình", "Xã Quảng Bình"),
-    ("hv003", "Trần Thị Mai", "Xã Thọ Long"),
-    ("hv004", "Phạm Văn Đức", "Xã Thiệu Trung"),
-    ("hv005", "Hoàng Thị Lan", "Xã Hồ Vương"),
-    ("hv006", "Đỗ Văn Nam", "Xã Hồ Vương"),
-)
+
+def _demo_roster() -> Path:
+    """The fictional demo roster: Vietnamese headers, the seed's five pilot communes by their
+    pre-2025 names, as a trainer's Excel export would have them."""
+    from importlib import resources
+
+    return Path(str(resources.files("bakhong") / "data" / "demo-roster.csv"))
+
+
+def _init(args: argparse.Namespace) -> int:
+    import dataclasses
+    from collections import Counter
+
+    from bakhong.grading import settings, workshop
+
+    root = Path(args.workshop)
+    chosen = settings.load(root)
+    if args.province:
+        chosen = dataclasses.replace(chosen, province=args.province)  # validated again
+    box, added = workshop.init(root, Path(args.roster), course_settings=chosen)
+    box.close()
+    print(f"Đã tạo lớp học / workshop created: {root}  ({len(added)} học viên / learners, "
+          f"{chosen.province})")
+    for commune, count in sorted(Counter(le.commune for le in added).items()):
+        print(f"  {commune}: {count}")
+    print("\nMã học viên (in lên thẻ) / learner codes (for the cards):")
+    for le in added:
+        legacy = f"  (cũ / formerly {le.legacy_commune})" if le.legacy_commune else ""
+        print(f"  {le.code}  {le.learner_id}  {le.full_name} — {le.commune}{legacy}")
+    print(f"\nCài đặt / settings: {settings.settings_path(root)}")
+    print(f"Tiếp theo / next: bakhong serve {root}   "
+          f"(http://{chosen.host}:{chosen.port}/)")
+    return 0
+
+
+def _address(args: argparse.Namespace, root: Path) -> tuple[str, int]:
+    """--host/--port, else the workshop's settings."""
+    from bakhong.grading import settings
+
+    chosen = settings.load(root)
+    return args.host or chosen.host, args.port or chosen.port
 
 
 def _demo(args: argparse.Namespace) -> int:
     from bakhong import serving
     from bakhong.grading import workshop
-
-    root = Path(args.workshop)
-    if not (root / "sandbox.db").exists():
-        print(f"Đang tạo lớp học mẫu tại {root} … / Building the demo workshop …", flush=True)
-        box, _ = workshop.create(root, DEMO_LEARNERS)
-        box.close()
-    box = workshop.open_sandbox(root)
     from bakhong.simulators.learners import all_learners
 
+    root = Path(args.workshop)
+    if not root.exists():
+        print(f"Đang tạo lớp học mẫu tại {root} … / Building the demo workshop …", flush=True)
+        box, _ = workshop.init(root, _demo_roster())
+        box.close()
+    box = workshop.open_sandbox(root)
     first = all_learners(box.store)[0]
     box.close()
-    url = f"http://{args.host}:{args.port}"
+    host, port = _address(args, root)
+    url = f"http://{host}:{port}"
     print(f"Mở / Open: {url}/  —  học viên mẫu / demo learner {first.full_name}: "
           f"{url}{serving.lesson_url('vneid', first.code)}", flush=True)
     if args.build_only:
         return 0
-    serving.run(root, host=args.host, port=args.port, demo_links=True)
+    serving.run(root, host=host, port=port, demo_links=True)
     return 0
 
 
 def _serve(args: argparse.Namespace) -> int:
     from bakhong import serving
 
-    serving.run(Path(args.workshop), host=args.host, port=args.port)
+    root = Path(args.workshop)
+    host, port = _address(args, root)
+    serving.run(root, host=host, port=port)
     return 0
 
 
@@ -83,7 +117,11 @@ def _grade(args: argparse.Namespace) -> int:
 def _report(args: argparse.Namespace) -> int:
     from bakhong.grading import report
 
-    population = report.read_population(Path(args.population)) if args.population else None
+    try:
+        population = report.read_population(Path(args.population)) if args.population else None
+    except report.PopulationFileError as err:
+        print(f"Lỗi / Error: {args.population}: {err}", file=sys.stderr)
+        return 2
     rows = report.completion([Path(w) for w in args.workshops], population=population)
     report.write_csv(rows, Path(args.out))
     print(f"{len(rows)} xã/phường → {args.out}")
@@ -140,10 +178,16 @@ def parser() -> argparse.ArgumentParser:
         return sub
 
     def address(sub: argparse.ArgumentParser) -> None:
-        sub.add_argument("--host", default="127.0.0.1",
-                         help="địa chỉ phục vụ / address to serve on (127.0.0.1)")
-        sub.add_argument("--port", type=int, default=8866, help="cổng / port (8866)")
+        sub.add_argument("--host", help="địa chỉ phục vụ / address to serve on "
+                                        "(mặc định: bakhong.toml, 127.0.0.1)")
+        sub.add_argument("--port", type=int, help="cổng / port (mặc định: bakhong.toml, 8866)")
 
+    init = add("init", "Tạo lớp học từ danh sách học viên / build a workshop from a roster",
+               _init)
+    init.add_argument("workshop", help="thư mục lớp học mới / new workshop folder")
+    init.add_argument("--roster", required=True,
+                      help="danh sách .xlsx hoặc .csv / roster (.xlsx or CSV)")
+    init.add_argument("--province", help="tỉnh/thành phố (mặc định: Thanh Hóa) / province")
     demo = add("demo", "Tạo lớp học mẫu và mở / build the demo workshop and serve it", _demo)
     demo.add_argument("workshop", nargs="?", default="demo-workshop",
                       help="thư mục lớp học / workshop folder")
@@ -182,6 +226,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         code: int = args.func(args)
     except SandboxError as err:
         print(f"Lỗi / Error: {err}", file=sys.stderr)
+        return 2
+    except FileNotFoundError as err:
+        print(f"Lỗi / Error: không tìm thấy tệp / file not found: {err.filename}", file=sys.stderr)
         return 2
     return code
 

@@ -93,6 +93,7 @@ def run(workshop: Path, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
     from voila.tornado.treehandler import TornadoVoilaTreeHandler
 
     from bakhong import pages
+    from bakhong.grading import settings
     from bakhong.grading.course import LESSONS, put_environment_on_path
     from bakhong.grading.workshop import open_sandbox
     from bakhong.kernelspec import ensure_installed
@@ -102,6 +103,7 @@ def run(workshop: Path, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
     ensure_installed()
     put_environment_on_path()
     os.environ["BAKHONG_WORKSHOP"] = str(workshop.resolve())
+    os.environ["BAKHONG_STORE_URL"] = settings.load(workshop).store_url_for(workshop)
     box = open_sandbox(workshop)
     links: list[tuple[str, str, str]] = []
     if demo_links:

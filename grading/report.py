@@ -35,7 +35,7 @@ from bakhong.simulators import learners as learners_mod
 from bakhong.simulators import registry
 from bakhong.simulators.learners import Learner
 
-from . import course
+from . import course, settings
 from .workshop import open_sandbox
 
 __all__ = [
@@ -190,22 +190,40 @@ def _residents(enrolments: list[_Enrolment]) -> list[list[_Enrolment]]:
     return [groups[root] for root in sorted(groups)]
 
 
+def _common_target(roots: Sequence[Path]) -> float:
+    """The ``targets.trained`` the workshops' settings agree on."""
+    found = {settings.load(root).targets["trained"] for root in roots}
+    if len(found) > 1:
+        raise settings.InvalidSettings(
+            "targets.trained", "các lớp học gộp chung phải có cùng chỉ tiêu «trained»")
+    return found.pop() if found else settings.DEFAULT_TARGETS["trained"]
+
+
 def completion(
-    roots: Iterable[Path], *, pass_mark: float = 0.8, core_lessons: Sequence[str] = ("vneid",),
-    target: float = 0.8, population: Mapping[tuple[str, str], int] | None = None,
+    roots: Iterable[Path], *, pass_mark: float | None = None,
+    core_lessons: Sequence[str] | None = None, target: float | None = None,
+    population: Mapping[tuple[str, str], int] | None = None,
 ) -> list[CommuneRow]:
     """One row per commune over the workshops at ``roots``, sorted by province and commune.
 
-    ``population`` maps (province, commune) to adults; keys are matched after NFC and case
-    folding. ``core_lessons`` empty means nobody counts as trained.
+    ``pass_mark`` and ``core_lessons`` default to each workshop's course settings, ``target``
+    to their common ``targets.trained``. ``population`` maps (province, commune) to adults;
+    keys are matched after NFC and case folding. ``core_lessons`` empty means nobody counts
+    as trained.
     """
-    if not 0 <= pass_mark <= 1:
+    roots = [Path(root) for root in roots]
+    if pass_mark is not None and not 0 <= pass_mark <= 1:
         raise ValueError(f"pass_mark: must be between 0 and 1, got {pass_mark!r}")
+    if target is None:
+        target = _common_target(roots)
     if not 0 <= target <= 1:
         raise ValueError(f"target: must be between 0 and 1, got {target!r}")
     enrolments: list[_Enrolment] = []
     for root in roots:
-        enrolments.extend(_enrolments(Path(root), pass_mark, tuple(core_lessons)))
+        chosen = settings.load(root)
+        enrolments.extend(_enrolments(
+            root, chosen.pass_mark if pass_mark is None else pass_mark,
+            tuple(chosen.core_lessons if core_lessons is None else core_lessons)))
     adults = {(_key(p), _key(c)): n for (p, c), n in (population or {}).items()}
     counts: dict[tuple[str, str], list[int]] = {}
     names: dict[tuple[str, str], tuple[str, str]] = {}

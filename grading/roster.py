@@ -39,6 +39,7 @@ __all__ = [
     "Commune",
     "RosterError",
     "RosterRow",
+    "RosterUnreadable",
     "read_roster",
     "resolve_commune",
 ]
@@ -58,6 +59,17 @@ class RosterError(SandboxError):
         rows = ", ".join(dict.fromkeys(str(r) for r, _ in self.errors))
         reason = "\n".join(f"- Dòng {r}: {why}" for r, why in self.errors)
         super().__init__(row=rows, reason=reason)
+
+
+class RosterUnreadable(RosterError):
+    """The roster file itself cannot be read (missing, damaged, wrong kind); row 0 stands for it."""
+
+    code = "roster.unreadable"
+    message = N_("Không đọc được tệp danh sách «{file}», chưa nhập học viên nào: {why}.")
+
+    def __init__(self, path: Path, why: str) -> None:
+        self.errors = [(0, why)]
+        SandboxError.__init__(self, file=path.name, why=why)
 
 
 class RosterRow(NamedTuple):
@@ -332,11 +344,15 @@ def _read_table(path: Path) -> list[list[str]]:
             return _read_xlsx(path)
         if suffix in (".csv", ".txt"):
             return _read_csv(path)
+    except FileNotFoundError as exc:
+        raise RosterUnreadable(path, "không có tệp này") from exc
     except OSError as exc:
-        raise RosterError([(0, f"không đọc được tệp {path.name} ({exc.strerror})")]) from exc
+        raise RosterUnreadable(path, exc.strerror or str(exc)) from exc
     except Exception as exc:  # openpyxl raises many kinds on a damaged file
-        raise RosterError([(0, f"không đọc được tệp {path.name} ({exc})")]) from exc
-    raise RosterError([(0, f"tệp {path.name}: chỉ nhận tệp .xlsx hoặc .csv")])
+        raise RosterUnreadable(path, f"tệp hỏng hoặc không đúng định dạng ({exc})") from exc
+    if suffix in (".xls", ".ods"):
+        raise RosterUnreadable(path, "hãy mở tệp bằng Excel và «Lưu thành» (Save As) .xlsx")
+    raise RosterUnreadable(path, "chỉ nhận tệp .xlsx hoặc .csv")
 
 
 def _header_map(header: list[str]) -> tuple[dict[str, int], list[tuple[int, str]]]:

@@ -47,6 +47,20 @@ class Enrolment:
     sex: str | None = None
     legacy_commune: str | None = None
     legacy_district: str | None = None
+    language: str = "vi"
+
+
+def enrolments(entries: Iterable[tuple[str, str, str]],
+               province: str = registry.DEFAULT_PROVINCE) -> list[Enrolment]:
+    """(learner_id, full name, post-2025 commune name) entries, their communes resolved."""
+    units = {nfc(name).casefold(): (code, name) for code, name in registry.communes(province)}
+    resolved = []
+    for learner_id, full_name, commune in entries:
+        unit = units.get(nfc(commune).casefold())
+        if unit is None:
+            raise UnknownCommune(commune, name=commune, province=province)
+        resolved.append(Enrolment(learner_id, full_name, unit[0], unit[1], province))
+    return resolved
 
 
 @dataclass
@@ -84,14 +98,7 @@ class Sandbox:
     def add_learners(self, entries: Iterable[tuple[str, str, str]],
                      province: str = registry.DEFAULT_PROVINCE) -> list[Learner]:
         """Enrol (learner_id, full name, post-2025 commune name) entries."""
-        units = {nfc(name).casefold(): (code, name) for code, name in registry.communes(province)}
-        enrolments = []
-        for learner_id, full_name, commune in entries:
-            unit = units.get(nfc(commune).casefold())
-            if unit is None:
-                raise UnknownCommune(commune, name=commune, province=province)
-            enrolments.append(Enrolment(learner_id, full_name, unit[0], unit[1], province))
-        return self.enrol(enrolments)
+        return self.enrol(enrolments(entries, province))
 
     def enrol(self, enrolments: Iterable[Enrolment]) -> list[Learner]:
         """Enrol learners whose commune is already resolved, each with a persona of their own.
@@ -108,7 +115,8 @@ class Sandbox:
                 added.append(learners_mod.enrol(
                     conn, self.clock, rng, learner_id=entry.learner_id,
                     full_name=entry.full_name, commune=entry.commune,
-                    persona_id=family[0].persona_id, province=entry.province,
+                    persona_id=family[0].persona_id, language=entry.language,
+                    province=entry.province,
                     commune_code=entry.commune_code, birth_year=entry.birth_year,
                     sex=entry.sex, legacy_commune=entry.legacy_commune,
                     legacy_district=entry.legacy_district))

@@ -23,6 +23,8 @@ from bakhong.simulators.submissions import Submission
 from .i18n import Translator
 
 WORKSHOP_ENV = "BAKHONG_WORKSHOP"
+#: The store's URL, set by ``bakhong serve`` from the course settings (default: the SQLite file).
+STORE_ENV = "BAKHONG_STORE_URL"
 SUBMITTED = N_("Đã nộp bài. Bài của bạn đang được chấm; điểm sẽ có sau ít phút.")
 
 
@@ -117,7 +119,7 @@ def show_lesson(lesson: str, code: str, lang: str | None = None) -> object:
 
     if not code.strip():
         raise NoLearnerCode()
-    box = Sandbox.open(_workshop() / SANDBOX_FILE)
+    box = Sandbox.open(os.environ.get(STORE_ENV) or _workshop() / SANDBOX_FILE)
     learner = learners.by_code(box.store, code)
     factory = _apps()[lesson]
 
