@@ -248,27 +248,48 @@ def completion(
     return sorted(rows, key=lambda row: (_key(row.province), _key(row.commune)))
 
 
-def read_population(path: Path) -> dict[tuple[str, str], int]:
-    """Adults per (province, commune) from a ``province,commune,adults`` CSV (BOM optional).
+POPULATION_COLUMNS = {
+    "province": ("province", "tinh", "tinh thanh pho", "tinh thanh"),
+    "commune": ("commune", "xa phuong", "xa", "phuong", "ward", "don vi"),
+    "district": ("district", "huyen", "quan huyen", "huyen cu"),
+    "adults": ("adults", "so nguoi truong thanh", "nguoi truong thanh", "dan so truong thanh",
+               "so nguoi lon", "nguoi lon", "dan so tu 15 tuoi", "dan so"),
+}
 
-    Names are returned NFC. A bad or repeated row raises :class:`PopulationFileError` with its
-    row number (the header is row 1).
+
+def read_population(path: Path) -> dict[tuple[str, str], int]:
+    """Adults per (province, post-2025 commune) from a CSV or ``.xlsx`` file.
+
+    Columns ``province``, ``commune``, ``adults`` (Vietnamese headers «Tỉnh», «Xã/Phường»,
+    «Số người trưởng thành» too) and an optional ``district`` («Huyện»). The file is read like
+    a roster (UTF-8 with or without BOM or Windows-1258; comma or semicolon), and communes
+    resolve like a roster's: a current name with or without «Xã»/«Phường», or a pre-2025 name
+    (with the old district when the name repeats) through the old-to-new table. Keys are the
+    post-2025 names, NFC. A bad or repeated row raises :class:`PopulationFileError` with its
+    row number (the header is row 1); two old units that merged into one new unit add up.
     """
+    from .roster import RosterUnreadable, header_key, read_table, resolve_commune
+
     try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as err:
-        raise PopulationFileError(f"{path}: not UTF-8 ({err.reason})") from err
-    reader = csv.DictReader(text.splitlines())
-    header = [_key(name) for name in reader.fieldnames or []]
-    missing = [name for name in ("province", "commune", "adults") if name not in header]
+        table = read_table(Path(path))
+    except RosterUnreadable as err:
+        raise PopulationFileError(f"{path}: {err.params.get('why', err)}") from err
+    aliases = {alias: col for col, names in POPULATION_COLUMNS.items() for alias in names}
+    header = table[0] if table else []
+    columns = {aliases[header_key(t)]: i for i, t in enumerate(header) if header_key(t) in aliases}
+    missing = [name for name in ("province", "commune", "adults") if name not in columns]
     if missing:
         raise PopulationFileError(f"{path}: row 1: missing column(s) {', '.join(missing)}")
-    reader.fieldnames = header
+
+    def cell(row: list[str], column: str) -> str:
+        index = columns.get(column)
+        return _nfc(row[index]) if index is not None and index < len(row) else ""
+
     found: dict[tuple[str, str], int] = {}
-    seen: set[tuple[str, str]] = set()
-    for number, row in enumerate(reader, start=2):
-        province, commune = _nfc(row["province"] or ""), _nfc(row["commune"] or "")
-        raw = (row["adults"] or "").strip().replace(" ", "")
+    seen: dict[tuple[str, str, str], int] = {}
+    for number, row in enumerate(table[1:], start=2):
+        province, commune = cell(row, "province"), cell(row, "commune")
+        raw = cell(row, "adults").replace(" ", "").replace(".", "").replace(",", "")
         if not province and not commune and not raw:
             continue
         if not province or not commune:
@@ -280,11 +301,19 @@ def read_population(path: Path) -> dict[tuple[str, str], int]:
                 f"{path}: row {number}: adults must be a whole number, got {raw!r}") from None
         if adults < 0:
             raise PopulationFileError(f"{path}: row {number}: adults must not be negative")
-        key = (_key(province), _key(commune))
+        canonical = settings.canonical_province(province)
+        if canonical is None:
+            raise PopulationFileError(f"{path}: row {number}: unknown province {province!r}")
+        try:
+            unit, _legacy = resolve_commune(canonical, commune, cell(row, "district") or None)
+        except ValueError as err:
+            raise PopulationFileError(f"{path}: row {number}: {err}") from None
+        key = (_key(canonical), _key(commune), _key(cell(row, "district")))
         if key in seen:
-            raise PopulationFileError(f"{path}: row {number}: {commune}, {province} repeated")
-        seen.add(key)
-        found[(province, commune)] = adults
+            raise PopulationFileError(
+                f"{path}: row {number}: {commune}, {province} repeated (row {seen[key]})")
+        seen[key] = number
+        found[(canonical, unit.name)] = found.get((canonical, unit.name), 0) + adults
     return found
 
 

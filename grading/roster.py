@@ -97,7 +97,7 @@ def _fold(text: str) -> str:
     return "".join(c for c in decomposed if c.isascii() and c.isalnum())
 
 
-def _words(text: str) -> str:
+def header_key(text: str) -> str:
     """Like :func:`_fold` but keeping word breaks, for matching headers."""
     decomposed = unicodedata.normalize("NFD", text.casefold().replace("đ", "d"))
     kept = "".join(
@@ -337,7 +337,7 @@ def _read_csv(path: Path) -> list[list[str]]:
     return [[_cell_text(v) for v in row] for row in reader]
 
 
-def _read_table(path: Path) -> list[list[str]]:
+def read_table(path: Path) -> list[list[str]]:
     suffix = path.suffix.lower()
     try:
         if suffix in (".xlsx", ".xlsm"):
@@ -359,7 +359,7 @@ def _header_map(header: list[str]) -> tuple[dict[str, int], list[tuple[int, str]
     columns: dict[str, int] = {}
     errors: list[tuple[int, str]] = []
     for index, title in enumerate(header):
-        column = _HEADER_INDEX.get(_words(title))
+        column = _HEADER_INDEX.get(header_key(title))
         if column is None:
             continue  # extra columns (STT, phone, notes) are ignored
         if column in columns:
@@ -399,7 +399,7 @@ def read_roster(
     """
     path = Path(path)
     year_now = current_year or datetime.date.today().year
-    table = _read_table(path)
+    table = read_table(path)
     if not table or not any(table[0]):
         raise RosterError([(1, "dòng đầu tiên phải là dòng tiêu đề các cột")])
     columns, errors = _header_map(table[0])

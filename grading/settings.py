@@ -77,7 +77,7 @@ def _nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text).strip()
 
 
-def _canonical_province(name: str) -> str | None:
+def canonical_province(name: str) -> str | None:
     """The ``vietnam_provinces`` (post-2025) name matching ``name``, or None."""
     wanted = _nfc(name).casefold()
     for province in Province.iter_all():
@@ -127,7 +127,7 @@ def _fraction(name: str, value: object) -> float:
 def _validate(s: CourseSettings) -> None:
     if not isinstance(s.province, str):
         raise InvalidSettings("province", "phải là tên tỉnh/thành phố")
-    canonical = _canonical_province(s.province)
+    canonical = canonical_province(s.province)
     if canonical is None:
         raise InvalidSettings(
             "province", f"không có tỉnh/thành phố «{s.province}» trong danh mục sau 1/7/2025"

@@ -244,3 +244,33 @@ def test_no_id_number_or_phone_in_the_csv(graded: Path, second: Path, tmp_path: 
             assert learner.learner_id not in text and learner.code not in text
             assert learner.full_name not in text
         box.close()
+
+
+def test_population_file_as_officials_keep_it(tmp_path: Path) -> None:
+    """An Excel sheet with Vietnamese headers, short and pre-2025 names; a cp1258 CSV."""
+    from openpyxl import Workbook
+    from test_roster import cp1258_form
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["STT", "Tỉnh", "Huyện", "Xã/Phường", "Số người trưởng thành"])
+    sheet.append([1, "Thanh Hóa", "", "Thọ Long", "1.250"])           # no «Xã», dots
+    sheet.append([2, "Thanh Hóa", "Nga Sơn", "Xã Nga Liên", 900])     # pre-2025 name
+    sheet.append([3, "Thanh Hóa", "Thành phố Thanh Hóa", "Phường Điện Biên", 3000])
+    people = tmp_path / "dan-so.xlsx"
+    book.save(people)
+    assert report.read_population(people) == {
+        (PROVINCE, THO_LONG): 1250, (PROVINCE, HO_VUONG): 900, (PROVINCE, HAC_THANH): 3000}
+
+    csv_file = tmp_path / "dan-so.csv"
+    body = f"Tỉnh;Xã/Phường;Người trưởng thành\n{PROVINCE};{THO_LONG};40\n"
+    csv_file.write_bytes(cp1258_form(body).encode("cp1258"))
+    assert report.read_population(csv_file) == {(PROVINCE, THO_LONG): 40}
+
+    csv_file.write_text(f"province,commune,adults\n{PROVINCE},Xã Không Có,5\n", encoding="utf-8")
+    with pytest.raises(report.PopulationFileError, match="row 2: không tìm thấy"):
+        report.read_population(csv_file)
+    csv_file.write_text("province,commune,adults\nTỉnh Mặt Trăng,Xã Thọ Long,5\n",
+                        encoding="utf-8")
+    with pytest.raises(report.PopulationFileError, match="row 2: unknown province"):
+        report.read_population(csv_file)
