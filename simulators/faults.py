@@ -35,6 +35,13 @@ CATALOGUE: dict[str, Fault] = {f.name: f for f in (
     Fault("vneid.otp_late", N_("Tin nhắn OTP đến muộn, mã đã hết hạn"), "§1; fault 1"),
     Fault("vneid.phone_not_own_name", N_("Số điện thoại không chính chủ"), "§1; fault 3"),
     Fault("vneid.new_device", N_("Đăng nhập trên thiết bị mới"), "§1; faults 7-8"),
+    Fault("bank.network_drop", N_("Mất kết nối sau khi xác nhận chuyển tiền (giao dịch treo)"),
+          "§4; fault 14"),
+    Fault("bank.insufficient_balance", N_("Số dư không đủ khi thanh toán"), "§4"),
+    Fault("bank.pin_lockout", N_("Smart OTP bị khóa do nhập sai mã PIN"), "§4"),
+    Fault("bank.swapped_qr", N_("Mã QR của quầy hàng bị dán đè (lừa đảo)"), "§4; fault 15"),
+    Fault("bank.damaged_qr", N_("Mã QR của quầy hàng bị hỏng (sai CRC)"), "§4; fault 15"),
+    Fault("bank.maintenance", N_("Ngân hàng đang bảo trì"), "§4"),
 )}
 
 
@@ -63,9 +70,14 @@ def switch_off(store: Store, learner_id: str, name: str) -> None:
             (faults_table.c.learner_id == learner_id) & (faults_table.c.name == name)))
 
 
-def armed(store: Store, learner_id: str) -> list[str]:
-    rows = store.read(sa.select(faults_table.c.name).where(
-        (faults_table.c.learner_id == learner_id) & (faults_table.c.fired == 0)))
+def armed(store_or_conn: Store | Connection, learner_id: str) -> list[str]:
+    """The learner's faults switched on and not fired yet."""
+    query = sa.select(faults_table.c.name).where(
+        (faults_table.c.learner_id == learner_id) & (faults_table.c.fired == 0))
+    if isinstance(store_or_conn, Store):
+        rows = store_or_conn.read(query)
+    else:
+        rows = list(store_or_conn.execute(query))
     return sorted(r[0] for r in rows)
 
 

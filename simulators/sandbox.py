@@ -17,6 +17,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import learners as learners_mod
 from . import registry
@@ -25,6 +26,9 @@ from .errors import N_, SandboxError
 from .learners import Learner, nfc
 from .store import Store
 from .vneid import VneidSimulator
+
+if TYPE_CHECKING:
+    from .bank import BankSimulator
 
 SANDBOX_FILE = "sandbox.db"
 
@@ -94,6 +98,12 @@ class Sandbox:
     def vneid(self, learner_id: str) -> VneidSimulator:
         return VneidSimulator(self.store, self.clock, self.random("vneid", learner_id,
                                                                   self.clock.now()), learner_id)
+
+    def bank(self, learner_id: str) -> BankSimulator:
+        from .bank import BankSimulator
+
+        return BankSimulator(self.store, self.clock, self.random("bank", learner_id,
+                                                                 self.clock.now()), learner_id)
 
     def add_learners(self, entries: Iterable[tuple[str, str, str]],
                      province: str = registry.DEFAULT_PROVINCE) -> list[Learner]:

@@ -9,7 +9,7 @@ store applies the missing migrations in one transaction.
 
 >>> store = Store.open("sqlite://")
 >>> store.schema_version()
-2
+3
 >>> with store.transaction() as tx:
 ...     _ = tx.execute(meta.insert().values(key="hello", value="xin chào"))
 >>> store.get_meta("hello")
@@ -27,12 +27,13 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import event as sa_event
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.pool import StaticPool
 
 from .errors import SchemaTooNew, StoreBusy, StoreError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 BUSY_TIMEOUT_MS = 10_000
 
 metadata = sa.MetaData()
@@ -140,8 +141,48 @@ submissions = sa.Table(
     sa.Column("graded_at", sa.String(40), nullable=True),
 )
 
+# schema 3: the payment sandbox (bakhong.simulators.bank). Amounts are whole VND.
+bank_accounts = sa.Table(
+    "bank_accounts", metadata,
+    sa.Column("account_id", sa.String(32), primary_key=True),
+    sa.Column("bin", sa.String(8), nullable=False),
+    sa.Column("number", sa.String(19), nullable=False),
+    sa.Column("holder", sa.Text, nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),  # customer, merchant, person, issuer
+    sa.Column("learner_id", sa.ForeignKey("learners.learner_id"), nullable=True, index=True),
+    sa.Column("created_at", sa.String(40), nullable=False),
+    sa.UniqueConstraint("bin", "number"),
+)
+
+ledger = sa.Table(
+    "ledger", metadata,
+    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("txn_ref", sa.String(32), nullable=False, index=True),
+    sa.Column("account_id", sa.ForeignKey("bank_accounts.account_id"), nullable=False,
+              index=True),
+    sa.Column("amount", sa.BigInteger, nullable=False),  # credit > 0, debit < 0
+    # the learner on whose behalf the transaction was posted: ``forget`` removes it whole
+    sa.Column("learner_id", sa.ForeignKey("learners.learner_id"), nullable=True, index=True),
+    sa.Column("at", sa.String(40), nullable=False),
+)
+
+payments = sa.Table(
+    "payments", metadata,
+    sa.Column("request_id", sa.String(40), primary_key=True),
+    sa.Column("learner_id", sa.ForeignKey("learners.learner_id"), nullable=False, index=True),
+    sa.Column("txn_ref", sa.String(32), nullable=True, unique=True),
+    sa.Column("payee_account_id", sa.ForeignKey("bank_accounts.account_id"), nullable=False),
+    sa.Column("amount", sa.BigInteger, nullable=False),
+    sa.Column("message", sa.Text, nullable=False, server_default=""),
+    sa.Column("channel", sa.String(16), nullable=False),  # qr, account
+    sa.Column("status", sa.String(16), nullable=False),  # pending, done
+    sa.Column("created_at", sa.String(40), nullable=False),
+    sa.Column("completed_at", sa.String(40), nullable=True),
+)
+
 #: Tables holding one learner's data, children first: ``forget`` empties them all.
-LEARNER_TABLES = (submissions, faults, sms_inbox, flow_states, events, consents)
+LEARNER_TABLES = (submissions, faults, sms_inbox, flow_states, events, payments, ledger,
+                  bank_accounts, consents)
 
 
 def _migrate_to_1(conn: Connection) -> None:
@@ -158,8 +199,14 @@ def _migrate_to_2(conn: Connection) -> None:
             conn.exec_driver_sql(f"ALTER TABLE learners ADD COLUMN {name} {kind}")
 
 
+def _migrate_to_3(conn: Connection) -> None:
+    """The payment sandbox's tables (a fresh store already has them from step 1)."""
+    metadata.create_all(conn, tables=[bank_accounts, ledger, payments])
+
+
 #: version -> step that brings the schema from ``version - 1`` to ``version``.
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _migrate_to_1, 2: _migrate_to_2}
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {
+    1: _migrate_to_1, 2: _migrate_to_2, 3: _migrate_to_3}
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -178,6 +225,35 @@ def _begin(conn: Connection) -> None:
     # readers start a deferred transaction and never block a writer in WAL mode.
     write = conn.get_execution_options().get("bakhong_write", False)
     conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+#: The transaction-level advisory lock that PostgreSQL writers queue on ("bakhong" in
+#: ASCII). Advisory locks belong to one database: workshops never wait on each other.
+PG_WRITE_LOCK = 0x62616B686F6E67
+#: A small pool per process (one kernel serves one learner); ``pool_pre_ping`` drops
+#: connections the server closed while a kernel sat idle.
+PG_POOL = {"pool_size": 2, "max_overflow": 3, "pool_timeout": BUSY_TIMEOUT_MS / 1000,
+           "pool_recycle": 1800, "pool_pre_ping": True}
+#: SQLSTATEs that mean "busy, try again": lock timeout, serialization failure, deadlock,
+#: too many connections, server starting up.
+PG_BUSY_STATES = frozenset({"55P03", "40001", "40P01", "53300", "57P03"})
+
+
+def _pg_begin(conn: Connection) -> None:
+    # BEGIN IMMEDIATE's counterpart: a write transaction first waits (at most the busy
+    # timeout) for the writers' lock, held until commit or rollback. Under READ COMMITTED
+    # every later statement reads what the previous writer committed, so a simulator's
+    # read-then-write never loses an update and never needs a retry.
+    if conn.get_execution_options().get("bakhong_write", False):
+        conn.exec_driver_sql(f"SET LOCAL lock_timeout = {int(BUSY_TIMEOUT_MS)}")
+        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({PG_WRITE_LOCK})")
+
+
+def _is_busy(exc: DBAPIError) -> bool:
+    state = getattr(exc.orig, "sqlstate", None)
+    if state is not None:
+        return state in PG_BUSY_STATES
+    return "locked" in str(exc.orig) or "busy" in str(exc.orig)
 
 
 def url_for(path_or_url: str | Path) -> str:
@@ -212,6 +288,14 @@ class Store:
             )
             sa_event.listen(engine, "connect", _sqlite_pragmas)
             sa_event.listen(engine, "begin", _begin)
+        elif url.startswith("postgresql"):
+            # READ COMMITTED whatever the server's default: a snapshot taken before the
+            # writers' lock would hide the previous writer's commit.
+            engine = sa.create_engine(
+                url, isolation_level="READ COMMITTED",
+                connect_args={"connect_timeout": 10, "application_name": "bakhong"},
+                **PG_POOL)
+            sa_event.listen(engine, "begin", _pg_begin)
         else:
             engine = sa.create_engine(url, pool_pre_ping=True)
         store = cls(engine)
@@ -230,9 +314,11 @@ class Store:
                     conn.begin():
                 yield conn
         except OperationalError as exc:
-            if "locked" in str(exc.orig) or "busy" in str(exc.orig):
+            if _is_busy(exc):
                 raise StoreBusy(str(exc.orig)) from exc
             raise StoreError(str(exc.orig)) from exc
+        except PoolTimeout as exc:  # every pooled connection in use for too long
+            raise StoreBusy(str(exc)) from exc
         except SQLAlchemyError as exc:
             raise StoreError(str(exc)) from exc
 

@@ -94,8 +94,12 @@ def error_text(err: BaseException, tr: Translator) -> str:
     Never a traceback: an unexpected exception is logged for the trainer and the
     learner sees :data:`UNEXPECTED`.
     """
-    if isinstance(err, SandboxError | idnumber.InvalidIdNumber):
-        params = getattr(err, "params", {}) or {}
+    from bakhong.simulators.vietqr import InvalidPayload
+
+    if isinstance(err, SandboxError | idnumber.InvalidIdNumber | InvalidPayload):
+        # a parameter may itself be a source string (the reason a QR code was refused)
+        params = {key: tr(value) if isinstance(value, str) else value
+                  for key, value in (getattr(err, "params", {}) or {}).items()}
         text = tr(err.message)
         try:
             return text.format(**params)
