@@ -16,6 +16,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from bakhong.widgets.entry import lesson_url
+
+__all__ = ["lesson_url", "run", "voila_config"]
+
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8866
 POOL_SIZE = 4
@@ -25,9 +29,9 @@ MAX_KERNELS = 64
 WAIT_RETRY_SECONDS = 15
 
 
-def lesson_url(lesson: str, code: str | None = None) -> str:
-    url = f"/voila/render/{lesson}/{lesson}.ipynb"
-    return f"{url}?code={code}" if code else url
+#: The largest websocket message: a phone photo of a QR code (up to 10 MB, qrimage) travels
+#: as one widget message; tornado's default (10 MiB) would drop the connection.
+MAX_MESSAGE_BYTES = 16 * 1024 * 1024
 
 
 def voila_config(
@@ -40,6 +44,7 @@ def voila_config(
     config.Voila.ip = host
     config.Voila.port = port
     config.Voila.port_retries = 0
+    config.Voila.tornado_settings = {"websocket_max_message_size": MAX_MESSAGE_BYTES}
     config.Voila.open_browser = False
     # Unix sockets: no TCP port race. Windows has none: BAKHONG_KERNEL_TRANSPORT=tcp there.
     config.KernelManager.transport = os.environ.get("BAKHONG_KERNEL_TRANSPORT", "ipc")

@@ -37,7 +37,7 @@ import hashlib
 import json
 import random
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -49,7 +49,7 @@ from sqlalchemy.engine import Connection
 from . import faults, registry, vietqr
 from .clock import VN_TZ, Clock
 from .errors import N_, SandboxError
-from .evidence import OK, record
+from .evidence import OK, Event, record
 from .learners import require_consent
 from .store import Store, bank_accounts, dumps, flow_states, ledger, payments, sms_inbox
 
@@ -82,9 +82,9 @@ class SandboxBank:
 
 
 SANDBOX_BANKS = (
-    SandboxBank("999901", "SMB", "Ngân hàng Mô phỏng Sông Mã"),
-    SandboxBank("999902", "HRB", "Ngân hàng Thực hành Hàm Rồng"),
-    SandboxBank("999903", "Ví Lam Sơn", "Ví điện tử Lam Sơn (mô phỏng)"),
+    SandboxBank("999901", "SMB", N_("Ngân hàng Mô phỏng Sông Mã")),
+    SandboxBank("999902", "HRB", N_("Ngân hàng Thực hành Hàm Rồng")),
+    SandboxBank("999903", "Ví Lam Sơn", N_("Ví điện tử Lam Sơn (mô phỏng)")),
 )
 _BANKS = {bank.bin: bank for bank in SANDBOX_BANKS}
 HOME_BANK = SANDBOX_BANKS[0]
@@ -841,6 +841,42 @@ class BankSimulator:
 
         self._act("top_up", act)
         return self.status()
+
+
+def completed_tasks(events: Iterable[Event]) -> set[str]:
+    """The payment lesson's tasks done, judged from its evidence as the hidden tests judge it.
+
+    * ``pay_static``: the stall paid by its static code, the amount the stall asked for;
+    * ``pay_bill``: the electricity bill paid by its dynamic code (its amount is fixed);
+    * ``refuse_swapped_qr``: a swapped code refused at the confirm screen, and the scammer
+      never paid, before or after;
+    * ``check_receipt``: the bill's transaction reference typed back from the receipt.
+
+    >>> from bakhong.simulators.evidence import Event
+    >>> paid = Event(LESSON, TASK_STATIC, OK, "", {"amount": 45000, "asked": 45000})
+    >>> sorted(completed_tasks([paid, Event(LESSON, TASK_SWAPPED, OK, "", {})]))
+    ['pay_static', 'refuse_swapped_qr']
+    >>> completed_tasks([Event(LESSON, TASK_SWAPPED, "paid_scammer", "", {}),
+    ...                  Event(LESSON, TASK_SWAPPED, OK, "", {})])
+    set()
+    """
+    done: set[str] = set()
+    scammed = False
+    for event in events:
+        if event.lesson != LESSON:
+            continue
+        if event.task == TASK_SWAPPED and event.outcome == "paid_scammer":
+            scammed = True
+        if event.outcome != OK:
+            continue
+        if event.task in (TASK_STATIC, TASK_BILL):
+            if event.detail.get("amount") == event.detail.get("asked"):
+                done.add(event.task)
+        elif event.task in (TASK_SWAPPED, TASK_RECEIPT):
+            done.add(event.task)
+    if scammed:
+        done.discard(TASK_SWAPPED)
+    return done
 
 
 def damage(payload: str, account: str) -> str:

@@ -7,6 +7,7 @@ the store, the app renders from its simulator.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from typing import Any, Protocol
 
@@ -22,6 +23,7 @@ from .phone import (
     action_button,
     badge,
     close_tree,
+    html_block,
     language_bar,
     on_click,
     phone_frame,
@@ -44,6 +46,8 @@ AppFactory = Callable[[Sandbox, str, Translator], AppHandles]
 SubmitAction = Callable[[], str | None]
 #: Returns the learner's latest score as text, already in the page's language.
 ScoreAction = Callable[[Translator], str]
+#: The course's lessons for the menu: (lesson, title as a source string, link).
+LessonMenu = list[tuple[str, str, str]]
 
 
 class CourseHandles:
@@ -56,8 +60,10 @@ class CourseHandles:
 
     def __init__(self, sandbox: Sandbox, learner_id: str, app_factory: AppFactory,
                  lang: str, on_submit: SubmitAction,
-                 on_score: ScoreAction | None = None) -> None:
+                 on_score: ScoreAction | None = None, lessons: LessonMenu | None = None,
+                 current: str = "") -> None:
         self.sandbox, self.learner_id = sandbox, learner_id
+        self.lessons, self.current = lessons or [], current
         self.app_factory, self.on_submit, self.on_score = app_factory, on_submit, on_score
         self.lang = lang
         self.tr = translator(lang)
@@ -121,8 +127,28 @@ class CourseHandles:
         else:
             consent = consent_screen(self._accept, tr)
             body = [consent.root]
-        self._swap(tr, message, controls, [bar, *body, message.root])
+        self._swap(tr, message, controls, [bar, *body, message.root, *self._menu(tr)])
         self.consent, self.app = consent, app
+
+    def _menu(self, tr: Translator) -> list[w.Widget]:
+        """Links to the other lessons, the current one marked (plain links: no kernel call)."""
+        if len(self.lessons) < 2:
+            return []
+        _ = tr
+        here = html.escape(_("đang học"))
+        items = []
+        for lesson, title, url in self.lessons:
+            if lesson == self.current:
+                items.append(f'<li aria-current="page"><b>{html.escape(_(title))}</b> '
+                             f"({here})</li>")
+            else:
+                items.append(f'<li><a class="bk-common-lesson-link" href="{html.escape(url)}">'
+                             f"{html.escape(_(title))}</a></li>")
+        label = html.escape(_("Các bài học"))
+        menu = html_block(f'<nav aria-label="{label}"><h3>{label}</h3>'
+                          f'<ul class="bk-lessons">{"".join(items)}</ul></nav>')
+        menu.add_class("bk-common-lessons")
+        return [menu]
 
     def _swap(self, tr: Translator, message: MessageArea, controls: dict[str, w.Widget],
               children: list[w.Widget]) -> None:
@@ -145,7 +171,8 @@ class CourseHandles:
 
 def course_screen(sandbox: Sandbox, learner_id: str, app_factory: AppFactory, *,
                   lang: str | None = None, on_submit: SubmitAction,
-                  on_score: ScoreAction | None = None, display: bool = False) -> CourseHandles:
+                  on_score: ScoreAction | None = None, display: bool = False,
+                  lessons: LessonMenu | None = None, current: str = "") -> CourseHandles:
     """The learner's page: consent if not given yet, then ``app_factory``'s app and «Nộp bài».
 
     ``lang`` defaults to the language saved for the learner. Never raises for a
@@ -157,7 +184,8 @@ def course_screen(sandbox: Sandbox, learner_id: str, app_factory: AppFactory, *,
         except Exception:
             lang = "vi"
     course = CourseHandles(sandbox, learner_id, app_factory,
-                           lang if lang in LANGUAGES else "vi", on_submit, on_score)
+                           lang if lang in LANGUAGES else "vi", on_submit, on_score,
+                           lessons, current)
     try:
         course.render()
     except Exception as err:

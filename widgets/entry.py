@@ -27,6 +27,22 @@ WORKSHOP_ENV = "BAKHONG_WORKSHOP"
 STORE_ENV = "BAKHONG_STORE_URL"
 SUBMITTED = N_("Đã nộp bài. Bài của bạn đang được chấm; điểm sẽ có sau ít phút.")
 
+#: The course's lessons in teaching order, with the title the menu shows.
+LESSON_TITLES = {
+    "vneid": N_("Bài 1: Tài khoản định danh điện tử VNeID"),
+    "payment": N_("Bài 2: Thanh toán bằng mã QR"),
+}
+
+
+def lesson_url(lesson: str, code: str | None = None) -> str:
+    """Where Voila serves a released lesson, with the learner's code.
+
+    >>> lesson_url("payment", "K7M2QX9P")
+    '/voila/render/payment/payment.ipynb?code=K7M2QX9P'
+    """
+    url = f"/voila/render/{lesson}/{lesson}.ipynb"
+    return f"{url}?code={code}" if code else url
+
 
 class NoLearnerCode(SandboxError):
     code = "learner.no_code"
@@ -83,9 +99,10 @@ def _workshop() -> Path:
 
 
 def _apps() -> dict[str, Callable[..., object]]:
+    from .bank_app import bank_factory
     from .vneid_app import vneid_factory
 
-    return {"vneid": vneid_factory}
+    return {"vneid": vneid_factory, "payment": bank_factory}
 
 
 def lesson_app(lesson: str) -> None:
@@ -130,8 +147,12 @@ def show_lesson(lesson: str, code: str, lang: str | None = None) -> object:
     def score(tr: Translator) -> str:
         return score_text(submissions.latest(box.store, learner.learner_id, lesson), tr)
 
+    # relative links: the same server, whatever its address or base URL (JupyterHub)
+    menu = [(name, title, f"../{name}/{name}.ipynb?code={learner.code}")
+            for name, title in LESSON_TITLES.items()]
     return course_screen(box, learner.learner_id, factory,  # type: ignore[arg-type]
-                         lang=lang, on_submit=submit, on_score=score, display=True)
+                         lang=lang, on_submit=submit, on_score=score, display=True,
+                         lessons=menu, current=lesson)
 
 
 def score_text(latest: Submission | None, tr: Translator) -> str:

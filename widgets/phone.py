@@ -39,6 +39,7 @@ __all__ = [
     "on_click",
     "paragraph",
     "phone_frame",
+    "run_safely",
     "screen_title",
     "stylesheet",
     "text_input",
@@ -159,41 +160,51 @@ class MessageArea:
         self.dismiss.layout.display = "none"
 
 
+def run_safely(action: Callable[[], str | None], message: MessageArea, tr: Translator, *,
+               after: Callable[[], None] | None = None,
+               on_error: Callable[[BaseException], None] | None = None) -> None:
+    """Run ``action`` (a learner's tap or upload) and show its outcome; never raises.
+
+    ``action`` calls the simulator and returns an already translated line to show
+    in green, or ``None``. ``after`` (usually the view's ``refresh``) runs whether
+    the action succeeded or not, since a refusal may have changed the state.
+    """
+    failure: BaseException | None = None
+    info: str | None = None
+    try:
+        message.clear()
+        info = action()
+    except Exception as err:
+        failure = err
+    try:
+        if after is not None:
+            after()
+    except Exception as err:
+        failure = failure or err
+    try:
+        if failure is not None:
+            if on_error is not None:
+                on_error(failure)
+            message.show_error(error_text(failure, tr))
+        elif info:
+            message.show_info(info)
+    except Exception:
+        log.exception("could not show the outcome of an action")
+
+
 def on_click(button: w.Button, action: Callable[[], str | None], message: MessageArea,
              tr: Translator, *, after: Callable[[], None] | None = None,
              on_error: Callable[[BaseException], None] | None = None) -> None:
-    """Run ``action`` when ``button`` is clicked, safely.
+    """Run ``action`` safely (:func:`run_safely`) when ``button`` is clicked.
 
-    ``action`` calls the simulator and returns an already translated line to show
-    in green, or ``None``. ``after`` (usually the view's ``render``) runs whether
-    the action succeeded or not, since a refusal may have changed the state. The
-    handler never raises.
+    The button is disabled while the call runs, so a double tap does not act twice.
     """
     def handler(_button: object) -> None:
-        failure: BaseException | None = None
-        info: str | None = None
         button.disabled = True
         try:
-            message.clear()
-            info = action()
-        except Exception as err:
-            failure = err
-        try:
-            if after is not None:
-                after()
-        except Exception as err:
-            failure = failure or err
+            run_safely(action, message, tr, after=after, on_error=on_error)
         finally:
             button.disabled = False
-        try:
-            if failure is not None:
-                if on_error is not None:
-                    on_error(failure)
-                message.show_error(error_text(failure, tr))
-            elif info:
-                message.show_info(info)
-        except Exception:
-            log.exception("could not show the outcome of a click")
     button.on_click(handler)
 
 

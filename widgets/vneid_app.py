@@ -35,19 +35,16 @@ from bakhong.simulators.registry import Persona
 from bakhong.simulators.sandbox import Sandbox
 from bakhong.simulators.vneid import PhoneNotOwnName, Status, Step, VneidSimulator
 
-from .i18n import Translator, error_text
+from .appview import AppView
+from .i18n import Translator
 from .phone import (
     MessageArea,
-    action_button,
     badge,
     clock_time,
-    close_tree,
     facts,
     format_phone,
     html_block,
-    on_click,
     phone_frame,
-    text_input,
     vn_date,
 )
 from .vneid_screens import build_screen
@@ -79,26 +76,22 @@ def _signature(status: Status, flags: tuple[bool, bool]) -> tuple[Any, ...]:
     return (status.step, shown.get(status.step, ()), flags)
 
 
-class VneidView:
+class VneidView(AppView):
     """The controls over one simulator; screens are built by :mod:`.vneid_screens`."""
 
+    prefix = "bk-vneid-"
+
     def __init__(self, sim: VneidSimulator, persona: Persona, tr: Translator) -> None:
-        self.sim, self.persona, self.tr = sim, persona, tr
-        self.message = MessageArea(tr)
-        self.controls: dict[str, w.Widget] = {"dismiss": self.message.dismiss}
+        super().__init__(tr)
+        self.sim, self.persona = sim, persona
         self.status: Status | None = None
         self.police_panel: w.Accordion | None = None
-        self._shown: tuple[Any, ...] | None = None
-        self._screen_names: list[str] = []
         self._sms_count = -1
         self.persona_card = self._persona_card()
         self.inbox = w.Accordion([html_block("")], selected_index=None,
                                  layout=w.Layout(width="100%"))
         self.inbox.add_class("bk-vneid-sms-inbox")
         self.controls.update({"persona-card": self.persona_card, "sms-inbox": self.inbox})
-        self.screen = w.VBox([], layout=w.Layout(width="100%"))
-        self.below = w.VBox([], layout=w.Layout(width="100%"))  # help panels, under the message
-        self._below: list[w.Widget] = []
         _ = tr
         app_name = html.escape(_("VNeID"))
         appbar = html_block(f'<div class="bk-appbar">{app_name}</div>')
@@ -107,38 +100,7 @@ class VneidView:
         self.root.add_class("bk-screen")
         self.root.add_class("bk-vneid-app")
 
-    # -- building blocks for the screens ----------------------------------------------
-
-    def _name(self, cls: str) -> str:
-        return cls.removeprefix("bk-vneid-")
-
-    def keep(self, cls: str, widget: w.Widget) -> w.Widget:
-        """Register a control of the current screen under its class name."""
-        if cls not in widget._dom_classes:
-            widget.add_class(cls)
-        self.controls[self._name(cls)] = widget
-        self._screen_names.append(self._name(cls))
-        return widget
-
-    def button(self, cls: str, label: str, action: Callable[[], str | None], *,
-               primary: bool = False) -> w.Button:
-        button = action_button(cls, label, primary=primary)
-        on_click(button, action, self.message, self.tr, after=self.refresh,
-                 on_error=self._on_error)
-        self.keep(cls, button)
-        return button
-
-    def field(self, cls: str, label: str, placeholder: str = "", *,
-              secret: bool = False) -> w.Text | w.Password:
-        field = text_input(cls, label, placeholder, secret=secret)
-        self.keep(cls, field)
-        return field
-
-    def below_message(self, widget: w.Widget) -> None:
-        """Put a help panel of the current screen under the message, out of the main column."""
-        self._below.append(widget)
-
-    def _on_error(self, err: BaseException) -> None:
+    def on_error(self, err: BaseException) -> None:
         if isinstance(err, PhoneNotOwnName) and self.police_panel is not None:
             self.police_panel.selected_index = 0
 
@@ -201,32 +163,16 @@ class VneidView:
         """Show the current step; raises what the simulator raises (the click shows it)."""
         status = self.sim.status()
         self.status = status
-        if self._shown is None or self._shown[0] != status.step:
+        if self.shown is None or self.shown[0] != status.step:
             # a new screen: open the card where the learner types its data, the inbox for OTP
             self.persona_card.selected_index = 0 if status.step in _TYPING_STEPS else None
             self.inbox.selected_index = 0 if status.step is Step.OTP else None
         self._render_inbox()
-        signature = _signature(status, self._flags(status))
-        if signature == self._shown:
-            return
-        for name in self._screen_names:
-            self.controls.pop(name, None)
-        self._screen_names = []
-        self.police_panel = None
-        self._below = []
-        old = (*self.screen.children, *self.below.children)
-        self.screen.children = tuple(build_screen(self, status))
-        self.below.children = tuple(self._below)
-        for widget in old:
-            close_tree(widget)
-        self._shown = signature
 
-    def render(self) -> None:
-        """Like :meth:`refresh`, but shows a failure in the message area instead of raising."""
-        try:
-            self.refresh()
-        except Exception as err:
-            self.message.show_error(error_text(err, self.tr))
+        def build() -> list[w.Widget]:
+            self.police_panel = None
+            return build_screen(self, status)
+        self.show(_signature(status, self._flags(status)), build)
 
 
 def vneid_app(sim: VneidSimulator, persona: Persona, tr: Translator, *,

@@ -1,0 +1,110 @@
+"""What every practice app's view shares: named controls, safe buttons, one screen at a time.
+
+An app view (VNeID, the bank) keeps no flow state of its own: its ``refresh`` reads
+the simulator's status and calls :meth:`AppView.show` with a *signature* of what the
+screen displays and a function that builds it. The screen is rebuilt only when the
+signature changes, so a refused click keeps what the learner typed.
+
+Controls of the current screen are registered by their stable class
+(``bk-<app>-<control>``, ``docs/css-classes.md``) under the name without the prefix,
+so tests and lessons reach them as ``view.controls["pay"]``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+import ipywidgets as w
+
+from .i18n import Translator, error_text
+from .phone import MessageArea, action_button, close_tree, on_click, text_input
+
+__all__ = ["AppView"]
+
+
+class AppView:
+    """Base of the apps' views; subclasses set :attr:`prefix` and write :meth:`refresh`."""
+
+    #: The class prefix of the app's controls, e.g. ``"bk-bank-"``.
+    prefix: ClassVar[str] = "bk-"
+
+    def __init__(self, tr: Translator) -> None:
+        self.tr = tr
+        self.message = MessageArea(tr)
+        self.controls: dict[str, w.Widget] = {"dismiss": self.message.dismiss}
+        self.screen = w.VBox([], layout=w.Layout(width="100%"))
+        self.below = w.VBox([], layout=w.Layout(width="100%"))  # help panels, under the message
+        self._below: list[w.Widget] = []
+        self._screen_names: list[str] = []
+        self._shown: tuple[Any, ...] | None = None
+
+    # -- building blocks for the screens -------------------------------------------------
+
+    def keep(self, cls: str, widget: w.Widget) -> w.Widget:
+        """Register a control of the current screen under its class name."""
+        if cls not in widget._dom_classes:
+            widget.add_class(cls)
+        name = cls.removeprefix(self.prefix)
+        self.controls[name] = widget
+        self._screen_names.append(name)
+        return widget
+
+    def button(self, cls: str, label: str, action: Callable[[], str | None], *,
+               primary: bool = False) -> w.Button:
+        """A button that calls ``action`` safely, then refreshes the screen."""
+        button = action_button(cls, label, primary=primary)
+        on_click(button, action, self.message, self.tr, after=self.refresh,
+                 on_error=self.on_error)
+        self.keep(cls, button)
+        return button
+
+    def field(self, cls: str, label: str, placeholder: str = "", *,
+              secret: bool = False) -> w.Text | w.Password:
+        field = text_input(cls, label, placeholder, secret=secret)
+        self.keep(cls, field)
+        return field
+
+    def below_message(self, widget: w.Widget) -> None:
+        """Put a help panel of the current screen under the message, out of the main column."""
+        self._below.append(widget)
+
+    def on_error(self, err: BaseException) -> None:
+        """Called with a click's failure before it is shown; apps may open a help panel."""
+
+    # -- rendering -----------------------------------------------------------------------
+
+    @property
+    def shown(self) -> tuple[Any, ...] | None:
+        """The signature of the screen on show (``None`` before the first one)."""
+        return self._shown
+
+    def show(self, signature: tuple[Any, ...], build: Callable[[], list[w.Widget]]) -> bool:
+        """Swap in the screen ``build`` makes, unless ``signature`` is the one on show.
+
+        Returns whether the screen was rebuilt. The old screen's widgets are closed.
+        """
+        if signature == self._shown:
+            return False
+        for name in self._screen_names:
+            self.controls.pop(name, None)
+        self._screen_names = []
+        self._below = []
+        old = (*self.screen.children, *self.below.children)
+        self.screen.children = tuple(build())
+        self.below.children = tuple(self._below)
+        for widget in old:
+            close_tree(widget)
+        self._shown = signature
+        return True
+
+    def refresh(self) -> None:
+        """Show the current step; raises what the simulator raises (the click shows it)."""
+        raise NotImplementedError
+
+    def render(self) -> None:
+        """Like :meth:`refresh`, but shows a failure in the message area instead of raising."""
+        try:
+            self.refresh()
+        except Exception as err:
+            self.message.show_error(error_text(err, self.tr))

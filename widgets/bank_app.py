@@ -1,0 +1,211 @@
+"""The bank practice app: balance, «Quét QR», transfer, PIN pad, receipt, history.
+
+One screen per :class:`~bakhong.simulators.bank.Step`; on the home step the learner
+moves between panels (scan, transfer, history, check a receipt) that belong to the
+view only, as the tabs of a real app do. Everything else is read from the simulator
+on every render, so a reload resumes the payment where it stood.
+
+>>> from datetime import datetime
+>>> from bakhong.simulators.clock import FixedClock, VN_TZ
+>>> from bakhong.simulators.sandbox import Sandbox
+>>> from bakhong.simulators.learners import record_consent
+>>> from bakhong.widgets.i18n import translator
+>>> clock = FixedClock(datetime(2026, 11, 28, 8, tzinfo=VN_TZ))
+>>> box = Sandbox.open("sqlite://", clock=clock, seed="doctest")
+>>> _ = box.add_learners([("hv001", "Lê Thị Hoa", "Xã Thọ Long")])
+>>> record_consent(box.store, clock, "hv001")
+>>> app = bank_app(box.bank("hv001"), translator("vi"))
+>>> app.controls["save-pin"].description
+'Lưu mã PIN'
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import ipywidgets as w
+
+from bakhong.simulators import bank
+from bakhong.simulators.bank import BankSimulator, Status, Step
+from bakhong.simulators.evidence import learner_events
+from bakhong.simulators.sandbox import Sandbox
+
+from .appview import AppView
+from .bank_screens import build_screen
+from .i18n import N_, Translator
+from .phone import MessageArea, badge, clock_time, html_block, phone_frame
+
+__all__ = ["BankAppHandles", "BankView", "bank_app", "bank_factory"]
+
+#: The panels of the home step.
+PANELS = ("home", "scan", "transfer", "history", "check")
+
+#: The lesson's tasks, in the order the panel lists them, with the evidence that ticks them.
+TASKS = (
+    (bank.TASK_STATIC, N_("Trả tiền rau cho cô Hạnh: {stall} bằng mã QR tĩnh của quầy "
+                          "(bạn tự nhập số tiền).")),
+    (bank.TASK_BILL, N_("Trả hóa đơn tiền điện tháng {month}: {bill}, bằng mã QR động in "
+                        "trên hóa đơn (số tiền có sẵn).")),
+    (bank.TASK_SWAPPED, N_("Quầy trái cây cô Lụa: quét mã, xem tên người nhận. Nếu không "
+                           "phải tên cô Lụa, bấm «Hủy» và báo người bán.")),
+    (bank.TASK_RECEIPT, N_("Kiểm tra biên lai: nhập mã giao dịch của hóa đơn tiền điện vào "
+                           "«Kiểm tra biên lai».")),
+)
+
+
+@dataclass
+class BankAppHandles:
+    """What a test or a lesson needs: the root widget, the controls by name, the messages."""
+
+    root: w.VBox
+    controls: dict[str, w.Widget]
+    message: MessageArea
+    render: Callable[[], None]
+    sim: BankSimulator
+    view: BankView
+
+
+class BankView(AppView):
+    """The controls over one learner's bank; screens are built by :mod:`.bank_screens`."""
+
+    prefix = "bk-bank-"
+
+    def __init__(self, sim: BankSimulator, tr: Translator) -> None:
+        super().__init__(tr)
+        self.sim = sim
+        self.status: Status | None = None
+        self.panel = "home"
+        self.pin = ""  # digits typed on the PIN pad: kernel-side only, never a synced value
+        self.pin_dots: w.HTML | None = None
+        self._sms_count = -1
+        _ = tr
+        self.tasks = w.Accordion([html_block("")], selected_index=None,
+                                 layout=w.Layout(width="100%"))
+        self.tasks.add_class("bk-bank-tasks")
+        self.inbox = w.Accordion([html_block("")], selected_index=None,
+                                 layout=w.Layout(width="100%"))
+        self.inbox.add_class("bk-bank-sms-inbox")
+        self.controls.update({"tasks": self.tasks, "sms-inbox": self.inbox})
+        name = html.escape(_(bank.HOME_BANK.name))
+        appbar = html_block(f'<div class="bk-appbar bk-appbar-bank">{name}</div>')
+        self.root = w.VBox([badge(tr), appbar, self.tasks, self.inbox, self.screen,
+                            self.message.root, self.below], layout=w.Layout(width="100%"))
+        self.root.add_class("bk-screen")
+        self.root.add_class("bk-bank-app")
+
+    # -- navigation inside the home step -------------------------------------------------
+
+    def go(self, panel: str) -> Callable[[], None]:
+        def act() -> None:
+            if panel not in PANELS:
+                raise ValueError(panel)
+            self.panel = panel
+        return act
+
+    # -- the PIN pad ---------------------------------------------------------------------
+
+    def press(self, key: str) -> Callable[[], None]:
+        """A key of the pad: a digit, or ``"del"``; at most 6 digits are kept."""
+        def act() -> None:
+            if key == "del":
+                self.pin = self.pin[:-1]
+            elif key.isdigit() and len(self.pin) < 6:
+                self.pin += key
+            self._show_pin()
+        return act
+
+    def take_pin(self) -> str:
+        """The typed PIN, cleared from the pad (it is sent once)."""
+        pin, self.pin = self.pin, ""
+        self._show_pin()
+        return pin
+
+    def _show_pin(self) -> None:
+        if self.pin_dots is not None:
+            _ = self.tr
+            dots = " ".join("●" if i < len(self.pin) else "○" for i in range(6))
+            label = html.escape(_("Đã nhập {count} trên 6 số").format(count=len(self.pin)))
+            self.pin_dots.value = (f'<p class="bk-pin-dots" role="status" aria-live="polite" '
+                                   f'aria-label="{label}">{dots}</p>')
+
+    # -- the parts shown on every screen -------------------------------------------------
+
+    def _render_tasks(self, status: Status) -> None:
+        _ = self.tr
+        done = bank.completed_tasks(
+            learner_events(self.sim.store, self.sim.learner_id, bank.LESSON))
+        scenario = status.scenario
+        values = {"stall": bank.money(scenario["stall_amount"]),
+                  "bill": bank.money(scenario["bill_amount"]), "month": scenario["bill_month"]}
+        items = []
+        for task, text in TASKS:
+            mark = "✅" if task in done else "⬜"
+            state = _("đã xong") if task in done else _("chưa làm")
+            items.append(f'<li><span aria-label="{html.escape(state)}">{mark}</span> '
+                         f"{html.escape(_(text).format(**values))}</li>")
+        self.tasks.children[0].value = f'<ol class="bk-tasklist">{"".join(items)}</ol>'
+        self.tasks.titles = (_("Việc cần làm ({done}/{total})").format(
+            done=sum(task in done for task, _t in TASKS), total=len(TASKS)),)
+
+    def _render_inbox(self) -> None:
+        _ = self.tr
+        messages = list(reversed(self.sim.inbox()))  # newest first
+        if messages:
+            content = "".join(
+                f'<div class="bk-sms {"bk-sms-new" if i == 0 else "bk-sms-old"}">'
+                f'<div class="bk-sms-head"><b>{html.escape(sender)}</b> · '
+                f"{html.escape(clock_time(at))}</div>"
+                f'<div class="bk-sms-body">{html.escape(body)}</div></div>'
+                for i, (sender, body, at) in enumerate(messages))
+        else:
+            content = "<p>" + html.escape(_("Chưa có tin nhắn.")) + "</p>"
+        self.inbox.children[0].value = f'<div role="log">{content}</div>'
+        self.inbox.titles = (_("Tin nhắn SMS ({count})").format(count=len(messages)),)
+        if self._sms_count >= 0 and len(messages) > self._sms_count:
+            self.inbox.selected_index = 0  # a new SMS opens the inbox, like a notification
+        self._sms_count = len(messages)
+
+    # -- rendering -----------------------------------------------------------------------
+
+    def _signature(self, status: Status) -> tuple[Any, ...]:
+        panel = self.panel if status.step is Step.HOME else ""
+        draft = status.draft.request_id if status.draft else None
+        receipt = (status.receipt.reference, status.receipt.status) if status.receipt else None
+        return (status.step, panel, draft, receipt, status.balance, status.pin_tries_left,
+                self.tr.lang)
+
+    def refresh(self) -> None:
+        status = self.sim.status()
+        self.status = status
+        if status.step is not Step.HOME:
+            self.panel = "home"  # after a payment, the home screen again
+        if self.shown is None or self.shown[0] != status.step:
+            self.pin = ""
+            self.tasks.selected_index = 0 if status.step is Step.HOME and self.shown is None \
+                else None
+        self._render_tasks(status)
+        self._render_inbox()
+
+        def build() -> list[w.Widget]:
+            self.pin_dots = None
+            return build_screen(self, status)
+        self.show(self._signature(status), build)
+
+
+def bank_app(sim: BankSimulator, tr: Translator, *, display: bool = False) -> BankAppHandles:
+    """Build the bank app over ``sim``; ``display=True`` shows it in a phone frame."""
+    view = BankView(sim, tr)
+    view.render()
+    if display:
+        from IPython.display import display as show
+
+        show(phone_frame([view.root]))  # type: ignore[no-untyped-call]
+    return BankAppHandles(view.root, view.controls, view.message, view.render, sim, view)
+
+
+def bank_factory(sandbox: Sandbox, learner_id: str, tr: Translator) -> BankAppHandles:
+    """An ``app_factory`` for :func:`bakhong.widgets.course.course_screen`."""
+    return bank_app(sandbox.bank(learner_id), tr)
