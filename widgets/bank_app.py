@@ -184,8 +184,10 @@ class BankView(AppView):
             self.panel = "home"  # after a payment, the home screen again
         if self.shown is None or self.shown[0] != status.step:
             self.pin = ""
-            self.tasks.selected_index = 0 if status.step is Step.HOME and self.shown is None \
-                else None
+            # the tasks open on the first home screen (after the PIN is set); closed on the others
+            first_home = status.step is Step.HOME and (
+                self.shown is None or self.shown[0] is Step.SETUP)
+            self.tasks.selected_index = 0 if first_home else None
         self._render_tasks(status)
         self._render_inbox()
 
