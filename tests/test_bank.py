@@ -326,3 +326,75 @@ def test_the_ledger_always_balances(tmp_path_factory: pytest.TempPathFactory,
     assert total == 0 and issued == bank.OPENING_BALANCE
     assert sim.status().balance == bank.OPENING_BALANCE - paid
     box.close()
+
+
+BANK_FAULTS = sorted(name for name in faults.CATALOGUE if name.startswith("bank."))
+ACTIONS = ("stall", "bill", "relative", "top_up", "fault", "wrong_pin", "replay", "refresh",
+           "cancel", "reset_pin")
+
+
+def act(sim: BankSimulator, box: Sandbox, action: str, number: int) -> None:
+    """One thing a learner (or the trainer's fault switch) does; refusals are expected."""
+    status = sim.status()
+    if action == "fault":
+        faults.switch_on(box.store, "hv001", BANK_FAULTS[number % len(BANK_FAULTS)])
+    elif action == "top_up":
+        sim.top_up(1 + number % bank.TOP_UP_MAX)
+    elif action == "refresh" and status.step is Step.PENDING:
+        sim.refresh()
+    elif action == "cancel" and status.step in (Step.CONFIRM, Step.AUTH, Step.BIOMETRIC):
+        sim.cancel()
+    elif action == "reset_pin" and status.step is Step.LOCKED:
+        sim.request_pin_reset()
+        code = re.search(r"\b(\d{6})\b", sim.inbox()[-1][1])
+        assert code
+        sim.reset_pin(code.group(1), PIN, PIN)
+    elif action == "wrong_pin" and status.step is Step.AUTH:
+        sim.authorise("000000")
+    elif action == "replay" and status.draft is not None:
+        # a confirmation sent again after a drop: the same request id, never paid twice
+        with box.store.transaction() as conn:
+            state = sim._load(conn)
+            if state.get("draft") and state.get("draft_payee"):
+                sim._pay(conn, state)
+    elif action in ("stall", "bill", "relative") and status.step in (Step.HOME, Step.RECEIPT):
+        if status.step is Step.RECEIPT:
+            sim.done()
+        if action == "relative":
+            sim.start_transfer(bank.RELATIVE.bin, bank.RELATIVE.number)
+        else:
+            sim.scan(codes(sim)["stall" if action == "stall" else "power"])
+        sim.review(None if action == "bill" else 1 + number % 30_000_000)
+        sim.authorise(PIN)
+        if sim.status().step is Step.BIOMETRIC:
+            sim.verify_biometric()
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(ACTIONS), st.integers(0, 10**9)), max_size=25))
+def test_the_ledger_balances_after_any_sequence_of_actions_and_faults(
+        steps: list[tuple[str, int]]) -> None:
+    from datetime import datetime
+
+    from bakhong.simulators.clock import VN_TZ
+    from bakhong.simulators.errors import SandboxError
+
+    clock = FixedClock(datetime(2026, 11, 28, 9, tzinfo=VN_TZ))
+    box = Sandbox.open("sqlite://", clock=clock, seed="ledger-sequences")
+    box.add_learners([("hv001", "Lê Thị Hoa", "Xã Thọ Long")])
+    learners.record_consent(box.store, clock, "hv001")
+    sim = box.bank("hv001")
+    sim.set_pin(PIN, PIN)
+    for action, number in steps:
+        try:
+            act(sim, box, action, number)
+        except SandboxError:
+            pass  # a refusal the learner reads; the ledger must still hold
+        total, issued = bank.ledger_totals(box.store)
+        assert total == 0
+        rows = box.store.read(sa.select(payments.c.request_id, payments.c.amount))
+        assert len({r.request_id for r in rows}) == len(rows)
+        spent = sum(int(r.amount) for r in rows)
+        assert sim.status().balance == issued - spent >= 0
+        clock.advance(minutes=7)
+    box.close()
