@@ -217,6 +217,9 @@ def parser() -> argparse.ArgumentParser:
     forget.add_argument("workshop", help="thư mục lớp học / workshop folder")
     forget.add_argument("learner", help="mã học viên (learner_id) / learner id")
     add("kernel", "Cài kernel «bakhong» / install the bakhong kernel", _kernel)
+    from bakhong import qr_commands
+
+    qr_commands.add_parser(commands)  # bakhong qr encode | decode | poster
     return root
 
 

@@ -307,7 +307,8 @@ _ALNUM = _DIGITS | frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwx
 
 
 def _digits(text: str) -> bool:
-    return bool(text) and all(ch in _DIGITS for ch in text)
+    """ASCII digits only (``str.isdigit`` alone accepts other scripts' digits too)."""
+    return text.isascii() and text.isdigit()
 
 
 def crc16(data: bytes) -> str:
@@ -445,6 +446,10 @@ def parse(payload: str) -> Payment:
     ('A000000775', 'CPSHN ONLINE')
     """
     text = compact(payload)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as err:  # a lone surrogate: no QR code can carry it
+        raise BadFormatIndicator(f"not encodable as UTF-8 at {err.start}") from None
     if not text.startswith("000201"):
         raise BadFormatIndicator(f"payload starts with {text[:6]!r}, not '000201'")
     pairs = _split(text, "", _RESERVED_TOP, top=True)
