@@ -96,8 +96,8 @@ class DemoServer:
     def url(self, path: str) -> str:
         return self.base_url + path
 
-    def lesson_url(self, code: str, lang: str | None = None) -> str:
-        url = self.url(f"/voila/render/vneid/vneid.ipynb?code={code}")
+    def lesson_url(self, code: str, lang: str | None = None, lesson: str = "vneid") -> str:
+        url = self.url(f"/voila/render/{lesson}/{lesson}.ipynb?code={code}")
         return f"{url}&lang={lang}" if lang else url
 
     def log(self) -> str:
@@ -377,3 +377,99 @@ def describe_violations(violations: list[dict[str, Any]], where: str = "") -> st
 def assert_no_serious_axe_violations(page: Any, where: str = "", **kwargs: Any) -> None:
     violations = axe_violations(page, **kwargs)
     assert not violations, describe_violations(violations, where)
+
+
+# --- page helpers shared by the browser tests ---------------------------------------
+
+#: English words that must never show in Vietnamese mode (the switch's «English» may).
+ENGLISH_WORDS = ("Submit", "Error", "Traceback", "Password", "Next", "Back", "Cancel",
+                 "Login")
+BADGE = "MÔ PHỎNG"
+VIEWPORT_WIDTH = 360
+
+def wait_visible(page: Any, selector: str, what: str, *, has_text: str | None = None) -> Any:
+    """Wait (up to 60 s) for ``selector``; on timeout say what the page shows instead."""
+    locator = page.locator(selector, has_text=has_text) if has_text else page.locator(selector)
+    try:
+        locator.first.wait_for(state="visible", timeout=LONG)
+    except Exception as err:
+        raise AssertionError(f"{what}: {selector!r} did not appear; messages on the page: "
+                             f"{messages(page)!r}") from err
+    return locator.first
+
+
+def messages(page: Any) -> list[str]:
+    """The texts in the message areas (errors red, information green)."""
+    return [t.strip() for t in page.locator(".bk-msg").all_inner_texts() if t.strip()]
+
+
+def fill(page: Any, cls: str, value: str) -> None:
+    """Type into the <input> of an ipywidgets Text/Password (the class is on its wrapper)."""
+    page.locator(f".{cls}").locator("input").fill(value)
+
+
+def click(page: Any, cls: str) -> None:
+    page.locator(f".{cls}").click()
+
+
+def visible_text(page: Any) -> str:
+    return str(page.locator("body").inner_text())
+
+def score_shown(page: Any) -> str:
+    """Tap «Xem điểm» and read what the message area says."""
+    click(page, "bk-common-score")
+    page.wait_for_timeout(500)
+    return " ".join(messages(page))
+
+
+def submit(page: Any) -> None:
+    click(page, "bk-common-submit")
+    wait_visible(page, ".bk-msg-info", "the confirmation of «Nộp bài»", has_text="Đã nộp bài")
+
+# --- checks made on every screen -----------------------------------------------------
+
+def english_words(text: str) -> list[str]:
+    return [word for word in ENGLISH_WORDS if re.search(rf"\b{word}\b", text, re.IGNORECASE)]
+
+
+def badge_visible(page: Any) -> bool:
+    """«MÔ PHỎNG» is on screen (the apps' ``.bk-badge``, the home page's own mark)."""
+    return any(item.is_visible() for item in page.get_by_text(BADGE, exact=True).all())
+
+
+WIDE_ELEMENTS_JS = """(limit) => {
+  const out = [];
+  for (const el of document.querySelectorAll('body *')) {
+    const r = el.getBoundingClientRect();
+    if (r.width > 0 && r.height > 0 && (r.right > limit + 0.5 || r.left < -0.5)) {
+      out.push(`${el.tagName.toLowerCase()}.${[...el.classList].join('.')} `
+               + `left=${Math.round(r.left)} right=${Math.round(r.right)}`);
+    }
+  }
+  return out.slice(0, 10);
+}"""
+
+
+def width_problem(page: Any) -> str | None:
+    """The page must not scroll sideways: not the document, not Voila's ``#rendered_cells``
+    (where the lab template really scrolls), and no element may stick out of the viewport."""
+    width = page.evaluate("""() => Math.max(document.scrollingElement.scrollWidth,
+        ...[...document.querySelectorAll('#rendered_cells')].map(e => e.scrollWidth))""")
+    wide = page.evaluate(WIDE_ELEMENTS_JS, VIEWPORT_WIDTH)
+    if width <= VIEWPORT_WIDTH and not wide:
+        return None
+    return f"page is {width}px wide (viewport {VIEWPORT_WIDTH}px); elements outside: {wide}"
+
+
+def vietnamese_screen_problems(page: Any, screen: str) -> list[str]:
+    problems = []
+    text = visible_text(page)
+    found = english_words(text)
+    if found:
+        problems.append(f"{screen}: English words visible in Vietnamese mode: {found}")
+    if not badge_visible(page):
+        problems.append(f"{screen}: the «{BADGE}» badge is not visible")
+    wide = width_problem(page)
+    if wide:
+        problems.append(f"{screen}: {wide}")
+    return problems

@@ -8,6 +8,7 @@ the line shown in green.
 
 from __future__ import annotations
 
+import base64
 import html
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -111,9 +112,10 @@ def _merchant(view: BankView, code: bank.MerchantCode) -> w.VBox:
     _ = view.tr
     sign = html_block(f'<div class="bk-sign"><b>{html.escape(_(code.title))}</b><br>'
                       f"{html.escape(_(code.note))}</div>")
-    picture = w.Image(value=qrimage.render_png(code.payload), format="png",
-                      layout=w.Layout(width="200px", height="200px"))
-    picture.add_class("bk-qr-code")
+    data = base64.b64encode(qrimage.render_png(code.payload)).decode()
+    alt = html.escape(_("Mã QR: {title}").format(title=_(code.title)))
+    picture = html_block(f'<img class="bk-qr-code" alt="{alt}" width="200" height="200" '
+                         f'src="data:image/png;base64,{data}">')
     picture_cls, pick_cls = MERCHANT_CLASSES[code.key]
     view.keep(picture_cls, picture)
 
