@@ -60,7 +60,8 @@ from bakhong.simulators import vietqr
 from bakhong.simulators.errors import SandboxError
 
 # Every ``bakhong`` command builds this parser: qrimage (qrcode, zxing-cpp, Pillow), the bank
-# (SQLAlchemy), fpdf2 and matplotlib are imported by the functions that use them.
+# (SQLAlchemy) and fpdf2 are imported by the functions that use them; the font is found
+# without importing matplotlib (bakhong.simulators.fonts).
 
 if TYPE_CHECKING:
     from PIL import Image, ImageFont
@@ -350,12 +351,10 @@ QR_SIDE = 130.0
 """Side of the printed code with its 4-module quiet zone, mm (the symbol alone is over 10 cm)."""
 
 
-@cache
 def _font_path(bold: bool) -> Path:
-    import matplotlib
+    from bakhong.simulators import fonts
 
-    name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
-    return Path(matplotlib.get_data_path()) / "fonts" / "ttf" / name
+    return fonts.dejavu(bold)
 
 
 @cache

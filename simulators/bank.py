@@ -108,7 +108,11 @@ POWER = Payee("power", "999901", "1900545454", "CONG TY DIEN LUC MO PHONG",
 SCAMMER = Payee("scammer", "999903", "0399887766", "DO VAN KHOA",
                 N_("Mã QR dán đè (lừa đảo)"))
 RELATIVE = Payee("relative", "999902", "0912345670", "LE THI NGOC", N_("Con gái (mô phỏng)"))
-DIRECTORY = {p.key: p for p in (STALL, FRUIT, POWER, SCAMMER, RELATIVE)}
+#: The portal's payment platform: fees of dossiers are paid here (bakhong.simulators.portal).
+PORTAL = Payee("portal", "999902", "2470000247", "NEN TANG THANH TOAN DVC MO PHONG",
+               N_("Nền tảng thanh toán của Cổng Dịch vụ công (mô phỏng)"))
+DIRECTORY = {p.key: p for p in (STALL, FRUIT, POWER, SCAMMER, RELATIVE, PORTAL)}
+_MERCHANTS = ("stall", "fruit", "power", "portal")
 
 
 class Step(StrEnum):
@@ -304,7 +308,7 @@ def _issuer(conn: Connection, bin_: str, at: str) -> str:
 def _ensure_directory(conn: Connection, at: str) -> None:
     for payee in DIRECTORY.values():
         _ensure_account(conn, payee.bin, payee.number, payee.holder,
-                        "merchant" if payee.key in ("stall", "fruit", "power") else "person", at)
+                        "merchant" if payee.key in _MERCHANTS else "person", at)
 
 
 # --- what the app shows ----------------------------------------------------------------------
@@ -532,10 +536,10 @@ class BankSimulator:
             self._save(conn, state)
         scenario = state["scenario"]
         stall = vietqr.build(bin=STALL.bin, account=STALL.number)
-        if "bank.swapped_qr" in armed:
-            stall = vietqr.build(bin=SCAMMER.bin, account=SCAMMER.number)
+        shown = SCAMMER if "bank.swapped_qr" in armed else STALL
+        stall = vietqr.build(bin=shown.bin, account=shown.number)
         if "bank.damaged_qr" in armed:
-            stall = damage(stall, STALL.number)
+            stall = damage(stall, shown.number)
         bill = vietqr.build(
             bin=POWER.bin, account=POWER.number, amount=scenario["bill_amount"],
             bill_number=scenario["bill_number"],
@@ -570,7 +574,8 @@ class BankSimulator:
         def act(conn: Connection, state: dict[str, Any]) -> None:
             self._maintenance(conn)
             text = vietqr.compact(payload)
-            if text == damage(vietqr.build(bin=STALL.bin, account=STALL.number), STALL.number):
+            if text in {damage(vietqr.build(bin=p.bin, account=p.number), p.number)
+                        for p in (STALL, SCAMMER)}:
                 faults.fire(conn, self.learner_id, "bank.damaged_qr")  # seen: shown whole again
             if not text.startswith("000201"):
                 raise NotAPaymentCode()
@@ -841,6 +846,45 @@ class BankSimulator:
 
         self._act("top_up", act)
         return self.status()
+
+
+def bank_name(bin_: str) -> str:
+    """The name of a sandbox bank (a source string), or of a real one from the BIN table."""
+    sandbox = _BANKS.get(bin_)
+    return sandbox.name if sandbox else vietqr.BANKS.get(bin_, bin_)
+
+
+def _folded(text: str) -> str:
+    return "".join(ch for ch in ascii_upper(text) if ch.isalnum())
+
+
+def find_payment(conn: Connection, learner_id: str, payee: Payee, reference: str,
+                 amount: int) -> Any:
+    """The learner's payment of ``amount`` to ``payee`` whose message holds ``reference``.
+
+    Spaces, case and punctuation in the message are ignored, as bank reconciliation does.
+    Returns the ``payments`` row (``status`` pending or done), or ``None``.
+    """
+    rows = conn.execute(sa.select(payments).where(
+        (payments.c.learner_id == learner_id)
+        & (payments.c.payee_account_id == _account_id(payee.bin, payee.number))
+        & (payments.c.amount == amount)).order_by(payments.c.created_at))
+    wanted = _folded(reference)
+    return next((row for row in rows if wanted in _folded(row.message)), None)
+
+
+def refund(conn: Connection, learner_id: str, txn_ref: str, at: datetime) -> None:
+    """Give a payment back (a refused dossier's fee): the reverse posting, once."""
+    row = conn.execute(sa.select(payments).where(payments.c.txn_ref == txn_ref)).first()
+    if row is None:
+        return
+    back = f"RF{txn_ref[2:]}"
+    if conn.execute(sa.select(ledger.c.seq).where(ledger.c.txn_ref == back)).first():
+        return
+    payer = conn.execute(sa.select(ledger.c.account_id).where(
+        (ledger.c.txn_ref == txn_ref) & (ledger.c.amount < 0))).scalar()
+    post(conn, back, [(row.payee_account_id, -int(row.amount)), (str(payer), int(row.amount))],
+         at=at.isoformat(), learner_id=learner_id)
 
 
 def completed_tasks(events: Iterable[Event]) -> set[str]:

@@ -42,6 +42,13 @@ CATALOGUE: dict[str, Fault] = {f.name: f for f in (
     Fault("bank.swapped_qr", N_("Mã QR của quầy hàng bị dán đè (lừa đảo)"), "§4; fault 15"),
     Fault("bank.damaged_qr", N_("Mã QR của quầy hàng bị hỏng (sai CRC)"), "§4; fault 15"),
     Fault("bank.maintenance", N_("Ngân hàng đang bảo trì"), "§4"),
+    Fault("portal.network_drop", N_("Mất kết nối khi nộp hồ sơ (nộp lại không tạo hồ sơ thứ hai)"),
+          "§3; fault 19 (same shape)"),
+    Fault("portal.session_expired", N_("Phiên đăng nhập Cổng Dịch vụ công hết hạn"), "§3"),
+    Fault("portal.supplement", N_("Cán bộ yêu cầu bổ sung giấy tờ"), "§3; fault 12"),
+    Fault("portal.refused", N_("Hồ sơ bị từ chối tiếp nhận, có nêu lý do"), "§3; fault 12"),
+    Fault("portal.payment_left", N_("Rời trang thanh toán trước khi có kết quả"),
+          "§3; fault 14"),
 )}
 
 

@@ -25,6 +25,9 @@ from .store import Store, households, learners, personas
 
 SANDBOX_PHONE_PREFIX = "0100"
 DEFAULT_PROVINCE = "Thanh Hóa"
+#: Every fictional person's ethnicity and nationality, as the population database holds them.
+ETHNICITY = "Kinh"
+NATIONALITY = "Việt Nam"
 
 
 class InvalidPhone(SandboxError, ValueError):
@@ -116,9 +119,6 @@ def create_household(
 
     fake = Faker("vi_VN")
     fake.seed_instance(rng.getrandbits(32))
-    taken_ids = {r[0] for r in conn.execute(sa.select(personas.c.id_number))}
-    taken_phones = {r[0] for r in conn.execute(sa.select(personas.c.phone))} | {
-        r[0] for r in conn.execute(sa.select(personas.c.relative_phone))}
     household_id = f"HK{rng.randrange(10**8):08d}"
     address = nfc(f"Thôn {rng.randint(1, 12)}, {commune_name}, {province}")
     conn.execute(households.insert().values(
@@ -128,27 +128,67 @@ def create_household(
     members = []
     for index in range(size):
         sex = rng.choice(("nam", "nữ"))
-        given = fake.first_name_male() if sex == "nam" else fake.first_name_female()
-        middle = rng.choice(_MIDDLE_NAMES[sex])
         birth = date(rng.randint(1950, 2006), rng.randint(1, 12), rng.randint(1, 28))
-        number = idnumber.make_sandbox_number(sex, birth.year, rng.randrange(10**6))
-        while number in taken_ids:
-            number = idnumber.make_sandbox_number(sex, birth.year, rng.randrange(10**6))
-        taken_ids.add(number)
-        phone, relative_phone = (_new_phone(rng, taken_phones) for _ in range(2))
-        persona = Persona(
-            persona_id=f"P{number[-8:]}", id_number=number,
-            full_name=nfc(f"{family} {middle} {given}"), sex=sex, birth_date=birth.isoformat(),
-            phone=phone, relative_phone=relative_phone,
-            relation=_RELATIONS[0] if index == 0 else rng.choice(_RELATIONS[1:]),
-            household_id=household_id, address=address, commune_name=nfc(commune_name),
-            province_name=nfc(province))
-        conn.execute(personas.insert().values(
-            persona_id=persona.persona_id, id_number=number, full_name=persona.full_name,
-            sex=sex, birth_date=persona.birth_date, phone=phone, relative_phone=relative_phone,
-            household_id=household_id, relation=persona.relation))
-        members.append(persona)
+        relation = _RELATIONS[0] if index == 0 else rng.choice(_RELATIONS[1:])
+        members.append(_add_person(conn, rng, fake, household_id=household_id,
+                                   address=address, commune_name=commune_name,
+                                   province=province, family=family, sex=sex, birth=birth,
+                                   relation=relation))
     return members
+
+
+def _add_person(conn: Connection, rng: random.Random, fake: Any, *, household_id: str,
+                address: str, commune_name: str, province: str, family: str, sex: str,
+                birth: date, relation: str) -> Persona:
+    """One fictional person of a household, with a sandbox ID number and phones."""
+    taken_ids = {r[0] for r in conn.execute(sa.select(personas.c.id_number))}
+    taken_phones = {r[0] for r in conn.execute(sa.select(personas.c.phone))} | {
+        r[0] for r in conn.execute(sa.select(personas.c.relative_phone))}
+    given = fake.first_name_male() if sex == "nam" else fake.first_name_female()
+    middle = rng.choice(_MIDDLE_NAMES[sex])
+    number = idnumber.make_sandbox_number(sex, birth.year, rng.randrange(10**6))
+    while number in taken_ids:
+        number = idnumber.make_sandbox_number(sex, birth.year, rng.randrange(10**6))
+    phone, relative_phone = (_new_phone(rng, taken_phones) for _ in range(2))
+    persona = Persona(
+        persona_id=f"P{number[-8:]}", id_number=number,
+        full_name=nfc(f"{family} {middle} {given}"), sex=sex, birth_date=birth.isoformat(),
+        phone=phone, relative_phone=relative_phone, relation=relation,
+        household_id=household_id, address=address, commune_name=nfc(commune_name),
+        province_name=nfc(province))
+    conn.execute(personas.insert().values(
+        persona_id=persona.persona_id, id_number=number, full_name=persona.full_name,
+        sex=sex, birth_date=persona.birth_date, phone=phone, relative_phone=relative_phone,
+        household_id=household_id, relation=relation))
+    return persona
+
+
+def add_member(conn: Connection, rng: random.Random, household_id: str, *, sex: str,
+               birth: date, relation: str, family: str | None = None) -> Persona:
+    """Add a fictional person to a household (a spouse, a grown-up child for a scenario).
+
+    ``family`` is the family name (the household head's when ``None``).
+    """
+    from faker import Faker
+
+    fake = Faker("vi_VN")
+    fake.seed_instance(rng.getrandbits(32))
+    row = conn.execute(sa.select(households).where(
+        households.c.household_id == household_id)).one()
+    if family is None:
+        head = conn.execute(sa.select(personas.c.full_name).where(
+            personas.c.household_id == household_id).order_by(personas.c.persona_id)).first()
+        family = head[0].split()[0] if head else nfc(fake.last_name())
+    return _add_person(conn, rng, fake, household_id=household_id, address=row.address,
+                       commune_name=row.commune_name, province=row.province_name,
+                       family=family, sex=sex, birth=birth, relation=relation)
+
+
+def household_members(conn: Connection, household_id: str) -> list[Persona]:
+    """Everyone of a household, inside a transaction (see :func:`household` for a store)."""
+    rows = conn.execute(_query().where(personas.c.household_id == household_id)
+                        .order_by(personas.c.persona_id))
+    return [Persona(**row._mapping) for row in rows]
 
 
 def _new_phone(rng: random.Random, taken: set[str]) -> str:
@@ -182,6 +222,16 @@ def persona(store: Store, persona_id: str) -> Persona:
 def persona_of_learner(store: Store, learner_id: str) -> Persona:
     rows = store.read(_query().join(learners, learners.c.persona_id == personas.c.persona_id)
                       .where(learners.c.learner_id == learner_id))
+    if not rows:
+        raise NotInSandbox(learner_id)
+    return Persona(**rows[0]._mapping)
+
+
+def persona_of_learner_conn(conn: Connection, learner_id: str) -> Persona:
+    """Like :func:`persona_of_learner`, inside a transaction."""
+    rows = list(conn.execute(_query().join(learners,
+                                           learners.c.persona_id == personas.c.persona_id)
+                             .where(learners.c.learner_id == learner_id)))
     if not rows:
         raise NotInSandbox(learner_id)
     return Persona(**rows[0]._mapping)

@@ -29,6 +29,7 @@ from .vneid import VneidSimulator
 
 if TYPE_CHECKING:
     from .bank import BankSimulator
+    from .portal import PortalSimulator
 
 SANDBOX_FILE = "sandbox.db"
 
@@ -104,6 +105,12 @@ class Sandbox:
 
         return BankSimulator(self.store, self.clock, self.random("bank", learner_id,
                                                                  self.clock.now()), learner_id)
+
+    def portal(self, learner_id: str) -> PortalSimulator:
+        from .portal import PortalSimulator
+
+        return PortalSimulator(self.store, self.clock, self.random("portal", learner_id,
+                                                                   self.clock.now()), learner_id)
 
     def add_learners(self, entries: Iterable[tuple[str, str, str]],
                      province: str = registry.DEFAULT_PROVINCE) -> list[Learner]:

@@ -9,7 +9,7 @@ store applies the missing migrations in one transaction.
 
 >>> store = Store.open("sqlite://")
 >>> store.schema_version()
-3
+4
 >>> with store.transaction() as tx:
 ...     _ = tx.execute(meta.insert().values(key="hello", value="xin chào"))
 >>> store.get_meta("hello")
@@ -33,7 +33,7 @@ from sqlalchemy.pool import StaticPool
 
 from .errors import SchemaTooNew, StoreBusy, StoreError
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 BUSY_TIMEOUT_MS = 10_000
 
 metadata = sa.MetaData()
@@ -180,9 +180,76 @@ payments = sa.Table(
     sa.Column("completed_at", sa.String(40), nullable=True),
 )
 
+# schema 4: the public-service portal (bakhong.simulators.dossiers and .portal).
+documents = sa.Table(
+    "documents", metadata,
+    sa.Column("doc_id", sa.String(40), primary_key=True),
+    sa.Column("learner_id", sa.ForeignKey("learners.learner_id"), nullable=False, index=True),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("filename", sa.Text, nullable=False),
+    sa.Column("mime", sa.String(64), nullable=False),
+    sa.Column("content", sa.LargeBinary, nullable=False),
+    sa.Column("source", sa.String(32), nullable=False),  # hospital, citizen, commune, police …
+    sa.Column("legible", sa.Integer, nullable=False, server_default="1"),
+    sa.Column("in_store", sa.Integer, nullable=False, server_default="1"),  # «Kho dữ liệu»
+    sa.Column("created_at", sa.String(40), nullable=False),
+)
+
+dossiers = sa.Table(
+    "dossiers", metadata,
+    sa.Column("dossier_code", sa.String(48), primary_key=True),
+    sa.Column("learner_id", sa.ForeignKey("learners.learner_id"), nullable=False, index=True),
+    sa.Column("procedure", sa.String(32), nullable=False),
+    sa.Column("request_id", sa.String(40), nullable=False, unique=True),
+    sa.Column("status", sa.Integer, nullable=False),
+    sa.Column("substate", sa.Text, nullable=True),
+    sa.Column("form", sa.Text, nullable=False),
+    sa.Column("plan", sa.Text, nullable=False, server_default="{}"),
+    sa.Column("submitted_at", sa.String(40), nullable=False),
+    sa.Column("received_at", sa.String(40), nullable=True),
+    sa.Column("appointment", sa.String(10), nullable=True),
+    sa.Column("next_action_at", sa.String(40), nullable=True),
+)
+
+dossier_events = sa.Table(
+    "dossier_events", metadata,
+    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("dossier_code", sa.ForeignKey("dossiers.dossier_code"), nullable=False,
+              index=True),
+    sa.Column("learner_id", sa.ForeignKey("learners.learner_id"), nullable=False, index=True),
+    sa.Column("status", sa.Integer, nullable=False),
+    sa.Column("actor", sa.String(16), nullable=False),  # citizen, official, system
+    sa.Column("note", sa.Text, nullable=False, server_default=""),  # a source string
+    sa.Column("params", sa.Text, nullable=False, server_default="{}"),  # its values, JSON
+    sa.Column("at", sa.String(40), nullable=False),
+)
+
+dossier_files = sa.Table(
+    "dossier_files", metadata,
+    sa.Column("dossier_code", sa.ForeignKey("dossiers.dossier_code"), primary_key=True),
+    sa.Column("doc_id", sa.ForeignKey("documents.doc_id"), primary_key=True),
+    sa.Column("learner_id", sa.ForeignKey("learners.learner_id"), nullable=False, index=True),
+    sa.Column("role", sa.String(32), nullable=False),  # an attachment key, receipt, result
+    sa.Column("added_at", sa.String(40), nullable=False),
+)
+
+fee_requests = sa.Table(
+    "fee_requests", metadata,
+    sa.Column("fee_id", sa.String(32), primary_key=True),
+    sa.Column("dossier_code", sa.ForeignKey("dossiers.dossier_code"), nullable=False,
+              unique=True),
+    sa.Column("learner_id", sa.ForeignKey("learners.learner_id"), nullable=False, index=True),
+    sa.Column("amount", sa.BigInteger, nullable=False),
+    sa.Column("items", sa.Text, nullable=False),  # JSON: [[title, amount], …]
+    sa.Column("state", sa.String(16), nullable=False),  # unpaid, waiting, paid, cancelled
+    sa.Column("txn_ref", sa.String(32), nullable=True),
+    sa.Column("paid_at", sa.String(40), nullable=True),
+)
+
 #: Tables holding one learner's data, children first: ``forget`` empties them all.
 LEARNER_TABLES = (submissions, faults, sms_inbox, flow_states, events, payments, ledger,
-                  bank_accounts, consents)
+                  bank_accounts, fee_requests, dossier_files, dossier_events, dossiers,
+                  documents, consents)
 
 
 def _migrate_to_1(conn: Connection) -> None:
@@ -204,9 +271,15 @@ def _migrate_to_3(conn: Connection) -> None:
     metadata.create_all(conn, tables=[bank_accounts, ledger, payments])
 
 
+def _migrate_to_4(conn: Connection) -> None:
+    """The portal's tables."""
+    metadata.create_all(conn, tables=[documents, dossiers, dossier_events, dossier_files,
+                                      fee_requests])
+
+
 #: version -> step that brings the schema from ``version - 1`` to ``version``.
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
-    1: _migrate_to_1, 2: _migrate_to_2, 3: _migrate_to_3}
+    1: _migrate_to_1, 2: _migrate_to_2, 3: _migrate_to_3, 4: _migrate_to_4}
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

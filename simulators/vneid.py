@@ -206,6 +206,22 @@ class WrongStep(VneidError):
     message = N_("Thao tác này chưa thực hiện được ở bước hiện tại. Hãy làm theo màn hình.")
 
 
+class NotActivated(VneidError):
+    code = "vneid.not_activated"
+    message = N_(
+        "Tài khoản định danh điện tử chưa được kích hoạt. Hãy kích hoạt tài khoản trong ứng "
+        "dụng VNeID (Bài 1) rồi đăng nhập lại."
+    )
+
+
+class LevelTooLow(VneidError):
+    code = "vneid.level_too_low"
+    message = N_(
+        "Thủ tục này cần tài khoản định danh điện tử mức {level}. Hãy đến Công an xã/phường "
+        "để nâng cấp tài khoản, rồi đăng nhập lại."
+    )
+
+
 # --- state and status ------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -568,3 +584,24 @@ class VneidSimulator:
             state["step"] = Step.LOGIN.value
         self._act("logout", act, Step.HOME)
         return self.status()
+
+
+def sso_level(conn: Connection, learner_id: str, id_number: str, password: str) -> int:
+    """Single sign-on for the other sandbox services: the level of the learner's VNeID account.
+
+    The typed ID number must be the learner's persona's and the password the one set in the
+    VNeID app; nothing typed is stored. Raises :class:`WrongCredentials` or
+    :class:`NotActivated`.
+    """
+    typed = registry.lookup_id_number(conn, id_number)
+    raw = conn.execute(sa.select(flow_states.c.state).where(
+        (flow_states.c.learner_id == learner_id) & (flow_states.c.flow == FLOW))).scalar()
+    state: dict[str, Any] = json.loads(raw) if raw else {}
+    owner = registry.persona_of_learner_conn(conn, learner_id)
+    if typed.persona_id != owner.persona_id:
+        raise WrongCredentials()
+    if not state.get("password") or int(state.get("level", 0)) < 1:
+        raise NotActivated()
+    if _hash(password, learner_id) != state["password"]:
+        raise WrongCredentials()
+    return int(state["level"])
