@@ -151,6 +151,43 @@ def _faults(args: argparse.Namespace) -> int:
     return 0
 
 
+def _official(args: argparse.Namespace) -> int:
+    """The trainer plays the official: list dossiers, or act on one at once."""
+    from bakhong.grading import workshop
+    from bakhong.simulators import dossiers, learners
+
+    box = workshop.open_sandbox(Path(args.workshop))
+    try:
+        codes = {le.learner_id: le.code for le in learners.all_learners(box.store)}
+        if args.dossier is None:
+            with box.store.engine.connect() as conn:
+                found = [dossiers.load(conn, code) for code in dossiers.codes_of(conn)]
+            if args.learner:
+                wanted = learners.by_code(box.store, args.learner).learner_id
+                found = [d for d in found if d.learner_id == wanted]
+            print("\t".join(("mã hồ sơ / dossier", "học viên / learner", "thủ tục / procedure",
+                             "trạng thái / status", "phí / fee")))
+            for d in found:
+                fee = dossiers.FEE_STATE[d.fee.state] if d.fee else "-"
+                print("\t".join((d.code, codes.get(d.learner_id, d.learner_id), d.procedure,
+                                 f"{d.status} {d.status_title}", fee)))
+            return 0
+        if args.action not in dossiers.ACTIONS:
+            print(f"Lỗi / Error: hành động / action: {' | '.join(dossiers.ACTIONS)}",
+                  file=sys.stderr)
+            return 2
+        with box.store.engine.connect() as conn:
+            owner = dossiers.load(conn, args.dossier).learner_id
+        hooks = box.portal(owner).hooks()
+        with box.store.transaction() as conn:
+            done = dossiers.official_action(conn, box.clock, args.dossier, args.action, hooks,
+                                            args.reason or "")
+        print(f"{done.code}: {done.status} {done.status_title}")
+        return 0
+    finally:
+        box.close()
+
+
 def _forget(args: argparse.Namespace) -> int:
     from bakhong.grading import workshop
 
@@ -213,6 +250,16 @@ def parser() -> argparse.ArgumentParser:
     action.add_argument("--list", action="store_true", help="liệt kê / list the faults")
     action.add_argument("--on", metavar="NAME", help="bật / switch on")
     action.add_argument("--off", metavar="NAME", help="tắt / switch off")
+    official = add("official", "Đóng vai cán bộ: xem và xử lý hồ sơ / play the official: "
+                               "list dossiers, or act on one", _official)
+    official.add_argument("workshop", help="thư mục lớp học / workshop folder")
+    official.add_argument("dossier", nargs="?", help="mã hồ sơ / dossier code (bỏ trống: "
+                                                       "liệt kê / empty: list)")
+    official.add_argument("action", nargs="?",
+                          help="receive | supplement | approve | refuse | stop")
+    official.add_argument("--reason", help="lý do (bổ sung, từ chối, dừng) / reason")
+    official.add_argument("--learner", metavar="CODE",
+                          help="chỉ hồ sơ của học viên này / only this learner's dossiers")
     forget = add("forget", "Xóa mọi dữ liệu của một học viên / remove a learner's data", _forget)
     forget.add_argument("workshop", help="thư mục lớp học / workshop folder")
     forget.add_argument("learner", help="mã học viên (learner_id) / learner id")

@@ -615,11 +615,12 @@ class PortalSimulator:
 
     # -- dossiers ------------------------------------------------------------------------
 
-    def _hooks(self) -> dossiers.Hooks:
+    def hooks(self) -> dossiers.Hooks:
+        """What the officials call back into: result papers, refunds (for ``official_action``)."""
         return dossiers.Hooks(results=self._results, refund=self._refund)
 
     def _advance(self, conn: Connection, code: str) -> Dossier:
-        d = dossiers.advance(conn, self.clock, code, self._hooks())
+        d = dossiers.advance(conn, self.clock, code, self.hooks())
         if d.status == 5 and d.plan.get("supplement_reason") == BLURRED_REASON \
                 and not d.plan.get("hospital_copy"):
             self._hospital_copy(conn, d)

@@ -287,7 +287,7 @@ def test_unpaid_fee_blocks_reception_with_the_real_message(
     assert d.status == 1
     assert d.events[-1].note == "Hồ sơ có phí/lệ phí chờ thanh toán"
     with box.store.transaction() as conn, pytest.raises(dossiers.UnpaidFee):
-        dossiers.official_action(conn, clock, d.code, "receive", portal._hooks())
+        dossiers.official_action(conn, clock, d.code, "receive", portal.hooks())
 
 
 def test_the_whole_bundle(box: Sandbox, portal: PortalSimulator, clock: FixedClock) -> None:
@@ -389,7 +389,7 @@ def test_the_trainer_plays_the_official(box: Sandbox, portal: PortalSimulator,
     d = portal.submit(NEWBORN_BUNDLE)
     pay(box, portal, d.code)
     portal.confirm_payment(d.code)
-    hooks = portal._hooks()
+    hooks = portal.hooks()
     with box.store.transaction() as conn:
         got = dossiers.official_action(conn, clock, d.code, "receive", hooks)
         assert got.status == 2

@@ -31,6 +31,7 @@ SUBMITTED = N_("Đã nộp bài. Bài của bạn đang được chấm; điểm
 LESSON_TITLES = {
     "vneid": N_("Bài 1: Tài khoản định danh điện tử VNeID"),
     "payment": N_("Bài 2: Thanh toán bằng mã QR"),
+    "portal": N_("Bài 3: Nộp hồ sơ trực tuyến – khai sinh cho trẻ mới sinh"),
 }
 
 
