@@ -32,6 +32,7 @@ system-packages:
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
 	command -v zbarimg  >/dev/null || missing="$$missing zbar-tools"; \
+	command -v certutil >/dev/null || missing="$$missing libnss3-tools"; \
 	command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
 	  || missing="$$missing postgresql"; \
 	if [ -n "$$missing" ]; then \

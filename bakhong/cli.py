@@ -267,6 +267,9 @@ def parser() -> argparse.ArgumentParser:
     from bakhong import qr_commands
 
     qr_commands.add_parser(commands)  # bakhong qr encode | decode | poster
+    from bakhong import sign_commands
+
+    sign_commands.add_parser(commands)  # bakhong sign demo-pdf | verify
     return root
 
 
