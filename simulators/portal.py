@@ -56,6 +56,10 @@ FLOW = "portal"
 SESSION_IDLE = timedelta(minutes=30)  # [U]: the real portal's idle timeout is unpublished
 SOURCES = {"dan_cu": N_("Cơ sở dữ liệu quốc gia về dân cư"),
            "cu_tru": N_("Cơ sở dữ liệu về cư trú")}
+#: Sources of papers the state issued (a receipt, a result): never an attachment to a request.
+ISSUED_BY_AUTHORITIES = ("portal", "authority")
+NOT_A_CERTIFICATE = N_("Giấy tờ đính kèm không phải Giấy chứng sinh. Đề nghị bổ sung Giấy chứng "
+                       "sinh do cơ sở y tế cấp.")
 BLURRED_REASON = N_("Ảnh chụp Giấy chứng sinh bị mờ, không đọc được số và tên cơ sở y tế. "
                     "Đề nghị bổ sung bản rõ nét (bản điện tử của cơ sở y tế).")
 
@@ -145,6 +149,12 @@ class StillIllegible(PortalError):
     code = "portal.still_illegible"
     message = N_("Giấy tờ bạn chọn vẫn là ảnh mờ. Hãy chọn bản điện tử cơ sở y tế đã gửi vào "
                  "Kho dữ liệu, hoặc chụp lại cho rõ.")
+
+
+class WrongDocument(PortalError):
+    code = "portal.wrong_document"
+    message = N_("Giấy tờ này không phải giấy tờ được yêu cầu (biên lai và kết quả do cơ quan "
+                 "cấp không dùng để đính kèm). Hãy chọn đúng giấy tờ.")
 
 
 class NotYourDocument(PortalError):
@@ -584,8 +594,11 @@ class PortalSimulator:
             if faults.fire(conn, self.learner_id, "portal.refused"):
                 plan["refuse"] = N_("Thông tin người yêu cầu không khớp với giấy tờ kèm theo.")
             certificate = raw["files"].get("birth_certificate")
-            if certificate and not self._own_document(conn, certificate).legible:
+            paper = self._own_document(conn, certificate) if certificate else None
+            if paper is not None and not paper.legible:
                 plan.update(supplement="due", supplement_reason=BLURRED_REASON)
+            elif paper is not None and paper.source in ISSUED_BY_AUTHORITIES:
+                plan.update(supplement="due", supplement_reason=NOT_A_CERTIFICATE)
             elif faults.fire(conn, self.learner_id, "portal.supplement"):
                 plan.update(supplement="due", supplement_reason=N_(
                     "Bổ sung bản chụp rõ nét giấy tờ đã kèm theo."))
@@ -621,7 +634,8 @@ class PortalSimulator:
 
     def _advance(self, conn: Connection, code: str) -> Dossier:
         d = dossiers.advance(conn, self.clock, code, self.hooks())
-        if d.status == 5 and d.plan.get("supplement_reason") == BLURRED_REASON \
+        if d.status == 5 and d.plan.get("supplement_reason") in (BLURRED_REASON,
+                                                                 NOT_A_CERTIFICATE) \
                 and not d.plan.get("hospital_copy"):
             self._hospital_copy(conn, d)
             d = dossiers.load(conn, code)
@@ -664,8 +678,11 @@ class PortalSimulator:
         """«Gửi bổ sung»: the document asked for, from the store."""
         def act(conn: Connection, state: dict[str, Any]) -> Dossier:
             d = self._mine(conn, code)
-            if not self._own_document(conn, doc_id).legible:
+            paper = self._own_document(conn, doc_id)
+            if not paper.legible:
                 raise StillIllegible()
+            if paper.source in ISSUED_BY_AUTHORITIES:
+                raise WrongDocument(doc_id)
             dossiers.answer_supplement(conn, d, doc_id, "supplement", self.clock.now())
             if d.procedure == NEWBORN_BUNDLE:
                 record(conn, self.clock, self.learner_id, LESSON, TASK_SUPPLEMENT, OK,

@@ -415,3 +415,31 @@ def test_another_procedure_returns_a_result_notice(box: Sandbox, portal: PortalS
     assert d.status == 10
     assert "download_result" not in tasks(box)  # only the bundle counts for the lesson
     assert date.fromisoformat(d.appointment or "") >= MORNING.date()
+
+
+def test_a_receipt_is_no_birth_certificate(box: Sandbox, portal: PortalSimulator,
+                                           clock: FixedClock) -> None:
+    from bakhong.simulators.portal import NOT_A_CERTIFICATE, WrongDocument
+
+    first = portal.start("1.004194")  # a first dossier, paid: its receipt is in the store
+    portal.save_step("1.004194", 0, {})
+    portal.save_step("1.004194", 1, {"temporary_address": "Số 5, phường Hạc Thành",
+                                     "temporary_until": "01/12/2026"})
+    assert first.procedure.code == "1.004194"
+    other = portal.submit("1.004194")
+    pay(box, portal, other.code)
+    portal.confirm_payment(other.code)
+    receipt = next(x for x in portal.documents() if x.source == "portal")
+    draft = portal.start(NEWBORN_BUNDLE)
+    for index in range(len(draft.procedure.steps)):
+        portal.save_step(NEWBORN_BUNDLE, index, answers(portal).get(index, {}))
+    portal.attach(NEWBORN_BUNDLE, "birth_certificate", receipt.doc_id)
+    d = portal.submit(NEWBORN_BUNDLE)
+    pay(box, portal, d.code)
+    portal.confirm_payment(d.code)
+    d = wait(clock, portal, d.code, 3)
+    assert d.status == 5 and d.plan["supplement_reason"] == NOT_A_CERTIFICATE
+    with pytest.raises(WrongDocument):
+        portal.answer_supplement(d.code, receipt.doc_id)
+    clear = next(x for x in portal.documents() if x.source == "hospital")
+    assert portal.answer_supplement(d.code, clear.doc_id).substate == "Chờ bổ sung tiếp nhận"

@@ -101,9 +101,10 @@ def _workshop() -> Path:
 
 def _apps() -> dict[str, Callable[..., object]]:
     from .bank_app import bank_factory
+    from .portal_app import portal_factory
     from .vneid_app import vneid_factory
 
-    return {"vneid": vneid_factory, "payment": bank_factory}
+    return {"vneid": vneid_factory, "payment": bank_factory, "portal": portal_factory}
 
 
 def lesson_app(lesson: str) -> None:
