@@ -49,6 +49,14 @@ CATALOGUE: dict[str, Fault] = {f.name: f for f in (
     Fault("portal.refused", N_("Hồ sơ bị từ chối tiếp nhận, có nêu lý do"), "§3; fault 12"),
     Fault("portal.payment_left", N_("Rời trang thanh toán trước khi có kết quả"),
           "§3; fault 14"),
+    Fault("sign.real_world", N_("Ký số: báo lỗi như ứng dụng thật sau khi mất kết nối "
+                                "(«Yêu cầu mua chứng thư đã tồn tại»)"), "§5; fault 19"),
+    Fault("sign.network_drop", N_("Ký số: mất kết nối giữa chừng khi đăng ký"),
+          "§5; fault 19"),
+    Fault("sign.expired", N_("Ký số: giao dịch ký hết hạn trước khi xác nhận"),
+          "§5; fault 17"),
+    Fault("sign.reinstalled", N_("Ký số: ứng dụng được cài lại trên Android, phải kích hoạt lại"),
+          "§5; fault 20"),
 )}
 
 

@@ -475,3 +475,22 @@ def result_notice(*, title: str, procedure: str, dossier_code: str, holder: str,
                                     "(ký điện tử – mô phỏng)"), pdf.get_y() + 8)
 
     return _print(title.upper(), issued, body)
+
+
+def simple_paper(*, title: str, agency: Sequence[str], rows: Sequence[tuple[str, str]],
+                 issued: datetime, under_title: str = "",
+                 left: Sequence[str] = ("", ""),
+                 right: Sequence[str] = ("", "(ký điện tử – mô phỏng)")) -> bytes:
+    """A one-page paper: the heading, ``label: value`` rows, two signature blocks.
+
+    For the papers that need nothing more: a contract, a notice, a form to sign.
+    """
+    moment = _local(issued, "issued")
+
+    def body(pdf: FPDF) -> None:
+        _heading(pdf, agency, title, under_title)
+        _rows(pdf, rows, size=10.5)
+        top = min(pdf.get_y() + 8, PAGE_H - 50)
+        _signatures(pdf, left, (right[0] or _spelled_date(moment.date()), *right[1:]), top)
+
+    return _print(title, issued, body)

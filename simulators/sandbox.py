@@ -30,6 +30,7 @@ from .vneid import VneidSimulator
 if TYPE_CHECKING:
     from .bank import BankSimulator
     from .portal import PortalSimulator
+    from .signing import SigningSimulator
 
 SANDBOX_FILE = "sandbox.db"
 
@@ -111,6 +112,13 @@ class Sandbox:
 
         return PortalSimulator(self.store, self.clock, self.random("portal", learner_id,
                                                                    self.clock.now()), learner_id)
+
+    def signing(self, learner_id: str) -> SigningSimulator:
+        from .signing import SigningSimulator
+
+        return SigningSimulator(self.store, self.clock, self.random("signing", learner_id,
+                                                                    self.clock.now()),
+                                learner_id, self.workshop_id)
 
     def add_learners(self, entries: Iterable[tuple[str, str, str]],
                      province: str = registry.DEFAULT_PROVINCE) -> list[Learner]:

@@ -9,7 +9,7 @@ store applies the missing migrations in one transaction.
 
 >>> store = Store.open("sqlite://")
 >>> store.schema_version()
-4
+5
 >>> with store.transaction() as tx:
 ...     _ = tx.execute(meta.insert().values(key="hello", value="xin chào"))
 >>> store.get_meta("hello")
@@ -33,7 +33,7 @@ from sqlalchemy.pool import StaticPool
 
 from .errors import SchemaTooNew, StoreBusy, StoreError
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 BUSY_TIMEOUT_MS = 10_000
 
 metadata = sa.MetaData()
@@ -246,10 +246,22 @@ fee_requests = sa.Table(
     sa.Column("paid_at", sa.String(40), nullable=True),
 )
 
+# schema 5: remote signing (bakhong.simulators.signing). The workshop's PKI is in ``meta``.
+credentials = sa.Table(
+    "credentials", metadata,
+    sa.Column("serial", sa.String(48), primary_key=True),  # the certificate's, in hex
+    sa.Column("learner_id", sa.ForeignKey("learners.learner_id"), nullable=False, index=True),
+    sa.Column("request_id", sa.String(40), nullable=False, unique=True),  # one per enrolment
+    sa.Column("certificate", sa.Text, nullable=False),  # PEM
+    sa.Column("private_key", sa.Text, nullable=False),  # PEM, unencrypted: see simulators/pki
+    sa.Column("issued_at", sa.String(40), nullable=False),
+    sa.Column("revoked_at", sa.String(40), nullable=True),
+)
+
 #: Tables holding one learner's data, children first: ``forget`` empties them all.
 LEARNER_TABLES = (submissions, faults, sms_inbox, flow_states, events, payments, ledger,
                   bank_accounts, fee_requests, dossier_files, dossier_events, dossiers,
-                  documents, consents)
+                  documents, credentials, consents)
 
 
 def _migrate_to_1(conn: Connection) -> None:
@@ -277,9 +289,15 @@ def _migrate_to_4(conn: Connection) -> None:
                                       fee_requests])
 
 
+def _migrate_to_5(conn: Connection) -> None:
+    """Remote signing's credentials."""
+    metadata.create_all(conn, tables=[credentials])
+
+
 #: version -> step that brings the schema from ``version - 1`` to ``version``.
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
-    1: _migrate_to_1, 2: _migrate_to_2, 3: _migrate_to_3, 4: _migrate_to_4}
+    1: _migrate_to_1, 2: _migrate_to_2, 3: _migrate_to_3, 4: _migrate_to_4,
+    5: _migrate_to_5}
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
