@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 from conftest import PASSWORD, activate, reach_level2
 
-from bakhong.simulators import evidence, faults, learners, pades, registry, signing
+from bakhong.simulators import evidence, faults, learners, registry, signing
 from bakhong.simulators.clock import VN_TZ, FixedClock
 from bakhong.simulators.sandbox import Sandbox
 from bakhong.simulators.signing import (
