@@ -229,7 +229,8 @@ def completed_tasks(events: list[Event]) -> set[str]:
 
     >>> sorted(completed_tasks([Event(LESSON, TASK_ENROL, OK, "", {}),
     ...                         Event(LESSON, "judge", OK, "", {"verdict": "modified",
-    ...                                                           "trusted": False})]))
+    ...                                                           "trusted": False,
+    ...                                                           "scenario": "tampered"})]))
     ['enrol', 'spot_tampered']
     """
     done: set[str] = set()
@@ -449,13 +450,18 @@ class SigningSimulator:
 
     def pdfs(self) -> list[tuple[str, str, str]]:
         """(doc id, title, source) of the PDFs in the learner's store, newest first."""
-        rows = self.store.read(sa.select(documents.c.doc_id, documents.c.title,
-                                         documents.c.source)
-                               .where((documents.c.learner_id == self.learner_id)
-                                      & (documents.c.mime == "application/pdf")
-                                      & (documents.c.in_store == 1))
-                               .order_by(documents.c.created_at.desc(), documents.c.doc_id))
-        return [(r.doc_id, r.title, r.source) for r in rows]
+        with self.store.transaction() as conn:
+            require_consent(conn, self.learner_id)
+            state = self._load(conn)
+            self._ensure_scenario(conn, state)
+            self._save(conn, state)
+            rows = conn.execute(sa.select(documents.c.doc_id, documents.c.title,
+                                          documents.c.source)
+                                .where((documents.c.learner_id == self.learner_id)
+                                       & (documents.c.mime == "application/pdf")
+                                       & (documents.c.in_store == 1))
+                                .order_by(documents.c.created_at.desc(), documents.c.doc_id))
+            return [(r.doc_id, r.title, r.source) for r in rows]
 
     # -- enrolment -----------------------------------------------------------------------
 

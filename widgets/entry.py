@@ -32,6 +32,7 @@ LESSON_TITLES = {
     "vneid": N_("Bài 1: Tài khoản định danh điện tử VNeID"),
     "payment": N_("Bài 2: Thanh toán bằng mã QR"),
     "portal": N_("Bài 3: Nộp hồ sơ trực tuyến – khai sinh cho trẻ mới sinh"),
+    "signing": N_("Bài 4: Chữ ký số cá nhân – ký từ xa trên điện thoại"),
 }
 
 
