@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from conftest import PASSWORD, reach_level2
 from test_portal import fill_bundle, pay, wait
-from test_signing import enrol, form_doc
 from test_signing import PIN as SIGNING_PIN
+from test_signing import enrol, form_doc
 
 from bakhong.grading import grader, workshop
 from bakhong.simulators import learners, registry, submissions
