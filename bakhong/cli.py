@@ -105,7 +105,8 @@ def _grade(args: argparse.Namespace) -> int:
         for learner in all_learners(box.store):
             for lesson in LESSONS:
                 submissions.enqueue(box.store, box.clock, learner.learner_id, lesson)
-    scores = grader.grade_pending(root, box, progress=_progress)
+    workers = args.workers or grader.default_workers()
+    scores = grader.grade_pending(root, box, progress=_progress, workers=workers)
     for score in scores:
         print(f"{score.learner_id}\t{score.lesson}\t{score.score:g}/{score.max_score:g}")
     failed = [s for s in submissions.latest_all(box.store) if s.status == submissions.FAILED]
@@ -238,6 +239,9 @@ def parser() -> argparse.ArgumentParser:
     grade.add_argument("workshop", help="thư mục lớp học / workshop folder")
     grade.add_argument("--all", action="store_true",
                        help="chấm lại mọi học viên, mọi bài / regrade every learner and lesson")
+    grade.add_argument("--workers", type=int, default=0,
+                       help="số tiến trình chấm (mặc định: số lõi CPU) / grading processes "
+                            "(default: one per core)")
     rep = add("report", "Báo cáo tỷ lệ đã tập huấn theo xã / completion per commune", _report)
     rep.add_argument("workshops", nargs="+", help="thư mục lớp học / workshop folders")
     rep.add_argument("--out", required=True, help="tệp CSV / CSV file (UTF-8 with BOM)")

@@ -87,12 +87,16 @@ def put_environment_on_path() -> None:
     os.environ["JUPYTER_PREFER_ENV_PATH"] = "1"  # this environment's `bakhong` kernel wins
 
 
-def nbgrader_api(root: Path) -> Any:
+def nbgrader_api(root: Path, overrides: Any = None) -> Any:
+    """nbgrader's API over the course at ``root``; ``overrides`` (a traitlets ``Config``)
+    change single settings for one use (the grading phases in :mod:`.grader`)."""
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
 
     put_environment_on_path()
     config = nbgrader_config(root)
+    if overrides is not None:
+        config.merge(overrides)
     return NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
 
 

@@ -8,6 +8,22 @@ For each queued «Nộp bài» (``bakhong.simulators.submissions``), in order:
 3. run nbgrader's autograde for that learner, with the key and the workshop id in
    the environment its kernel inherits (never on disk in the course directory);
 4. read the score from nbgrader's gradebook and mark the queue row.
+
+**On several cores** (:func:`grade_pending` with ``workers`` > 1) step 3 is split in two,
+with nbgrader's own switches (each preprocessor's ``enabled``, the course directory's
+folders) rather than code of ours:
+
+* *execute*, in a pool of processes: nbgrader's full autograde of one submission, but
+  against a private copy of the gradebook (``.grading/gradebook-<pid>.db``, taken under
+  the writer's lock) and into ``.grading/executed/<learner>/<lesson>/``; nothing touches
+  the real gradebook;
+* *record*, in this process alone, one submission at a time: nbgrader's autograde again,
+  reading the executed copy as the submission, with ``ClearOutput`` and ``Execute``
+  switched off, so that ``SaveAutoGrades`` writes the grades of the outputs just made.
+
+The queue row is marked graded only after the record step, so a process killed at any
+point leaves the row ``grading`` and the next run grades it again: every learner-lesson
+pair ends with one submission in the gradebook and the score a serial run gives.
 """
 
 from __future__ import annotations
@@ -15,13 +31,16 @@ from __future__ import annotations
 import fcntl
 import json
 import logging
+import multiprocessing
 import os
 import shutil
 from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from bakhong.simulators import evidence, submissions
 from bakhong.simulators.sandbox import Sandbox
@@ -31,6 +50,9 @@ from .checks import EVIDENCE_FILE, KEY_ENV, WORKSHOP_ENV
 
 LOG = logging.getLogger("bakhong.grading")
 LOCK_FILE = ".gradebook.lock"
+WORK_DIR = ".grading"  # under the course root; not in release/, so never served
+EXECUTED = f"{WORK_DIR}/executed"
+SNAPSHOT = "gradebook-snapshot.db"
 
 
 @dataclass(frozen=True)
@@ -61,14 +83,74 @@ def write_submission(root: Path, box: Sandbox, key: bytes, learner_id: str, less
     return folder
 
 
-def autograde(root: Path, learner_id: str, lesson: str) -> Score:
+def _score(root: Path, learner_id: str, lesson: str) -> Score:
     from nbgrader.api import Gradebook
 
-    api = course.nbgrader_api(root.resolve())
-    course.checked(api.autograde(lesson, learner_id, force=True, create=True))
     with Gradebook(course.gradebook_url(root)) as gradebook:
         found = gradebook.find_submission(lesson, learner_id)
         return Score(learner_id, lesson, float(found.score), float(found.max_score))
+
+
+def autograde(root: Path, learner_id: str, lesson: str) -> Score:
+    """nbgrader's autograde of one submission, in this process, into the gradebook."""
+    api = course.nbgrader_api(root.resolve())
+    course.checked(api.autograde(lesson, learner_id, force=True, create=True))
+    return _score(root, learner_id, lesson)
+
+
+def execute(root: Path, snapshot: Path, learner_id: str, lesson: str,
+            environment: dict[str, str]) -> None:
+    """The *execute* phase, in a pool process: autograde against a private gradebook copy."""
+    from traitlets.config import Config
+
+    os.environ.update(environment)
+    private = root / WORK_DIR / f"gradebook-{os.getpid()}.db"
+    if not private.exists():
+        shutil.copyfile(snapshot, private)
+    overrides = Config()
+    overrides.CourseDirectory.db_url = f"sqlite:///{private.resolve()}"
+    overrides.CourseDirectory.autograded_directory = EXECUTED
+    api = course.nbgrader_api(root.resolve(), overrides)
+    course.checked(api.autograde(lesson, learner_id, force=True, create=True))
+
+
+def record(root: Path, learner_id: str, lesson: str) -> Score:
+    """The *record* phase, by the one writer: the executed copy's grades into the gradebook."""
+    from traitlets.config import Config
+
+    overrides = Config()
+    overrides.CourseDirectory.submitted_directory = EXECUTED
+    overrides.ClearOutput.enabled = False
+    overrides.Execute.enabled = False
+    api = course.nbgrader_api(root.resolve(), overrides)
+    course.checked(api.autograde(lesson, learner_id, force=True, create=True))
+    return _score(root, learner_id, lesson)
+
+
+def _watch_parent(parent: int) -> None:
+    """In a pool process: leave as soon as the grading process is gone (killed, say),
+    instead of lingering with nobody to record what it executes."""
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def grading_pool(workers: int) -> ProcessPoolExecutor:
+    """Processes for the execute phase; ``spawn``, so none inherits this one's connections."""
+    return ProcessPoolExecutor(max_workers=workers,
+                               mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_watch_parent, initargs=(os.getpid(),))
+
+
+def default_workers() -> int:
+    """One grading process per core (nbgrader's kernels are CPU-bound)."""
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+               else os.cpu_count() or 1)
 
 
 @contextmanager
@@ -85,28 +167,77 @@ def gradebook_writer(root: Path) -> Iterator[None]:
 
 def grade_pending(
     root: Path, box: Sandbox, *, progress: Callable[[int, int], None] | None = None,
+    workers: int = 1, pool: Executor | None = None,
 ) -> list[Score]:
     """Grade every queued submission, oldest first; a half-graded one is graded again.
 
-    A submission nbgrader cannot grade is marked ``failed`` (logged) and the queue goes on.
+    With ``workers`` > 1 (or a ``pool`` kept by the caller, as the worker of ``serve``
+    does) submissions are executed in parallel and recorded one at a time (see the module
+    notes). A submission nbgrader cannot grade is marked ``failed`` (logged) and the queue
+    goes on.
     """
     key = keys.load_key(box.workshop_id)
-    os.environ.update(grading_environment(box.workshop_id, key))
-    scores = []
+    environment = grading_environment(box.workshop_id, key)
+    os.environ.update(environment)
+    scores: list[Score] = []
     with gradebook_writer(root):
         todo = submissions.pending(box.store)
-        for done, item in enumerate(todo, start=1):
-            submissions.mark(box.store, box.clock, item.seq, submissions.GRADING)
-            write_submission(root, box, key, item.learner_id, item.lesson)
-            try:
-                score = autograde(root, item.learner_id, item.lesson)
-            except course.NbgraderFailed as err:
-                LOG.error("grading %s/%s failed: %s", item.learner_id, item.lesson, err.detail)
-                submissions.mark(box.store, box.clock, item.seq, submissions.FAILED)
-            else:
-                submissions.mark(box.store, box.clock, item.seq, submissions.GRADED,
-                                 score.score, score.max_score)
-                scores.append(score)
-            if progress:
-                progress(done, len(todo))
+        if not todo:
+            return scores
+        if pool is None and (workers <= 1 or len(todo) == 1):
+            for done, item in enumerate(todo, start=1):
+                submissions.mark(box.store, box.clock, item.seq, submissions.GRADING)
+                write_submission(root, box, key, item.learner_id, item.lesson)
+
+                def serial(item: submissions.Submission = item) -> Score:
+                    return autograde(root, item.learner_id, item.lesson)
+                _finish(box, item, serial, scores)
+                if progress:
+                    progress(done, len(todo))
+            return scores
+        own = None
+        if pool is None:
+            own = pool = grading_pool(min(workers, len(todo)))
+        try:
+            _in_parallel(root, box, key, environment, todo, pool, scores, progress)
+        finally:
+            if own is not None:
+                own.shutdown(wait=True, cancel_futures=True)
     return scores
+
+
+def _finish(box: Sandbox, item: submissions.Submission, grade: Callable[[], Score],
+            scores: list[Score]) -> None:
+    try:
+        score = grade()
+    except course.NbgraderFailed as err:
+        LOG.error("grading %s/%s failed: %s", item.learner_id, item.lesson, err.detail)
+        submissions.mark(box.store, box.clock, item.seq, submissions.FAILED)
+    else:
+        submissions.mark(box.store, box.clock, item.seq, submissions.GRADED, score.score,
+                         score.max_score)
+        scores.append(score)
+
+
+def _in_parallel(root: Path, box: Sandbox, key: bytes, environment: dict[str, str],
+                 todo: list[submissions.Submission], pool: Executor, scores: list[Score],
+                 progress: Callable[[int, int], None] | None) -> None:
+    work = root / WORK_DIR
+    work.mkdir(exist_ok=True)
+    for stale in work.glob("gradebook-*.db"):  # copies of an older gradebook
+        stale.unlink()
+    snapshot = work / SNAPSHOT
+    shutil.copyfile(root / "gradebook.db", snapshot)  # under the writer's lock: consistent
+    futures: list[tuple[submissions.Submission, Future[Any]]] = []
+    for item in todo:
+        submissions.mark(box.store, box.clock, item.seq, submissions.GRADING)
+        write_submission(root, box, key, item.learner_id, item.lesson)
+        futures.append((item, pool.submit(execute, root, snapshot, item.learner_id,
+                                          item.lesson, environment)))
+    for done, (item, future) in enumerate(futures, start=1):  # recorded in queue order
+        def grade(item: submissions.Submission = item, future: Future[Any] = future) -> Score:
+            future.result()  # NbgraderFailed from the pool comes back here
+            return record(root, item.learner_id, item.lesson)
+        _finish(box, item, grade, scores)
+        if progress:
+            progress(done, len(todo))

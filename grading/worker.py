@@ -22,16 +22,21 @@ from . import grader, workshop
 POLL_SECONDS = 2.0
 
 
-def run(root: Path, stop: threading.Event) -> None:
+def run(root: Path, stop: threading.Event, workers: int | None = None) -> None:
+    """Drain the queue until ``stop``; one pool of grading processes kept for the session."""
     box = workshop.open_sandbox(root)
+    count = workers or grader.default_workers()
+    pool = grader.grading_pool(count) if count > 1 else None
     try:
         while not stop.is_set():
             if submissions.pending(box.store):
-                for score in grader.grade_pending(root, box):
+                for score in grader.grade_pending(root, box, workers=count, pool=pool):
                     grader.LOG.info("graded %s/%s: %g/%g", score.learner_id, score.lesson,
                                     score.score, score.max_score)
             stop.wait(POLL_SECONDS)
     finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
         box.close()
 
 
