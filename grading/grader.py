@@ -35,7 +35,7 @@ import multiprocessing
 import os
 import shutil
 from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -147,6 +147,16 @@ def grading_pool(workers: int) -> ProcessPoolExecutor:
                                initializer=_watch_parent, initargs=(os.getpid(),))
 
 
+def _warm() -> None:
+    import nbgrader.apps  # noqa: F401  (the import is most of a cold process's first grade)
+
+
+def warm(pool: Executor, workers: int) -> None:
+    """Start the pool's processes and their imports before the first «Nộp bài» arrives."""
+    for future in [pool.submit(_warm) for _ in range(workers)]:
+        future.result()
+
+
 def default_workers() -> int:
     """One grading process per core (nbgrader's kernels are CPU-bound)."""
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
@@ -222,22 +232,39 @@ def _finish(box: Sandbox, item: submissions.Submission, grade: Callable[[], Scor
 def _in_parallel(root: Path, box: Sandbox, key: bytes, environment: dict[str, str],
                  todo: list[submissions.Submission], pool: Executor, scores: list[Score],
                  progress: Callable[[int, int], None] | None) -> None:
+    """Stream the queue through the pool: a submission arriving while others execute is
+    taken at once (no waiting for a batch to end); each is recorded as soon as it is done."""
     work = root / WORK_DIR
     work.mkdir(exist_ok=True)
     for stale in work.glob("gradebook-*.db"):  # copies of an older gradebook
         stale.unlink()
     snapshot = work / SNAPSHOT
     shutil.copyfile(root / "gradebook.db", snapshot)  # under the writer's lock: consistent
-    futures: list[tuple[submissions.Submission, Future[Any]]] = []
-    for item in todo:
-        submissions.mark(box.store, box.clock, item.seq, submissions.GRADING)
-        write_submission(root, box, key, item.learner_id, item.lesson)
-        futures.append((item, pool.submit(execute, root, snapshot, item.learner_id,
-                                          item.lesson, environment)))
-    for done, (item, future) in enumerate(futures, start=1):  # recorded in queue order
-        def grade(item: submissions.Submission = item, future: Future[Any] = future) -> Score:
-            future.result()  # NbgraderFailed from the pool comes back here
-            return record(root, item.learner_id, item.lesson)
-        _finish(box, item, grade, scores)
-        if progress:
-            progress(done, len(todo))
+    in_flight: dict[Future[Any], submissions.Submission] = {}
+    taken: set[int] = set()
+    total, done = len(todo), 0
+    while True:
+        for item in submissions.pending(box.store):
+            if item.seq in taken:
+                continue
+            taken.add(item.seq)
+            if item.seq not in {t.seq for t in todo}:
+                total += 1  # arrived while grading
+            submissions.mark(box.store, box.clock, item.seq, submissions.GRADING)
+            write_submission(root, box, key, item.learner_id, item.lesson)
+            in_flight[pool.submit(execute, root, snapshot, item.learner_id, item.lesson,
+                                  environment)] = item
+        if not in_flight:
+            return
+        finished, _ = wait(in_flight, timeout=0.5, return_when=FIRST_COMPLETED)
+        for future in finished:
+            item = in_flight.pop(future)
+
+            def grade(item: submissions.Submission = item,
+                      future: Future[Any] = future) -> Score:
+                future.result()  # NbgraderFailed from the pool comes back here
+                return record(root, item.learner_id, item.lesson)
+            _finish(box, item, grade, scores)
+            done += 1
+            if progress:
+                progress(done, total)

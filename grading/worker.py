@@ -27,6 +27,8 @@ def run(root: Path, stop: threading.Event, workers: int | None = None) -> None:
     box = workshop.open_sandbox(root)
     count = workers or grader.default_workers()
     pool = grader.grading_pool(count) if count > 1 else None
+    if pool is not None:
+        grader.warm(pool, count)
     try:
         while not stop.is_set():
             if submissions.pending(box.store):

@@ -1,0 +1,202 @@
+"""Benchmark: grading at workshop scale, against stock nbgrader in the same run.
+
+(a) **Bulk**: N learners (default 200) × every lesson, queued; bakhong's
+    ``grade_pending(workers=<cores>)`` (nbgrader executing in a pool, one writer recording)
+    against stock ``nbgrader autograde LESSON --force`` for each lesson on the very same
+    ``submitted/`` folders (serial, nbgrader's own loop). Both must give the same scores.
+(c) **«Nộp bài» to score**: the grading worker of ``bakhong serve`` running, M learners
+    (default 50) press «Nộp bài» at random moments within a minute; the time from each
+    request to its score in the store, p50 and p95, against one stock
+    ``nbgrader autograde vneid --student <id> --force`` call (a cold nbgrader process, what a
+    trainer without bakhong would run per submission).
+
+Run ``.venv/bin/python bench/grading_scale.py`` (about 25 minutes on 2 cores: stock nbgrader
+takes most of it) or ``--quick`` (20 learners, 10 submissions, about 4 minutes). The
+workshop is built in a temporary folder; a quarter of the learners do the VNeID lesson for
+real (through the simulator), the others submit without practising, so both passing and
+failing notebooks are graded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+
+from conftest import reach_level2  # noqa: E402
+
+from bakhong.grading import grader, keys, workshop  # noqa: E402
+from bakhong.grading.course import LESSONS, gradebook_url, put_environment_on_path  # noqa: E402
+from bakhong.simulators import learners, registry, submissions  # noqa: E402
+from bakhong.simulators.clock import VN_TZ, FixedClock  # noqa: E402
+
+BIN = Path(sys.executable).parent
+
+
+def build(root: Path, count: int) -> list[str]:
+    clock = FixedClock(datetime(2026, 12, 1, 9, tzinfo=VN_TZ))
+    roster = [(f"hv{i:03d}", f"Học Viên Số {i}", "Xã Thọ Long") for i in range(1, count + 1)]
+    box, _ = workshop.create(root, roster, clock=clock, seed="bench-grading")
+    try:
+        for index, (learner_id, _, _) in enumerate(roster):
+            learners.record_consent(box.store, clock, learner_id)
+            if index % 4 == 0:
+                reach_level2(box.vneid(learner_id),
+                             registry.persona_of_learner(box.store, learner_id))
+    finally:
+        box.close()
+    return [learner_id for learner_id, _, _ in roster]
+
+
+def queue_all(root: Path, ids: list[str]) -> None:
+    box = workshop.open_sandbox(root)
+    try:
+        for learner_id in ids:
+            for lesson in LESSONS:
+                submissions.enqueue(box.store, box.clock, learner_id, lesson)
+    finally:
+        box.close()
+
+
+def scores(root: Path) -> dict[tuple[str, str], float]:
+    from nbgrader.api import Gradebook
+
+    with Gradebook(gradebook_url(root)) as gradebook:
+        return {(s.student.id, lesson): float(s.score) for lesson in LESSONS
+                for s in gradebook.assignment_submissions(lesson)}
+
+
+def stock_environment(root: Path) -> dict[str, str]:
+    box = workshop.open_sandbox(root)
+    try:
+        env = dict(os.environ)
+        env.update(grader.grading_environment(box.workshop_id, keys.load_key(box.workshop_id)))
+    finally:
+        box.close()
+    env["PATH"] = str(BIN) + os.pathsep + env.get("PATH", "")
+    return env
+
+
+def bulk(root: Path, ids: list[str]) -> None:
+    cores = grader.default_workers()
+    queue_all(root, ids)
+    box = workshop.open_sandbox(root)
+    started = time.perf_counter()
+    try:
+        graded = grader.grade_pending(root, box, workers=cores)
+    finally:
+        box.close()
+    ours = time.perf_counter() - started
+    ours_scores = scores(root)
+    env = stock_environment(root)
+    started = time.perf_counter()
+    for lesson in LESSONS:  # the same submitted/ folders, nbgrader's own loop
+        subprocess.run([str(BIN / "nbgrader"), "autograde", lesson, "--force"], cwd=root,
+                       env=env, check=True, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
+    stock = time.perf_counter() - started
+    same = scores(root) == ours_scores
+    n = len(graded)
+    print(f"(a) bulk grading, {len(ids)} learners × {len(LESSONS)} lessons = {n} submissions, "
+          f"{cores} cores")
+    print(f"    bakhong grade_pending(workers={cores}): {ours:7.1f} s  ({ours / n:.2f} s each)")
+    print(f"    stock nbgrader autograde, per lesson: {stock:7.1f} s  ({stock / n:.2f} s each)")
+    print(f"    ratio bakhong/stock: {ours / stock:.2f}   speed-up: {stock / ours:.2f}×   "
+          f"same scores: {same}")
+
+
+def latency(root: Path, ids: list[str], count: int, window: float) -> None:
+    env = stock_environment(root)
+    # the baseline: one cold stock nbgrader call for one student, after a fresh submission
+    box = workshop.open_sandbox(root)
+    try:
+        grader.write_submission(root, box, keys.load_key(box.workshop_id), ids[0], "vneid")
+    finally:
+        box.close()
+    started = time.perf_counter()
+    subprocess.run([str(BIN / "nbgrader"), "autograde", "vneid", "--student", ids[0],
+                    "--force"], cwd=root, env=env, check=True, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
+    baseline = time.perf_counter() - started
+
+    worker = subprocess.Popen([sys.executable, "-m", "bakhong.grading.worker", str(root)],
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    box = workshop.open_sandbox(root)
+    try:
+        time.sleep(5)  # the worker's pool is up, as in a workshop already running
+        rng = random.Random(20261201)
+        plan = sorted(rng.uniform(0, window) for _ in range(count))
+        chosen = rng.sample(ids, count)
+        asked: dict[int, float] = {}
+        waited: dict[int, float] = {}
+
+        def look() -> None:  # what the learners' «Xem điểm» would show now
+            for row in submissions.latest_all(box.store):
+                if row.seq in asked and row.seq not in waited and row.status in (
+                        submissions.GRADED, submissions.FAILED):
+                    waited[row.seq] = time.perf_counter() - asked[row.seq]
+
+        start = time.perf_counter()
+        for moment, learner_id in zip(plan, chosen, strict=True):
+            while time.perf_counter() < start + moment:
+                look()
+                time.sleep(0.2)
+            row = submissions.request(box.store, box.clock, learner_id, "vneid")
+            asked[row.seq] = time.perf_counter()
+        deadline = time.perf_counter() + 900
+        while len(waited) < len(asked) and time.perf_counter() < deadline:
+            look()
+            time.sleep(0.2)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=120)
+        box.close()
+    if os.environ.get("BENCH_DEBUG"):
+        for seq, moment in sorted(asked.items(), key=lambda item: item[1]):
+            print(f"      asked at {moment - start:5.1f} s, scored after "
+                  f"{waited.get(seq, float('nan')):5.1f} s")
+    times = sorted(waited.values())
+    p50 = statistics.median(times)
+    p95 = times[max(0, int(round(0.95 * len(times))) - 1)]
+    print(f"(c) «Nộp bài» to score, {count} learners within {window:.0f} s "
+          f"({len(times)} scored)")
+    print(f"    bakhong worker: p50 {p50:5.1f} s   p95 {p95:5.1f} s")
+    print(f"    one stock `nbgrader autograde --student`: {baseline:5.1f} s")
+    print(f"    ratio p50/stock: {p50 / baseline:.2f}   p95/stock: {p95 / baseline:.2f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--learners", type=int, default=200)
+    parser.add_argument("--submissions", type=int, default=50)
+    parser.add_argument("--window", type=float, default=60.0)
+    parser.add_argument("--quick", action="store_true")
+    args = parser.parse_args()
+    if args.quick:
+        args.learners, args.submissions = 20, 10
+    put_environment_on_path()
+    with tempfile.TemporaryDirectory(prefix="bench-grading-") as folder:
+        os.environ.setdefault("BAKHONG_HOME", str(Path(folder) / "home"))
+        root = Path(folder) / "ws"
+        print(f"bakhong bench/grading_scale.py  lessons {', '.join(LESSONS)}; "
+              f"{os.cpu_count()} CPUs; Python {sys.version.split()[0]}")
+        started = time.perf_counter()
+        ids = build(root, args.learners)
+        print(f"    (workshop of {len(ids)} learners built in "
+              f"{time.perf_counter() - started:.0f} s)")
+        if not os.environ.get("BENCH_SKIP_BULK"):
+            bulk(root, ids)
+        latency(root, ids, min(args.submissions, len(ids)), args.window)
+
+
+if __name__ == "__main__":
+    main()
