@@ -9,7 +9,7 @@ TESTSTAMP := $(VENV)/.installed-test
 DEBS   := chromium poppler-utils zbar-tools
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test lint bench clean system-packages
+.PHONY: demo test lint bench bundle clean system-packages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,10 @@ lint: $(TESTSTAMP)
 
 test: $(TESTSTAMP) system-packages
 	$(BIN)/python -m pytest -n auto --dist loadfile -q
+
+# An offline installer: wheels for Linux and Windows, install scripts, README (tools/bundle.py).
+bundle: $(STAMP)
+	$(BIN)/python tools/bundle.py dist/bakhong-offline
 
 bench: $(TESTSTAMP) system-packages
 	$(BIN)/python bench/voila_load.py

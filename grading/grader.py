@@ -28,12 +28,12 @@ pair ends with one submission in the gradebook and the score a serial run gives.
 
 from __future__ import annotations
 
-import fcntl
 import json
 import logging
 import multiprocessing
 import os
 import shutil
+import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
@@ -165,9 +165,32 @@ def default_workers() -> int:
 
 @contextmanager
 def gradebook_writer(root: Path) -> Iterator[None]:
-    """The one-writer rule: whoever grades (the worker, ``bakhong grade``) holds this lock."""
+    """The one-writer rule: whoever grades (the worker, ``bakhong grade``) holds this lock.
+
+    An OS file lock (``flock`` on Linux and macOS, ``msvcrt.locking`` on Windows): it goes
+    with the process, so a killed grader never leaves the gradebook locked.
+    """
     root.mkdir(parents=True, exist_ok=True)
-    with open(root / LOCK_FILE, "w") as handle:
+    with open(root / LOCK_FILE, "a+b") as handle:
+        if sys.platform == "win32":  # pragma: no cover - not tested on Windows (README)
+            import msvcrt
+            import time
+
+            while True:
+                try:
+                    handle.seek(0)
+                    msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+                    break
+                except OSError:
+                    time.sleep(0.5)
+            try:
+                yield
+            finally:
+                handle.seek(0)
+                msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
+            return
+        import fcntl
+
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield

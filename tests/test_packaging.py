@@ -39,6 +39,7 @@ def test_wheel_in_a_fresh_venv(tmp_path: Path) -> None:
         "po = r.files('bakhong.widgets').joinpath('locale/en/LC_MESSAGES/bakhong.po');"
         "assert po.is_file() and 'msgstr' in po.read_text('utf-8');"
         "assert r.files('bakhong.widgets').joinpath('bakhong.css').is_file();"
+        "assert r.files('bakhong').joinpath('data/demo-roster.csv').is_file();"
         "assert c.lesson_notebook('vneid').cells"
     )
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "BAKHONG_HOME": str(tmp_path / "h")}
