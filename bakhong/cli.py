@@ -271,9 +271,10 @@ def parser() -> argparse.ArgumentParser:
     from bakhong import qr_commands
 
     qr_commands.add_parser(commands)  # bakhong qr encode | decode | poster
-    from bakhong import sign_commands
+    from bakhong import dashboard_commands, sign_commands
 
     sign_commands.add_parser(commands)  # bakhong sign demo-pdf | verify
+    dashboard_commands.add_parser(commands)  # bakhong dashboard | trainer-password
     return root
 
 

@@ -35,6 +35,9 @@ from .learners import require_consent
 from .store import Store, dumps, events
 
 OK = "ok"
+#: The task of the marker a trainer's «Đặt lại bài học» records (``bakhong.grading.trainer``):
+#: an export holds only the events after the lesson's last marker.
+RESET = "trainer_reset"
 
 
 class InvalidEvidence(SandboxError):
@@ -93,6 +96,17 @@ def learner_events(store: Store, learner_id: str, lesson: str | None = None) -> 
     return [Event(r.lesson, r.task, r.outcome, r.at, json.loads(r.detail)) for r in rows]
 
 
+def since_last_reset(found: list[Event]) -> list[Event]:
+    """The events after the last reset marker (all of them if there is none).
+
+    >>> e = [Event("vneid", t, OK, "", {}) for t in ("register", RESET, "activate")]
+    >>> [x.task for x in since_last_reset(e)], [x.task for x in since_last_reset(e[:1])]
+    (['activate'], ['register'])
+    """
+    marks = [i for i, e in enumerate(found) if e.task == RESET]
+    return found[marks[-1] + 1:] if marks else found
+
+
 def _mac(key: bytes, body: dict[str, Any]) -> str:
     return hmac.new(key, dumps(body).encode(), hashlib.sha256).hexdigest()
 
@@ -104,11 +118,16 @@ def sign_export(key: bytes, body: dict[str, Any]) -> dict[str, Any]:
 def export(
     store: Store, clock: Clock, key: bytes, *, workshop: str, learner_id: str, lesson: str,
 ) -> dict[str, Any]:
-    """The signed export of one learner's events for one lesson, ready to write as JSON."""
+    """The signed export of one learner's events for one lesson, ready to write as JSON.
+
+    Only the events after the lesson's last reset marker (:func:`since_last_reset`): a
+    submission after «Đặt lại bài học» is judged on the new attempt alone.
+    """
     body = {
         "workshop": workshop, "learner": learner_id, "lesson": lesson,
         "exported_at": clock.now().isoformat(),
-        "events": [e.__dict__ for e in learner_events(store, learner_id, lesson)],
+        "events": [e.__dict__
+                   for e in since_last_reset(learner_events(store, learner_id, lesson))],
     }
     return sign_export(key, body)
 

@@ -760,3 +760,28 @@ class PortalSimulator:
         if d.fee is not None and d.fee.txn_ref:
             bank.refund(conn, self.learner_id, d.fee.txn_ref, at)
 
+
+    # -- a form to sign (the signing app signs it, the form attaches the signed copy) ----------
+
+    def form_pdf(self, code: str) -> str:
+        """The draft of ``code`` printed as a one-page PDF into the store, to be signed.
+
+        Its source is ``"portal-form"``: the signing lesson counts a form signed only then.
+        Returns the new document's id; a draft not yet at review is refused.
+        """
+        from . import papers
+
+        def act(conn: Connection, state: dict[str, Any]) -> str:
+            self._raw_draft(state, code)
+            draft = self._draft(conn, state, code)
+            if not draft.at_review:
+                raise FormIncomplete()
+            rows = [(spec.label, draft.values.get(spec.key, "") or "—")
+                    for spec in draft.procedure.fields]
+            content = papers.simple_paper(
+                title="TỜ KHAI", agency=("CỔNG DỊCH VỤ CÔNG (MÔ PHỎNG)",),
+                under_title=draft.procedure.title, rows=rows, issued=self.clock.now(),
+                right=("Người kê khai", "(ký số)"))
+            return self._store_document(conn, N_("Tờ khai (để ký số)"), f"to-khai-{code}.pdf",
+                                        "application/pdf", content, "portal-form")
+        return self._act("form_pdf", act, procedure=code)

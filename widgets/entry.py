@@ -103,9 +103,11 @@ def _workshop() -> Path:
 def _apps() -> dict[str, Callable[..., object]]:
     from .bank_app import bank_factory
     from .portal_app import portal_factory
+    from .signing_app import signing_factory
     from .vneid_app import vneid_factory
 
-    return {"vneid": vneid_factory, "payment": bank_factory, "portal": portal_factory}
+    return {"vneid": vneid_factory, "payment": bank_factory, "portal": portal_factory,
+            "signing": signing_factory}
 
 
 def lesson_app(lesson: str) -> None:

@@ -44,6 +44,7 @@ from bakhong.simulators.bank import Step as BankStep
 from bakhong.simulators.errors import N_, SandboxError
 from bakhong.simulators.portal import PortalSimulator
 from bakhong.simulators.sandbox import Sandbox
+from bakhong.simulators.signing import SigningSimulator
 from bakhong.simulators.store import sms_inbox
 
 from .appview import AppView
@@ -108,10 +109,12 @@ class PortalView(AppView):
     prefix = "bk-portal-"
 
     def __init__(self, sim: PortalSimulator, tr: Translator,
-                 bank_sim_factory: Callable[[], BankSimulator] | None = None) -> None:
+                 bank_sim_factory: Callable[[], BankSimulator] | None = None,
+                 signing_sim_factory: Callable[[], SigningSimulator] | None = None) -> None:
         super().__init__(tr)
         self.sim = sim
         self.bank_sim_factory = bank_sim_factory
+        self.signing_sim_factory = signing_sim_factory  # «Ký số tờ khai» (.portal_signing)
         # where the learner is, and what only the view knows (see the module's docstring)
         self.panel = "home"
         self.code = ""  # the procedure (home, procedure, form) or dossier code of the panel
@@ -327,13 +330,15 @@ class PortalView(AppView):
 
 def portal_app(sim: PortalSimulator, tr: Translator, *,
                bank_sim_factory: Callable[[], BankSimulator] | None = None,
+               signing_sim_factory: Callable[[], SigningSimulator] | None = None,
                display: bool = False) -> PortalAppHandles:
     """Build the portal app over ``sim``; ``display=True`` shows it in a phone frame.
 
     ``bank_sim_factory`` gives the learner's bank for «Mở ứng dụng ngân hàng để thanh
     toán»; without it the payment page shows the code and the transfer details only.
+    ``signing_sim_factory`` gives the learner's signing app for «Ký số tờ khai».
     """
-    view = PortalView(sim, tr, bank_sim_factory)
+    view = PortalView(sim, tr, bank_sim_factory, signing_sim_factory)
     view.render()
     if display:
         from IPython.display import display as show
@@ -345,4 +350,5 @@ def portal_app(sim: PortalSimulator, tr: Translator, *,
 def portal_factory(sandbox: Sandbox, learner_id: str, tr: Translator) -> PortalAppHandles:
     """An ``app_factory`` for :func:`bakhong.widgets.course.course_screen`."""
     return portal_app(sandbox.portal(learner_id), tr,
-                      bank_sim_factory=lambda: sandbox.bank(learner_id))
+                      bank_sim_factory=lambda: sandbox.bank(learner_id),
+                      signing_sim_factory=lambda: sandbox.signing(learner_id))

@@ -32,6 +32,7 @@ from .portal_screens import (
     procedure,
     upload_control,
 )
+from .portal_signing import sign_form_controls
 
 if TYPE_CHECKING:
     from .portal_app import PortalView
@@ -241,6 +242,7 @@ def review(view: PortalView, draft: Draft) -> Page:
             values, html_block("<h3>" + html.escape(_("Phí, lệ phí")) + "</h3>"), fees]
         for attachment in draft.procedure.attachments:
             items += _attachment(view, draft, attachment.key, attachment.title, docs)
+        items += sign_form_controls(view, draft)  # «Ký số tờ khai», for a form to attach
 
         def submit() -> str:
             filed = view.sim.submit(code)

@@ -1,0 +1,354 @@
+"""The trainer's dashboard, served by Voila on its own port (8867) behind a password.
+
+``run(workshop)`` writes one dashboard notebook (its only cell calls
+:func:`bakhong.widgets.dashboard.dashboard_app`) to a temporary folder and serves it with
+the lessons' Voila settings (``bakhong.serving.voila_config``: Unix-socket kernels, no
+tracebacks, no sources, no CDN), except: no preheated pool (one trainer, one kernel), and
+idle kernels are culled only once their tab is closed, so a dashboard left open is not.
+
+The gate (:class:`TrainerGate`):
+
+* ``/login`` shows a Vietnamese password form; a right password
+  (:func:`bakhong.grading.trainer.check_password`, scrypt, checked off the server's event
+  loop) sets a signed cookie (tornado's ``cookie_secret``: 32 random bytes drawn at every
+  start, so a restart logs everyone out), ``HttpOnly``, ``SameSite=Strict``, ``Secure``
+  when served over HTTPS, valid 12 hours. ``/logout`` (POST) clears it.
+* Every other handler Voila has (the page, ``/api/kernels/…`` and its websocket, static
+  files, templates, labextensions, shutdown) is subclassed with :class:`TrainerOnly`,
+  whose ``prepare`` refuses a request without the cookie before Voila sees it: the page
+  redirects to ``/login``, anything else answers 403. Voila's own ``/login``/``/logout``
+  are replaced.
+* Wrong passwords are rate-limited (:class:`LoginLimiter`): 5 per minute from one address
+  and 20 per minute in all; beyond, the form answers 429 with ``Retry-After`` and does not
+  even check the password. An attempt counts from the moment it arrives, so a burst of
+  parallel guesses is held too.
+* Nothing shows a traceback: Voila's own setting, and the gate's pages are plain text.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import inspect
+import os
+import secrets
+import shutil
+import sys
+import tempfile
+import time
+from collections import deque
+from pathlib import Path
+from typing import Any
+
+from bakhong.simulators.errors import N_, SandboxError
+
+__all__ = ["DEFAULT_HOST", "DEFAULT_PORT", "LoginLimiter", "dashboard_config", "login_page",
+           "run", "write_notebook"]
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8867
+COOKIE = "bakhong_trainer"
+SESSION_DAYS = 0.5
+NOTEBOOK = "Bảng theo dõi lớp học.ipynb"
+CULL_IDLE_SECONDS = 1800
+PER_CLIENT, OVERALL, WINDOW_SECONDS = 5, 20, 60.0
+
+
+class NoTrainerPassword(SandboxError):
+    code = "dashboard.no_password"
+    message = N_("Lớp học này chưa có mật khẩu người hướng dẫn. Hãy đặt bằng lệnh "
+                 "«bakhong trainer-password {workshop}».")
+
+
+class LoginLimiter:
+    """At most ``per_client`` attempts from one address, ``overall`` in all, per window.
+
+    A right password takes its attempt back (:meth:`succeeded`).
+
+    >>> limiter = LoginLimiter(per_client=2, overall=3, window=60)
+    >>> limiter.begin("a", 0), limiter.begin("a", 1), limiter.retry_after("a", 2)
+    (None, None, 58)
+    >>> limiter.retry_after("b", 2), limiter.retry_after("a", 61)
+    (0, 0)
+    """
+
+    def __init__(self, per_client: int = PER_CLIENT, overall: int = OVERALL,
+                 window: float = WINDOW_SECONDS) -> None:
+        self.per_client, self.overall, self.window = per_client, overall, window
+        self._clients: dict[str, deque[float]] = {}
+        self._all: deque[float] = deque()
+
+    def _expire(self, now: float) -> None:
+        while self._all and now - self._all[0] >= self.window:
+            self._all.popleft()
+        for client in list(self._clients):
+            times = self._clients[client]
+            while times and now - times[0] >= self.window:
+                times.popleft()
+            if not times:
+                del self._clients[client]
+
+    def retry_after(self, client: str, now: float) -> int:
+        """Seconds before ``client`` may try again (0: now)."""
+        self._expire(now)
+        waits = []
+        mine = self._clients.get(client, deque())
+        if len(mine) >= self.per_client:
+            waits.append(mine[0] + self.window - now)
+        if len(self._all) >= self.overall:
+            waits.append(self._all[0] + self.window - now)
+        return max(1, round(max(waits))) if waits else 0
+
+    def begin(self, client: str, now: float) -> None:
+        self._expire(now)
+        self._clients.setdefault(client, deque()).append(now)
+        self._all.append(now)
+
+    def succeeded(self, client: str, now: float) -> None:
+        for times in (self._clients.get(client), self._all):
+            if times:
+                times.pop()
+
+
+_STYLE = """body{font:18px/1.5 system-ui,sans-serif;max-width:420px;margin:40px auto;padding:12px;
+color:#111}.bk-mark{background:#c62828;color:#fff;padding:4px 8px;border-radius:6px;
+font-weight:700}label{display:block;font-weight:700;margin-top:16px}
+input{font:22px/1.2 system-ui,sans-serif;width:100%;box-sizing:border-box;min-height:52px;
+padding:6px 10px;border:2px solid #333;border-radius:8px}
+button{font:inherit;font-weight:700;width:100%;min-height:52px;margin-top:14px;border:0;
+border-radius:8px;background:#0b4f9c;color:#fff}
+.bk-error{border:2px solid #c62828;background:#fdecea;padding:8px 12px;border-radius:8px}"""
+
+
+def login_page(error: str | None = None) -> str:
+    """The password form (Vietnamese, no JavaScript, nothing loaded from elsewhere).
+
+    >>> "bk-dash-password" in login_page() and "role=\\"alert\\"" in login_page("Sai")
+    True
+    """
+    problem = f'<p class="bk-error" role="alert">{html.escape(error)}</p>' if error else ""
+    return f"""<!doctype html><html lang="vi"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Đăng nhập – Bảng theo dõi lớp học</title><style>{_STYLE}</style></head><body>
+<p><span class="bk-mark">MÔ PHỎNG</span> Lớp học luyện tập – dữ liệu hư cấu</p>
+<h1>Bảng theo dõi lớp học</h1>
+<p>Dành cho người hướng dẫn. Học viên không cần trang này.</p>
+<form method="post" action="login">
+<label for="password">Mật khẩu người hướng dẫn</label>
+<input id="password" class="bk-dash-password" name="password" type="password"
+ autocomplete="current-password" required autofocus>
+{problem}
+<button class="bk-dash-login" type="submit">Đăng nhập</button>
+</form>
+<p lang="en"><small>Trainer dashboard: type the trainer password set with
+<code>bakhong trainer-password</code>.</small></p></body></html>"""
+
+
+WRONG_PASSWORD = "Mật khẩu không đúng."
+TOO_MANY = "Sai mật khẩu quá nhiều lần. Vui lòng đợi {seconds} giây rồi thử lại."
+REFUSED = "Cần đăng nhập: /login (403)\n"
+
+
+def write_notebook(folder: Path) -> Path:
+    """The dashboard notebook: one cell, run with the ``bakhong`` kernel."""
+    import nbformat
+
+    notebook = nbformat.v4.new_notebook()  # type: ignore[no-untyped-call]
+    notebook.cells.append(nbformat.v4.new_code_cell(  # type: ignore[no-untyped-call]
+        "from bakhong.widgets.dashboard import dashboard_app\n\ndashboard_app()"))
+    notebook.metadata["kernelspec"] = {"name": "bakhong", "display_name": "bakhong",
+                                       "language": "python"}
+    path = folder / NOTEBOOK
+    nbformat.write(notebook, path)  # type: ignore[no-untyped-call]
+    return path
+
+
+def dashboard_config(*, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> Any:
+    """The lessons' Voila settings, for one trainer: no preheated pool, no culling of a
+    dashboard still open in a tab."""
+    from bakhong.serving import voila_config
+
+    config = voila_config(host=host, port=port)
+    config.VoilaConfiguration.preheat_kernel = False
+    config.VoilaKernelManager.kernel_pools_config = {}
+    config.MappingKernelManager.cull_idle_timeout = CULL_IDLE_SECONDS
+    config.MappingKernelManager.cull_connected = False
+    return config
+
+
+class TrainerGate:
+    """The cookie and the login limiter of one dashboard start."""
+
+    def __init__(self, workshop_id: str, limiter: LoginLimiter | None = None) -> None:
+        self.workshop_id = workshop_id
+        self.limiter = limiter or LoginLimiter()
+
+    def admits(self, handler: Any) -> bool:
+        try:
+            value = handler.get_signed_cookie(COOKIE, max_age_days=SESSION_DAYS)
+        except Exception:  # a malformed cookie is no cookie
+            return False
+        return bool(value) and secrets.compare_digest(value, self.workshop_id.encode())
+
+    def admit(self, handler: Any) -> None:
+        handler.set_signed_cookie(
+            COOKIE, self.workshop_id, expires_days=None, httponly=True, samesite="Strict",
+            secure=handler.request.protocol == "https", path=handler.settings.get(
+                "base_url", "/"))
+
+
+def _refuse(handler: Any, status: int, text: str) -> None:
+    handler.clear()
+    handler.set_status(status)
+    handler.set_header("Content-Type", "text/plain; charset=utf-8")
+    handler.set_header("Cache-Control", "no-store")
+    handler.finish(text)
+
+
+def run(workshop: Path, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> None:
+    """Serve the workshop's dashboard until stopped (one SIGTERM stops Voila cleanly)."""
+    import tornado.web
+    from voila.app import Voila
+    from voila.tornado.handler import TornadoVoilaHandler
+
+    from bakhong.grading import settings, trainer
+    from bakhong.grading.course import put_environment_on_path
+    from bakhong.grading.workshop import open_sandbox
+    from bakhong.kernelspec import ensure_installed
+    from bakhong.serving import _offline
+    from bakhong.widgets.entry import STORE_ENV, WORKSHOP_ENV
+
+    root = workshop.resolve()
+    box = open_sandbox(root)
+    workshop_id = box.workshop_id
+    box.close()
+    if not trainer.has_password(workshop_id):
+        raise NoTrainerPassword(workshop=str(workshop))
+    ensure_installed()
+    put_environment_on_path()
+    os.environ[WORKSHOP_ENV] = str(root)
+    os.environ[STORE_ENV] = settings.load(root).store_url_for(root)
+    gate = TrainerGate(workshop_id)
+
+    class TrainerOnly(tornado.web.RequestHandler):
+        """Refuses a request without the trainer's cookie before the handler sees it."""
+
+        login_redirect = False
+
+        async def prepare(self, *args: Any, **kwargs: Any) -> None:
+            if not gate.admits(self):
+                if self.login_redirect and self.request.method in ("GET", "HEAD"):
+                    self.redirect(self.settings.get("base_url", "/") + "login")
+                else:
+                    _refuse(self, 403, REFUSED)
+                return
+            result = super().prepare(*args, **kwargs)
+            if inspect.isawaitable(result):
+                await result
+
+    guarded: dict[type, type] = {}
+
+    def guard(handler: type) -> type:
+        if handler not in guarded:
+            attributes = {"login_redirect": issubclass(handler, TornadoVoilaHandler)}
+            guarded[handler] = type(f"Trainer{handler.__name__}", (TrainerOnly, handler),
+                                    attributes)
+        return guarded[handler]
+
+    class LoginHandler(tornado.web.RequestHandler):
+        def set_default_headers(self) -> None:
+            self.set_header("Cache-Control", "no-store")
+            self.set_header("X-Frame-Options", "DENY")
+            self.set_header("Content-Security-Policy",
+                            "default-src 'none'; style-src 'unsafe-inline'; "
+                            "form-action 'self'; frame-ancestors 'none'")
+
+        def page(self, status: int = 200, error: str | None = None) -> None:
+            self.set_status(status)
+            self.set_header("Content-Type", "text/html; charset=utf-8")
+            self.finish(login_page(error))
+
+        def get(self) -> None:
+            if gate.admits(self):
+                self.redirect(self.settings.get("base_url", "/"))
+                return
+            self.page()
+
+        async def post(self) -> None:
+            client = str(self.request.remote_ip)
+            wait = gate.limiter.retry_after(client, time.monotonic())
+            if wait:
+                self.set_header("Retry-After", str(wait))
+                self.page(429, TOO_MANY.format(seconds=wait))
+                return
+            gate.limiter.begin(client, time.monotonic())
+            password = self.get_body_argument("password", "")
+            right = await asyncio.get_running_loop().run_in_executor(
+                None, trainer.check_password, workshop_id, password)
+            if not right:
+                self.page(403, WRONG_PASSWORD)
+                return
+            gate.limiter.succeeded(client, time.monotonic())
+            gate.admit(self)
+            self.redirect(self.settings.get("base_url", "/"))
+
+        def write_error(self, status_code: int, **kwargs: Any) -> None:
+            self.finish(f"{status_code}\n")  # never a traceback
+
+    class LogoutHandler(tornado.web.RequestHandler):
+        def post(self) -> None:
+            self.clear_cookie(COOKIE, path=self.settings.get("base_url", "/"))
+            self.redirect(self.settings.get("base_url", "/") + "login")
+
+        def write_error(self, status_code: int, **kwargs: Any) -> None:
+            self.finish(f"{status_code}\n")
+
+    class OfflinePage(tornado.web.OutputTransform):
+        html_page = False
+
+        def transform_first_chunk(self, status_code: int, headers: Any, chunk: bytes,
+                                  finishing: bool) -> tuple[int, Any, bytes]:
+            self.html_page = str(headers.get("Content-Type", "")).startswith("text/html")
+            if self.html_page:
+                chunk = _offline(chunk)
+                if "Content-Length" in headers:
+                    headers["Content-Length"] = str(len(chunk))
+            return status_code, headers, chunk
+
+        def transform_chunk(self, chunk: bytes, finishing: bool) -> bytes:
+            return _offline(chunk) if self.html_page else chunk
+
+    class DashboardVoila(Voila):  # type: ignore[misc]
+        def init_settings(self) -> dict[str, Any]:
+            found: dict[str, Any] = super().init_settings()
+            found["cookie_secret"] = secrets.token_bytes(32)  # new at every start
+            found["transforms"] = [OfflinePage, tornado.web.GZipContentEncoding]
+            return found
+
+        def init_handlers(self) -> list[Any]:
+            base = self.server_url or "/"
+            handlers: list[Any] = [(base + "login", LoginHandler),
+                                   (base + "logout", LogoutHandler)]
+            for url, handler, *rest in super().init_handlers():
+                if url.rstrip("$").endswith(("/login", "/logout")):
+                    continue  # Voila's own identity pages: ours replace them
+                handlers.append((url, guard(handler), *rest))
+            return handlers
+
+    folder = Path(tempfile.mkdtemp(prefix="bakhong-dashboard-"))
+    try:
+        notebook = write_notebook(folder)
+        DashboardVoila.launch_instance([str(notebook)],
+                                       config=dashboard_config(host=host, port=port))
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def main(argv: list[str] | None = None) -> int:  # python -m bakhong.dashboard WORKSHOP [PORT]
+    args = sys.argv[1:] if argv is None else argv
+    run(Path(args[0]), port=int(args[1]) if len(args) > 1 else DEFAULT_PORT)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

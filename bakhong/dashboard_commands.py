@@ -1,0 +1,116 @@
+"""The trainer's commands: ``bakhong dashboard`` and ``bakhong trainer-password``.
+
+``bakhong dashboard WORKSHOP [--host 127.0.0.1] [--port 8867]``
+    Serves the trainer's dashboard (:func:`bakhong.dashboard.run`) on its own port, beside
+    ``bakhong serve``; by default on this laptop only (``--host 0.0.0.0`` to open it to the
+    Wi-Fi: the password still guards it). Exits 2 if the workshop has no trainer password.
+
+``bakhong trainer-password WORKSHOP [--password-stdin]``
+    Sets the trainer password (:func:`bakhong.grading.trainer.set_password`): typed twice,
+    hidden, or one line read from stdin. At least 8 characters; exits 2 otherwise, or when
+    the two do not match.
+
+Help is Vietnamese first, with English after a slash, like the other commands.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from pathlib import Path
+
+from bakhong.simulators.errors import SandboxError
+
+__all__ = ["add_parser", "main"]
+
+Subcommands = argparse._SubParsersAction  # the type of ArgumentParser.add_subparsers()
+
+
+def _workshop_id(root: Path) -> str:
+    from bakhong.grading.workshop import open_sandbox
+
+    if not (root / "bakhong.toml").exists() and not (root / "sandbox.db").exists():
+        raise FileNotFoundError(2, "no workshop here", str(root))
+    box = open_sandbox(root)
+    try:
+        return box.workshop_id
+    finally:
+        box.close()
+
+
+def _dashboard(args: argparse.Namespace) -> int:
+    from bakhong import dashboard
+
+    root = Path(args.workshop)
+    _workshop_id(root)  # a missing folder is refused before Voila starts
+    print(f"Bảng theo dõi / dashboard: http://{args.host}:{args.port}/", flush=True)
+    dashboard.run(root, host=args.host, port=args.port)
+    return 0
+
+
+def _read_password(from_stdin: bool) -> str | None:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass("Mật khẩu người hướng dẫn / trainer password: ")
+    again = getpass.getpass("Nhập lại / again: ")
+    return first if first == again else None
+
+
+def _trainer_password(args: argparse.Namespace) -> int:
+    from bakhong.grading import trainer
+
+    workshop_id = _workshop_id(Path(args.workshop))
+    password = _read_password(args.password_stdin)
+    if password is None:
+        print("Lỗi / Error: hai lần nhập không khớp / the two entries differ", file=sys.stderr)
+        return 2
+    try:
+        path = trainer.set_password(workshop_id, password)
+    except ValueError as err:
+        print(f"Lỗi / Error: {err}", file=sys.stderr)
+        return 2
+    print(f"Đã lưu mật khẩu người hướng dẫn / trainer password saved: {path}")
+    return 0
+
+
+def add_parser(commands: Subcommands[argparse.ArgumentParser]) -> None:
+    """Add ``dashboard`` and ``trainer-password`` to the ``bakhong`` command."""
+    from bakhong.dashboard import DEFAULT_HOST, DEFAULT_PORT
+
+    help_text = "Bảng theo dõi lớp học cho người hướng dẫn / the trainer's dashboard"
+    dash = commands.add_parser("dashboard", help=help_text, description=help_text)
+    dash.add_argument("workshop", help="thư mục lớp học / workshop folder")
+    dash.add_argument("--host", default=DEFAULT_HOST,
+                      help=f"địa chỉ phục vụ / address to serve on (mặc định: {DEFAULT_HOST})")
+    dash.add_argument("--port", type=int, default=DEFAULT_PORT,
+                      help=f"cổng / port (mặc định: {DEFAULT_PORT})")
+    dash.set_defaults(func=_dashboard)
+    help_text = "Đặt mật khẩu người hướng dẫn / set the trainer password"
+    password = commands.add_parser("trainer-password", help=help_text, description=help_text)
+    password.add_argument("workshop", help="thư mục lớp học / workshop folder")
+    password.add_argument("--password-stdin", action="store_true",
+                          help="đọc một dòng từ stdin / read one line from stdin")
+    password.set_defaults(func=_trainer_password)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m bakhong.dashboard_commands dashboard|trainer-password …`` (before the
+    commands are registered in ``bakhong``)."""
+    parser = argparse.ArgumentParser(prog="bakhong")
+    add_parser(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(argv)
+    try:
+        code: int = args.func(args)
+    except SandboxError as err:
+        print(f"Lỗi / Error: {err}", file=sys.stderr)
+        return 2
+    except FileNotFoundError as err:
+        print(f"Lỗi / Error: không tìm thấy lớp học / no workshop: {err.filename}",
+              file=sys.stderr)
+        return 2
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,199 @@
+"""The dashboard's queries on a fixed clock: current lesson and step, time on step, stuck, scores,
+per-commune progress."""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+
+import pytest
+from conftest import PASSWORD, last_otp, reach_level2
+
+from bakhong.grading import course, progress, trainer
+from bakhong.grading.progress import REPEATED, SLOW, class_progress, commune_progress
+from bakhong.simulators import bank, learners, portal, registry, signing, submissions, vneid
+from bakhong.simulators.clock import FixedClock
+from bakhong.simulators.procedures import NEWBORN_BUNDLE
+from bakhong.simulators.sandbox import Sandbox
+from bakhong.simulators.store import dumps, events
+from bakhong.simulators.vneid import Step, VneidSimulator, WrongOtp
+
+
+def at_otp(sim: VneidSimulator, persona: registry.Persona) -> None:
+    sim.go(Step.REGISTER)
+    sim.register(persona.id_number, persona.phone, face_captured=True)
+    sim.go(Step.ACTIVATE)
+    sim.request_otp(persona.id_number, persona.phone)
+
+
+def wrong_otps(sim: VneidSimulator, clock: FixedClock, count: int, every: timedelta) -> None:
+    for _ in range(count):
+        clock.advance(seconds=every.total_seconds())
+        with pytest.raises(vneid.VneidError):
+            sim.submit_otp("000000")
+
+
+def one(box: Sandbox, clock: FixedClock, learner_id: str = "hv001") -> progress.LearnerProgress:
+    found = class_progress(box.store, clock.now(), learner_id=learner_id)
+    assert len(found) == 1
+    return found[0]
+
+
+def test_flows_are_the_simulators_and_lessons_the_course() -> None:
+    assert tuple(progress.LESSON_FLOWS) == course.LESSONS
+    assert progress.LESSON_FLOWS == {"vneid": (vneid.FLOW,), "payment": (bank.FLOW,),
+                                     "portal": (portal.FLOW,), "signing": (signing.FLOW,)}
+    assert (vneid.LESSON, bank.LESSON, portal.LESSON, signing.LESSON) == course.LESSONS
+
+
+def test_a_learner_who_did_nothing(box: Sandbox, clock: FixedClock) -> None:
+    rows = {p.learner_id: p for p in class_progress(box.store, clock.now())}
+    assert set(rows) == {"hv001", "hv002"}
+    assert rows["hv001"].consented and not rows["hv002"].consented
+    fresh = rows["hv002"]
+    assert (fresh.lesson, fresh.step, fresh.on_step, fresh.stuck, fresh.active) == (
+        None, None, None, None, False)
+    assert rows["hv001"].code == learners.by_id(box.store, "hv001").code
+
+
+def test_three_wrong_otps_within_ten_minutes_is_stuck(
+        box: Sandbox, sim: VneidSimulator, persona: registry.Persona, clock: FixedClock) -> None:
+    at_otp(sim, persona)
+    reached = clock.now()
+    wrong_otps(sim, clock, 2, timedelta(seconds=40))
+    assert one(box, clock).stuck is None  # twice is not yet stuck
+    wrong_otps(sim, clock, 1, timedelta(seconds=40))
+    mine = one(box, clock)
+    assert (mine.lesson, mine.step, mine.active) == ("vneid", "otp", True)
+    assert mine.stuck == progress.Stuck(REPEATED, WrongOtp.code, 3, "otp")
+    assert mine.step_since == reached and mine.on_step == timedelta(seconds=120)
+
+
+def test_a_right_otp_after_the_wrong_ones_clears_it(
+        box: Sandbox, sim: VneidSimulator, persona: registry.Persona, clock: FixedClock) -> None:
+    at_otp(sim, persona)
+    wrong_otps(sim, clock, 3, timedelta(seconds=30))
+    sim.submit_otp(last_otp(sim))
+    mine = one(box, clock)
+    assert (mine.step, mine.stuck, mine.on_step) == ("password", None, timedelta(0))
+
+
+def test_refusals_spread_out_are_stuck_for_the_time_on_the_step(
+        box: Sandbox, sim: VneidSimulator, persona: registry.Persona, clock: FixedClock) -> None:
+    at_otp(sim, persona)
+    wrong_otps(sim, clock, 3, timedelta(minutes=6))  # only two inside the last ten minutes
+    mine = one(box, clock)
+    assert mine.on_step == timedelta(minutes=18)
+    assert mine.stuck is not None and mine.stuck.kind == SLOW and mine.stuck.count == 3
+    assert mine.stuck.step == "otp"
+
+
+def test_a_long_quiet_step_is_not_stuck(
+        box: Sandbox, sim: VneidSimulator, persona: registry.Persona, clock: FixedClock) -> None:
+    at_otp(sim, persona)
+    clock.advance(minutes=25)
+    mine = one(box, clock)
+    assert (mine.step, mine.on_step, mine.stuck, mine.active) == (
+        "otp", timedelta(minutes=25), None, False)
+
+
+def test_old_repeats_fall_out_of_the_window(
+        box: Sandbox, sim: VneidSimulator, persona: registry.Persona, clock: FixedClock) -> None:
+    at_otp(sim, persona)
+    wrong_otps(sim, clock, 3, timedelta(seconds=20))
+    sim.go(Step.INTRO)  # a move: the step changes, the refusals stay in the window
+    assert one(box, clock).stuck is not None
+    clock.advance(minutes=11)
+    assert one(box, clock).stuck is None
+
+
+def test_a_reset_starts_the_lesson_afresh(
+        box: Sandbox, sim: VneidSimulator, persona: registry.Persona, clock: FixedClock) -> None:
+    at_otp(sim, persona)
+    wrong_otps(sim, clock, 3, timedelta(seconds=20))
+    trainer.reset_attempt(box.store, clock, "hv001", "vneid")
+    mine = one(box, clock)
+    assert (mine.lesson, mine.step, mine.stuck) == ("vneid", None, None)
+    again = box.vneid("hv001")
+    assert again.status().step is Step.INTRO
+    at_otp(again, persona)
+    wrong_otps(again, clock, 2, timedelta(seconds=20))
+    assert one(box, clock).stuck is None  # the two wrong OTPs before the reset do not count
+
+
+def test_the_current_lesson_is_the_newest_event_and_the_portal_step_is_derived(
+        box: Sandbox, persona: registry.Persona, clock: FixedClock) -> None:
+    reach_level2(box.vneid("hv001"), persona)
+    assert one(box, clock).lesson == "vneid"
+    clock.advance(minutes=1)
+    sim = box.portal("hv001")
+    sim.login(persona.id_number, PASSWORD)
+    logged = clock.now()
+    mine = one(box, clock)
+    assert (mine.lesson, mine.step, mine.step_since) == ("portal", "home", logged)
+    clock.advance(minutes=2)
+    sim.start(NEWBORN_BUNDLE)
+    mine = one(box, clock)
+    assert (mine.step, mine.on_step) == ("form 1", timedelta(0))
+    clock.advance(minutes=3)
+    assert one(box, clock).on_step == timedelta(minutes=3)
+
+
+def test_scores_as_they_arrive(box: Sandbox, clock: FixedClock) -> None:
+    assert one(box, clock).scores == {}
+    queued = submissions.request(box.store, clock, "hv001", "vneid")
+    assert one(box, clock).scores["vneid"].status == submissions.QUEUED
+    submissions.mark(box.store, clock, queued.seq, submissions.GRADED, 4.0, 5.0)
+    score = one(box, clock).scores["vneid"]
+    assert (score.status, score.score, score.max_score) == (submissions.GRADED, 4.0, 5.0)
+    assert progress.passed(score, 0.8) and not progress.passed(score, 0.9)
+
+
+def test_commune_progress(tmp_path: object, clock: FixedClock) -> None:
+    box = Sandbox.open("sqlite://", clock=clock, seed="communes")
+    box.add_learners([("hv001", "Lê Thị Hoa", "Xã Thọ Long"),
+                      ("hv002", "Trần Văn Nam", "Xã Thọ Long"),
+                      ("hv003", "Phạm Thị Lan", "Xã Thọ Long"),
+                      ("hv004", "Đỗ Văn Hùng", "Phường Hạc Thành")])
+    for learner_id in ("hv001", "hv002", "hv004"):
+        learners.record_consent(box.store, clock, learner_id)
+    first = submissions.request(box.store, clock, "hv001", "vneid")
+    submissions.mark(box.store, clock, first.seq, submissions.GRADED, 5.0, 5.0)
+    again = submissions.enqueue(box.store, clock, "hv001", "vneid")  # a regrade on its way
+    failed = submissions.request(box.store, clock, "hv002", "vneid")
+    submissions.mark(box.store, clock, failed.seq, submissions.GRADED, 2.0, 5.0)
+    assert again.status == submissions.QUEUED
+    rows = {c.commune: c for c in commune_progress(box.store, pass_mark=0.8,
+                                                   core_lessons=("vneid",))}
+    assert rows["Xã Thọ Long"] == progress.CommuneProgress("Xã Thọ Long", 3, 2, 2, 1)
+    assert rows["Phường Hạc Thành"] == progress.CommuneProgress("Phường Hạc Thành", 1, 1, 0, 0)
+    both = commune_progress(box.store, pass_mark=0.8, core_lessons=("vneid", "payment"))
+    assert sum(c.trained for c in both) == 0
+    assert sum(c.trained for c in commune_progress(box.store, pass_mark=0.8,
+                                                   core_lessons=())) == 0
+
+
+@pytest.mark.slow
+def test_two_hundred_learners_read_in_well_under_a_second(clock: FixedClock) -> None:
+    box = Sandbox.open("sqlite://", clock=clock, seed="scale")
+    communes = [name for _code, name in registry.communes("Thanh Hóa")][:10]
+    box.add_learners([(f"hv{i:03d}", f"Học viên {i}", communes[i % 10]) for i in range(200)])
+    start = clock.now()
+    rows = [{"learner_id": f"hv{i:03d}", "lesson": ("vneid", "payment")[j // 80], "task": "t",
+             "outcome": "ok" if j % 3 else "x.refused",
+             "at": (start + timedelta(seconds=10 * j)).isoformat(),
+             "detail": dumps({"step": f"s{j // 5}"})} for i in range(200) for j in range(150)]
+    with box.store.transaction() as conn:
+        conn.execute(events.insert(), rows)
+    began = time.perf_counter()
+    found = class_progress(box.store, start + timedelta(minutes=30))
+    commune_progress(box.store, pass_mark=0.8, core_lessons=("vneid",))
+    took = time.perf_counter() - began
+    assert len(found) == 200 and all(p.lesson == "payment" for p in found)
+    assert took < 2.0, f"{took:.2f} s for 200 learners and 30,000 events"
+
+
+def test_doctests() -> None:
+    import doctest
+
+    assert doctest.testmod(progress).failed == 0
