@@ -32,12 +32,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from conftest import reach_level2  # noqa: E402
+from conftest import reach_level2
 
-from bakhong.grading import grader, keys, workshop  # noqa: E402
-from bakhong.grading.course import LESSONS, gradebook_url, put_environment_on_path  # noqa: E402
-from bakhong.simulators import learners, registry, submissions  # noqa: E402
-from bakhong.simulators.clock import VN_TZ, FixedClock  # noqa: E402
+from bakhong.grading import grader, keys, workshop
+from bakhong.grading.course import LESSONS, gradebook_url, put_environment_on_path
+from bakhong.simulators import learners, registry, submissions
+from bakhong.simulators.clock import VN_TZ, FixedClock
 
 BIN = Path(sys.executable).parent
 
@@ -166,7 +166,7 @@ def latency(root: Path, ids: list[str], count: int, window: float) -> None:
                   f"{waited.get(seq, float('nan')):5.1f} s")
     times = sorted(waited.values())
     p50 = statistics.median(times)
-    p95 = times[max(0, int(round(0.95 * len(times))) - 1)]
+    p95 = times[max(0, round(0.95 * len(times)) - 1)]
     print(f"(c) «Nộp bài» to score, {count} learners within {window:.0f} s "
           f"({len(times)} scored)")
     print(f"    bakhong worker: p50 {p50:5.1f} s   p95 {p95:5.1f} s")

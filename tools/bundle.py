@@ -49,7 +49,8 @@ INSTALL_BAT = """@echo off
 rem Cài bakhong không cần internet / install bakhong without internet (Windows).
 cd /d "%~dp0"
 py -3.{minor} -m venv .venv || exit /b 1
-.venv\\Scripts\\python -m pip install --no-index --find-links wheels\\windows "bakhong[{extras}]" || exit /b 1
+.venv\\Scripts\\python -m pip install --no-index ^
+  --find-links wheels\\windows "bakhong[{extras}]" || exit /b 1
 .venv\\Scripts\\bakhong kernel
 echo Xong / done: set BAKHONG_KERNEL_TRANSPORT=tcp, then .venv\\Scripts\\bakhong demo demo-workshop
 """
