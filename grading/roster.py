@@ -5,6 +5,14 @@ A roster has one learner per row under a header row. ``full_name`` and
 and ``province`` are optional. Vietnamese headers («Họ và tên», «Xã/Phường»,
 «Huyện», «Tỉnh», «Năm sinh», «Giới tính», «Mã học viên», …) are aliases.
 
+The survey columns are optional too (:data:`SURVEY_COLUMNS`, the province's other
+indicators): ``smartphone`` («Có điện thoại thông minh»), ``bank_account`` («Có tài khoản
+ngân hàng»), ``eid_account`` («Có tài khoản định danh điện tử»), ``digital_signature`` («Có
+chữ ký số») and ``digital_platforms`` («Dùng dịch vụ công trực tuyến»). Each cell is yes
+(«Có», ``x``, ``1``, ``yes``, ✓), no («Không», ``0``, ``no``) or blank (not known); anything
+else is a bad row. The answers given are kept per learner (:attr:`RosterRow.survey`) for the
+report; a roster without these columns imports as before, every answer unknown.
+
 Communes resolve to the post-2025 unit of the course's province: a current
 name directly, a pre-2025 name through the old-to-new table shipped in
 ``vietnamadminunits`` (its data files are read; nothing is geocoded). Any bad
@@ -23,10 +31,11 @@ import re
 import sqlite3
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from types import MappingProxyType
 from typing import NamedTuple
 
 from vietnam_provinces import Province, Ward
@@ -36,6 +45,7 @@ from bakhong.simulators.idnumber import Sex
 
 __all__ = [
     "COLUMNS",
+    "SURVEY_COLUMNS",
     "Commune",
     "RosterError",
     "RosterRow",
@@ -46,6 +56,9 @@ __all__ = [
 
 COLUMNS = ("learner_id", "full_name", "commune", "birth_year", "sex", "district", "province")
 REQUIRED = ("full_name", "commune")
+#: Optional yes/no columns: the province's indicators besides «trained» (settings.INDICATORS).
+SURVEY_COLUMNS = ("smartphone", "bank_account", "eid_account", "digital_signature",
+                  "digital_platforms")
 
 
 class RosterError(SandboxError):
@@ -82,6 +95,8 @@ class RosterRow(NamedTuple):
     sex: Sex | None
     legacy_commune: str | None
     legacy_district: str | None
+    #: The survey questions answered on this row (``{"smartphone": True}``); blank ones absent.
+    survey: Mapping[str, bool] = MappingProxyType({})
 
 
 # ---------------------------------------------------------------- text helpers
@@ -124,9 +139,31 @@ _HEADER_ALIASES: dict[str, tuple[str, ...]] = {
         "quan huyen thi xa",
     ),
     "province": ("province", "tinh", "tinh thanh pho", "tinh thanh", "tinh tp", "thanh pho"),
+    "smartphone": ("co dien thoai thong minh", "dien thoai thong minh", "co smartphone",
+                   "smartphone", "co dtdd thong minh"),
+    "bank_account": ("co tai khoan ngan hang", "tai khoan ngan hang", "co tk ngan hang",
+                     "bank account"),
+    "eid_account": ("co tai khoan dinh danh dien tu", "tai khoan dinh danh dien tu",
+                    "co tai khoan vneid", "tai khoan vneid", "dinh danh dien tu", "eid account"),
+    "digital_signature": ("co chu ky so", "chu ky so", "co chu ky so ca nhan",
+                          "chu ky so ca nhan", "digital signature"),
+    "digital_platforms": ("dung dich vu cong truc tuyen", "dich vu cong truc tuyen",
+                          "su dung dich vu cong truc tuyen", "co dung dich vu cong truc tuyen",
+                          "dung nen tang so", "su dung nen tang so", "digital platforms"),
 }
 _HEADER_INDEX = {alias: col for col, aliases in _HEADER_ALIASES.items() for alias in aliases}
-_HEADER_INDEX.update({col.replace("_", " "): col for col in COLUMNS})
+_HEADER_INDEX.update({col.replace("_", " "): col for col in (*COLUMNS, *SURVEY_COLUMNS)})
+_SURVEY_TITLES = {
+    "smartphone": "Có điện thoại thông minh",
+    "bank_account": "Có tài khoản ngân hàng",
+    "eid_account": "Có tài khoản định danh điện tử",
+    "digital_signature": "Có chữ ký số",
+    "digital_platforms": "Dùng dịch vụ công trực tuyến",
+}
+#: Survey answers, compared after :func:`_fold` (no case, no diacritics, no spaces).
+_YES = frozenset({"co", "x", "1", "yes", "y", "true", "dung", "coroi"})
+_NO = frozenset({"khong", "k", "0", "no", "n", "false", "khongco", "chua", "chuaco"})
+_TICKS = frozenset("✓✔☑")
 
 _SEX = {"nam": "nam", "nu": "nữ", "m": "nam", "f": "nữ", "male": "nam", "female": "nữ"}
 
@@ -390,6 +427,21 @@ def _sex(text: str) -> Sex:
     return "nam" if value == "nam" else "nữ"
 
 
+def _answer(text: str, column: str) -> bool | None:
+    """A survey cell: True (yes), False (no) or None (blank, not known)."""
+    if not text.strip():
+        return None
+    if text.strip() in _TICKS:
+        return True
+    key = _fold(text)
+    if key in _YES:
+        return True
+    if key in _NO:
+        return False
+    raise ValueError(f"cột «{_SURVEY_TITLES[column]}»: «{text}» không hợp lệ"
+                     " (ghi «Có» hoặc «Không», x, 1/0, hoặc để trống nếu chưa rõ)")
+
+
 def read_roster(
     path: Path | str, province: str, *, current_year: int | None = None
 ) -> list[RosterRow]:
@@ -411,7 +463,8 @@ def read_roster(
         index = columns.get(column)
         return row[index] if index is not None and index < len(row) else ""
 
-    checked: list[tuple[int, str, str, Commune, int | None, Sex | None, _Legacy | None]] = []
+    checked: list[tuple[int, str, str, Commune, int | None, Sex | None, _Legacy | None,
+                        dict[str, bool]]] = []
     seen_ids: dict[str, int] = {}
     for number, row in enumerate(table[1:], start=2):
         if not any(row):
@@ -452,17 +505,26 @@ def read_roster(
                 sex = _sex(text)
             except ValueError as exc:
                 problems.append(str(exc))
+        survey: dict[str, bool] = {}
+        for column in SURVEY_COLUMNS:
+            try:
+                answer = _answer(cell(row, column), column)
+            except ValueError as exc:
+                problems.append(str(exc))
+                continue
+            if answer is not None:
+                survey[column] = answer
         if problems or commune is None:
             errors += [(number, why) for why in problems]
             continue
-        checked.append((number, learner_id, name, commune, birth_year, sex, legacy))
+        checked.append((number, learner_id, name, commune, birth_year, sex, legacy, survey))
     if errors:
         raise RosterError(errors)
 
     used = set(seen_ids)
     rows: list[RosterRow] = []
     serial = 0
-    for number, learner_id, name, commune, birth_year, sex, legacy in checked:
+    for number, learner_id, name, commune, birth_year, sex, legacy, survey in checked:
         serial += 1
         if not learner_id:
             while f"hv{serial:03d}" in used:
@@ -480,6 +542,7 @@ def read_roster(
                 sex=sex,
                 legacy_commune=legacy.name if legacy else None,
                 legacy_district=legacy.district if legacy else None,
+                survey=MappingProxyType(survey),
             )
         )
     return rows

@@ -91,7 +91,7 @@ def init(
     lines = [
         Enrolment(row.learner_id, row.full_name, str(row.commune_code), row.commune_name,
                   chosen.province, row.birth_year, row.sex, row.legacy_commune,
-                  row.legacy_district, chosen.language)
+                  row.legacy_district, chosen.language, dict(row.survey) or None)
         for row in rows]
     return _build(root, chosen, lines, clock=clock, seed=seed, lessons=lessons)
 

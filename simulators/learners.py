@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import random
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,7 +24,7 @@ from sqlalchemy.engine import Connection
 
 from .clock import Clock
 from .errors import ConsentRequired, UnknownLearner
-from .store import LEARNER_TABLES, Store, consents, learners, personas
+from .store import LEARNER_TABLES, Store, consents, dumps, learners, personas
 
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 CODE_LENGTH = 8
@@ -69,9 +70,13 @@ def new_code(rng: random.Random) -> str:
 def enrol(
     conn: Connection, clock: Clock, rng: random.Random, *,
     learner_id: str, full_name: str, commune: str, persona_id: str, language: str = "vi",
-    **roster: str | int | None,
+    survey: Mapping[str, bool] | None = None, **roster: str | int | None,
 ) -> Learner:
-    """Add a learner; ``roster`` holds the optional details (province, birth_year, …)."""
+    """Add a learner; ``roster`` holds the optional details (province, birth_year, …).
+
+    ``survey`` holds the roster's answered survey questions (``{"smartphone": True}``), kept
+    as JSON for the reports; none answered leaves the column empty.
+    """
     taken = {row[0] for row in conn.execute(sa.select(learners.c.code))}
     code = new_code(rng)
     while code in taken:
@@ -82,9 +87,45 @@ def enrol(
     conn.execute(learners.insert().values(
         learner_id=learner.learner_id, code=code, full_name=learner.full_name,
         commune=learner.commune, persona_id=persona_id, language=language,
-        created_at=clock.now().isoformat(), **details,
+        created_at=clock.now().isoformat(),
+        survey=dumps({k: bool(v) for k, v in survey.items()}) if survey else None, **details,
     ))
     return learner
+
+
+def reissue_code(store: Store, clock: Clock, rng: random.Random, learner_id: str) -> Learner:
+    """Give the learner a fresh code (a lost card): the old code stops working at once.
+
+    Drawn like :func:`enrol`'s, from ``rng`` (``random.SystemRandom`` for a real workshop),
+    never a code in use (the old one included), in one write transaction. Nothing else
+    changes: the persona, the work done and the consent stay the learner's. ``clock`` is
+    taken like the other writers here take it; the learners table records no time for a
+    code yet (``created_at`` is the enrolment's). Raises :class:`UnknownLearner`.
+
+    >>> from bakhong.simulators.sandbox import Sandbox
+    >>> box = Sandbox.open("sqlite://", seed="reissue")
+    >>> old = box.add_learners([("hv001", "Lê Thị Hoa", "Xã Thọ Long")])[0]
+    >>> new = reissue_code(box.store, box.clock, random.Random(7), "hv001")
+    >>> new.code != old.code and code_is_well_formed(new.code), new.full_name
+    (True, 'Lê Thị Hoa')
+    >>> by_code(box.store, new.code).learner_id
+    'hv001'
+    >>> by_code(box.store, old.code)
+    Traceback (most recent call last):
+    ...
+    bakhong.simulators.errors.UnknownLearner: Không tìm thấy học viên với mã này. ...
+    >>> box.close()
+    """
+    with store.transaction() as conn:
+        taken = {row[0] for row in conn.execute(sa.select(learners.c.code))}
+        code = new_code(rng)
+        while code in taken:
+            code = new_code(rng)
+        changed = conn.execute(learners.update().where(learners.c.learner_id == learner_id)
+                               .values(code=code)).rowcount
+    if not changed:
+        raise UnknownLearner(learner_id)
+    return by_id(store, learner_id)
 
 
 def _learner(row: sa.Row[Any] | None, key: str) -> Learner:

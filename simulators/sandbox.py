@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import random
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -54,6 +54,8 @@ class Enrolment:
     legacy_commune: str | None = None
     legacy_district: str | None = None
     language: str = "vi"
+    #: The roster's answered survey questions (``grading.roster.SURVEY_COLUMNS``), for reports.
+    survey: Mapping[str, bool] | None = None
 
 
 def enrolments(entries: Iterable[tuple[str, str, str]],
@@ -144,7 +146,7 @@ class Sandbox:
                     province=entry.province,
                     commune_code=entry.commune_code, birth_year=entry.birth_year,
                     sex=entry.sex, legacy_commune=entry.legacy_commune,
-                    legacy_district=entry.legacy_district))
+                    legacy_district=entry.legacy_district, survey=entry.survey))
         return added
 
     def close(self) -> None:

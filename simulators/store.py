@@ -9,7 +9,7 @@ store applies the missing migrations in one transaction.
 
 >>> store = Store.open("sqlite://")
 >>> store.schema_version()
-5
+6
 >>> with store.transaction() as tx:
 ...     _ = tx.execute(meta.insert().values(key="hello", value="xin chào"))
 >>> store.get_meta("hello")
@@ -33,7 +33,7 @@ from sqlalchemy.pool import StaticPool
 
 from .errors import SchemaTooNew, StoreBusy, StoreError
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 BUSY_TIMEOUT_MS = 10_000
 
 metadata = sa.MetaData()
@@ -82,10 +82,14 @@ learners = sa.Table(
     sa.Column("sex", sa.String(8), nullable=True),
     sa.Column("legacy_commune", sa.Text, nullable=True),
     sa.Column("legacy_district", sa.Text, nullable=True),
+    # schema 6: the roster's optional survey answers, JSON {"smartphone": true, …}, for reports
+    sa.Column("survey", sa.Text, nullable=True),
 )
 #: Columns added to ``learners`` by schema 2.
 _LEARNER_COLUMNS_2 = ("province", "commune_code", "birth_year", "sex", "legacy_commune",
                       "legacy_district")
+#: Columns added to ``learners`` by schema 6.
+_LEARNER_COLUMNS_6 = ("survey",)
 
 consents = sa.Table(
     "consents", metadata,
@@ -294,10 +298,19 @@ def _migrate_to_5(conn: Connection) -> None:
     metadata.create_all(conn, tables=[credentials])
 
 
+def _migrate_to_6(conn: Connection) -> None:
+    """The roster's survey answers on each learner (nullable: a roster may have none)."""
+    present = {c["name"] for c in sa.inspect(conn).get_columns("learners")}
+    for name in _LEARNER_COLUMNS_6:
+        if name not in present:
+            kind = learners.c[name].type.compile(dialect=conn.dialect)
+            conn.exec_driver_sql(f"ALTER TABLE learners ADD COLUMN {name} {kind}")
+
+
 #: version -> step that brings the schema from ``version - 1`` to ``version``.
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     1: _migrate_to_1, 2: _migrate_to_2, 3: _migrate_to_3, 4: _migrate_to_4,
-    5: _migrate_to_5}
+    5: _migrate_to_5, 6: _migrate_to_6}
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
