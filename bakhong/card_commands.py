@@ -1,0 +1,107 @@
+"""The ``bakhong cards`` and ``bakhong revoke`` commands: print learner cards, replace a lost one.
+
+Thin over :mod:`bakhong.grading.cards`:
+
+``bakhong cards WORKSHOP --out FILE.pdf [--learner CODE] [--base-url URL]``
+    A4 sheets of learner cards, eight a page, in hand-out order (commune, then given name);
+    ``--learner`` prints only that learner's card. The cards' links start with ``--base-url``
+    (default ``http://{host}:{port}`` from ``WORKSHOP/bakhong.toml``); when its host is one
+    no phone can reach (127.0.0.1, localhost, 0.0.0.0) a warning on stderr says to pass the
+    laptop's Wi-Fi address. Exits 0; 2 for an output name not ending in ``.pdf`` or a typed
+    refusal (unknown code, bad address, not a workshop).
+
+``bakhong revoke WORKSHOP CODE``
+    A lost card: the learner holding ``CODE`` gets a fresh code (``random.SystemRandom``),
+    the old one is refused from then on. Prints the new code and the command that reprints
+    the card. Exits 0, or 2 for an unknown code.
+
+fpdf2, Pillow and the store are imported by the functions that use them: every ``bakhong``
+command builds this parser.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import sys
+from pathlib import Path
+
+__all__ = ["add_parser"]
+
+Subcommands = argparse._SubParsersAction  # the type of ArgumentParser.add_subparsers()
+
+
+def _cards(args: argparse.Namespace) -> int:
+    from bakhong.grading import cards, workshop
+
+    root, out = Path(args.workshop), Path(args.out)
+    if out.suffix.lower() != ".pdf":
+        print(f"Lỗi / Error: tệp thẻ phải là .pdf, không phải {out.name!r} / "
+              "the cards file must end in .pdf", file=sys.stderr)
+        return 2
+    cards.check_workshop(root)  # before open_sandbox creates a store in any folder
+    base_url = cards.normalise_base_url(args.base_url) if args.base_url \
+        else cards.default_base_url(root)
+    host = cards.unreachable_host(base_url)
+    if host is not None:
+        print(f"Cảnh báo / Warning: điện thoại không vào được địa chỉ {host}. Hãy thêm "
+              "--base-url với địa chỉ Wi-Fi của máy này, ví dụ --base-url "
+              f"http://192.168.1.10:8866 / phones cannot reach {host}: pass --base-url with "
+              "the laptop's Wi-Fi address", file=sys.stderr)
+    box = workshop.open_sandbox(root)
+    try:
+        chosen = cards.workshop_cards(root, box.store, base_url, args.learner)
+    finally:
+        box.close()
+    out.write_bytes(cards.draw_pdf(chosen))
+    pages = -(-len(chosen) // cards.PER_PAGE)
+    print(f"Đã in {len(chosen)} thẻ, {pages} trang / {len(chosen)} card(s) on {pages} "
+          f"page(s): {out}")
+    print(f"Liên kết / links: {base_url}/join?code=…")
+    return 0
+
+
+def _revoke(args: argparse.Namespace) -> int:
+    import random
+
+    from bakhong.grading import cards, workshop
+
+    root = Path(args.workshop)
+    cards.check_workshop(root)
+    box = workshop.open_sandbox(root)
+    try:
+        before, after = cards.revoke(root, box.store, box.clock, random.SystemRandom(),
+                                     args.code)
+    finally:
+        box.close()
+    print(f"Mã mới / new code: {cards.group_code(after.code)}  ({after.full_name} — "
+          f"{after.commune})")
+    print(f"Mã cũ {cards.group_code(before.code)} không còn dùng được / the old code no "
+          "longer works.")
+    print("In lại thẻ / reprint the card:")
+    print(f"  bakhong cards {shlex.quote(str(root))} --learner {after.code} "
+          f"--out the-{after.code}.pdf [--base-url http://…]")
+    return 0
+
+
+def add_parser(commands: Subcommands[argparse.ArgumentParser]) -> None:
+    """Add ``cards`` and ``revoke`` to the ``bakhong`` command's subparsers."""
+    text = "In thẻ học viên (A4, 8 thẻ một trang) / print learner cards (A4, 8 a page)"
+    cards = commands.add_parser("cards", help=text, description=text)
+    cards.set_defaults(func=_cards)
+    cards.add_argument("workshop", help="thư mục lớp học / workshop folder")
+    cards.add_argument("--out", required=True, metavar="FILE.pdf",
+                       help="tệp PDF để in / PDF file to print")
+    cards.add_argument("--learner", metavar="CODE",
+                       help="chỉ in thẻ của học viên mang mã này / only this learner's card")
+    cards.add_argument("--base-url", metavar="URL",
+                       help="địa chỉ lớp học trên Wi-Fi, ví dụ http://192.168.1.10:8866 "
+                            "(mặc định: host và port trong bakhong.toml) / the class address "
+                            "phones reach (default: host and port from bakhong.toml)")
+
+    text = ("Cấp mã mới cho học viên mất thẻ, mã cũ hết hiệu lực / give a learner who lost "
+            "their card a new code; the old one stops working")
+    revoke = commands.add_parser("revoke", help=text, description=text)
+    revoke.set_defaults(func=_revoke)
+    revoke.add_argument("workshop", help="thư mục lớp học / workshop folder")
+    revoke.add_argument("code", metavar="CODE", help="mã trên thẻ bị mất / the lost card's code")
