@@ -1,6 +1,8 @@
 """The completion report: trained residents per post-2025 commune, merged over workshops.
 
-One row per (province, commune) where at least one resident is enrolled:
+This module collects; :mod:`.report_views` aggregates and lays out the views, and
+:mod:`.report_output` writes them (XLSX, CSV, HTML, PNG). One row per (province, commune)
+where at least one resident is enrolled (:func:`completion`):
 
 * ``enrolled`` — distinct residents enrolled in any of the workshops;
 * ``trained`` — those of them who passed every core lesson in at least one workshop, where
@@ -20,50 +22,58 @@ Matching is transitive: enrolments linked through one another form one resident,
 counted in the province and commune of the first enrolment seen (workshops in the order
 given, learners by id).
 
-The report holds counts only: no name, learner id, ID number or phone number is written.
+**When a resident became trained** (the projection's timeline): when the last core lesson
+was first graded as passed, i.e. the ``graded_at`` (workshop clock) of the earliest passing
+row of the workshop's grading queue, not nbgrader's submission timestamp, which
+``grader.write_submission`` restamps with the wall clock at every regrade (``grade --all``
+would move everyone to that day). nbgrader's timestamp is used only when the queue has no
+passing row (a gradebook filled by hand); without either the moment is unknown. Over several
+workshops the earliest moment counts.
+
+A merged resident also carries the roster's survey answers (a "yes" in any enrolment wins,
+then a "no"; blank is unknown), the first known birth year, every lesson's best score and the
+refusal codes met at each step (evidence events whose outcome is not ``ok``). The report
+holds counts only: no name, learner id, ID number or phone number is written.
 """
 
 from __future__ import annotations
 
 import csv
+import json
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import sqlalchemy as sa
 
 from bakhong.simulators import learners as learners_mod
 from bakhong.simulators import registry
+from bakhong.simulators import store as store_mod
 from bakhong.simulators.learners import Learner
 
 from . import course, settings
+from .report_model import CommuneRow, Resident
+from .report_output import csv_cell
+from .report_views import CSV_HEADER, commune_rows
 from .workshop import open_sandbox
 
 __all__ = [
     "CSV_HEADER",
     "CommuneRow",
     "PopulationFileError",
+    "Resident",
+    "common_targets",
     "completion",
     "read_population",
+    "residents",
     "write_csv",
 ]
 
-CSV_HEADER = ("province", "commune", "enrolled", "trained", "rate_enrolled", "population",
-              "rate_population", "target", "meets_target")
-RATE_PLACES = 4
 _EPSILON = 1e-9  # scores are sums of floats
-
-
-@dataclass(frozen=True)
-class CommuneRow:
-    province: str
-    commune: str
-    enrolled: int
-    trained: int
-    rate_enrolled: float
-    population: int | None
-    rate_population: float | None
-    target: float
-    meets_target: bool | None
 
 
 class PopulationFileError(ValueError):
@@ -72,12 +82,11 @@ class PopulationFileError(ValueError):
 
 @dataclass(frozen=True)
 class _Enrolment:
+    """One learner of one workshop: who (for matching only) and what (``facts``)."""
+
     learner_id: str
     full_name: str
-    province: str
-    commune: str
-    birth_year: int | None
-    trained: bool
+    facts: Resident
 
 
 def _nfc(text: str) -> str:
@@ -99,68 +108,123 @@ def _birth_year(learner: Learner) -> int | None:
         return None
 
 
-def _passed(gradebook: object, lesson: str, learner_id: str, pass_mark: float) -> bool:
-    from nbgrader.api import MissingEntry
-
-    try:
-        submission = gradebook.find_submission(lesson, learner_id)  # type: ignore[attr-defined]
-    except MissingEntry:
-        return False
-    score, max_score = submission.score, submission.max_score
+def _passes(score: float | None, max_score: float | None, pass_mark: float) -> bool:
     if score is None or not max_score:
         return False
     return float(score) + _EPSILON >= pass_mark * float(max_score)
 
 
+#: (score, max_score, nbgrader's timestamp) of one student's submission of one lesson
+_Graded = tuple[float | None, float | None, datetime | None]
+
+
+def _gradebook_rows(gradebook: Any, lesson: str) -> dict[str, _Graded]:
+    """Every submission of ``lesson`` in the gradebook, by student id."""
+    from nbgrader.api import MissingEntry
+
+    try:
+        found = gradebook.assignment_submissions(lesson)
+    except MissingEntry:
+        return {}
+    rows: dict[str, _Graded] = {}
+    for item in found:
+        stamp = item.timestamp
+        if stamp is not None and stamp.tzinfo is None:
+            stamp = stamp.replace(tzinfo=UTC)  # nbgrader keeps UTC without a zone
+        rows[str(item.student_id)] = (item.score, item.max_score, stamp)
+    return rows
+
+
+def _queue_passes(store: store_mod.Store, pass_mark: float) -> dict[tuple[str, str], datetime]:
+    """(learner, lesson) -> ``graded_at`` of the earliest passing row of the grading queue."""
+    table = store_mod.submissions
+    rows = store.read(sa.select(table.c.learner_id, table.c.lesson, table.c.score,
+                                table.c.max_score, table.c.graded_at)
+                      .where((table.c.status == "graded") & table.c.graded_at.is_not(None)))
+    first: dict[tuple[str, str], datetime] = {}
+    for row in rows:
+        if _passes(row.score, row.max_score, pass_mark):
+            moment = datetime.fromisoformat(row.graded_at)
+            key = (row.learner_id, row.lesson)
+            if key not in first or moment < first[key]:
+                first[key] = moment
+    return first
+
+
+def _surveys(store: store_mod.Store) -> dict[str, dict[str, bool]]:
+    table = store_mod.learners
+    rows = store.read(sa.select(table.c.learner_id, table.c.survey)
+                      .where(table.c.survey.is_not(None)))
+    return {row.learner_id: {k: bool(v) for k, v in json.loads(row.survey).items()}
+            for row in rows}
+
+
+def _refusals(store: store_mod.Store) -> dict[str, set[tuple[str, str, str]]]:
+    table = store_mod.events
+    rows = store.read(sa.select(table.c.learner_id, table.c.lesson, table.c.task,
+                                table.c.outcome).where(table.c.outcome != "ok").distinct())
+    found: dict[str, set[tuple[str, str, str]]] = {}
+    for row in rows:
+        found.setdefault(row.learner_id, set()).add((row.lesson, row.task, row.outcome))
+    return found
+
+
 def _enrolments(root: Path, pass_mark: float, core_lessons: Sequence[str]) -> list[_Enrolment]:
-    """Every learner of one workshop, with province, post-2025 commune and trained flag."""
+    """Every learner of one workshop, with province, post-2025 commune, results and evidence."""
     from nbgrader.api import Gradebook
 
+    lessons = tuple(dict.fromkeys((*course.LESSONS, *core_lessons)))
     box = open_sandbox(root)
     try:
         found = []
-        gradebook_file = root / "gradebook.db"
-        with (Gradebook(course.gradebook_url(root)) if gradebook_file.exists()
-              else _NoGradebook()) as gradebook:
-            for learner in learners_mod.all_learners(box.store):
-                province = getattr(learner, "province", None) or \
-                    registry.persona_of_learner(box.store, learner.learner_id).province_name
-                trained = bool(core_lessons) and all(
-                    _passed(gradebook, lesson, learner.learner_id, pass_mark)
-                    for lesson in core_lessons)
-                found.append(_Enrolment(learner.learner_id, _nfc(learner.full_name),
-                                        _nfc(province), _nfc(learner.commune),
-                                        _birth_year(learner), trained))
+        if (root / "gradebook.db").exists():
+            with Gradebook(course.gradebook_url(root)) as gradebook:
+                graded = {lesson: _gradebook_rows(gradebook, lesson) for lesson in lessons}
+        else:  # a workshop never graded: nobody passed anything
+            graded = {lesson: {} for lesson in lessons}
+        queue = _queue_passes(box.store, pass_mark)
+        surveys, refusals = _surveys(box.store), _refusals(box.store)
+        for learner in learners_mod.all_learners(box.store):
+            me = learner.learner_id
+            province = getattr(learner, "province", None) or \
+                registry.persona_of_learner(box.store, me).province_name
+            scores: dict[str, float] = {}
+            passed: dict[str, datetime | None] = {}
+            for lesson in lessons:
+                if me not in graded[lesson]:
+                    continue
+                score, max_score, stamp = graded[lesson][me]
+                scores[lesson] = float(score or 0) / float(max_score) if max_score else 0.0
+                if _passes(score, max_score, pass_mark):
+                    passed[lesson] = queue.get((me, lesson), stamp)
+            trained = bool(core_lessons) and all(lesson in passed for lesson in core_lessons)
+            moments = [passed[lesson] for lesson in core_lessons] if trained else []
+            known = [moment for moment in moments if moment is not None]
+            trained_at = max(known) if known and len(known) == len(moments) else None
+            found.append(_Enrolment(me, _nfc(learner.full_name), Resident(
+                -1, _nfc(province), _nfc(learner.commune), trained, trained_at,
+                _birth_year(learner), MappingProxyType(surveys.get(me, {})),
+                MappingProxyType(scores), frozenset(passed),
+                frozenset(refusals.get(me, set())))))
         return found
     finally:
         box.close()
 
 
-class _NoGradebook:
-    """A workshop never graded: nobody passed anything."""
-
-    def __enter__(self) -> _NoGradebook:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        return None
-
-    def find_submission(self, lesson: str, learner_id: str) -> object:
-        from nbgrader.api import MissingEntry
-
-        raise MissingEntry()
+def _who(item: _Enrolment) -> tuple[str, str, str]:
+    return _key(item.full_name), _key(item.facts.province), _key(item.facts.commune)
 
 
 def _same_resident(a: _Enrolment, b: _Enrolment) -> bool:
     if a.learner_id == b.learner_id:
         return True
-    if (_key(a.full_name), _key(a.province), _key(a.commune)) != \
-            (_key(b.full_name), _key(b.province), _key(b.commune)):
+    if _who(a) != _who(b):
         return False
-    return a.birth_year is None or b.birth_year is None or a.birth_year == b.birth_year
+    x, y = a.facts.birth_year, b.facts.birth_year
+    return x is None or y is None or x == y
 
 
-def _residents(enrolments: list[_Enrolment]) -> list[list[_Enrolment]]:
+def _groups(enrolments: list[_Enrolment]) -> list[list[_Enrolment]]:
     """Group enrolments of the same resident (union-find; first enrolment is the root)."""
     parent = list(range(len(enrolments)))
 
@@ -174,29 +238,84 @@ def _residents(enrolments: list[_Enrolment]) -> list[list[_Enrolment]]:
     by_name: dict[tuple[str, str, str], list[int]] = {}
     for i, item in enumerate(enrolments):
         candidates = [by_id[item.learner_id]] if item.learner_id in by_id else []
-        candidates += by_name.get((_key(item.full_name), _key(item.province),
-                                   _key(item.commune)), [])
+        candidates += by_name.get(_who(item), [])
         for j in candidates:
             if _same_resident(enrolments[j], item):
                 a, b = find(j), find(i)
                 if a != b:
                     parent[max(a, b)] = min(a, b)
         by_id.setdefault(item.learner_id, i)
-        by_name.setdefault((_key(item.full_name), _key(item.province), _key(item.commune)),
-                           []).append(i)
+        by_name.setdefault(_who(item), []).append(i)
     groups: dict[int, list[_Enrolment]] = {}
     for i, item in enumerate(enrolments):
         groups.setdefault(find(i), []).append(item)
     return [groups[root] for root in sorted(groups)]
 
 
-def _common_target(roots: Sequence[Path]) -> float:
-    """The ``targets.trained`` the workshops' settings agree on."""
-    found = {settings.load(root).targets["trained"] for root in roots}
-    if len(found) > 1:
-        raise settings.InvalidSettings(
-            "targets.trained", "các lớp học gộp chung phải có cùng chỉ tiêu «trained»")
-    return found.pop() if found else settings.DEFAULT_TARGETS["trained"]
+def _merged(key: int, group: list[_Enrolment], names: dict[tuple[str, str], tuple[str, str]],
+            ) -> Resident:
+    facts = [item.facts for item in group]
+    first = facts[0]
+    place = names.setdefault((_key(first.province), _key(first.commune)),
+                             (first.province, first.commune))
+    trained = [item for item in facts if item.trained]
+    moments = [item.trained_at for item in trained if item.trained_at is not None]
+    survey: dict[str, bool] = {}
+    scores: dict[str, float] = {}
+    for item in facts:
+        for name, answer in item.survey.items():
+            survey[name] = survey.get(name, False) or answer  # a "yes" anywhere wins
+        for lesson, score in item.scores.items():
+            scores[lesson] = max(score, scores.get(lesson, 0.0))
+    return Resident(
+        key=key, province=place[0], commune=place[1], trained=bool(trained),
+        trained_at=min(moments) if moments else None,
+        birth_year=next((i.birth_year for i in facts if i.birth_year is not None), None),
+        survey=MappingProxyType(survey), scores=MappingProxyType(scores),
+        passed=frozenset().union(*(i.passed for i in facts)),
+        refusals=frozenset().union(*(i.refusals for i in facts)))
+
+
+def residents(
+    roots: Iterable[Path], *, pass_mark: float | None = None,
+    core_lessons: Sequence[str] | None = None,
+) -> list[Resident]:
+    """The residents of the workshops at ``roots``, each once (see the module's rules).
+
+    ``pass_mark`` and ``core_lessons`` default to each workshop's course settings;
+    ``core_lessons`` empty means nobody counts as trained. Province and commune names are
+    those of the first enrolment seen for the (case-folded) place.
+    """
+    if pass_mark is not None and not 0 <= pass_mark <= 1:
+        raise ValueError(f"pass_mark: must be between 0 and 1, got {pass_mark!r}")
+    enrolments: list[_Enrolment] = []
+    for root in (Path(root) for root in roots):
+        chosen = settings.load(root)
+        enrolments.extend(_enrolments(
+            root, chosen.pass_mark if pass_mark is None else pass_mark,
+            tuple(chosen.core_lessons if core_lessons is None else core_lessons)))
+    names: dict[tuple[str, str], tuple[str, str]] = {}
+    return [_merged(key, group, names) for key, group in enumerate(_groups(enrolments))]
+
+
+def common_targets(roots: Sequence[Path],
+                   indicators: Sequence[str] = settings.INDICATORS) -> dict[str, float]:
+    """The ``[targets]`` the workshops' settings agree on (the defaults for no workshop).
+
+    Raises :class:`~.settings.InvalidSettings` naming the first of ``indicators`` they
+    disagree on.
+    """
+    chosen = [settings.load(root).targets for root in roots]
+    agreed = dict(settings.DEFAULT_TARGETS)
+    for indicator in indicators:
+        found = {targets[indicator] for targets in chosen}
+        if len(found) > 1:
+            raise settings.InvalidSettings(
+                f"targets.{indicator}",
+                f"các lớp học gộp chung phải có cùng chỉ tiêu «{indicator}»")
+        if found:
+            agreed[indicator] = found.pop()
+    return agreed
 
 
 def completion(
@@ -212,40 +331,12 @@ def completion(
     as trained.
     """
     roots = [Path(root) for root in roots]
-    if pass_mark is not None and not 0 <= pass_mark <= 1:
-        raise ValueError(f"pass_mark: must be between 0 and 1, got {pass_mark!r}")
     if target is None:
-        target = _common_target(roots)
+        target = common_targets(roots, ("trained",))["trained"]
     if not 0 <= target <= 1:
         raise ValueError(f"target: must be between 0 and 1, got {target!r}")
-    enrolments: list[_Enrolment] = []
-    for root in roots:
-        chosen = settings.load(root)
-        enrolments.extend(_enrolments(
-            root, chosen.pass_mark if pass_mark is None else pass_mark,
-            tuple(chosen.core_lessons if core_lessons is None else core_lessons)))
-    adults = {(_key(p), _key(c)): n for (p, c), n in (population or {}).items()}
-    counts: dict[tuple[str, str], list[int]] = {}
-    names: dict[tuple[str, str], tuple[str, str]] = {}
-    for group in _residents(enrolments):
-        first = group[0]
-        key = (_key(first.province), _key(first.commune))
-        names.setdefault(key, (first.province, first.commune))
-        tally = counts.setdefault(key, [0, 0])
-        tally[0] += 1
-        tally[1] += any(item.trained for item in group)
-    rows = []
-    for key, (enrolled, trained) in counts.items():
-        province, commune = names[key]
-        people = adults.get(key)
-        rate_population = trained / people if people else None
-        rows.append(CommuneRow(
-            province=province, commune=commune, enrolled=enrolled, trained=trained,
-            rate_enrolled=trained / enrolled, population=people,
-            rate_population=rate_population, target=target,
-            meets_target=None if rate_population is None
-            else rate_population + _EPSILON >= target))
-    return sorted(rows, key=lambda row: (_key(row.province), _key(row.commune)))
+    found = residents(roots, pass_mark=pass_mark, core_lessons=core_lessons)
+    return commune_rows(found, population=population, target=target)
 
 
 POPULATION_COLUMNS = {
@@ -317,20 +408,10 @@ def read_population(path: Path) -> dict[tuple[str, str], int]:
     return found
 
 
-def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return f"{value:.{RATE_PLACES}f}"
-    return str(value)
-
-
 def write_csv(rows: Iterable[CommuneRow], path: Path) -> None:
     """Write the report UTF-8 with BOM, so Excel shows Vietnamese."""
     with Path(path).open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(CSV_HEADER)
         for row in rows:
-            writer.writerow([_cell(getattr(row, name)) for name in CSV_HEADER])
+            writer.writerow([csv_cell(getattr(row, name)) for name in CSV_HEADER])

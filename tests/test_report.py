@@ -6,16 +6,25 @@ import codecs
 import csv
 import unicodedata
 from collections import Counter
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 from conftest import reach_level2
 
-from bakhong.grading import grader, report, workshop
+from bakhong.grading import (
+    course,
+    grader,
+    report,
+    report_model,
+    report_output,
+    report_views,
+    settings,
+    workshop,
+)
 from bakhong.simulators import learners, registry, submissions
 from bakhong.simulators.clock import VN_TZ, FixedClock
-from bakhong.simulators.sandbox import Enrolment
+from bakhong.simulators.sandbox import Enrolment, Sandbox
 
 pytestmark = pytest.mark.slow
 
@@ -274,3 +283,211 @@ def test_population_file_as_officials_keep_it(tmp_path: Path) -> None:
                         encoding="utf-8")
     with pytest.raises(report.PopulationFileError, match="row 2: unknown province"):
         report.read_population(csv_file)
+
+
+# ---------------------------------------------------------------- the full report's views
+
+AS_OF = datetime(2026, 12, 1, 9, tzinfo=VN_TZ)
+
+
+def recompute_lessons(roots: list[Path], pass_mark: float = 0.8) -> dict[str, tuple[int, int, int, float | None]]:
+    """(enrolled, submitted, passed, average best score) per lesson, read from each gradebook
+    directly; residents told apart as in :func:`recompute`."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    seen: dict[object, int] = {}
+    best: dict[tuple[int, str], float] = {}
+    passed: set[tuple[int, str]] = set()
+    for root in roots:
+        box = workshop.open_sandbox(root)
+        people = {}
+        for learner in learners.all_learners(box.store):
+            persona = registry.persona_of_learner(box.store, learner.learner_id)
+            name = unicodedata.normalize("NFC", learner.full_name).casefold()
+            keys = (("id", learner.learner_id), ("name", name, persona.commune_name))
+            person = next((seen[k] for k in keys if k in seen), len(set(seen.values())))
+            for k in keys:
+                seen.setdefault(k, person)
+            people[learner.learner_id] = person
+        box.close()
+        if not (root / "gradebook.db").exists():
+            continue
+        with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
+            for lesson in course.LESSONS:
+                try:
+                    found = gradebook.assignment_submissions(lesson)
+                except MissingEntry:
+                    continue
+                for submission in found:
+                    person = people[submission.student.id]
+                    share = submission.score / submission.max_score
+                    best[(person, lesson)] = max(share, best.get((person, lesson), 0.0))
+                    if submission.score >= pass_mark * submission.max_score:
+                        passed.add((person, lesson))
+    residents = len(set(seen.values()))
+    result = {}
+    for lesson in course.LESSONS:
+        scores = [v for (_p, les), v in best.items() if les == lesson]
+        result[lesson] = (residents, len(scores), sum(1 for _p, les in passed if les == lesson),
+                          sum(scores) / len(scores) if scores else None)
+    return result
+
+
+def test_the_views_match_the_gradebook(graded: Path, second: Path) -> None:
+    built = report_views.build_report([graded, second], as_of=AS_OF)
+    communes = built.view("xa")
+    got = {(r[0], r[1]): (r[2], r[3]) for r in communes.rows}
+    assert got == recompute([graded, second])
+    lessons = built.view("bai-hoc")
+    expected = recompute_lessons([graded, second])
+    assert [row[1:4] for row in lessons.rows] == [expected[les][:3] for les in course.LESSONS]
+    for row, lesson in zip(lessons.rows, course.LESSONS, strict=True):
+        assert row[0] == report_model.lesson_label(lesson)
+        _enrolled, submitted, passed, average = expected[lesson]
+        assert row[4] == (passed / submitted if submitted else None)
+        assert row[5] == (None if average is None else pytest.approx(average))
+    assert lessons.rows[0][1:4] == (8, 5, 3)  # vneid: 8 residents, 5 submitted, 3 passed
+    # the rosters had no survey columns: every survey indicator is unknown
+    indicators = built.view("chi-so")
+    for row in indicators.rows:
+        if row[2] != report_model.indicator_label("trained"):
+            assert (row[3], row[4], row[5]) == (0, 0, None)
+    assert built.as_of == AS_OF and built.workshops == 2 and not built.public
+
+
+def test_the_public_views_hide_small_counts(graded: Path, second: Path, tmp_path: Path) -> None:
+    built = report_views.build_report([graded, second], as_of=AS_OF, public=True)
+    for view in built.views:
+        for column in view.columns:
+            if column.kind == "count":
+                for value in view.values(column.key):
+                    assert not isinstance(value, int) or value >= 5, (view.name, column.key)
+    # vneid: 8 enrolled and 5 submitted are shown, 3 passed is not, nor the rate made from it;
+    # the average (over the 5 who submitted) is
+    [row] = [r for r in built.view("bai-hoc").rows if r[0] == report_model.lesson_label("vneid")]
+    assert row[1:5] == (8, 5, report_model.SMALL_CELL, report_model.DERIVED)
+    assert row[5] == pytest.approx(0.6)
+    # every commune is under 5: three «<5» adding up to 8 pin none of them
+    assert built.view("xa").values("enrolled") == [report_model.SMALL_CELL] * 3
+    # nothing that names anyone, in any format
+    out = tmp_path / "public.csv"
+    written = report_output.write(built, out) + report_output.write(built, tmp_path / "p.html")
+    text = "".join(p.read_text(encoding="utf-8-sig") for p in written)
+    for root in (graded, second):
+        box = workshop.open_sandbox(root)
+        for learner in learners.all_learners(box.store):
+            assert learner.full_name not in text and learner.code not in text
+            assert learner.learner_id not in text
+        box.close()
+
+
+def fake_grade(root: Path, box: Sandbox, learner_id: str, fraction: float,
+               at: datetime | None, *, stamp: datetime | None = None) -> None:
+    """A graded «vneid» submission scoring ``fraction``, written into nbgrader's gradebook
+    through its API (no kernel run), and a queue row graded at ``at`` (none if ``at`` is None).
+    ``stamp`` is nbgrader's submission timestamp (naive UTC, as nbgrader keeps it)."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
+        try:
+            gradebook.find_submission("vneid", learner_id)
+        except MissingEntry:
+            gradebook.add_submission("vneid", learner_id, timestamp=stamp)
+        total = 0.0
+        for notebook in gradebook.find_assignment("vneid").notebooks:
+            for cell in notebook.grade_cells:
+                grade = gradebook.find_grade(cell.name, notebook.name, "vneid", learner_id)
+                grade.auto_score = cell.max_score * fraction
+                total += cell.max_score
+        gradebook.db.commit()
+    if at is not None:
+        moment = FixedClock(at)
+        queued = submissions.enqueue(box.store, moment, learner_id, "vneid")
+        submissions.mark(box.store, moment, queued.seq, submissions.GRADED, total * fraction, total)
+
+
+def test_the_projection_follows_the_grading_times(tmp_path: Path) -> None:
+    """Twelve residents graded at chosen times (the queue's clock), 20 adults, target 80 %."""
+    from datetime import UTC, timedelta
+
+    root = tmp_path / "timeline"
+    box, _ = workshop.create(root, [(f"t{i:02d}", f"Người Số {i}", THO_LONG) for i in range(12)],
+                             clock=clock(), seed="timeline", lessons=("vneid",))
+    week = timedelta(weeks=1)
+    passes = {"t00": -6.0, "t01": -3.5, "t02": -3.5, "t03": -2.5, "t04": -2.5, "t05": -2.5,
+              "t06": -0.5, "t07": -0.5, "t08": -0.5}
+    try:
+        fake_grade(root, box, "t02", 0.2, AS_OF - 5 * week)  # failed first, passed later
+        for learner_id, weeks in passes.items():
+            fake_grade(root, box, learner_id, 1.0, AS_OF + weeks * week)
+        fake_grade(root, box, "t01", 1.0, AS_OF - 0.1 * week)  # a regrade: still passed at -3.5
+        fake_grade(root, box, "t09", 0.4, AS_OF - week)  # graded, not passed
+        # passed in the gradebook with no queue row: nbgrader's timestamp (UTC, naive) counts
+        stamp = (AS_OF - 1.5 * week).astimezone(UTC).replace(tzinfo=None)
+        fake_grade(root, box, "t10", 1.0, None, stamp=stamp)
+    finally:
+        box.close()
+    people = tmp_path / "adults.csv"
+    people.write_text(f"province,commune,adults\n{PROVINCE},{THO_LONG},20\n", encoding="utf-8")
+    population = report.read_population(people)
+    built = report_views.build_report([root], as_of=AS_OF, population=population)
+    [row] = built.view("xa").rows
+    record = dict(zip((c.key for c in built.view("xa").columns), row, strict=True))
+    # by hand: trained at the marks -4, -3, -2, -1, 0 weeks: 1, 3, 6, 7, 10
+    slope = (-2 * 1 - 3 + 7 + 2 * 10) / 10
+    assert (record["enrolled"], record["trained"], record["population"]) == (12, 10, 20)
+    assert record["per_week"] == pytest.approx(slope) == pytest.approx(2.2)
+    assert record["gap"] == 16 - 10
+    assert record["projected"] == (AS_OF + timedelta(weeks=6 / slope)).date()
+    assert record["projected"] == date(2026, 12, 20)
+    assert record["meets_target"] is False
+    # the clock decides the window when no as_of is given
+    again = report_views.build_report([root], clock=FixedClock(AS_OF), population=population)
+    assert again.view("xa").rows == built.view("xa").rows
+    # a month later with no new pass: no trend, no date
+    later = report_views.build_report([root], as_of=AS_OF + 5 * week, population=population)
+    [row] = later.view("xa").rows
+    assert row[built.view("xa").index("per_week")] == 0 and row[-1] is None
+    # the target met: a gap of 0 and no date
+    met = report_views.build_report([root], as_of=AS_OF, population={(PROVINCE, THO_LONG): 12})
+    [row] = met.view("xa").rows
+    assert row[8:10] == (True, 0) and row[-1] is None
+
+
+def test_survey_columns_travel_from_the_roster_to_the_report(tmp_path: Path) -> None:
+    roster = tmp_path / "danh-sach.csv"
+    roster.write_text(
+        "Họ và tên,Năm sinh,Xã/Phường,Có điện thoại thông minh,Có tài khoản ngân hàng,"
+        "Có tài khoản định danh điện tử,Có chữ ký số,Dùng dịch vụ công trực tuyến\n"
+        f"Lê Văn A,1960,{THO_LONG},Có,Có,x,Không,1\n"
+        f"Lê Văn B,2012,{THO_LONG},có,Có,0,,yes\n"      # 14 in 2026: not counted for the bank
+        f"Lê Văn C,2011,{THO_LONG},Không,Có,,,no\n"     # 15 in 2026: counted
+        f"Lê Văn D,,{THO_LONG},,Có,,,\n"                # no birth year: left out of the bank
+        f"Lê Văn E,1990,{HAC_THANH},X,không,1,1,\n",
+        encoding="utf-8")
+    root = tmp_path / "w"
+    box, added = workshop.init(root, roster, clock=clock(), seed="survey", lessons=("vneid",))
+    box.close()
+    assert len(added) == 5
+    built = report_views.build_report([root], as_of=AS_OF)
+    view = built.view("chi-so")
+    keys = [c.key for c in view.columns]
+    got = {(r[1], r[2]): dict(zip(keys, r, strict=True)) for r in view.rows}
+
+    def check(commune: str, indicator: str, base: int, yes: int, no_age: int | None = None) -> None:
+        row = got[(commune, report_model.indicator_label(indicator))]
+        assert (row["base"], row["yes"]) == (base, yes), (commune, indicator)
+        assert row["share"] == (yes / base if base else None)
+        assert row["target"] == settings.DEFAULT_TARGETS[indicator]
+        assert row["no_age"] == no_age
+
+    check(THO_LONG, "smartphone", 3, 2)
+    check(THO_LONG, "bank_account", 2, 2, no_age=1)
+    check(THO_LONG, "eid_account", 2, 1)
+    check(THO_LONG, "digital_signature", 1, 0)
+    check(THO_LONG, "digital_platforms", 3, 2)
+    check(HAC_THANH, "smartphone", 1, 1)
+    check(HAC_THANH, "bank_account", 1, 0, no_age=0)
+    check(HAC_THANH, "digital_platforms", 0, 0)
+    assert got[(HAC_THANH, report_model.indicator_label("digital_platforms"))]["meets"] is None
+    assert got[(THO_LONG, report_model.indicator_label("bank_account"))]["meets"] is True

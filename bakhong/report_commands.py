@@ -1,0 +1,207 @@
+"""The ``bakhong report`` command: the officials' report as files, or served as a dashboard.
+
+``bakhong report WORKSHOP [WORKSHOP ...] [--out FILE.xlsx|FILE.csv|FILE.html|FILE.png]
+[--population FILE] [--public]``
+    Reads every workshop's gradebook and sandbox (:func:`bakhong.grading.report_views.
+    build_report`) and writes the views in the format of ``--out``'s extension
+    (:mod:`bakhong.grading.report_output`): ``.csv`` writes ``FILE.csv`` (the per-commune
+    view, today's columns first) and ``FILE-<view>.csv`` beside it; ``.png`` writes one
+    ``FILE-<view>.png`` per view. Without ``--out``, every format goes into
+    ``WORKSHOP/reports/`` (the first workshop's), named ``bao-cao-<date>``. Every file
+    written is printed. ``--public`` writes the version to share beyond the workshop (small
+    counts hidden). Exits 0; 2 for an unreadable population file or an unknown extension.
+
+``bakhong report WORKSHOP [WORKSHOP ...] --serve [--host 127.0.0.1] [--port 8868]
+[--population FILE] [--public]``
+    Serves the same views as a Voila dashboard (``bakhong.widgets.report_dashboard``) from a
+    small generated notebook in a temporary folder, with the lessons' Voila settings
+    (:func:`bakhong.serving.voila_config`: no tracebacks, no sources, no CDN links), until
+    stopped. Each page opened computes the report afresh.
+
+Nothing heavy is imported to build the parser: every ``bakhong`` command builds it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from bakhong.simulators.clock import Clock
+
+__all__ = ["DEFAULT_PORT", "add_parser", "dashboard_notebook", "main", "serve_dashboard"]
+
+Subcommands = argparse._SubParsersAction  # the type of ArgumentParser.add_subparsers()
+DEFAULT_PORT = 8868
+DASHBOARD_FILE = "bao-cao.ipynb"
+CONFIG_FILE = "bao-cao.json"
+
+
+def _population(path: str | None) -> dict[tuple[str, str], int] | None:
+    from bakhong.grading import report
+
+    return report.read_population(Path(path)) if path else None
+
+
+def _report(args: argparse.Namespace, clock: Clock | None = None) -> int:
+    """``bakhong report``: write the files (or ``--serve``); ``clock`` for tests."""
+    from bakhong.grading import report, report_output, report_views
+
+    roots = [Path(w) for w in args.workshops]
+    try:
+        population = _population(args.population)
+    except report.PopulationFileError as err:
+        print(f"Lỗi / Error: {args.population}: {err}", file=sys.stderr)
+        return 2
+    if args.serve:
+        serve_dashboard(roots, population_file=args.population, public=args.public,
+                        host=args.host, port=args.port)
+        return 0
+    built = report_views.build_report(roots, population=population, clock=clock,
+                                      public=args.public)
+    if args.out:
+        written = report_output.write(built, Path(args.out))
+    else:
+        written = report_output.default_outputs(built, roots[0] / "reports")
+    communes = len(built.view("xa").rows)
+    kind = "bản công khai / public" if built.public else "bản đầy đủ / full"
+    print(f"{communes} xã/phường, {len(built.views)} bảng ({kind}) → "
+          f"{args.out or roots[0] / 'reports'}")
+    print("Đã ghi các tệp / files written:")
+    print(report_output.paths_text(written))
+    return 0
+
+
+def dashboard_notebook(config: Path, *, public: bool) -> dict[str, Any]:
+    """The dashboard's notebook: a title, and one cell that shows the report of ``config``."""
+    import nbformat
+
+    from bakhong.kernelspec import KERNEL_NAME
+
+    title = ("Báo cáo phổ cập kỹ năng số cơ bản" + (" (bản công khai)" if public else "")
+             + " / Basic digital-skills report" + (" (public)" if public else ""))
+    notebook = nbformat.v4.new_notebook()  # type: ignore[no-untyped-call]
+    notebook.metadata["kernelspec"] = {"name": KERNEL_NAME, "display_name": "bakhong",
+                                       "language": "python"}
+    notebook.cells = [
+        nbformat.v4.new_markdown_cell(f"# {title}"),  # type: ignore[no-untyped-call]
+        nbformat.v4.new_code_cell(  # type: ignore[no-untyped-call]
+            f"from bakhong.widgets.report_dashboard import show\n\n_ = show({str(config)!r})"),
+    ]
+    return dict(notebook)
+
+
+def serve_dashboard(
+    roots: Sequence[Path], *, population_file: str | None = None, public: bool = False,
+    host: str = "127.0.0.1", port: int = DEFAULT_PORT,
+) -> None:
+    """Serve the dashboard with Voila until stopped (SIGTERM or Ctrl-C)."""
+    import nbformat
+    import tornado.web
+    from voila.app import Voila
+
+    from bakhong.grading.course import put_environment_on_path
+    from bakhong.kernelspec import ensure_installed
+    from bakhong.serving import _offline, voila_config
+
+    ensure_installed()
+    put_environment_on_path()
+
+    class OfflinePage(tornado.web.OutputTransform):
+        """The lessons' rule (bakhong.serving): no stylesheet from a CDN."""
+
+        html_page = False
+
+        def transform_first_chunk(self, status_code: int, headers: Any, chunk: bytes,
+                                  finishing: bool) -> tuple[int, Any, bytes]:
+            self.html_page = str(headers.get("Content-Type", "")).startswith("text/html")
+            if self.html_page:
+                chunk = _offline(chunk)
+                if "Content-Length" in headers:
+                    headers["Content-Length"] = str(len(chunk))
+            return status_code, headers, chunk
+
+        def transform_chunk(self, chunk: bytes, finishing: bool) -> bytes:
+            return _offline(chunk) if self.html_page else chunk
+
+    class ReportVoila(Voila):  # type: ignore[misc]
+        def init_settings(self) -> dict[str, Any]:
+            settings: dict[str, Any] = super().init_settings()
+            settings["transforms"] = [OfflinePage, tornado.web.GZipContentEncoding]
+            return settings
+
+    with tempfile.TemporaryDirectory(prefix="bakhong-report-") as folder:
+        config = Path(folder) / CONFIG_FILE
+        config.write_text(json.dumps({
+            "workshops": [str(Path(root).resolve()) for root in roots],
+            "population": str(Path(population_file).resolve()) if population_file else None,
+            "public": public}, ensure_ascii=False), encoding="utf-8")
+        notebook = Path(folder) / DASHBOARD_FILE
+        page = nbformat.from_dict(dashboard_notebook(config, public=public))  # type: ignore[no-untyped-call]
+        nbformat.write(page, str(notebook))  # type: ignore[no-untyped-call]
+        voila = voila_config(host=host, port=port, pool_size=1)
+        voila.VoilaConfiguration.preheat_kernel = False  # every page computes a fresh report
+        voila.MappingKernelManager.cull_connected = False  # a page left open keeps working
+        if host not in ("127.0.0.1", "localhost", "::1") and not public:
+            print("Chú ý / Note: bản đầy đủ mở cho cả mạng; chia sẻ ra ngoài lớp thì dùng "
+                  "--public / the full version is open to the network; use --public to share",
+                  file=sys.stderr)
+        print(f"Báo cáo / report: http://{host}:{port}/", flush=True)
+        ReportVoila.launch_instance([str(notebook)], config=voila)
+
+
+def add_parser(commands: Subcommands[argparse.ArgumentParser]) -> None:
+    """Add ``report`` to the ``bakhong`` command's subparsers."""
+    text = ("Báo cáo phổ cập kỹ năng số theo xã, bài học và chỉ số / the digital-skills "
+            "report per commune, lesson and indicator")
+    rep = commands.add_parser("report", help=text, description=text)
+    rep.set_defaults(func=_report)
+    rep.add_argument("workshops", nargs="+", metavar="WORKSHOP",
+                     help="thư mục lớp học / workshop folders")
+    where = rep.add_mutually_exclusive_group()
+    where.add_argument("--out", metavar="FILE.xlsx|FILE.csv|FILE.html|FILE.png",
+                       help="tệp báo cáo, dạng theo đuôi tệp (mặc định: mọi dạng vào "
+                            "WORKSHOP/reports/) / report file, format by extension (default: "
+                            "every format into WORKSHOP/reports/)")
+    where.add_argument("--serve", action="store_true",
+                       help="mở bảng điều khiển cho cán bộ bằng Voila / serve the officials' "
+                            "dashboard with Voila")
+    rep.add_argument("--population", metavar="FILE",
+                     help="số người trưởng thành theo xã, .xlsx hoặc CSV (không bắt buộc) / "
+                          "adults per commune (optional)")
+    rep.add_argument("--public", action="store_true",
+                     help="bản công khai: ẩn số dưới 5 người / the version to share: "
+                          "counts under 5 hidden")
+    rep.add_argument("--host", default="127.0.0.1",
+                     help="địa chỉ phục vụ với --serve / address to serve on (127.0.0.1)")
+    rep.add_argument("--port", type=int, default=DEFAULT_PORT,
+                     help=f"cổng với --serve / port ({DEFAULT_PORT})")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m bakhong.report_commands report …``: this command alone, as ``bakhong``
+    runs it (errors printed, exit 2)."""
+    from bakhong.simulators.errors import SandboxError
+
+    root = argparse.ArgumentParser(prog="bakhong")
+    add_parser(root.add_subparsers(dest="command", required=True))
+    args = root.parse_args(argv)
+    try:
+        code: int = args.func(args)
+    except SandboxError as err:
+        print(f"Lỗi / Error: {err}", file=sys.stderr)
+        return 2
+    except FileNotFoundError as err:
+        print(f"Lỗi / Error: không tìm thấy tệp / file not found: {err.filename}",
+              file=sys.stderr)
+        return 2
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())
