@@ -31,7 +31,9 @@ def _init(args: argparse.Namespace) -> int:
     chosen = settings.load(root)
     if args.province:
         chosen = dataclasses.replace(chosen, province=args.province)  # validated again
+    password = _trainer_password(args)  # asked before anything is written
     box, added = workshop.init(root, Path(args.roster), course_settings=chosen)
+    shown = _set_trainer_password(box.workshop_id, password)
     box.close()
     print(f"Đã tạo lớp học / workshop created: {root}  ({len(added)} học viên / learners, "
           f"{chosen.province})")
@@ -42,9 +44,54 @@ def _init(args: argparse.Namespace) -> int:
         legacy = f"  (cũ / formerly {le.legacy_commune})" if le.legacy_commune else ""
         print(f"  {le.code}  {le.learner_id}  {le.full_name} — {le.commune}{legacy}")
     print(f"\nCài đặt / settings: {settings.settings_path(root)}")
+    print(shown)
     print(f"Tiếp theo / next: bakhong serve {root}   "
           f"(http://{chosen.host}:{chosen.port}/)")
     return 0
+
+
+def _trainer_password(args: argparse.Namespace) -> str | None:
+    """The dashboard's password: from stdin (--trainer-password-stdin), asked twice on a
+    terminal, or ``None`` (a random one is made and printed)."""
+    import getpass
+
+    from bakhong.grading import trainer
+
+    if getattr(args, "trainer_password_stdin", False):
+        given = sys.stdin.readline().rstrip("\r\n")
+        if len(given) < trainer.MIN_LENGTH:
+            raise trainer.PasswordTooShort(length=trainer.MIN_LENGTH)
+        return given
+    if not sys.stdin.isatty():
+        return None
+    while True:
+        first = getpass.getpass("Mật khẩu người hướng dẫn (bảng theo dõi) / trainer password "
+                                f"(at least {trainer.MIN_LENGTH} characters, empty: make one): ")
+        if not first:
+            return None
+        if len(first) < trainer.MIN_LENGTH:
+            print(f"Ít nhất {trainer.MIN_LENGTH} ký tự / at least {trainer.MIN_LENGTH} "
+                  "characters", file=sys.stderr)
+            continue
+        if first == getpass.getpass("Nhập lại / again: "):
+            return first
+        print("Hai lần không giống nhau / they differ", file=sys.stderr)
+
+
+def _set_trainer_password(workshop_id: str, password: str | None) -> str:
+    """Store it hashed (grading.trainer); a made one is printed once, to write down."""
+    import secrets
+
+    from bakhong.grading import trainer
+
+    made = password is None
+    chosen = password if password is not None else "-".join(
+        secrets.token_hex(2) for _ in range(3))
+    trainer.set_password(workshop_id, chosen)
+    if made:
+        return (f"Mật khẩu bảng theo dõi / dashboard password: {chosen}  (ghi lại / write it "
+                f"down; đổi / change: bakhong trainer-password WORKSHOP)")
+    return "Đã đặt mật khẩu bảng theo dõi / dashboard password set."
 
 
 def _address(args: argparse.Namespace, root: Path) -> tuple[str, int]:
@@ -64,6 +111,7 @@ def _demo(args: argparse.Namespace) -> int:
     if not root.exists():
         print(f"Đang tạo lớp học mẫu tại {root} … / Building the demo workshop …", flush=True)
         box, _ = workshop.init(root, _demo_roster())
+        print(_set_trainer_password(box.workshop_id, None), flush=True)
         box.close()
     box = workshop.open_sandbox(root)
     first = all_learners(box.store)[0]
@@ -113,20 +161,6 @@ def _grade(args: argparse.Namespace) -> int:
     for item in failed:
         print(f"{item.learner_id}\t{item.lesson}\tlỗi chấm / grading failed", file=sys.stderr)
     return 1 if failed else 0
-
-
-def _report(args: argparse.Namespace) -> int:
-    from bakhong.grading import report
-
-    try:
-        population = report.read_population(Path(args.population)) if args.population else None
-    except report.PopulationFileError as err:
-        print(f"Lỗi / Error: {args.population}: {err}", file=sys.stderr)
-        return 2
-    rows = report.completion([Path(w) for w in args.workshops], population=population)
-    report.write_csv(rows, Path(args.out))
-    print(f"{len(rows)} xã/phường → {args.out}")
-    return 0
 
 
 def _faults(args: argparse.Namespace) -> int:
@@ -226,6 +260,9 @@ def parser() -> argparse.ArgumentParser:
     init.add_argument("--roster", required=True,
                       help="danh sách .xlsx hoặc .csv / roster (.xlsx or CSV)")
     init.add_argument("--province", help="tỉnh/thành phố (mặc định: Thanh Hóa) / province")
+    init.add_argument("--trainer-password-stdin", action="store_true",
+                      help="đọc mật khẩu bảng theo dõi từ stdin / read the dashboard password "
+                           "from stdin")
     demo = add("demo", "Tạo lớp học mẫu và mở / build the demo workshop and serve it", _demo)
     demo.add_argument("workshop", nargs="?", default="demo-workshop",
                       help="thư mục lớp học / workshop folder")
@@ -242,10 +279,6 @@ def parser() -> argparse.ArgumentParser:
     grade.add_argument("--workers", type=int, default=0,
                        help="số tiến trình chấm (mặc định: số lõi CPU) / grading processes "
                             "(default: one per core)")
-    rep = add("report", "Báo cáo tỷ lệ đã tập huấn theo xã / completion per commune", _report)
-    rep.add_argument("workshops", nargs="+", help="thư mục lớp học / workshop folders")
-    rep.add_argument("--out", required=True, help="tệp CSV / CSV file (UTF-8 with BOM)")
-    rep.add_argument("--population", help="CSV province,commune,adults (không bắt buộc)")
     fault = add("faults", "Bật/tắt tình huống lỗi / switch simulator faults", _faults)
     fault.add_argument("workshop", help="thư mục lớp học / workshop folder")
     fault.add_argument("--learner", metavar="CODE",
@@ -271,10 +304,19 @@ def parser() -> argparse.ArgumentParser:
     from bakhong import qr_commands
 
     qr_commands.add_parser(commands)  # bakhong qr encode | decode | poster
-    from bakhong import dashboard_commands, sign_commands
+    from bakhong import (
+        card_commands,
+        certificate_commands,
+        dashboard_commands,
+        report_commands,
+        sign_commands,
+    )
 
     sign_commands.add_parser(commands)  # bakhong sign demo-pdf | verify
+    card_commands.add_parser(commands)  # bakhong cards | revoke
+    certificate_commands.add_parser(commands)  # bakhong certificate WORKSHOP | verify FILE
     dashboard_commands.add_parser(commands)  # bakhong dashboard | trainer-password
+    report_commands.add_parser(commands)  # bakhong report WORKSHOP... [--out FILE | --serve]
     return root
 
 

@@ -216,3 +216,28 @@ def test_doctests() -> None:
     import doctest
 
     assert doctest.testmod(trainer).failed == 0
+
+
+@pytest.mark.slow
+def test_init_sets_the_dashboard_password(tmp_path: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from bakhong import cli
+    from bakhong.grading import trainer, workshop
+
+    roster = tmp_path / "ds.csv"
+    roster.write_text("Họ và tên,Xã/Phường\nLê Thị Hoa,Xã Thọ Long\n", encoding="utf-8")
+    monkeypatch.setattr("sys.stdin", io.StringIO("mat-khau-lop-hoc\n"))
+    assert cli.main(["init", str(tmp_path / "ws"), "--roster", str(roster),
+                     "--trainer-password-stdin"]) == 0
+    box = workshop.open_sandbox(tmp_path / "ws")
+    try:
+        assert trainer.check_password(box.workshop_id, "mat-khau-lop-hoc")
+        assert not trainer.check_password(box.workshop_id, "sai-mat-khau")
+    finally:
+        box.close()
+    monkeypatch.setattr("sys.stdin", io.StringIO("ngan\n"))  # too short: nothing is built
+    assert cli.main(["init", str(tmp_path / "ws2"), "--roster", str(roster),
+                     "--trainer-password-stdin"]) == 2
+    assert not (tmp_path / "ws2" / "sandbox.db").exists()
