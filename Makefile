@@ -6,10 +6,10 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 TESTSTAMP := $(VENV)/.installed-test
-DEBS   := chromium poppler-utils zbar-tools
+DEBS   := chromium poppler-utils zbar-tools espeak-ng
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test lint bench bundle clean system-packages
+.PHONY: demo test lint bench bundle clean system-packages voice
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +24,7 @@ $(TESTSTAMP): $(STAMP)
 	$(BIN)/pip install --quiet -e ".[test,postgres]"
 	touch $@
 
-demo: $(STAMP)
+demo: $(STAMP) voice
 	$(BIN)/bakhong demo demo-workshop --host 127.0.0.1 --port 8866
 
 system-packages:
@@ -33,12 +33,19 @@ system-packages:
 	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
 	command -v zbarimg  >/dev/null || missing="$$missing zbar-tools"; \
 	command -v certutil >/dev/null || missing="$$missing libnss3-tools"; \
+	command -v espeak-ng >/dev/null || missing="$$missing espeak-ng"; \
 	command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
 	  || missing="$$missing postgresql"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages:$$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
+
+# The offline voice of «Đọc hướng dẫn» (Debian's espeak-ng); the demo runs without it.
+voice:
+	@command -v espeak-ng >/dev/null || { echo "Installing espeak-ng (spoken instructions)"; \
+	  ( $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq espeak-ng ) \
+	  || echo "espeak-ng could not be installed: «Đọc hướng dẫn» will say so to the learner"; }
 
 lint: $(TESTSTAMP)
 	$(BIN)/ruff check .

@@ -9,14 +9,18 @@ the demo a link per fictional learner (never outside the demo).
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import subprocess
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
 from bakhong.widgets.entry import lesson_url
+
+log = logging.getLogger(__name__)
 
 __all__ = ["lesson_url", "run", "voila_config"]
 
@@ -86,6 +90,20 @@ def _offline(chunk: bytes) -> bytes:
     return _CDN_LINK.sub(b"", chunk) if b"cdn.jsdelivr.net" in chunk else chunk
 
 
+def _prepare_speech() -> None:
+    """Make the audio of every step's instruction ahead (``WORKSHOP/audio``), off the
+    serving thread: the first learner at a step then hears it at once."""
+    from bakhong.widgets import entry, speech
+
+    try:
+        made = speech.prepare(entry.spoken_texts())
+    except Exception:  # the voice is a help; a failure here must not stop the class
+        log.exception("could not prepare the spoken instructions")
+        return
+    if made:
+        log.info("spoken instructions prepared: %d", made)
+
+
 def run(workshop: Path, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
         demo_links: bool = False, max_kernels: int = MAX_KERNELS) -> None:
     """Serve the workshop until stopped (one SIGTERM stops Voila cleanly).
@@ -110,6 +128,7 @@ def run(workshop: Path, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
     os.environ["BAKHONG_WORKSHOP"] = str(workshop.resolve())
     os.environ["BAKHONG_STORE_URL"] = settings.load(workshop).store_url_for(workshop)
     box = open_sandbox(workshop)
+    threading.Thread(target=_prepare_speech, name="bakhong-speech", daemon=True).start()
     links: list[tuple[str, str, str]] = []
     if demo_links:
         links = [(le.full_name, le.commune, lesson_url(LESSONS[0], le.code))

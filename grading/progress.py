@@ -16,7 +16,9 @@ Per learner (:func:`class_progress`):
   1. *repeated*: the same refusal code :data:`STUCK_REPEATS` (3) times or more in the last
      :data:`STUCK_WINDOW` (10 minutes), not followed by a success at the same task (a right
      OTP after three wrong ones clears it);
-  2. *slow*: more than :data:`STUCK_ON_STEP` (10 minutes) on the same step with at least one
+  2. *hint*: the app offered the step's hint by itself (two refused tries at one step,
+     ``bakhong.widgets.appview``) in the last :data:`STUCK_WINDOW`, and no success since;
+  3. *slow*: more than :data:`STUCK_ON_STEP` (10 minutes) on the same step with at least one
      refusal since the step began (ten quiet minutes reading a screen is not stuck);
 
 * the **scores** as they arrive: the newest row of the grading queue for every lesson
@@ -57,11 +59,12 @@ import sqlalchemy as sa
 
 from bakhong.simulators import learners as learners_mod
 from bakhong.simulators import submissions as queue
-from bakhong.simulators.evidence import OK, RESET
+from bakhong.simulators.evidence import HELP_TASKS, HINT_OFFERED, OK, RESET
 from bakhong.simulators.store import Store, consents, events, flow_states, submissions
 
 __all__ = [
     "ACTIVE_WINDOW",
+    "HINT",
     "LESSON_FLOWS",
     "REPEATED",
     "SLOW",
@@ -82,9 +85,11 @@ __all__ = [
 
 #: The app flow(s) whose state each lesson keeps (``flow_states.flow``), in lesson order.
 LESSON_FLOWS: Mapping[str, tuple[str, ...]] = MappingProxyType({
-    "vneid": ("vneid",), "payment": ("bank",), "portal": ("portal",), "signing": ("signing",)})
-#: Lessons whose evidence events carry the app's step (``detail["step"]``).
-_STEP_IN_EVENTS = frozenset({"vneid", "payment", "signing"})
+    "first_steps": ("first_steps",), "vneid": ("vneid",), "payment": ("bank",),
+    "portal": ("portal",), "signing": ("signing",), "safety": ("safety",)})
+#: Lessons whose evidence events carry the app's step (``detail["step"]``; lesson 0's and
+#: the safety drills' carry the step the action was taken at).
+_STEP_IN_EVENTS = frozenset({"first_steps", "vneid", "payment", "signing", "safety"})
 
 STUCK_REPEATS = 3
 STUCK_WINDOW = timedelta(minutes=10)
@@ -93,7 +98,7 @@ STUCK_ON_STEP = timedelta(minutes=10)
 ACTIVE_WINDOW = timedelta(minutes=10)
 _EPSILON = 1e-9  # scores are sums of floats
 
-REPEATED, SLOW = "repeated", "slow"
+REPEATED, HINT, SLOW = "repeated", "hint", "slow"
 
 
 @dataclass(frozen=True)
@@ -110,8 +115,9 @@ class Attempt:
 
 @dataclass(frozen=True)
 class Stuck:
-    """Why a learner looks stuck: ``repeated`` (``code`` ``count`` times in the window) or
-    ``slow`` (long on ``step``, ``count`` refusals there, the last one ``code``)."""
+    """Why a learner looks stuck: ``repeated`` (``code`` ``count`` times in the window),
+    ``hint`` (the app offered the hint on ``step`` after ``count`` refusals, the last one
+    ``code``) or ``slow`` (long on ``step``, ``count`` refusals there, the last one ``code``)."""
 
     kind: str
     code: str
@@ -203,12 +209,31 @@ def stuck(attempts: Sequence[Attempt], now: datetime, step_since: datetime | Non
         code, found = max(pending.items(), key=lambda kv: (len(kv[1]), kv[1][-1].seq))
         if len(found) >= STUCK_REPEATS:
             return Stuck(REPEATED, code, len(found), found[-1].step)
+    offered = _hint_offered(attempts, now)
+    if offered is not None:
+        return offered
     if step_since is not None and now - step_since > STUCK_ON_STEP:
         refused = [a for a in attempts if a.outcome != OK and (
             a.seq >= from_seq if from_seq is not None else a.at >= step_since)]
         if refused:
             return Stuck(SLOW, refused[-1].outcome, len(refused), refused[-1].step)
     return None
+
+
+def _hint_offered(attempts: Sequence[Attempt], now: datetime) -> Stuck | None:
+    """The newest «hint offered» in the window, if nothing succeeded after it."""
+    offers = [a for a in attempts if a.task == HINT_OFFERED]
+    if not offers or now - offers[-1].at > STUCK_WINDOW:
+        return None
+    offer = offers[-1]
+    if any(a.seq > offer.seq and a.outcome == OK and a.task not in HELP_TASKS
+           for a in attempts):
+        return None
+    before = [a for a in attempts if a.seq < offer.seq and a.task not in HELP_TASKS]
+    successes = [a.seq for a in before if a.outcome == OK]
+    refused = [a for a in before if a.outcome != OK and a.seq > max(successes, default=-1)]
+    return Stuck(HINT, refused[-1].outcome if refused else HINT_OFFERED, len(refused),
+                 offer.step)
 
 
 def _since_reset(attempts: list[Attempt]) -> list[Attempt]:
@@ -231,7 +256,7 @@ def _step_start(lesson: str, attempts: list[Attempt], step: str | None,
                 break
             start = item
     else:
-        successes = [a for a in attempts if a.outcome == OK]
+        successes = [a for a in attempts if a.outcome == OK and a.task not in HELP_TASKS]
         start = successes[-1] if successes else (attempts[0] if attempts else None)
     return (start.at, start.seq) if start is not None else (saved_at, None)
 
@@ -250,7 +275,8 @@ def _scores(store: Store, learner_id: str | None) -> dict[str, dict[str, LessonS
 
 
 def _attempt(row: Any) -> Attempt:
-    step = json.loads(row.detail).get("step") if row.lesson in _STEP_IN_EVENTS else None
+    step = (json.loads(row.detail).get("step")
+            if row.lesson in _STEP_IN_EVENTS or row.task in HELP_TASKS else None)
     return Attempt(int(row.seq), row.lesson, row.task, row.outcome,
                    datetime.fromisoformat(row.at), None if step is None else str(step))
 

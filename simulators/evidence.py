@@ -38,6 +38,11 @@ OK = "ok"
 #: The task of the marker a trainer's «Đặt lại bài học» records (``bakhong.grading.trainer``):
 #: an export holds only the events after the lesson's last marker.
 RESET = "trainer_reset"
+#: The tasks of the help bar's events (``bakhong.widgets.appview``), each with the step in
+#: ``detail``: the app offered the step's hint after two refused tries (the trainer's
+#: dashboard flags the learner as stuck), the learner opened it, or had the instruction read.
+HINT_OFFERED, HINT_OPENED, READ_ALOUD = "help_hint_offered", "help_hint_opened", "help_read_aloud"
+HELP_TASKS = frozenset({HINT_OFFERED, HINT_OPENED, READ_ALOUD})
 
 
 class InvalidEvidence(SandboxError):
@@ -150,3 +155,15 @@ def verify_export(
     except (KeyError, TypeError) as exc:
         raise InvalidEvidence("malformed events") from exc
     return EvidenceExport(workshop, learner, lesson, str(body.get("exported_at")), evs)
+
+
+def record_help(store: Store, clock: Clock, learner_id: str, lesson: str, task: str,
+                step: str, **detail: Any) -> None:
+    """Record a help-bar event (:data:`HELP_TASKS`) at ``step``, in its own transaction.
+
+    Its outcome is :data:`OK`: asking for help is no refusal, and no lesson's task.
+    """
+    if task not in HELP_TASKS:
+        raise ValueError(f"not a help task: {task!r}")
+    with store.transaction() as conn:
+        record(conn, clock, learner_id, lesson, task, OK, step=step, **detail)

@@ -12,15 +12,33 @@ so tests and lessons reach them as ``view.controls["pay"]``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import ipywidgets as w
 
+from bakhong.simulators import evidence
+from bakhong.simulators.errors import SandboxError
+
+from .helpbar import OFFER_AFTER, HelpBar
 from .i18n import Translator, error_text
 from .phone import MessageArea, action_button, close_tree, on_click, text_input
 
-__all__ = ["AppView"]
+__all__ = ["AppView", "StepHelp"]
+
+
+@dataclass(frozen=True)
+class StepHelp:
+    """What a step asks of the learner, in one or two short sentences, and a hint.
+
+    Both are Vietnamese source strings (``N_``); the help bar under the screen shows
+    the instruction, reads it aloud on request and opens the hint (by itself after two
+    refused tries at the same step).
+    """
+
+    instruction: str
+    hint: str
 
 
 class AppView:
@@ -28,6 +46,12 @@ class AppView:
 
     #: The class prefix of the app's controls, e.g. ``"bk-bank-"``.
     prefix: ClassVar[str] = "bk-"
+    #: Help for each step, keyed by ``str(signature[0])`` of the screen on show, or by
+    #: ``"<step>.<panel>"`` for a panel of the step (a view with a ``panel`` attribute).
+    step_help: ClassVar[Mapping[str, StepHelp]] = {}
+    #: The lesson whose evidence the help bar's events join (none recorded when empty);
+    #: the view's ``sim`` attribute gives the store, the clock and the learner.
+    lesson: ClassVar[str] = ""
 
     def __init__(self, tr: Translator) -> None:
         self.tr = tr
@@ -38,6 +62,9 @@ class AppView:
         self._below: list[w.Widget] = []
         self._screen_names: list[str] = []
         self._shown: tuple[Any, ...] | None = None
+        self._refused: dict[str, int] = {}  # refused tries per help key, this visit
+        self.helpbar = HelpBar(tr, self._help_event)
+        self.controls.update(self.helpbar.controls)
 
     # -- building blocks for the screens -------------------------------------------------
 
@@ -70,7 +97,38 @@ class AppView:
         self._below.append(widget)
 
     def on_error(self, err: BaseException) -> None:
-        """Called with a click's failure before it is shown; apps may open a help panel."""
+        """Called with a click's failure before it is shown: the second refused try at a
+        step opens its hint. Apps that open a help panel of their own call this too."""
+        key = self.help_key()
+        self._refused[key] = self._refused.get(key, 0) + 1
+        if self._refused[key] >= OFFER_AFTER:
+            self.helpbar.offer()
+
+    # -- the help bar --------------------------------------------------------------------
+
+    def help_key(self) -> str:
+        """The key of :attr:`step_help` for the screen on show (``""`` before the first)."""
+        if self._shown is None:
+            return ""
+        first = self._shown[0]
+        step = str(first[0] if isinstance(first, tuple) else first)  # the portal's page key
+        panel = getattr(self, "panel", "home")
+        if isinstance(panel, str) and panel not in ("", "home") \
+                and f"{step}.{panel}" in self.step_help:
+            return f"{step}.{panel}"
+        return step
+
+    def _help_event(self, task: str, key: str) -> None:
+        sim = getattr(self, "sim", None)
+        if not self.lesson or sim is None or self._shown is None:
+            return
+        try:
+            first = self._shown[0]
+            step = str(first[0] if isinstance(first, tuple) else first)
+            evidence.record_help(sim.store, sim.clock, sim.learner_id, self.lesson, task,
+                                 step, help=key)
+        except SandboxError:  # no consent yet: the bar still helps, nothing is recorded
+            pass
 
     # -- rendering -----------------------------------------------------------------------
 
@@ -90,12 +148,17 @@ class AppView:
             self.controls.pop(name, None)
         self._screen_names = []
         self._below = []
-        old = (*self.screen.children, *self.below.children)
+        old = (*self.screen.children,
+               *(c for c in self.below.children if c is not self.helpbar.root))
         self.screen.children = tuple(build())
-        self.below.children = tuple(self._below)
+        self.below.children = (*self._below, self.helpbar.root)
         for widget in old:
             close_tree(widget)
         self._shown = signature
+        key = self.help_key()
+        if key != self.helpbar.key:
+            self._refused = {}
+        self.helpbar.set_step(key, self.step_help.get(key))
         return True
 
     def refresh(self) -> None:

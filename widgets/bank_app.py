@@ -34,6 +34,7 @@ from bakhong.simulators.evidence import learner_events
 from bakhong.simulators.sandbox import Sandbox
 
 from .appview import AppView
+from .bank_help import STEP_HELP
 from .bank_screens import build_screen
 from .i18n import N_, Translator
 from .phone import MessageArea, badge, clock_time, html_block, phone_frame
@@ -72,6 +73,8 @@ class BankView(AppView):
     """The controls over one learner's bank; screens are built by :mod:`.bank_screens`."""
 
     prefix = "bk-bank-"
+    lesson = bank.LESSON
+    step_help = STEP_HELP
 
     def __init__(self, sim: BankSimulator, tr: Translator) -> None:
         super().__init__(tr)

@@ -39,6 +39,7 @@ from bakhong.grading import progress, trainer
 from bakhong.grading.progress import LearnerProgress, LessonScore
 from bakhong.simulators import dossiers, faults, procedures, submissions
 from bakhong.simulators.errors import N_, SandboxError
+from bakhong.simulators.evidence import HINT_OFFERED
 from bakhong.simulators.sandbox import Sandbox
 
 from .i18n import LANGUAGES, error_text, translator
@@ -58,8 +59,9 @@ REFRESH_SECONDS = 15
 MAX_REASON = 500  # characters of an official's reason kept (the learner reads it)
 ALL = ""  # the commune filter's «every commune»
 
-LESSON_NAMES = {"vneid": N_("VNeID"), "payment": N_("Thanh toán QR"),
-                "portal": N_("Hồ sơ trực tuyến"), "signing": N_("Ký số")}
+LESSON_NAMES = {"first_steps": N_("Làm quen"), "vneid": N_("VNeID"),
+                "payment": N_("Thanh toán QR"), "portal": N_("Hồ sơ trực tuyến"),
+                "signing": N_("Ký số"), "safety": N_("An toàn")}
 STEP_NAMES = {
     "intro": N_("Màn hình đầu"), "register": N_("Đăng ký mức 1"),
     "activate": N_("Gửi yêu cầu kích hoạt"), "otp": N_("Nhập mã OTP"),
@@ -71,6 +73,22 @@ STEP_NAMES = {
     "pending": N_("Giao dịch đang xử lý"), "receipt": N_("Biên lai"), "locked": N_("Bị khóa"),
     "identity": N_("Thông tin định danh"), "ekyc": N_("Xác thực eKYC"),
     "contract": N_("Hợp đồng dịch vụ"), "pin": N_("Đặt mã PIN"), "active": N_("Đang dùng"),
+    # lesson 0
+    "tap": N_("Bấm nút"), "type": N_("Gõ chữ có dấu"), "sms": N_("Đọc mã trong SMS"),
+    "privacy": N_("Dữ liệu cá nhân"), "store_pick": N_("Chọn loại điện thoại"),
+    "store_app": N_("Kho ứng dụng"), "installed": N_("Đã cài ứng dụng"),
+    "google_sign_in": N_("Đăng nhập Google"), "google_last_password": N_("Mật khẩu cũ (Google)"),
+    "google_send_code": N_("Gửi mã (Google)"), "google_code": N_("Nhập mã (Google)"),
+    "google_new_password": N_("Mật khẩu mới (Google)"), "apple_sign_in": N_("Đăng nhập Apple"),
+    "apple_iforgot": N_("Quên mật khẩu (Apple)"), "apple_phone": N_("Số điện thoại (Apple)"),
+    "apple_code": N_("Nhập mã (Apple)"), "apple_new_password": N_("Mật khẩu mới (Apple)"),
+    # staying safe
+    "call_ringing": N_("Cuộc gọi đến"), "call_talk": N_("Đang nghe máy"),
+    "sms_inbox": N_("Hộp tin nhắn"), "sms_report": N_("Báo tin nhắn lừa đảo"),
+    "apk": N_("Tải tệp cài đặt lạ"), "shop": N_("Quầy hàng"),
+    "qr_confirm": N_("Xác nhận thanh toán QR"), "browser": N_("Trình duyệt"),
+    "fake_login": N_("Trang đăng nhập giả"), "refund_chat": N_("Trò chuyện «hoàn tiền»"),
+    "outcome": N_("Kết quả bài tập"),
 }
 FORM_STEP = N_("Tờ khai, bước {n}")
 FAULT_GROUPS = {"vneid": N_("Ứng dụng VNeID"), "bank": N_("Ngân hàng"),
@@ -450,6 +468,13 @@ class DashboardHandles:
             import bakhong.simulators.signing  # noqa: F401  (its refusals, for their messages)
         message = _refusal_messages().get(found.code)
         error = _(message) if message and "{" not in message else found.code
+        if found.kind == progress.HINT:
+            if found.code == HINT_OFFERED:
+                return _("Ứng dụng đã mở gợi ý ở bước «{step}»").format(
+                    step=self.step_name(found.step))
+            return _("Ứng dụng đã mở gợi ý ở bước «{step}» sau {count} lần lỗi (gần nhất: "
+                     "«{error}»)").format(step=self.step_name(found.step), count=found.count,
+                                         error=error)
         if found.kind == progress.REPEATED:
             return _("{count} lần «{error}» trong 10 phút").format(count=found.count,
                                                                   error=error)

@@ -65,6 +65,7 @@ from .phone import (
 )
 from .portal_dossier_screens import DOSSIER_PAGES
 from .portal_form_screens import FORM_PAGES
+from .portal_help import STEP_HELP
 from .portal_screens import START_PAGES, Page
 
 __all__ = ["NoBankApp", "PortalAppHandles", "PortalView", "portal_app", "portal_factory",
@@ -107,6 +108,8 @@ class PortalView(AppView):
     """The controls over one learner's portal; screens are built by the screens modules."""
 
     prefix = "bk-portal-"
+    lesson = "portal"
+    step_help = STEP_HELP
 
     def __init__(self, sim: PortalSimulator, tr: Translator,
                  bank_sim_factory: Callable[[], BankSimulator] | None = None,

@@ -68,6 +68,7 @@ from .phone import (
     on_click,
     phone_frame,
 )
+from .signing_help import STEP_HELP
 from .signing_screens import build_screen
 
 __all__ = ["SigningAppHandles", "SigningView", "UploadNeedsPortal", "signing_app",
@@ -116,6 +117,8 @@ class SigningView(AppView):
     """The controls over one learner's signing app; screens by the signing screens modules."""
 
     prefix = "bk-sign-"
+    lesson = "signing"
+    step_help = STEP_HELP
 
     def __init__(self, sim: SigningSimulator, tr: Translator,
                  portal_sim_factory: Callable[[], PortalSimulator] | None = None) -> None:

@@ -47,6 +47,7 @@ from .phone import (
     phone_frame,
     vn_date,
 )
+from .vneid_help import STEP_HELP
 from .vneid_screens import build_screen
 
 __all__ = ["VneidAppHandles", "VneidView", "vneid_app", "vneid_factory"]
@@ -80,6 +81,8 @@ class VneidView(AppView):
     """The controls over one simulator; screens are built by :mod:`.vneid_screens`."""
 
     prefix = "bk-vneid-"
+    lesson = "vneid"
+    step_help = STEP_HELP
 
     def __init__(self, sim: VneidSimulator, persona: Persona, tr: Translator) -> None:
         super().__init__(tr)
@@ -103,6 +106,7 @@ class VneidView(AppView):
     def on_error(self, err: BaseException) -> None:
         if isinstance(err, PhoneNotOwnName) and self.police_panel is not None:
             self.police_panel.selected_index = 0
+        super().on_error(err)
 
     # -- the parts shown on every screen -------------------------------------------------
 
