@@ -13,9 +13,10 @@ True
 
 from __future__ import annotations
 
+import json
 import random
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,8 +24,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from .clock import Clock
-from .errors import ConsentRequired, UnknownLearner
-from .store import LEARNER_TABLES, Store, consents, dumps, learners, personas
+from .errors import N_, ConsentRequired, SandboxError, UnknownLearner
+from .store import LEARNER_TABLES, Store, consents, dumps, flow_states, learners, personas
 
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 CODE_LENGTH = 8
@@ -160,6 +161,49 @@ def set_language(store: Store, learner_id: str, language: str) -> None:
     with store.transaction() as conn:
         conn.execute(learners.update().where(learners.c.learner_id == learner_id)
                      .values(language=language))
+
+
+#: How the learner's pages look, beside the language: bigger text, stronger contrast.
+DISPLAY_MODES = ("large_text", "high_contrast")
+_DISPLAY_FLOW = "display"
+
+
+class UnknownDisplayMode(SandboxError):
+    code = "learner.unknown_display_mode"
+    message = N_("Chế độ hiển thị không có trong ứng dụng.")
+
+
+def display_modes(store: Store, learner_id: str) -> frozenset[str]:
+    """The display modes the learner switched on (kept like the language, per learner).
+
+    >>> from bakhong.simulators.sandbox import Sandbox
+    >>> box = Sandbox.open("sqlite://", seed="display")
+    >>> _ = box.add_learners([("hv001", "Lê Thị Hoa", "Xã Thọ Long")])
+    >>> set_display_modes(box.store, box.clock, "hv001", {"large_text"})
+    >>> sorted(display_modes(box.store, "hv001")), sorted(display_modes(box.store, "hv002"))
+    (['large_text'], [])
+    >>> box.close()
+    """
+    raw = store.read(sa.select(flow_states.c.state).where(
+        (flow_states.c.learner_id == learner_id) & (flow_states.c.flow == _DISPLAY_FLOW)))
+    if not raw:
+        return frozenset()
+    return frozenset(m for m in json.loads(raw[0][0]).get("modes", ()) if m in DISPLAY_MODES)
+
+
+def set_display_modes(store: Store, clock: Clock, learner_id: str,
+                      modes: Iterable[str]) -> None:
+    """Keep the learner's display modes; raises :class:`UnknownDisplayMode` for another."""
+    chosen = sorted(set(modes))
+    if any(m not in DISPLAY_MODES for m in chosen):
+        raise UnknownDisplayMode()
+    by_id(store, learner_id)
+    with store.transaction() as conn:
+        conn.execute(sa.delete(flow_states).where(
+            (flow_states.c.learner_id == learner_id) & (flow_states.c.flow == _DISPLAY_FLOW)))
+        conn.execute(flow_states.insert().values(
+            learner_id=learner_id, flow=_DISPLAY_FLOW, state=dumps({"modes": chosen}),
+            updated_at=clock.now().isoformat()))
 
 
 def record_consent(store: Store, clock: Clock, learner_id: str) -> None:

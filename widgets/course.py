@@ -1,8 +1,10 @@
 """The course page a learner opens: consent first, then the practice app, then «Nộp bài».
 
 The language switch rebuilds every screen in the other language and remembers the
-choice for the learner. Nothing about the flow is kept here: consent is read from
-the store, the app renders from its simulator.
+choice for the learner; so do the display switches («Chữ to», «Tương phản cao»), which
+only change the page's classes (``bk-large-text``, ``bk-high-contrast`` in
+``bakhong.css``), so what the learner typed stays. Nothing about the flow is kept here:
+consent is read from the store, the app renders from its simulator.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from bakhong.simulators import learners
 from bakhong.simulators.sandbox import Sandbox
 
 from .consent import ConsentHandles, consent_screen
-from .i18n import LANGUAGES, Translator, error_text, translator
+from .i18n import LANGUAGES, N_, Translator, error_text, translator
 from .phone import (
     MessageArea,
     action_button,
@@ -49,6 +51,12 @@ ScoreAction = Callable[[Translator], str]
 #: The course's lessons for the menu: (lesson, title as a source string, link).
 LessonMenu = list[tuple[str, str, str]]
 
+#: The display switches: mode, label, the control's class, the page's class when on.
+DISPLAY_SWITCHES = (
+    ("large_text", N_("Chữ to"), "bk-common-large-text", "bk-large-text"),
+    ("high_contrast", N_("Tương phản cao"), "bk-common-contrast", "bk-high-contrast"),
+)
+
 
 class CourseHandles:
     """The course page. Its attributes follow the screen shown now (they change on rebuild).
@@ -72,6 +80,10 @@ class CourseHandles:
         self.message = MessageArea(self.tr)
         self.consent: ConsentHandles | None = None
         self.app: AppHandles | None = None
+        try:
+            self.modes = set(learners.display_modes(sandbox.store, learner_id))
+        except Exception:  # a busy store: the page still opens, in the usual look
+            self.modes = set()
 
     # -- what the learner does ----------------------------------------------------------
 
@@ -98,6 +110,42 @@ class CourseHandles:
         except Exception as err:
             self.message.show_error(error_text(err, self.tr))
 
+    def set_display(self, mode: str, on: bool) -> None:
+        """Switch a display mode for this page and remember it for the learner."""
+        modes = (self.modes | {mode}) if on else (self.modes - {mode})
+        learners.set_display_modes(self.sandbox.store, self.sandbox.clock, self.learner_id,
+                                   modes)
+        self.modes = modes
+        self._apply_display()
+
+    def _apply_display(self) -> None:
+        _ = self.tr
+        for mode, label, cls, page_class in DISPLAY_SWITCHES:
+            on = mode in self.modes
+            (self.root.add_class if on else self.root.remove_class)(page_class)
+            button = self.controls.get(cls.removeprefix("bk-common-"))
+            if button is not None:
+                state = _("bật") if on else _("tắt")
+                button.description = f"{_(label)}: {state}"
+                (button.add_class if on else button.remove_class)("bk-selected")
+
+    def _display_bar(self, tr: Translator, message: MessageArea,
+                     controls: dict[str, w.Widget]) -> w.HBox:
+        _ = tr
+        buttons = []
+        for mode, _label, cls, _page_class in DISPLAY_SWITCHES:
+            button = action_button(cls, "")
+            button.tooltip = _("Bật hoặc tắt")
+
+            def toggle(mode: str = mode) -> None:
+                self.set_display(mode, mode not in self.modes)
+            on_click(button, toggle, message, tr)
+            controls[cls.removeprefix("bk-common-")] = button
+            buttons.append(button)
+        bar = w.HBox(buttons, layout=w.Layout(width="100%"))
+        bar.add_class("bk-displaybar")
+        return bar
+
     # -- building -----------------------------------------------------------------------
 
     def _consented(self) -> bool:
@@ -111,13 +159,15 @@ class CourseHandles:
         message = MessageArea(tr)
         bar, langs = language_bar(self.lang, self.set_language, tr, message)
         controls: dict[str, w.Widget] = {f"lang-{k}": b for k, b in langs.items()}
+        display = self._display_bar(tr, message, controls)
         consent, app = None, None
         if self._consented():
             app = self.app_factory(self.sandbox, self.learner_id, tr)
+            body = self._lesson_text(tr, controls)
             submit = action_button("bk-common-submit", _("Nộp bài"), primary=True)
             on_click(submit, self._submit, message, tr)
             controls["submit"] = submit
-            body = [app.root, submit]
+            body += [app.root, submit]
             if self.on_score is not None:
                 on_score = self.on_score
                 score = action_button("bk-common-score", _("Xem điểm"))
@@ -127,8 +177,26 @@ class CourseHandles:
         else:
             consent = consent_screen(self._accept, tr)
             body = [consent.root]
-        self._swap(tr, message, controls, [bar, *body, message.root, *self._menu(tr)])
+        self._swap(tr, message, controls, [bar, display, *body, message.root, *self._menu(tr)])
         self.consent, self.app = consent, app
+        self._apply_display()
+
+    def _lesson_text(self, tr: Translator, controls: dict[str, w.Widget]) -> list[w.Widget]:
+        """The lesson's own text in the page's language, folded (``.lesson_text``)."""
+        from . import lesson_text
+
+        if not self.current:
+            return []
+        try:
+            text = lesson_text.lesson_html(self.current, tr)
+        except FileNotFoundError:  # a lesson without text of its own
+            return []
+        panel = w.Accordion([html_block(lesson_text.hide_notebook_text() + text)],
+                            selected_index=None, layout=w.Layout(width="100%"))
+        panel.titles = ("📖 " + tr(lesson_text.TITLE),)
+        panel.add_class("bk-common-lesson-text")
+        controls["lesson-text"] = panel
+        return [panel]
 
     def _menu(self, tr: Translator) -> list[w.Widget]:
         """Links to the other lessons, the current one marked (plain links: no kernel call)."""

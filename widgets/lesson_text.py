@@ -1,0 +1,91 @@
+"""A lesson's own text (its «Hướng dẫn bài học»), in the learner's language, on the course page.
+
+The Vietnamese text is the lesson notebook's markdown, where nbgrader and a trainer in
+JupyterLab read it (``lessons/<lesson>.py``, jupytext percent cells). Its English
+translation is kept beside it, ``lessons/<lesson>.en.md``, written paragraph for
+paragraph. The course page shows the text in the page's language inside the phone frame
+and hides the notebook's own rendering of it under Voila, so a learner switched to
+English reads no Vietnamese (and the pseudo-locale marks every line, for the tests).
+
+>>> "Hướng dẫn bài học" in lesson_markdown("payment", "vi")
+True
+>>> lesson_markdown("payment", "en").splitlines()[0]
+'## About this lesson'
+>>> all(line.startswith(("⟦", "#", "")) for line in lesson_markdown("payment", "pseudo"))
+True
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from importlib import resources
+
+from .i18n import N_, PSEUDO_CLOSE, PSEUDO_OPEN, Translator
+
+__all__ = ["TITLE", "hide_notebook_text", "lesson_html", "lesson_markdown"]
+
+#: The panel's title on the course page.
+TITLE = N_("Hướng dẫn bài học")
+_PACKAGE = "bakhong.lessons"
+_CELL = re.compile(r"^# %%(.*)$")
+#: A markdown line's lead (heading marks, list marks, numbers) and its text.
+_LINE = re.compile(r"^(\s*(?:#{1,6}\s+|[-*]\s+|\d+\.\s+)?)(.*)$")
+
+
+@cache
+def _vietnamese(lesson: str) -> str:
+    """The markdown cells of the lesson notebook, joined."""
+    source = resources.files(_PACKAGE).joinpath(f"{lesson}.py").read_text(encoding="utf-8")
+    cells: list[list[str]] = []
+    inside = False
+    for line in source.splitlines():
+        found = _CELL.match(line)
+        if found:
+            inside = "[markdown]" in found.group(1)
+            if inside:
+                cells.append([])
+            continue
+        if inside:
+            cells[-1].append(line[2:] if line.startswith("# ") else line.lstrip("#"))
+    return "\n\n".join("\n".join(cell).strip() for cell in cells if cell)
+
+
+@cache
+def _english(lesson: str) -> str:
+    path = resources.files(_PACKAGE).joinpath(f"{lesson}.en.md")
+    return path.read_text(encoding="utf-8").strip()
+
+
+def _pseudo(markdown: str) -> str:
+    marked = []
+    for line in markdown.splitlines():
+        lead, text = _LINE.match(line).groups()  # type: ignore[union-attr]
+        marked.append(f"{lead}{PSEUDO_OPEN}{text}{PSEUDO_CLOSE}" if text.strip() else line)
+    return "\n".join(marked)
+
+
+def lesson_markdown(lesson: str, lang: str) -> str:
+    """The lesson's text as markdown in ``lang`` (``vi``, ``en`` or ``pseudo``)."""
+    if lang == "en":
+        return _english(lesson)
+    if lang == "pseudo":
+        return _pseudo(_vietnamese(lesson))
+    return _vietnamese(lesson)
+
+
+def lesson_html(lesson: str, tr: Translator) -> str:
+    """The text as HTML, without its first heading (the panel's title says it); the
+    lessons' own markdown: trusted, nothing typed by a learner."""
+    import mistune
+
+    lines = lesson_markdown(lesson, tr.lang).splitlines()
+    if lines and lines[0].startswith("## "):
+        lines = lines[1:]
+    rendered = mistune.html("\n".join(lines))
+    return f'<div class="bk-lesson-text">{rendered}</div>'
+
+
+def hide_notebook_text() -> str:
+    """A style that hides the notebook's markdown cells: the page shows them translated."""
+    return "<style>.jp-MarkdownCell { display: none; }</style>"
