@@ -22,7 +22,7 @@ from typing import Any
 from bakhong.simulators.errors import N_, SandboxError
 
 #: The lessons of the course, in teaching order.
-LESSONS = ("vneid", "payment", "portal", "signing")
+LESSONS = ("first_steps", "vneid", "payment", "portal", "signing", "safety")
 KERNEL_NAME = "bakhong"
 CELL_TIMEOUT = 20  # seconds per cell under autograde
 

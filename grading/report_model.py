@@ -86,10 +86,12 @@ LABELS: Mapping[str, str] = MappingProxyType({
 
 #: The lessons' titles, as the lesson menu shows them (``bakhong.widgets.entry``).
 LESSONS: Mapping[str, str] = MappingProxyType({
+    "first_steps": "Bài 0: Làm quen với điện thoại",
     "vneid": "Bài 1: Tài khoản định danh điện tử VNeID",
     "payment": "Bài 2: Thanh toán bằng mã QR",
     "portal": "Bài 3: Nộp hồ sơ trực tuyến – khai sinh cho trẻ mới sinh",
     "signing": "Bài 4: Chữ ký số cá nhân – ký từ xa trên điện thoại",
+    "safety": "Bài 5: An toàn trên mạng",
 })
 
 INDICATORS: Mapping[str, str] = MappingProxyType({
@@ -103,6 +105,16 @@ INDICATORS: Mapping[str, str] = MappingProxyType({
 
 #: The lessons' main steps: (lesson, evidence task) -> what a resident did there.
 STEPS: Mapping[tuple[str, str], str] = MappingProxyType({
+    ("first_steps", "tap_target"): "Bấm đúng nút",
+    ("first_steps", "type_try"): "Gõ tiếng Việt có dấu",
+    ("first_steps", "sms_code"): "Nhập mã trong tin nhắn SMS",
+    ("first_steps", "sign_in"): "Đăng nhập tài khoản kho ứng dụng",
+    ("first_steps", "last_password"): "Nhập mật khẩu cũ",
+    ("first_steps", "confirm_phone"): "Xác nhận số điện thoại của tài khoản",
+    ("first_steps", "recovery_code"): "Nhập mã khôi phục tài khoản",
+    ("first_steps", "new_password"): "Đặt mật khẩu mới",
+    ("first_steps", "install"): "Cài ứng dụng",
+    ("first_steps", "privacy_answer"): "Trả lời câu hỏi về dữ liệu cá nhân",
     ("vneid", "register"): "Đăng ký tài khoản mức 1",
     ("vneid", "request_otp"): "Yêu cầu gửi mã OTP",
     ("vneid", "resend_otp"): "Gửi lại mã OTP",
@@ -142,6 +154,11 @@ STEPS: Mapping[tuple[str, str], str] = MappingProxyType({
     ("signing", "sign_confirm"): "Xác nhận ký trên ứng dụng",
     ("signing", "reactivate"): "Kích hoạt lại chữ ký số",
     ("signing", "verify"): "Kiểm tra chữ ký trên văn bản",
+    ("safety", "refuse_police_otp"): "Cuộc gọi giả danh công an đòi mã OTP",
+    ("safety", "report_fake_sms"): "Tin nhắn giả mạo có đường link",
+    ("safety", "refuse_swapped_qr"): "Mã QR bị dán đè ở quầy hàng",
+    ("safety", "spot_fake_portal"): "Trang Dịch vụ công giả mạo",
+    ("safety", "refuse_refund_pin"): "Lừa «hoàn tiền» đòi mã PIN",
 })
 
 NO_DATA = "Chưa có số liệu"

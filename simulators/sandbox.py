@@ -29,7 +29,9 @@ from .vneid import VneidSimulator
 
 if TYPE_CHECKING:
     from .bank import BankSimulator
+    from .first_steps import FirstStepsSimulator
     from .portal import PortalSimulator
+    from .safety import SafetySimulator
     from .signing import SigningSimulator
 
 SANDBOX_FILE = "sandbox.db"
@@ -121,6 +123,19 @@ class Sandbox:
         return SigningSimulator(self.store, self.clock, self.random("signing", learner_id,
                                                                     self.clock.now()),
                                 learner_id, self.workshop_id)
+
+    def first_steps(self, learner_id: str) -> FirstStepsSimulator:
+        from .first_steps import FirstStepsSimulator
+
+        return FirstStepsSimulator(self.store, self.clock,
+                                   self.random("first_steps", learner_id, self.clock.now()),
+                                   learner_id)
+
+    def safety(self, learner_id: str) -> SafetySimulator:
+        from .safety import SafetySimulator
+
+        return SafetySimulator(self.store, self.clock,
+                               self.random("safety", learner_id, self.clock.now()), learner_id)
 
     def add_learners(self, entries: Iterable[tuple[str, str, str]],
                      province: str = registry.DEFAULT_PROVINCE) -> list[Learner]:

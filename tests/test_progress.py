@@ -11,7 +11,17 @@ from conftest import PASSWORD, last_otp, reach_level2
 
 from bakhong.grading import course, progress, trainer
 from bakhong.grading.progress import REPEATED, SLOW, class_progress, commune_progress
-from bakhong.simulators import bank, learners, portal, registry, signing, submissions, vneid
+from bakhong.simulators import (
+    bank,
+    first_steps,
+    learners,
+    portal,
+    registry,
+    safety,
+    signing,
+    submissions,
+    vneid,
+)
 from bakhong.simulators.clock import FixedClock
 from bakhong.simulators.procedures import NEWBORN_BUNDLE
 from bakhong.simulators.sandbox import Sandbox
@@ -41,9 +51,11 @@ def one(box: Sandbox, clock: FixedClock, learner_id: str = "hv001") -> progress.
 
 def test_flows_are_the_simulators_and_lessons_the_course() -> None:
     assert tuple(progress.LESSON_FLOWS) == course.LESSONS
-    assert progress.LESSON_FLOWS == {"vneid": (vneid.FLOW,), "payment": (bank.FLOW,),
-                                     "portal": (portal.FLOW,), "signing": (signing.FLOW,)}
-    assert (vneid.LESSON, bank.LESSON, portal.LESSON, signing.LESSON) == course.LESSONS
+    assert progress.LESSON_FLOWS == {
+        "first_steps": (first_steps.FLOW,), "vneid": (vneid.FLOW,), "payment": (bank.FLOW,),
+        "portal": (portal.FLOW,), "signing": (signing.FLOW,), "safety": (safety.FLOW,)}
+    assert (first_steps.LESSON, vneid.LESSON, bank.LESSON, portal.LESSON, signing.LESSON,
+            safety.LESSON) == course.LESSONS
 
 
 def test_a_learner_who_did_nothing(box: Sandbox, clock: FixedClock) -> None:

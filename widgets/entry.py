@@ -29,10 +29,12 @@ SUBMITTED = N_("Đã nộp bài. Bài của bạn đang được chấm; điểm
 
 #: The course's lessons in teaching order, with the title the menu shows.
 LESSON_TITLES = {
+    "first_steps": N_("Bài 0: Làm quen với điện thoại"),
     "vneid": N_("Bài 1: Tài khoản định danh điện tử VNeID"),
     "payment": N_("Bài 2: Thanh toán bằng mã QR"),
     "portal": N_("Bài 3: Nộp hồ sơ trực tuyến – khai sinh cho trẻ mới sinh"),
     "signing": N_("Bài 4: Chữ ký số cá nhân – ký từ xa trên điện thoại"),
+    "safety": N_("Bài 5: An toàn trên mạng"),
 }
 
 
@@ -102,12 +104,34 @@ def _workshop() -> Path:
 
 def _apps() -> dict[str, Callable[..., object]]:
     from .bank_app import bank_factory
+    from .first_steps_app import first_steps_factory
     from .portal_app import portal_factory
+    from .safety_app import safety_factory
     from .signing_app import signing_factory
     from .vneid_app import vneid_factory
 
-    return {"vneid": vneid_factory, "payment": bank_factory, "portal": portal_factory,
-            "signing": signing_factory}
+    return {"first_steps": first_steps_factory, "vneid": vneid_factory,
+            "payment": bank_factory, "portal": portal_factory, "signing": signing_factory,
+            "safety": safety_factory}
+
+
+def spoken_texts() -> list[tuple[str, str]]:
+    """Every app step's instruction in every language, as «Đọc hướng dẫn» reads it
+    (``bakhong serve`` makes their audio ahead, :func:`.speech.prepare`)."""
+    from .appview import AppView
+    from .i18n import translator
+
+    views: list[type[AppView]] = []
+    for factory in _apps().values():
+        module = __import__(factory.__module__, fromlist=["*"])
+        views += [v for v in vars(module).values()
+                  if isinstance(v, type) and issubclass(v, AppView) and v is not AppView
+                  and v.__module__ == module.__name__]
+    texts = []
+    for lang in ("vi", "en"):
+        tr = translator(lang)
+        texts += [(tr(h.instruction), lang) for view in views for h in view.step_help.values()]
+    return list(dict.fromkeys(texts))
 
 
 def lesson_app(lesson: str) -> None:
