@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 TESTSTAMP := $(VENV)/.installed-test
-DEBS   := chromium poppler-utils zbar-tools espeak-ng
+DEBS   := chromium poppler-utils zbar-tools espeak-ng fonts-noto-color-emoji
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: demo test lint bench bundle clean system-packages voice
@@ -34,6 +34,7 @@ system-packages:
 	command -v zbarimg  >/dev/null || missing="$$missing zbar-tools"; \
 	command -v certutil >/dev/null || missing="$$missing libnss3-tools"; \
 	command -v espeak-ng >/dev/null || missing="$$missing espeak-ng"; \
+	dpkg -s fonts-noto-color-emoji >/dev/null 2>&1 || missing="$$missing fonts-noto-color-emoji"; \
 	command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
 	  || missing="$$missing postgresql"; \
 	if [ -n "$$missing" ]; then \

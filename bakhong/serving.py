@@ -77,17 +77,32 @@ def voila_config(
 _CDN_LINK = re.compile(rb'\s*<link rel="stylesheet" href="https://cdn\.jsdelivr\.net/[^"]*"[^>]*>')
 
 
+#: Sets ``<html lang>`` from the course page's class (``bk-lang-en`` …): Voila's page says
+#: ``vi``, and a learner who switched to English must be read with an English voice.
+_LANG_SCRIPT = (b"<script>(function(){var set=function(){var p=document.querySelector("
+                b"'.bk-phone[class*=\"bk-lang-\"]');if(!p)return;var m=p.className.match("
+                b"/bk-lang-([a-z]+)/);var l=m&&m[1]==='en'?'en':'vi';if(document."
+                b"documentElement.lang!==l)document.documentElement.lang=l;};new "
+                b"MutationObserver(set).observe(document.documentElement,{subtree:true,"
+                b"attributes:true,attributeFilter:['class'],childList:true});})();</script>")
+
+
 def _offline(chunk: bytes) -> bytes:
     """Drop the stylesheet links Voila's lab template loads from a CDN.
 
     A workshop runs on a laptop's Wi-Fi, often with no internet: a phone must never wait on
     a third-party host (the icons the apps use are bundled with the widgets).
 
-    >>> _offline(b'<head>\\n  <link rel="stylesheet" href="https://cdn.jsdelivr.net/npm/x.css" '
-    ...          b'type="text/css" />\\n</head>')
-    b'<head>\\n</head>'
+    >>> page = _offline(b'<head>\\n  <link rel="stylesheet" href="https://cdn.jsdelivr.net/npm/'
+    ...                 b'x.css" type="text/css" />\\n</head>')
+    >>> page.startswith(b'<head>\\n<script>') and page.endswith(b'</script></head>')
+    True
+
+    It also adds the script that keeps ``<html lang>`` in the page's language.
     """
-    return _CDN_LINK.sub(b"", chunk) if b"cdn.jsdelivr.net" in chunk else chunk
+    chunk = _CDN_LINK.sub(b"", chunk) if b"cdn.jsdelivr.net" in chunk else chunk
+    return chunk.replace(b"</head>", _LANG_SCRIPT + b"</head>", 1) if b"</head>" in chunk \
+        else chunk
 
 
 def _prepare_speech() -> None:

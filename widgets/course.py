@@ -51,6 +51,8 @@ ScoreAction = Callable[[Translator], str]
 #: The course's lessons for the menu: (lesson, title as a source string, link).
 LessonMenu = list[tuple[str, str, str]]
 
+#: The page's class per language.
+PAGE_LANGUAGE = {"vi": "bk-lang-vi", "en": "bk-lang-en", "pseudo": "bk-lang-pseudo"}
 #: The display switches: mode, label, the control's class, the page's class when on.
 DISPLAY_SWITCHES = (
     ("large_text", N_("Chữ to"), "bk-common-large-text", "bk-large-text"),
@@ -222,6 +224,8 @@ class CourseHandles:
               children: list[w.Widget]) -> None:
         style, *old = self.root.children
         self.root.children = (style, *children)
+        for lang, cls in PAGE_LANGUAGE.items():  # <html lang> follows it (bakhong.serving)
+            (self.root.add_class if lang == tr.lang else self.root.remove_class)(cls)
         self.tr, self.message, self.controls = tr, message, controls
         for widget in old:
             close_tree(widget)
