@@ -37,7 +37,7 @@ from .appview import AppView
 from .bank_help import STEP_HELP
 from .bank_screens import build_screen
 from .i18n import N_, Translator
-from .phone import MessageArea, badge, clock_time, html_block, phone_frame
+from .phone import MessageArea, badge, html_block, inbox_panel, phone_frame, show_sms
 
 __all__ = ["BankAppHandles", "BankView", "bank_app", "bank_factory"]
 
@@ -88,9 +88,7 @@ class BankView(AppView):
         self.tasks = w.Accordion([html_block("")], selected_index=None,
                                  layout=w.Layout(width="100%"))
         self.tasks.add_class("bk-bank-tasks")
-        self.inbox = w.Accordion([html_block("")], selected_index=None,
-                                 layout=w.Layout(width="100%"))
-        self.inbox.add_class("bk-bank-sms-inbox")
+        self.inbox = inbox_panel("bk-bank-sms-inbox")
         self.controls.update({"tasks": self.tasks, "sms-inbox": self.inbox})
         name = html.escape(_(bank.HOME_BANK.name))
         appbar = html_block(f'<div class="bk-appbar bk-appbar-bank">{name}</div>')
@@ -154,22 +152,7 @@ class BankView(AppView):
             done=sum(task in done for task, _t in TASKS), total=len(TASKS)),)
 
     def _render_inbox(self) -> None:
-        _ = self.tr
-        messages = list(reversed(self.sim.inbox()))  # newest first
-        if messages:
-            content = "".join(
-                f'<div class="bk-sms {"bk-sms-new" if i == 0 else "bk-sms-old"}">'
-                f'<div class="bk-sms-head"><b>{html.escape(sender)}</b> · '
-                f"{html.escape(clock_time(at))}</div>"
-                f'<div class="bk-sms-body">{html.escape(body)}</div></div>'
-                for i, (sender, body, at) in enumerate(messages))
-        else:
-            content = "<p>" + html.escape(_("Chưa có tin nhắn.")) + "</p>"
-        self.inbox.children[0].value = f'<div role="log">{content}</div>'
-        self.inbox.titles = (_("Tin nhắn SMS ({count})").format(count=len(messages)),)
-        if self._sms_count >= 0 and len(messages) > self._sms_count:
-            self.inbox.selected_index = 0  # a new SMS opens the inbox, like a notification
-        self._sms_count = len(messages)
+        self._sms_count = show_sms(self.inbox, self.sim.inbox(), self.tr, self._sms_count)
 
     # -- rendering -----------------------------------------------------------------------
 

@@ -34,7 +34,7 @@ from bakhong.simulators.sandbox import Sandbox
 from .appview import AppView, StepHelp
 from .first_steps_screens import build_screen
 from .i18n import N_, Translator
-from .phone import MessageArea, badge, clock_time, html_block, phone_frame
+from .phone import MessageArea, badge, html_block, inbox_panel, phone_frame, show_sms
 
 __all__ = ["STEP_HELP", "FirstStepsAppHandles", "FirstStepsView", "first_steps_app",
            "first_steps_factory"]
@@ -135,9 +135,7 @@ class FirstStepsView(AppView):
         self.sim = sim
         self.status: Status | None = None
         self._sms_count = -1
-        self.inbox = w.Accordion([html_block("")], selected_index=None,
-                                 layout=w.Layout(width="100%"))
-        self.inbox.add_class("bk-start-sms-inbox")
+        self.inbox = inbox_panel("bk-start-sms-inbox")
         self.controls["sms-inbox"] = self.inbox
         title = html.escape(_("Làm quen với điện thoại"))
         appbar = html_block(f'<div class="bk-appbar bk-start-appbar">{title}</div>')
@@ -153,22 +151,7 @@ class FirstStepsView(AppView):
         return act
 
     def _render_inbox(self) -> None:
-        _ = self.tr
-        messages = list(reversed(self.sim.inbox()))  # newest first
-        if messages:
-            content = "".join(
-                f'<div class="bk-sms {"bk-sms-new" if i == 0 else "bk-sms-old"}">'
-                f'<div class="bk-sms-head"><b>{html.escape(sender)}</b> · '
-                f"{html.escape(clock_time(at))}</div>"
-                f'<div class="bk-sms-body">{html.escape(body)}</div></div>'
-                for i, (sender, body, at) in enumerate(messages))
-        else:
-            content = "<p>" + html.escape(_("Chưa có tin nhắn.")) + "</p>"
-        self.inbox.children[0].value = f'<div role="log">{content}</div>'
-        self.inbox.titles = (_("Tin nhắn SMS ({count})").format(count=len(messages)),)
-        if self._sms_count >= 0 and len(messages) > self._sms_count:
-            self.inbox.selected_index = 0  # a new SMS opens the inbox, like a notification
-        self._sms_count = len(messages)
+        self._sms_count = show_sms(self.inbox, self.sim.inbox(), self.tr, self._sms_count)
 
     def _signature(self, status: Status) -> tuple[Any, ...]:
         extra: tuple[Any, ...] = ()

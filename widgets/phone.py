@@ -35,12 +35,14 @@ __all__ = [
     "facts",
     "format_phone",
     "html_block",
+    "inbox_panel",
     "language_bar",
     "on_click",
     "paragraph",
     "phone_frame",
     "run_safely",
     "screen_title",
+    "show_sms",
     "stylesheet",
     "text_input",
     "vn_date",
@@ -224,6 +226,38 @@ def language_bar(current: str, on_change: Callable[[str], None], tr: Translator,
     bar.add_class("bk-langbar")
     return bar, buttons
 
+
+
+def inbox_panel(cls: str) -> w.Accordion:
+    """The phone's SMS inbox, a folded panel above the screen; fill it with :func:`show_sms`."""
+    inbox = w.Accordion([html_block("")], selected_index=None, layout=w.Layout(width="100%"))
+    inbox.add_class(cls)
+    return inbox
+
+
+def show_sms(inbox: w.Accordion, messages: Iterable[tuple[str, str, str]], tr: Translator,
+             seen: int) -> int:
+    """Show ``(sender, body, at)`` messages (oldest first) newest first in ``inbox``.
+
+    ``seen`` is how many were shown before (``-1``: none yet, the first render); a new one
+    opens the panel, like a notification. Returns how many are shown now.
+    """
+    _ = tr
+    newest = list(reversed(list(messages)))
+    if newest:
+        content = "".join(
+            f'<div class="bk-sms {"bk-sms-new" if i == 0 else "bk-sms-old"}">'
+            f'<div class="bk-sms-head"><b>{html.escape(sender)}</b> · '
+            f"{html.escape(clock_time(at))}</div>"
+            f'<div class="bk-sms-body">{html.escape(body)}</div></div>'
+            for i, (sender, body, at) in enumerate(newest))
+    else:
+        content = "<p>" + html.escape(_("Chưa có tin nhắn.")) + "</p>"
+    inbox.children[0].value = f'<div role="log">{content}</div>'
+    inbox.titles = (_("Tin nhắn SMS ({count})").format(count=len(newest)),)
+    if 0 <= seen < len(newest):
+        inbox.selected_index = 0
+    return len(newest)
 
 def format_phone(phone: str) -> str:
     """The number in groups of 4-3-3, easier to read and to copy.

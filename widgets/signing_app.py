@@ -62,11 +62,12 @@ from .phone import (
     MessageArea,
     action_button,
     badge,
-    clock_time,
     facts,
     html_block,
+    inbox_panel,
     on_click,
     phone_frame,
+    show_sms,
 )
 from .signing_help import STEP_HELP
 from .signing_screens import build_screen
@@ -146,9 +147,7 @@ class SigningView(AppView):
                                         titles=(_("Thẻ nhân vật mô phỏng"),), selected_index=0,
                                         layout=w.Layout(width="100%"))
         self.persona_card.add_class("bk-sign-persona-card")
-        self.inbox = w.Accordion([html_block("")], selected_index=None,
-                                 layout=w.Layout(width="100%"))
-        self.inbox.add_class("bk-sign-sms-inbox")
+        self.inbox = inbox_panel("bk-sign-sms-inbox")
         self.controls.update({"persona-card": self.persona_card, "sms-inbox": self.inbox})
         self.badge = badge(tr)
         name = html.escape(_(APP_NAME))
@@ -266,22 +265,7 @@ class SigningView(AppView):
                 f'<p class="bk-hint">{hint}</p></div>')
 
     def _render_inbox(self) -> None:
-        _ = self.tr
-        messages = list(reversed(self.sim.inbox()))  # newest first
-        if messages:
-            content = "".join(
-                f'<div class="bk-sms {"bk-sms-new" if i == 0 else "bk-sms-old"}">'
-                f'<div class="bk-sms-head"><b>{html.escape(sender)}</b> · '
-                f"{html.escape(clock_time(at))}</div>"
-                f'<div class="bk-sms-body">{html.escape(body)}</div></div>'
-                for i, (sender, body, at) in enumerate(messages))
-        else:
-            content = "<p>" + html.escape(_("Chưa có tin nhắn.")) + "</p>"
-        self.inbox.children[0].value = f'<div role="log">{content}</div>'
-        self.inbox.titles = (_("Tin nhắn SMS ({count})").format(count=len(messages)),)
-        if self._sms_count >= 0 and len(messages) > self._sms_count:
-            self.inbox.selected_index = 0  # a new SMS opens the inbox, like a notification
-        self._sms_count = len(messages)
+        self._sms_count = show_sms(self.inbox, self.sim.inbox(), self.tr, self._sms_count)
 
     # -- rendering -----------------------------------------------------------------------
 
