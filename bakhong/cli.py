@@ -105,6 +105,7 @@ def _address(args: argparse.Namespace, root: Path) -> tuple[str, int]:
 def _demo(args: argparse.Namespace) -> int:
     from bakhong import serving
     from bakhong.grading import workshop
+    from bakhong.grading.course import LESSONS
     from bakhong.simulators.learners import all_learners
 
     root = Path(args.workshop)
@@ -119,7 +120,7 @@ def _demo(args: argparse.Namespace) -> int:
     host, port = _address(args, root)
     url = f"http://{host}:{port}"
     print(f"Mở / Open: {url}/  —  học viên mẫu / demo learner {first.full_name}: "
-          f"{url}{serving.lesson_url('vneid', first.code)}", flush=True)
+          f"{url}{serving.lesson_url(LESSONS[0], first.code)}", flush=True)
     if args.build_only:
         return 0
     serving.run(root, host=host, port=port, demo_links=True)

@@ -30,6 +30,7 @@ import pytest
 from browser_support import (
     CHROMIUM,
     LONG,
+    UNTRANSLATED_JS,
     DemoLearner,
     DemoServer,
     axe_violations,
@@ -299,38 +300,7 @@ def test_every_screen_passes_axe(server: DemoServer, learners: dict[str, DemoLea
 
 # --- (c) pseudo-locale ---------------------------------------------------------------
 
-UNTRANSLATED_JS = """() => {
-  const root = document.querySelector('.bk-phone');
-  if (!root) return ['(no .bk-phone root)'];
-  const out = [];
-  const marked = (s) => s.includes('\\u27e6') || s.includes('\\u27e7');
-  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-  let node;
-  while ((node = walker.nextNode())) {
-    const text = node.nodeValue.trim();
-    if (!text || !/\\p{L}/u.test(text) || marked(text)) continue;
-    const el = node.parentElement;
-    if (!el || el.closest('style, script, noscript')) continue;
-    // persona data (names, numbers, places), SMS bodies, the language switch
-    if (el.closest('.bk-persona .bk-value, .bk-persona dd, .bk-sms, .bk-langbar')) continue;
-    if (!el.checkVisibility({checkOpacity: true, checkVisibilityCSS: true})) continue;
-    const r = el.getBoundingClientRect();
-    if (r.width === 0 || r.height === 0) continue;
-    out.push(`${el.tagName.toLowerCase()}.${[...el.classList].join('.')}: ${text}`);
-  }
-  // what a screen reader or the keyboard shows too: placeholders and tooltips
-  for (const el of root.querySelectorAll('input[placeholder], button[title]')) {
-    if (!el.checkVisibility()) continue;
-    if (el.closest('.bk-langbar')) continue;
-    for (const name of ['placeholder', 'title']) {
-      const value = (el.getAttribute(name) || '').trim();
-      if (value && /\\p{L}/u.test(value) && !marked(value)) {
-        out.push(`${el.tagName.toLowerCase()}[${name}]: ${value}`);
-      }
-    }
-  }
-  return out;
-}"""
+
 
 
 def test_pseudo_locale_translates_every_visible_string(server: DemoServer,

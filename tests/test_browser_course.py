@@ -8,7 +8,8 @@ For each of the six lessons one demo learner opens the lesson's first screen:
 2. with «Chữ to» (large text): the page really is bigger, still fits 360 px, still passes
    axe; then «Tương phản cao» (high contrast), axe's colour-contrast rule included;
 3. in English (``?lang=en``; the display modes are remembered): no Vietnamese outside the
-   persona's data, ``<html lang="en">``, axe again.
+   persona's data, ``<html lang="en">``, axe again;
+4. in the pseudo-locale: every visible string, the hint and the lesson's text marked.
 
 Screenshots of every screen go to ``test-artifacts/screenshots/course-<lesson>-*.png``.
 
@@ -25,6 +26,7 @@ import pytest
 from browser_support import (
     CHROMIUM,
     LONG,
+    UNTRANSLATED_JS,
     DemoLearner,
     DemoServer,
     axe_violations,
@@ -227,4 +229,12 @@ def test_each_lesson_on_a_phone_in_both_languages_and_large_text(
     problems += [f"{lesson} en: small target {t}" for t in
                  page.evaluate(SMALL_TARGETS_JS, MIN_TARGET)]
     problems += serious(page, f"{lesson} en, usual look")
+
+    # 4. the pseudo-locale: every visible string of the app and the page is translated
+    open_lesson(page, server, learner, lesson, "pseudo")
+    click(page, "bk-common-hint")
+    click(page, "bk-common-lesson-text")
+    wait_visible(page, ".bk-lesson-text", "the lesson's own text (pseudo)")
+    problems += [f"{lesson} pseudo: untranslated {t}" for t in page.evaluate(UNTRANSLATED_JS)]
+    screenshot(page, shot, "8-pseudo")
     assert not problems, "\n".join(problems)
