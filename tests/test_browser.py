@@ -112,11 +112,11 @@ def open_learner(page: Any, server: DemoServer, learner: DemoLearner, lang: str 
     wait_visible(page, ".bk-phone", "the learner page")
 
 
-def consent(page: Any, visit: Visit) -> None:
+def consent(page: Any, visit: Visit, app: str = ".bk-vneid-app") -> None:
     wait_visible(page, ".bk-common-consent-accept", "the consent screen")
     visit("01-consent")
     click(page, "bk-common-consent-accept")
-    wait_visible(page, ".bk-vneid-app", "the VNeID app after consent")
+    wait_visible(page, app, f"the app ({app}) after consent")
 
 
 def walk_to_otp(page: Any, server: DemoServer, learner: DemoLearner, visit: Visit, *,
@@ -228,7 +228,12 @@ def test_resident_journey_in_vietnamese_is_graded(server: DemoServer,
     page.wait_for_url(re.compile(rf"code={hoa.code}"))
     wait_visible(page, ".bk-phone", "the learner page")
 
-    consent(page, visit)
+    # The link opens lesson 0; she consents there once, then goes on to lesson 1 by the menu.
+    consent(page, visit, app=".bk-start-app")
+    visit("01b-lesson-0")
+    page.locator("a.bk-common-lesson-link", has_text="Bài 1").click()
+    page.wait_for_url(re.compile(rf"/vneid/vneid\.ipynb\?code={hoa.code}"))
+    wait_visible(page, ".bk-vneid-app", "lesson 1, opened from the lesson menu")
     walk_to_otp(page, server, hoa, visit)
     otp = latest_otp(server.workshop, hoa.learner_id)
     inbox = page.locator(".bk-vneid-sms-inbox")

@@ -58,10 +58,13 @@ def _english(lesson: str) -> str:
 
 
 def _pseudo(markdown: str) -> str:
+    """Every run of text marked, bold runs included (each is its own text on the page)."""
     marked = []
     for line in markdown.splitlines():
         lead, text = _LINE.match(line).groups()  # type: ignore[union-attr]
-        marked.append(f"{lead}{PSEUDO_OPEN}{text}{PSEUDO_CLOSE}" if text.strip() else line)
+        runs = text.split("**")
+        marked.append(lead + "**".join(f"{PSEUDO_OPEN}{run}{PSEUDO_CLOSE}" if run.strip()
+                                       else run for run in runs))
     return "\n".join(marked)
 
 
