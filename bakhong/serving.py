@@ -132,7 +132,7 @@ def run(workshop: Path, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
 
     from bakhong import pages
     from bakhong.grading import settings
-    from bakhong.grading.course import LESSONS, put_environment_on_path
+    from bakhong.grading.course import LESSONS, put_environment_on_path, release_missing
     from bakhong.grading.workshop import open_sandbox
     from bakhong.kernelspec import ensure_installed
     from bakhong.simulators import learners
@@ -142,6 +142,9 @@ def run(workshop: Path, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
     put_environment_on_path()
     os.environ["BAKHONG_WORKSHOP"] = str(workshop.resolve())
     os.environ["BAKHONG_STORE_URL"] = settings.load(workshop).store_url_for(workshop)
+    added = release_missing(workshop)  # a workshop made by an older kit
+    if added:
+        print(f"Thêm bài học mới / lessons added: {', '.join(added)}", flush=True)
     box = open_sandbox(workshop)
     threading.Thread(target=_prepare_speech, name="bakhong-speech", daemon=True).start()
     links: list[tuple[str, str, str]] = []

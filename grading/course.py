@@ -122,6 +122,16 @@ def build(root: Path, lessons: tuple[str, ...] = LESSONS) -> None:
         checked(api.generate_assignment(lesson, force=True, create=True))
 
 
+def release_missing(root: Path, lessons: tuple[str, ...] = LESSONS) -> tuple[str, ...]:
+    """Release the course's lessons a workshop lacks (one made by an older kit), so that the
+    lesson menu's links and the join page's first lesson all open; returns those added."""
+    missing = tuple(lesson for lesson in lessons
+                    if not (root / "release" / lesson / f"{lesson}.ipynb").exists())
+    if missing:
+        build(root, missing)
+    return missing
+
+
 def gradebook_url(root: Path) -> str:
     """nbgrader's default gradebook location (``CourseDirectory.db_url``)."""
     return f"sqlite:///{root.resolve() / 'gradebook.db'}"

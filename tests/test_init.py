@@ -191,3 +191,17 @@ def test_demo_is_built_through_init_from_the_pilot_communes(
     assert {le.legacy_commune for le in everyone} >= {
         "Phường Điện Biên", "Xã Quảng Lưu", "Xã Tây Hồ", "Xã Nga Liên"}
     assert settings.settings_path(root).exists()
+
+
+def test_a_workshop_from_an_older_kit_gets_the_new_lessons(tmp_path: Path) -> None:
+    """``serve`` releases the lessons a workshop lacks: the menu's links all open."""
+    root = tmp_path / "old"
+    box, _ = workshop.create(root, [("hv001", "Lê Thị Hoa", "Xã Thọ Long")],
+                             lessons=("vneid", "payment"))
+    box.close()
+    assert not (root / "release" / "first_steps").exists()
+    added = course.release_missing(root)
+    assert added == tuple(le for le in course.LESSONS if le not in ("vneid", "payment"))
+    for lesson in course.LESSONS:
+        assert (root / "release" / lesson / f"{lesson}.ipynb").exists(), lesson
+    assert course.release_missing(root) == ()  # nothing left to add
