@@ -182,7 +182,7 @@ def test_demo_is_built_through_init_from_the_pilot_communes(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     root = tmp_path / "demo"
     assert cli.main(["demo", str(root), "--build-only", "--port", "8899"]) == 0
-    assert ":8899/voila/render/vneid/vneid.ipynb?code=" in capsys.readouterr().out
+    assert ":8899/voila/render/first_steps/first_steps.ipynb?code=" in capsys.readouterr().out
     box = workshop.open_sandbox(root)
     everyone = learners.all_learners(box.store)
     box.close()
