@@ -4,6 +4,7 @@ and the pieces of its server that need no browser (limiter, login page, notebook
 from __future__ import annotations
 
 import argparse
+import html
 import re
 from collections.abc import Iterator
 from datetime import datetime, timedelta
@@ -320,3 +321,22 @@ def test_doctests() -> None:
 
     for module in (server, view):
         assert doctest.testmod(module, optionflags=doctest.ELLIPSIS).failed == 0
+
+
+def test_a_learner_offered_the_hint_shows_as_stuck(box: Sandbox, clock: FixedClock) -> None:
+    """Two wrong OTPs: below the three of «repeated», but the app offered the hint."""
+    me, sim = persona(box, "hv001"), box.vneid("hv001")
+    sim.go(Step.REGISTER)
+    sim.register(me.id_number, me.phone, face_captured=True)
+    sim.go(Step.ACTIVATE)
+    sim.request_otp(me.id_number, me.phone)
+    for _ in range(2):
+        clock.advance(seconds=30)
+        with pytest.raises(WrongOtp):
+            sim.submit_otp("000000")
+    assert dashboard(box).progress[0].stuck is None
+    evidence.record_help(box.store, clock, "hv001", "vneid", evidence.HINT_OFFERED, "otp")
+    h = dashboard(box)
+    first = h.table.value.split("<tbody>")[1].split("</tr>")[0]
+    assert "bk-dash-row-stuck" in first
+    assert "Ứng dụng đã mở gợi ý ở bước «Nhập mã OTP» sau 2 lần lỗi" in html.unescape(first)
