@@ -4,7 +4,7 @@ and the pieces of its server that need no browser (limiter, login page, notebook
 from __future__ import annotations
 
 import argparse
-import html
+from html import unescape
 import re
 from collections.abc import Iterator
 from datetime import datetime, timedelta
@@ -339,4 +339,4 @@ def test_a_learner_offered_the_hint_shows_as_stuck(box: Sandbox, clock: FixedClo
     h = dashboard(box)
     first = h.table.value.split("<tbody>")[1].split("</tr>")[0]
     assert "bk-dash-row-stuck" in first
-    assert "Ứng dụng đã mở gợi ý ở bước «Nhập mã OTP» sau 2 lần lỗi" in html.unescape(first)
+    assert "Ứng dụng đã mở gợi ý ở bước «Nhập mã OTP» sau 2 lần lỗi" in unescape(first)
