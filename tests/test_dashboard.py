@@ -4,10 +4,10 @@ and the pieces of its server that need no browser (limiter, login page, notebook
 from __future__ import annotations
 
 import argparse
-from html import unescape
 import re
 from collections.abc import Iterator
 from datetime import datetime, timedelta
+from html import unescape
 from pathlib import Path
 
 import pytest
