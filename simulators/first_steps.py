@@ -562,8 +562,9 @@ class FirstStepsSimulator:
             except SandboxError as err:
                 refusal = err
             self._save(conn, state)
+            # the step after the action, as the other apps record it (grading.progress)
             record(conn, self.clock, self.learner_id, LESSON, task,
-                   refusal.code if refusal else OK, step=step, **detail)
+                   refusal.code if refusal else OK, step=state["step"], **detail)
         if refusal is not None:
             raise refusal
         return result  # type: ignore[no-any-return]

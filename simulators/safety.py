@@ -441,7 +441,10 @@ class SafetySimulator:
                 refusal = err
                 state = self._load(conn)
             self._save(conn, state)
-            facts = {"step": step, "choice": action, "drill": state.get("drill"), **detail}
+            # a success carries the step it led to, as the other apps record it
+            # (grading.progress); a mistake or a refusal the scene where it was made
+            facts = {"step": step if refusal is not None else state["step"], "choice": action,
+                     "drill": state.get("drill"), **detail}
             name = action
             if task is not None and (refusal is None or isinstance(refusal, Mistake)):
                 name = task  # a decisive choice: the drill's own task

@@ -209,3 +209,19 @@ def test_doctests() -> None:
     import doctest
 
     assert doctest.testmod(progress).failed == 0
+
+
+def test_lesson_0_shows_its_step_and_who_is_stuck_there(box: Sandbox, clock: FixedClock) -> None:
+    sim = box.first_steps("hv001")
+    clock.advance(seconds=10)
+    sim.open_part("tap")  # its event carries the step it led to, as the other apps' do
+    wrong = next(t.key for t in first_steps.TAP_TARGETS if t.key != sim.status().tap_next)
+    for _ in range(3):
+        clock.advance(seconds=20)
+        with pytest.raises(first_steps.WrongTarget):
+            sim.tap(wrong)
+    found = one(box, clock)
+    assert (found.lesson, found.step) == ("first_steps", "tap")
+    assert found.on_step == timedelta(seconds=60)
+    assert found.stuck is not None and found.stuck.kind == REPEATED
+    assert (found.stuck.code, found.stuck.step) == ("first_steps.tap_wrong", "tap")
