@@ -24,6 +24,7 @@ from bakhong.simulators.sandbox import Sandbox
 from bakhong.simulators.vneid import Step, VneidSimulator
 from bakhong.widgets import speech
 from bakhong.widgets.course import CourseHandles, course_screen
+from bakhong.widgets.entry import _apps
 from bakhong.widgets.helpbar import HelpBar
 from bakhong.widgets.i18n import translator
 from bakhong.widgets.vneid_app import VneidAppHandles, VneidView, vneid_factory
@@ -206,3 +207,13 @@ def test_help_events_are_not_lesson_tasks(box: Sandbox, clock: FixedClock) -> No
         evidence.record_help(box.store, clock, "hv001", "vneid", "register", "otp")
     (event,) = evidence.learner_events(box.store, "hv001", "vneid")
     assert event.outcome == evidence.OK and event.task not in {s.value for s in Step}
+
+
+@pytest.mark.parametrize("lesson", list(_apps()))
+def test_every_app_has_the_bar_and_records_its_use(box: Sandbox, lesson: str) -> None:
+    app = _apps()[lesson](box, "hv001", translator("vi"))  # conftest: hv001 has consented
+    app.controls["hint"].click()
+    assert app.controls["hint-panel"].layout.display == ""
+    found = [e for e in evidence.learner_events(box.store, "hv001", lesson)
+             if e.task == evidence.HINT_OPENED]
+    assert len(found) == 1 and found[0].detail["step"] and found[0].detail["help"]

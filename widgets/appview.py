@@ -110,23 +110,26 @@ class AppView:
         """The key of :attr:`step_help` for the screen on show (``""`` before the first)."""
         if self._shown is None:
             return ""
-        first = self._shown[0]
-        step = str(first[0] if isinstance(first, tuple) else first)  # the portal's page key
+        step = self._step()
         panel = getattr(self, "panel", "home")
         if isinstance(panel, str) and panel not in ("", "home") \
                 and f"{step}.{panel}" in self.step_help:
             return f"{step}.{panel}"
         return step
 
+    def _step(self) -> str:
+        """The step on show: the signature's first element (of the portal's page key)."""
+        assert self._shown is not None
+        first = self._shown[0]
+        return str(first[0] if isinstance(first, tuple) else first)
+
     def _help_event(self, task: str, key: str) -> None:
         sim = getattr(self, "sim", None)
         if not self.lesson or sim is None or self._shown is None:
             return
         try:
-            first = self._shown[0]
-            step = str(first[0] if isinstance(first, tuple) else first)
             evidence.record_help(sim.store, sim.clock, sim.learner_id, self.lesson, task,
-                                 step, help=key)
+                                 self._step(), help=key)
         except SandboxError:  # no consent yet: the bar still helps, nothing is recorded
             pass
 

@@ -28,6 +28,7 @@ from typing import Any, ClassVar
 
 import ipywidgets as w
 
+from bakhong.simulators.first_steps import LESSON as fs_lesson
 from bakhong.simulators.first_steps import FirstStepsSimulator, Status, Step
 from bakhong.simulators.sandbox import Sandbox
 
@@ -127,6 +128,7 @@ class FirstStepsView(AppView):
     """The controls over one learner's practice phone."""
 
     prefix = "bk-start-"
+    lesson = fs_lesson
     step_help: ClassVar[Mapping[str, StepHelp]] = STEP_HELP
 
     def __init__(self, sim: FirstStepsSimulator, tr: Translator) -> None:

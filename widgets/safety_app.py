@@ -26,6 +26,7 @@ from typing import Any
 
 import ipywidgets as w
 
+from bakhong.simulators.safety import LESSON as safety_lesson
 from bakhong.simulators.safety import SafetySimulator, Status, Step
 from bakhong.simulators.sandbox import Sandbox
 
@@ -116,6 +117,7 @@ class SafetyView(AppView):
     """The controls over one learner's drills; screens are built by :mod:`.safety_screens`."""
 
     prefix = "bk-safe-"
+    lesson = safety_lesson
     step_help = STEP_HELP
 
     def __init__(self, sim: SafetySimulator, tr: Translator) -> None:
