@@ -38,6 +38,7 @@ from .bank_help import STEP_HELP
 from .bank_screens import build_screen
 from .i18n import N_, Translator
 from .phone import MessageArea, badge, html_block, inbox_panel, phone_frame, show_sms
+from .pinpad import PinPad
 
 __all__ = ["BankAppHandles", "BankView", "bank_app", "bank_factory"]
 
@@ -81,8 +82,7 @@ class BankView(AppView):
         self.sim = sim
         self.status: Status | None = None
         self.panel = "home"
-        self.pin = ""  # digits typed on the PIN pad: kernel-side only, never a synced value
-        self.pin_dots: w.HTML | None = None
+        self.pinpad = PinPad(tr)  # the digits stay in the kernel, never a synced value
         self._sms_count = -1
         _ = tr
         self.tasks = w.Accordion([html_block("")], selected_index=None,
@@ -105,32 +105,6 @@ class BankView(AppView):
                 raise ValueError(panel)
             self.panel = panel
         return act
-
-    # -- the PIN pad ---------------------------------------------------------------------
-
-    def press(self, key: str) -> Callable[[], None]:
-        """A key of the pad: a digit, or ``"del"``; at most 6 digits are kept."""
-        def act() -> None:
-            if key == "del":
-                self.pin = self.pin[:-1]
-            elif key.isdigit() and len(self.pin) < 6:
-                self.pin += key
-            self._show_pin()
-        return act
-
-    def take_pin(self) -> str:
-        """The typed PIN, cleared from the pad (it is sent once)."""
-        pin, self.pin = self.pin, ""
-        self._show_pin()
-        return pin
-
-    def _show_pin(self) -> None:
-        if self.pin_dots is not None:
-            _ = self.tr
-            dots = " ".join("●" if i < len(self.pin) else "○" for i in range(6))
-            label = html.escape(_("Đã nhập {count} trên 6 số").format(count=len(self.pin)))
-            self.pin_dots.value = (f'<p class="bk-pin-dots" role="status" aria-live="polite" '
-                                   f'aria-label="{label}">{dots}</p>')
 
     # -- the parts shown on every screen -------------------------------------------------
 
@@ -169,7 +143,7 @@ class BankView(AppView):
         if status.step is not Step.HOME:
             self.panel = "home"  # after a payment, the home screen again
         if self.shown is None or self.shown[0] != status.step:
-            self.pin = ""
+            self.pinpad.clear()
             # the tasks open on the first home screen (after the PIN is set); closed on the others
             first_home = status.step is Step.HOME and (
                 self.shown is None or self.shown[0] is Step.SETUP)
@@ -178,7 +152,7 @@ class BankView(AppView):
         self._render_inbox()
 
         def build() -> list[w.Widget]:
-            self.pin_dots = None
+            self.pinpad.detach()
             return build_screen(self, status)
         self.show(self._signature(status), build)
 

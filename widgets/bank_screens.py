@@ -19,11 +19,9 @@ from bakhong.simulators import bank, qrimage
 from bakhong.simulators.bank import Receipt, Status, Step
 
 from .phone import (
-    action_button,
     clock_time,
     facts,
     html_block,
-    on_click,
     paragraph,
     run_safely,
     screen_title,
@@ -266,36 +264,18 @@ def confirm(view: BankView, status: Status) -> list[w.Widget]:
     return items
 
 
-def _pin_pad(view: BankView) -> w.GridBox:
-    _ = view.tr
-    buttons = []
-    for key, cls in PIN_KEYS:
-        label = _("Xóa") if key == "del" else key
-        button = action_button(cls, label)
-        button.add_class("bk-pin-key")
-        on_click(button, view.press(key), view.message, view.tr)
-        view.keep(cls, button)
-        buttons.append(button)
-    pad = w.GridBox(buttons, layout=w.Layout(
-        grid_template_columns="repeat(3, 1fr)", grid_gap="8px", width="100%"))
-    pad.add_class("bk-pin-pad")
-    return pad
-
-
 def auth(view: BankView, status: Status) -> list[w.Widget]:
     _ = view.tr
     draft = status.draft
     assert draft is not None
     summary = html_block(facts(((_("Số tiền"), bank.money(draft.amount or 0)),
                                 (_("Người nhận"), draft.payee_name))))
-    view.pin_dots = html_block("")
-    view.keep("bk-bank-pin-dots", view.pin_dots)
-    view.press("")()  # draws the dots
+    dots, pad = view.pinpad.widgets(view, PIN_KEYS, "bk-bank-pin-dots")
 
     def act() -> None:
-        view.sim.authorise(view.take_pin())
-    items: list[w.Widget] = [screen_title(_("Nhập mã PIN Smart OTP")), summary, view.pin_dots,
-                             _pin_pad(view),
+        view.sim.authorise(view.pinpad.take())
+    items: list[w.Widget] = [screen_title(_("Nhập mã PIN Smart OTP")), summary, dots,
+                             pad,
                              view.button("bk-bank-authorise", _("Xác nhận"), act, primary=True)]
     if status.pin_tries_left < bank.MAX_PIN_TRIES:
         items.append(paragraph(_("Còn {remaining} lần nhập mã PIN.").format(

@@ -69,6 +69,7 @@ from .phone import (
     phone_frame,
     show_sms,
 )
+from .pinpad import PinPad
 from .signing_help import STEP_HELP
 from .signing_screens import build_screen
 
@@ -130,8 +131,7 @@ class SigningView(AppView):
         # where the learner is, and what only the view knows (see the module's docstring)
         self.panel = "home"
         self.request_exists = False  # the real-world answer (64002) was given: the way out
-        self.pin = ""
-        self.pin_dots: w.HTML | None = None
+        self.pinpad = PinPad(tr)  # the digits stay in the kernel, never a synced value
         self.tran = ""  # the transaction on show in «Giao dịch chờ xác nhận»
         self.known: dict[str, Transaction] = {}  # transactions made or seen by this view
         self.confirmed: dict[str, str] = {}  # transaction -> its signed copy
@@ -193,39 +193,14 @@ class SigningView(AppView):
         self.known[transaction.tran_id] = transaction
         self.tran = transaction.tran_id
         self.panel = "waiting"
-        self.pin, self.saved = "", ""
+        self.saved = ""
+        self.pinpad.clear()
 
     def signed_copy_of(self, doc_id: str) -> str | None:
         """The signed copy of ``doc_id`` confirmed in this view, the newest if several."""
         found = [signed for tran_id, signed in self.confirmed.items()
                  if self.known.get(tran_id) and self.known[tran_id].doc_id == doc_id]
         return found[-1] if found else None
-
-    # -- the PIN pad ---------------------------------------------------------------------
-
-    def press(self, key: str) -> Callable[[], None]:
-        """A key of the pad: a digit, or ``"del"``; at most 6 digits are kept."""
-        def act() -> None:
-            if key == "del":
-                self.pin = self.pin[:-1]
-            elif key.isdigit() and len(self.pin) < 6:
-                self.pin += key
-            self._show_pin()
-        return act
-
-    def take_pin(self) -> str:
-        """The typed PIN, cleared from the pad (it is sent once)."""
-        pin, self.pin = self.pin, ""
-        self._show_pin()
-        return pin
-
-    def _show_pin(self) -> None:
-        if self.pin_dots is not None:
-            _ = self.tr
-            dots = " ".join("●" if i < len(self.pin) else "○" for i in range(6))
-            label = html.escape(_("Đã nhập {count} trên 6 số").format(count=len(self.pin)))
-            self.pin_dots.value = (f'<p class="bk-pin-dots" role="status" aria-live="polite" '
-                                   f'aria-label="{label}">{dots}</p>')
 
     # -- documents of «Kho dữ liệu cá nhân» --------------------------------------------------
 
@@ -288,13 +263,13 @@ class SigningView(AppView):
         for transaction in status.waiting:
             self.known[transaction.tran_id] = transaction
         if self.shown is None or self.shown[0] != status.step:
-            self.pin = ""
+            self.pinpad.clear()
             self.persona_card.selected_index = 0 if status.step in TYPING_STEPS else None
         pdfs = tuple(self.sim.pdfs()) if self.panel in ("sign", "verify") else ()
         self._render_inbox()
 
         def build() -> list[w.Widget]:
-            self.pin_dots = None
+            self.pinpad.detach()
             return build_screen(self, status, pdfs)
         self.show(self._signature(status, pdfs), build)
 

@@ -32,10 +32,8 @@ from bakhong.simulators.signing import (
 )
 
 from .phone import (
-    action_button,
     facts,
     html_block,
-    on_click,
     paragraph,
     run_safely,
     screen_title,
@@ -209,22 +207,6 @@ def sign(view: SigningView, status: SigningStatus, pdfs: Pdfs) -> list[w.Widget]
 
 # -- «Giao dịch chờ xác nhận» --------------------------------------------------------------------
 
-def _pin_pad(view: SigningView) -> w.GridBox:
-    _ = view.tr
-    buttons = []
-    for key, cls in PIN_KEYS:
-        label = _("Xóa") if key == "del" else key
-        button = action_button(cls, label)
-        button.add_class("bk-pin-key")
-        on_click(button, view.press(key), view.message, view.tr)
-        view.keep(cls, button)
-        buttons.append(button)
-    pad = w.GridBox(buttons, layout=w.Layout(
-        grid_template_columns="repeat(3, 1fr)", grid_gap="8px", width="100%"))
-    pad.add_class("bk-pin-pad")
-    return pad
-
-
 def _signed_box(view: SigningView, transaction: Transaction, signed_id: str) -> list[w.Widget]:
     """The copy just signed: its first page, «Tải về», then «Lưu tệp về điện thoại»."""
     _ = view.tr
@@ -277,13 +259,11 @@ def _transaction(view: SigningView, status: SigningStatus, t: Transaction) -> li
                           titles=(_("Xem văn bản sẽ ký"),), selected_index=None,
                           layout=w.Layout(width="100%"))
     view.keep("bk-sign-preview", preview)
-    view.pin_dots = html_block("")
-    view.keep("bk-sign-pin-dots", view.pin_dots)
-    view.press("")()  # draws the dots
+    dots, pad = view.pinpad.widgets(view, PIN_KEYS, "bk-sign-pin-dots")
 
     def confirm() -> str:
         view.tran = t.tran_id
-        signed = view.sim.confirm(t.tran_id, view.take_pin())
+        signed = view.sim.confirm(t.tran_id, view.pinpad.take())
         view.confirmed[t.tran_id] = signed
         return _("Đã ký số «{title}». Bản đã ký có trong Kho dữ liệu cá nhân.").format(
             title=title)
@@ -294,8 +274,8 @@ def _transaction(view: SigningView, status: SigningStatus, t: Transaction) -> li
         view.rejected.add(t.tran_id)
         return _("Đã từ chối giao dịch. Văn bản không được ký.")
     items: list[w.Widget] = [
-        card, preview, paragraph(_("Nhập mã PIN ký số"), "bk-hint"), view.pin_dots,
-        _pin_pad(view), view.button("bk-sign-confirm", _("Xác nhận"), confirm, primary=True)]
+        card, preview, paragraph(_("Nhập mã PIN ký số"), "bk-hint"), dots,
+        pad, view.button("bk-sign-confirm", _("Xác nhận"), confirm, primary=True)]
     if status.pin_tries_left < MAX_PIN_TRIES:
         items.append(paragraph(_("Còn {remaining} lần nhập mã PIN.").format(
             remaining=status.pin_tries_left), "bk-expiry"))
