@@ -109,6 +109,8 @@ def _demo(args: argparse.Namespace) -> int:
     from bakhong.simulators.learners import all_learners
 
     root = Path(args.workshop)
+    if not args.build_only:  # before a minute of building: the class may already be running
+        serving.check_port(*_address(args, root))
     if not root.exists():
         print(f"Đang tạo lớp học mẫu tại {root} … / Building the demo workshop …", flush=True)
         box, _ = workshop.init(root, _demo_roster())

@@ -215,9 +215,10 @@ def run(workshop: Path, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -
     from bakhong.grading.course import put_environment_on_path
     from bakhong.grading.workshop import open_sandbox
     from bakhong.kernelspec import ensure_installed
-    from bakhong.serving import _offline
+    from bakhong.serving import check_port, offline_transforms
     from bakhong.widgets.entry import STORE_ENV, WORKSHOP_ENV
 
+    check_port(host, port)
     root = workshop.resolve()
     box = open_sandbox(root)
     workshop_id = box.workshop_id
@@ -303,26 +304,11 @@ def run(workshop: Path, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -
         def write_error(self, status_code: int, **kwargs: Any) -> None:
             self.finish(f"{status_code}\n")
 
-    class OfflinePage(tornado.web.OutputTransform):
-        html_page = False
-
-        def transform_first_chunk(self, status_code: int, headers: Any, chunk: bytes,
-                                  finishing: bool) -> tuple[int, Any, bytes]:
-            self.html_page = str(headers.get("Content-Type", "")).startswith("text/html")
-            if self.html_page:
-                chunk = _offline(chunk)
-                if "Content-Length" in headers:
-                    headers["Content-Length"] = str(len(chunk))
-            return status_code, headers, chunk
-
-        def transform_chunk(self, chunk: bytes, finishing: bool) -> bytes:
-            return _offline(chunk) if self.html_page else chunk
-
     class DashboardVoila(Voila):  # type: ignore[misc]
         def init_settings(self) -> dict[str, Any]:
             found: dict[str, Any] = super().init_settings()
             found["cookie_secret"] = secrets.token_bytes(32)  # new at every start
-            found["transforms"] = [OfflinePage, tornado.web.GZipContentEncoding]
+            found["transforms"] = offline_transforms()
             return found
 
         def init_handlers(self) -> list[Any]:

@@ -102,37 +102,20 @@ def serve_dashboard(
 ) -> None:
     """Serve the dashboard with Voila until stopped (SIGTERM or Ctrl-C)."""
     import nbformat
-    import tornado.web
     from voila.app import Voila
 
     from bakhong.grading.course import put_environment_on_path
     from bakhong.kernelspec import ensure_installed
-    from bakhong.serving import _offline, voila_config
+    from bakhong.serving import check_port, offline_transforms, voila_config
 
+    check_port(host, port)
     ensure_installed()
     put_environment_on_path()
-
-    class OfflinePage(tornado.web.OutputTransform):
-        """The lessons' rule (bakhong.serving): no stylesheet from a CDN."""
-
-        html_page = False
-
-        def transform_first_chunk(self, status_code: int, headers: Any, chunk: bytes,
-                                  finishing: bool) -> tuple[int, Any, bytes]:
-            self.html_page = str(headers.get("Content-Type", "")).startswith("text/html")
-            if self.html_page:
-                chunk = _offline(chunk)
-                if "Content-Length" in headers:
-                    headers["Content-Length"] = str(len(chunk))
-            return status_code, headers, chunk
-
-        def transform_chunk(self, chunk: bytes, finishing: bool) -> bytes:
-            return _offline(chunk) if self.html_page else chunk
 
     class ReportVoila(Voila):  # type: ignore[misc]
         def init_settings(self) -> dict[str, Any]:
             settings: dict[str, Any] = super().init_settings()
-            settings["transforms"] = [OfflinePage, tornado.web.GZipContentEncoding]
+            settings["transforms"] = offline_transforms()
             return settings
 
     with tempfile.TemporaryDirectory(prefix="bakhong-report-") as folder:

@@ -9,20 +9,24 @@ the demo a link per fictional learner (never outside the demo).
 
 from __future__ import annotations
 
+import errno
+import functools
 import logging
 import os
 import re
+import socket
 import subprocess
 import sys
 import threading
 from pathlib import Path
 from typing import Any
 
+from bakhong.simulators.errors import N_, SandboxError
 from bakhong.widgets.entry import lesson_url
 
 log = logging.getLogger(__name__)
 
-__all__ = ["lesson_url", "run", "voila_config"]
+__all__ = ["PortInUse", "check_port", "lesson_url", "offline_transforms", "run", "voila_config"]
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8866
@@ -105,6 +109,61 @@ def _offline(chunk: bytes) -> bytes:
         else chunk
 
 
+class PortInUse(SandboxError):
+    """The address to serve on is taken: the class may already be running."""
+
+    code = "serve.port_in_use"
+    message = N_("Cổng {port} trên {host} đang được một chương trình khác dùng (có thể lớp học "
+                 "đang chạy ở cửa sổ khác). Hãy dừng chương trình đó, hoặc chọn cổng khác "
+                 "bằng --port.")
+
+
+def check_port(host: str, port: int) -> None:
+    """Refuse to start, with :class:`PortInUse`, when ``host:port`` cannot be listened on.
+
+    Voila would find out only after the workshop is built and the links are printed, and
+    say it in English; this asks first, binding as tornado does (``SO_REUSEADDR``, so a
+    port left in TIME_WAIT by a server just stopped is not refused).
+    """
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host or "0.0.0.0", port))
+        except OSError as err:
+            if err.errno == errno.EADDRINUSE:
+                raise PortInUse(f"{host}:{port}: address already in use", host=host,
+                                port=port) from err
+            raise
+
+
+@functools.cache
+def offline_transforms() -> list[Any]:
+    """Tornado's output transforms for every page we serve: :func:`_offline`, then gzip.
+
+    Phones share the laptop's Wi-Fi: Voila's front-end is about 5 MB of JavaScript, gzip
+    sends about a quarter of it (after the CDN links are dropped).
+    """
+    import tornado.web
+
+    class OfflinePage(tornado.web.OutputTransform):
+        html_page = False
+
+        def transform_first_chunk(self, status_code: int, headers: Any, chunk: bytes,
+                                  finishing: bool) -> tuple[int, Any, bytes]:
+            self.html_page = str(headers.get("Content-Type", "")).startswith("text/html")
+            if self.html_page:
+                chunk = _offline(chunk)
+                if "Content-Length" in headers:
+                    headers["Content-Length"] = str(len(chunk))
+            return status_code, headers, chunk
+
+        def transform_chunk(self, chunk: bytes, finishing: bool) -> bytes:
+            return _offline(chunk) if self.html_page else chunk
+
+    return [OfflinePage, tornado.web.GZipContentEncoding]
+
+
 def _prepare_speech() -> None:
     """Make the audio of every step's instruction ahead (``WORKSHOP/audio``), off the
     serving thread: the first learner at a step then hears it at once."""
@@ -136,8 +195,8 @@ def run(workshop: Path, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
     from bakhong.grading.workshop import open_sandbox
     from bakhong.kernelspec import ensure_installed
     from bakhong.simulators import learners
-    from bakhong.simulators.errors import SandboxError
 
+    check_port(host, port)
     ensure_installed()
     put_environment_on_path()
     os.environ["BAKHONG_WORKSHOP"] = str(workshop.resolve())
@@ -185,27 +244,10 @@ def run(workshop: Path, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
                 return
             await super().get(path)
 
-    class OfflinePage(tornado.web.OutputTransform):
-        html_page = False
-
-        def transform_first_chunk(self, status_code: int, headers: Any, chunk: bytes,
-                                  finishing: bool) -> tuple[int, Any, bytes]:
-            self.html_page = str(headers.get("Content-Type", "")).startswith("text/html")
-            if self.html_page:
-                chunk = _offline(chunk)
-                if "Content-Length" in headers:
-                    headers["Content-Length"] = str(len(chunk))
-            return status_code, headers, chunk
-
-        def transform_chunk(self, chunk: bytes, finishing: bool) -> bytes:
-            return _offline(chunk) if self.html_page else chunk
-
     class BakhongVoila(Voila):  # type: ignore[misc]
         def init_settings(self) -> dict[str, Any]:
             settings: dict[str, Any] = super().init_settings()
-            # Phones share the laptop's Wi-Fi: Voila's front-end is about 5 MB of JavaScript,
-            # gzip sends about a quarter of it (after the CDN links are dropped).
-            settings["transforms"] = [OfflinePage, tornado.web.GZipContentEncoding]
+            settings["transforms"] = offline_transforms()
             return settings
 
         def init_handlers(self) -> list[Any]:

@@ -18,10 +18,10 @@ pieces:
 from __future__ import annotations
 
 import contextlib
+import http.client
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -31,6 +31,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from ports import free_port
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
@@ -44,14 +46,8 @@ VIEWPORT = {"width": 360, "height": 800}
 SCREENSHOT_DIR = REPO_ROOT / "test-artifacts" / "screenshots"
 START_TIMEOUT = 120.0
 STOP_GRACE = 15.0
+PORT_TRIES = 3
 LONG = 60_000  # ms: Voila kernels start slowly on 2 cores
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on now (bind to 0 and let the kernel choose)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def server_env(home: Path) -> dict[str, str]:
@@ -63,6 +59,10 @@ def server_env(home: Path) -> dict[str, str]:
     env["PATH"] = str(VENV_BIN) + os.pathsep + env.get("PATH", "")
     env.setdefault("PYTHONUNBUFFERED", "1")
     return env
+
+
+class _PortTaken(Exception):
+    """Something other than our server holds, or took, the port."""
 
 
 @dataclass
@@ -107,6 +107,24 @@ class DemoServer:
             return ""
 
     def start(self, timeout: float = START_TIMEOUT) -> DemoServer:
+        """Start the demo and wait for its home page; on a port taken meanwhile, move on.
+
+        :func:`ports.free_port` keeps clear of the ports kernels take, but a port can
+        still be taken between the check and Voila's bind; then the server either exits
+        ("Address already in use") or something else answers. Either way the demo is
+        started again on another port, up to :data:`PORT_TRIES` times.
+        """
+        for attempt in range(1, PORT_TRIES + 1):
+            try:
+                return self._start_once(timeout)
+            except _PortTaken as taken:
+                self.stop()
+                if attempt == PORT_TRIES:
+                    raise RuntimeError(f"no port could be used: {taken}") from taken
+                self.port = free_port()
+        raise AssertionError("unreachable")
+
+    def _start_once(self, timeout: float) -> DemoServer:
         log = self.log_path.open("wb")
         self.process = subprocess.Popen(
             [str(BAKHONG), "demo", str(self.workshop), "--host", self.host,
@@ -117,6 +135,8 @@ class DemoServer:
         deadline = time.monotonic() + timeout
         while True:
             if self.process.poll() is not None:
+                if "address already in use" in self.log().lower():
+                    raise _PortTaken(f"port {self.port} was taken before the demo bound it")
                 raise RuntimeError(f"bakhong demo exited with {self.process.returncode}:\n"
                                    f"{self.log()[-4000:]}")
             if self._answers():
@@ -134,6 +154,10 @@ class DemoServer:
         try:
             with urllib.request.urlopen(self.url("/"), timeout=5) as response:
                 return bool(response.status == 200)
+        except http.client.RemoteDisconnected:  # closed before answering: starting up
+            return False
+        except http.client.HTTPException as foreign:  # not an HTTP server: a kernel's port
+            raise _PortTaken(f"port {self.port} answers as {foreign!r}") from foreign
         except (urllib.error.URLError, OSError):
             return False
 

@@ -24,7 +24,6 @@ import os
 import pwd
 import re
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
@@ -35,6 +34,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import pytest
+from ports import free_port
 
 SUPERUSER = "bakhong"
 BINDIR_ENV = "BAKHONG_PG_BINDIR"
@@ -79,13 +79,6 @@ def unavailable(reason: str) -> NoReturn:
         pytest.fail(f"{reason}; CI must test PostgreSQL (run `make system-packages`)",
                     pytrace=False)
     pytest.skip(reason)
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def _run_as() -> pwd.struct_passwd | None:

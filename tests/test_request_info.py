@@ -3,22 +3,16 @@
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
 import sys
 import threading
 import time
 
 import pytest
+from ports import free_port
 from websockets.sync.server import ServerConnection, serve
 
 from bakhong.widgets.entry import request_info
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def voila_like_server(port: int, paths: list[str], delay: float) -> threading.Thread:

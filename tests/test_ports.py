@@ -1,0 +1,58 @@
+"""Ports: the servers refuse a taken port in Vietnamese before any work; the tests' ports
+keep clear of the range kernels bind to."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from browser_support import server_env
+from ports import _ephemeral_start, free_port
+
+from bakhong.serving import PortInUse, check_port
+
+
+@pytest.fixture
+def taken() -> Iterator[socket.socket]:
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.bind(("127.0.0.1", free_port()))
+    listener.listen()
+    yield listener
+    listener.close()
+
+
+def test_a_taken_port_is_refused_with_a_vietnamese_message(taken: socket.socket) -> None:
+    port = taken.getsockname()[1]
+    with pytest.raises(PortInUse) as refused:
+        check_port("127.0.0.1", port)
+    assert f"Cổng {port} trên 127.0.0.1" in str(refused.value)
+    assert "--port" in str(refused.value)
+
+
+def test_a_free_port_passes_and_stays_free() -> None:
+    port = free_port()
+    check_port("127.0.0.1", port)
+    check_port("127.0.0.1", port)  # the probe let it go again
+
+
+def test_the_demo_refuses_a_taken_port_before_building(taken: socket.socket,
+                                                        tmp_path: Path) -> None:
+    port = taken.getsockname()[1]
+    root = tmp_path / "ws"
+    done = subprocess.run([sys.executable, "-m", "bakhong", "demo", str(root),
+                           "--port", str(port)], env=server_env(tmp_path / "home"),
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 2
+    assert f"Cổng {port}" in done.stderr and "Traceback" not in done.stderr
+    assert not root.exists()  # nothing built, no link printed for a server that never ran
+    assert "voila/render" not in done.stdout
+
+
+def test_test_ports_are_below_the_ephemeral_range() -> None:
+    ports = {free_port() for _ in range(50)}
+    assert all(20000 <= port < _ephemeral_start() for port in ports)
+    assert len(ports) > 1  # chosen at random, so parallel workers rarely meet
