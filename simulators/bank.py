@@ -34,24 +34,24 @@ network drop finds the payment already made and never pays twice.
 from __future__ import annotations
 
 import hashlib
-import json
 import random
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from . import faults, registry, vietqr
+from . import faults, vietqr
 from .clock import VN_TZ, Clock
 from .errors import N_, SandboxError
 from .evidence import OK, Event, record
+from .flow import LearnerFlow
 from .learners import require_consent
-from .store import Store, bank_accounts, dumps, flow_states, ledger, payments, sms_inbox
+from .store import Store, bank_accounts, ledger, payments, sms_inbox
 
 LESSON = "payment"
 FLOW = "bank"
@@ -397,18 +397,16 @@ def parse_amount(text: str | int) -> int:
     return amount
 
 
-T = TypeVar("T")
+class BankSimulator(LearnerFlow):
+    """One learner's bank app, over the store (plumbing: :class:`~.flow.LearnerFlow`)."""
 
-
-class BankSimulator:
-    """One learner's bank app, over the store."""
+    flow = FLOW
+    lesson = LESSON
+    steps = Step
+    wrong_step = WrongStep
 
     def __init__(self, store: Store, clock: Clock, rng: random.Random, learner_id: str) -> None:
-        self.store = store
-        self.clock = clock
-        self.rng = rng
-        self.learner_id = learner_id
-        self.persona = registry.persona_of_learner(store, learner_id)
+        super().__init__(store, clock, rng, learner_id)
         digest = hashlib.sha256(self.persona.persona_id.encode()).hexdigest()
         self.number = f"99{int(digest, 16) % 10**8:08d}"  # fictional: 10 digits from the persona
         self.account_id = _account_id(HOME_BANK.bin, self.number)
@@ -416,32 +414,20 @@ class BankSimulator:
 
     # -- plumbing ---------------------------------------------------------------------------
 
-    def _now(self) -> str:
-        return self.clock.now().isoformat()
-
-    def _load(self, conn: Connection) -> dict[str, Any]:
-        raw = conn.execute(sa.select(flow_states.c.state).where(
-            (flow_states.c.learner_id == self.learner_id) & (flow_states.c.flow == FLOW))).scalar()
-        if raw is not None:
-            state: dict[str, Any] = json.loads(raw)
-            return state
-        return {"step": Step.SETUP.value, "pin_fails": 0, "scenario": self._scenario()}
-
-    def _scenario(self) -> dict[str, Any]:
+    def _fresh(self) -> dict[str, Any]:
         """The learner's shopping: drawn once, then kept (a reload shows the same bill)."""
         month = self.clock.now().month
-        return {
+        scenario = {
             "stall_amount": self.rng.randrange(20, 100) * 1000,
             "bill_amount": self.rng.randrange(150, 700) * 1000 + self.rng.choice((0, 500)),
             "bill_number": f"PE04{self.rng.randrange(10**8):08d}",
             "bill_month": month,
         }
+        return {"step": Step.SETUP.value, "pin_fails": 0, "scenario": scenario}
 
-    def _save(self, conn: Connection, state: dict[str, Any]) -> None:
-        conn.execute(sa.delete(flow_states).where(
-            (flow_states.c.learner_id == self.learner_id) & (flow_states.c.flow == FLOW)))
-        conn.execute(flow_states.insert().values(
-            learner_id=self.learner_id, flow=FLOW, state=dumps(state), updated_at=self._now()))
+    def _load(self, conn: Connection) -> dict[str, Any]:
+        self._open(conn)  # the account exists before anything is read or done
+        return super()._load(conn)
 
     def _open(self, conn: Connection) -> None:
         """The learner's account, opened with its starting balance on first use."""
@@ -457,28 +443,6 @@ class BankSimulator:
                                                (self.account_id, OPENING_BALANCE)],
                  at=at, learner_id=self.learner_id)
 
-    def _act(self, task: str, action: Callable[[Connection, dict[str, Any]], T],
-             *allowed: Step, **detail: Any) -> T:
-        """Run ``action`` in one transaction; a refusal keeps what changed and is evidence."""
-        refusal: SandboxError | None = None
-        result: Any = None
-        with self.store.transaction() as conn:
-            require_consent(conn, self.learner_id)
-            self._open(conn)
-            state = self._load(conn)
-            try:
-                if allowed and Step(state["step"]) not in allowed:
-                    raise WrongStep(f"{task} at {state['step']}")
-                result = action(conn, state)
-            except SandboxError as err:
-                refusal = err
-            self._save(conn, state)
-            record(conn, self.clock, self.learner_id, LESSON, task,
-                   refusal.code if refusal else OK, step=state["step"], **detail)
-        if refusal is not None:
-            raise refusal
-        return result  # type: ignore[no-any-return]
-
     def _reference(self, conn: Connection) -> str:
         while True:
             ref = f"FT{self.clock.now():%y%j}{self.rng.randrange(10**7):07d}"
@@ -491,7 +455,6 @@ class BankSimulator:
     def status(self) -> Status:
         with self.store.transaction() as conn:
             require_consent(conn, self.learner_id)
-            self._open(conn)
             state = self._load(conn)
             self._save(conn, state)
             amount = balance(conn, self.account_id)
@@ -530,7 +493,6 @@ class BankSimulator:
         """The codes of the lesson's market and bill, with any switched-on fault applied."""
         with self.store.transaction() as conn:
             require_consent(conn, self.learner_id)
-            self._open(conn)
             state = self._load(conn)
             armed = set(faults.armed(conn, self.learner_id))
             self._save(conn, state)

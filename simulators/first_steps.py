@@ -66,15 +66,14 @@ never stored either; evidence records only which kind of mistake it was.
 from __future__ import annotations
 
 import hashlib
-import json
 import random
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -83,8 +82,9 @@ from . import registry
 from .clock import Clock
 from .errors import N_, SandboxError
 from .evidence import OK, Event, learner_events, record
+from .flow import LearnerFlow
 from .learners import nfc, require_consent
-from .store import Store, dumps, flow_states, sms_inbox
+from .store import Store, sms_inbox
 
 __all__ = [
     "FLOW", "LESSON", "PARTS", "QUESTIONS", "TAP_TARGETS", "TASKS", "FirstStepsSimulator",
@@ -505,18 +505,16 @@ def _digits(text: str) -> str:
     return "".join(text.split())
 
 
-T = TypeVar("T")
+class FirstStepsSimulator(LearnerFlow):
+    """One learner's practice phone for lesson 0 (plumbing: :class:`~.flow.LearnerFlow`)."""
 
-
-class FirstStepsSimulator:
-    """One learner's practice phone for lesson 0, over the store."""
+    flow = FLOW
+    lesson = LESSON
+    steps = Step
+    wrong_step = WrongStep
 
     def __init__(self, store: Store, clock: Clock, rng: random.Random, learner_id: str) -> None:
-        self.store = store
-        self.clock = clock
-        self.rng = rng
-        self.learner_id = learner_id
-        self.persona = registry.persona_of_learner(store, learner_id)
+        super().__init__(store, clock, rng, learner_id)
         slug = re.sub(r"[^a-z]", "", registry.strip_diacritics(self.persona.full_name).lower())
         self.email = f"{slug}.{self.persona.phone[-4:]}@{EMAIL_DOMAIN}"
         phrase = self.persona.commune_name
@@ -526,48 +524,11 @@ class FirstStepsSimulator:
 
     # -- plumbing ---------------------------------------------------------------------------
 
-    def _now(self) -> str:
-        return self.clock.now().isoformat()
-
-    def _load(self, conn: Connection) -> dict[str, Any]:
-        raw = conn.execute(sa.select(flow_states.c.state).where(
-            (flow_states.c.learner_id == self.learner_id) & (flow_states.c.flow == FLOW))).scalar()
-        if raw is not None:
-            state: dict[str, Any] = json.loads(raw)
-            return state
+    def _fresh(self) -> dict[str, Any]:
         order = [t.key for t in TAP_TARGETS]
         self.rng.shuffle(order)
         return {"step": Step.HOME.value, "tap_order": order, "tap_next": 0,
                 "store": {}, "answered": []}
-
-    def _save(self, conn: Connection, state: dict[str, Any]) -> None:
-        conn.execute(sa.delete(flow_states).where(
-            (flow_states.c.learner_id == self.learner_id) & (flow_states.c.flow == FLOW)))
-        conn.execute(flow_states.insert().values(
-            learner_id=self.learner_id, flow=FLOW, state=dumps(state), updated_at=self._now()))
-
-    def _act(self, task: str, action: Callable[[Connection, dict[str, Any]], T],
-             *allowed: Step, **detail: Any) -> T:
-        """Run ``action`` in one transaction; a refusal keeps what changed and is evidence."""
-        refusal: SandboxError | None = None
-        result: Any = None
-        with self.store.transaction() as conn:
-            require_consent(conn, self.learner_id)
-            state = self._load(conn)
-            step = state["step"]
-            try:
-                if allowed and Step(step) not in allowed:
-                    raise WrongStep(f"{task} at {step}")
-                result = action(conn, state)
-            except SandboxError as err:
-                refusal = err
-            self._save(conn, state)
-            # the step after the action, as the other apps record it (grading.progress)
-            record(conn, self.clock, self.learner_id, LESSON, task,
-                   refusal.code if refusal else OK, step=state["step"], **detail)
-        if refusal is not None:
-            raise refusal
-        return result  # type: ignore[no-any-return]
 
     def _done(self, conn: Connection, state: dict[str, Any], task: str, **detail: Any) -> None:
         record(conn, self.clock, self.learner_id, LESSON, task, OK, step=state["step"],

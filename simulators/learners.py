@@ -25,7 +25,16 @@ from sqlalchemy.engine import Connection
 
 from .clock import Clock
 from .errors import N_, ConsentRequired, SandboxError, UnknownLearner
-from .store import LEARNER_TABLES, Store, consents, dumps, flow_states, learners, personas
+from .store import (
+    LEARNER_TABLES,
+    Store,
+    consents,
+    dumps,
+    flow_states,
+    learners,
+    personas,
+    save_flow_state,
+)
 
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 CODE_LENGTH = 8
@@ -199,11 +208,8 @@ def set_display_modes(store: Store, clock: Clock, learner_id: str,
         raise UnknownDisplayMode()
     by_id(store, learner_id)
     with store.transaction() as conn:
-        conn.execute(sa.delete(flow_states).where(
-            (flow_states.c.learner_id == learner_id) & (flow_states.c.flow == _DISPLAY_FLOW)))
-        conn.execute(flow_states.insert().values(
-            learner_id=learner_id, flow=_DISPLAY_FLOW, state=dumps({"modes": chosen}),
-            updated_at=clock.now().isoformat()))
+        save_flow_state(conn, learner_id, _DISPLAY_FLOW, {"modes": chosen},
+                        clock.now().isoformat())
 
 
 def record_consent(store: Store, clock: Clock, learner_id: str) -> None:

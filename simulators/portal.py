@@ -24,26 +24,25 @@ evidence and keeps whatever changed before a refusal.
 
 from __future__ import annotations
 
-import json
-import random
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from enum import StrEnum
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from . import bank, dossiers, faults, idnumber, newborn, procedures, registry, vietqr, vneid
-from .clock import VN_TZ, Clock
+from .clock import VN_TZ
 from .dossiers import Dossier
 from .errors import N_, SandboxError
 from .evidence import OK, Event, record
+from .flow import LearnerFlow, Refusal
 from .forms import check_value
-from .learners import require_consent
 from .procedures import NEWBORN_BUNDLE, Procedure
-from .store import Store, documents, dossier_files, dumps, flow_states, learners
+from .store import documents, dossier_files, learners
 from .store import dossiers as dossier_table
 
 __all__ = [
@@ -244,27 +243,39 @@ def completed_tasks(events: list[Event]) -> set[str]:
     return done
 
 
-class PortalSimulator:
-    """One learner's use of the sandbox portal, over the store."""
+#: The portal's actions that need no open session.
+_OUTSIDE_SESSION = frozenset({TASK_LOGIN, "logout", "download"})
 
-    def __init__(self, store: Store, clock: Clock, rng: random.Random, learner_id: str) -> None:
-        self.store, self.clock, self.rng, self.learner_id = store, clock, rng, learner_id
-        self.persona = registry.persona_of_learner(store, learner_id)
+
+class PortalSimulator(LearnerFlow):
+    """One learner's use of the sandbox portal (plumbing: :class:`~.flow.LearnerFlow`).
+
+    The portal has no single screen step: an action is refused when the session is closed
+    or has expired instead (login, logout and downloads need none).
+    """
+
+    flow = FLOW
+    lesson = LESSON
 
     # -- plumbing ----------------------------------------------------------------------
 
-    def _load(self, conn: Connection) -> dict[str, Any]:
-        raw = conn.execute(sa.select(flow_states.c.state).where(
-            (flow_states.c.learner_id == self.learner_id) & (flow_states.c.flow == FLOW))).scalar()
-        state: dict[str, Any] = json.loads(raw) if raw else {"logged_in": False, "drafts": {}}
-        return state
+    def _fresh(self) -> dict[str, Any]:
+        return {"logged_in": False, "drafts": {}}
 
-    def _save(self, conn: Connection, state: dict[str, Any]) -> None:
-        conn.execute(sa.delete(flow_states).where(
-            (flow_states.c.learner_id == self.learner_id) & (flow_states.c.flow == FLOW)))
-        conn.execute(flow_states.insert().values(
-            learner_id=self.learner_id, flow=FLOW, state=dumps(state),
-            updated_at=self.clock.now().isoformat()))
+    def _prepare(self, conn: Connection, state: dict[str, Any]) -> None:
+        self._ensure_scenario(conn, state)
+
+    def _check(self, conn: Connection, state: dict[str, Any], task: str,
+               allowed: tuple[StrEnum, ...]) -> None:
+        if task not in _OUTSIDE_SESSION:
+            self._session(conn, state)
+
+    def _facts(self, state: dict[str, Any], refusal: Refusal | None,
+               detail: Mapping[str, Any]) -> dict[str, Any]:
+        facts = dict(detail)
+        if isinstance(refusal, InvalidForm):
+            facts["fields"] = sorted(refusal.errors)
+        return facts
 
     def _session(self, conn: Connection, state: dict[str, Any]) -> None:
         if not state.get("logged_in"):
@@ -275,40 +286,6 @@ class PortalSimulator:
             state["logged_in"] = False
             raise SessionExpired()
         state["session_at"] = self.clock.now().isoformat()
-
-    def _act(self, task: str, action: Callable[[Connection, dict[str, Any]], T], *,
-             session: bool = True, **detail: Any) -> T:
-        refusal: SandboxError | idnumber.InvalidIdNumber | None = None
-        result: Any = None
-        with self.store.transaction() as conn:
-            require_consent(conn, self.learner_id)
-            state = self._load(conn)
-            self._ensure_scenario(conn, state)
-            try:
-                if session:
-                    self._session(conn, state)
-                result = action(conn, state)
-            except (SandboxError, idnumber.InvalidIdNumber) as err:
-                refusal = err
-            self._save(conn, state)
-            extra = dict(detail)
-            if isinstance(refusal, InvalidForm):
-                extra["fields"] = sorted(refusal.errors)
-            record(conn, self.clock, self.learner_id, LESSON, task,
-                   refusal.code if refusal else OK, **extra)
-        if refusal is not None:
-            raise refusal
-        return result  # type: ignore[no-any-return]
-
-    def _read(self, action: Callable[[Connection, dict[str, Any]], T]) -> T:
-        """A read that still applies the officials' due steps (so it writes)."""
-        with self.store.transaction() as conn:
-            require_consent(conn, self.learner_id)
-            state = self._load(conn)
-            self._ensure_scenario(conn, state)
-            result = action(conn, state)
-            self._save(conn, state)
-        return result
 
     # -- the scenario ------------------------------------------------------------------
 
@@ -407,7 +384,7 @@ class PortalSimulator:
                     record(conn, self.clock, self.learner_id, LESSON, TASK_RESULT, OK,
                            dossier=d.code, document=row.title)
             return row.filename, row.mime, bytes(row.content)
-        return self._act("download", act, session=False, document=doc_id)
+        return self._act("download", act, document=doc_id)
 
     # -- signing in ----------------------------------------------------------------------
 
@@ -425,13 +402,13 @@ class PortalSimulator:
         def act(conn: Connection, state: dict[str, Any]) -> None:
             level = vneid.sso_level(conn, self.learner_id, id_number, password)
             state.update(logged_in=True, level=level, session_at=self.clock.now().isoformat())
-        self._act(TASK_LOGIN, act, session=False)
+        self._act(TASK_LOGIN, act)
         return self.status()
 
     def logout(self) -> PortalStatus:
         def act(conn: Connection, state: dict[str, Any]) -> None:
             state["logged_in"] = False
-        self._act("logout", act, session=False)
+        self._act("logout", act)
         return self.status()
 
     # -- the form ------------------------------------------------------------------------

@@ -81,23 +81,19 @@ Whether a label's own domain is registered on the Internet was not checked (no n
 
 from __future__ import annotations
 
-import json
-import random
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, ClassVar
 
-import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from . import registry, vietqr
+from . import vietqr
 from .bank import SCAMMER, Payee, bank_name, mask
-from .clock import Clock
 from .errors import N_, SandboxError
 from .evidence import OK, Event, record
+from .flow import LearnerFlow
 from .learners import require_consent
-from .store import Store, dumps, flow_states
 
 __all__ = [
     "DRILLS", "FLOW", "LESSON", "Address", "Drill", "Mistake", "SafetySimulator", "Status",
@@ -375,27 +371,21 @@ def lookup_payee(payload: str) -> QrShown:
 
 # --- the simulator ------------------------------------------------------------------------------
 
-class SafetySimulator:
-    """One learner's safety drills, over the store (flow state ``safety``)."""
+class SafetySimulator(LearnerFlow):
+    """One learner's safety drills, over the store (flow state ``safety``).
 
-    def __init__(self, store: Store, clock: Clock, rng: random.Random, learner_id: str) -> None:
-        self.store = store
-        self.clock = clock
-        self.rng = rng
-        self.learner_id = learner_id
-        self.persona = registry.persona_of_learner(store, learner_id)
+    The plumbing is :class:`~.flow.LearnerFlow`'s; a choice in a scene is recorded by
+    :meth:`_choose`, which tells a mistake (kept, the drill's evidence) from a refusal.
+    """
+
+    flow = FLOW
+    lesson = LESSON
+    steps = Step
+    wrong_step = WrongStep
 
     # -- plumbing ---------------------------------------------------------------------------
 
-    def _now(self) -> str:
-        return self.clock.now().isoformat()
-
-    def _load(self, conn: Connection) -> dict[str, Any]:
-        raw = conn.execute(sa.select(flow_states.c.state).where(
-            (flow_states.c.learner_id == self.learner_id) & (flow_states.c.flow == FLOW))).scalar()
-        if raw is not None:
-            state: dict[str, Any] = json.loads(raw)
-            return state
+    def _fresh(self) -> dict[str, Any]:
         return {"step": Step.HOME.value, "drill": None, "scenario": self._scenario()}
 
     def _scenario(self) -> dict[str, Any]:
@@ -411,13 +401,7 @@ class SafetySimulator:
             "portal_order": order,
         }
 
-    def _save(self, conn: Connection, state: dict[str, Any]) -> None:
-        conn.execute(sa.delete(flow_states).where(
-            (flow_states.c.learner_id == self.learner_id) & (flow_states.c.flow == FLOW)))
-        conn.execute(flow_states.insert().values(
-            learner_id=self.learner_id, flow=FLOW, state=dumps(state), updated_at=self._now()))
-
-    def _act(self, action: str, task: str | None,
+    def _choose(self, action: str, task: str | None,
              act: Callable[[Connection, dict[str, Any]], None], *allowed: Step,
              **detail: Any) -> Status:
         """Run ``act`` in one transaction and record it.
@@ -495,7 +479,7 @@ class SafetySimulator:
                 state.pop(key, None)
             state.update(drill=task, step=drill.first.value)
 
-        return self._act("start", None, act, Step.HOME, Step.OUTCOME, drill=task)
+        return self._choose("start", None, act, Step.HOME, Step.OUTCOME, drill=task)
 
     def retry(self) -> Status:
         """«Thử lại» on the outcome screen: the same drill from its first scene."""
@@ -508,7 +492,7 @@ class SafetySimulator:
         def act(conn: Connection, state: dict[str, Any]) -> None:
             state["step"] = Step.HOME.value
 
-        return self._act("home", None, act)
+        return self._choose("home", None, act)
 
     # -- 1. the police call -----------------------------------------------------------------
 
@@ -516,28 +500,28 @@ class SafetySimulator:
         def act(conn: Connection, state: dict[str, Any]) -> None:
             state["step"] = Step.CALL_TALK.value
 
-        return self._act("answer_call", None, act, Step.CALL_RINGING)
+        return self._choose("answer_call", None, act, Step.CALL_RINGING)
 
     def decline_call(self) -> Status:
         """Declining an unknown number is safe; in the drill the same number calls back."""
         def act(conn: Connection, state: dict[str, Any]) -> None:
             state["declined"] = int(state.get("declined", 0)) + 1
 
-        return self._act("decline_call", None, act, Step.CALL_RINGING)
+        return self._choose("decline_call", None, act, Step.CALL_RINGING)
 
     def read_otp(self) -> Status:
         """«Đọc mã cho người gọi»: the mistake."""
         def act(conn: Connection, state: dict[str, Any]) -> None:
             raise self._fail(state, GaveOtp())
 
-        return self._act("read_otp", TASK_POLICE, act, Step.CALL_TALK)
+        return self._choose("read_otp", TASK_POLICE, act, Step.CALL_TALK)
 
     def refuse_call(self, *, report: bool = False) -> Status:
         """«Từ chối và cúp máy» (and, with ``report``, report the number to 156)."""
         def act(conn: Connection, state: dict[str, Any]) -> None:
             self._finish(state, right=True, reported=report)
 
-        return self._act("refuse_call", TASK_POLICE, act, Step.CALL_TALK, reported=report)
+        return self._choose("refuse_call", TASK_POLICE, act, Step.CALL_TALK, reported=report)
 
     # -- 2. the fake SMS --------------------------------------------------------------------
 
@@ -547,41 +531,41 @@ class SafetySimulator:
             state.update(step=Step.APK.value, sms_opened=True)
             raise OpenedLink()
 
-        return self._act("open_link", TASK_SMS, act, Step.SMS_INBOX)
+        return self._choose("open_link", TASK_SMS, act, Step.SMS_INBOX)
 
     def install_apk(self) -> Status:
         """«Cài đặt» and «Cho phép từ nguồn này»: the mistake."""
         def act(conn: Connection, state: dict[str, Any]) -> None:
             raise self._fail(state, InstalledApk())
 
-        return self._act("install_apk", TASK_SMS, act, Step.APK)
+        return self._choose("install_apk", TASK_SMS, act, Step.APK)
 
     def cancel_apk(self) -> Status:
         """«Hủy» on the install screen: a recovery, back to the inbox."""
         def act(conn: Connection, state: dict[str, Any]) -> None:
             state["step"] = Step.SMS_INBOX.value
 
-        return self._act("cancel_install", None, act, Step.APK)
+        return self._choose("cancel_install", None, act, Step.APK)
 
     def compose_report(self) -> Status:
         """«Báo cáo tin nhắn lừa đảo»: the SMS to 5656, written for the learner."""
         def act(conn: Connection, state: dict[str, Any]) -> None:
             state["step"] = Step.SMS_REPORT.value
 
-        return self._act("compose_report", None, act, Step.SMS_INBOX)
+        return self._choose("compose_report", None, act, Step.SMS_INBOX)
 
     def send_report(self) -> Status:
         """«Gửi» the report (simulated: nothing leaves the sandbox)."""
         def act(conn: Connection, state: dict[str, Any]) -> None:
             state.update(step=Step.SMS_INBOX.value, sms_reported=True)
 
-        return self._act("send_report", None, act, Step.SMS_REPORT)
+        return self._choose("send_report", None, act, Step.SMS_REPORT)
 
     def cancel_report(self) -> Status:
         def act(conn: Connection, state: dict[str, Any]) -> None:
             state["step"] = Step.SMS_INBOX.value
 
-        return self._act("cancel_report", None, act, Step.SMS_REPORT)
+        return self._choose("cancel_report", None, act, Step.SMS_REPORT)
 
     def delete_sms(self) -> Status:
         """«Xóa tin nhắn»: right once reported, a mistake before."""
@@ -590,7 +574,7 @@ class SafetySimulator:
                 raise self._fail(state, DeletedUnreported())
             self._finish(state, right=True)
 
-        return self._act("delete_sms", TASK_SMS, act, Step.SMS_INBOX)
+        return self._choose("delete_sms", TASK_SMS, act, Step.SMS_INBOX)
 
     @staticmethod
     def report_text() -> str:
@@ -604,21 +588,21 @@ class SafetySimulator:
             lookup_payee(sticker_payload())  # the bank looks the payee up
             state.update(step=Step.QR_CONFIRM.value, scanned=True)
 
-        return self._act("scan", None, act, Step.SHOP)
+        return self._choose("scan", None, act, Step.SHOP)
 
     def pay_sticker(self) -> Status:
         """«Xác nhận chuyển tiền» to a name that is not the owner's: the mistake."""
         def act(conn: Connection, state: dict[str, Any]) -> None:
             raise self._fail(state, PaidSwappedQr())
 
-        return self._act("pay", TASK_QR, act, Step.QR_CONFIRM, payee=SCAMMER.holder)
+        return self._choose("pay", TASK_QR, act, Step.QR_CONFIRM, payee=SCAMMER.holder)
 
     def refuse_sticker(self) -> Status:
         """«Hủy» and tell the shop owner: nothing is paid."""
         def act(conn: Connection, state: dict[str, Any]) -> None:
             self._finish(state, right=True)
 
-        return self._act("cancel_tell_owner", TASK_QR, act, Step.QR_CONFIRM,
+        return self._choose("cancel_tell_owner", TASK_QR, act, Step.QR_CONFIRM,
                          payee=SCAMMER.holder)
 
     # -- 4. the look-alike portal -----------------------------------------------------------
@@ -635,21 +619,21 @@ class SafetySimulator:
             state.update(step=Step.FAKE_LOGIN.value, portal=key)
             raise OpenedFakePortal()
 
-        return self._act("open_portal", TASK_PORTAL, act, Step.BROWSER, address=key)
+        return self._choose("open_portal", TASK_PORTAL, act, Step.BROWSER, address=key)
 
     def login_fake(self) -> Status:
         """«Đăng nhập» on a look-alike: the mistake."""
         def act(conn: Connection, state: dict[str, Any]) -> None:
             raise self._fail(state, LoggedInFakePortal())
 
-        return self._act("login", TASK_PORTAL, act, Step.FAKE_LOGIN)
+        return self._choose("login", TASK_PORTAL, act, Step.FAKE_LOGIN)
 
     def leave_fake(self) -> Status:
         """«Không đăng nhập, đóng trang» on a look-alike: right."""
         def act(conn: Connection, state: dict[str, Any]) -> None:
             self._finish(state, right=True)
 
-        return self._act("leave", TASK_PORTAL, act, Step.FAKE_LOGIN)
+        return self._choose("leave", TASK_PORTAL, act, Step.FAKE_LOGIN)
 
     # -- 5. the refund chat -----------------------------------------------------------------
 
@@ -657,20 +641,20 @@ class SafetySimulator:
         def act(conn: Connection, state: dict[str, Any]) -> None:
             raise self._fail(state, GavePin())
 
-        return self._act("give_pin", TASK_REFUND, act, Step.REFUND_CHAT)
+        return self._choose("give_pin", TASK_REFUND, act, Step.REFUND_CHAT)
 
     def open_refund_link(self) -> Status:
         def act(conn: Connection, state: dict[str, Any]) -> None:
             raise self._fail(state, OpenedRefundLink())
 
-        return self._act("open_refund_link", TASK_REFUND, act, Step.REFUND_CHAT)
+        return self._choose("open_refund_link", TASK_REFUND, act, Step.REFUND_CHAT)
 
     def refuse_refund(self) -> Status:
         """Refuse; check the bank app and call the hotline printed on the bill."""
         def act(conn: Connection, state: dict[str, Any]) -> None:
             self._finish(state, right=True)
 
-        return self._act("check_official", TASK_REFUND, act, Step.REFUND_CHAT)
+        return self._choose("check_official", TASK_REFUND, act, Step.REFUND_CHAT)
 
 
 def sms_body() -> str:

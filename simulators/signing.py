@@ -42,22 +42,22 @@ learner then says whether they trust the document, which is the lesson's evidenc
 from __future__ import annotations
 
 import hashlib
-import json
 import random
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from . import faults, idnumber, pades, pki, registry, vneid
+from . import faults, idnumber, pades, pki, vneid
+from .clock import Clock
 from .errors import N_, SandboxError
 from .evidence import OK, Event, record
+from .flow import LearnerFlow
 from .learners import require_consent
-from .store import Store, credentials, documents, dumps, flow_states, meta, sms_inbox
+from .store import Store, credentials, documents, meta, sms_inbox
 
 __all__ = [
     "LESSON", "Identity", "SigningSimulator", "SigningStatus", "Step", "Transaction",
@@ -273,56 +273,27 @@ def workshop_pki(conn: Connection, now: datetime, rng: random.Random,
     return made
 
 
-T = TypeVar("T")
+class SigningSimulator(LearnerFlow):
+    """One learner's remote-signing app (plumbing: :class:`~.flow.LearnerFlow`)."""
 
+    flow = FLOW
+    lesson = LESSON
+    steps = Step
+    wrong_step = WrongStep
 
-class SigningSimulator:
-    """One learner's remote-signing app, over the store."""
-
-    def __init__(self, store: Store, clock: Any, rng: random.Random, learner_id: str,
+    def __init__(self, store: Store, clock: Clock, rng: random.Random, learner_id: str,
                  workshop: str) -> None:
-        self.store, self.clock, self.rng, self.learner_id = store, clock, rng, learner_id
+        super().__init__(store, clock, rng, learner_id)
         self.workshop = workshop
-        self.persona = registry.persona_of_learner(store, learner_id)
 
     # -- plumbing ----------------------------------------------------------------------
 
-    def _load(self, conn: Connection) -> dict[str, Any]:
-        raw = conn.execute(sa.select(flow_states.c.state).where(
-            (flow_states.c.learner_id == self.learner_id) & (flow_states.c.flow == FLOW))).scalar()
-        if raw:
-            state: dict[str, Any] = json.loads(raw)
-            return state
+    def _fresh(self) -> dict[str, Any]:
         return {"step": Step.INTRO.value, "request": None, "pin_fails": 0, "transactions": [],
                 "drops": 0}
 
-    def _save(self, conn: Connection, state: dict[str, Any]) -> None:
-        conn.execute(sa.delete(flow_states).where(
-            (flow_states.c.learner_id == self.learner_id) & (flow_states.c.flow == FLOW)))
-        conn.execute(flow_states.insert().values(
-            learner_id=self.learner_id, flow=FLOW, state=dumps(state),
-            updated_at=self.clock.now().isoformat()))
-
-    def _act(self, task: str, action: Callable[[Connection, dict[str, Any]], T],
-             *allowed: Step, **detail: Any) -> T:
-        refusal: SandboxError | idnumber.InvalidIdNumber | None = None
-        result: Any = None
-        with self.store.transaction() as conn:
-            require_consent(conn, self.learner_id)
-            state = self._load(conn)
-            self._ensure_scenario(conn, state)
-            try:
-                if allowed and Step(state["step"]) not in allowed:
-                    raise WrongStep(f"{task} at {state['step']}")
-                result = action(conn, state)
-            except (SandboxError, idnumber.InvalidIdNumber) as err:
-                refusal = err
-            self._save(conn, state)
-            record(conn, self.clock, self.learner_id, LESSON, task,
-                   refusal.code if refusal else OK, step=state["step"], **detail)
-        if refusal is not None:
-            raise refusal
-        return result  # type: ignore[no-any-return]
+    def _prepare(self, conn: Connection, state: dict[str, Any]) -> None:
+        self._ensure_scenario(conn, state)
 
     def _pki(self, conn: Connection) -> pki.SandboxPKI:
         return workshop_pki(conn, self.clock.now(), self.rng, self.workshop)

@@ -19,7 +19,7 @@ store applies the missing migrations in one transaction.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -473,3 +473,22 @@ def _put_meta(conn: Connection, key: str, value: str) -> None:
 def dumps(data: Any) -> str:
     """JSON as the store keeps it: sorted keys, Vietnamese kept readable."""
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def load_flow_state(conn: Connection, learner_id: str, flow: str) -> dict[str, Any] | None:
+    """The saved state of one learner's app (``flow_states``), None before its first use."""
+    raw = conn.execute(sa.select(flow_states.c.state).where(
+        (flow_states.c.learner_id == learner_id) & (flow_states.c.flow == flow))).scalar()
+    if raw is None:
+        return None
+    state: dict[str, Any] = json.loads(raw)
+    return state
+
+
+def save_flow_state(conn: Connection, learner_id: str, flow: str, state: Mapping[str, Any],
+                    at: str) -> None:
+    """Replace the saved state of one learner's app (one row per learner and flow)."""
+    conn.execute(sa.delete(flow_states).where(
+        (flow_states.c.learner_id == learner_id) & (flow_states.c.flow == flow)))
+    conn.execute(flow_states.insert().values(
+        learner_id=learner_id, flow=flow, state=dumps(state), updated_at=at))

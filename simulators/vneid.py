@@ -28,24 +28,20 @@ page, a culled kernel or a phone that slept resumes at the last completed step.
 from __future__ import annotations
 
 import hashlib
-import json
-import random
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from . import faults, idnumber, registry
-from .clock import Clock
+from . import faults, registry
 from .errors import N_, SandboxError
 from .evidence import OK, record
-from .learners import require_consent
-from .store import Store, dumps, flow_states, sms_inbox
+from .flow import LearnerFlow
+from .store import load_flow_state, sms_inbox
 
 LESSON = "vneid"
 FLOW = "vneid"
@@ -253,60 +249,17 @@ def password_is_strong(password: str) -> bool:
     return 8 <= len(password) <= 20 and all(re.search(rule, password) for rule in _PASSWORD_RULES)
 
 
-T = TypeVar("T")
+class VneidSimulator(LearnerFlow):
+    """One learner's VNeID app, over the store (plumbing: :class:`~.flow.LearnerFlow`)."""
 
+    flow = FLOW
+    lesson = LESSON
+    steps = Step
+    wrong_step = WrongStep
 
-class VneidSimulator:
-    """One learner's VNeID app, over the store."""
-
-    def __init__(self, store: Store, clock: Clock, rng: random.Random, learner_id: str) -> None:
-        self.store = store
-        self.clock = clock
-        self.rng = rng
-        self.learner_id = learner_id
-        self.persona = registry.persona_of_learner(store, learner_id)
-
-    # -- plumbing: one transaction per action; a refusal is evidence too ---------------
-
-    def _load(self, conn: Connection) -> dict[str, Any]:
-        raw = conn.execute(sa.select(flow_states.c.state).where(
-            (flow_states.c.learner_id == self.learner_id) & (flow_states.c.flow == FLOW))).scalar()
-        if raw is None:
-            return {"step": Step.INTRO.value, "level": 0, "approved_level": 0,
-                    "logged_in": False, "passcode_fails": 0, "card_shown": False}
-        state: dict[str, Any] = json.loads(raw)
-        return state
-
-    def _save(self, conn: Connection, state: dict[str, Any]) -> None:
-        conn.execute(sa.delete(flow_states).where(
-            (flow_states.c.learner_id == self.learner_id) & (flow_states.c.flow == FLOW)))
-        conn.execute(flow_states.insert().values(
-            learner_id=self.learner_id, flow=FLOW, state=dumps(state),
-            updated_at=self.clock.now().isoformat()))
-
-    def _act(self, task: str, action: Callable[[Connection, dict[str, Any]], T],
-             *allowed: Step) -> T:
-        """Run ``action`` on the saved state in one transaction and record the outcome.
-
-        A refusal keeps what the action changed before refusing (a failed-try counter,
-        a fault that fired) and is recorded with its code, then raised to the view.
-        """
-        refusal: SandboxError | idnumber.InvalidIdNumber | None = None
-        with self.store.transaction() as conn:
-            require_consent(conn, self.learner_id)
-            state = self._load(conn)
-            try:
-                if allowed and Step(state["step"]) not in allowed:
-                    raise WrongStep(f"{task} at {state['step']}")
-                result = action(conn, state)
-            except (SandboxError, idnumber.InvalidIdNumber) as err:
-                refusal = err
-            self._save(conn, state)
-            record(conn, self.clock, self.learner_id, LESSON, task,
-                   refusal.code if refusal else OK, step=state["step"])
-        if refusal is not None:
-            raise refusal
-        return result
+    def _fresh(self) -> dict[str, Any]:
+        return {"step": Step.INTRO.value, "level": 0, "approved_level": 0,
+                "logged_in": False, "passcode_fails": 0, "card_shown": False}
 
     def _sms(self, conn: Connection, body: str, at: datetime | None = None) -> None:
         conn.execute(sms_inbox.insert().values(
@@ -594,9 +547,7 @@ def sso_level(conn: Connection, learner_id: str, id_number: str, password: str) 
     :class:`NotActivated`.
     """
     typed = registry.lookup_id_number(conn, id_number)
-    raw = conn.execute(sa.select(flow_states.c.state).where(
-        (flow_states.c.learner_id == learner_id) & (flow_states.c.flow == FLOW))).scalar()
-    state: dict[str, Any] = json.loads(raw) if raw else {}
+    state = load_flow_state(conn, learner_id, FLOW) or {}
     owner = registry.persona_of_learner_conn(conn, learner_id)
     if typed.persona_id != owner.persona_id:
         raise WrongCredentials()
