@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Generic, Self, TypeVar
 
 import ipywidgets as w
 
@@ -23,9 +23,9 @@ from bakhong.simulators.errors import SandboxError
 
 from .helpbar import OFFER_AFTER, HelpBar
 from .i18n import Translator, error_text
-from .phone import MessageArea, action_button, close_tree, on_click, text_input
+from .phone import MessageArea, action_button, close_tree, on_click, phone_frame, text_input
 
-__all__ = ["AppView", "StepHelp"]
+__all__ = ["AppHandles", "AppView", "StepHelp"]
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,8 @@ class AppView:
     #: The lesson whose evidence the help bar's events join (none recorded when empty);
     #: the view's ``sim`` attribute gives the store, the clock and the learner.
     lesson: ClassVar[str] = ""
+    #: The app's whole phone screen; the subclass's constructor builds it.
+    root: w.VBox
 
     def __init__(self, tr: Translator) -> None:
         self.tr = tr
@@ -174,3 +176,30 @@ class AppView:
             self.refresh()
         except Exception as err:
             self.message.show_error(error_text(err, self.tr))
+
+
+S = TypeVar("S")
+V = TypeVar("V", bound=AppView)
+
+
+@dataclass
+class AppHandles(Generic[S, V]):
+    """What a test or a lesson needs of an app: the root widget, the controls by name, the
+    messages, a re-render, the simulator and the view (each app names its own subclass)."""
+
+    root: w.VBox
+    controls: dict[str, w.Widget]
+    message: MessageArea
+    render: Callable[[], None]
+    sim: S
+    view: V
+
+    @classmethod
+    def build(cls, view: V, sim: S, *, display: bool = False) -> Self:
+        """Render ``view`` (shown in a phone frame when ``display``) and hand out its parts."""
+        view.render()
+        if display:
+            from IPython.display import display as show
+
+            show(phone_frame([view.root]))  # type: ignore[no-untyped-call]
+        return cls(view.root, view.controls, view.message, view.render, sim, view)

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import ipywidgets as w
@@ -33,11 +32,11 @@ from bakhong.simulators.bank import BankSimulator, Status, Step
 from bakhong.simulators.evidence import learner_events
 from bakhong.simulators.sandbox import Sandbox
 
-from .appview import AppView
+from .appview import AppHandles, AppView
 from .bank_help import STEP_HELP
 from .bank_screens import build_screen
 from .i18n import N_, Translator
-from .phone import MessageArea, badge, html_block, inbox_panel, phone_frame, show_sms
+from .phone import badge, html_block, inbox_panel, show_sms
 from .pinpad import PinPad
 
 __all__ = ["BankAppHandles", "BankView", "bank_app", "bank_factory"]
@@ -58,16 +57,8 @@ TASKS = (
 )
 
 
-@dataclass
-class BankAppHandles:
-    """What a test or a lesson needs: the root widget, the controls by name, the messages."""
-
-    root: w.VBox
-    controls: dict[str, w.Widget]
-    message: MessageArea
-    render: Callable[[], None]
-    sim: BankSimulator
-    view: BankView
+class BankAppHandles(AppHandles[BankSimulator, "BankView"]):
+    """The bank app's parts (:class:`.appview.AppHandles`)."""
 
 
 class BankView(AppView):
@@ -160,12 +151,7 @@ class BankView(AppView):
 def bank_app(sim: BankSimulator, tr: Translator, *, display: bool = False) -> BankAppHandles:
     """Build the bank app over ``sim``; ``display=True`` shows it in a phone frame."""
     view = BankView(sim, tr)
-    view.render()
-    if display:
-        from IPython.display import display as show
-
-        show(phone_frame([view.root]))  # type: ignore[no-untyped-call]
-    return BankAppHandles(view.root, view.controls, view.message, view.render, sim, view)
+    return BankAppHandles.build(view, sim, display=display)
 
 
 def bank_factory(sandbox: Sandbox, learner_id: str, tr: Translator) -> BankAppHandles:

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import ipywidgets as w
@@ -32,10 +31,10 @@ from bakhong.simulators.first_steps import LESSON as fs_lesson
 from bakhong.simulators.first_steps import FirstStepsSimulator, Status, Step
 from bakhong.simulators.sandbox import Sandbox
 
-from .appview import AppView, StepHelp
+from .appview import AppHandles, AppView, StepHelp
 from .first_steps_screens import build_screen
 from .i18n import N_, Translator
-from .phone import MessageArea, badge, html_block, inbox_panel, phone_frame, show_sms
+from .phone import badge, html_block, inbox_panel, show_sms
 
 __all__ = ["STEP_HELP", "FirstStepsAppHandles", "FirstStepsView", "first_steps_app",
            "first_steps_factory"]
@@ -112,16 +111,8 @@ STEP_HELP: Mapping[str, StepHelp] = {
 }
 
 
-@dataclass
-class FirstStepsAppHandles:
-    """What a test or a lesson needs: the root widget, the controls by name, the messages."""
-
-    root: w.VBox
-    controls: dict[str, w.Widget]
-    message: MessageArea
-    render: Callable[[], None]
-    sim: FirstStepsSimulator
-    view: FirstStepsView
+class FirstStepsAppHandles(AppHandles[FirstStepsSimulator, "FirstStepsView"]):
+    """The first steps app's parts (:class:`.appview.AppHandles`)."""
 
 
 class FirstStepsView(AppView):
@@ -180,12 +171,7 @@ def first_steps_app(sim: FirstStepsSimulator, tr: Translator, *,
                     display: bool = False) -> FirstStepsAppHandles:
     """Build the practice phone over ``sim``; ``display=True`` shows it in a phone frame."""
     view = FirstStepsView(sim, tr)
-    view.render()
-    if display:
-        from IPython.display import display as show
-
-        show(phone_frame([view.root]))  # type: ignore[no-untyped-call]
-    return FirstStepsAppHandles(view.root, view.controls, view.message, view.render, sim, view)
+    return FirstStepsAppHandles.build(view, sim, display=display)
 
 
 def first_steps_factory(sandbox: Sandbox, learner_id: str, tr: Translator) -> FirstStepsAppHandles:

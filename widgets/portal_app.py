@@ -32,7 +32,6 @@ from __future__ import annotations
 import base64
 import html
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import ipywidgets as w
@@ -47,11 +46,10 @@ from bakhong.simulators.sandbox import Sandbox
 from bakhong.simulators.signing import SigningSimulator
 from bakhong.simulators.store import sms_inbox
 
-from .appview import AppView
+from .appview import AppHandles, AppView
 from .bank_app import BankAppHandles, bank_app
 from .i18n import Translator, error_text
 from .phone import (
-    MessageArea,
     action_button,
     badge,
     close_tree,
@@ -61,7 +59,6 @@ from .phone import (
     inbox_panel,
     on_click,
     paragraph,
-    phone_frame,
     show_sms,
 )
 from .portal_dossier_screens import DOSSIER_PAGES
@@ -93,16 +90,8 @@ def portal_sms(sim: PortalSimulator) -> list[tuple[str, str, str]]:
     return [(str(r.sender), str(r.body), str(r.at)) for r in rows]
 
 
-@dataclass
-class PortalAppHandles:
-    """What a test or a lesson needs: the root widget, the controls by name, the messages."""
-
-    root: w.VBox
-    controls: dict[str, w.Widget]
-    message: MessageArea
-    render: Callable[[], None]
-    sim: PortalSimulator
-    view: PortalView
+class PortalAppHandles(AppHandles[PortalSimulator, "PortalView"]):
+    """The portal app's parts (:class:`.appview.AppHandles`)."""
 
 
 class PortalView(AppView):
@@ -326,12 +315,7 @@ def portal_app(sim: PortalSimulator, tr: Translator, *,
     ``signing_sim_factory`` gives the learner's signing app for «Ký số tờ khai».
     """
     view = PortalView(sim, tr, bank_sim_factory, signing_sim_factory)
-    view.render()
-    if display:
-        from IPython.display import display as show
-
-        show(phone_frame([view.root]))  # type: ignore[no-untyped-call]
-    return PortalAppHandles(view.root, view.controls, view.message, view.render, sim, view)
+    return PortalAppHandles.build(view, sim, display=display)
 
 
 def portal_factory(sandbox: Sandbox, learner_id: str, tr: Translator) -> PortalAppHandles:

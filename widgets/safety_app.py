@@ -20,8 +20,6 @@ everything is read from the simulator on every render, so a reload resumes the s
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import ipywidgets as w
@@ -30,9 +28,9 @@ from bakhong.simulators.safety import LESSON as safety_lesson
 from bakhong.simulators.safety import SafetySimulator, Status, Step
 from bakhong.simulators.sandbox import Sandbox
 
-from .appview import AppView, StepHelp
+from .appview import AppHandles, AppView, StepHelp
 from .i18n import N_, Translator
-from .phone import MessageArea, badge, html_block, phone_frame
+from .phone import badge, html_block
 from .safety_screens import build_screen
 
 __all__ = ["STEP_HELP", "SafetyAppHandles", "SafetyView", "safety_app", "safety_factory"]
@@ -101,16 +99,8 @@ CSS = """
 """
 
 
-@dataclass
-class SafetyAppHandles:
-    """What a test or a lesson needs: the root widget, the controls by name, the messages."""
-
-    root: w.VBox
-    controls: dict[str, w.Widget]
-    message: MessageArea
-    render: Callable[[], None]
-    sim: SafetySimulator
-    view: SafetyView
+class SafetyAppHandles(AppHandles[SafetySimulator, "SafetyView"]):
+    """The safety app's parts (:class:`.appview.AppHandles`)."""
 
 
 class SafetyView(AppView):
@@ -149,12 +139,7 @@ def safety_app(sim: SafetySimulator, tr: Translator, *,
                display: bool = False) -> SafetyAppHandles:
     """Build the safety app over ``sim``; ``display=True`` shows it in a phone frame."""
     view = SafetyView(sim, tr)
-    view.render()
-    if display:
-        from IPython.display import display as show
-
-        show(phone_frame([view.root]))  # type: ignore[no-untyped-call]
-    return SafetyAppHandles(view.root, view.controls, view.message, view.render, sim, view)
+    return SafetyAppHandles.build(view, sim, display=display)
 
 
 def safety_factory(sandbox: Sandbox, learner_id: str, tr: Translator) -> SafetyAppHandles:

@@ -56,17 +56,15 @@ from bakhong.simulators.signing import (
 )
 from bakhong.simulators.store import documents
 
-from .appview import AppView
+from .appview import AppHandles, AppView
 from .i18n import Translator
 from .phone import (
-    MessageArea,
     action_button,
     badge,
     facts,
     html_block,
     inbox_panel,
     on_click,
-    phone_frame,
     show_sms,
 )
 from .pinpad import PinPad
@@ -103,16 +101,8 @@ class StoredPdf:
     content: bytes
 
 
-@dataclass
-class SigningAppHandles:
-    """What a test or a lesson needs: the root widget, the controls by name, the messages."""
-
-    root: w.VBox
-    controls: dict[str, w.Widget]
-    message: MessageArea
-    render: Callable[[], None]
-    sim: SigningSimulator
-    view: SigningView
+class SigningAppHandles(AppHandles[SigningSimulator, "SigningView"]):
+    """The signing app's parts (:class:`.appview.AppHandles`)."""
 
 
 class SigningView(AppView):
@@ -283,12 +273,7 @@ def signing_app(sim: SigningSimulator, tr: Translator, *,
     phone goes into «Kho dữ liệu cá nhân»; without it only the stored documents are offered.
     """
     view = SigningView(sim, tr, portal_sim_factory)
-    view.render()
-    if display:
-        from IPython.display import display as show
-
-        show(phone_frame([view.root]))  # type: ignore[no-untyped-call]
-    return SigningAppHandles(view.root, view.controls, view.message, view.render, sim, view)
+    return SigningAppHandles.build(view, sim, display=display)
 
 
 def signing_factory(sandbox: Sandbox, learner_id: str, tr: Translator) -> SigningAppHandles:

@@ -23,8 +23,6 @@ only when what it shows changes, so a refused click keeps what the learner typed
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -35,16 +33,14 @@ from bakhong.simulators.registry import Persona
 from bakhong.simulators.sandbox import Sandbox
 from bakhong.simulators.vneid import PhoneNotOwnName, Status, Step, VneidSimulator
 
-from .appview import AppView
+from .appview import AppHandles, AppView
 from .i18n import Translator
 from .phone import (
-    MessageArea,
     badge,
     clock_time,
     facts,
     format_phone,
     html_block,
-    phone_frame,
     vn_date,
 )
 from .vneid_help import STEP_HELP
@@ -56,15 +52,8 @@ __all__ = ["VneidAppHandles", "VneidView", "vneid_app", "vneid_factory"]
 _TYPING_STEPS = (Step.REGISTER, Step.ACTIVATE, Step.LOGIN)
 
 
-@dataclass
-class VneidAppHandles:
-    """What a test or a lesson needs: the root widget, the controls by name, the messages."""
-
-    root: w.VBox
-    controls: dict[str, w.Widget]
-    message: MessageArea
-    render: Callable[[], None]
-    sim: VneidSimulator
+class VneidAppHandles(AppHandles[VneidSimulator, "VneidView"]):
+    """The vneid app's parts (:class:`.appview.AppHandles`)."""
 
 
 def _signature(status: Status, flags: tuple[bool, bool]) -> tuple[Any, ...]:
@@ -183,12 +172,7 @@ def vneid_app(sim: VneidSimulator, persona: Persona, tr: Translator, *,
               display: bool = False) -> VneidAppHandles:
     """Build the VNeID app over ``sim``; ``display=True`` shows it in a phone frame."""
     view = VneidView(sim, persona, tr)
-    view.render()
-    if display:
-        from IPython.display import display as show
-
-        show(phone_frame([view.root]))  # type: ignore[no-untyped-call]
-    return VneidAppHandles(view.root, view.controls, view.message, view.render, sim)
+    return VneidAppHandles.build(view, sim, display=display)
 
 
 def vneid_factory(sandbox: Sandbox, learner_id: str, tr: Translator) -> VneidAppHandles:
