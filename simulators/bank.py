@@ -50,7 +50,6 @@ from .clock import VN_TZ, Clock
 from .errors import N_, SandboxError
 from .evidence import OK, Event, record
 from .flow import LearnerFlow
-from .learners import require_consent
 from .store import Store, bank_accounts, ledger, payments, sms_inbox
 
 LESSON = "payment"
@@ -453,10 +452,7 @@ class BankSimulator(LearnerFlow):
     # -- reading ----------------------------------------------------------------------------
 
     def status(self) -> Status:
-        with self.store.transaction() as conn:
-            require_consent(conn, self.learner_id)
-            state = self._load(conn)
-            self._save(conn, state)
+        with self._reading() as (conn, state):
             amount = balance(conn, self.account_id)
             receipt = self._receipt(conn, state["receipt"]) if state.get("receipt") else None
         draft = Draft(**state["draft"]) if state.get("draft") else None
@@ -491,11 +487,8 @@ class BankSimulator(LearnerFlow):
 
     def merchant_codes(self) -> list[MerchantCode]:
         """The codes of the lesson's market and bill, with any switched-on fault applied."""
-        with self.store.transaction() as conn:
-            require_consent(conn, self.learner_id)
-            state = self._load(conn)
+        with self._reading() as (conn, state):
             armed = set(faults.armed(conn, self.learner_id))
-            self._save(conn, state)
         scenario = state["scenario"]
         stall = vietqr.build(bin=STALL.bin, account=STALL.number)
         shown = SCAMMER if "bank.swapped_qr" in armed else STALL

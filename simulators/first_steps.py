@@ -83,7 +83,7 @@ from .clock import Clock
 from .errors import N_, SandboxError
 from .evidence import OK, Event, learner_events, record
 from .flow import LearnerFlow
-from .learners import nfc, require_consent
+from .learners import nfc
 from .store import Store, sms_inbox
 
 __all__ = [
@@ -544,10 +544,7 @@ class FirstStepsSimulator(LearnerFlow):
     # -- reading ----------------------------------------------------------------------------
 
     def status(self) -> Status:
-        with self.store.transaction() as conn:
-            require_consent(conn, self.learner_id)
-            state = self._load(conn)
-            self._save(conn, state)
+        state = self._current()
         order = tuple(state["tap_order"])
         index = int(state.get("tap_next", 0))
         sms = state.get("sms") or {}

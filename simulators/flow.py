@@ -22,7 +22,8 @@ any action (an account, the lesson's documents).
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from enum import StrEnum
 from typing import Any, ClassVar, TypeVar
 
@@ -117,12 +118,23 @@ class LearnerFlow:
             raise refusal
         return result  # type: ignore[no-any-return]
 
-    def _read(self, action: Callable[[Connection, State], T]) -> T:
-        """A reading: the state as saved (a new learner's is saved on first sight)."""
+    @contextmanager
+    def _reading(self) -> Iterator[tuple[Connection, State]]:
+        """A reading in one transaction: the state as saved, and saved again at the end
+        (a new learner's state on first sight, an expiry or an official's step applied)."""
         with self.store.transaction() as conn:
             require_consent(conn, self.learner_id)
             state = self._load(conn)
             self._prepare(conn, state)
-            result = action(conn, state)
+            yield conn, state
             self._save(conn, state)
-        return result
+
+    def _current(self) -> State:
+        """The saved state, read (and saved, for a new learner) in its own transaction."""
+        with self._reading() as (_conn, state):
+            return state
+
+    def _read(self, action: Callable[[Connection, State], T]) -> T:
+        """:meth:`_reading` around one function."""
+        with self._reading() as (conn, state):
+            return action(conn, state)

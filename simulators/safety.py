@@ -454,10 +454,7 @@ class SafetySimulator(LearnerFlow):
     # -- reading ----------------------------------------------------------------------------
 
     def status(self) -> Status:
-        with self.store.transaction() as conn:
-            require_consent(conn, self.learner_id)
-            state = self._load(conn)
-            self._save(conn, state)
+        state = self._current()
         outcome = Outcome(**state["outcome"]) if state.get("outcome") else None
         portal = _PORTALS[state["portal"]] if state.get("portal") else None
         qr = lookup_payee(sticker_payload()) if state.get("scanned") else None

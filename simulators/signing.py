@@ -56,7 +56,6 @@ from .clock import Clock
 from .errors import N_, SandboxError
 from .evidence import OK, Event, record
 from .flow import LearnerFlow
-from .learners import require_consent
 from .store import Store, credentials, documents, meta, sms_inbox
 
 __all__ = [
@@ -381,12 +380,8 @@ class SigningSimulator(LearnerFlow):
     # -- reading -------------------------------------------------------------------------
 
     def status(self) -> SigningStatus:
-        with self.store.transaction() as conn:
-            require_consent(conn, self.learner_id)
-            state = self._load(conn)
-            self._ensure_scenario(conn, state)
+        with self._reading() as (conn, state):
             self._expire(state)
-            self._save(conn, state)
             credential = self._credential(conn)
             real_world = "sign.real_world" in faults.armed(conn, self.learner_id)
         request = state.get("request")
@@ -421,11 +416,7 @@ class SigningSimulator(LearnerFlow):
 
     def pdfs(self) -> list[tuple[str, str, str]]:
         """(doc id, title, source) of the PDFs in the learner's store, newest first."""
-        with self.store.transaction() as conn:
-            require_consent(conn, self.learner_id)
-            state = self._load(conn)
-            self._ensure_scenario(conn, state)
-            self._save(conn, state)
+        with self._reading() as (conn, _state):
             rows = conn.execute(sa.select(documents.c.doc_id, documents.c.title,
                                           documents.c.source)
                                 .where((documents.c.learner_id == self.learner_id)
