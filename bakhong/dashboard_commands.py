@@ -20,9 +20,7 @@ import getpass
 import sys
 from pathlib import Path
 
-from bakhong.simulators.errors import SandboxError
-
-__all__ = ["add_parser", "main"]
+__all__ = ["add_parser"]
 
 Subcommands = argparse._SubParsersAction  # the type of ArgumentParser.add_subparsers()
 
@@ -93,24 +91,3 @@ def add_parser(commands: Subcommands[argparse.ArgumentParser]) -> None:
                           help="đọc một dòng từ stdin / read one line from stdin")
     password.set_defaults(func=_trainer_password)
 
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m bakhong.dashboard_commands dashboard|trainer-password …`` (before the
-    commands are registered in ``bakhong``)."""
-    parser = argparse.ArgumentParser(prog="bakhong")
-    add_parser(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
-    try:
-        code: int = args.func(args)
-    except SandboxError as err:
-        print(f"Lỗi / Error: {err}", file=sys.stderr)
-        return 2
-    except FileNotFoundError as err:
-        print(f"Lỗi / Error: không tìm thấy lớp học / no workshop: {err.filename}",
-              file=sys.stderr)
-        return 2
-    return code
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from bakhong.simulators.clock import Clock
 
-__all__ = ["DEFAULT_PORT", "add_parser", "dashboard_notebook", "main", "serve_dashboard"]
+__all__ = ["DEFAULT_PORT", "add_parser", "dashboard_notebook", "serve_dashboard"]
 
 Subcommands = argparse._SubParsersAction  # the type of ArgumentParser.add_subparsers()
 DEFAULT_PORT = 8868
@@ -165,26 +165,3 @@ def add_parser(commands: Subcommands[argparse.ArgumentParser]) -> None:
     rep.add_argument("--port", type=int, default=DEFAULT_PORT,
                      help=f"cổng với --serve / port ({DEFAULT_PORT})")
 
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m bakhong.report_commands report …``: this command alone, as ``bakhong``
-    runs it (errors printed, exit 2)."""
-    from bakhong.simulators.errors import SandboxError
-
-    root = argparse.ArgumentParser(prog="bakhong")
-    add_parser(root.add_subparsers(dest="command", required=True))
-    args = root.parse_args(argv)
-    try:
-        code: int = args.func(args)
-    except SandboxError as err:
-        print(f"Lỗi / Error: {err}", file=sys.stderr)
-        return 2
-    except FileNotFoundError as err:
-        print(f"Lỗi / Error: không tìm thấy tệp / file not found: {err.filename}",
-              file=sys.stderr)
-        return 2
-    return code
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -26,7 +26,8 @@ from bakhong.widgets.entry import lesson_url
 
 log = logging.getLogger(__name__)
 
-__all__ = ["PortInUse", "check_port", "lesson_url", "offline_transforms", "run", "voila_config"]
+__all__ = ["AddressNotHere", "PortInUse", "PortNotAllowed", "check_port", "lesson_url",
+           "offline_transforms", "run", "voila_config"]
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8866
@@ -118,23 +119,47 @@ class PortInUse(SandboxError):
                  "bằng --port.")
 
 
+class PortNotAllowed(SandboxError):
+    """A port below 1024 without the rights to it."""
+
+    code = "serve.port_not_allowed"
+    message = N_("Máy không cho phép mở cổng {port}. Hãy chọn cổng từ 1024 trở lên, ví dụ "
+                 "--port 8866.")
+
+
+class AddressNotHere(SandboxError):
+    """The host to serve on is not an address of this laptop (its Wi-Fi address changed)."""
+
+    code = "serve.address_not_here"
+    message = N_("Máy này không có địa chỉ {host} (địa chỉ Wi-Fi có thể đã đổi). Hãy dùng "
+                 "--host 0.0.0.0 để mở cho cả mạng Wi-Fi, hoặc --host với địa chỉ hiện tại "
+                 "của máy.")
+
+
 def check_port(host: str, port: int) -> None:
-    """Refuse to start, with :class:`PortInUse`, when ``host:port`` cannot be listened on.
+    """Refuse to start, with a typed error, when ``host:port`` cannot be listened on.
 
     Voila would find out only after the workshop is built and the links are printed, and
-    say it in English; this asks first, binding as tornado does (``SO_REUSEADDR``, so a
-    port left in TIME_WAIT by a server just stopped is not refused).
+    say it in English (or with a traceback); this asks first, binding as tornado does
+    (``SO_REUSEADDR``, so a port left in TIME_WAIT by a server just stopped is not refused).
     """
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    with socket.socket(family, socket.SOCK_STREAM) as probe:
+    try:
+        infos = socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM,
+                                   flags=socket.AI_PASSIVE)
+    except socket.gaierror as err:
+        raise AddressNotHere(f"{host}: {err}", host=host) from err
+    family, kind, proto, _name, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
-            probe.bind((host or "0.0.0.0", port))
+            probe.bind(address)
         except OSError as err:
+            detail = f"{host}:{port}: {err.strerror or err}"
             if err.errno == errno.EADDRINUSE:
-                raise PortInUse(f"{host}:{port}: address already in use", host=host,
-                                port=port) from err
-            raise
+                raise PortInUse(detail, host=host, port=port) from err
+            if err.errno == errno.EACCES:
+                raise PortNotAllowed(detail, port=port) from err
+            raise AddressNotHere(detail, host=host) from err
 
 
 @functools.cache

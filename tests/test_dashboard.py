@@ -15,8 +15,8 @@ import sqlalchemy as sa
 from conftest import PASSWORD, reach_level2
 from test_portal import fill_bundle
 
+from bakhong import cli, dashboard_commands
 from bakhong import dashboard as server
-from bakhong import dashboard_commands
 from bakhong.grading import progress
 from bakhong.simulators import dossiers, evidence, faults, learners, registry, submissions
 from bakhong.simulators.clock import VN_TZ, FixedClock
@@ -313,7 +313,7 @@ def test_the_dashboard_refuses_to_start_without_a_password(tmp_path: Path) -> No
     box, _ = workshop.create(tmp_path / "ws", [("hv001", "Lê Thị Hoa", "Xã Thọ Long")],
                              seed="nopass", lessons=())
     box.close()
-    assert dashboard_commands.main(["dashboard", str(tmp_path / "ws"), "--port", "1"]) == 2
+    assert cli.main(["dashboard", str(tmp_path / "ws"), "--port", "1"]) == 2
 
 
 def test_doctests() -> None:

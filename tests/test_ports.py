@@ -13,7 +13,7 @@ import pytest
 from browser_support import server_env
 from ports import _ephemeral_start, free_port
 
-from bakhong.serving import PortInUse, check_port
+from bakhong.serving import AddressNotHere, PortInUse, check_port
 
 
 @pytest.fixture
@@ -31,6 +31,15 @@ def test_a_taken_port_is_refused_with_a_vietnamese_message(taken: socket.socket)
         check_port("127.0.0.1", port)
     assert f"Cổng {port} trên 127.0.0.1" in str(refused.value)
     assert "--port" in str(refused.value)
+
+
+@pytest.mark.parametrize("host", ["192.0.2.1", "khong-co-may-nay.invalid"])
+def test_an_address_not_on_this_laptop_is_refused(host: str) -> None:
+    """192.0.2.1 is TEST-NET-1, never a local address: like yesterday's Wi-Fi address."""
+    with pytest.raises(AddressNotHere) as refused:
+        check_port(host, free_port())
+    assert f"Máy này không có địa chỉ {host}" in str(refused.value)
+    assert "--host 0.0.0.0" in str(refused.value)
 
 
 def test_a_free_port_passes_and_stays_free() -> None:

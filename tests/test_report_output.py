@@ -23,7 +23,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bakhong import report_commands
+from bakhong import cli, report_commands
 from bakhong.grading import report, report_model, report_output, report_views, roster
 from bakhong.grading.report_model import DERIVED, SHIELD, SMALL_CELL, Hidden, Resident
 from bakhong.grading.settings import DEFAULT_TARGETS
@@ -446,11 +446,11 @@ def test_command_out_and_errors(small_workshop: Path, tmp_path: Path,
     bad.write_text("tinh,xa\n", encoding="utf-8")
     assert run_report([str(small_workshop), "--population", str(bad)]) == 2
     assert "row 1: missing" in capsys.readouterr().err
-    assert report_commands.main(["report", str(small_workshop), "--out",
+    assert cli.main(["report", str(small_workshop), "--out",
                                  str(tmp_path / "x.pdf")]) == 2
     assert "«.pdf»" in capsys.readouterr().err
     with pytest.raises(SystemExit):  # --out and --serve together are refused by the parser
-        report_commands.main(["report", str(small_workshop), "--out", "x.csv", "--serve"])
+        cli.main(["report", str(small_workshop), "--out", "x.csv", "--serve"])
 
 
 def test_the_dashboard_notebook_is_thin(tmp_path: Path) -> None:
@@ -586,7 +586,7 @@ def test_serve_answers_with_the_dashboard_page(small_workshop: Path, tmp_path: P
 
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "bakhong.report_commands", "report", str(small_workshop),
+        [sys.executable, "-m", "bakhong", "report", str(small_workshop),
          "--serve", "--port", str(port), "--public"],
         env=server_env(tmp_path / "home"), stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL, start_new_session=True)
