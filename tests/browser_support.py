@@ -324,6 +324,22 @@ def new_phone_context(browser: Any, **kwargs: Any) -> Any:
     return context
 
 
+@contextlib.contextmanager
+def phone_page(name: str, **context_options: Any) -> Iterator[Any]:
+    """Chromium with one phone and its page; the page's last state is kept as the
+    screenshot ``<name>-zz-last`` when the tests using it are done."""
+    with launch_chromium() as browser:
+        context = new_phone_context(browser, **context_options)
+        page = context.new_page()
+        page.set_default_timeout(LONG)
+        try:
+            yield page
+        finally:
+            with contextlib.suppress(Exception):  # it must not hide the tests' own failure
+                screenshot(page, name, "zz-last")
+            context.close()
+
+
 # --- screenshots -----------------------------------------------------------------------
 
 def _safe(text: str) -> str:

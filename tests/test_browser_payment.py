@@ -22,7 +22,6 @@ import pytest
 from browser_support import (
     BAKHONG,
     CHROMIUM,
-    LONG,
     DemoLearner,
     DemoServer,
     axe_violations,
@@ -31,9 +30,8 @@ from browser_support import (
     describe_violations,
     fill,
     gradebook_score,
-    launch_chromium,
     messages,
-    new_phone_context,
+    phone_page,
     score_shown,
     screenshot,
     submit,
@@ -60,17 +58,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer]:
 
 
 @pytest.fixture(scope="module")
-def phone(server: DemoServer, request: pytest.FixtureRequest) -> Iterator[Any]:
-    with launch_chromium() as browser:
-        context = new_phone_context(browser)
-        page = context.new_page()
-        page.set_default_timeout(LONG)
+def phone(server: DemoServer) -> Iterator[Any]:
+    with phone_page("payment") as page:
         yield page
-        try:
-            screenshot(page, "payment", "zz-last")
-        except Exception:  # a screenshot must not hide the test's own failure
-            pass
-        context.close()
 
 
 def photo_of_printed_poster(folder: Path) -> Path:

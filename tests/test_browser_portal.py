@@ -18,7 +18,6 @@ from typing import Any
 import pytest
 from browser_support import (
     CHROMIUM,
-    LONG,
     DemoLearner,
     DemoServer,
     axe_violations,
@@ -26,9 +25,8 @@ from browser_support import (
     demo_learners,
     describe_violations,
     gradebook_score,
-    launch_chromium,
     messages,
-    new_phone_context,
+    phone_page,
     score_shown,
     screenshot,
     submit,
@@ -58,16 +56,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer]:
 
 @pytest.fixture(scope="module")
 def phone(server: DemoServer) -> Iterator[Any]:
-    with launch_chromium() as browser:
-        context = new_phone_context(browser)
-        page = context.new_page()
-        page.set_default_timeout(LONG)
+    with phone_page("portal") as page:
         yield page
-        try:
-            screenshot(page, "portal", "zz-last")
-        except Exception:  # a screenshot must not hide the test's own failure
-            pass
-        context.close()
 
 
 def level2_account(server: DemoServer, learner_id: str) -> None:

@@ -20,7 +20,6 @@ import pdfsig_support
 import pytest
 from browser_support import (
     CHROMIUM,
-    LONG,
     DemoLearner,
     DemoServer,
     axe_violations,
@@ -29,9 +28,8 @@ from browser_support import (
     describe_violations,
     fill,
     gradebook_score,
-    launch_chromium,
     messages,
-    new_phone_context,
+    phone_page,
     score_shown,
     screenshot,
     submit,
@@ -61,16 +59,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer]:
 
 @pytest.fixture(scope="module")
 def phone(server: DemoServer) -> Iterator[Any]:
-    with launch_chromium() as browser:
-        context = new_phone_context(browser, accept_downloads=True)
-        page = context.new_page()
-        page.set_default_timeout(LONG)
+    with phone_page("signing", accept_downloads=True) as page:
         yield page
-        try:
-            screenshot(page, "signing", "zz-last")
-        except Exception:  # a screenshot must not hide the test's own failure
-            pass
-        context.close()
 
 
 def pick(page: Any, cls: str, text: str) -> None:
