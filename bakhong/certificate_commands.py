@@ -63,9 +63,7 @@ def _issue(args: argparse.Namespace) -> int:
     from bakhong.simulators import pki
 
     root = Path(args.workshop)
-    if not settings.settings_path(root).is_file():  # never make a sandbox in a stray folder
-        print(f"Lỗi / Error: không có lớp học / no workshop folder: {root}", file=sys.stderr)
-        return 2
+    settings.require_workshop(root)  # never make a sandbox in a stray folder
     out = Path(args.out) if args.out else root / DEFAULT_FOLDER
     made = certificates.issue(root, learner_code=args.learner, trainer=args.trainer or "")
     written = certificates.write(made, out)

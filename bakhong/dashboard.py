@@ -225,6 +225,7 @@ def run(workshop: Path, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -
     box.close()
     if not trainer.has_password(workshop_id):
         raise NoTrainerPassword(workshop=str(workshop))
+    print(f"Bảng theo dõi / dashboard: http://{host}:{port}/", flush=True)
     ensure_installed()
     put_environment_on_path()
     os.environ[WORKSHOP_ENV] = str(root)

@@ -221,6 +221,7 @@ def run(workshop: Path, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
     from bakhong.kernelspec import ensure_installed
     from bakhong.simulators import learners
 
+    settings.require_workshop(workshop)  # before anything is written into a mistyped folder
     check_port(host, port)
     ensure_installed()
     put_environment_on_path()

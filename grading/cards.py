@@ -63,8 +63,7 @@ from bakhong.simulators.store import Store
 from . import settings
 
 __all__ = [
-    "Card", "InvalidBaseUrl", "NoLearners", "NotAWorkshop", "UnknownCardCode", "card_for",
-    "check_workshop",
+    "Card", "InvalidBaseUrl", "NoLearners", "UnknownCardCode", "card_for",
     "default_base_url", "draw_pdf", "group_code", "join_link", "normalise_base_url",
     "revoke", "sheets", "unreachable_host", "vietnamese_key", "workshop_cards",
 ]
@@ -74,12 +73,6 @@ MARK = "MÔ PHỎNG"
 
 
 # --- the refusals --------------------------------------------------------------------------
-
-class NotAWorkshop(SandboxError):
-    code = "cards.not_a_workshop"
-    message = N_("«{path}» không phải thư mục lớp học (không có tệp bakhong.toml). "
-                 "Hãy tạo lớp học bằng «bakhong init».")
-
 
 class NoLearners(SandboxError):
     code = "cards.no_learners"
@@ -209,16 +202,10 @@ def _hand_out_order(card: Card) -> tuple[object, ...]:
             vietnamese_key(card.full_name), card.code)
 
 
-def check_workshop(root: Path) -> None:
-    """Refuse a folder that is no workshop (:class:`NotAWorkshop`): no settings file."""
-    if not settings.settings_path(root).is_file():
-        raise NotAWorkshop(path=str(root))
-
-
 def workshop_cards(root: Path, store: Store, base_url: str,
                    code: str | None = None) -> list[Card]:
     """Every learner's card in hand-out order, or only the learner holding ``code``."""
-    check_workshop(root)
+    settings.require_workshop(root)
     if code is not None:
         try:
             chosen = [learners.by_code(store, code)]
@@ -240,7 +227,7 @@ def revoke(root: Path, store: Store, clock: Clock, rng: random.Random,
     The old code is refused from then on (the join page says it is unknown). A page a
     phone opened with it before keeps running until its kernel is culled (idle 15 min).
     """
-    check_workshop(root)
+    settings.require_workshop(root)
     try:
         before = learners.by_code(store, code)
     except UnknownLearner as exc:

@@ -42,7 +42,6 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from bakhong.simulators.clock import VN_TZ, Clock, SystemClock
-from bakhong.simulators.errors import N_, SandboxError
 
 from . import course, settings
 from .report_model import (
@@ -72,7 +71,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
-    "CSV_HEADER", "RESULT_COLUMNS", "SURVEY", "NoWorkshop", "aggregate", "build_report",
+    "CSV_HEADER", "RESULT_COLUMNS", "SURVEY", "aggregate", "build_report",
     "build_views", "commune_rows", "commune_view", "indicator_view", "lesson_view", "projection",
     "read_results", "results_frame", "steps_view", "write_results",
 ]
@@ -375,11 +374,6 @@ def build_views(
     return Report(as_of, public, workshops, (communes, per_lesson, steps, indicators), notes)
 
 
-class NoWorkshop(SandboxError):
-    code = "report.no_workshop"
-    message = N_("Không tìm thấy thư mục lớp học «{path}».")
-
-
 def build_report(
     roots: Sequence[Path], *, population: Mapping[tuple[str, str], int] | None = None,
     as_of: datetime | None = None, clock: Clock | None = None, public: bool = False,
@@ -391,8 +385,7 @@ def build_report(
 
     roots = [Path(root) for root in roots]
     for root in roots:
-        if not root.is_dir():
-            raise NoWorkshop(path=str(root))
+        settings.require_workshop(root)
     moment = as_of or (clock or SystemClock()).now()
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)

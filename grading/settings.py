@@ -38,8 +38,10 @@ __all__ = [
     "SETTINGS_FILE",
     "CourseSettings",
     "InvalidSettings",
+    "NotAWorkshop",
     "load",
     "parse",
+    "require_workshop",
     "save",
     "settings_path",
     "to_toml",
@@ -179,8 +181,26 @@ def parse(data: Mapping[str, Any]) -> CourseSettings:
     return CourseSettings(**data)
 
 
+class NotAWorkshop(SandboxError):
+    """A command was given a folder that holds no workshop (a typo, or the wrong folder)."""
+
+    code = "workshop.not_found"
+    message = N_("Không tìm thấy lớp học ở «{path}» (không có tệp bakhong.toml). Hãy kiểm tra "
+                 "lại đường dẫn, hoặc tạo lớp học bằng «bakhong init».")
+
+
 def settings_path(workshop_dir: Path | str) -> Path:
     return Path(workshop_dir) / SETTINGS_FILE
+
+
+def require_workshop(workshop_dir: Path | str) -> None:
+    """Refuse, with :class:`NotAWorkshop`, a folder that ``bakhong init`` did not make.
+
+    Every command but ``init`` and ``demo`` opens an existing workshop: a mistyped path must
+    not become a new, empty store that phones are then sent to.
+    """
+    if not settings_path(workshop_dir).is_file():
+        raise NotAWorkshop(path=str(workshop_dir))
 
 
 def load(workshop_dir: Path | str) -> CourseSettings:

@@ -28,7 +28,11 @@ class WorkshopExists(SandboxError):
 
 
 def open_sandbox(root: Path, *, clock: Clock | None = None, seed: str | None = None) -> Sandbox:
-    """The workshop's sandbox, in the store its settings name (``WORKSHOP/sandbox.db``)."""
+    """The workshop's sandbox, in the store its settings name (``WORKSHOP/sandbox.db``).
+
+    Raises :class:`~.settings.NotAWorkshop` for a folder ``init`` did not make.
+    """
+    settings.require_workshop(root)
     url = settings.load(root).store_url_for(root)
     return Sandbox.open(url, clock=clock, seed=seed)
 

@@ -87,7 +87,7 @@ class DashboardServer:
     def start(self) -> DashboardServer:
         with self.log_path.open("wb") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "bakhong.dashboard_commands", "dashboard",
+                [sys.executable, "-m", "bakhong", "dashboard",
                  str(self.workshop), "--port", str(self.port)],
                 env=server_env(self.home), stdout=log, stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL, start_new_session=True)

@@ -226,9 +226,9 @@ def test_refusals(root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert str(refused.value).startswith("Lớp học này không có học viên nào mang mã «ABCD2345»")
     with pytest.raises(cards.UnknownCardCode):
         run(capsys, "revoke", str(root), "O0I1O0I1")
-    with pytest.raises(cards.NotAWorkshop):
+    with pytest.raises(settings.NotAWorkshop):
         run(capsys, "cards", str(tmp_path), "--out", str(tmp_path / "x.pdf"))
-    with pytest.raises(cards.NotAWorkshop):
+    with pytest.raises(settings.NotAWorkshop):
         run(capsys, "revoke", str(tmp_path), "ABCD2345")
     with pytest.raises(cards.InvalidBaseUrl):
         run(capsys, "cards", str(root), "--out", str(tmp_path / "x.pdf"), "--base-url", "lop")

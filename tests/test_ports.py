@@ -1,8 +1,10 @@
-"""Ports: the servers refuse a taken port in Vietnamese before any work; the tests' ports
+"""Where the servers and commands start: a taken port or an address not on this laptop is
+refused in Vietnamese before any work, and so is a folder that holds no workshop; the tests' ports
 keep clear of the range kernels bind to."""
 
 from __future__ import annotations
 
+import io
 import socket
 import subprocess
 import sys
@@ -65,3 +67,32 @@ def test_test_ports_are_below_the_ephemeral_range() -> None:
     ports = {free_port() for _ in range(50)}
     assert all(20000 <= port < _ephemeral_start() for port in ports)
     assert len(ports) > 1  # chosen at random, so parallel workers rarely meet
+
+
+@pytest.mark.parametrize("command", [
+    ["serve", "{ws}", "--port", "{port}"],
+    ["dashboard", "{ws}", "--port", "{port}"],
+    ["grade", "{ws}"],
+    ["faults", "{ws}", "--list"],
+    ["official", "{ws}"],
+    ["forget", "{ws}", "hv001"],
+    ["cards", "{ws}", "--out", "{ws}/the.pdf"],
+    ["revoke", "{ws}", "ABCD2345"],
+    ["certificate", "{ws}"],
+    ["report", "{ws}"],
+    ["trainer-password", "{ws}", "--password-stdin"],
+])
+def test_a_mistyped_workshop_is_refused_and_nothing_is_written(
+        command: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A typo in the folder must not become a new, empty workshop that phones are sent to."""
+    from bakhong import cli
+
+    monkeypatch.setenv("BAKHONG_HOME", str(tmp_path / "home"))
+    monkeypatch.setattr(sys, "stdin", io.StringIO("mot-mat-khau-dai\n"))
+    typo = tmp_path / "lop-hoc-thong-long"
+    args = [part.format(ws=typo, port=free_port()) for part in command]
+    assert cli.main(args) == 2
+    err = capsys.readouterr().err
+    assert f"Không tìm thấy lớp học ở «{typo}»" in err and "bakhong init" in err
+    assert not typo.exists()

@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 
 from bakhong import cli, report_commands
 from bakhong.grading import report, report_model, report_output, report_views, roster
+from bakhong.grading import settings as course_settings
 from bakhong.grading.report_model import DERIVED, SHIELD, SMALL_CELL, Hidden, Resident
 from bakhong.grading.settings import DEFAULT_TARGETS
 from bakhong.simulators import evidence, learners, registry
@@ -96,6 +97,7 @@ def workshop_without_gradebook(root: Path, entries: list[tuple[str, str, str]],
                                seed: str) -> Sandbox:
     """A workshop folder with a sandbox and no gradebook (never graded: nobody passed)."""
     root.mkdir(parents=True)
+    course_settings.save(root, course_settings.CourseSettings())
     box = Sandbox.open(root / "sandbox.db", clock=FixedClock(AS_OF - WEEK), seed=seed)
     box.add_learners(entries)
     return box
@@ -182,6 +184,7 @@ def test_survey_answers_merge_over_workshops(tmp_path: Path) -> None:
                          ("b", {"smartphone": True})):
         root = tmp_path / name
         root.mkdir()
+        course_settings.save(root, course_settings.CourseSettings())
         box = Sandbox.open(root / "sandbox.db", clock=FixedClock(AS_OF), seed=name)
         box.enrol([Enrolment("x1", "Lê Thị Hoa", code, THO_LONG, PROVINCE, birth_year=1970,
                              survey=survey),

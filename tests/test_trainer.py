@@ -196,7 +196,7 @@ def test_the_command_sets_the_password_from_stdin(tmp_path: Path) -> None:
     box.close()
 
     def run(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "bakhong.dashboard_commands", *args],
+        return subprocess.run([sys.executable, "-m", "bakhong", *args],
                               input=stdin, capture_output=True, text=True, check=False)
 
     done = run("trainer-password", str(tmp_path / "ws"), "--password-stdin",
