@@ -22,6 +22,7 @@ the row number a trainer sees in Excel (the header is row 1).
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime
 import functools
@@ -360,6 +361,10 @@ def _read_xlsx(path: Path) -> list[list[str]]:
 
 
 def _decode(raw: bytes) -> str:
+    """UTF-16 with its BOM (Excel's «Unicode Text»), UTF-8 with or without a BOM («CSV
+    UTF-8»), else Vietnamese Windows' code page (Excel's plain «CSV»)."""
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return raw.decode("utf-16")
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -369,7 +374,8 @@ def _decode(raw: bytes) -> str:
 def _read_csv(path: Path) -> list[list[str]]:
     text = _decode(path.read_bytes())
     header = next((line for line in text.splitlines() if line.strip()), "")
-    delimiter = ";" if header.count(";") > header.count(",") else ","
+    # comma, Excel's semicolon where the decimal mark is a comma, or the tab of «Unicode Text»
+    delimiter = max((",", ";", "\t"), key=header.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     return [[_cell_text(v) for v in row] for row in reader]
 

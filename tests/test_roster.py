@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import unicodedata
 from pathlib import Path
@@ -79,7 +80,8 @@ EXPECTED = [
 
 @pytest.mark.parametrize(
     ("encoding", "delimiter"),
-    [("utf-8", ","), ("utf-8-sig", ","), ("cp1258", ","), ("utf-8-sig", ";"), ("cp1258", ";")],
+    [("utf-8", ","), ("utf-8-sig", ","), ("cp1258", ","), ("utf-8-sig", ";"), ("cp1258", ";"),
+     ("utf-16", "\t"), ("utf-8-sig", "\t")],
 )
 def test_csv_encodings_and_delimiters(tmp_path: Path, encoding: str, delimiter: str) -> None:
     path = write_csv(
@@ -90,6 +92,14 @@ def test_csv_encodings_and_delimiters(tmp_path: Path, encoding: str, delimiter: 
     for row in rows:
         assert unicodedata.is_normalized("NFC", row.full_name)
     assert [r.row_number for r in rows] == [2, 3, 4]
+
+
+def test_excel_unicode_text_export(tmp_path: Path) -> None:
+    """Excel's «Unicode Text (*.txt)»: UTF-16 little-endian with its BOM, tab-separated."""
+    path = write_csv(tmp_path / "danh-sach.txt", [HEADER_VI, *ROWS_VI], encoding="utf-16-le",
+                     delimiter="\t")
+    path.write_bytes(codecs.BOM_UTF16_LE + path.read_bytes())
+    assert simple(read_roster(path, PROVINCE)) == EXPECTED
 
 
 def test_cp1258_really_is_nfd(tmp_path: Path) -> None:
