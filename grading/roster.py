@@ -398,7 +398,8 @@ def read_table(path: Path) -> list[list[str]]:
     raise RosterUnreadable(path, "chỉ nhận tệp .xlsx hoặc .csv")
 
 
-def _header_map(header: list[str]) -> tuple[dict[str, int], list[tuple[int, str]]]:
+def _header_map(header: list[str], number: int = 1
+                ) -> tuple[dict[str, int], list[tuple[int, str]]]:
     columns: dict[str, int] = {}
     errors: list[tuple[int, str]] = []
     for index, title in enumerate(header):
@@ -406,12 +407,43 @@ def _header_map(header: list[str]) -> tuple[dict[str, int], list[tuple[int, str]
         if column is None:
             continue  # extra columns (STT, phone, notes) are ignored
         if column in columns:
-            errors.append((1, f"cột «{title}» bị lặp ({column})"))
+            errors.append((number, f"cột «{title}» bị lặp ({column})"))
         columns[column] = index
     for column in REQUIRED:
         if column not in columns:
-            errors.append((1, f"thiếu cột bắt buộc «{column}»"))
+            errors.append((number, f"thiếu cột bắt buộc «{column}»"))
     return columns, errors
+
+
+#: How far down a sheet the header row is looked for, under the title rows of an official
+#: list («UBND XÃ …», «DANH SÁCH HỌC VIÊN …»).
+HEADER_SEARCH_ROWS = 15
+_COLUMN_NUMBER = re.compile(r"\(?\d{1,2}\)?")
+
+
+def _find_header(table: list[list[str]]) -> tuple[int, dict[str, int]]:
+    """The header row's index and its columns: the first row, among the first
+    :data:`HEADER_SEARCH_ROWS`, that names every required column. Raises :class:`RosterError`
+    with the first non-empty row's problems when none does."""
+    first: tuple[int, list[tuple[int, str]]] | None = None
+    for index, row in enumerate(table[:HEADER_SEARCH_ROWS]):
+        if not any(row):
+            continue
+        columns, errors = _header_map(row, index + 1)
+        if not any("thiếu cột bắt buộc" in reason for _, reason in errors):
+            if errors:  # the header, with a repeated column
+                raise RosterError(errors)
+            return index, columns
+        first = first or (index, errors)
+    if first is None:
+        raise RosterError([(1, "dòng đầu tiên phải là dòng tiêu đề các cột")])
+    raise RosterError(first[1])
+
+
+def _numbering_row(row: list[str]) -> bool:
+    """The row of column numbers official forms put under the header: (1) (2) (3) …"""
+    cells = [c.strip() for c in row if c.strip()]
+    return bool(cells) and all(_COLUMN_NUMBER.fullmatch(c) for c in cells)
 
 
 # ------------------------------------------------------------------- checking
@@ -458,11 +490,8 @@ def read_roster(
     path = Path(path)
     year_now = current_year or datetime.date.today().year
     table = read_table(path)
-    if not table or not any(table[0]):
-        raise RosterError([(1, "dòng đầu tiên phải là dòng tiêu đề các cột")])
-    columns, errors = _header_map(table[0])
-    if errors:
-        raise RosterError(errors)
+    header_index, columns = _find_header(table)
+    errors: list[tuple[int, str]] = []
     units = _units(province)
 
     def cell(row: list[str], column: str) -> str:
@@ -472,8 +501,8 @@ def read_roster(
     checked: list[tuple[int, str, str, Commune, int | None, Sex | None, _Legacy | None,
                         dict[str, bool]]] = []
     seen_ids: dict[str, int] = {}
-    for number, row in enumerate(table[1:], start=2):
-        if not any(row):
+    for number, row in enumerate(table[header_index + 1:], start=header_index + 2):
+        if not any(row) or (number == header_index + 2 and _numbering_row(row)):
             continue
         problems: list[str] = []
         name = cell(row, "full_name")

@@ -227,6 +227,25 @@ def test_missing_required_columns(tmp_path: Path) -> None:
     assert info.value.errors == [(1, "thiếu cột bắt buộc «commune»")]
 
 
+def test_an_official_list_with_title_rows_and_column_numbers(tmp_path: Path) -> None:
+    """The commune's own Excel list: the council's name and a title above the header, the
+    row of column numbers under it; row numbers stay the sheet's."""
+    numbers = [f"({i})" for i in range(1, len(HEADER_VI) + 1)]
+    path = write_xlsx(tmp_path / "ds.xlsx", [
+        ["UBND XÃ THỌ LONG"], ["DANH SÁCH HỌC VIÊN LỚP KỸ NĂNG SỐ"], [],
+        HEADER_VI, numbers, *ROWS_VI])
+    rows = read_roster(path, PROVINCE)
+    assert simple(rows) == EXPECTED
+    assert [r.row_number for r in rows] == [6, 7, 8]
+
+
+def test_no_header_row_names_the_first_row(tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path / "ds.xlsx", [[], ["DANH SÁCH"], ["Họ tên người học", "Địa chỉ"]])
+    with pytest.raises(RosterError) as info:
+        read_roster(path, PROVINCE)
+    assert {number for number, _ in info.value.errors} == {2}
+
+
 def test_unsupported_file(tmp_path: Path) -> None:
     path = tmp_path / "roster.ods"
     path.write_bytes(b"x")
