@@ -169,7 +169,10 @@ _TICKS = frozenset("✓✔☑")
 _SEX = {"nam": "nam", "nu": "nữ", "m": "nam", "f": "nữ", "male": "nam", "female": "nữ"}
 
 _COMMUNE_PREFIX = re.compile(r"^(xã|phường|thị trấn|tt\.?|p\.|x\.)\s*", re.IGNORECASE)
-_COMMUNE_PREFIX_NAMES = {"tt": "thị trấn", "tt.": "thị trấn", "p.": "phường", "x.": "xã"}
+#: The same words typed without diacritics, read only in a name typed all without them.
+_COMMUNE_PREFIX_ASCII = re.compile(r"^(xa|phuong|thi tran)\s+")
+_COMMUNE_PREFIX_NAMES = {"tt": "thị trấn", "tt.": "thị trấn", "p.": "phường", "x.": "xã",
+                         "xa": "xã", "phuong": "phường", "thi tran": "thị trấn"}
 _DISTRICT_PREFIX = re.compile(
     r"^(thành phố|tp\.?|thị xã|tx\.?|huyện|h\.|quận|q\.)\s*", re.IGNORECASE
 )
@@ -178,7 +181,8 @@ _DISTRICT_PREFIX = re.compile(
 def _split_prefix(name: str) -> tuple[str | None, str]:
     """``"Xã Thọ Long"`` → ``("xã", "thọ long")`` (casefolded, NFC)."""
     text = _nfc(name).casefold()
-    match = _COMMUNE_PREFIX.match(text)
+    match = _COMMUNE_PREFIX.match(text) or (
+        _COMMUNE_PREFIX_ASCII.match(text) if text.isascii() else None)
     if not match or match.end() == len(text):
         return None, text
     prefix = match.group(1)
@@ -220,6 +224,7 @@ class _Units:
     current: dict[str, list[Commune]]  # casefolded short name -> units
     current_folded: dict[str, list[Commune]]  # ASCII short key -> units
     legacy: dict[str, list[_Legacy]]  # casefolded short name -> old units
+    legacy_folded: dict[str, list[_Legacy]]  # ASCII short key -> old units
 
 
 def _data_file(name: str) -> Path:
@@ -264,6 +269,7 @@ def _units(province: str) -> _Units:
         targets[old] = tuple(by_key[n["newWardKey"]] for n in news)
 
     legacy: dict[str, list[_Legacy]] = defaultdict(list)
+    legacy_folded: dict[str, list[_Legacy]] = defaultdict(list)
     uri = _data_file("dataset.db").as_uri() + "?mode=ro"
     with sqlite3.connect(uri, uri=True) as conn:
         marks = ",".join("?" * len(old_provinces))
@@ -279,8 +285,10 @@ def _units(province: str) -> _Units:
         keys = {d_key, d_short, *(json.loads(d_alias) if d_alias else [])}
         unit = _Legacy(_nfc(ward), _nfc(district), frozenset(keys), found)
         legacy[_split_prefix(ward)[1]].append(unit)
+        legacy_folded[_fold(_split_prefix(ward)[1])].append(unit)
     province_keys = frozenset(_strip_province_prefix(k) for k in [new_key, *old_provinces])
-    return _Units(province, province_keys, dict(current), dict(current_folded), dict(legacy))
+    return _Units(province, province_keys, dict(current), dict(current_folded), dict(legacy),
+                  dict(legacy_folded))
 
 
 def _names(units: Iterable[Commune]) -> str:
@@ -311,6 +319,8 @@ def resolve_commune(
         raise ValueError(f"«{commune}» chưa rõ là đơn vị nào: {_names(current)}")
 
     old = [u for u in units.legacy.get(short, []) if fits(u.name)]
+    if not old:  # typed without diacritics, or with other ones
+        old = [u for u in units.legacy_folded.get(_fold(short), []) if fits(u.name)]
     if not old:
         raise ValueError(f"không tìm thấy xã/phường «{commune}» ở {province}")
     if district:

@@ -162,6 +162,11 @@ def test_english_headers_and_generated_ids_avoid_given_ones(tmp_path: Path) -> N
         ("xã Nga Liên", "Nga Sơn", "Xã Hồ Vương", 16138),
         ("xã Thiệu Trung", "Thiệu Hóa", "Xã Thiệu Trung", 15835),
         ("Xuân Lộc", "H. Triệu Sơn", "Xã Thọ Phú", 15763),
+        # typed without diacritics, the way a keyboard without Vietnamese input gives them
+        ("xa tho long", None, "Xã Thọ Long", 15505),
+        ("Phuong Dien Bien", "TP Thanh Hoa", "Phường Hạc Thành", 14797),
+        ("xa quang luu", "huyen Quang Xuong", "Xã Quảng Bình", 16543),
+        ("xuan loc", "trieu son", "Xã Thọ Phú", 15763),
     ],
 )
 def test_resolve_commune(commune: str, district: str | None, new_name: str, new_code: int) -> None:
