@@ -128,7 +128,8 @@ _HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "learner_id": ("learner id", "ma hoc vien", "ma hv", "ma so hoc vien", "ma"),
     "full_name": ("full name", "ho va ten", "ho ten", "ho va ten hoc vien", "ten", "name"),
     "commune": ("commune", "xa phuong", "phuong xa", "xa", "phuong", "xa phuong thi tran", "ward"),
-    "birth_year": ("birth year", "nam sinh"),
+    "birth_year": ("birth year", "nam sinh", "ngay sinh", "ngay thang nam sinh",
+                   "date of birth", "birth date"),
     "sex": ("sex", "gioi tinh", "gender"),
     "district": (
         "district",
@@ -459,10 +460,19 @@ def _numbering_row(row: list[str]) -> bool:
 # ------------------------------------------------------------------- checking
 
 
+#: A year (``1965``, ``1965.0`` from a number column) or a whole date of birth whose year
+#: alone is kept: ``15/03/1965``, ``15-03-1965``, ``15.03.1965``, or ``1965-03-15`` (a date cell).
+_YEAR_FORMS = (re.compile(r"(\d{4})(?:\.0+)?"),
+               re.compile(r"\d{1,2}[/.-]\d{1,2}[/.-](\d{4})"),
+               re.compile(r"(\d{4})-\d{1,2}-\d{1,2}(?:[T ][\d:.]+)?"))
+
+
 def _birth_year(text: str, current_year: int) -> int:
-    if not re.fullmatch(r"\d{4}", text):
+    """The year of birth; of a date of birth only the year is kept (nothing more is needed)."""
+    found = next((m for form in _YEAR_FORMS if (m := form.fullmatch(text.strip()))), None)
+    if found is None:
         raise ValueError(f"năm sinh «{text}» không hợp lệ (cần 4 chữ số, ví dụ 1965)")
-    year = int(text)
+    year = int(found.group(1))
     if not 1900 <= year <= current_year:
         raise ValueError(f"năm sinh «{text}» phải từ 1900 đến {current_year}")
     return year

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import datetime
 import unicodedata
 from pathlib import Path
 
@@ -242,6 +243,18 @@ def test_an_official_list_with_title_rows_and_column_numbers(tmp_path: Path) -> 
     rows = read_roster(path, PROVINCE)
     assert simple(rows) == EXPECTED
     assert [r.row_number for r in rows] == [6, 7, 8]
+
+
+def test_a_date_of_birth_column_keeps_only_the_year(tmp_path: Path) -> None:
+    """«Ngày sinh» as Excel date cells, typed dates or a number column: only the year stays."""
+    path = write_xlsx(tmp_path / "ds.xlsx", [
+        ["Họ và tên", "Ngày sinh", "Xã/Phường"],
+        ["Lê Thị Hoa", datetime.datetime(1965, 3, 15), "Xã Thọ Long"],
+        ["Nguyễn Văn Đức", "05/11/1958", "Phường Hạc Thành"],
+        ["Trịnh Thị Ánh", 1971.0, "Xã Quảng Bình"]])
+    rows = read_roster(path, PROVINCE)
+    assert [r.birth_year for r in rows] == [1965, 1958, 1971]
+    assert "1958-11" not in repr(rows) and "03-15" not in repr(rows)
 
 
 def test_no_header_row_names_the_first_row(tmp_path: Path) -> None:
