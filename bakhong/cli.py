@@ -25,7 +25,7 @@ def _init(args: argparse.Namespace) -> int:
     import dataclasses
     from collections import Counter
 
-    from bakhong.grading import settings, workshop
+    from bakhong.grading import roster, settings, workshop
 
     root = Path(args.workshop)
     chosen = settings.load(root)
@@ -39,6 +39,10 @@ def _init(args: argparse.Namespace) -> int:
           f"{chosen.province})")
     for commune, count in sorted(Counter(le.commune for le in added).items()):
         print(f"  {commune}: {count}")
+    skipped = roster.ignored_columns(Path(args.roster))
+    if skipped:
+        print(f"Không đọc và không lưu các cột / columns neither read nor stored: "
+              f"{', '.join(skipped)}")
     print("\nMã học viên (in lên thẻ) / learner codes (for the cards):")
     for le in added:
         legacy = f"  (cũ / formerly {le.legacy_commune})" if le.legacy_commune else ""

@@ -51,6 +51,7 @@ __all__ = [
     "RosterError",
     "RosterRow",
     "RosterUnreadable",
+    "ignored_columns",
     "read_roster",
     "resolve_commune",
 ]
@@ -449,6 +450,15 @@ def _find_header(table: list[list[str]]) -> tuple[int, dict[str, int]]:
     if first is None:
         raise RosterError([(1, "dòng đầu tiên phải là dòng tiêu đề các cột")])
     raise RosterError(first[1])
+
+
+def ignored_columns(path: Path | str) -> list[str]:
+    """The titles of the roster's columns bakhong does not read, so never stores (an ID or
+    phone number column, notes, STT), to tell the trainer; of a roster that reads."""
+    table = read_table(Path(path))
+    index, _columns = _find_header(table)
+    return [title for title in table[index]
+            if title.strip() and header_key(title) not in _HEADER_INDEX]
 
 
 def _numbering_row(row: list[str]) -> bool:

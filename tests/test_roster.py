@@ -11,7 +11,13 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from bakhong.grading.roster import RosterError, RosterRow, read_roster, resolve_commune
+from bakhong.grading.roster import (
+    RosterError,
+    RosterRow,
+    ignored_columns,
+    read_roster,
+    resolve_commune,
+)
 from bakhong.simulators.errors import SandboxError
 
 PROVINCE = "Thanh Hóa"
@@ -255,6 +261,13 @@ def test_a_date_of_birth_column_keeps_only_the_year(tmp_path: Path) -> None:
     rows = read_roster(path, PROVINCE)
     assert [r.birth_year for r in rows] == [1965, 1958, 1971]
     assert "1958-11" not in repr(rows) and "03-15" not in repr(rows)
+
+
+def test_columns_not_read_are_named_for_the_trainer(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "r.csv", [
+        ["STT", "Họ và tên", "Số CCCD", "Số điện thoại", "Xã/Phường", ""],
+        ["1", "Lê Thị Hoa", "", "", "Xã Thọ Long", ""]])
+    assert ignored_columns(path) == ["STT", "Số CCCD", "Số điện thoại"]
 
 
 def test_no_header_row_names_the_first_row(tmp_path: Path) -> None:
