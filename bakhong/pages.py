@@ -62,7 +62,8 @@ def join_page(address: str, demo_links: list[tuple[str, str, str]],
 <form action="/join" method="get">
 <label for="code">Mã học viên (8 ký tự trên thẻ)</label>
 <input id="code" class="bk-join-code" name="code" value="{html.escape(typed)}" maxlength="12"
- autocomplete="off" autocapitalize="characters" spellcheck="false" inputmode="text" required>
+ autocomplete="off" autocapitalize="characters" autocorrect="off" spellcheck="false"
+ inputmode="text" required>
 {problem}
 <button class="bk-join-submit" type="submit">Vào học</button>
 </form>

@@ -134,7 +134,7 @@ TITLE = "GIẤY CHỨNG NHẬN"
 SUBTITLE = 'HOÀN THÀNH KHÓA HỌC KỸ NĂNG SỐ CƠ BẢN "3 KHÔNG"'
 SIGNATURE_FIELD = "ChungNhan"
 ISSUER_YEARS = 20
-_NUMBER_ALPHABET = learners_mod.CODE_ALPHABET  # no look-alikes (0/O, 1/I)
+_NUMBER_ALPHABET = learners_mod.READ_ALPHABET  # 32 characters, no look-alikes (0/O, 1/I)
 
 CodeVerdict = Literal["valid", "damaged", "unknown_issuer", "wrong_issuer", "tampered"]
 Verdict = Literal["valid", "modified", "broken", "untrusted", "unsigned", "no_code",

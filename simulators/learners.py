@@ -5,14 +5,23 @@ paired with one fictional persona. The learner code printed on the card is 8
 characters from an alphabet without look-alikes (no 0/O/1/I), drawn from the
 injected random source (``random.SystemRandom`` when serving).
 
+Codes are typed on Vietnamese phone keyboards, which compose as one types: in Telex
+``AS`` becomes ``Á``, ``DD`` becomes ``Đ`` and ``W`` becomes ``Ư``; in VNI ``A1``
+becomes ``Á``. New codes therefore hold no vowel, no D and no W, so nothing in them can
+compose; a code of an older workshop that has composed is read back both ways
+(:func:`code_candidates`).
+
 >>> code_is_well_formed("K7M2-QX9P")
 True
 >>> compact_code(" k7m2 qx9p ")
 'K7M2QX9P'
+>>> sorted(code_candidates("k7á2đx9"))  # K7AS2DDX9 typed with Telex
+['K7A12D9X9', 'K7AS2DDX9']
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import random
 import unicodedata
@@ -36,8 +45,17 @@ from .store import (
     save_flow_state,
 )
 
-CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+#: The characters of new codes: no look-alikes (0/O, 1/I) and nothing a Telex or VNI
+#: keyboard composes (the vowels A E U Y, D, W): 26 characters, 8 of them about 37 bits.
+CODE_ALPHABET = "23456789BCFGHJKLMNPQRSTVXZ"
+#: The characters codes may hold: those of the first workshops too (with vowels, D and W).
+READ_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 CODE_LENGTH = 8
+
+# What a keyboard composed, as the keys that made it: Telex, then VNI.
+_TONES = {"\u0301": ("S", "1"), "\u0300": ("F", "2"), "\u0309": ("R", "3"),
+          "\u0303": ("X", "4"), "\u0323": ("J", "5")}
+_SHAPES = {"\u0302": (None, "6"), "\u0306": ("W", "8"), "\u031b": ("W", "7")}
 
 #: Version of the privacy notice a learner consents to; bump it when the text changes.
 NOTICE_VERSION = "2026-11.1"
@@ -65,12 +83,37 @@ def nfc(text: str) -> str:
 
 
 def compact_code(code: str) -> str:
-    return "".join(ch for ch in code.upper() if ch.isalnum())
+    return "".join(ch for ch in unicodedata.normalize("NFC", code).upper() if ch.isalnum())
+
+
+def _keys(letter: str, vni: bool) -> tuple[str, ...]:
+    """The keys that may have made one letter: ``Ấ`` → ``AAS`` (Telex) or ``A61`` (VNI);
+    ``Ư`` is ``UW`` or a lone ``W`` in Telex."""
+    if letter.isascii():
+        return (letter,)
+    if letter == "Đ":
+        return ("D9",) if vni else ("DD",)
+    decomposed = unicodedata.normalize("NFD", letter)
+    base, marks = decomposed[0], decomposed[1:]
+    shape = "".join((s[1] if vni else (s[0] or base)) for m in marks if (s := _SHAPES.get(m)))
+    tone = "".join(t[1 if vni else 0] for m in marks if (t := _TONES.get(m)))
+    keys = base + shape + tone
+    return (keys, keys[1:]) if not vni and keys.startswith("UW") else (keys,)
+
+
+def code_candidates(code: str) -> set[str]:
+    """What the learner meant by ``code``: itself, or its composed letters typed back as
+    Telex or as VNI keys (only the plain code when nothing composed)."""
+    plain = compact_code(code)
+    if plain.isascii():
+        return {plain}
+    return {"".join(parts) for vni in (False, True)
+            for parts in itertools.product(*(_keys(ch, vni) for ch in plain))}
 
 
 def code_is_well_formed(code: str) -> bool:
-    code = compact_code(code)
-    return len(code) == CODE_LENGTH and all(ch in CODE_ALPHABET for ch in code)
+    return any(len(c) == CODE_LENGTH and all(ch in READ_ALPHABET for ch in c)
+               for c in code_candidates(code))
 
 
 def new_code(rng: random.Random) -> str:
@@ -152,7 +195,7 @@ _COLUMNS = (learners.c.learner_id, learners.c.code, learners.c.full_name,
 
 def by_code(store: Store, code: str) -> Learner:
     """The learner whose card carries ``code``; typing mistakes in case and spaces are forgiven."""
-    rows = store.read(sa.select(*_COLUMNS).where(learners.c.code == compact_code(code)))
+    rows = store.read(sa.select(*_COLUMNS).where(learners.c.code.in_(code_candidates(code))))
     return _learner(rows[0] if rows else None, code)
 
 
