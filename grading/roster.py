@@ -442,7 +442,7 @@ def _find_header(table: list[list[str]]) -> tuple[int, dict[str, int]]:
         if not any(row):
             continue
         columns, errors = _header_map(row, index + 1)
-        if not any("thiếu cột bắt buộc" in reason for _, reason in errors):
+        if all(column in columns for column in REQUIRED):
             if errors:  # the header, with a repeated column
                 raise RosterError(errors)
             return index, columns
