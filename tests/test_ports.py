@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from browser_support import server_env
-from ports import _ephemeral_start, free_port
+from ports import LOWEST, _ephemeral_start, free_port
 
 from bakhong.serving import AddressNotHere, PortInUse, check_port
 
@@ -64,8 +64,10 @@ def test_the_demo_refuses_a_taken_port_before_building(taken: socket.socket,
 
 
 def test_test_ports_are_below_the_ephemeral_range() -> None:
+    if _ephemeral_start() - LOWEST < 1000:
+        pytest.skip("this machine's ephemeral range starts too low to keep clear of")
     ports = {free_port() for _ in range(50)}
-    assert all(20000 <= port < _ephemeral_start() for port in ports)
+    assert all(LOWEST <= port < _ephemeral_start() for port in ports)
     assert len(ports) > 1  # chosen at random, so parallel workers rarely meet
 
 
