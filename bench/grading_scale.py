@@ -10,8 +10,8 @@
     ``nbgrader autograde vneid --student <id> --force`` call (a cold nbgrader process, what a
     trainer without bakhong would run per submission).
 
-Run ``.venv/bin/python bench/grading_scale.py`` (about 25 minutes on 2 cores: stock nbgrader
-takes most of it) or ``--quick`` (20 learners, 10 submissions, about 4 minutes). The
+Run ``.venv/bin/python bench/grading_scale.py`` (about an hour on 2 cores with six lessons:
+stock nbgrader takes most of it) or ``--quick`` (20 learners, 10 submissions, about 4 minutes). The
 workshop is built in a temporary folder; a quarter of the learners do the VNeID lesson for
 real (through the simulator), the others submit without practising, so both passing and
 failing notebooks are graded.
