@@ -402,8 +402,8 @@ class SafetySimulator(LearnerFlow):
         }
 
     def _choose(self, action: str, task: str | None,
-             act: Callable[[Connection, dict[str, Any]], None], *allowed: Step,
-             **detail: Any) -> Status:
+                act: Callable[[Connection, dict[str, Any]], None], *allowed: Step,
+                **detail: Any) -> Status:
         """Run ``act`` in one transaction and record it.
 
         The event's task is the drill's when ``task`` is given (a decisive choice), else the
@@ -600,7 +600,7 @@ class SafetySimulator(LearnerFlow):
             self._finish(state, right=True)
 
         return self._choose("cancel_tell_owner", TASK_QR, act, Step.QR_CONFIRM,
-                         payee=SCAMMER.holder)
+                            payee=SCAMMER.holder)
 
     # -- 4. the look-alike portal -----------------------------------------------------------
 

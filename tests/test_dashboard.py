@@ -52,13 +52,15 @@ def persona(box: Sandbox, learner_id: str) -> registry.Persona:
     return registry.persona_of_learner(box.store, learner_id)
 
 
-def stuck_at_otp(box: Sandbox, clock: FixedClock, learner_id: str = "hv001") -> None:
+def stuck_at_otp(box: Sandbox, clock: FixedClock, learner_id: str = "hv001",
+                 wrong: int = 3) -> None:
+    """``wrong`` wrong OTPs at activation; three make «repeated errors»."""
     me, sim = persona(box, learner_id), box.vneid(learner_id)
     sim.go(Step.REGISTER)
     sim.register(me.id_number, me.phone, face_captured=True)
     sim.go(Step.ACTIVATE)
     sim.request_otp(me.id_number, me.phone)
-    for _ in range(3):
+    for _ in range(wrong):
         clock.advance(seconds=30)
         with pytest.raises(WrongOtp):
             sim.submit_otp("000000")
@@ -325,15 +327,7 @@ def test_doctests() -> None:
 
 def test_a_learner_offered_the_hint_shows_as_stuck(box: Sandbox, clock: FixedClock) -> None:
     """Two wrong OTPs: below the three of «repeated», but the app offered the hint."""
-    me, sim = persona(box, "hv001"), box.vneid("hv001")
-    sim.go(Step.REGISTER)
-    sim.register(me.id_number, me.phone, face_captured=True)
-    sim.go(Step.ACTIVATE)
-    sim.request_otp(me.id_number, me.phone)
-    for _ in range(2):
-        clock.advance(seconds=30)
-        with pytest.raises(WrongOtp):
-            sim.submit_otp("000000")
+    stuck_at_otp(box, clock, wrong=2)
     assert dashboard(box).progress[0].stuck is None
     evidence.record_help(box.store, clock, "hv001", "vneid", evidence.HINT_OFFERED, "otp")
     h = dashboard(box)

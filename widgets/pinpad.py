@@ -34,6 +34,8 @@ LENGTH = 6
 
 
 class PinPad:
+    """One view's pad: the digits typed so far and the dots of the screen on show."""
+
     def __init__(self, tr: Translator) -> None:
         self.tr = tr
         self.digits = ""
