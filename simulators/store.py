@@ -9,7 +9,7 @@ store applies the missing migrations in one transaction.
 
 >>> store = Store.open("sqlite://")
 >>> store.schema_version()
-6
+7
 >>> with store.transaction() as tx:
 ...     _ = tx.execute(meta.insert().values(key="hello", value="xin chào"))
 >>> store.get_meta("hello")
@@ -33,7 +33,7 @@ from sqlalchemy.pool import StaticPool
 
 from .errors import SchemaTooNew, StoreBusy, StoreError
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 BUSY_TIMEOUT_MS = 10_000
 
 metadata = sa.MetaData()
@@ -143,7 +143,13 @@ submissions = sa.Table(
     sa.Column("score", sa.Float, nullable=True),
     sa.Column("max_score", sa.Float, nullable=True),
     sa.Column("graded_at", sa.String(40), nullable=True),
+    # schema 7: the graded tasks (grade cells) short of full points, JSON ["fee", …], and
+    # the grader's seal over the result (bakhong.grading.results), so an edit is noticed
+    sa.Column("missing", sa.Text, nullable=True),
+    sa.Column("seal", sa.String(64), nullable=True),
 )
+#: Columns added to ``submissions`` by schema 7.
+_SUBMISSION_COLUMNS_7 = ("missing", "seal")
 
 # schema 3: the payment sandbox (bakhong.simulators.bank). Amounts are whole VND.
 bank_accounts = sa.Table(
@@ -274,12 +280,7 @@ def _migrate_to_1(conn: Connection) -> None:
 
 def _migrate_to_2(conn: Connection) -> None:
     """The roster's details on each learner (a store made by schema 1 lacks them)."""
-    present = {c["name"] for c in sa.inspect(conn).get_columns("learners")}
-    for name in _LEARNER_COLUMNS_2:
-        if name not in present:
-            column = learners.c[name]
-            kind = column.type.compile(dialect=conn.dialect)
-            conn.exec_driver_sql(f"ALTER TABLE learners ADD COLUMN {name} {kind}")
+    _add_columns(conn, learners, _LEARNER_COLUMNS_2)
 
 
 def _migrate_to_3(conn: Connection) -> None:
@@ -300,17 +301,26 @@ def _migrate_to_5(conn: Connection) -> None:
 
 def _migrate_to_6(conn: Connection) -> None:
     """The roster's survey answers on each learner (nullable: a roster may have none)."""
-    present = {c["name"] for c in sa.inspect(conn).get_columns("learners")}
-    for name in _LEARNER_COLUMNS_6:
+    _add_columns(conn, learners, _LEARNER_COLUMNS_6)
+
+
+def _migrate_to_7(conn: Connection) -> None:
+    """What a graded submission still misses, and the grader's seal over its result."""
+    _add_columns(conn, submissions, _SUBMISSION_COLUMNS_7)
+
+
+def _add_columns(conn: Connection, table: sa.Table, names: tuple[str, ...]) -> None:
+    present = {c["name"] for c in sa.inspect(conn).get_columns(table.name)}
+    for name in names:
         if name not in present:
-            kind = learners.c[name].type.compile(dialect=conn.dialect)
-            conn.exec_driver_sql(f"ALTER TABLE learners ADD COLUMN {name} {kind}")
+            kind = table.c[name].type.compile(dialect=conn.dialect)
+            conn.exec_driver_sql(f"ALTER TABLE {table.name} ADD COLUMN {name} {kind}")
 
 
 #: version -> step that brings the schema from ``version - 1`` to ``version``.
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     1: _migrate_to_1, 2: _migrate_to_2, 3: _migrate_to_3, 4: _migrate_to_4,
-    5: _migrate_to_5, 6: _migrate_to_6}
+    5: _migrate_to_5, 6: _migrate_to_6, 7: _migrate_to_7}
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

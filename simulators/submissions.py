@@ -6,7 +6,10 @@ row left ``grading`` is taken again, never skipped.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -26,11 +29,22 @@ class Submission:
     status: str
     score: float | None
     max_score: float | None
+    #: The graded tasks (the lesson's grade cells, by ``grade_id``) short of full points.
+    missing: tuple[str, ...] = ()
+    graded_at: str | None = None
+    seal: str | None = None
 
 
 _COLUMNS = (submissions.c.seq, submissions.c.learner_id, submissions.c.lesson,
             submissions.c.requested_at, submissions.c.status, submissions.c.score,
-            submissions.c.max_score)
+            submissions.c.max_score, submissions.c.missing, submissions.c.graded_at,
+            submissions.c.seal)
+
+
+def _submission(row: Any) -> Submission:
+    found = dict(row._mapping)
+    found["missing"] = tuple(json.loads(found["missing"])) if found["missing"] else ()
+    return Submission(**found)
 
 
 def request(store: Store, clock: Clock, learner_id: str, lesson: str) -> Submission:
@@ -46,7 +60,7 @@ def enqueue(store: Store, clock: Clock, learner_id: str, lesson: str, *,
             (submissions.c.learner_id == learner_id) & (submissions.c.lesson == lesson)
             & submissions.c.status.in_((QUEUED, GRADING)))).first()
         if pending is not None:
-            return Submission(**pending._mapping)
+            return _submission(pending)
         if as_learner:
             record(conn, clock, learner_id, lesson, "submit")
         inserted = conn.execute(submissions.insert().values(
@@ -60,22 +74,27 @@ def pending(store: Store) -> list[Submission]:
     """Rows to grade, oldest first; rows a killed worker left half-graded come again."""
     rows = store.read(sa.select(*_COLUMNS).where(submissions.c.status.in_((QUEUED, GRADING)))
                       .order_by(submissions.c.seq))
-    return [Submission(**row._mapping) for row in rows]
+    return [_submission(row) for row in rows]
 
 
 def mark(store: Store, clock: Clock, seq: int, status: str,
-         score: float | None = None, max_score: float | None = None) -> None:
+         score: float | None = None, max_score: float | None = None, *,
+         missing: Sequence[str] = (), seal: str | None = None,
+         graded_at: str | None = None) -> None:
+    """Set a row's status; a graded row gets its result (``graded_at`` defaults to now)."""
+    done = status in (GRADED, FAILED)
     with store.transaction() as conn:
         conn.execute(submissions.update().where(submissions.c.seq == seq).values(
             status=status, score=score, max_score=max_score,
-            graded_at=clock.now().isoformat() if status in (GRADED, FAILED) else None))
+            missing=json.dumps(list(missing)) if status == GRADED else None, seal=seal,
+            graded_at=(graded_at or clock.now().isoformat()) if done else None))
 
 
 def latest(store: Store, learner_id: str, lesson: str) -> Submission | None:
     rows = store.read(sa.select(*_COLUMNS).where(
         (submissions.c.learner_id == learner_id) & (submissions.c.lesson == lesson))
         .order_by(submissions.c.seq.desc()).limit(1))
-    return Submission(**rows[0]._mapping) if rows else None
+    return _submission(rows[0]) if rows else None
 
 
 def latest_all(store: Store) -> list[Submission]:
@@ -84,4 +103,4 @@ def latest_all(store: Store) -> list[Submission]:
               .group_by(submissions.c.learner_id, submissions.c.lesson))
     rows = store.read(sa.select(*_COLUMNS).where(submissions.c.seq.in_(newest))
                       .order_by(submissions.c.seq))
-    return [Submission(**row._mapping) for row in rows]
+    return [_submission(row) for row in rows]
