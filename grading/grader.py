@@ -46,7 +46,7 @@ from bakhong.simulators import evidence, submissions
 from bakhong.simulators.sandbox import Sandbox
 
 from . import course, keys
-from .checks import EVIDENCE_FILE, KEY_ENV, WORKSHOP_ENV
+from .hidden_tests import EVIDENCE_FILE, KEY_ENV, WORKSHOP_ENV
 
 LOG = logging.getLogger("bakhong.grading")
 LOCK_FILE = ".gradebook.lock"

@@ -34,48 +34,42 @@ lesson_app("first_steps")
 
 # %% nbgrader={"grade": true, "grade_id": "tap", "locked": true, "points": 1, "schema_version": 3, "solution": false}
 ### BEGIN HIDDEN TESTS
-from bakhong.grading.checks import lesson_evidence
-from bakhong.simulators.first_steps import completed_tasks
+from bakhong.grading.hidden_tests import task_done
 
-assert "tap" in completed_tasks(lesson_evidence("first_steps").events)
+assert task_done("first_steps", "tap")
 ### END HIDDEN TESTS
 
 # %% nbgrader={"grade": true, "grade_id": "type_vietnamese", "locked": true, "points": 2, "schema_version": 3, "solution": false}
 ### BEGIN HIDDEN TESTS
-from bakhong.grading.checks import lesson_evidence
-from bakhong.simulators.first_steps import completed_tasks
+from bakhong.grading.hidden_tests import task_done
 
-assert "type_vietnamese" in completed_tasks(lesson_evidence("first_steps").events)
+assert task_done("first_steps", "type_vietnamese")
 ### END HIDDEN TESTS
 
 # %% nbgrader={"grade": true, "grade_id": "read_sms_code", "locked": true, "points": 2, "schema_version": 3, "solution": false}
 ### BEGIN HIDDEN TESTS
-from bakhong.grading.checks import lesson_evidence
-from bakhong.simulators.first_steps import completed_tasks
+from bakhong.grading.hidden_tests import task_done
 
-assert "read_sms_code" in completed_tasks(lesson_evidence("first_steps").events)
+assert task_done("first_steps", "read_sms_code")
 ### END HIDDEN TESTS
 
 # %% nbgrader={"grade": true, "grade_id": "recover_account", "locked": true, "points": 2, "schema_version": 3, "solution": false}
 ### BEGIN HIDDEN TESTS
-from bakhong.grading.checks import lesson_evidence
-from bakhong.simulators.first_steps import completed_tasks
+from bakhong.grading.hidden_tests import task_done
 
-assert "recover_account" in completed_tasks(lesson_evidence("first_steps").events)
+assert task_done("first_steps", "recover_account")
 ### END HIDDEN TESTS
 
 # %% nbgrader={"grade": true, "grade_id": "install_app", "locked": true, "points": 1, "schema_version": 3, "solution": false}
 ### BEGIN HIDDEN TESTS
-from bakhong.grading.checks import lesson_evidence
-from bakhong.simulators.first_steps import completed_tasks
+from bakhong.grading.hidden_tests import task_done
 
-assert "install_app" in completed_tasks(lesson_evidence("first_steps").events)
+assert task_done("first_steps", "install_app")
 ### END HIDDEN TESTS
 
 # %% nbgrader={"grade": true, "grade_id": "privacy", "locked": true, "points": 2, "schema_version": 3, "solution": false}
 ### BEGIN HIDDEN TESTS
-from bakhong.grading.checks import lesson_evidence
-from bakhong.simulators.first_steps import completed_tasks
+from bakhong.grading.hidden_tests import task_done
 
-assert "privacy" in completed_tasks(lesson_evidence("first_steps").events)
+assert task_done("first_steps", "privacy")
 ### END HIDDEN TESTS

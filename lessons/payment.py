@@ -34,32 +34,28 @@ lesson_app("payment")
 
 # %% nbgrader={"grade": true, "grade_id": "stall", "locked": true, "points": 2, "schema_version": 3, "solution": false}
 ### BEGIN HIDDEN TESTS
-from bakhong.grading.checks import lesson_evidence
-from bakhong.simulators.bank import completed_tasks
+from bakhong.grading.hidden_tests import task_done
 
-assert "pay_static" in completed_tasks(lesson_evidence("payment").events)
+assert task_done("payment", "pay_static")
 ### END HIDDEN TESTS
 
 # %% nbgrader={"grade": true, "grade_id": "bill", "locked": true, "points": 2, "schema_version": 3, "solution": false}
 ### BEGIN HIDDEN TESTS
-from bakhong.grading.checks import lesson_evidence
-from bakhong.simulators.bank import completed_tasks
+from bakhong.grading.hidden_tests import task_done
 
-assert "pay_bill" in completed_tasks(lesson_evidence("payment").events)
+assert task_done("payment", "pay_bill")
 ### END HIDDEN TESTS
 
 # %% nbgrader={"grade": true, "grade_id": "swapped", "locked": true, "points": 2, "schema_version": 3, "solution": false}
 ### BEGIN HIDDEN TESTS
-from bakhong.grading.checks import lesson_evidence
-from bakhong.simulators.bank import completed_tasks
+from bakhong.grading.hidden_tests import task_done
 
-assert "refuse_swapped_qr" in completed_tasks(lesson_evidence("payment").events)
+assert task_done("payment", "refuse_swapped_qr")
 ### END HIDDEN TESTS
 
 # %% nbgrader={"grade": true, "grade_id": "receipt", "locked": true, "points": 1, "schema_version": 3, "solution": false}
 ### BEGIN HIDDEN TESTS
-from bakhong.grading.checks import lesson_evidence
-from bakhong.simulators.bank import completed_tasks
+from bakhong.grading.hidden_tests import task_done
 
-assert "check_receipt" in completed_tasks(lesson_evidence("payment").events)
+assert task_done("payment", "check_receipt")
 ### END HIDDEN TESTS

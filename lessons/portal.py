@@ -35,48 +35,42 @@ lesson_app("portal")
 
 # %% nbgrader={"grade": true, "grade_id": "login", "locked": true, "points": 1, "schema_version": 3, "solution": false}
 ### BEGIN HIDDEN TESTS
-from bakhong.grading.checks import lesson_evidence
-from bakhong.simulators.portal import completed_tasks
+from bakhong.grading.hidden_tests import task_done
 
-assert "login" in completed_tasks(list(lesson_evidence("portal").events))
+assert task_done("portal", "login")
 ### END HIDDEN TESTS
 
 # %% nbgrader={"grade": true, "grade_id": "submitted", "locked": true, "points": 2, "schema_version": 3, "solution": false}
 ### BEGIN HIDDEN TESTS
-from bakhong.grading.checks import lesson_evidence
-from bakhong.simulators.portal import completed_tasks
+from bakhong.grading.hidden_tests import task_done
 
-assert "submit_bundle" in completed_tasks(list(lesson_evidence("portal").events))
+assert task_done("portal", "submit_bundle")
 ### END HIDDEN TESTS
 
 # %% nbgrader={"grade": true, "grade_id": "once_only", "locked": true, "points": 2, "schema_version": 3, "solution": false}
 ### BEGIN HIDDEN TESTS
-from bakhong.grading.checks import lesson_evidence
-from bakhong.simulators.portal import completed_tasks
+from bakhong.grading.hidden_tests import task_done
 
-assert "once_only" in completed_tasks(list(lesson_evidence("portal").events))
+assert task_done("portal", "once_only")
 ### END HIDDEN TESTS
 
 # %% nbgrader={"grade": true, "grade_id": "fee", "locked": true, "points": 1, "schema_version": 3, "solution": false}
 ### BEGIN HIDDEN TESTS
-from bakhong.grading.checks import lesson_evidence
-from bakhong.simulators.portal import completed_tasks
+from bakhong.grading.hidden_tests import task_done
 
-assert "pay_fee" in completed_tasks(list(lesson_evidence("portal").events))
+assert task_done("portal", "pay_fee")
 ### END HIDDEN TESTS
 
 # %% nbgrader={"grade": true, "grade_id": "supplement", "locked": true, "points": 2, "schema_version": 3, "solution": false}
 ### BEGIN HIDDEN TESTS
-from bakhong.grading.checks import lesson_evidence
-from bakhong.simulators.portal import completed_tasks
+from bakhong.grading.hidden_tests import task_done
 
-assert "answer_supplement" in completed_tasks(list(lesson_evidence("portal").events))
+assert task_done("portal", "answer_supplement")
 ### END HIDDEN TESTS
 
 # %% nbgrader={"grade": true, "grade_id": "result", "locked": true, "points": 1, "schema_version": 3, "solution": false}
 ### BEGIN HIDDEN TESTS
-from bakhong.grading.checks import lesson_evidence
-from bakhong.simulators.portal import completed_tasks
+from bakhong.grading.hidden_tests import task_done
 
-assert "download_result" in completed_tasks(list(lesson_evidence("portal").events))
+assert task_done("portal", "download_result")
 ### END HIDDEN TESTS

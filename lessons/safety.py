@@ -35,40 +35,35 @@ lesson_app("safety")
 
 # %% nbgrader={"grade": true, "grade_id": "police_otp", "locked": true, "points": 2, "schema_version": 3, "solution": false}
 ### BEGIN HIDDEN TESTS
-from bakhong.grading.checks import lesson_evidence
-from bakhong.simulators.safety import completed_tasks
+from bakhong.grading.hidden_tests import task_done
 
-assert "refuse_police_otp" in completed_tasks(lesson_evidence("safety").events)
+assert task_done("safety", "refuse_police_otp")
 ### END HIDDEN TESTS
 
 # %% nbgrader={"grade": true, "grade_id": "fake_sms", "locked": true, "points": 2, "schema_version": 3, "solution": false}
 ### BEGIN HIDDEN TESTS
-from bakhong.grading.checks import lesson_evidence
-from bakhong.simulators.safety import completed_tasks
+from bakhong.grading.hidden_tests import task_done
 
-assert "report_fake_sms" in completed_tasks(lesson_evidence("safety").events)
+assert task_done("safety", "report_fake_sms")
 ### END HIDDEN TESTS
 
 # %% nbgrader={"grade": true, "grade_id": "swapped_qr", "locked": true, "points": 2, "schema_version": 3, "solution": false}
 ### BEGIN HIDDEN TESTS
-from bakhong.grading.checks import lesson_evidence
-from bakhong.simulators.safety import completed_tasks
+from bakhong.grading.hidden_tests import task_done
 
-assert "refuse_swapped_qr" in completed_tasks(lesson_evidence("safety").events)
+assert task_done("safety", "refuse_swapped_qr")
 ### END HIDDEN TESTS
 
 # %% nbgrader={"grade": true, "grade_id": "fake_portal", "locked": true, "points": 2, "schema_version": 3, "solution": false}
 ### BEGIN HIDDEN TESTS
-from bakhong.grading.checks import lesson_evidence
-from bakhong.simulators.safety import completed_tasks
+from bakhong.grading.hidden_tests import task_done
 
-assert "spot_fake_portal" in completed_tasks(lesson_evidence("safety").events)
+assert task_done("safety", "spot_fake_portal")
 ### END HIDDEN TESTS
 
 # %% nbgrader={"grade": true, "grade_id": "refund_pin", "locked": true, "points": 2, "schema_version": 3, "solution": false}
 ### BEGIN HIDDEN TESTS
-from bakhong.grading.checks import lesson_evidence
-from bakhong.simulators.safety import completed_tasks
+from bakhong.grading.hidden_tests import task_done
 
-assert "refuse_refund_pin" in completed_tasks(lesson_evidence("safety").events)
+assert task_done("safety", "refuse_refund_pin")
 ### END HIDDEN TESTS

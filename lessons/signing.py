@@ -32,40 +32,35 @@ lesson_app("signing")
 
 # %% nbgrader={"grade": true, "grade_id": "enrol", "locked": true, "points": 2, "schema_version": 3, "solution": false}
 ### BEGIN HIDDEN TESTS
-from bakhong.grading.checks import lesson_evidence
-from bakhong.simulators.signing import completed_tasks
+from bakhong.grading.hidden_tests import task_done
 
-assert "enrol" in completed_tasks(list(lesson_evidence("signing").events))
+assert task_done("signing", "enrol")
 ### END HIDDEN TESTS
 
 # %% nbgrader={"grade": true, "grade_id": "recover", "locked": true, "points": 2, "schema_version": 3, "solution": false}
 ### BEGIN HIDDEN TESTS
-from bakhong.grading.checks import lesson_evidence
-from bakhong.simulators.signing import completed_tasks
+from bakhong.grading.hidden_tests import task_done
 
-assert "recover" in completed_tasks(list(lesson_evidence("signing").events))
+assert task_done("signing", "recover")
 ### END HIDDEN TESTS
 
 # %% nbgrader={"grade": true, "grade_id": "sign_form", "locked": true, "points": 2, "schema_version": 3, "solution": false}
 ### BEGIN HIDDEN TESTS
-from bakhong.grading.checks import lesson_evidence
-from bakhong.simulators.signing import completed_tasks
+from bakhong.grading.hidden_tests import task_done
 
-assert "sign_form" in completed_tasks(list(lesson_evidence("signing").events))
+assert task_done("signing", "sign_form")
 ### END HIDDEN TESTS
 
 # %% nbgrader={"grade": true, "grade_id": "trust_valid", "locked": true, "points": 1, "schema_version": 3, "solution": false}
 ### BEGIN HIDDEN TESTS
-from bakhong.grading.checks import lesson_evidence
-from bakhong.simulators.signing import completed_tasks
+from bakhong.grading.hidden_tests import task_done
 
-assert "trust_valid" in completed_tasks(list(lesson_evidence("signing").events))
+assert task_done("signing", "trust_valid")
 ### END HIDDEN TESTS
 
 # %% nbgrader={"grade": true, "grade_id": "spot_tampered", "locked": true, "points": 2, "schema_version": 3, "solution": false}
 ### BEGIN HIDDEN TESTS
-from bakhong.grading.checks import lesson_evidence
-from bakhong.simulators.signing import completed_tasks
+from bakhong.grading.hidden_tests import task_done
 
-assert "spot_tampered" in completed_tasks(list(lesson_evidence("signing").events))
+assert task_done("signing", "spot_tampered")
 ### END HIDDEN TESTS

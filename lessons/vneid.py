@@ -31,21 +31,21 @@ lesson_app("vneid")
 
 # %% nbgrader={"grade": true, "grade_id": "registered", "locked": true, "points": 1, "schema_version": 3, "solution": false}
 ### BEGIN HIDDEN TESTS
-from bakhong.grading.checks import lesson_evidence
+from bakhong.grading.hidden_tests import task_done
 
-assert lesson_evidence("vneid").done("register")
+assert task_done("vneid", "register")
 ### END HIDDEN TESTS
 
 # %% nbgrader={"grade": true, "grade_id": "activated", "locked": true, "points": 2, "schema_version": 3, "solution": false}
 ### BEGIN HIDDEN TESTS
-from bakhong.grading.checks import lesson_evidence
+from bakhong.grading.hidden_tests import task_done
 
-assert lesson_evidence("vneid").done("activate")
+assert task_done("vneid", "activate")
 ### END HIDDEN TESTS
 
 # %% nbgrader={"grade": true, "grade_id": "level2", "locked": true, "points": 2, "schema_version": 3, "solution": false}
 ### BEGIN HIDDEN TESTS
-from bakhong.grading.checks import lesson_evidence
+from bakhong.grading.hidden_tests import task_done
 
-assert lesson_evidence("vneid").done("login_level2")
+assert task_done("vneid", "login_level2")
 ### END HIDDEN TESTS

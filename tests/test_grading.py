@@ -10,7 +10,7 @@ import pytest
 from conftest import reach_level2
 
 from bakhong.grading import grader, keys, workshop
-from bakhong.grading.checks import EVIDENCE_FILE
+from bakhong.grading.hidden_tests import EVIDENCE_FILE
 from bakhong.simulators import learners, registry, submissions
 from bakhong.simulators.clock import FixedClock
 from bakhong.simulators.errors import UnknownLearner

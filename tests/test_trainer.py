@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from conftest import reach_level2
 
 from bakhong.grading import grader, keys, trainer, workshop
-from bakhong.grading.checks import EVIDENCE_FILE
+from bakhong.grading.hidden_tests import EVIDENCE_FILE
 from bakhong.simulators import evidence, learners, registry, submissions
 from bakhong.simulators.clock import VN_TZ, FixedClock
 from bakhong.simulators.errors import UnknownLearner

@@ -15,12 +15,16 @@ import os
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qs
 
+from bakhong.quiet import quiet
 from bakhong.simulators.errors import N_, SandboxError
-from bakhong.simulators.submissions import Submission
 
-from .i18n import Translator
+if TYPE_CHECKING:  # the app cell imports this module: nothing here may warn (bakhong.quiet)
+    from bakhong.simulators.submissions import Submission
+
+    from .i18n import Translator
 
 WORKSHOP_ENV = "BAKHONG_WORKSHOP"
 #: The store's URL, set by ``bakhong serve`` from the course settings (default: the SQLite file).
@@ -135,8 +139,15 @@ def spoken_texts() -> list[tuple[str, str]]:
 
 
 def lesson_app(lesson: str) -> None:
+    """The lesson page's app; whatever a library prints or warns meanwhile stays off the
+    page (Voila would show it as a red box)."""
     if os.environ.get("NBGRADER_EXECUTION"):
         return
+    with quiet():
+        _lesson_page(lesson)
+
+
+def _lesson_page(lesson: str) -> None:
     from IPython.display import display
 
     from .i18n import error_text, translator
@@ -187,6 +198,7 @@ def show_lesson(lesson: str, code: str, lang: str | None = None) -> object:
 def score_text(latest: Submission | None, tr: Translator) -> str:
     """What «Xem điểm» says: not submitted, being graded, failed, or the score.
 
+    >>> from bakhong.simulators.submissions import Submission
     >>> from bakhong.widgets.i18n import translator
     >>> score_text(Submission(1, "hv001", "vneid", "", "graded", 5.0, 5.0), translator("vi"))
     'Điểm bài này: 5/5.'

@@ -1,0 +1,85 @@
+"""The entry of the lessons' hidden test cells, inside nbgrader's autograde kernel.
+
+Every graded cell of a lesson is the same two lines::
+
+    from bakhong.grading.hidden_tests import task_done
+    assert task_done("payment", "pay_static")
+
+Autograde runs each notebook in ``autograded/<learner>/<lesson>/`` beside the
+submitted ``evidence.json``; the grading process passes the workshop's key and id in
+its environment, which the kernel inherits. The learner and the lesson are read from
+the folder names that nbgrader chose, so an export copied from another learner's
+submission fails the check and every test cell scores 0.
+
+**Only the evidence moves a score.** nbgrader gives a cell 0 when it errs or writes
+anything to stderr. :func:`task_done` does all its work (the imports of the simulators
+and of what they import included) inside :func:`bakhong.quiet.quiet`, so a library's
+warning or log line, at import or at call, changes nothing; a failed check is
+``False`` (the ``assert`` fails) and a real error in the check is raised as it is. This
+module imports the standard library only, so the cell's first line cannot warn either.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from bakhong.quiet import quiet
+
+if TYPE_CHECKING:
+    from bakhong.simulators.evidence import Event, EvidenceExport
+
+__all__ = ["EVIDENCE_FILE", "JUDGES", "KEY_ENV", "WORKSHOP_ENV", "completed", "lesson_evidence",
+           "task_done"]
+
+EVIDENCE_FILE = "evidence.json"
+KEY_ENV = "BAKHONG_EVIDENCE_KEY"
+WORKSHOP_ENV = "BAKHONG_WORKSHOP_ID"
+
+#: lesson -> the simulator module whose ``completed_tasks(events)`` judges its tasks; a
+#: module without one counts every task with an ``ok`` outcome.
+JUDGES = {
+    "first_steps": "bakhong.simulators.first_steps",
+    "vneid": "bakhong.simulators.vneid",
+    "payment": "bakhong.simulators.bank",
+    "portal": "bakhong.simulators.portal",
+    "signing": "bakhong.simulators.signing",
+    "safety": "bakhong.simulators.safety",
+}
+
+
+def lesson_evidence(lesson: str, folder: Path | None = None) -> EvidenceExport:
+    """The verified evidence of the learner being graded; raises if it is not genuine."""
+    from bakhong.simulators.evidence import verify_export
+
+    here = folder or Path.cwd()
+    data = json.loads((here / EVIDENCE_FILE).read_text(encoding="utf-8"))
+    key = bytes.fromhex(os.environ[KEY_ENV])
+    if here.name != lesson:
+        raise ValueError(f"graded in {here.name}, not {lesson}")
+    return verify_export(data, key, workshop=os.environ[WORKSHOP_ENV],
+                         learner=here.parent.name, lesson=lesson)
+
+
+def completed(lesson: str, events: Iterable[Event]) -> set[str]:
+    """The tasks of ``lesson`` done in ``events``, as its simulator judges them."""
+    from bakhong.simulators.evidence import OK
+
+    found = list(events)
+    judge: Any = getattr(importlib.import_module(JUDGES[lesson]), "completed_tasks", None)
+    if judge is None:
+        return {event.task for event in found if event.outcome == OK}
+    return set(judge(found))
+
+
+def task_done(lesson: str, task: str, folder: Path | None = None) -> bool:
+    """Whether the learner being graded did ``task`` of ``lesson``: the hidden tests' check.
+
+    Whatever a library prints, warns or logs meanwhile stays out of the cell.
+    """
+    with quiet():
+        return task in completed(lesson, lesson_evidence(lesson, folder).events)
