@@ -149,17 +149,14 @@ def _progress(done: int, total: int) -> None:
 
 
 def _grade(args: argparse.Namespace) -> int:
-    from bakhong.grading import grader, workshop
-    from bakhong.grading.course import LESSONS
+    from bakhong.grading import grader, results, workshop
     from bakhong.simulators import submissions
-    from bakhong.simulators.learners import all_learners
 
     root = Path(args.workshop)
     box = workshop.open_sandbox(root)
-    if args.all:
-        for learner in all_learners(box.store):
-            for lesson in LESSONS:
-                submissions.enqueue(box.store, box.clock, learner.learner_id, lesson)
+    if args.all:  # every lesson a learner ever submitted, graded again from the evidence
+        for item in submissions.latest_all(box.store):
+            submissions.enqueue(box.store, box.clock, item.learner_id, item.lesson)
     workers = args.workers or grader.default_workers()
     scores = grader.grade_pending(root, box, progress=_progress, workers=workers)
     for score in scores:
@@ -167,7 +164,11 @@ def _grade(args: argparse.Namespace) -> int:
     failed = [s for s in submissions.latest_all(box.store) if s.status == submissions.FAILED]
     for item in failed:
         print(f"{item.learner_id}\t{item.lesson}\tlỗi chấm / grading failed", file=sys.stderr)
-    return 1 if failed else 0
+    box.close()
+    edited = results.workshop_mismatches(root)
+    for mismatch in edited:
+        print(mismatch.text(args.workshop), file=sys.stderr)
+    return 1 if failed or edited else 0
 
 
 def _faults(args: argparse.Namespace) -> int:
@@ -282,7 +283,8 @@ def parser() -> argparse.ArgumentParser:
     grade = add("grade", "Chấm các bài đã nộp / grade submitted lessons", _grade)
     grade.add_argument("workshop", help="thư mục lớp học / workshop folder")
     grade.add_argument("--all", action="store_true",
-                       help="chấm lại mọi học viên, mọi bài / regrade every learner and lesson")
+                       help="chấm lại mọi bài đã nộp, từ bằng chứng / grade every "
+                            "lesson ever submitted again, from its evidence")
     grade.add_argument("--workers", type=int, default=0,
                        help="số tiến trình chấm (mặc định: số lõi CPU) / grading processes "
                             "(default: one per core)")

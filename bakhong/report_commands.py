@@ -50,7 +50,7 @@ def _population(path: str | None) -> dict[tuple[str, str], int] | None:
 
 def _report(args: argparse.Namespace, clock: Clock | None = None) -> int:
     """``bakhong report``: write the files (or ``--serve``); ``clock`` for tests."""
-    from bakhong.grading import report, report_output, report_views
+    from bakhong.grading import report, report_output, report_views, results
 
     roots = [Path(w) for w in args.workshops]
     try:
@@ -62,6 +62,9 @@ def _report(args: argparse.Namespace, clock: Clock | None = None) -> int:
         serve_dashboard(roots, population_file=args.population, public=args.public,
                         host=args.host, port=args.port)
         return 0
+    for root in roots:  # scores not counted because bakhong did not record them as they stand
+        for mismatch in results.workshop_mismatches(root):
+            print(mismatch.text(str(root)), file=sys.stderr)
     built = report_views.build_report(roots, population=population, clock=clock,
                                       public=args.public)
     if args.out:

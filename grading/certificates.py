@@ -105,7 +105,8 @@ from bakhong.simulators.errors import N_, SandboxError
 from bakhong.simulators.learners import Learner
 from bakhong.simulators.pades import SignatureVerdict
 
-from . import course, keys, report, settings
+from . import course, keys, results, settings
+from .report_model import text_key
 from .workshop import open_sandbox
 
 if TYPE_CHECKING:  # fpdf2 takes 0.4 s to import: only the printing function loads it
@@ -348,42 +349,30 @@ def _day(moment: datetime | None) -> date | None:
 def achievements(root: Path) -> tuple[list[Achievement], list[Learner]]:
     """The workshop's trained learners with what they passed, and those not trained yet.
 
-    *Trained*, *passed* and the moment a lesson was passed are the report's
-    (:mod:`bakhong.grading.report`), with the workshop's own pass mark and core lessons: the
-    grading queue's first passing ``graded_at`` (workshop clock), else nbgrader's
-    submission timestamp. Lessons are listed in teaching order.
+    *Trained*, *passed* and the day a lesson was passed come from the workshop's sealed
+    results under its pass mark and core lessons (:mod:`bakhong.grading.results`, the rule
+    every screen uses). Lessons are listed in teaching order.
     """
-    from nbgrader.api import Gradebook
-
     root = Path(root)
     chosen = settings.load(root)
-    core = tuple(chosen.core_lessons)
-    trained = {item.learner_id: item.facts  # the report's own rule, not a copy of it
-               for item in report._enrolments(root, chosen.pass_mark, core)
-               if item.facts.trained}
-    lessons = tuple(dict.fromkeys((*course.LESSONS, *core)))
+    lessons = tuple(dict.fromkeys((*course.LESSONS, *chosen.core_lessons)))
     box = open_sandbox(root)
     try:
         everyone = learners_mod.all_learners(box.store)
-        queue = report._queue_passes(box.store, chosen.pass_mark) if trained else {}
+        graded = results.read_workshop(root, box.store, box.workshop_id)
     finally:
         box.close()
-    if not trained:
-        return [], everyone
-    with Gradebook(course.gradebook_url(root)) as gradebook:
-        graded = {lesson: report._gradebook_rows(gradebook, lesson) for lesson in lessons}
     done: list[Achievement] = []
     waiting: list[Learner] = []
     for learner in everyone:
-        me, facts = learner.learner_id, trained.get(learner.learner_id)
-        if facts is None:
+        me = learner.learner_id
+        if not graded.trained(me):
             waiting.append(learner)
             continue
-        passed = tuple(
-            PassedLesson(lesson, title_of(lesson),
-                         _day(queue.get((me, lesson)) or graded[lesson].get(me, (0, 0, None))[2]))
-            for lesson in lessons if lesson in facts.passed)
-        done.append(Achievement(learner, facts.province, passed))
+        province = getattr(learner, "province", None) or chosen.province
+        passed = tuple(PassedLesson(lesson, title_of(lesson), _day(graded.passed_at(me, lesson)))
+                       for lesson in graded.passed_lessons(me, lessons))
+        done.append(Achievement(learner, province, passed))
     return done, waiting
 
 
@@ -841,8 +830,8 @@ def verify_pdf(pdf: bytes, issuer: x509.Certificate | None = None) -> Certificat
     if code.verdict != "valid":
         return result(code.verdict, code.reason, signatures)
     assert claims is not None
-    printed = report._key(text)
-    matches = report._key(claims.name) in printed and report._key(claims.number) in printed
+    printed = text_key(text)
+    matches = text_key(claims.name) in printed and text_key(claims.number) in printed
     if not matches:
         return result("mismatch", "the name or number in the code is not printed on the page",
                       signatures, False)

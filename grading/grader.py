@@ -7,7 +7,9 @@ For each queued «Nộp bài» (``bakhong.simulators.submissions``), in order:
    and a fresh ``timestamp.txt`` (so a resubmission is regraded, not skipped);
 3. run nbgrader's autograde for that learner, with the key and the workshop id in
    the environment its kernel inherits (never on disk in the course directory);
-4. read the score from nbgrader's gradebook and mark the queue row.
+4. read the score from nbgrader's gradebook, with the graded tasks short of full points,
+   and mark the queue row graded with that result under the grader's seal
+   (:func:`.results.record`): the one source every screen reads scores from.
 
 **On several cores** (:func:`grade_pending` with ``workers`` > 1) step 3 is split in two,
 with nbgrader's own switches (each preprocessor's ``enabled``, the course directory's
@@ -45,7 +47,7 @@ from typing import Any
 from bakhong.simulators import evidence, submissions
 from bakhong.simulators.sandbox import Sandbox
 
-from . import course, keys
+from . import course, keys, results
 from .hidden_tests import EVIDENCE_FILE, KEY_ENV, WORKSHOP_ENV
 
 LOG = logging.getLogger("bakhong.grading")
@@ -61,11 +63,15 @@ class Score:
     lesson: str
     score: float
     max_score: float
+    #: the graded cells (``grade_id``) short of full points
+    missing: tuple[str, ...] = ()
 
 
 def grading_environment(workshop_id: str, key: bytes) -> dict[str, str]:
-    """What the autograde kernel must inherit: the key and the workshop id."""
-    return {KEY_ENV: key.hex(), WORKSHOP_ENV: workshop_id}
+    """What the autograde kernel must inherit: the key and the workshop id, and warnings
+    off, so that the hidden cells of workshops built before ``hidden_tests.task_done`` (which
+    import simulators outside its quiet block) cannot lose points to a library's warning."""
+    return {KEY_ENV: key.hex(), WORKSHOP_ENV: workshop_id, "PYTHONWARNINGS": "ignore"}
 
 
 def write_submission(root: Path, box: Sandbox, key: bytes, learner_id: str, lesson: str) -> Path:
@@ -88,7 +94,9 @@ def _score(root: Path, learner_id: str, lesson: str) -> Score:
 
     with Gradebook(course.gradebook_url(root)) as gradebook:
         found = gradebook.find_submission(lesson, learner_id)
-        return Score(learner_id, lesson, float(found.score), float(found.max_score))
+        missing = tuple(grade.name for notebook in found.notebooks for grade in notebook.grades
+                        if (grade.score or 0) + 1e-9 < (grade.max_score or 0))
+        return Score(learner_id, lesson, float(found.score), float(found.max_score), missing)
 
 
 def autograde(root: Path, learner_id: str, lesson: str) -> Score:
@@ -224,7 +232,7 @@ def grade_pending(
 
                 def serial(item: submissions.Submission = item) -> Score:
                     return autograde(root, item.learner_id, item.lesson)
-                _finish(box, item, serial, scores)
+                _finish(box, key, item, serial, scores)
                 if progress:
                     progress(done, len(todo))
             return scores
@@ -239,16 +247,16 @@ def grade_pending(
     return scores
 
 
-def _finish(box: Sandbox, item: submissions.Submission, grade: Callable[[], Score],
-            scores: list[Score]) -> None:
+def _finish(box: Sandbox, key: bytes, item: submissions.Submission,
+            grade: Callable[[], Score], scores: list[Score]) -> None:
     try:
         score = grade()
     except course.NbgraderFailed as err:
         LOG.error("grading %s/%s failed: %s", item.learner_id, item.lesson, err.detail)
         submissions.mark(box.store, box.clock, item.seq, submissions.FAILED)
     else:
-        submissions.mark(box.store, box.clock, item.seq, submissions.GRADED, score.score,
-                         score.max_score)
+        results.record(box.store, box.clock, key, box.workshop_id, item.seq, item.learner_id,
+                       item.lesson, score.score, score.max_score, score.missing)
         scores.append(score)
 
 
@@ -287,7 +295,7 @@ def _in_parallel(root: Path, box: Sandbox, key: bytes, environment: dict[str, st
                       future: Future[Any] = future) -> Score:
                 future.result()  # NbgraderFailed from the pool comes back here
                 return record(root, item.learner_id, item.lesson)
-            _finish(box, item, grade, scores)
+            _finish(box, key, item, grade, scores)
             done += 1
             if progress:
                 progress(done, total)

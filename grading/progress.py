@@ -21,14 +21,13 @@ Per learner (:func:`class_progress`):
   3. *slow*: more than :data:`STUCK_ON_STEP` (10 minutes) on the same step with at least one
      refusal since the step began (ten quiet minutes reading a screen is not stuck);
 
-* the **scores** as they arrive: the newest row of the grading queue for every lesson
-  (queued, grading, graded with its score, or failed).
+* the **scores** as they arrive: the state of the newest row of the grading queue for every
+  lesson (queued, grading, failed, graded), with the lesson's sealed result
+  (:mod:`.results`) when it has one; a graded row whose seal fails shows as ``unsealed``.
 
 Per commune (:func:`commune_progress`): enrolled, consented (to the current notice),
-submitted (at least one «Nộp bài» or regrade in the queue) and trained. *Trained* is the
-dashboard's live figure, read from the grading queue: the newest *graded* row of every core
-lesson scores at least ``pass_mark × max_score``. ``bakhong report`` reads nbgrader's
-gradebook, which the same grading worker writes, so both agree once grading is done.
+submitted (at least one «Nộp bài» or regrade in the queue) and trained, by the one rule of
+:mod:`.results` that ``bakhong report``, the officials' dashboard and certificates use too.
 
 Every query reads; none writes (the dashboard refreshes every few seconds).
 
@@ -62,6 +61,8 @@ from bakhong.simulators import submissions as queue
 from bakhong.simulators.evidence import HELP_TASKS, HINT_OFFERED, OK, RESET
 from bakhong.simulators.store import Store, consents, events, flow_states, submissions
 
+from .results import Results
+
 __all__ = [
     "ACTIVE_WINDOW",
     "HINT",
@@ -71,6 +72,7 @@ __all__ = [
     "STUCK_ON_STEP",
     "STUCK_REPEATS",
     "STUCK_WINDOW",
+    "UNSEALED",
     "Attempt",
     "CommuneProgress",
     "LearnerProgress",
@@ -79,7 +81,6 @@ __all__ = [
     "class_progress",
     "commune_progress",
     "flow_step",
-    "passed",
     "stuck",
 ]
 
@@ -96,7 +97,8 @@ STUCK_WINDOW = timedelta(minutes=10)
 STUCK_ON_STEP = timedelta(minutes=10)
 #: A learner with an event this recent counts as working now.
 ACTIVE_WINDOW = timedelta(minutes=10)
-_EPSILON = 1e-9  # scores are sums of floats
+#: The status shown for a graded row whose seal fails (edited outside bakhong).
+UNSEALED = "unsealed"
 
 REPEATED, HINT, SLOW = "repeated", "hint", "slow"
 
@@ -127,12 +129,14 @@ class Stuck:
 
 @dataclass(frozen=True)
 class LessonScore:
-    """The newest row of the grading queue for one lesson."""
+    """One lesson's row on the dashboard: the state of its newest queue row, and its sealed
+    result (``score``, ``max_score``, ``passed``) when it has one."""
 
     lesson: str
-    status: str  # queued, grading, graded, failed
+    status: str  # queued, grading, graded, failed, unsealed
     score: float | None
     max_score: float | None
+    passed: bool = False
 
 
 @dataclass(frozen=True)
@@ -159,18 +163,6 @@ class CommuneProgress:
     consented: int
     submitted: int
     trained: int
-
-
-def passed(score: LessonScore | None, pass_mark: float) -> bool:
-    """Whether a graded row reaches the pass mark.
-
-    >>> passed(LessonScore("vneid", "graded", 4.0, 5.0), 0.8), passed(None, 0.8)
-    (True, False)
-    """
-    if score is None or score.status != queue.GRADED or score.score is None \
-            or not score.max_score:
-        return False
-    return score.score + _EPSILON >= pass_mark * score.max_score
 
 
 def flow_step(flow: str, state: Mapping[str, Any]) -> str | None:
@@ -261,16 +253,23 @@ def _step_start(lesson: str, attempts: list[Attempt], step: str | None,
     return (start.at, start.seq) if start is not None else (saved_at, None)
 
 
-def _scores(store: Store, learner_id: str | None) -> dict[str, dict[str, LessonScore]]:
-    """learner -> lesson -> newest queue row."""
-    query = sa.select(submissions.c.learner_id, submissions.c.lesson, submissions.c.status,
-                      submissions.c.score, submissions.c.max_score).order_by(submissions.c.seq)
+def _scores(store: Store, results: Results | None,
+            learner_id: str | None) -> dict[str, dict[str, LessonScore]]:
+    """learner -> lesson -> the newest queue row's state with the sealed result."""
+    if results is None:
+        return {}
+    query = sa.select(submissions.c.learner_id, submissions.c.lesson, submissions.c.status
+                      ).order_by(submissions.c.seq)
     if learner_id is not None:
         query = query.where(submissions.c.learner_id == learner_id)
     found: dict[str, dict[str, LessonScore]] = {}
     for row in store.read(query):
+        grade = results.current(row.learner_id, row.lesson)
+        status = UNSEALED if row.status == queue.GRADED and grade is None else row.status
         found.setdefault(row.learner_id, {})[row.lesson] = LessonScore(
-            row.lesson, row.status, row.score, row.max_score)
+            row.lesson, status, None if grade is None else grade.score,
+            None if grade is None else grade.max_score,
+            results.passed(row.learner_id, row.lesson))
     return found
 
 
@@ -315,15 +314,16 @@ def _consented(store: Store) -> set[str]:
     return {r[0] for r in rows}
 
 
-def class_progress(store: Store, now: datetime, *,
-                   learner_id: str | None = None) -> list[LearnerProgress]:
-    """Every learner's progress at ``now`` (or one learner's), in learner-id order."""
+def class_progress(store: Store, now: datetime, *, learner_id: str | None = None,
+                   results: Results | None = None) -> list[LearnerProgress]:
+    """Every learner's progress at ``now`` (or one learner's), in learner-id order; the
+    scores come from ``results`` (none without them)."""
     chosen = ([learners_mod.by_id(store, learner_id)] if learner_id is not None
               else learners_mod.all_learners(store))
     consented = _consented(store)
     attempts = _current_attempts(store, learner_id)
     flows = _flows(store, learner_id)
-    scores = _scores(store, learner_id)
+    scores = _scores(store, results, learner_id)
     found = []
     for learner in chosen:
         mine = attempts.get(learner.learner_id, [])
@@ -352,27 +352,16 @@ def class_progress(store: Store, now: datetime, *,
     return found
 
 
-def commune_progress(store: Store, *, pass_mark: float,
-                     core_lessons: Sequence[str]) -> list[CommuneProgress]:
+def commune_progress(store: Store, results: Results) -> list[CommuneProgress]:
     """Enrolled, consented, submitted and trained per commune, sorted by commune."""
     consented = _consented(store)
-    rows = store.read(sa.select(submissions.c.learner_id, submissions.c.lesson,
-                                submissions.c.status, submissions.c.score,
-                                submissions.c.max_score).order_by(submissions.c.seq))
-    submitted = {r.learner_id for r in rows}
-    graded: dict[tuple[str, str], LessonScore] = {}
-    for r in rows:
-        if r.status == queue.GRADED:
-            graded[(r.learner_id, r.lesson)] = LessonScore(r.lesson, r.status, r.score,
-                                                           r.max_score)
+    submitted = {r.learner_id for r in store.read(sa.select(submissions.c.learner_id))}
     tally: dict[str, Counter[str]] = {}
     for learner in learners_mod.all_learners(store):
         counts = tally.setdefault(learner.commune, Counter())
         counts["enrolled"] += 1
         counts["consented"] += learner.learner_id in consented
         counts["submitted"] += learner.learner_id in submitted
-        counts["trained"] += bool(core_lessons) and all(
-            passed(graded.get((learner.learner_id, lesson)), pass_mark)
-            for lesson in core_lessons)
+        counts["trained"] += results.trained(learner.learner_id)
     return [CommuneProgress(commune, c["enrolled"], c["consented"], c["submitted"],
                             c["trained"]) for commune, c in sorted(tally.items())]

@@ -5,9 +5,9 @@ This module collects; :mod:`.report_views` aggregates and lays out the views, an
 where at least one resident is enrolled (:func:`completion`):
 
 * ``enrolled`` — distinct residents enrolled in any of the workshops;
-* ``trained`` — those of them who passed every core lesson in at least one workshop, where
-  *passed* means nbgrader's gradebook holds a submission scoring at least
-  ``pass_mark × max_score`` (a missing submission or lesson counts as not passed);
+* ``trained`` — those of them who passed every core lesson in at least one workshop, by the
+  one rule of :mod:`.results` (the newest sealed result of the lesson scores at least
+  ``pass_mark × max_score``; a lesson never graded counts as not passed);
 * ``rate_enrolled`` = trained / enrolled;
 * ``population`` — adults of the commune from the optional communes file, and
   ``rate_population`` = trained / population; ``meets_target`` compares ``rate_population``
@@ -23,12 +23,12 @@ counted in the province and commune of the first enrolment seen (workshops in th
 given, learners by id).
 
 **When a resident became trained** (the projection's timeline): when the last core lesson
-was first graded as passed, i.e. the ``graded_at`` (workshop clock) of the earliest passing
-row of the workshop's grading queue, not nbgrader's submission timestamp, which
-``grader.write_submission`` restamps with the wall clock at every regrade (``grade --all``
-would move everyone to that day). nbgrader's timestamp is used only when the queue has no
-passing row (a gradebook filled by hand); without either the moment is unknown. Over several
-workshops the earliest moment counts.
+was first graded as passed, i.e. the ``graded_at`` (workshop clock) of the earliest sealed
+passing result (:meth:`.results.Results.trained_at`), not nbgrader's submission timestamp,
+which ``grader.write_submission`` restamps with the wall clock at every regrade
+(``grade --all`` would move everyone to that day). Over several workshops the earliest moment
+counts. A score bakhong did not record (a gradebook edited or filled by hand) counts for
+nothing: ``bakhong report`` names it (:func:`.results.check`).
 
 A merged resident also carries the roster's survey answers (a "yes" in any enrolment wins,
 then a "no"; blank is unknown), the first known birth year, every lesson's best score and the
@@ -43,10 +43,8 @@ import json
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
 
 import sqlalchemy as sa
 
@@ -55,8 +53,8 @@ from bakhong.simulators import registry
 from bakhong.simulators import store as store_mod
 from bakhong.simulators.learners import Learner
 
-from . import course, settings
-from .report_model import CommuneRow, Resident
+from . import course, results, settings
+from .report_model import CommuneRow, Resident, text_key
 from .report_output import csv_cell
 from .report_views import CSV_HEADER, commune_rows
 from .workshop import open_sandbox
@@ -72,9 +70,6 @@ __all__ = [
     "residents",
     "write_csv",
 ]
-
-_EPSILON = 1e-9  # scores are sums of floats
-
 
 class PopulationFileError(ValueError):
     """A communes file that cannot be read; the message names the row and the reason."""
@@ -93,10 +88,6 @@ def _nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text).strip()
 
 
-def _key(text: str) -> str:
-    """Text as compared: NFC, case-folded, runs of spaces collapsed."""
-    return " ".join(_nfc(text).casefold().split())
-
 
 def _birth_year(learner: Learner) -> int | None:
     value = getattr(learner, "birth_year", None)
@@ -106,49 +97,6 @@ def _birth_year(learner: Learner) -> int | None:
         return int(value)
     except (TypeError, ValueError):
         return None
-
-
-def _passes(score: float | None, max_score: float | None, pass_mark: float) -> bool:
-    if score is None or not max_score:
-        return False
-    return float(score) + _EPSILON >= pass_mark * float(max_score)
-
-
-#: (score, max_score, nbgrader's timestamp) of one student's submission of one lesson
-_Graded = tuple[float | None, float | None, datetime | None]
-
-
-def _gradebook_rows(gradebook: Any, lesson: str) -> dict[str, _Graded]:
-    """Every submission of ``lesson`` in the gradebook, by student id."""
-    from nbgrader.api import MissingEntry
-
-    try:
-        found = gradebook.assignment_submissions(lesson)
-    except MissingEntry:
-        return {}
-    rows: dict[str, _Graded] = {}
-    for item in found:
-        stamp = item.timestamp
-        if stamp is not None and stamp.tzinfo is None:
-            stamp = stamp.replace(tzinfo=UTC)  # nbgrader keeps UTC without a zone
-        rows[str(item.student_id)] = (item.score, item.max_score, stamp)
-    return rows
-
-
-def _queue_passes(store: store_mod.Store, pass_mark: float) -> dict[tuple[str, str], datetime]:
-    """(learner, lesson) -> ``graded_at`` of the earliest passing row of the grading queue."""
-    table = store_mod.submissions
-    rows = store.read(sa.select(table.c.learner_id, table.c.lesson, table.c.score,
-                                table.c.max_score, table.c.graded_at)
-                      .where((table.c.status == "graded") & table.c.graded_at.is_not(None)))
-    first: dict[tuple[str, str], datetime] = {}
-    for row in rows:
-        if _passes(row.score, row.max_score, pass_mark):
-            moment = datetime.fromisoformat(row.graded_at)
-            key = (row.learner_id, row.lesson)
-            if key not in first or moment < first[key]:
-                first[key] = moment
-    return first
 
 
 def _surveys(store: store_mod.Store) -> dict[str, dict[str, bool]]:
@@ -170,41 +118,28 @@ def _refusals(store: store_mod.Store) -> dict[str, set[tuple[str, str, str]]]:
 
 
 def _enrolments(root: Path, pass_mark: float, core_lessons: Sequence[str]) -> list[_Enrolment]:
-    """Every learner of one workshop, with province, post-2025 commune, results and evidence."""
-    from nbgrader.api import Gradebook
+    """Every learner of one workshop, with province, post-2025 commune, results and evidence.
 
+    Scores are the sealed results of the grading queue (:mod:`.results`), judged by its rule.
+    """
     lessons = tuple(dict.fromkeys((*course.LESSONS, *core_lessons)))
     box = open_sandbox(root)
     try:
         found = []
-        if (root / "gradebook.db").exists():
-            with Gradebook(course.gradebook_url(root)) as gradebook:
-                graded = {lesson: _gradebook_rows(gradebook, lesson) for lesson in lessons}
-        else:  # a workshop never graded: nobody passed anything
-            graded = {lesson: {} for lesson in lessons}
-        queue = _queue_passes(box.store, pass_mark)
+        graded = results.read_workshop(root, box.store, box.workshop_id, pass_mark=pass_mark,
+                                       core_lessons=core_lessons)
         surveys, refusals = _surveys(box.store), _refusals(box.store)
         for learner in learners_mod.all_learners(box.store):
             me = learner.learner_id
             province = getattr(learner, "province", None) or \
                 registry.persona_of_learner(box.store, me).province_name
-            scores: dict[str, float] = {}
-            passed: dict[str, datetime | None] = {}
-            for lesson in lessons:
-                if me not in graded[lesson]:
-                    continue
-                score, max_score, stamp = graded[lesson][me]
-                scores[lesson] = float(score or 0) / float(max_score) if max_score else 0.0
-                if _passes(score, max_score, pass_mark):
-                    passed[lesson] = queue.get((me, lesson), stamp)
-            trained = bool(core_lessons) and all(lesson in passed for lesson in core_lessons)
-            moments = [passed[lesson] for lesson in core_lessons] if trained else []
-            known = [moment for moment in moments if moment is not None]
-            trained_at = max(known) if known and len(known) == len(moments) else None
+            scores = {lesson: grade.fraction for lesson in lessons
+                      if (grade := graded.current(me, lesson)) is not None}
             found.append(_Enrolment(me, _nfc(learner.full_name), Resident(
-                -1, _nfc(province), _nfc(learner.commune), trained, trained_at,
-                _birth_year(learner), MappingProxyType(surveys.get(me, {})),
-                MappingProxyType(scores), frozenset(passed),
+                -1, _nfc(province), _nfc(learner.commune), graded.trained(me),
+                graded.trained_at(me), _birth_year(learner),
+                MappingProxyType(surveys.get(me, {})), MappingProxyType(scores),
+                frozenset(graded.passed_lessons(me, lessons)),
                 frozenset(refusals.get(me, set())))))
         return found
     finally:
@@ -212,7 +147,7 @@ def _enrolments(root: Path, pass_mark: float, core_lessons: Sequence[str]) -> li
 
 
 def _who(item: _Enrolment) -> tuple[str, str, str]:
-    return _key(item.full_name), _key(item.facts.province), _key(item.facts.commune)
+    return text_key(item.full_name), text_key(item.facts.province), text_key(item.facts.commune)
 
 
 def _same_resident(a: _Enrolment, b: _Enrolment) -> bool:
@@ -256,7 +191,7 @@ def _merged(key: int, group: list[_Enrolment], names: dict[tuple[str, str], tupl
             ) -> Resident:
     facts = [item.facts for item in group]
     first = facts[0]
-    place = names.setdefault((_key(first.province), _key(first.commune)),
+    place = names.setdefault((text_key(first.province), text_key(first.commune)),
                              (first.province, first.commune))
     trained = [item for item in facts if item.trained]
     moments = [item.trained_at for item in trained if item.trained_at is not None]
@@ -399,7 +334,7 @@ def read_population(path: Path) -> dict[tuple[str, str], int]:
             unit, _legacy = resolve_commune(canonical, commune, cell(row, "district") or None)
         except ValueError as err:
             raise PopulationFileError(f"{path}: row {number}: {err}") from None
-        key = (_key(canonical), _key(commune), _key(cell(row, "district")))
+        key = (text_key(canonical), text_key(commune), text_key(cell(row, "district")))
         if key in seen:
             raise PopulationFileError(
                 f"{path}: row {number}: {commune}, {province} repeated (row {seen[key]})")

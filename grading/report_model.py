@@ -26,11 +26,21 @@ safe, the matching totals of ``bai-hoc`` are hidden too. No view has a total row
 from __future__ import annotations
 
 import math
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from types import MappingProxyType
 from typing import Any
+
+
+def text_key(text: str) -> str:
+    """Text as reports compare it: NFC, case-folded, runs of spaces collapsed.
+
+    >>> text_key("  Xã  THỌ Long ") == text_key("xã thọ long")
+    True
+    """
+    return " ".join(unicodedata.normalize("NFC", text).strip().casefold().split())
 
 __all__ = [
     "DERIVED", "LABELS", "LESSONS", "SHIELD", "SMALL", "SMALL_CELL", "SOURCE_STRINGS", "STEPS",

@@ -33,7 +33,6 @@ at an unknown moment count at every mark (they do not change the slope).
 from __future__ import annotations
 
 import math
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
@@ -65,6 +64,7 @@ from .report_model import (
     lesson_label,
     step_label,
     suppress,
+    text_key,
 )
 
 if TYPE_CHECKING:
@@ -90,9 +90,6 @@ _WEEK = 7 * 24 * 3600
 _EPSILON = 1e-9
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
 
-
-def _key(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFC", text).strip().casefold().split())
 
 
 # ----------------------------------------------------------- the aggregation step
@@ -213,11 +210,11 @@ def _places(figures: pd.DataFrame) -> list[tuple[str, str, dict[str, int]]]:
     """(province, commune, counts) sorted by province and commune, case-folded."""
     found = [(str(p), str(c), {k: int(v) for k, v in row.items()})
              for (p, c), row in figures.to_dict("index").items()]
-    return sorted(found, key=lambda item: (_key(item[0]), _key(item[1])))
+    return sorted(found, key=lambda item: (text_key(item[0]), text_key(item[1])))
 
 
 def _adults(population: Mapping[tuple[str, str], int] | None) -> dict[tuple[str, str], int]:
-    return {(_key(p), _key(c)): n for (p, c), n in (population or {}).items()}
+    return {(text_key(p), text_key(c)): n for (p, c), n in (population or {}).items()}
 
 
 def commune_rows(residents: Iterable[Resident], *, target: float,
@@ -226,7 +223,7 @@ def commune_rows(residents: Iterable[Resident], *, target: float,
     adults = _adults(population)
     rows = []
     for province, commune, f in _places(aggregate(results_frame(residents))):
-        people = adults.get((_key(province), _key(commune))) or None
+        people = adults.get((text_key(province), text_key(commune))) or None
         rate = f["trained"] / people if people else None
         rows.append(CommuneRow(province, commune, f["enrolled"], f["trained"],
                                f["trained"] / f["enrolled"], people, rate, target,
@@ -283,7 +280,7 @@ def commune_view(figures: pd.DataFrame, *, adults: Mapping[tuple[str, str], int]
                  target: float, as_of: datetime) -> View:
     rows = []
     for province, commune, f in _places(figures):
-        people = adults.get((_key(province), _key(commune))) or None
+        people = adults.get((text_key(province), text_key(commune))) or None
         rate = f["trained"] / people if people else None
         gap, per_week, when = projection(f["trained"], [f[f"c{i}"] for i in range(5)],
                                          people, target, as_of)

@@ -18,6 +18,21 @@ from .evidence import record
 from .store import Store, submissions
 
 QUEUED, GRADING, GRADED, FAILED = "queued", "grading", "graded", "failed"
+#: Scores are sums of floats: a score this close below the mark still passes.
+_EPSILON = 1e-9
+
+
+def passes(score: float | None, max_score: float | None, pass_mark: float) -> bool:
+    """The one rule for a passed lesson: at least ``pass_mark`` of its points.
+
+    >>> passes(4.0, 5.0, 0.8), passes(3.9, 5.0, 0.8), passes(None, 5.0, 0.8), passes(0, 0, 0)
+    (True, False, False, False)
+    >>> passes(0.1 + 0.2 + 0.5, 1.0, 0.8)
+    True
+    """
+    if score is None or not max_score:
+        return False
+    return float(score) + _EPSILON >= pass_mark * float(max_score)
 
 
 @dataclass(frozen=True)
@@ -88,6 +103,13 @@ def mark(store: Store, clock: Clock, seq: int, status: str,
             status=status, score=score, max_score=max_score,
             missing=json.dumps(list(missing)) if status == GRADED else None, seal=seal,
             graded_at=(graded_at or clock.now().isoformat()) if done else None))
+
+
+def graded(store: Store) -> list[Submission]:
+    """Every graded row, oldest first (the history of every learner's results)."""
+    rows = store.read(sa.select(*_COLUMNS).where(submissions.c.status == GRADED)
+                      .order_by(submissions.c.seq))
+    return [_submission(row) for row in rows]
 
 
 def latest(store: Store, learner_id: str, lesson: str) -> Submission | None:

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from conftest import PASSWORD, last_otp, reach_level2
 
-from bakhong.grading import course, progress, trainer
+from bakhong.grading import course, progress, results, trainer
 from bakhong.grading.progress import REPEATED, SLOW, class_progress, commune_progress
 from bakhong.simulators import (
     bank,
@@ -26,6 +26,7 @@ from bakhong.simulators.clock import FixedClock
 from bakhong.simulators.procedures import NEWBORN_BUNDLE
 from bakhong.simulators.sandbox import Sandbox
 from bakhong.simulators.store import dumps, events
+from bakhong.simulators.store import submissions as submissions_table
 from bakhong.simulators.vneid import Step, VneidSimulator, WrongOtp
 
 
@@ -151,14 +152,44 @@ def test_the_current_lesson_is_the_newest_event_and_the_portal_step_is_derived(
     assert one(box, clock).on_step == timedelta(minutes=3)
 
 
+KEY = b"k" * 32
+
+
+def grade(box: Sandbox, clock: FixedClock, seq: int, learner_id: str, score: float,
+          max_score: float, lesson: str = "vneid") -> None:
+    """What the grader records once nbgrader has scored a submission."""
+    results.record(box.store, clock, KEY, box.workshop_id, seq, learner_id, lesson, score,
+                   max_score, ())
+
+
+def sealed(box: Sandbox, pass_mark: float = 0.8,
+           core_lessons: tuple[str, ...] = ("vneid",)) -> results.Results:
+    return results.read(box.store, KEY, box.workshop_id, pass_mark=pass_mark,
+                        core_lessons=core_lessons)
+
+
 def test_scores_as_they_arrive(box: Sandbox, clock: FixedClock) -> None:
+    def score(pass_mark: float = 0.8) -> progress.LessonScore:
+        return class_progress(box.store, clock.now(), learner_id="hv001",
+                              results=sealed(box, pass_mark))[0].scores["vneid"]
+
     assert one(box, clock).scores == {}
     queued = submissions.request(box.store, clock, "hv001", "vneid")
-    assert one(box, clock).scores["vneid"].status == submissions.QUEUED
-    submissions.mark(box.store, clock, queued.seq, submissions.GRADED, 4.0, 5.0)
-    score = one(box, clock).scores["vneid"]
-    assert (score.status, score.score, score.max_score) == (submissions.GRADED, 4.0, 5.0)
-    assert progress.passed(score, 0.8) and not progress.passed(score, 0.9)
+    assert score().status == submissions.QUEUED
+    grade(box, clock, queued.seq, "hv001", 4.0, 5.0)
+    assert (score().status, score().score, score().max_score) == (submissions.GRADED, 4.0, 5.0)
+    assert score(0.8).passed and not score(0.9).passed
+
+
+def test_a_score_edited_in_the_store_is_not_shown_as_a_score(box: Sandbox,
+                                                             clock: FixedClock) -> None:
+    queued = submissions.request(box.store, clock, "hv001", "vneid")
+    grade(box, clock, queued.seq, "hv001", 1.0, 5.0)
+    with box.store.transaction() as conn:  # by hand, as sqlite3 would
+        conn.execute(submissions_table.update().values(score=5.0))
+    found = class_progress(box.store, clock.now(), learner_id="hv001", results=sealed(box))
+    assert found[0].scores["vneid"].status == progress.UNSEALED
+    assert not found[0].scores["vneid"].passed
 
 
 def test_commune_progress(tmp_path: object, clock: FixedClock) -> None:
@@ -170,19 +201,17 @@ def test_commune_progress(tmp_path: object, clock: FixedClock) -> None:
     for learner_id in ("hv001", "hv002", "hv004"):
         learners.record_consent(box.store, clock, learner_id)
     first = submissions.request(box.store, clock, "hv001", "vneid")
-    submissions.mark(box.store, clock, first.seq, submissions.GRADED, 5.0, 5.0)
+    grade(box, clock, first.seq, "hv001", 5.0, 5.0)
     again = submissions.enqueue(box.store, clock, "hv001", "vneid")  # a regrade on its way
     failed = submissions.request(box.store, clock, "hv002", "vneid")
-    submissions.mark(box.store, clock, failed.seq, submissions.GRADED, 2.0, 5.0)
+    grade(box, clock, failed.seq, "hv002", 2.0, 5.0)
     assert again.status == submissions.QUEUED
-    rows = {c.commune: c for c in commune_progress(box.store, pass_mark=0.8,
-                                                   core_lessons=("vneid",))}
+    rows = {c.commune: c for c in commune_progress(box.store, sealed(box))}
     assert rows["Xã Thọ Long"] == progress.CommuneProgress("Xã Thọ Long", 3, 2, 2, 1)
     assert rows["Phường Hạc Thành"] == progress.CommuneProgress("Phường Hạc Thành", 1, 1, 0, 0)
-    both = commune_progress(box.store, pass_mark=0.8, core_lessons=("vneid", "payment"))
+    both = commune_progress(box.store, sealed(box, core_lessons=("vneid", "payment")))
     assert sum(c.trained for c in both) == 0
-    assert sum(c.trained for c in commune_progress(box.store, pass_mark=0.8,
-                                                   core_lessons=())) == 0
+    assert sum(c.trained for c in commune_progress(box.store, sealed(box, core_lessons=()))) == 0
 
 
 @pytest.mark.slow
@@ -198,8 +227,8 @@ def test_two_hundred_learners_read_in_well_under_a_second(clock: FixedClock) -> 
     with box.store.transaction() as conn:
         conn.execute(events.insert(), rows)
     began = time.perf_counter()
-    found = class_progress(box.store, start + timedelta(minutes=30))
-    commune_progress(box.store, pass_mark=0.8, core_lessons=("vneid",))
+    found = class_progress(box.store, start + timedelta(minutes=30), results=sealed(box))
+    commune_progress(box.store, sealed(box))
     took = time.perf_counter() - began
     assert len(found) == 200 and all(p.lesson == "payment" for p in found)
     assert took < 2.0, f"{took:.2f} s for 200 learners and 30,000 events"

@@ -15,10 +15,12 @@ from conftest import reach_level2
 from bakhong.grading import (
     course,
     grader,
+    keys,
     report,
     report_model,
     report_output,
     report_views,
+    results,
     settings,
     workshop,
 )
@@ -385,8 +387,9 @@ def test_the_public_views_hide_small_counts(graded: Path, second: Path, tmp_path
 def fake_grade(root: Path, box: Sandbox, learner_id: str, fraction: float,
                at: datetime | None, *, stamp: datetime | None = None) -> None:
     """A graded «vneid» submission scoring ``fraction``, written into nbgrader's gradebook
-    through its API (no kernel run), and a queue row graded at ``at`` (none if ``at`` is None).
-    ``stamp`` is nbgrader's submission timestamp (naive UTC, as nbgrader keeps it)."""
+    through its API (no kernel run), and a queue row graded and sealed at ``at`` as the grader
+    does (none if ``at`` is None: a score bakhong never recorded). ``stamp`` is nbgrader's
+    submission timestamp (naive UTC, as nbgrader keeps it)."""
     from nbgrader.api import Gradebook, MissingEntry
 
     with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
@@ -404,7 +407,8 @@ def fake_grade(root: Path, box: Sandbox, learner_id: str, fraction: float,
     if at is not None:
         moment = FixedClock(at)
         queued = submissions.enqueue(box.store, moment, learner_id, "vneid")
-        submissions.mark(box.store, moment, queued.seq, submissions.GRADED, total * fraction, total)
+        results.record(box.store, moment, keys.load_key(box.workshop_id), box.workshop_id,
+                       queued.seq, learner_id, "vneid", total * fraction, total, ())
 
 
 def test_the_projection_follows_the_grading_times(tmp_path: Path) -> None:
@@ -423,9 +427,14 @@ def test_the_projection_follows_the_grading_times(tmp_path: Path) -> None:
             fake_grade(root, box, learner_id, 1.0, AS_OF + weeks * week)
         fake_grade(root, box, "t01", 1.0, AS_OF - 0.1 * week)  # a regrade: still passed at -3.5
         fake_grade(root, box, "t09", 0.4, AS_OF - week)  # graded, not passed
-        # passed in the gradebook with no queue row: nbgrader's timestamp (UTC, naive) counts
+        fake_grade(root, box, "t10", 1.0, AS_OF - 1.5 * week)
+        # full marks in the gradebook that bakhong never recorded: not counted, and named
         stamp = (AS_OF - 1.5 * week).astimezone(UTC).replace(tzinfo=None)
-        fake_grade(root, box, "t10", 1.0, None, stamp=stamp)
+        fake_grade(root, box, "t11", 1.0, None, stamp=stamp)
+        [named] = results.check(root, box.store, results.read_workshop(root, box.store,
+                                                                       box.workshop_id))
+        assert (named.kind, named.learner_id, named.found, named.sealed) == (
+            results.GRADEBOOK, "t11", 5.0, None)
     finally:
         box.close()
     people = tmp_path / "adults.csv"

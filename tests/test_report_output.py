@@ -230,7 +230,7 @@ def test_a_schema_5_store_gains_the_survey_column(tmp_path: Path) -> None:
         conn.exec_driver_sql("UPDATE meta SET value='5' WHERE key='schema_version'")
     store.close()
     again = store_mod.Store.open(tmp_path / "s.db")
-    assert again.schema_version() == 6 == store_mod.SCHEMA_VERSION
+    assert again.schema_version() == store_mod.SCHEMA_VERSION
     import sqlalchemy as sa
 
     columns = {c["name"] for c in sa.inspect(again.engine).get_columns("learners")}
@@ -618,3 +618,20 @@ def fetch_when_up(url: str, process: subprocess.Popen[bytes], timeout: float = 1
         except OSError:
             assert time.monotonic() < deadline and process.poll() is None, "no server"
             time.sleep(0.5)
+
+
+def test_a_schema_6_store_gains_the_result_columns(tmp_path: Path) -> None:
+    """A workshop made before results were sealed: its queue gains ``missing`` and ``seal``."""
+    import sqlalchemy as sa
+
+    store = store_mod.Store.open(tmp_path / "s.db")
+    with store.transaction() as conn:
+        conn.exec_driver_sql("ALTER TABLE submissions DROP COLUMN missing")
+        conn.exec_driver_sql("ALTER TABLE submissions DROP COLUMN seal")
+        conn.exec_driver_sql("UPDATE meta SET value='6' WHERE key='schema_version'")
+    store.close()
+    again = store_mod.Store.open(tmp_path / "s.db")
+    assert again.schema_version() == store_mod.SCHEMA_VERSION
+    columns = {c["name"] for c in sa.inspect(again.engine).get_columns("submissions")}
+    assert {"missing", "seal"} <= columns
+    again.close()

@@ -35,7 +35,7 @@ from urllib.parse import parse_qs
 
 import ipywidgets as w
 
-from bakhong.grading import progress, trainer
+from bakhong.grading import progress, results, trainer
 from bakhong.grading.progress import LearnerProgress, LessonScore
 from bakhong.simulators import dossiers, faults, procedures, submissions
 from bakhong.simulators.errors import N_, SandboxError
@@ -392,9 +392,11 @@ class DashboardHandles:
         self._busy = True
         try:
             now = self.box.clock.now()
-            self.progress = progress.class_progress(self.box.store, now)
-            self.communes = progress.commune_progress(
-                self.box.store, pass_mark=self.pass_mark, core_lessons=self.core_lessons)
+            graded = results.read(self.box.store, results.key_of(self.box.workshop_id),
+                                  self.box.workshop_id, pass_mark=self.pass_mark,
+                                  core_lessons=self.core_lessons)
+            self.progress = progress.class_progress(self.box.store, now, results=graded)
+            self.communes = progress.commune_progress(self.box.store, graded)
             self.refreshed_at = now
             self._sync_communes()
             self._show_class()
@@ -491,7 +493,10 @@ class DashboardHandles:
         if score.status == submissions.FAILED:
             failed = _("lỗi chấm")
             return f'<td class="bk-dash-fail">{_esc(failed)}</td>'
-        css = "bk-dash-pass" if progress.passed(score, self.pass_mark) else "bk-dash-fail"
+        if score.status == progress.UNSEALED:
+            edited = _("điểm bị sửa ngoài bakhong")
+            return f'<td class="bk-dash-fail">{_esc(edited)}</td>'
+        css = "bk-dash-pass" if score.passed else "bk-dash-fail"
         return f'<td class="{css}">{score.score or 0:g}/{score.max_score or 0:g}</td>'
 
     def _table_html(self, rows: Iterable[LearnerProgress]) -> str:
