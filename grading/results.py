@@ -205,7 +205,8 @@ def read(store: Store, key: bytes | Callable[[], bytes], workshop_id: str, *,
     assert isinstance(key, bytes) or not rows
     for row in rows:
         score, max_score = float(row.score or 0), float(row.max_score or 0)
-        expected = seal(key, workshop_id, row.learner_id, row.lesson, score, max_score,
+        assert isinstance(secret, bytes)
+        expected = seal(secret, workshop_id, row.learner_id, row.lesson, score, max_score,
                         row.missing, row.graded_at or "")
         if row.seal is None or not hmac.compare_digest(expected, row.seal):
             broken.append(Mismatch(SEAL, row.learner_id, row.lesson, row.score,
