@@ -200,9 +200,7 @@ def read(store: Store, key: bytes | Callable[[], bytes], workshop_id: str, *,
     broken: list[Mismatch] = []
     broken_seqs: list[int] = []
     rows = submissions.graded(store)
-    if rows and callable(key):
-        key = key()
-    assert isinstance(key, bytes) or not rows
+    secret = key() if rows and callable(key) else key
     for row in rows:
         score, max_score = float(row.score or 0), float(row.max_score or 0)
         assert isinstance(secret, bytes)
