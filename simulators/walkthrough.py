@@ -1,0 +1,601 @@
+"""Scripted residents: seeded walks through each lesson at the simulator level, no widgets.
+
+A walk does what a resident does in a lesson's app, right first time, through the same
+simulator calls the views make, so the evidence it leaves is what the lesson's judge
+(``completed_tasks`` of the lesson's simulator, as the hidden tests call it) and the
+trainer's dashboard read. Tests, benchmarks and ``bakhong demo`` put learners at any stage
+with it::
+
+    walk(box, "hv007", "payment", tasks=2)        # paid the stall and the bill, no more
+    walk_course(box, "hv008", lessons=2, tasks=1)  # lessons 0 and 1, then lesson 2's first task
+
+**Order.** :data:`LESSON_TASKS` lists each lesson's graded tasks in the order a resident earns
+them, which is the order of the lesson's graded cells except in two places where one act
+earns two tasks or one task comes within another:
+
+* portal: filing the bundle earns ``submit_bundle`` and, with no prefilled field retyped,
+  ``once_only``. A walk told to stop after ``submit_bundle`` (``tasks=2``) files it having
+  opened and retyped the requester's name, the slip the lesson counts against once-only;
+* signing: the lesson drops the connection during the enrolment (``simulators.signing``),
+  so resuming the request (``recover``) comes before the certificate (``enrol``); the
+  lesson's cells list ``enrol`` first.
+
+``tasks=k`` leaves exactly the first ``k`` tasks done. A lesson walked part-way can be
+walked on later: a move whose first task is done is passed over (a bundle filed with a
+retyped field stays so).
+
+**Time.** With a :class:`~.clock.FixedClock` (the sandbox's own, ``box.clock``), every action
+takes :data:`STEP_SECONDS` and the portal's officials get their half-minutes
+(:data:`~.dossiers.OFFICIAL_DELAY`); the portal lesson needs one. With the system clock the
+other lessons run at once.
+
+Also here, a scripted mistake the dashboard must flag: :func:`stuck_at_otp`.
+
+>>> from datetime import datetime
+>>> from bakhong.simulators.clock import VN_TZ, FixedClock
+>>> from bakhong.simulators.sandbox import Sandbox
+>>> box = Sandbox.open("sqlite://", clock=FixedClock(datetime(2026, 12, 1, 9, tzinfo=VN_TZ)),
+...                    seed="walk-doctest")
+>>> _ = box.add_learners([("hv001", "Lê Thị Hoa", "Xã Thọ Long")])
+>>> walk(box, "hv001", "vneid", tasks=2)
+>>> sorted(done_tasks(box, "hv001", "vneid"))
+['activate', 'register']
+>>> box.clock.now().isoformat()
+'2026-12-01T09:02:40+07:00'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from functools import partial
+from types import MappingProxyType, ModuleType
+from typing import TYPE_CHECKING
+
+from . import bank, first_steps, learners, portal, registry, safety, signing, vneid
+from .clock import FixedClock
+from .dossiers import OFFICIAL_DELAY
+from .evidence import OK, Event, learner_events
+from .procedures import HEALTH_FACILITIES, NEWBORN_BUNDLE
+
+if TYPE_CHECKING:
+    from .sandbox import Sandbox
+
+__all__ = [
+    "BANK_PIN", "LESSON_TASKS", "PASSCODE", "PASSWORD", "SIGNING_PIN", "STEP_SECONDS",
+    "NeedsFixedClock", "done_tasks", "stuck_at_otp", "walk", "walk_course",
+]
+
+#: lesson -> its graded tasks, in the order a resident earns them (see the module's notes).
+LESSON_TASKS: Mapping[str, tuple[str, ...]] = MappingProxyType({
+    "first_steps": first_steps.TASKS,
+    "vneid": (vneid.TASK_REGISTER, vneid.TASK_ACTIVATE, vneid.TASK_LEVEL2),
+    "payment": (bank.TASK_STATIC, bank.TASK_BILL, bank.TASK_SWAPPED, bank.TASK_RECEIPT),
+    "portal": (portal.TASK_LOGIN, portal.TASK_SUBMIT, portal.TASK_ONCE_ONLY, portal.TASK_FEE,
+               portal.TASK_SUPPLEMENT, portal.TASK_RESULT),
+    "signing": (signing.TASK_RECOVER, signing.TASK_ENROL, signing.TASK_SIGN_FORM,
+                signing.TASK_TRUST_VALID, signing.TASK_SPOT_TAMPERED),
+    "safety": tuple(drill.task for drill in safety.DRILLS),
+})
+
+#: What the scripted residents choose (all fictional, and within each app's rules).
+PASSWORD = "Matkhau@2026"
+PASSCODE = "246810"
+BANK_PIN = "135790"
+SIGNING_PIN = "864213"
+STORE_PASSWORD = "Lua-Mua-2026"
+SECURITY_ANSWERS = {vneid.SECURITY_QUESTIONS[0]: "Trường làng", vneid.SECURITY_QUESTIONS[2]:
+                    "Bánh chưng"}
+#: How long one action takes on a :class:`FixedClock` (reading the screen, typing, tapping).
+STEP_SECONDS = 20
+_MAX_WAITS = 40  # half-minutes for the officials: ample for any dossier of the lesson
+
+
+class NeedsFixedClock(ValueError):
+    """The portal's officials act on the clock: its walk needs the sandbox's FixedClock."""
+
+
+#: lesson -> the simulator module whose ``completed_tasks(events)`` judges it (the hidden
+#: tests' ``bakhong.grading.hidden_tests.JUDGES``; a module without one counts ``ok`` tasks).
+_JUDGES: Mapping[str, ModuleType] = MappingProxyType({
+    "first_steps": first_steps, "vneid": vneid, "payment": bank, "portal": portal,
+    "signing": signing, "safety": safety})
+
+
+def done_tasks(box: Sandbox, learner_id: str, lesson: str) -> set[str]:
+    """The graded tasks of ``lesson`` the learner has done, as the lesson's simulator judges."""
+    found = learner_events(box.store, learner_id, lesson)
+    judge: Callable[[list[Event]], set[str]] | None = getattr(
+        _JUDGES[lesson], "completed_tasks", None)
+    judged = set(judge(found)) if judge else {e.task for e in found if e.outcome == OK}
+    return judged & set(LESSON_TASKS[lesson])
+
+
+@dataclass
+class _Walker:
+    """One resident in one sandbox: the persona card and the clock's pace."""
+
+    box: Sandbox
+    learner_id: str
+    clock: FixedClock | None
+
+    @property
+    def me(self) -> registry.Persona:
+        return registry.persona_of_learner(self.box.store, self.learner_id)
+
+    def pause(self, seconds: float = STEP_SECONDS) -> None:
+        if self.clock is not None:
+            self.clock.advance(seconds=seconds)
+
+    def wait_for_officials(self, ready: Callable[[], bool], what: str) -> None:
+        if self.clock is None:
+            raise NeedsFixedClock("the portal's officials act on a FixedClock (box.clock)")
+        for _ in range(_MAX_WAITS):
+            if ready():
+                return
+            self.clock.advance(seconds=OFFICIAL_DELAY.total_seconds() + 1)
+        raise RuntimeError(f"{self.learner_id}: the officials never {what}")
+
+
+def _newest_code(bodies: list[str], pattern: str) -> str:
+    """The code in the newest of the SMS ``bodies`` (oldest first) that holds one."""
+    for body in reversed(bodies):
+        found = re.search(pattern, body)
+        if found:
+            return found.group(1)
+    raise RuntimeError(f"no SMS matching {pattern!r}")
+
+
+def _phone_sms(app: first_steps.FirstStepsSimulator, sender: str) -> list[str]:
+    return [body for found, body, _at in app.inbox() if found == sender]
+
+
+def _vneid_otp(app: vneid.VneidSimulator) -> str:
+    return _newest_code([body for _sender, _at, body in reversed(app.inbox())],
+                        r"Ma OTP cua ban la (\d{6})")
+
+
+# -- lesson 0: first steps -----------------------------------------------------------------
+
+def _tap(w: _Walker) -> None:
+    app = w.box.first_steps(w.learner_id)
+    app.open_part("tap")
+    while (target := app.status().tap_next) is not None and app.status().step is \
+            first_steps.Step.TAP:
+        w.pause(5)
+        app.tap(target)
+
+
+def _type(w: _Walker) -> None:
+    app = w.box.first_steps(w.learner_id)
+    app.open_part("type")
+    w.pause()
+    app.type_phrase(app.status().phrase)
+
+
+def _sms(w: _Walker) -> None:
+    app = w.box.first_steps(w.learner_id)
+    app.open_part("sms")
+    w.pause()
+    app.enter_sms_code(_newest_code(_phone_sms(app, first_steps.SMS_SENDER),
+                                    r"Ma xac thuc cua ban la (\d{6})"))
+
+
+def _recover(w: _Walker) -> None:
+    """CH Play asks for the Google account; the password is forgotten: «Quên mật khẩu?»."""
+    app = w.box.first_steps(w.learner_id)
+    app.open_part("store")
+    if app.status().step is first_steps.Step.STORE_PICK:
+        app.pick_store(first_steps.ANDROID)
+    if app.status().step is first_steps.Step.STORE_APP:
+        app.install()  # the store asks for its account first
+    w.pause()
+    app.forgot_password()
+    app.try_another_way()
+    app.send_google_code()
+    w.pause()
+    app.enter_recovery_code(_newest_code(_phone_sms(app, first_steps.GOOGLE_SENDER),
+                                         r"G-(\d{6})"))
+    w.pause()
+    app.set_new_password(STORE_PASSWORD, STORE_PASSWORD)
+
+
+def _install(w: _Walker) -> None:
+    app = w.box.first_steps(w.learner_id)
+    if app.status().step is first_steps.Step.HOME:
+        app.open_part("store")
+    w.pause()
+    app.install()
+    app.leave_installed()
+
+
+def _privacy(w: _Walker) -> None:
+    app = w.box.first_steps(w.learner_id)
+    if app.status().step is not first_steps.Step.HOME:
+        app.go_home()
+    app.open_part("privacy")
+    for question in first_steps.QUESTIONS:
+        w.pause(10)
+        app.answer(question.key, question.right)
+
+
+# -- lesson 1: VNeID -------------------------------------------------------------------------
+
+def _vneid_until(w: _Walker, goal: str) -> None:
+    """From wherever the app stands, the next right action until ``goal`` is reached.
+
+    The same path as a resident's: register at level 1, activate (OTP, password, passcode,
+    two security questions), log in, level 2 at the commune police, log in again.
+    """
+    app = w.box.vneid(w.learner_id)
+    me = w.me
+    step = vneid.Step
+    for _ in range(30):
+        s = app.status()
+        if (goal == vneid.TASK_REGISTER and s.approved_level >= 1) or \
+                (goal == vneid.TASK_ACTIVATE and s.level >= 1) or \
+                (goal == vneid.TASK_LEVEL2 and s.level == 2 and s.logged_in):
+            return
+        w.pause()
+        if s.step is step.INTRO:
+            app.go(step.REGISTER if s.approved_level == 0 else
+                   step.ACTIVATE if s.level == 0 else step.LOGIN)
+        elif s.step is step.REGISTER:
+            app.register(me.id_number, me.phone, face_captured=True)
+        elif s.step is step.ACTIVATE:
+            app.request_otp(me.id_number, me.phone)
+        elif s.step is step.OTP:
+            expired = s.otp_expires_at is None or \
+                datetime.fromisoformat(s.otp_expires_at) < w.box.clock.now()
+            if expired:
+                app.resend_otp()
+            app.submit_otp(_vneid_otp(app))
+        elif s.step is step.PASSWORD:
+            app.set_password(PASSWORD, PASSWORD)
+        elif s.step is step.PASSCODE:
+            app.set_passcode(PASSCODE, PASSCODE)
+        elif s.step is step.SECURITY:
+            app.set_security_questions(dict(SECURITY_ANSWERS))
+        elif s.step is step.LOGIN:
+            app.login(me.id_number, PASSWORD)
+        elif s.step is step.HOME:
+            app.visit_police()  # logged in at level 1: level 2 is done at the police office
+        elif s.step is step.DEVICE:
+            app.confirm_with_nfc()
+        elif s.step is step.RESET_PASSCODE:
+            app.reset_passcode(PASSCODE, PASSCODE)
+    raise RuntimeError(f"{w.learner_id}: VNeID did not reach {goal}")
+
+
+def stuck_at_otp(box: Sandbox, learner_id: str, *, wrong: int = 3,
+                 clock: FixedClock | None = None) -> None:
+    """A resident who registers, asks for the activation OTP and mistypes it ``wrong`` times
+    (two digits swapped), half a minute apart: three make «repeated errors» on the trainer's
+    dashboard (``grading.progress.stuck``). Records consent first if missing."""
+    w = _walker(box, learner_id, clock)
+    _consent(box, learner_id)
+    _vneid_until(w, vneid.TASK_REGISTER)
+    app = box.vneid(learner_id)
+    me = w.me
+    if app.status().step not in (vneid.Step.INTRO, vneid.Step.ACTIVATE):
+        app.go(vneid.Step.INTRO)
+    if app.status().step is vneid.Step.INTRO:
+        app.go(vneid.Step.ACTIVATE)
+    w.pause()
+    app.request_otp(me.id_number, me.phone)
+    right = _vneid_otp(app)
+    typo = right[1] + right[0] + right[2:] if right[0] != right[1] else \
+        right[:5] + str((int(right[5]) + 1) % 10)
+    for _ in range(wrong):
+        w.pause(30)
+        try:
+            app.submit_otp(typo)
+        except vneid.WrongOtp:
+            continue
+
+
+# -- lesson 2: paying by QR -----------------------------------------------------------------
+
+def _bank_home(w: _Walker) -> bank.BankSimulator:
+    app = w.box.bank(w.learner_id)
+    s = app.status()
+    if s.step is bank.Step.SETUP:
+        w.pause()
+        app.set_pin(BANK_PIN, BANK_PIN)
+    elif s.step is bank.Step.RECEIPT:
+        app.done()
+    elif s.step in (bank.Step.CONFIRM, bank.Step.AUTH, bank.Step.BIOMETRIC):
+        app.cancel()
+    return app
+
+
+def _code(app: bank.BankSimulator, key: str) -> str:
+    return next(c.payload for c in app.merchant_codes() if c.key == key)
+
+
+def _pay(w: _Walker, app: bank.BankSimulator, payload: str, amount: int | None) -> str:
+    """Scan, check the payee, type the amount (a static code), the PIN; the receipt's ref."""
+    app.scan(payload)
+    w.pause()
+    app.review(None if amount is None else f"{amount:,}".replace(",", "."))
+    w.pause(10)
+    app.authorise(BANK_PIN)
+    if app.status().step is bank.Step.BIOMETRIC:
+        app.verify_biometric()
+    receipt = app.status().receipt
+    assert receipt is not None
+    app.done()
+    return receipt.reference
+
+
+def _pay_static(w: _Walker) -> None:
+    app = _bank_home(w)
+    w.pause()
+    _pay(w, app, _code(app, "stall"), app.status().scenario["stall_amount"])
+
+
+def _pay_bill(w: _Walker) -> None:
+    app = _bank_home(w)
+    w.pause()
+    _pay(w, app, _code(app, "power"), None)
+
+
+def _refuse_swapped(w: _Walker) -> None:
+    app = _bank_home(w)
+    w.pause()
+    app.scan(_code(app, "fruit"))
+    w.pause()  # the payee's name is not the fruit seller's: «Hủy»
+    app.cancel()
+
+
+def _check_receipt(w: _Walker) -> None:
+    app = _bank_home(w)
+    bill = next(r for r in app.history() if r.payee_account == bank.POWER.number)
+    w.pause()
+    app.check_receipt(bill.reference)
+
+
+# -- lesson 3: the portal --------------------------------------------------------------------
+
+def _portal(w: _Walker) -> portal.PortalSimulator:
+    """The portal, logged in with the VNeID account (level 2 reached first if need be)."""
+    if w.clock is None:
+        raise NeedsFixedClock("the portal's officials act on a FixedClock (box.clock)")
+    _vneid_until(w, vneid.TASK_LEVEL2)
+    app = w.box.portal(w.learner_id)
+    if not app.status().logged_in:
+        w.pause()
+        app.login(w.me.id_number, PASSWORD)
+    return app
+
+
+def _login(w: _Walker) -> None:
+    _portal(w)
+
+
+def _newborn(app: portal.PortalSimulator) -> str:
+    return next(d.code for d in app.my_dossiers() if d.procedure == NEWBORN_BUNDLE)
+
+
+def _file_bundle(w: _Walker, *, retype: bool) -> None:
+    """The newborn bundle: what the registry cannot know typed, the prefilled confirmed
+    (``retype``: the requester's name opened and typed again), the phone photo attached."""
+    app = _portal(w)
+    draft = app.start(NEWBORN_BUNDLE)
+    s = app.scenario()
+    typed = {1: {"child_name": s["child_name"].lower(), "child_birth_date": s["child_birth_date"],
+                 "child_sex": s["child_sex"], "child_birth_place": s["facility"],
+                 "requester_relation": s["relation"]},
+             4: {"health_facility": HEALTH_FACILITIES[0], "extract_copies": "1"}}
+    for index in range(draft.step, len(draft.procedure.steps)):
+        w.pause(40)
+        opened = {"requester_name"} if retype and index == 0 else set()
+        app.save_step(NEWBORN_BUNDLE, index, typed.get(index, {}), opened)
+    photo = next(d for d in app.documents() if not d.legible)
+    w.pause()
+    app.attach(NEWBORN_BUNDLE, "birth_certificate", photo.doc_id)
+    w.pause()
+    app.submit(NEWBORN_BUNDLE)
+
+
+def _pay_fee(w: _Walker) -> None:
+    app = _portal(w)
+    code = _newborn(app)
+    order = app.payment_order(code)
+    payer = _bank_home(w)
+    w.pause()
+    _pay(w, payer, order.payload, None)
+    w.pause()
+    app.confirm_payment(code)
+
+
+def _answer_supplement(w: _Walker) -> None:
+    app = _portal(w)
+    code = _newborn(app)
+    w.wait_for_officials(lambda: app.dossier(code).status == 5, "asked for a supplement")
+    clear = next(d for d in app.documents() if d.source == "hospital")
+    w.pause()
+    app.answer_supplement(code, clear.doc_id)
+
+
+def _download_result(w: _Walker) -> None:
+    app = _portal(w)
+    code = _newborn(app)
+    w.wait_for_officials(lambda: any(role == "result" for role, _ in app.dossier(code).files),
+                         "returned the result")
+    w.pause()
+    app.download(next(doc for role, doc in app.dossier(code).files if role == "result"))
+
+
+# -- lesson 4: signing -----------------------------------------------------------------------
+
+def _enrol_until(w: _Walker, goal: str) -> None:
+    """The enrolment with the VNeID identity; the lesson drops the connection once, and the
+    resident reopens the app and goes on with the request (``recover``), then sets the PIN
+    (``enrol``) unless ``goal`` is ``recover``."""
+    _vneid_until(w, vneid.TASK_LEVEL2)
+    app = w.box.signing(w.learner_id)
+    step = signing.Step
+    for _ in range(20):
+        s = app.status()
+        if s.step is step.ACTIVE or (goal == signing.TASK_RECOVER and s.step is step.PIN
+                                     and signing.TASK_RECOVER in done_tasks(
+                                         w.box, w.learner_id, "signing")):
+            return
+        w.pause()
+        try:
+            if s.step is step.INTRO:
+                app.resume() if s.pending else app.begin()
+            elif s.step is step.IDENTITY:
+                app.link_vneid(w.me.id_number, PASSWORD)
+                app.confirm_identity()
+            elif s.step is step.EKYC:
+                app.ekyc(card_front=True, card_back=True, face=True)
+            elif s.step is step.CONTRACT:
+                app.accept_contract(True)
+            elif s.step is step.PIN:
+                app.set_pin(SIGNING_PIN, SIGNING_PIN)
+        except signing.ConnectionLost:
+            continue  # the app reopens at its intro with the request pending
+    raise RuntimeError(f"{w.learner_id}: the signing enrolment did not finish")
+
+
+def _scenario_doc(app: signing.SigningSimulator, source: str) -> str:
+    return next(doc for doc, _title, found in app.pdfs() if found == source)
+
+
+def _sign_form(w: _Walker) -> None:
+    _enrol_until(w, signing.TASK_ENROL)
+    app = w.box.signing(w.learner_id)
+    w.pause()
+    transaction = app.sign(_scenario_doc(app, "portal-form"))
+    w.pause()  # the signing app shows the transaction: «Xác nhận» with the PIN
+    app.confirm(transaction.tran_id, SIGNING_PIN)
+
+
+def _judge(w: _Walker, source: str, trusted: bool) -> None:
+    app = w.box.signing(w.learner_id)
+    doc = _scenario_doc(app, source)
+    w.pause()
+    app.verify(doc)
+    w.pause()
+    app.judge(doc, trusted=trusted)
+
+
+# -- lesson 5: staying safe ------------------------------------------------------------------
+
+def _drill(task: str) -> Callable[[_Walker], None]:
+    real = next(a.key for a in safety.PORTALS if a.real)
+
+    def run(w: _Walker) -> None:
+        app = w.box.safety(w.learner_id)
+        app.start(task)
+        w.pause()
+        if task == safety.TASK_POLICE:
+            app.answer_call()
+            w.pause(40)
+            app.refuse_call(report=True)
+        elif task == safety.TASK_SMS:
+            app.compose_report()
+            w.pause()
+            app.send_report()
+            app.delete_sms()
+        elif task == safety.TASK_QR:
+            app.scan_sticker()
+            w.pause()
+            app.refuse_sticker()
+        elif task == safety.TASK_PORTAL:
+            app.open_portal(real)
+        else:
+            app.refuse_refund()
+        w.pause(10)
+        app.home()
+    return run
+
+
+# -- the moves of each lesson ----------------------------------------------------------------
+
+Move = tuple[tuple[str, ...], Callable[[_Walker], None]]
+
+
+def _moves(lesson: str, tasks: int) -> list[Move]:
+    """(tasks earned, what the resident does) in order; ``tasks`` picks the portal's filing."""
+    t = LESSON_TASKS[lesson]
+    if lesson == "first_steps":
+        return [((t[0],), _tap), ((t[1],), _type), ((t[2],), _sms), ((t[3],), _recover),
+                ((t[4],), _install), ((t[5],), _privacy)]
+    if lesson == "vneid":
+        return [((task,), partial(_vneid_until, goal=task)) for task in t]
+    if lesson == "payment":
+        return [((t[0],), _pay_static), ((t[1],), _pay_bill), ((t[2],), _refuse_swapped),
+                ((t[3],), _check_receipt)]
+    if lesson == "portal":
+        retype = tasks == 2  # stop between the filing and once-only (module notes)
+        return [((t[0],), _login),
+                ((t[1], t[2]), partial(_file_bundle, retype=retype)),
+                ((t[3],), _pay_fee), ((t[4],), _answer_supplement), ((t[5],), _download_result)]
+    if lesson == "signing":
+        return [((t[0],), partial(_enrol_until, goal=signing.TASK_RECOVER)),
+                ((t[1],), partial(_enrol_until, goal=signing.TASK_ENROL)),
+                ((t[2],), _sign_form), ((t[3],), partial(_judge, source="authority", trusted=True)),
+                ((t[4],), partial(_judge, source="citizen", trusted=False))]
+    return [((task,), _drill(task)) for task in t]  # safety
+
+
+def _consent(box: Sandbox, learner_id: str) -> None:
+    with box.store.engine.connect() as conn:
+        consented = learners.has_consented(conn, learner_id)
+    if not consented:
+        learners.record_consent(box.store, box.clock, learner_id)
+
+
+def _walker(box: Sandbox, learner_id: str, clock: FixedClock | None) -> _Walker:
+    if clock is not None and clock is not box.clock:
+        raise ValueError("the walk moves the sandbox's own clock: pass box.clock (or nothing)")
+    own = box.clock if isinstance(box.clock, FixedClock) else None
+    return _Walker(box, learner_id, own)
+
+
+def walk(box: Sandbox, learner_id: str, lesson: str, *, tasks: int | None = None,
+         clock: FixedClock | None = None) -> None:
+    """Do the first ``tasks`` graded tasks of ``lesson`` (all when None) as a resident would,
+    right first time; records consent first if missing. Lessons that need an earlier one
+    (portal and signing need VNeID level 2) do what they need.
+
+    ``clock`` is the sandbox's :class:`FixedClock` (``box.clock``, the default), moved on
+    :data:`STEP_SECONDS` per action; the portal lesson refuses to walk without one
+    (:class:`NeedsFixedClock`).
+    """
+    if lesson not in LESSON_TASKS:
+        raise KeyError(f"unknown lesson {lesson!r}; one of {', '.join(LESSON_TASKS)}")
+    wanted = LESSON_TASKS[lesson]
+    count = len(wanted) if tasks is None else tasks
+    if not 0 <= count <= len(wanted):
+        raise ValueError(f"tasks: {lesson} has {len(wanted)} graded tasks, got {tasks!r}")
+    if count == 0:
+        return
+    w = _walker(box, learner_id, clock)
+    if lesson == "portal" and w.clock is None:
+        raise NeedsFixedClock("the portal's officials act on a FixedClock (box.clock)")
+    _consent(box, learner_id)
+    earned = 0
+    for earns, move in _moves(lesson, count):
+        if earned >= count:
+            break
+        if earns[0] not in done_tasks(box, learner_id, lesson):
+            move(w)
+        earned += len(earns)
+
+
+def walk_course(box: Sandbox, learner_id: str, *, lessons: int, tasks: int | None = None,
+                clock: FixedClock | None = None) -> None:
+    """The first ``lessons`` lessons complete, and ``tasks`` tasks of the next one."""
+    order = list(LESSON_TASKS)
+    if not 0 <= lessons <= len(order):
+        raise ValueError(f"lessons: between 0 and {len(order)}, got {lessons!r}")
+    for lesson in order[:lessons]:
+        walk(box, learner_id, lesson, clock=clock)
+    if tasks and lessons < len(order):
+        walk(box, learner_id, order[lessons], tasks=tasks, clock=clock)
