@@ -314,6 +314,7 @@ def parser() -> argparse.ArgumentParser:
 
     qr_commands.add_parser(commands)  # bakhong qr encode | decode | poster
     from bakhong import (
+        backup_commands,
         card_commands,
         certificate_commands,
         dashboard_commands,
@@ -326,6 +327,7 @@ def parser() -> argparse.ArgumentParser:
     certificate_commands.add_parser(commands)  # bakhong certificate WORKSHOP | verify FILE
     dashboard_commands.add_parser(commands)  # bakhong dashboard | trainer-password
     report_commands.add_parser(commands)  # bakhong report WORKSHOP... [--out FILE | --serve]
+    backup_commands.add_parser(commands)  # bakhong backup | restore
     return root
 
 

@@ -104,6 +104,7 @@ from bakhong.simulators.clock import VN_TZ
 from bakhong.simulators.errors import N_, SandboxError
 from bakhong.simulators.learners import Learner
 from bakhong.simulators.pades import SignatureVerdict
+from bakhong.simulators.store import Store
 
 from . import course, keys, results, settings
 from .report_model import text_key
@@ -165,7 +166,9 @@ class IssuerMissing(SandboxError):
     """The workshop's issuer key or certificate is not on this computer."""
 
     code = "certificate.issuer_missing"
-    message = N_("Không tìm thấy khóa cấp giấy chứng nhận của lớp học này trên máy.")
+    message = N_("Không tìm thấy khóa cấp giấy chứng nhận của lớp học này trên máy. Nếu lớp "
+                 "học được chuyển từ máy khác, hãy khôi phục từ bản sao lưu (bakhong restore): "
+                 "không tạo khóa mới, vì giấy đã cấp sẽ không còn khớp.")
 
 
 class DamagedCode(SandboxError, ValueError):
@@ -267,19 +270,36 @@ def _load_issuer(workshop_id: str) -> pki.Credential:
     return pki.Credential(certificate, key)
 
 
-def issuer_credential(workshop_id: str, *, workshop_name: str, now: datetime) -> pki.Credential:
-    """The workshop's issuer key and certificate, made on first use (``now``: its start)."""
+#: The store's record of the workshop's issuer (``meta``): its certificate's SHA-256.
+ISSUER_META = "certificate_issuer_sha256"
+
+
+def issuer_credential(workshop_id: str, *, workshop_name: str, now: datetime,
+                      store: Store) -> pki.Credential:
+    """The workshop's issuer key and certificate.
+
+    Made once (``init`` makes it; a workshop from an older kit makes it at its first
+    certificate, ``now`` being its start) and recorded in the store. Once recorded it is never
+    made again: on a laptop without it (a workshop copied rather than restored) this raises
+    :class:`IssuerMissing`, since a new issuer would disown every certificate issued before.
+    """
     key_file, cert_file = issuer_paths(workshop_id)
-    if not key_file.exists():
+    recorded = store.get_meta(ISSUER_META)
+    if recorded is None and not key_file.exists() and not cert_file.exists():
         _create_private(key_file, pki.private_key_pem(pki.new_key("ec")))
-    if not cert_file.exists():
         key = pki.load_private_key(key_file.read_bytes())
         if not isinstance(key, ec.EllipticCurvePrivateKey):
             raise IssuerMissing(f"{key_file} is not an EC key")
         made = _issuer_certificate(key, workshop_id=workshop_id,
                                    workshop_name=workshop_name, now=now)
         _create_private(cert_file, pki.certificate_pem(made))
-    return _load_issuer(workshop_id)
+    credential = _load_issuer(workshop_id)
+    fingerprint = credential.certificate.fingerprint(hashes.SHA256()).hex()
+    if recorded is None:
+        store.set_meta(ISSUER_META, fingerprint)
+    elif recorded != fingerprint:
+        raise IssuerMissing(f"{cert_file} is not the issuer this workshop recorded")
+    return credential
 
 
 def find_issuer_certificate(workshop_id: str) -> x509.Certificate | None:
@@ -666,9 +686,10 @@ def issue(root: Path, *, now: datetime | None = None, learner_code: str | None =
         workshop_id = box.workshop_id
         moment = (now or box.clock.now()).astimezone(VN_TZ).replace(microsecond=0)
         only = learners_mod.by_code(box.store, learner_code) if learner_code else None
+        signer = issuer or issuer_credential(workshop_id, workshop_name=name, now=moment,
+                                             store=box.store)
     finally:
         box.close()
-    signer = issuer or issuer_credential(workshop_id, workshop_name=name, now=moment)
     done, waiting = achievements(root)
     if only is not None:
         done = [a for a in done if a.learner.learner_id == only.learner_id]

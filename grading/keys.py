@@ -17,7 +17,9 @@ from bakhong.simulators.errors import N_, SandboxError
 
 class MissingKey(SandboxError):
     code = "grading.missing_key"
-    message = N_("Không tìm thấy khóa bảo vệ bằng chứng của khóa học này trên máy.")
+    message = N_("Không tìm thấy khóa bảo vệ bằng chứng của lớp học này trên máy. Nếu lớp học "
+                 "được chuyển từ máy khác, hãy khôi phục từ bản sao lưu: bakhong restore TỆP "
+                 "THƯ-MỤC.")
 
 
 def home() -> Path:

@@ -29,6 +29,7 @@ from bakhong.grading.certificates import Achievement, Claims, PassedLesson
 from bakhong.simulators import learners, pades, pki, registry, signing, submissions
 from bakhong.simulators.clock import VN_TZ, FixedClock
 from bakhong.simulators.learners import Learner
+from bakhong.simulators.store import Store
 
 CONSOLE_SCRIPT = Path(sys.executable).with_name("bakhong")  # .venv/bin/bakhong
 NOW = datetime(2026, 11, 28, 9, tzinfo=VN_TZ)
@@ -55,7 +56,7 @@ def test_doctests() -> None:
 @pytest.fixture
 def issuer() -> pki.Credential:
     return certificates.issuer_credential(str(uuid.uuid4()), workshop_name="lop-thu",
-                                          now=NOW)
+                                          now=NOW, store=Store.open("sqlite://"))
 
 
 def claims_of(credential: pki.Credential, name: str = "Lê Thị Hoa",
@@ -89,7 +90,8 @@ def test_any_changed_character_is_refused(issuer: pki.Credential) -> None:
 
 def test_issuer_is_made_once_and_kept_private(issuer: pki.Credential) -> None:
     workshop_id = certificates.workshop_of(issuer.certificate)
-    again = certificates.issuer_credential(workshop_id, workshop_name="khac", now=NOW)
+    again = certificates.issuer_credential(workshop_id, workshop_name="khac", now=NOW,
+                                           store=Store.open("sqlite://"))
     assert again.certificate == issuer.certificate
     for path in certificates.issuer_paths(workshop_id):
         assert path.stat().st_mode & 0o777 == 0o600
@@ -107,7 +109,7 @@ def test_workshop_id_never_becomes_a_path_unchecked() -> None:
 
 def test_another_workshops_issuer_does_not_verify_the_code(issuer: pki.Credential) -> None:
     other = certificates.issuer_credential(str(uuid.uuid4()), workshop_name="lop-khac",
-                                           now=NOW)
+                                           now=NOW, store=Store.open("sqlite://"))
     payload = certificates.encode_payload(claims_of(issuer), issuer.key)
     assert certificates.check_payload(payload, other.certificate).verdict == "wrong_issuer"
     forged = certificates.encode_payload(claims_of(issuer), other.key)  # right id, wrong key
@@ -279,7 +281,7 @@ def test_a_changed_character_of_the_code_fails(issued: Path, tmp_path: Path) -> 
 def test_another_workshops_issuer_is_untrusted(graded: Path, issued: Path,
                                                tmp_path: Path) -> None:
     other = certificates.issuer_credential(str(uuid.uuid4()), workshop_name="lop-khac",
-                                           now=NOW)
+                                           now=NOW, store=Store.open("sqlite://"))
     forged = certificates.issue(graded, now=NOW, issuer=other)
     [path] = certificates.write(forged, tmp_path)
     code, report = verify(str(path))
