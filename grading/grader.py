@@ -36,6 +36,7 @@ import multiprocessing
 import os
 import shutil
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
@@ -172,38 +173,73 @@ def default_workers() -> int:
 
 
 @contextmanager
-def gradebook_writer(root: Path) -> Iterator[None]:
-    """The one-writer rule: whoever grades (the worker, ``bakhong grade``) holds this lock.
+def exclusive_lock(path: Path, *, stop: threading.Event | None = None,
+                   waiting: Callable[[], None] | None = None) -> Iterator[bool]:
+    """Hold an OS lock on ``path`` (``flock``; ``msvcrt.locking`` on Windows) for the block.
 
-    An OS file lock (``flock`` on Linux and macOS, ``msvcrt.locking`` on Windows): it goes
-    with the process, so a killed grader never leaves the gradebook locked.
+    It goes with the process, so a killed holder never leaves it held. Waits for it; with
+    ``stop``, gives up when ``stop`` is set and yields False. ``waiting`` is called once if
+    someone else holds it.
     """
-    root.mkdir(parents=True, exist_ok=True)
-    with open(root / LOCK_FILE, "a+b") as handle:
-        if sys.platform == "win32":  # pragma: no cover - not tested on Windows (README)
-            import msvcrt
-            import time
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+b") as handle:
+        told = False
+        while True:
+            if _try_lock(handle):
+                break
+            if not told and waiting is not None:
+                waiting()
+                told = True
+            if stop is None:
+                import time
 
-            while True:
-                try:
-                    handle.seek(0)
-                    msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
-                    break
-                except OSError:
-                    time.sleep(0.5)
-            try:
-                yield
-            finally:
-                handle.seek(0)
-                msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
-            return
-        import fcntl
-
-        fcntl.flock(handle, fcntl.LOCK_EX)
+                time.sleep(0.2)
+            elif stop.wait(0.5):
+                yield False
+                return
         try:
-            yield
+            yield True
         finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+            _unlock(handle)
+
+
+def _try_lock(handle: Any) -> bool:
+    if sys.platform == "win32":  # pragma: no cover - not tested on Windows (README)
+        import msvcrt
+
+        try:
+            handle.seek(0)
+            msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+    import fcntl
+
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
+
+
+def _unlock(handle: Any) -> None:
+    if sys.platform == "win32":  # pragma: no cover - not tested on Windows (README)
+        import msvcrt
+
+        handle.seek(0)
+        msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
+        return
+    import fcntl
+
+    fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@contextmanager
+def gradebook_writer(root: Path) -> Iterator[None]:
+    """The one-writer rule: whoever grades (the worker, ``bakhong grade``) holds this lock."""
+    root.mkdir(parents=True, exist_ok=True)
+    with exclusive_lock(root / LOCK_FILE):
+        yield
 
 
 def grade_pending(

@@ -4,12 +4,23 @@ It alone writes the gradebook while it runs (``bakhong grade`` takes the same lo
 and waits). Killed at any point, it resumes from the queue kept in the store: a
 row left ``grading`` is graded again, never skipped.
 
+**It lives and dies with its server.** It stops as soon as the process that started it is
+gone, even killed with ``kill -9``: Linux sends it SIGTERM then (``PR_SET_PDEATHSIG``), and
+elsewhere a thread notices the parent has changed. Stopping, it finishes the submission it
+is grading, so nothing is half-recorded. **One per workshop**: it holds an exclusive lock on
+``.grading/worker.lock`` while it runs; a second worker (a server restarted while the old
+worker finishes its submission, or a second server on the same folder) waits for it and
+grades nothing meanwhile.
+
     python -m bakhong.grading.worker WORKSHOP
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import logging
+import os
 import signal
 import sys
 import threading
@@ -20,10 +31,41 @@ from bakhong.simulators import submissions
 from . import grader, workshop
 
 POLL_SECONDS = 2.0
+LOCK_FILE = "worker.lock"
+_PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent(parent: int, stop: threading.Event) -> None:
+    """Set ``stop`` when ``parent`` is gone (see the module's notes)."""
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+        except OSError:  # pragma: no cover - no libc: the thread below still watches
+            pass
+
+    def watch() -> None:
+        while not stop.is_set():
+            if os.getppid() != parent:
+                grader.LOG.info("the server is gone: stopping")
+                stop.set()
+            stop.wait(0.5)
+    threading.Thread(target=watch, name="bakhong-parent-watch", daemon=True).start()
 
 
 def run(root: Path, stop: threading.Event, workers: int | None = None) -> None:
-    """Drain the queue until ``stop``; one pool of grading processes kept for the session."""
+    """Drain the queue until ``stop``, holding the workshop's worker lock; one pool of
+    grading processes kept for the session."""
+    (root / grader.WORK_DIR).mkdir(exist_ok=True)
+    with grader.exclusive_lock(root / grader.WORK_DIR / LOCK_FILE, stop=stop,
+                               waiting=lambda: grader.LOG.info(
+                                   "another grading worker runs on this workshop: waiting")
+                               ) as held:
+        if held:
+            _drain(root, stop, workers)
+
+
+def _drain(root: Path, stop: threading.Event, workers: int | None) -> None:
     box = workshop.open_sandbox(root)
     count = workers or grader.default_workers()
     pool = grader.grading_pool(count) if count > 1 else None
@@ -48,6 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
+    die_with_parent(os.getppid(), stop)
     run(Path(args[0]), stop)
     return 0
 

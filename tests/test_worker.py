@@ -92,3 +92,52 @@ def test_grade_waits_for_the_one_writer(tmp_path: Path) -> None:
         order.append("first")
     thread.join()
     assert order == ["first", "second"]
+
+
+def test_the_worker_dies_with_its_server_and_never_runs_twice(tmp_path: Path) -> None:
+    """Issue 15: kill -9 of `bakhong serve` used to leave its worker grading on, and a restart
+    then had two."""
+    import psutil
+    from browser_support import DemoServer
+
+    def workers_of(root: Path) -> list[psutil.Process]:
+        found = []
+        for process in psutil.process_iter(["cmdline"]):
+            line = process.info["cmdline"] or []
+            if "bakhong.grading.worker" in line and str(root.resolve()) in line:
+                found.append(process)
+        return found
+
+    server = DemoServer(tmp_path / "demo").start()
+    root = server.workshop
+    try:
+        wait_until(lambda: len(workers_of(root)) == 1, 60)
+        [worker] = workers_of(root)
+        assert server.process is not None
+        os.kill(server.process.pid, signal.SIGKILL)
+        server.process.wait()
+        psutil.wait_procs([worker], timeout=30)
+        assert not worker.is_running() or worker.status() == psutil.STATUS_ZOMBIE
+    finally:
+        server.stop()
+
+    first = start_worker(root)  # a worker left running (say, a server on another port) …
+    wait_until(lambda: len(workers_of(root)) == 1, 30)
+    second = subprocess.Popen([sys.executable, "-m", "bakhong.grading.worker", str(root)],
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        time.sleep(3)  # … a second one waits for it, grading nothing
+        assert second.poll() is None
+        box = workshop.open_sandbox(root)
+        try:
+            os.kill(first.pid, signal.SIGTERM)
+            first.wait(timeout=60)
+        finally:
+            box.close()
+        second.send_signal(signal.SIGTERM)
+        output, _ = second.communicate(timeout=60)
+        assert "another grading worker runs on this workshop: waiting" in output
+    finally:
+        for process in (first, second):
+            if process.poll() is None:
+                process.kill()
