@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import json
+import math
 import os
 import time
 from collections.abc import Callable
@@ -184,14 +185,29 @@ def show_lesson(lesson: str, code: str, lang: str | None = None) -> object:
                          lessons=menu, current=lesson)
 
 
-def score_text(latest: Submission | None, tr: Translator) -> str:
+def score_text(latest: Submission | None, tr: Translator, pass_mark: float = 0.8) -> str:
     """What «Xem điểm» says: not submitted, being graded, failed, or the score.
 
+    A graded score says which tasks are still missing (:attr:`Submission.missing`, named
+    by :func:`.task_titles.task_title`), or that everything is done, and whether the
+    lesson is passed: at least ``pass_mark`` of the points (the course's pass mark; 0.8
+    by default).
+
     >>> from bakhong.widgets.i18n import translator
-    >>> score_text(Submission(1, "hv001", "vneid", "", "graded", 5.0, 5.0), translator("vi"))
-    'Điểm bài này: 5/5.'
+    >>> vi, en = translator("vi"), translator("en")
+    >>> score_text(Submission(1, "hv001", "vneid", "", "graded", 5.0, 5.0), vi)
+    'Điểm bài này: 5/5. Bạn đã làm xong mọi việc của bài này và đã đạt.'
+    >>> swapped = Submission(2, "hv001", "payment", "", "graded", 5.0, 7.0, ("swapped",))
+    >>> score_text(swapped, vi)  # doctest: +NORMALIZE_WHITESPACE
+    'Điểm bài này: 5/7. Còn thiếu: Từ chối mã QR bị dán đè. Bạn chưa đạt: cần ít nhất 6/7
+    điểm. Hãy làm lại việc còn thiếu rồi bấm «Nộp bài» lần nữa.'
+    >>> score_text(swapped, en, pass_mark=0.7)  # doctest: +NORMALIZE_WHITESPACE
+    'Your score for this lesson: 5/7. Still to do: Refuse a QR code stuck over the real one.
+    You have passed this lesson.'
     """
     from bakhong.simulators import submissions
+
+    from .task_titles import task_title
 
     if latest is None:
         return tr(N_("Bạn chưa nộp bài này. Làm xong thì bấm «Nộp bài»."))
@@ -199,5 +215,41 @@ def score_text(latest: Submission | None, tr: Translator) -> str:
         return tr(N_("Bài của bạn đang được chấm. Hãy xem lại sau ít phút."))
     if latest.status == submissions.FAILED:
         return tr(N_("Chưa chấm được bài này. Hãy báo người hướng dẫn."))
-    return tr(N_("Điểm bài này: {score}/{max_score}.")).format(
-        score=f"{latest.score or 0:g}", max_score=f"{latest.max_score or 0:g}")
+    score, max_score = float(latest.score or 0), float(latest.max_score or 0)
+    parts = [tr(N_("Điểm bài này: {score}/{max_score}.")).format(
+        score=f"{score:g}", max_score=f"{max_score:g}")]
+    if not max_score:
+        return parts[0]
+    missing = list(dict.fromkeys(task_title(latest.lesson, grade_id, tr)
+                                 for grade_id in latest.missing))
+    passed = score + _EPSILON >= pass_mark * max_score
+    if missing:
+        parts.append(tr(N_("Còn thiếu: {tasks}.")).format(tasks="; ".join(missing)))
+    elif passed and score + _EPSILON >= max_score:
+        return " ".join([*parts, tr(N_("Bạn đã làm xong mọi việc của bài này và đã đạt."))])
+    if passed:
+        parts.append(tr(N_("Bạn đã đạt bài này.")))
+    else:
+        parts.append(tr(N_("Bạn chưa đạt: cần ít nhất {needed}/{max_score} điểm. Hãy làm lại "
+                           "việc còn thiếu rồi bấm «Nộp bài» lần nữa.")).format(
+            needed=_points_needed(pass_mark, max_score), max_score=f"{max_score:g}"))
+    return " ".join(parts)
+
+
+_EPSILON = 1e-9  # scores are sums of floats (as grading.report compares them)
+
+
+def _points_needed(pass_mark: float, max_score: float) -> str:
+    """The points a pass needs, as a learner reads them: whole when the lesson's points are.
+
+    >>> _points_needed(0.8, 7), _points_needed(0.8, 10), _points_needed(0.8, 7.5)
+    ('6', '8', '6')
+    >>> _points_needed(0.75, 2.5)
+    '1.875'
+    """
+    needed = pass_mark * max_score
+    if max_score == int(max_score):  # whole points: the next whole number of them
+        return f"{math.ceil(needed - _EPSILON):d}"
+    if needed == int(needed):
+        return f"{int(needed):d}"
+    return f"{needed:g}"
