@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from conftest import PASSCODE, PASSWORD, last_otp, reach_level2
+from test_portal import answers
 from test_signing import form_doc
 
 from bakhong.simulators import (
@@ -290,8 +291,6 @@ def test_payment_the_latest_attempt_at_the_swapped_sticker_counts(box: Sandbox) 
 
 def bundle(sim: portal.PortalSimulator, retype: str | None = None) -> str:
     """The newborn bundle filed with the blurred photo; ``retype`` a prefilled field of step 0."""
-    from test_portal import answers
-
     draft = sim.start(NEWBORN_BUNDLE)
     typed = answers(sim)
     for index in range(len(draft.procedure.steps)):
@@ -303,8 +302,6 @@ def bundle(sim: portal.PortalSimulator, retype: str | None = None) -> str:
 
 
 def test_portal_every_mistake_then_right(box: Sandbox, clock: FixedClock) -> None:
-    from test_portal import answers
-
     reach_level2(box.vneid("hv001"), persona(box))
     sim = box.portal("hv001")
     with pytest.raises(vneid.WrongCredentials):

@@ -225,7 +225,7 @@ def score_text(latest: Submission | None, tr: Translator, pass_mark: float = 0.8
     passed = score + _EPSILON >= pass_mark * max_score
     if missing:
         parts.append(tr(N_("Còn thiếu: {tasks}.")).format(tasks="; ".join(missing)))
-    elif passed and score + _EPSILON >= max_score:
+    elif score + _EPSILON >= max_score:
         return " ".join([*parts, tr(N_("Bạn đã làm xong mọi việc của bài này và đã đạt."))])
     if passed:
         parts.append(tr(N_("Bạn đã đạt bài này.")))
@@ -250,6 +250,4 @@ def _points_needed(pass_mark: float, max_score: float) -> str:
     needed = pass_mark * max_score
     if max_score == int(max_score):  # whole points: the next whole number of them
         return f"{math.ceil(needed - _EPSILON):d}"
-    if needed == int(needed):
-        return f"{int(needed):d}"
     return f"{needed:g}"
