@@ -847,34 +847,42 @@ def completed_tasks(events: Iterable[Event]) -> set[str]:
 
     * ``pay_static``: the stall paid by its static code, the amount the stall asked for;
     * ``pay_bill``: the electricity bill paid by its dynamic code (its amount is fixed);
-    * ``refuse_swapped_qr``: a swapped code refused at the confirm screen, and the scammer
-      never paid, before or after;
+    * ``refuse_swapped_qr``: the learner's latest attempt at the swapped code refused it at
+      the confirm screen. Paying the scammer is a mistake the learner can make good: scan
+      the code again and cancel. The payment stays in the evidence (``paid_scammer``), for
+      the trainer; paying again after a refusal undoes the task;
     * ``check_receipt``: the bill's transaction reference typed back from the receipt.
+
+    A wrong amount paid to the stall is no dead end either: paying the asked amount
+    afterwards earns ``pay_static``.
 
     >>> from bakhong.simulators.evidence import Event
     >>> paid = Event(LESSON, TASK_STATIC, OK, "", {"amount": 45000, "asked": 45000})
     >>> sorted(completed_tasks([paid, Event(LESSON, TASK_SWAPPED, OK, "", {})]))
     ['pay_static', 'refuse_swapped_qr']
-    >>> completed_tasks([Event(LESSON, TASK_SWAPPED, "paid_scammer", "", {}),
-    ...                  Event(LESSON, TASK_SWAPPED, OK, "", {})])
+    >>> scammed = Event(LESSON, TASK_SWAPPED, "paid_scammer", "", {})
+    >>> completed_tasks([scammed, Event(LESSON, TASK_SWAPPED, OK, "", {})])
+    {'refuse_swapped_qr'}
+    >>> completed_tasks([Event(LESSON, TASK_SWAPPED, OK, "", {}), scammed])
     set()
     """
     done: set[str] = set()
-    scammed = False
+    refused_last = False
     for event in events:
         if event.lesson != LESSON:
             continue
-        if event.task == TASK_SWAPPED and event.outcome == "paid_scammer":
-            scammed = True
+        if event.task == TASK_SWAPPED:
+            refused_last = event.outcome == OK  # only the latest attempt at the drill counts
+            continue
         if event.outcome != OK:
             continue
         if event.task in (TASK_STATIC, TASK_BILL):
             if event.detail.get("amount") == event.detail.get("asked"):
                 done.add(event.task)
-        elif event.task in (TASK_SWAPPED, TASK_RECEIPT):
+        elif event.task == TASK_RECEIPT:
             done.add(event.task)
-    if scammed:
-        done.discard(TASK_SWAPPED)
+    if refused_last:
+        done.add(TASK_SWAPPED)
     return done
 
 

@@ -901,7 +901,10 @@ def completed_tasks(events: Iterable[Event]) -> set[str]:
     """The lesson's tasks done, judged from its evidence as the hidden tests judge it.
 
     A task is done when its success event (outcome ``ok``) is there; ``install_app``
-    counts only after ``recover_account`` (the store asks for its account first).
+    counts only after ``recover_account`` (the store asks for its account first). The
+    refusals before it (a wrong tap, a code typed wrong or used up, a weak password, a
+    wrong answer) stay in the evidence and block nothing: each part can be opened again
+    from the home screen, and a code sent again.
 
     >>> from bakhong.simulators.evidence import Event
     >>> sorted(completed_tasks([Event(LESSON, TASK_TAP, OK, "", {}),

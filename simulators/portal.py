@@ -224,10 +224,21 @@ def completed_tasks(events: list[Event]) -> set[str]:
     """The portal lesson's tasks done, as its hidden tests judge them.
 
     ``once_only`` is done when the newborn bundle was submitted and no prefilled field was
-    retyped in it (a correction to another value is allowed).
+    retyped in it (a correction to another value is allowed). A retyped form is no dead
+    end: the procedure's page offers «Nộp hồ sơ trực tuyến» again, and a bundle filed
+    afterwards without retyping earns it; the retyped one stays in the evidence (its
+    ``retyped`` fields) for the trainer. Every other refusal (a wrong password, a field
+    refused, a fee not found, an illegible supplement) blocks nothing: the same action
+    done right afterwards earns its task.
 
-    >>> e = [Event(LESSON, TASK_SUBMIT, OK, "", {"procedure": NEWBORN_BUNDLE, "retyped": []})]
-    >>> sorted(completed_tasks(e))
+    >>> def filed(*retyped: str) -> Event:
+    ...     return Event(LESSON, TASK_SUBMIT, OK, "", {"procedure": NEWBORN_BUNDLE,
+    ...                                                "retyped": list(retyped)})
+    >>> sorted(completed_tasks([filed()]))
+    ['once_only', 'submit_bundle']
+    >>> sorted(completed_tasks([filed("requester_name")]))
+    ['submit_bundle']
+    >>> sorted(completed_tasks([filed("requester_name"), filed()]))
     ['once_only', 'submit_bundle']
     """
     done: set[str] = set()

@@ -226,6 +226,19 @@ class SigningStatus:
 def completed_tasks(events: list[Event]) -> set[str]:
     """The signing lesson's tasks done, as its hidden tests judge them.
 
+    A task is done once it succeeded: ``enrol`` (the certificate issued), ``recover`` (the
+    pending request resumed after the dropped connection), ``sign_form`` (the lesson's
+    form signed, confirmed with the PIN), ``trust_valid`` (a document whose signatures are
+    all valid judged trustworthy) and ``spot_tampered`` (the altered contract, checked,
+    judged untrustworthy). Mistakes before (a wrong PIN, a lock, an expired transaction,
+    the valid notice distrusted or the altered contract trusted) stay in the evidence and
+    block nothing: the app lets the learner sign again, and check and judge a document
+    again.
+
+    >>> judged = Event(LESSON, "judge", OK, "", {"verdict": "modified", "trusted": True,
+    ...                                          "scenario": "tampered"})
+    >>> completed_tasks([judged])
+    set()
     >>> sorted(completed_tasks([Event(LESSON, TASK_ENROL, OK, "", {}),
     ...                         Event(LESSON, "judge", OK, "", {"verdict": "modified",
     ...                                                           "trusted": False,

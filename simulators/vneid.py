@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -39,7 +40,7 @@ from sqlalchemy.engine import Connection
 
 from . import faults, registry
 from .errors import N_, SandboxError
-from .evidence import OK, record
+from .evidence import OK, Event, record
 from .flow import LearnerFlow
 from .store import load_flow_state, sms_inbox
 
@@ -57,6 +58,7 @@ HOTLINE = "19000368"
 TASK_REGISTER = "register"
 TASK_ACTIVATE = "activate"
 TASK_LEVEL2 = "login_level2"
+LESSON_TASKS = (TASK_REGISTER, TASK_ACTIVATE, TASK_LEVEL2)
 
 SECURITY_QUESTIONS = (
     N_("Tên trường tiểu học đầu tiên của bạn là gì?"),
@@ -556,3 +558,24 @@ def sso_level(conn: Connection, learner_id: str, id_number: str, password: str) 
     if _hash(password, learner_id) != state["password"]:
         raise WrongCredentials()
     return int(state["level"])
+
+
+def completed_tasks(events: Iterable[Event]) -> set[str]:
+    """The VNeID lesson's tasks done, judged from its evidence as the hidden tests judge it.
+
+    A task is done once it succeeded (an ``ok`` event): ``register`` (level 1 in the app),
+    ``activate`` (the security questions, the last activation step) and ``login_level2``
+    (logged in with the account at level 2). Every refusal before it (a wrong or expired
+    OTP, a weak password, a wrong login, a phone not in the learner's own name) stays in
+    the evidence for the trainer and blocks nothing: doing the step right afterwards
+    earns the task.
+
+    >>> sorted(completed_tasks([Event(LESSON, TASK_REGISTER, OK, "", {}),
+    ...                         Event(LESSON, TASK_ACTIVATE, "vneid.questions_invalid", "", {}),
+    ...                         Event(LESSON, "otp", "vneid.otp_wrong", "", {}),
+    ...                         Event(LESSON, TASK_ACTIVATE, OK, "", {}),
+    ...                         Event("portal", TASK_LEVEL2, OK, "", {})]))
+    ['activate', 'register']
+    """
+    return {e.task for e in events
+            if e.lesson == LESSON and e.outcome == OK and e.task in LESSON_TASKS}

@@ -33,6 +33,8 @@ from bakhong.grading import settings as course_settings
 from bakhong.simulators import learners, submissions
 from bakhong.simulators.clock import VN_TZ, FixedClock
 from bakhong.simulators.store import submissions as queue_table
+from bakhong.widgets.entry import score_text
+from bakhong.widgets.i18n import translator
 from bakhong.widgets.report_dashboard import dashboard as officials_dashboard
 
 pytestmark = pytest.mark.slow
@@ -163,6 +165,20 @@ def test_every_screen_agrees_with_the_rule(root: Path, tmp_path_factory: pytest.
     for commune, count in per_commune.items():
         assert re.search(rf"{re.escape(commune)}</t[dh]>\s*<td[^>]*>\d+</td>\s*<td[^>]*>"
                          rf"{count}</td>", table), (commune, count)
+
+    # «Xem điểm»: each learner's own newest row, judged at the course's pass mark
+    box = workshop.open_sandbox(root)
+    try:
+        for learner_id in ids:
+            for lesson in LESSONS:
+                text = score_text(submissions.latest(box.store, learner_id, lesson),
+                                  translator("vi"), pass_mark)
+                if (learner_id, lesson) in want_passed:
+                    assert "đã đạt" in text and "chưa đạt" not in text, text
+                else:
+                    assert "đã đạt" not in text, text
+    finally:
+        box.close()
 
     # certificates
     done, waiting = certificates.achievements(root)

@@ -90,18 +90,25 @@ def check_receipt(app: BankAppHandles, reference: str) -> None:
     assert app.message.kind == "info", app.message.text
 
 
+def pay_scammer(app: BankAppHandles) -> None:
+    pick(app, "fruit")
+    app.controls["amount"].value = "50000"
+    tap(app, "continue")
+    type_pin(app, PIN)
+    tap(app, "authorise")
+    tap(app, "done")
+
+
 def do_the_lesson(app: BankAppHandles, *, scammed: bool = False) -> None:
+    """The whole lesson; ``scammed``: the swapped code paid after it was refused, the
+    latest attempt at the drill (paying first and refusing afterwards earns the task,
+    ``tests/test_no_dead_ends.py``)."""
     set_up(app)
     pay_stall(app, app.sim.status().scenario["stall_amount"])
     reference = pay_bill(app)
-    if scammed:
-        pick(app, "fruit")
-        app.controls["amount"].value = "50000"
-        tap(app, "continue")
-        type_pin(app, PIN)
-        tap(app, "authorise")
-        tap(app, "done")
     refuse_swapped(app)
+    if scammed:
+        pay_scammer(app)
     check_receipt(app, reference)
 
 

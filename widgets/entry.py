@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import json
+import math
 import os
 import time
 from collections.abc import Callable
@@ -184,8 +185,11 @@ def show_lesson(lesson: str, code: str, lang: str | None = None) -> object:
         submissions.request(box.store, box.clock, learner.learner_id, lesson)
         return SUBMITTED
 
+    pass_mark = _pass_mark()
+
     def score(tr: Translator) -> str:
-        return score_text(submissions.latest(box.store, learner.learner_id, lesson), tr)
+        return score_text(submissions.latest(box.store, learner.learner_id, lesson), tr,
+                          pass_mark)
 
     # relative links: the same server, whatever its address or base URL (JupyterHub)
     menu = [(name, title, f"../{name}/{name}.ipynb?code={learner.code}")
@@ -195,15 +199,40 @@ def show_lesson(lesson: str, code: str, lang: str | None = None) -> object:
                          lessons=menu, current=lesson)
 
 
-def score_text(latest: Submission | None, tr: Translator) -> str:
+def _pass_mark() -> float:
+    """The course's pass mark (``bakhong.toml``), which «Xem điểm» judges by."""
+    from bakhong.grading import settings
+
+    try:
+        return settings.load(_workshop()).pass_mark
+    except Exception:  # a settings file the trainer broke: the default, the page still opens
+        return settings.CourseSettings().pass_mark
+
+
+def score_text(latest: Submission | None, tr: Translator, pass_mark: float = 0.8) -> str:
     """What «Xem điểm» says: not submitted, being graded, failed, or the score.
+
+    A graded score says which tasks are still missing (:attr:`Submission.missing`, named
+    by :func:`.task_titles.task_title`), or that everything is done, and whether the
+    lesson is passed: at least ``pass_mark`` of the points (the course's pass mark; 0.8
+    by default).
 
     >>> from bakhong.simulators.submissions import Submission
     >>> from bakhong.widgets.i18n import translator
-    >>> score_text(Submission(1, "hv001", "vneid", "", "graded", 5.0, 5.0), translator("vi"))
-    'Điểm bài này: 5/5.'
+    >>> vi, en = translator("vi"), translator("en")
+    >>> score_text(Submission(1, "hv001", "vneid", "", "graded", 5.0, 5.0), vi)
+    'Điểm bài này: 5/5. Bạn đã làm xong mọi việc của bài này và đã đạt.'
+    >>> swapped = Submission(2, "hv001", "payment", "", "graded", 5.0, 7.0, ("swapped",))
+    >>> score_text(swapped, vi)  # doctest: +NORMALIZE_WHITESPACE
+    'Điểm bài này: 5/7. Còn thiếu: Từ chối mã QR bị dán đè. Bạn chưa đạt: cần ít nhất 6/7
+    điểm. Hãy làm lại việc còn thiếu rồi bấm «Nộp bài» lần nữa.'
+    >>> score_text(swapped, en, pass_mark=0.7)  # doctest: +NORMALIZE_WHITESPACE
+    'Your score for this lesson: 5/7. Still to do: Refuse a QR code stuck over the real one.
+    You have passed this lesson.'
     """
     from bakhong.simulators import submissions
+
+    from .task_titles import task_title
 
     if latest is None:
         return tr(N_("Bạn chưa nộp bài này. Làm xong thì bấm «Nộp bài»."))
@@ -211,5 +240,36 @@ def score_text(latest: Submission | None, tr: Translator) -> str:
         return tr(N_("Bài của bạn đang được chấm. Hãy xem lại sau ít phút."))
     if latest.status == submissions.FAILED:
         return tr(N_("Chưa chấm được bài này. Hãy báo người hướng dẫn."))
-    return tr(N_("Điểm bài này: {score}/{max_score}.")).format(
-        score=f"{latest.score or 0:g}", max_score=f"{latest.max_score or 0:g}")
+    score, max_score = float(latest.score or 0), float(latest.max_score or 0)
+    parts = [tr(N_("Điểm bài này: {score}/{max_score}.")).format(
+        score=f"{score:g}", max_score=f"{max_score:g}")]
+    if not max_score:
+        return parts[0]
+    missing = list(dict.fromkeys(task_title(latest.lesson, grade_id, tr)
+                                 for grade_id in latest.missing))
+    passed = submissions.passes(score, max_score, pass_mark)
+    if missing:
+        parts.append(tr(N_("Còn thiếu: {tasks}.")).format(tasks="; ".join(missing)))
+    elif submissions.passes(score, max_score, 1.0):
+        return " ".join([*parts, tr(N_("Bạn đã làm xong mọi việc của bài này và đã đạt."))])
+    if passed:
+        parts.append(tr(N_("Bạn đã đạt bài này.")))
+    else:
+        parts.append(tr(N_("Bạn chưa đạt: cần ít nhất {needed}/{max_score} điểm. Hãy làm lại "
+                           "việc còn thiếu rồi bấm «Nộp bài» lần nữa.")).format(
+            needed=_points_needed(pass_mark, max_score), max_score=f"{max_score:g}"))
+    return " ".join(parts)
+
+
+def _points_needed(pass_mark: float, max_score: float) -> str:
+    """The points a pass needs, as a learner reads them: whole when the lesson's points are.
+
+    >>> _points_needed(0.8, 7), _points_needed(0.8, 10), _points_needed(0.8, 7.5)
+    ('6', '8', '6')
+    >>> _points_needed(0.75, 2.5)
+    '1.875'
+    """
+    needed = pass_mark * max_score
+    if max_score == int(max_score):  # whole points: the next whole number of them
+        return f"{math.ceil(needed - 1e-9):d}"  # scores are sums of floats
+    return f"{needed:g}"

@@ -1,0 +1,79 @@
+"""What each graded task of each lesson is called, in a resident's words.
+
+A lesson's notebook grades one cell per task, named by its ``grade_id``; a graded
+submission keeps the ``grade_id`` of every graded cell short of full points
+(:attr:`bakhong.simulators.submissions.Submission.missing`). «Xem điểm» names those
+tasks with :func:`task_title`. :data:`TASK_TITLES` holds one title per graded cell of
+every lesson (``tests/test_task_titles.py`` checks it against the notebooks), as
+Vietnamese source strings translated through the catalogue.
+
+>>> from bakhong.widgets.i18n import translator
+>>> task_title("payment", "swapped", translator("vi"))
+'Từ chối mã QR bị dán đè'
+>>> task_title("payment", "swapped", translator("en"))
+'Refuse a QR code stuck over the real one'
+>>> task_title("payment", "no_such_cell", translator("vi"))  # never a bare grade_id
+'Một việc khác của bài này'
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from .i18n import N_, Translator
+
+__all__ = ["OTHER_TASK", "TASK_TITLES", "task_title"]
+
+#: lesson -> grade_id of a graded cell -> its title (Vietnamese source string),
+#: in the notebook's order.
+TASK_TITLES: Final[dict[str, dict[str, str]]] = {
+    "first_steps": {
+        "tap": N_("Bấm đúng nút theo thứ tự"),
+        "type_vietnamese": N_("Gõ chữ tiếng Việt có dấu"),
+        "read_sms_code": N_("Đọc mã trong tin nhắn rồi gõ vào"),
+        "recover_account": N_("Lấy lại mật khẩu đã quên của cửa hàng ứng dụng"),
+        "install_app": N_("Cài ứng dụng VNeID"),
+        "privacy": N_("Trả lời câu hỏi về dữ liệu của bạn"),
+    },
+    "vneid": {
+        "registered": N_("Đăng ký tài khoản định danh mức 1"),
+        "activated": N_("Kích hoạt tài khoản VNeID"),
+        "level2": N_("Đăng nhập lại với tài khoản mức 2"),
+    },
+    "payment": {
+        "stall": N_("Trả tiền rau bằng mã QR của quầy"),
+        "bill": N_("Trả hóa đơn tiền điện bằng mã QR"),
+        "swapped": N_("Từ chối mã QR bị dán đè"),
+        "receipt": N_("Kiểm tra biên lai bằng mã giao dịch"),
+    },
+    "portal": {
+        "login": N_("Đăng nhập Cổng Dịch vụ công bằng VNeID"),
+        "submitted": N_("Nộp hồ sơ khai sinh cho bé"),
+        "once_only": N_("Không gõ lại thông tin đã có sẵn"),
+        "fee": N_("Nộp lệ phí bằng mã QR"),
+        "supplement": N_("Gửi bổ sung giấy tờ khi cán bộ yêu cầu"),
+        "result": N_("Tải kết quả về điện thoại"),
+    },
+    "signing": {
+        "enrol": N_("Đăng ký chứng thư số"),
+        "recover": N_("Tiếp tục yêu cầu đang chờ sau khi mất mạng"),
+        "sign_form": N_("Ký số tờ khai"),
+        "trust_valid": N_("Tin văn bản có chữ ký hợp lệ"),
+        "spot_tampered": N_("Không tin văn bản đã bị sửa"),
+    },
+    "safety": {
+        "police_otp": N_("Không đọc mã OTP cho người tự xưng công an"),
+        "fake_sms": N_("Báo cáo tin nhắn có đường link lạ"),
+        "swapped_qr": N_("Không trả tiền vào mã QR bị dán đè"),
+        "fake_portal": N_("Nhận ra trang Dịch vụ công giả"),
+        "refund_pin": N_("Không đưa mã PIN cho tin nhắn «hoàn tiền điện»"),
+    },
+}
+
+#: Said for a ``grade_id`` the table does not know (a lesson changed without its title).
+OTHER_TASK: Final = N_("Một việc khác của bài này")
+
+
+def task_title(lesson: str, grade_id: str, tr: Translator) -> str:
+    """The title of ``lesson``'s graded cell ``grade_id`` in the learner's language."""
+    return tr(TASK_TITLES.get(lesson, {}).get(grade_id, OTHER_TASK))
