@@ -498,8 +498,10 @@ def _poster(args: argparse.Namespace) -> int:
         print(f"Lỗi / Error: tệp áp phích phải là .png hoặc .pdf, không phải {out.name!r} / "
               "the poster file must end in .png or .pdf", file=sys.stderr)
         return 2
+    from bakhong import atomic
+
     poster = poster_for(args.merchant, args.lang)
-    out.write_bytes(draw(poster))
+    atomic.write_bytes(out, draw(poster))  # whole, or CannotWrite and nothing
     print(f"Đã tạo áp phích / poster written: {out}  ({poster.title.main}, mã / code "
           f"{poster.payload})")
     return 0

@@ -242,9 +242,6 @@ def to_toml(settings: CourseSettings) -> str:
 
 def save(workshop_dir: Path | str, settings: CourseSettings) -> Path:
     """Write ``settings`` to ``WORKSHOP/bakhong.toml`` (atomically) and return its path."""
-    path = settings_path(workshop_dir)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".toml.tmp")
-    tmp.write_text(to_toml(settings), encoding="utf-8")
-    tmp.replace(path)
-    return path
+    from bakhong import atomic
+
+    return atomic.write_text(settings_path(workshop_dir), to_toml(settings))
