@@ -17,7 +17,7 @@ a ``postgresql+psycopg://`` URL; ``core_lessons`` names lessons of
 >>> try:
 ...     parse({"pass_mark": 1.5})
 ... except InvalidSettings as error:
-...     print(str(error).replace(" / ", "\n"))
+...     print(*str(error).split(" / "), sep="\\n")
 Cài đặt khóa học không hợp lệ ở mục «pass_mark»: phải nằm trong khoảng 0 đến 1.
 Invalid course setting «pass_mark»: must be between 0 and 1.
 >>> parse({"store_url": "sqlite:///sandbox.db"})  # doctest: +ELLIPSIS
