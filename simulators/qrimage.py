@@ -236,7 +236,8 @@ def _gray(picture: Image.Image) -> Image.Image:
         return picture.getchannel("L")
     if picture.mode in ("I", "F") or picture.mode.startswith("I;16"):
         wide = picture.convert("F")
-        low, high = wide.getextrema()
+        extrema = wide.getextrema()  # one band: (lowest, highest)
+        low, high = float(extrema[0]), float(extrema[1])  # type: ignore[arg-type]
         if high <= low:
             return Image.new("L", picture.size, 255 if high > 0 else 0)
         return wide.point(lambda v: (v - low) * 255.0 / (high - low)).convert("L")
