@@ -44,22 +44,21 @@ from pathlib import Path
 
 from bakhong.simulators.errors import N_, SandboxError
 
-__all__ = ["CannotWrite", "files", "replacing", "write_bytes", "write_text"]
+__all__ = ["Batch", "CannotWrite", "cannot_write", "files", "write_bytes", "write_text"]
 
-_FULL = (N_("ổ đĩa đã đầy"), "the disk is full")
-_QUOTA = (N_("đã dùng hết hạn mức dung lượng"), "the disk quota is used up")
-_READ_ONLY = (N_("ổ đĩa chỉ cho phép đọc"), "the disk is read-only")
-_DENIED = (N_("không có quyền ghi vào thư mục này, hoặc tệp đang mở trong chương trình khác "
-              "(như Excel)"),
+_FULL = ("ổ đĩa đã đầy", "the disk is full")
+_QUOTA = ("đã dùng hết hạn mức dung lượng", "the disk quota is used up")
+_READ_ONLY = ("ổ đĩa chỉ cho phép đọc", "the disk is read-only")
+_DENIED = ("không có quyền ghi vào thư mục này, hoặc tệp đang mở trong chương trình khác "
+           "(như Excel)",
            "no permission to write there, or the file is open in another program (such as "
            "Excel)")
-_FREE_SPACE = (N_("Hãy xóa bớt tệp cho ổ đĩa trống hơn, hoặc chọn thư mục trên ổ khác, rồi "
-                  "chạy lại lệnh"),
+_FREE_SPACE = ("Hãy xóa bớt tệp cho ổ đĩa trống hơn, hoặc chọn thư mục trên ổ khác, rồi chạy "
+               "lại lệnh",
                "Free some space, or choose a folder on another disk, then run the command again")
-_ELSEWHERE = (N_("Hãy chọn thư mục trên ổ khác, rồi chạy lại lệnh"),
+_ELSEWHERE = ("Hãy chọn thư mục trên ổ khác, rồi chạy lại lệnh",
               "Choose a folder on another disk, then run the command again")
-_CLOSE_OR_ELSEWHERE = (N_("Hãy đóng tệp nếu nó đang mở, hoặc chọn thư mục khác, rồi chạy lại "
-                          "lệnh"),
+_CLOSE_OR_ELSEWHERE = ("Hãy đóng tệp nếu nó đang mở, hoặc chọn thư mục khác, rồi chạy lại lệnh",
                        "Close the file if it is open, or choose another folder, then run the "
                        "command again")
 
@@ -210,13 +209,6 @@ def _folder_of(error: OSError, batch: Batch) -> Path | None:
                 return target.parent
     return batch.folder if batch.folder is not None else (
         Path(named).parent if named is not None else None)
-
-
-@contextmanager
-def replacing(target: Path | str) -> Iterator[Path]:
-    """One file: yields the temporary path to write ``target``'s new content to."""
-    with files() as batch:
-        yield batch.path(target)
 
 
 def write_bytes(target: Path | str, data: bytes) -> Path:
