@@ -7,8 +7,9 @@ Thin over :mod:`bakhong.grading.cards`:
     ``--learner`` prints only that learner's card. The cards' links start with ``--base-url``
     (default ``http://{host}:{port}`` from ``WORKSHOP/bakhong.toml``); when its host is one
     no phone can reach (127.0.0.1, localhost, 0.0.0.0) a warning on stderr says to pass the
-    laptop's Wi-Fi address. Exits 0; 2 for an output name not ending in ``.pdf`` or a typed
-    refusal (unknown code, bad address, not a workshop).
+    laptop's Wi-Fi address. The PDF is written whole or not at all (:mod:`bakhong.atomic`).
+    Exits 0; 2 for an output name not ending in ``.pdf`` or a typed refusal (unknown code,
+    bad address, not a workshop, a full or read-only disk).
 
 ``bakhong revoke WORKSHOP CODE``
     A lost card: the learner holding ``CODE`` gets a fresh code (``random.SystemRandom``),
@@ -32,6 +33,7 @@ Subcommands = argparse._SubParsersAction  # the type of ArgumentParser.add_subpa
 
 
 def _cards(args: argparse.Namespace) -> int:
+    from bakhong import atomic
     from bakhong.grading import cards, workshop
 
     root, out = Path(args.workshop), Path(args.out)
@@ -52,7 +54,7 @@ def _cards(args: argparse.Namespace) -> int:
         chosen = cards.workshop_cards(root, box.store, base_url, args.learner)
     finally:
         box.close()
-    out.write_bytes(cards.draw_pdf(chosen))
+    atomic.write_bytes(out, cards.draw_pdf(chosen))  # whole, or CannotWrite and nothing
     pages = -(-len(chosen) // cards.PER_PAGE)
     print(f"Đã in {len(chosen)} thẻ, {pages} trang / {len(chosen)} card(s) on {pages} "
           f"page(s): {out}")

@@ -8,7 +8,9 @@ Thin over :mod:`bakhong.grading.certificates`:
     workshop's issuer certificate beside them (``<workshop id>-issuer.crt``, to hand to
     whoever checks the certificates), and says how many learners are not trained yet. The
     issuer key is made on first use. ``--trainer`` prints the trainer's name under the
-    signing line. Exits 0, or 1 when ``--learner`` names a learner not trained yet.
+    signing line. The files are written together, all or none (:mod:`bakhong.atomic`).
+    Exits 0, 1 when ``--learner`` names a learner not trained yet, 2 for a full or read-only
+    disk.
 
 ``bakhong certificate verify FILE.pdf|IMAGE|PAYLOAD [--issuer ISSUER.crt] [--json]``
     Checks a certificate: a PDF (its PAdES signature, the QR code on the page, the printed

@@ -341,6 +341,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except FileNotFoundError as err:
         print(f"Lỗi / Error: không tìm thấy tệp / file not found: {err.filename}", file=sys.stderr)
         return 2
+    except OSError as err:  # a full or read-only disk met outside bakhong.atomic's writers
+        from bakhong.atomic import cannot_write
+
+        plain = cannot_write(err)
+        if plain is None:
+            raise
+        print(f"Lỗi / Error: {plain}", file=sys.stderr)
+        return 2
     return code
 
 

@@ -13,12 +13,15 @@ Thin over :mod:`bakhong.simulators.vietqr` (the payload text) and
     never pays real accounts.
 
 ``bakhong qr decode PAYLOAD_OR_IMAGE [--json]``
-    The argument is a picture (PNG, JPEG, WebP, … read with
-    :func:`~bakhong.simulators.qrimage.decode_text`) when it names an existing file, ``-`` for
-    a payload on stdin, and otherwise the payload itself. The output is always JSON on stdout
-    (``--json`` is accepted and changes nothing): :func:`describe` for a valid code, exit 0;
-    :func:`refusal` for a typed refusal of the payload or the picture, exit 1 (a bad code is a
-    verdict, not a crash). A file that exists but cannot be read exits 2.
+    The argument is a picture (PNG, JPEG, WebP, TIFF, GIF …, any mode a phone or a scanner
+    writes, read with :func:`~bakhong.simulators.qrimage.decode_text`) when it names an
+    existing file, ``-`` for a payload on stdin, and otherwise the payload itself. The output
+    is always JSON on stdout (``--json`` is accepted and changes nothing). Exit codes
+    (:data:`EXIT_CODES`): 0 and :func:`describe` for a valid code; 1 and :func:`refusal` when
+    the code is not a valid VietQR, or the picture holds no code (a verdict, not a crash); 2
+    for a file that exists but cannot be read; 3 for a picture that cannot be read (not a
+    picture, damaged or cut short, a format such as HEIC, too large): :func:`refusal` on
+    stdout and «Không đọc được ảnh …» (then English) on stderr.
 
 ``bakhong qr poster --merchant stall|fruit --out FILE.png|FILE.pdf [--lang vi|en]``
     A printable A4 sign for the workshop wall with a sandbox merchant's static code, the code
@@ -26,7 +29,8 @@ Thin over :mod:`bakhong.simulators.vietqr` (the payload text) and
     on. ``fruit`` is the "swapped sticker" drill, kept as on screen: the sign is Mrs Lụa's
     (title, ``PHAM THI LUA``, her bank and account number), the code pays ``SCAMMER``, so a
     resident who reads the name on the confirm screen refuses the payment. The extension
-    chooses the format; any other is refused (exit 2).
+    chooses the format; any other is refused (exit 2). The file is written whole or not at
+    all (:mod:`bakhong.atomic`); a full or read-only disk exits 2 with a message.
 
 The poster is built apart from its drawing: :func:`poster_for` says what the sign holds
 (:class:`Poster`), :func:`layout` places it on the page in millimetres, and
@@ -69,8 +73,8 @@ if TYPE_CHECKING:
     from bakhong.simulators.bank import Payee
 
 __all__ = [
-    "Poster", "add_parser", "describe", "draw_pdf", "draw_png", "layout", "parse_amount",
-    "poster_for", "refusal",
+    "EXIT_CODES", "Poster", "add_parser", "describe", "draw_pdf", "draw_png", "layout",
+    "parse_amount", "poster_for", "refusal", "unreadable_picture",
 ]
 
 Subcommands = argparse._SubParsersAction  # the type of ArgumentParser.add_subparsers()
@@ -183,6 +187,63 @@ def refusal(err: vietqr.InvalidPayload | SandboxError, payload: str | None = Non
     return answer
 
 
+EXIT_VALID, EXIT_INVALID, EXIT_UNREADABLE_FILE, EXIT_UNREADABLE_PICTURE = 0, 1, 2, 3
+EXIT_CODES = {
+    EXIT_VALID: "mã VietQR hợp lệ / a valid VietQR code",
+    EXIT_INVALID: "không phải mã VietQR hợp lệ, hoặc ảnh không có mã QR / not a valid VietQR "
+                  "code, or no QR code in the picture",
+    EXIT_UNREADABLE_FILE: "không đọc được tệp / the file cannot be read",
+    EXIT_UNREADABLE_PICTURE: "không đọc được ảnh (không phải ảnh, ảnh hỏng hoặc bị cắt dở, "
+                             "định dạng như HEIC, ảnh quá lớn) / the picture cannot be read "
+                             "(not a picture, damaged or cut short, a format such as HEIC, "
+                             "too large)",
+}
+"""``bakhong qr decode``'s exit codes, as its ``--help`` lists them."""
+
+_HEIF_BRANDS = (b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1",
+                b"avif", b"avis")
+
+
+def unreadable_picture(err: SandboxError, picture: bytes) -> tuple[str, str]:
+    """Why a picture cannot be read and what to do, (Vietnamese, English).
+
+    >>> from bakhong.simulators import qrimage
+    >>> unreadable_picture(qrimage.NotAnImage(), b"")[1]
+    'Cannot read the picture: the file is empty (0 bytes). Take the photo again, ...'
+    """
+    from bakhong.simulators import qrimage
+
+    advice = ("Hãy chụp lại, hoặc lưu ảnh dạng JPEG hoặc PNG.",
+              "Take the photo again, or save it as JPEG or PNG.")
+    if isinstance(err, qrimage.TooManyPixels):
+        why = (f"ảnh có độ phân giải quá lớn (tối đa {qrimage.MAX_PIXELS // 1_000_000} triệu "
+               "điểm ảnh)", f"the picture has too many pixels (at most "
+               f"{qrimage.MAX_PIXELS // 1_000_000} megapixels)")
+        advice = ("Hãy gửi ảnh nhỏ hơn hoặc chụp lại.", "Send a smaller picture, or take it "
+                  "again.")
+    elif isinstance(err, qrimage.ImageTooLarge):
+        limit = qrimage.MAX_IMAGE_BYTES // (1024 * 1024)
+        why = (f"tệp ảnh quá lớn (tối đa {limit} MB)",
+               f"the file is too large (at most {limit} MB)")
+        advice = ("Hãy gửi ảnh nhỏ hơn hoặc chụp lại.", "Send a smaller picture, or take it "
+                  "again.")
+    elif not picture:
+        why = ("tệp rỗng (0 byte)", "the file is empty (0 bytes)")
+    elif picture[4:8] == b"ftyp" and picture[8:12] in _HEIF_BRANDS:
+        why = ("ảnh HEIC/HEIF (kiểu ảnh mặc định của iPhone) chưa đọc được",
+               "HEIC/HEIF pictures (the iPhone's default) cannot be read")
+        advice = ("Hãy chụp màn hình ảnh đó, hoặc lưu lại dạng JPEG (trên iPhone: Cài đặt › "
+                  "Camera › Định dạng › Tương thích nhất).",
+                  "Take a screenshot of it, or save it as JPEG (on an iPhone: Settings › "
+                  "Camera › Formats › Most Compatible).")
+    else:
+        why = ("tệp không phải ảnh, hoặc ảnh bị hỏng, bị cắt dở hay ở định dạng chưa hỗ trợ",
+               "the file is not a picture, or it is damaged, cut short or in a format not "
+               "supported")
+    return (f"Không đọc được ảnh: {why[0]}. {advice[0]}",
+            f"Cannot read the picture: {why[1]}. {advice[1]}")
+
+
 def _names_a_file(argument: str) -> bool:
     try:
         return Path(argument).is_file()
@@ -214,9 +275,14 @@ def _decode(args: argparse.Namespace) -> int:
             return 2
         try:
             text = qrimage.decode_text(picture)
+        except (qrimage.NotAnImage, qrimage.ImageTooLarge) as err:
+            vietnamese, english = unreadable_picture(err, picture)
+            _print_json({**refusal(err), "message": vietnamese})
+            print(f"Lỗi / Error: {source}: {vietnamese} / {english}", file=sys.stderr)
+            return EXIT_UNREADABLE_PICTURE
         except qrimage.QrImageError as err:
             _print_json(refusal(err))
-            return 1
+            return EXIT_INVALID
     else:
         text = source
     try:
@@ -498,8 +564,10 @@ def _poster(args: argparse.Namespace) -> int:
         print(f"Lỗi / Error: tệp áp phích phải là .png hoặc .pdf, không phải {out.name!r} / "
               "the poster file must end in .png or .pdf", file=sys.stderr)
         return 2
+    from bakhong import atomic
+
     poster = poster_for(args.merchant, args.lang)
-    out.write_bytes(draw(poster))
+    atomic.write_bytes(out, draw(poster))  # whole, or CannotWrite and nothing
     print(f"Đã tạo áp phích / poster written: {out}  ({poster.title.main}, mã / code "
           f"{poster.payload})")
     return 0
@@ -533,6 +601,9 @@ def add_parser(commands: Subcommands[argparse.ArgumentParser]) -> None:
     enc.add_argument("--bill", help="số hóa đơn / bill number")
 
     dec = add("decode", "Đọc mã VietQR, in ra JSON / read a VietQR code, print JSON", _decode)
+    dec.formatter_class = argparse.RawDescriptionHelpFormatter
+    dec.epilog = "mã thoát / exit codes:\n" + "\n".join(
+        f"  {code}  {text}" for code, text in EXIT_CODES.items())
     dec.add_argument("code", metavar="PAYLOAD_OR_IMAGE",
                      help="nội dung mã, ảnh có mã QR, hoặc - (đọc từ stdin) / "
                           "the payload, a picture of the code, or - for stdin")

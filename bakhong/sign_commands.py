@@ -8,7 +8,8 @@ Thin over :mod:`bakhong.simulators.pki` (the sandbox CA) and
     small form («Đơn đề nghị») and signs it with a visible stamp, the chain and the CRL
     embedded. Writes ``FILE.pdf`` and the PKI's root certificate beside it as
     ``FILE-root.pem``, so that a verifier (this command, or ``pdfsig`` with the root in an
-    NSS database) can trust it. Exits 0.
+    NSS database) can trust it; both files, or neither (:mod:`bakhong.atomic`). Exits 0; 2
+    for a full or read-only disk.
 
 ``bakhong sign verify FILE.pdf [--json] [--root ROOT.pem ...] [--crl FILE.crl]``
     Prints, for each signature, who signed, when, whether the document changed after
@@ -68,6 +69,7 @@ def root_beside(pdf: Path) -> Path:
 # --- demo-pdf ------------------------------------------------------------------------------
 
 def _demo_pdf(args: argparse.Namespace) -> int:
+    from bakhong import atomic
     from bakhong.simulators import idnumber, pades, papers, pki
     from bakhong.simulators.clock import SystemClock, seeded_random
 
@@ -90,9 +92,9 @@ def _demo_pdf(args: argparse.Namespace) -> int:
                             chain=sandbox.chain, when=now, reason="Đồng ý với nội dung đơn",
                             location=province, box=(320, 50, 560, 130),
                             crl=sandbox.crl(now))
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(signed)
-    root_beside(out).write_bytes(pki.certificate_pem(sandbox.root.certificate))
+    with atomic.files() as batch:  # both files, or (a full or read-only disk) neither
+        batch.write_bytes(out, signed)
+        batch.write_bytes(root_beside(out), pki.certificate_pem(sandbox.root.certificate))
     print(f"Đã tạo văn bản ký số mẫu / signed sample written: {out}")
     print(f"  Người ký / signer: {name} (CCCD {number}), chứng thư số mô phỏng / "
           "sandbox certificate")

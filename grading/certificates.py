@@ -717,17 +717,18 @@ def write(issuance: Issuance, out: Path) -> list[Path]:
     """Write each certificate to ``out`` and the issuer certificate beside them.
 
     The issuer certificate (public; ``<workshop id>-issuer.crt``) is what an official needs
-    to check the certificates on another computer.
+    to check the certificates on another computer. The files are written together
+    (:func:`bakhong.atomic.files`): all of them, or, on a full or read-only disk, none changed
+    and :class:`~bakhong.atomic.CannotWrite` raised.
     """
+    from bakhong import atomic
+
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
-    for item in issuance.certificates:
-        path = out / item.filename
-        path.write_bytes(item.pdf)
-        written.append(path)
-    (out / f"{issuance.workshop_id}-issuer.crt").write_bytes(
-        pki.certificate_pem(issuance.issuer))
+    with atomic.files() as batch:
+        written = [batch.write_bytes(out / item.filename, item.pdf)
+                   for item in issuance.certificates]
+        batch.write_bytes(out / f"{issuance.workshop_id}-issuer.crt",
+                          pki.certificate_pem(issuance.issuer))
     return written
 
 

@@ -31,6 +31,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bakhong import atomic
 from bakhong.simulators.clock import VN_TZ
 from bakhong.simulators.errors import N_, SandboxError
 
@@ -242,6 +243,12 @@ def _title(report: Report) -> str:
 
 
 def write_xlsx(report: Report, path: Path) -> None:
+    """The XLSX file of ``report`` at ``path``, written whole or not at all."""
+    with atomic.files() as batch:
+        _xlsx_into(batch, report, path)
+
+
+def _xlsx_into(batch: atomic.Batch, report: Report, path: Path) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
@@ -279,7 +286,7 @@ def write_xlsx(report: Report, path: Path) -> None:
         notes.append([text])
         notes.cell(notes.max_row, 1).alignment = Alignment(wrap_text=True, vertical="top")
     notes["A1"].font = Font(bold=True, size=14)
-    book.save(path)
+    book.save(batch.path(path))
 
 
 def _xlsx_value(column: Column, value: object) -> object:
@@ -292,9 +299,9 @@ def _xlsx_value(column: Column, value: object) -> object:
     return value
 
 
-def _csv_file(path: Path, view: View, keys: Sequence[str]) -> None:
+def _csv_file(batch: atomic.Batch, path: Path, view: View, keys: Sequence[str]) -> None:
     indexes = [view.index(key) for key in keys]
-    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+    with batch.path(path).open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(keys)
         for row in view.rows:
@@ -307,13 +314,19 @@ def sibling(path: Path, view: str, suffix: str) -> Path:
 
 
 def write_csvs(report: Report, path: Path) -> list[Path]:
+    """``FILE.csv`` and its siblings, written together: all of them, or none changed."""
+    with atomic.files() as batch:
+        return _csvs_into(batch, report, path)
+
+
+def _csvs_into(batch: atomic.Batch, report: Report, path: Path) -> list[Path]:
     communes = report.view("xa")
     keys = [*CSV_HEADER, *(c.key for c in communes.columns if c.key not in CSV_HEADER)]
-    _csv_file(path, communes, keys)
+    _csv_file(batch, path, communes, keys)
     written = [path]
     for view in report.views[1:]:
         written.append(sibling(path, view.name, ".csv"))
-        _csv_file(written[-1], view, [column.key for column in view.columns])
+        _csv_file(batch, written[-1], view, [column.key for column in view.columns])
     return written
 
 
@@ -363,25 +376,30 @@ def html_page(report: Report, tr: Translate = _identity, lang: str = "vi") -> st
 
 
 def write(report: Report, out: Path) -> list[Path]:
-    """Write ``report`` in the format of ``out``'s extension; the files written."""
+    """Write ``report`` in the format of ``out``'s extension; the files written.
+
+    The files (several for CSV and PNG) are written together (:func:`bakhong.atomic.files`):
+    all of them, or, on a full or read-only disk, none changed and
+    :class:`~bakhong.atomic.CannotWrite` raised.
+    """
     out = Path(out)
-    suffix = out.suffix.lower()
-    if suffix not in FORMATS:
+    if out.suffix.lower() not in FORMATS:
         raise UnknownFormat(str(out), suffix=out.suffix or out.name)
-    out.parent.mkdir(parents=True, exist_ok=True)
+    with atomic.files() as batch:
+        return _write_into(batch, report, out)
+
+
+def _write_into(batch: atomic.Batch, report: Report, out: Path) -> list[Path]:
+    suffix = out.suffix.lower()
     if suffix == ".xlsx":
-        write_xlsx(report, out)
+        _xlsx_into(batch, report, out)
         return [out]
     if suffix == ".csv":
-        return write_csvs(report, out)
+        return _csvs_into(batch, report, out)
     if suffix == ".html":
-        out.write_text(html_page(report), encoding="utf-8")
-        return [out]
-    written = []
-    for view in report.views:
-        written.append(sibling(out, view.name, ".png"))
-        written[-1].write_bytes(chart_png(view))
-    return written
+        return [batch.write_text(out, html_page(report))]
+    return [batch.write_bytes(sibling(out, view.name, ".png"), chart_png(view))
+            for view in report.views]
 
 
 def report_name(report: Report) -> str:
@@ -391,11 +409,13 @@ def report_name(report: Report) -> str:
 
 
 def default_outputs(report: Report, folder: Path) -> list[Path]:
-    """Every format into ``folder`` (``WORKSHOP/reports``), named after the report's date."""
+    """Every format into ``folder`` (``WORKSHOP/reports``), named after the report's date;
+    all the files together, or none (as :func:`write`)."""
     base = Path(folder) / report_name(report)
     written: list[Path] = []
-    for suffix in FORMATS:
-        written += write(report, base.with_suffix(suffix))
+    with atomic.files() as batch:
+        for suffix in FORMATS:
+            written += _write_into(batch, report, base.with_suffix(suffix))
     return written
 
 

@@ -46,9 +46,11 @@ verified here. M keeps a smudged or bent corner of a
 printed sticker readable, while Q or H would make the modules smaller for the same
 100-200 character payload at the same printed size, and so harder to read from a photo.
 
-**Reading.** :func:`decode_text` accepts whatever Pillow opens (PNG, JPEG, WebP, …; not
-HEIC without a Pillow plugin) up to :data:`MAX_IMAGE_BYTES` (10 MB, checked before
-anything is decoded) and :data:`MAX_PIXELS` (40 megapixels, the decompression-bomb cap).
+**Reading.** :func:`decode_text` accepts whatever Pillow opens (PNG, JPEG, WebP, TIFF,
+GIF, …, in any mode: CMYK, CIELAB, 16-bit, palette; not HEIC without a Pillow plugin) up to
+:data:`MAX_IMAGE_BYTES` (10 MB, checked before anything is decoded) and :data:`MAX_PIXELS`
+(40 megapixels, the decompression-bomb cap; beyond Pillow's own limit its warning is an
+error too). Anything else is :class:`NotAnImage`, never another exception.
 :func:`load_image` applies the EXIF orientation of phone photos, paints a transparent
 background white and scales pictures down to :data:`DECODE_MAX_SIDE` (2000 px) on their
 long side. A 12-megapixel JPEG is then decoded by libjpeg directly at half size, and
@@ -184,13 +186,19 @@ def load_image(image: bytes) -> Image.Image:
 
     The EXIF orientation of phone photos is applied, a transparent background becomes
     white, and a picture larger than :data:`DECODE_MAX_SIDE` is scaled down (JPEGs are
-    decoded directly at 1/2, 1/4 … of their size by libjpeg, which is much faster).
+    decoded directly at 1/2, 1/4 … of their size by libjpeg, which is much faster). Any
+    mode a camera or a scanner writes becomes grayscale (:func:`_gray`): CMYK, CIELAB,
+    16-bit, palette, 1-bit; an animated GIF or a multi-page TIFF is read at its first frame.
+    Whatever cannot be read (a damaged or cut-short file, a format Pillow cannot open such
+    as HEIC, an empty file) raises :class:`NotAnImage`, never another exception.
 
     >>> load_image(render_png("xin chào", box_size=2)).mode
     'L'
     """
     if len(image) > MAX_IMAGE_BYTES:
         raise ImageTooLarge(f"{len(image)} bytes")
+    if not image:
+        raise NotAnImage("empty file")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -203,21 +211,45 @@ def load_image(image: bytes) -> Image.Image:
                 picture.draft("L", (int(width / scale), int(height / scale)))
             picture.load()
             ImageOps.exif_transpose(picture, in_place=True)
+            gray = _gray(picture)
     except QrImageError:
         raise
     except (Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:
         raise TooManyPixels(str(exc)) from exc
     except Exception as exc:  # Pillow raises many types for a damaged or unknown file
         raise NotAnImage(f"{type(exc).__name__}: {exc}") from exc
-    if picture.mode in ("RGBA", "LA", "PA") or "transparency" in picture.info:
+    if max(gray.size) > DECODE_MAX_SIDE:
+        gray.thumbnail((DECODE_MAX_SIDE, DECODE_MAX_SIDE), Image.Resampling.BOX)
+    return gray
+
+
+def _gray(picture: Image.Image) -> Image.Image:
+    """``picture`` in mode ``L``, whatever its mode.
+
+    CIELAB keeps its lightness channel (what a grayscale picture is); 16- and 32-bit and
+    floating-point pictures are stretched from their darkest to their lightest value (a
+    16-bit scan uses 0-65535, which ``convert("L")`` would clip to white); a transparent
+    background becomes white, as on screen; any other mode goes through Pillow's own
+    conversion, via RGB when there is no direct one (HSV, YCbCr, CMYK).
+    """
+    if picture.mode == "LAB":
+        return picture.getchannel("L")
+    if picture.mode in ("I", "F") or picture.mode.startswith("I;16"):
+        wide = picture.convert("F")
+        extrema = wide.getextrema()  # one band: (lowest, highest)
+        low, high = float(extrema[0]), float(extrema[1])  # type: ignore[arg-type]
+        if high <= low:
+            return Image.new("L", picture.size, 255 if high > 0 else 0)
+        return wide.point(lambda v: (v - low) * 255.0 / (high - low)).convert("L")
+    if picture.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in picture.info:
         # A transparent background is white on screen, not the black of its RGB values.
         rgba = picture.convert("RGBA")
         picture = Image.new("RGBA", rgba.size, "white")
         picture.alpha_composite(rgba)
-    gray = picture.convert("L")
-    if max(gray.size) > DECODE_MAX_SIDE:
-        gray.thumbnail((DECODE_MAX_SIDE, DECODE_MAX_SIDE), Image.Resampling.BOX)
-    return gray
+    try:
+        return picture.convert("L")
+    except ValueError:  # no direct conversion from this mode
+        return picture.convert("RGB").convert("L")
 
 
 def _sharpen(picture: Image.Image) -> Image.Image:

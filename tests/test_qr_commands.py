@@ -288,9 +288,11 @@ def test_decode_pictures_without_a_code(tmp_path: Path,
     assert "payload" not in answer
     text = tmp_path / "notes.png"
     text.write_text("not a picture", encoding="utf-8")
-    status, answer = decoded(capsys, str(text))
-    assert (status, answer["error"]) == (1, "qr.not_an_image")
+    status, out, err = run(capsys, "qr", "decode", str(text))
+    answer = json.loads(out)
+    assert (status, answer["error"]) == (3, "qr.not_an_image")  # unreadable, not a verdict
     assert answer["detail"].startswith("UnidentifiedImageError")
+    assert "Không đọc được ảnh" in err and "Cannot read the picture" in err
 
 
 # --- poster --------------------------------------------------------------------------------

@@ -44,10 +44,10 @@ def test_round_trip(tmp_path: Path) -> None:
     settings = CourseSettings(
         province="Thành phố Hà Nội",
         pass_mark=0.5,
-        core_lessons=("vneid", "dichvucong"),
+        core_lessons=("vneid", "portal"),
         targets={"trained": 0.9},
         language="en",
-        store_url='postgresql://u@h/db?x="1"',
+        store_url='postgresql+psycopg://u@h/db?x="1"',
         host="0.0.0.0",
         port=9000,
     )
@@ -57,7 +57,7 @@ def test_round_trip(tmp_path: Path) -> None:
     assert loaded == settings
     assert loaded.targets["trained"] == 0.9
     assert loaded.targets["bank_account"] == 0.75
-    assert loaded.store_url_for(tmp_path) == 'postgresql://u@h/db?x="1"'
+    assert loaded.store_url_for(tmp_path) == 'postgresql+psycopg://u@h/db?x="1"'
 
 
 def test_partial_file_and_province_spelling(tmp_path: Path) -> None:
