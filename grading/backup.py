@@ -238,18 +238,15 @@ def backup(root: Path, out: Path, passphrase: str, *, clock: Clock | None = None
 
 
 def _write_sealed(archive: Path, out: Path, passphrase: str) -> None:
-    out.parent.mkdir(parents=True, exist_ok=True)
-    temporary = out.with_name(f".{out.name}.{os.getpid()}.tmp")
-    try:
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as target, archive.open("rb") as source:
+    """The sealed archive at ``out``, whole or not at all (:func:`bakhong.atomic.files`:
+    a full disk is a plain message naming the folder)."""
+    from bakhong import atomic
+
+    with atomic.files() as batch:
+        temporary = batch.path(out)
+        with archive.open("rb") as source, temporary.open("wb") as target:
             seal_file(source, target, passphrase)
-            target.flush()
-            os.fsync(target.fileno())
-        os.replace(temporary, out)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+        temporary.chmod(0o600)
 
 
 # -- restore -----------------------------------------------------------------------------
