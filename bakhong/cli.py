@@ -32,7 +32,9 @@ def _init(args: argparse.Namespace) -> int:
     if args.province:
         chosen = dataclasses.replace(chosen, province=args.province)  # validated again
     password = _trainer_password(args)  # asked before anything is written
-    box, added = workshop.init(root, Path(args.roster), course_settings=chosen)
+    box, added = workshop.init(root, Path(args.roster), course_settings=chosen,
+                               warn=lambda note: print(f"Cảnh báo / Warning: {note}",
+                                                       file=sys.stderr))
     shown = _set_trainer_password(box.workshop_id, password)
     box.close()
     print(f"Đã tạo lớp học / workshop created: {root}  ({len(added)} học viên / learners, "
@@ -231,10 +233,30 @@ def _official(args: argparse.Namespace) -> int:
 
 
 def _forget(args: argparse.Namespace) -> int:
+    """Forget a learner; «Đã xóa toàn bộ» only when no file of the workshop still holds the
+    name, id or card code (exit 1 and the files otherwise)."""
     from bakhong.grading import workshop
 
-    workshop.forget(Path(args.workshop), args.learner)
-    print(f"Đã xóa toàn bộ dữ liệu của {args.learner}. / All data of {args.learner} removed.")
+    done = workshop.forget(Path(args.workshop), args.learner)
+    who = done.learner_id
+    for path in done.removed:
+        print(f"  đã xóa / removed: {path}")
+    for number in done.revoked:
+        print(f"  giấy chứng nhận {number} (nếu đã cấp) đã bị thu hồi / certificate {number} "
+              "(if issued) is revoked")
+    if done.name_shared:
+        print("  Tên này còn là tên của học viên khác hoặc nhân vật mô phỏng nên không tìm "
+              "theo tên / the name is still another learner's or a fictional persona's: not "
+              "searched for")
+    if done.leftovers:
+        print(f"Chưa xóa hết dữ liệu của {who}: các tệp sau vẫn còn tên, mã học viên hoặc mã "
+              f"thẻ. Hãy xóa hoặc tạo lại chúng (ví dụ in lại thẻ), rồi kiểm tra lại. / Not all "
+              f"data of {who} is removed: these files still hold the name, id or card code; "
+              "delete or remake them (reprint the cards, say):", file=sys.stderr)
+        for path in done.leftovers:
+            print(f"  {path}", file=sys.stderr)
+        return 1
+    print(f"Đã xóa toàn bộ dữ liệu của {who}. / All data of {who} removed.")
     return 0
 
 
@@ -328,6 +350,9 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    import os
+
+    os.umask(0o077)  # every file a command writes is the trainer's alone (workshop, reports)
     args = parser().parse_args(argv)
     try:
         code: int = args.func(args)
