@@ -26,9 +26,30 @@ import shlex
 import sys
 from pathlib import Path
 
-__all__ = ["add_parser"]
+from bakhong.simulators.errors import N_, SandboxError
+
+__all__ = ["InvalidCardCode", "add_parser", "card_code"]
 
 Subcommands = argparse._SubParsersAction  # the type of ArgumentParser.add_subparsers()
+
+
+class InvalidCardCode(SandboxError):
+    """A ``--learner`` or ``revoke`` argument that cannot be a card code (checked before any
+    lookup: a path, a long text, …)."""
+
+    code = "cards.invalid_code"
+    message = N_("«{code}» không phải mã thẻ học viên: mã có 8 ký tự, ví dụ K7M2-QX9P. / "
+                 "«{code}» is not a learner card code: 8 characters, e.g. K7M2-QX9P.")
+
+
+def card_code(text: str) -> str:
+    """``text`` if it is shaped like a card code (8 characters of the codes' alphabet, with
+    spaces or a dash); :class:`InvalidCardCode` otherwise, before any lookup."""
+    from bakhong.simulators import learnerid, learners
+
+    if len(text) > 32 or not learners.code_is_well_formed(text):
+        raise InvalidCardCode(code=learnerid.shown(text, 16))
+    return text
 
 
 def _cards(args: argparse.Namespace) -> int:
@@ -49,7 +70,8 @@ def _cards(args: argparse.Namespace) -> int:
               "the laptop's Wi-Fi address", file=sys.stderr)
     box = workshop.open_sandbox(root)
     try:
-        chosen = cards.workshop_cards(root, box.store, base_url, args.learner)
+        chosen = cards.workshop_cards(root, box.store, base_url,
+                                      card_code(args.learner) if args.learner else None)
     finally:
         box.close()
     out.write_bytes(cards.draw_pdf(chosen))
@@ -66,10 +88,10 @@ def _revoke(args: argparse.Namespace) -> int:
     from bakhong.grading import cards, workshop
 
     root = Path(args.workshop)
+    code = card_code(args.code)
     box = workshop.open_sandbox(root)
     try:
-        before, after = cards.revoke(root, box.store, box.clock, random.SystemRandom(),
-                                     args.code)
+        before, after = cards.revoke(root, box.store, box.clock, random.SystemRandom(), code)
     finally:
         box.close()
     print(f"Mã mới / new code: {cards.group_code(after.code)}  ({after.full_name} — "
