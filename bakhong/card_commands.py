@@ -56,6 +56,7 @@ def _cards(args: argparse.Namespace) -> int:
     from bakhong.grading import cards, workshop
 
     root, out = Path(args.workshop), Path(args.out)
+    code = card_code(args.learner) if args.learner else None
     if out.suffix.lower() != ".pdf":
         print(f"Lỗi / Error: tệp thẻ phải là .pdf, không phải {out.name!r} / "
               "the cards file must end in .pdf", file=sys.stderr)
@@ -70,8 +71,7 @@ def _cards(args: argparse.Namespace) -> int:
               "the laptop's Wi-Fi address", file=sys.stderr)
     box = workshop.open_sandbox(root)
     try:
-        chosen = cards.workshop_cards(root, box.store, base_url,
-                                      card_code(args.learner) if args.learner else None)
+        chosen = cards.workshop_cards(root, box.store, base_url, code)
     finally:
         box.close()
     out.write_bytes(cards.draw_pdf(chosen))

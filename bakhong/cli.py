@@ -352,8 +352,8 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     import os
 
-    os.umask(0o077)  # every file a command writes is the trainer's alone (workshop, reports)
     args = parser().parse_args(argv)
+    before = os.umask(0o077)  # every file a command writes is the trainer's alone
     try:
         code: int = args.func(args)
     except SandboxError as err:
@@ -362,6 +362,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except FileNotFoundError as err:
         print(f"Lỗi / Error: không tìm thấy tệp / file not found: {err.filename}", file=sys.stderr)
         return 2
+    finally:
+        os.umask(before)  # as it was, for a caller in the same process (tests)
     return code
 
 

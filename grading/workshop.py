@@ -23,6 +23,7 @@ the workshop folder is touched: every path removed is checked to resolve inside 
 from __future__ import annotations
 
 import contextlib
+import html
 import os
 import re
 import shutil
@@ -252,13 +253,13 @@ def _needles(learner: Learner, *, with_name: bool = True) -> list[re.Pattern[byt
 
 def _readable_texts(path: Path) -> Iterator[bytes]:
     """The bytes of a file, and what a compressed format hides: each member of a zip
-    (``.xlsx``), the text of each page of a PDF (NFC UTF-8)."""
+    (``.xlsx``, entities decoded), the text of each page of a PDF (NFC UTF-8)."""
     data = path.read_bytes()
     yield data
     if data.startswith(b"PK\x03\x04"):
         with contextlib.suppress(zipfile.BadZipFile, OSError), zipfile.ZipFile(path) as zipped:
-            for member in zipped.namelist():
-                yield zipped.read(member)
+            for member in zipped.namelist():  # XML, where «ệ» may be written &#7879;
+                yield html.unescape(zipped.read(member).decode("utf-8", "replace")).encode()
     if data[:1024].find(b"%PDF-") >= 0:
         yield _pdf_text(data)
 
@@ -315,24 +316,24 @@ def forget(root: Path, learner_id: str) -> Forgotten:
     finally:
         box.close()
     removed: list[Path] = []
+    work = root / grader.WORK_DIR
+    number = certificates.certificate_number(workshop_id, learner_id)
     # the one writer of the gradebook and its copies
     with grader.gradebook_writer(root), private_files():
+        copies = sorted(work.glob("gradebook-*.db*")) if work.is_dir() else []
+        folders = [root / stage / learner_id
+                   for stage in ("submitted", "autograded", "feedback", grader.EXECUTED)]
+        issued = sorted(root.rglob(f"{number}-*.pdf"))
+        issuers = sorted(root.rglob(f"{workshop_id}-issuer.crt"))
+        for path in (*copies, *folders, *issued, *issuers):
+            _inside(base, path)  # OutsideWorkshop before anything is removed
         course.remove_student(root, learner_id)
         scrub_sqlite(root / "gradebook.db")
-        work = root / grader.WORK_DIR
-        if _inside(base, work).is_dir():
-            for copy in sorted(work.glob("gradebook-*.db*")):  # remade by the next grading
-                _remove(base, copy, removed)
-        for stage in ("submitted", "autograded", "feedback", grader.EXECUTED):
-            folder = root / stage
-            if _inside(base, folder).is_dir():
-                _remove(base, folder / learner_id, removed)
-    revoked = certificates.revoke_learner(workshop_id, learner_id)
-    for number in revoked:
-        for issued in sorted(root.rglob(f"{number}-*.pdf")):
-            _remove(base, issued, removed)
-    for issuer in sorted(root.rglob(f"{workshop_id}-issuer.crt")) if revoked else ():
-        certificates.publish_revocations(workshop_id, _inside(base, issuer).parent)
+        for path in (*copies, *folders, *issued):  # copies: remade by the next grading
+            _remove(base, path, removed)
+        revoked = certificates.revoke_learner(workshop_id, learner_id)
+        for issuer in issuers if revoked else ():
+            certificates.publish_revocations(workshop_id, issuer.parent)
     box = open_sandbox(root)
     try:
         learners_mod.forget(box.store, learner_id)
