@@ -33,22 +33,30 @@ __all__ = ["InvalidCardCode", "add_parser", "card_code"]
 Subcommands = argparse._SubParsersAction  # the type of ArgumentParser.add_subparsers()
 
 
+#: Longest text looked up as a card code: 8 characters, spaces or dashes between them. A
+#: longer one is refused unread: each composed letter doubles the ways it may have been
+#: typed (:func:`bakhong.simulators.learners.code_candidates`).
+CODE_TEXT_MAX = 16
+
+
 class InvalidCardCode(SandboxError):
     """A ``--learner`` or ``revoke`` argument that cannot be a card code (checked before any
     lookup: a path, a long text, …)."""
 
     code = "cards.invalid_code"
-    message = N_("«{code}» không phải mã thẻ học viên: mã có 8 ký tự, ví dụ K7M2-QX9P. / "
-                 "«{code}» is not a learner card code: 8 characters, e.g. K7M2-QX9P.")
+    message = N_("{code} không phải mã thẻ học viên: mã có 8 chữ cái và chữ số, ví dụ "
+                 "K7M2-QX9P. / {code} is not a learner card code: 8 letters and digits, e.g. "
+                 "K7M2-QX9P.")
 
 
 def card_code(text: str) -> str:
-    """``text`` if it is shaped like a card code (8 characters of the codes' alphabet, with
-    spaces or a dash); :class:`InvalidCardCode` otherwise, before any lookup."""
-    from bakhong.simulators import learnerid, learners
+    """``text`` if it may be a card code as typed (letters and digits, with spaces or
+    dashes, at most :data:`CODE_TEXT_MAX` characters); :class:`InvalidCardCode` otherwise,
+    before any lookup. A mistyped code is left to the lookup, which says so."""
+    from bakhong.simulators import learnerid
 
-    if len(text) > 32 or not learners.code_is_well_formed(text):
-        raise InvalidCardCode(code=learnerid.shown(text, 16))
+    if len(text) > CODE_TEXT_MAX or not all(c.isalnum() or c in " -" for c in text):
+        raise InvalidCardCode(code=learnerid.shown(text, CODE_TEXT_MAX))
     return text
 
 
