@@ -173,11 +173,13 @@ def _grade(args: argparse.Namespace) -> int:
 
 
 def _faults(args: argparse.Namespace) -> int:
+    from bakhong.card_commands import card_code
     from bakhong.grading import workshop
     from bakhong.simulators import faults, learners
 
+    code = card_code(args.learner) if args.learner else None
     box = workshop.open_sandbox(Path(args.workshop))
-    chosen = ([learners.by_code(box.store, args.learner)] if args.learner
+    chosen = ([learners.by_code(box.store, code)] if code
               else learners.all_learners(box.store))
     if args.list:
         for fault in faults.CATALOGUE.values():
@@ -197,6 +199,7 @@ def _faults(args: argparse.Namespace) -> int:
 
 def _official(args: argparse.Namespace) -> int:
     """The trainer plays the official: list dossiers, or act on one at once."""
+    from bakhong.card_commands import card_code
     from bakhong.grading import workshop
     from bakhong.simulators import dossiers, learners
 
@@ -207,7 +210,7 @@ def _official(args: argparse.Namespace) -> int:
             with box.store.engine.connect() as conn:
                 found = [dossiers.load(conn, code) for code in dossiers.codes_of(conn)]
             if args.learner:
-                wanted = learners.by_code(box.store, args.learner).learner_id
+                wanted = learners.by_code(box.store, card_code(args.learner)).learner_id
                 found = [d for d in found if d.learner_id == wanted]
             print("\t".join(("mã hồ sơ / dossier", "học viên / learner", "thủ tục / procedure",
                              "trạng thái / status", "phí / fee")))
