@@ -247,6 +247,9 @@ def _forget(args: argparse.Namespace) -> int:
     for number in done.revoked:
         print(f"  giấy chứng nhận {number} (nếu đã cấp) đã bị thu hồi / certificate {number} "
               "(if issued) is revoked")
+    if not done.known:
+        print(f"  {who} không còn trong hộp cát (đã xóa trước đó): chỉ tìm theo mã học viên / "
+              f"{who} was already gone from the sandbox: searched for by id only")
     if done.name_shared:
         print("  Tên này còn là tên của học viên khác hoặc nhân vật mô phỏng nên không tìm "
               "theo tên / the name is still another learner's or a fictional persona's: not "

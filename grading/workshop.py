@@ -39,7 +39,7 @@ from sqlalchemy.engine import make_url
 from bakhong.simulators import learnerid
 from bakhong.simulators import learners as learners_mod
 from bakhong.simulators.clock import Clock
-from bakhong.simulators.errors import N_, SandboxError
+from bakhong.simulators.errors import N_, SandboxError, UnknownLearner
 from bakhong.simulators.learners import Learner
 from bakhong.simulators.sandbox import Enrolment, Sandbox, enrolments
 
@@ -194,13 +194,25 @@ class Forgotten:
     leftovers: tuple[Path, ...]
     #: The name is still another learner's or a fictional persona's, so it was not searched.
     name_shared: bool = False
+    #: Whether the sandbox still knew the learner (else only the id could be searched for).
+    known: bool = True
+
+
+class DatabaseBusy(SandboxError):
+    """A database could not be rewritten: another program keeps writing to it."""
+
+    code = "workshop.database_busy"
+    message = N_("Chưa dọn xong «{path}»: chương trình khác (bakhong serve, bakhong dashboard) "
+                 "đang ghi vào. Hãy dừng chúng rồi chạy lại đúng lệnh này. / «{path}» could "
+                 "not be cleaned: another program (serve, dashboard) is writing to it; stop "
+                 "them and run this command again.")
 
 
 def _inside(base: Path, path: Path) -> Path:
     """``path`` if removing it (the entry itself, not what a link points to) stays inside
     ``base``; :class:`OutsideWorkshop` otherwise."""
     parent = path.parent.resolve()
-    if path.name in ("", ".", "..") or not (parent == base or parent.is_relative_to(base)):
+    if path.name in ("", ".", "..") or not parent.is_relative_to(base):
         raise OutsideWorkshop(path=str(path))
     return parent / path.name
 
@@ -217,19 +229,25 @@ def _remove(base: Path, path: Path, removed: list[Path]) -> None:
     removed.append(target)
 
 
-def scrub_sqlite(path: Path) -> None:
+def scrub_sqlite(path: Path, *, tries: int = 3) -> None:
     """Rewrite an SQLite database without its free pages (``VACUUM``) and empty its WAL
-    (``TRUNCATE`` checkpoint): deleted rows leave no trace in either file."""
+    (``TRUNCATE`` checkpoint): deleted rows leave no trace in either file. Each try waits
+    up to 10 s for other writers; :class:`DatabaseBusy` when none succeeds."""
     if not path.exists():
         return
-    conn = sqlite3.connect(path, timeout=10, isolation_level=None)
-    try:
-        conn.execute("PRAGMA secure_delete = ON")
-        conn.execute("VACUUM")
-        if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() == "wal":
-            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    finally:
-        conn.close()
+    for _ in range(tries):
+        conn = sqlite3.connect(path, timeout=10, isolation_level=None)
+        try:
+            conn.execute("PRAGMA secure_delete = ON")
+            conn.execute("VACUUM")
+            wal = conn.execute("PRAGMA journal_mode").fetchone()[0].lower() == "wal"
+            if not wal or conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0] == 0:
+                return
+        except sqlite3.OperationalError:
+            pass
+        finally:
+            conn.close()
+    raise DatabaseBusy(path=str(path))
 
 
 def _sqlite_path(root: Path) -> Path | None:
@@ -240,14 +258,19 @@ def _sqlite_path(root: Path) -> Path | None:
     return Path(url.database)
 
 
-def _needles(learner: Learner, *, with_name: bool = True) -> list[re.Pattern[bytes]]:
+def _needles(learner_id: str, learner: Learner | None, *, with_name: bool = True
+             ) -> list[re.Pattern[bytes]]:
     """What must not stay: the name in NFC and NFD UTF-8 (unless ``with_name`` is false:
-    someone else still bears it), the card code, and the id as a whole word (``hv001`` is
-    not inside ``hv0010``)."""
-    names = {unicodedata.normalize(form, learner.full_name).encode("utf-8")
-             for form in ("NFC", "NFD")} if with_name else set()
-    plain = [re.compile(re.escape(text)) for text in (*names, learner.code.encode("ascii"))]
-    word = re.escape(learner.learner_id.encode("ascii"))
+    someone else still bears it), the card code (both unknown once the learner is gone
+    from the sandbox), and the id as a whole word (``hv001`` is not inside ``hv0010``)."""
+    texts: set[bytes] = set()
+    if learner is not None:
+        texts.add(learner.code.encode("ascii"))
+        if with_name:
+            texts |= {unicodedata.normalize(form, learner.full_name).encode("utf-8")
+                      for form in ("NFC", "NFD")}
+    plain = [re.compile(re.escape(text)) for text in texts]
+    word = re.escape(learner_id.encode("ascii"))
     return [*plain, re.compile(rb"(?<![A-Za-z0-9_-])" + word + rb"(?![A-Za-z0-9_-])")]
 
 
@@ -294,14 +317,29 @@ def naming(root: Path, needles: list[re.Pattern[bytes]]) -> list[Path]:
     return found
 
 
+def _remove_student(root: Path, learner_id: str) -> bool:
+    """nbgrader's student and submissions gone; whether there was one."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    course.put_environment_on_path()
+    with Gradebook(course.gradebook_url(root)) as gradebook:
+        try:
+            gradebook.remove_student(learner_id)
+        except MissingEntry:
+            return False
+    return True
+
+
 def forget(root: Path, learner_id: str) -> Forgotten:
     """Remove a learner's data everywhere in the workshop (see the module's notes).
 
     ``learner_id`` is checked first (:func:`bakhong.simulators.learnerid.validate`), and
-    every path removed must resolve inside ``root``. Raises
-    :class:`~bakhong.simulators.learnerid.InvalidLearnerId`,
-    :class:`~bakhong.simulators.errors.UnknownLearner` (nothing touched) or
-    :class:`OutsideWorkshop`.
+    every path to remove must resolve inside ``root`` before any is removed. Run again
+    after a failure (:class:`DatabaseBusy`, say), it finishes the job: a learner already
+    gone from the sandbox is then looked for by id alone. Raises
+    :class:`~bakhong.simulators.learnerid.InvalidLearnerId`, :class:`OutsideWorkshop`,
+    :class:`DatabaseBusy`, or :class:`~bakhong.simulators.errors.UnknownLearner` when
+    nothing of that id was found.
     """
     root = Path(root)
     settings.require_workshop(root)
@@ -311,15 +349,18 @@ def forget(root: Path, learner_id: str) -> Forgotten:
     base = root.resolve()
     box = open_sandbox(root)
     try:
-        learner = learners_mod.by_id(box.store, learner_id)  # UnknownLearner: nothing touched
         workshop_id = box.workshop_id
+        try:
+            learner: Learner | None = learners_mod.by_id(box.store, learner_id)
+        except UnknownLearner:  # a mistyped id, or a forget that stopped half-way
+            learner = None
     finally:
         box.close()
     removed: list[Path] = []
     work = root / grader.WORK_DIR
     number = certificates.certificate_number(workshop_id, learner_id)
     # the one writer of the gradebook and its copies
-    with grader.gradebook_writer(root), private_files():
+    with private_files(), grader.gradebook_writer(root):
         copies = sorted(work.glob("gradebook-*.db*")) if work.is_dir() else []
         folders = [root / stage / learner_id
                    for stage in ("submitted", "autograded", "feedback", grader.EXECUTED)]
@@ -327,25 +368,32 @@ def forget(root: Path, learner_id: str) -> Forgotten:
         issuers = sorted(root.rglob(f"{workshop_id}-issuer.crt"))
         for path in (*copies, *folders, *issued, *issuers):
             _inside(base, path)  # OutsideWorkshop before anything is removed
-        course.remove_student(root, learner_id)
+        graded = _remove_student(root, learner_id)
         scrub_sqlite(root / "gradebook.db")
         for path in (*copies, *folders, *issued):  # copies: remade by the next grading
             _remove(base, path, removed)
-        revoked = certificates.revoke_learner(workshop_id, learner_id)
+        revoked: tuple[str, ...] = ()
+        if learner is not None or issued:
+            revoked = certificates.revoke_learner(workshop_id, learner_id)
         for issuer in issuers if revoked else ():
             certificates.publish_revocations(workshop_id, issuer.parent)
+    shared = False
     box = open_sandbox(root)
     try:
-        learners_mod.forget(box.store, learner_id)
-        # the same name may be another learner's, or a fictional persona's: not searched then
-        shared = learners_mod.name_in_use(box.store, learner.full_name)
+        if learner is not None:
+            learners_mod.forget(box.store, learner_id)
+            # the name may be another learner's, or a fictional persona's: not searched then
+            shared = learners_mod.name_in_use(box.store, learner.full_name)
     finally:
         box.close()
     database = _sqlite_path(root)
     if database is not None:
         scrub_sqlite(database)
-    needles = _needles(learner, with_name=not shared)
+    needles = _needles(learner_id, learner, with_name=not shared)
     for report in naming(root / "reports", needles) if (root / "reports").is_dir() else ():
         _remove(base, report, removed)  # made again by «bakhong report»
-    return Forgotten(learner_id, tuple(removed), revoked, tuple(naming(root, needles)),
-                     shared)
+    leftovers = tuple(naming(root, needles))
+    if learner is None and not (graded or removed or leftovers):
+        raise UnknownLearner(learner_id)
+    return Forgotten(learner_id, tuple(removed), revoked, leftovers, shared,
+                     known=learner is not None)

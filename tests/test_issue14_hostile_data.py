@@ -279,6 +279,8 @@ def test_forget_leaves_no_byte_of_the_learner(
             learners.by_id(box.store, FORGOTTEN[0])
     finally:
         box.close()
+    again = run("forget", str(root), FORGOTTEN[0])  # nothing of it left: said so, exit 2
+    assert again.returncode == 2 and "Không tìm thấy học viên" in again.stderr, again.stderr
     # and the others stay
     hits = byte_search(root, [KEPT[1], codes[KEPT[0]], KEPT[0]])
     assert "sandbox.db" in hits and "gradebook.db" in hits
