@@ -164,6 +164,9 @@ class PersonalNumber:
     end: int
 
 
+_LONGEST = 12  # digits of the longest shape: a run is never read further
+
+
 def _kind(digits: str, plus: bool) -> PersonalKind | None:
     """The shape of a run of digits: CCCD 12 digits (11 when a spreadsheet dropped the
     leading 0), old CMND 9, a phone 10 starting with 0, or 84 + 9 (``+84 912 345 678``)."""
@@ -194,13 +197,15 @@ def personal_numbers(text: str) -> list[PersonalNumber]:
         at = 0
         while at < len(groups):
             best: tuple[int, PersonalNumber] | None = None
-            for stop in range(len(groups), at, -1):
-                digits = "".join(g[2] for g in groups[at:stop])
+            digits = ""
+            for stop in range(at + 1, len(groups) + 1):  # longest first: kept if it fits
+                digits += groups[stop - 1][2]
+                if len(digits) > _LONGEST:
+                    break
                 kind = _kind(digits, plus and at == 0)
                 if kind is not None:
                     start = run.start() if plus and at == 0 else groups[at][0]
                     best = (stop, PersonalNumber(kind, digits, start, groups[stop - 1][1]))
-                    break
             if best is None:
                 at += 1
                 continue
