@@ -27,9 +27,38 @@ import shlex
 import sys
 from pathlib import Path
 
-__all__ = ["add_parser"]
+from bakhong.simulators.errors import N_, SandboxError
+
+__all__ = ["InvalidCardCode", "add_parser", "card_code"]
 
 Subcommands = argparse._SubParsersAction  # the type of ArgumentParser.add_subparsers()
+
+
+#: Longest text looked up as a card code: 8 characters, spaces or dashes between them. A
+#: longer one is refused unread: each composed letter doubles the ways it may have been
+#: typed (:func:`bakhong.simulators.learners.code_candidates`).
+CODE_TEXT_MAX = 16
+
+
+class InvalidCardCode(SandboxError):
+    """A ``--learner`` or ``revoke`` argument that cannot be a card code (checked before any
+    lookup: a path, a long text, …)."""
+
+    code = "cards.invalid_code"
+    message = N_("{code} không phải mã thẻ học viên: mã có 8 chữ cái và chữ số, ví dụ "
+                 "K7M2-QX9P. / {code} is not a learner card code: 8 letters and digits, e.g. "
+                 "K7M2-QX9P.")
+
+
+def card_code(text: str) -> str:
+    """``text`` if it may be a card code as typed (letters and digits, with spaces or
+    dashes, at most :data:`CODE_TEXT_MAX` characters); :class:`InvalidCardCode` otherwise,
+    before any lookup. A mistyped code is left to the lookup, which says so."""
+    from bakhong.simulators import learnerid
+
+    if len(text) > CODE_TEXT_MAX or not all(c.isalnum() or c in " -" for c in text):
+        raise InvalidCardCode(code=learnerid.shown(text, CODE_TEXT_MAX))
+    return text
 
 
 def _cards(args: argparse.Namespace) -> int:
@@ -37,6 +66,7 @@ def _cards(args: argparse.Namespace) -> int:
     from bakhong.grading import cards, workshop
 
     root, out = Path(args.workshop), Path(args.out)
+    code = card_code(args.learner) if args.learner else None
     if out.suffix.lower() != ".pdf":
         print(f"Lỗi / Error: tệp thẻ phải là .pdf, không phải {out.name!r} / "
               "the cards file must end in .pdf", file=sys.stderr)
@@ -51,7 +81,7 @@ def _cards(args: argparse.Namespace) -> int:
               "the laptop's Wi-Fi address", file=sys.stderr)
     box = workshop.open_sandbox(root)
     try:
-        chosen = cards.workshop_cards(root, box.store, base_url, args.learner)
+        chosen = cards.workshop_cards(root, box.store, base_url, code)
     finally:
         box.close()
     atomic.write_bytes(out, cards.draw_pdf(chosen))  # whole, or CannotWrite and nothing
@@ -68,10 +98,10 @@ def _revoke(args: argparse.Namespace) -> int:
     from bakhong.grading import cards, workshop
 
     root = Path(args.workshop)
+    code = card_code(args.code)
     box = workshop.open_sandbox(root)
     try:
-        before, after = cards.revoke(root, box.store, box.clock, random.SystemRandom(),
-                                     args.code)
+        before, after = cards.revoke(root, box.store, box.clock, random.SystemRandom(), code)
     finally:
         box.close()
     print(f"Mã mới / new code: {cards.group_code(after.code)}  ({after.full_name} — "

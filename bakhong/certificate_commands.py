@@ -16,7 +16,9 @@ Thin over :mod:`bakhong.grading.certificates`:
     Checks a certificate: a PDF (its PAdES signature, the QR code on the page, the printed
     name), a photo or scan (the QR code), or the QR text itself (an argument starting with
     ``BKCERT1.``, or a text file holding it). The issuer certificate is ``--issuer``, else the
-    one in ``$BAKHONG_HOME/keys`` for the workshop named in the code. Prints who, what, when
+    one in ``$BAKHONG_HOME/keys`` for the workshop named in the code. A certificate of a
+    forgotten learner is ``revoked``: its number is on the issuer's revocation list, in
+    ``$BAKHONG_HOME/keys`` or beside the ``--issuer`` file. Prints who, what, when
     and the verdict (``--json``: as JSON). Exits 0 when everything verifies, 1 when it does
     not, 2 when the input or the issuer file cannot be read.
 
@@ -52,7 +54,7 @@ VERDICT_TITLES = {
     "damaged": "MÃ QR HỎNG / DAMAGED CODE",
     "unknown_issuer": "KHÔNG RÕ ĐƠN VỊ CẤP / UNKNOWN ISSUER",
     "wrong_issuer": "SAI ĐƠN VỊ CẤP / WRONG ISSUER", "tampered": "MÃ QR BỊ SỬA / TAMPERED CODE",
-    "mismatch": "KHÔNG KHỚP / MISMATCH",
+    "mismatch": "KHÔNG KHỚP / MISMATCH", "revoked": "ĐÃ THU HỒI / REVOKED",
 }
 
 
@@ -61,13 +63,15 @@ VERDICT_TITLES = {
 def _issue(args: argparse.Namespace) -> int:
     from cryptography.hazmat.primitives import hashes
 
+    from bakhong.card_commands import card_code
     from bakhong.grading import certificates, settings
     from bakhong.simulators import pki
 
     root = Path(args.workshop)
     settings.require_workshop(root)  # never make a sandbox in a stray folder
     out = Path(args.out) if args.out else root / DEFAULT_FOLDER
-    made = certificates.issue(root, learner_code=args.learner, trainer=args.trainer or "")
+    code = card_code(args.learner) if args.learner else None
+    made = certificates.issue(root, learner_code=code, trainer=args.trainer or "")
     written = certificates.write(made, out)
     for item, path in zip(made.certificates, written, strict=True):
         learner = item.achievement.learner
@@ -150,32 +154,38 @@ def _load_issuer(path: str | None) -> x509.Certificate | None:
         raise UnreadableCertificate(f"{path}: not a certificate ({err})") from err
 
 
-def _check(target: str, issuer: x509.Certificate | None) -> CertificateCheck:
-    """Judge ``target``: the QR text itself, else a PDF, a picture or a text file by content."""
+def _check(target: str, issuer: x509.Certificate | None,
+           revocations: Path | None = None) -> CertificateCheck:
+    """Judge ``target``: the QR text itself, else a PDF, a picture or a text file by content.
+
+    The issuer's revocation list is read from ``$BAKHONG_HOME/keys`` and from the folder
+    ``revocations`` (the one holding the ``--issuer`` file)."""
     from bakhong.grading import certificates
 
     if target.strip().startswith(f"{certificates.PREFIX}."):  # a payload, or too long a path
-        return certificates.verify_payload(target, issuer)
+        return certificates.verify_payload(target, issuer, revocations=revocations)
     path = Path(target)
     if not path.is_file():
         raise FileNotFoundError(2, "No such file", target)
     data = path.read_bytes()
     if b"%PDF-" in data[:1024]:
-        return certificates.verify_pdf(data, issuer)
+        return certificates.verify_pdf(data, issuer, revocations=revocations)
     head = data[:64].lstrip()
     if head.startswith(b"BKCERT"):
         try:
-            return certificates.verify_payload(data.decode("ascii"), issuer)
+            return certificates.verify_payload(data.decode("ascii"), issuer,
+                                               revocations=revocations)
         except UnicodeDecodeError:
             pass  # verify_image says the file is unreadable
-    return certificates.verify_image(data, issuer)
+    return certificates.verify_image(data, issuer, revocations=revocations)
 
 
 def _verify(args: argparse.Namespace) -> int:
     from bakhong.grading.certificates import UnreadableCertificate
 
     try:
-        check = _check(args.file, _load_issuer(args.issuer))
+        check = _check(args.file, _load_issuer(args.issuer),
+                       Path(args.issuer).parent if args.issuer else None)
     except UnreadableCertificate as err:
         print(f"Lỗi / Error: {err}", file=sys.stderr)
         return 2

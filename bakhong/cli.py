@@ -32,7 +32,9 @@ def _init(args: argparse.Namespace) -> int:
     if args.province:
         chosen = dataclasses.replace(chosen, province=args.province)  # validated again
     password = _trainer_password(args)  # asked before anything is written
-    box, added = workshop.init(root, Path(args.roster), course_settings=chosen)
+    box, added = workshop.init(root, Path(args.roster), course_settings=chosen,
+                               warn=lambda note: print(f"Cảnh báo / Warning: {note}",
+                                                       file=sys.stderr))
     shown = _set_trainer_password(box.workshop_id, password)
     box.close()
     print(f"Đã tạo lớp học / workshop created: {root}  ({len(added)} học viên / learners, "
@@ -172,11 +174,13 @@ def _grade(args: argparse.Namespace) -> int:
 
 
 def _faults(args: argparse.Namespace) -> int:
+    from bakhong.card_commands import card_code
     from bakhong.grading import workshop
     from bakhong.simulators import faults, learners
 
+    code = card_code(args.learner) if args.learner else None
     box = workshop.open_sandbox(Path(args.workshop))
-    chosen = ([learners.by_code(box.store, args.learner)] if args.learner
+    chosen = ([learners.by_code(box.store, code)] if code
               else learners.all_learners(box.store))
     if args.list:
         for fault in faults.CATALOGUE.values():
@@ -196,6 +200,7 @@ def _faults(args: argparse.Namespace) -> int:
 
 def _official(args: argparse.Namespace) -> int:
     """The trainer plays the official: list dossiers, or act on one at once."""
+    from bakhong.card_commands import card_code
     from bakhong.grading import workshop
     from bakhong.simulators import dossiers, learners
 
@@ -206,7 +211,7 @@ def _official(args: argparse.Namespace) -> int:
             with box.store.engine.connect() as conn:
                 found = [dossiers.load(conn, code) for code in dossiers.codes_of(conn)]
             if args.learner:
-                wanted = learners.by_code(box.store, args.learner).learner_id
+                wanted = learners.by_code(box.store, card_code(args.learner)).learner_id
                 found = [d for d in found if d.learner_id == wanted]
             print("\t".join(("mã hồ sơ / dossier", "học viên / learner", "thủ tục / procedure",
                              "trạng thái / status", "phí / fee")))
@@ -232,10 +237,33 @@ def _official(args: argparse.Namespace) -> int:
 
 
 def _forget(args: argparse.Namespace) -> int:
+    """Forget a learner; «Đã xóa toàn bộ» only when no file of the workshop still holds the
+    name, id or card code (exit 1 and the files otherwise)."""
     from bakhong.grading import workshop
 
-    workshop.forget(Path(args.workshop), args.learner)
-    print(f"Đã xóa toàn bộ dữ liệu của {args.learner}. / All data of {args.learner} removed.")
+    done = workshop.forget(Path(args.workshop), args.learner)
+    who = done.learner_id
+    for path in done.removed:
+        print(f"  đã xóa / removed: {path}")
+    for number in done.revoked:
+        print(f"  giấy chứng nhận {number} (nếu đã cấp) đã bị thu hồi / certificate {number} "
+              "(if issued) is revoked")
+    if not done.known:
+        print(f"  {who} không còn trong hộp cát (đã xóa trước đó): chỉ tìm theo mã học viên / "
+              f"{who} was already gone from the sandbox: searched for by id only")
+    if done.name_shared:
+        print("  Tên này còn là tên của học viên khác hoặc nhân vật mô phỏng nên không tìm "
+              "theo tên / the name is still another learner's or a fictional persona's: not "
+              "searched for")
+    if done.leftovers:
+        print(f"Chưa xóa hết dữ liệu của {who}: các tệp sau vẫn còn tên, mã học viên hoặc mã "
+              f"thẻ. Hãy xóa hoặc tạo lại chúng (ví dụ in lại thẻ), rồi kiểm tra lại. / Not all "
+              f"data of {who} is removed: these files still hold the name, id or card code; "
+              "delete or remake them (reprint the cards, say):", file=sys.stderr)
+        for path in done.leftovers:
+            print(f"  {path}", file=sys.stderr)
+        return 1
+    print(f"Đã xóa toàn bộ dữ liệu của {who}. / All data of {who} removed.")
     return 0
 
 
@@ -332,7 +360,10 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    import os
+
     args = parser().parse_args(argv)
+    before = os.umask(0o077)  # every file a command writes is the trainer's alone
     try:
         code: int = args.func(args)
     except SandboxError as err:
@@ -349,6 +380,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(f"Lỗi / Error: {plain}", file=sys.stderr)
         return 2
+    finally:
+        os.umask(before)  # as it was, for a caller in the same process (tests)
     return code
 
 

@@ -58,7 +58,7 @@ MIN_PASSPHRASE = 8
 #: Under the workshop folder, never in a backup: rebuilt on their own.
 SKIPPED = (".grading", "audio", ".gradebook.lock", "__pycache__")
 #: The workshop's files under ``$BAKHONG_HOME/keys``.
-KEY_SUFFIXES = (".key", "-trainer", "-issuer.pem", "-issuer.crt")
+KEY_SUFFIXES = (".key", "-trainer", "-issuer.pem", "-issuer.crt", "-revoked.txt")
 DATABASES = ("sandbox.db", "gradebook.db")
 
 

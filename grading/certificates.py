@@ -46,6 +46,14 @@ paper can be checked too::
 A payload is 270-350 characters (up to a 33-letter Vietnamese name and all four lessons): a QR
 code of version 11-14 at error correction M, printed 45 mm wide (zbar reads it at 150 dpi).
 
+**Revoking.** When a learner is forgotten (:func:`bakhong.grading.workshop.forget`) the
+certificate issued to them is deleted from the workshop folder and its number goes on the
+issuer's revocation list, ``$BAKHONG_HOME/keys/<workshop id>-revoked.txt``: one
+certificate number a line, no name (the number is a hash of the workshop and learner
+ids). :func:`write` puts a copy beside the issuer certificate it writes, so an official
+given both files learns of it too. A code whose signature verifies but whose number is
+listed is ``revoked``.
+
 **Checking** gives a :class:`CertificateCheck` (a value, whatever is wrong; exceptions only
 for input that cannot be read, :class:`UnreadableCertificate`). The issuer certificate is
 the one given, or the one in ``$BAKHONG_HOME/keys`` for the workshop id inside the
@@ -119,8 +127,9 @@ __all__ = [
     "PassedLesson", "UnreadableCertificate", "Verdict", "achievements", "certificate_number",
     "certificate_pdf", "check_payload", "decode_payload", "encode_payload",
     "find_issuer_certificate", "is_issuer_certificate", "issue", "issuer_credential",
-    "issuer_paths", "title_of", "verify_image", "verify_payload", "verify_pdf", "workshop_of",
-    "write",
+    "issuer_paths", "publish_revocations", "revocation_path", "revoke_learner",
+    "revoked_numbers", "title_of", "verify_image", "verify_payload", "verify_pdf",
+    "workshop_of", "write",
 ]
 
 PREFIX = "BKCERT1"
@@ -138,9 +147,11 @@ SIGNATURE_FIELD = "ChungNhan"
 ISSUER_YEARS = 20
 _NUMBER_ALPHABET = learners_mod.READ_ALPHABET  # 32 characters, no look-alikes (0/O, 1/I)
 
-CodeVerdict = Literal["valid", "damaged", "unknown_issuer", "wrong_issuer", "tampered"]
+CodeVerdict = Literal["valid", "damaged", "unknown_issuer", "wrong_issuer", "tampered",
+                      "revoked"]
 Verdict = Literal["valid", "modified", "broken", "untrusted", "unsigned", "no_code",
-                  "damaged", "unknown_issuer", "wrong_issuer", "tampered", "mismatch"]
+                  "damaged", "unknown_issuer", "wrong_issuer", "tampered", "mismatch",
+                  "revoked"]
 
 MESSAGES: dict[Verdict, str] = {
     "valid": N_("Giấy chứng nhận hợp lệ: do đơn vị tổ chức lớp học cấp và không bị sửa."),
@@ -158,6 +169,8 @@ MESSAGES: dict[Verdict, str] = {
     "tampered": N_("Chữ ký trong mã QR không khớp: nội dung mã đã bị sửa, hoặc mã không do "
                    "đơn vị tổ chức lớp học này cấp."),
     "mismatch": N_("Tên hoặc số trong mã QR khác với tên, số in trên giấy chứng nhận."),
+    "revoked": N_("Giấy chứng nhận này đã bị đơn vị tổ chức lớp học thu hồi: không còn giá "
+                  "trị."),
 }
 """What each verdict means, for the person checking (gettext source strings)."""
 
@@ -330,6 +343,71 @@ def is_issuer_certificate(certificate: x509.Certificate, workshop_id: str | None
             and isinstance(public, ec.EllipticCurvePublicKey)
             and isinstance(public.curve, ec.SECP256R1)
             and (workshop_id is None or workshop_of(certificate) == workshop_id))
+
+
+# --- revocation ----------------------------------------------------------------------------
+
+REVOKED_SUFFIX = "-revoked.txt"
+_NUMBER = re.compile(r"BK-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}")
+
+
+def revocation_path(workshop_id: str) -> Path:
+    """The issuer's revocation list: ``$BAKHONG_HOME/keys/<workshop id>-revoked.txt``."""
+    return keys.home() / "keys" / f"{_workshop_id(workshop_id)}{REVOKED_SUFFIX}"
+
+
+def _read_numbers(path: Path) -> set[str]:
+    try:
+        lines = path.read_text(encoding="ascii").split()
+    except (OSError, UnicodeDecodeError):
+        return set()
+    return {line for line in lines if _NUMBER.fullmatch(line)}
+
+
+def revoked_numbers(workshop_id: str, *, beside: Path | None = None) -> frozenset[str]:
+    """The certificate numbers the workshop's issuer revoked: its list on this computer,
+    and the copy in the folder ``beside`` (where the issuer certificate was given)."""
+    try:
+        numbers = _read_numbers(revocation_path(workshop_id))
+    except ValueError:
+        return frozenset()
+    if beside is not None:
+        numbers |= _read_numbers(Path(beside) / f"{workshop_id}{REVOKED_SUFFIX}")
+    return frozenset(numbers)
+
+
+def _write_numbers(path: Path, numbers: set[str]) -> None:
+    """The list, replaced atomically, mode 0600."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write("".join(f"{number}\n" for number in sorted(numbers)))
+    os.replace(temporary, path)
+
+
+def revoke_learner(workshop_id: str, learner_id: str) -> tuple[str, ...]:
+    """Put the learner's certificate number on the revocation list; the numbers listed.
+
+    Nothing is listed when the workshop never made its issuer (no certificate exists).
+    """
+    if not issuer_paths(workshop_id)[0].exists():
+        return ()
+    number = certificate_number(workshop_id, learner_id)
+    path = revocation_path(workshop_id)
+    _write_numbers(path, _read_numbers(path) | {number})
+    return (number,)
+
+
+def publish_revocations(workshop_id: str, folder: Path) -> Path | None:
+    """Copy the revocation list beside the issuer certificate in ``folder``; its path,
+    or None when nothing is revoked."""
+    numbers = _read_numbers(revocation_path(workshop_id))
+    if not numbers:
+        return None
+    path = Path(folder) / f"{_workshop_id(workshop_id)}{REVOKED_SUFFIX}"
+    _write_numbers(path, numbers)
+    return path
 
 
 # --- who is trained ------------------------------------------------------------------------
@@ -512,8 +590,11 @@ class CodeCheck:
         return self.verdict == "valid"
 
 
-def check_payload(text: str, issuer: x509.Certificate | None = None) -> CodeCheck:
-    """Judge a QR text with ``issuer``, else the workshop's certificate on this computer."""
+def check_payload(text: str, issuer: x509.Certificate | None = None, *,
+                  revocations: Path | None = None) -> CodeCheck:
+    """Judge a QR text with ``issuer``, else the workshop's certificate on this computer;
+    a revoked number (:func:`revoked_numbers`, also in the folder ``revocations``) is
+    ``revoked``."""
     try:
         claims, signed, signature = decode_payload(text)
     except DamagedCode as err:
@@ -540,6 +621,9 @@ def check_payload(text: str, issuer: x509.Certificate | None = None) -> CodeChec
     except InvalidSignature:
         return CodeCheck("tampered", claims, issuer,
                          "the code's signature does not verify with the issuer's key")
+    if claims.number in revoked_numbers(claims.workshop_id, beside=revocations):
+        return CodeCheck("revoked", claims, issuer,
+                         f"certificate {claims.number} is on the issuer's revocation list")
     return CodeCheck("valid", claims, issuer, "the code's signature verifies")
 
 
@@ -729,6 +813,7 @@ def write(issuance: Issuance, out: Path) -> list[Path]:
                    for item in issuance.certificates]
         batch.write_bytes(out / f"{issuance.workshop_id}-issuer.crt",
                           pki.certificate_pem(issuance.issuer))
+    publish_revocations(issuance.workshop_id, out)
     return written
 
 
@@ -761,18 +846,20 @@ def _from_code(kind: Literal["image", "payload"], code: CodeCheck) -> Certificat
     return CertificateCheck(kind, code.verdict, code.claims, issuer, code, reason=code.reason)
 
 
-def verify_payload(text: str, issuer: x509.Certificate | None = None) -> CertificateCheck:
+def verify_payload(text: str, issuer: x509.Certificate | None = None, *,
+                   revocations: Path | None = None) -> CertificateCheck:
     """Check a QR text (what the code holds)."""
-    return _from_code("payload", check_payload(text, issuer))
+    return _from_code("payload", check_payload(text, issuer, revocations=revocations))
 
 
-def verify_image(image: bytes, issuer: x509.Certificate | None = None) -> CertificateCheck:
+def verify_image(image: bytes, issuer: x509.Certificate | None = None, *,
+                 revocations: Path | None = None) -> CertificateCheck:
     """Check the QR code in a photo or scan; :class:`UnreadableCertificate` if none is read."""
     try:
         text = qrimage.decode_text(image)
     except qrimage.QrImageError as err:
         raise UnreadableCertificate(f"{err.code}: {err.detail or err}") from err
-    return _from_code("image", check_payload(text, issuer))
+    return _from_code("image", check_payload(text, issuer, revocations=revocations))
 
 
 def _page(pdf: bytes) -> tuple[bytes, str]:
@@ -807,20 +894,22 @@ _SIGNATURE_VERDICTS: dict[str, Verdict] = {
 }
 
 
-def verify_pdf(pdf: bytes, issuer: x509.Certificate | None = None) -> CertificateCheck:
+def verify_pdf(pdf: bytes, issuer: x509.Certificate | None = None, *,
+               revocations: Path | None = None) -> CertificateCheck:
     """Check a certificate PDF: its PAdES signature, its QR code and the printed name.
 
     The verdict is the first problem of: no issuer certificate to check with (``no_code``,
     ``damaged`` or ``unknown_issuer`` when it had to come from the code), the PDF signature
     (``unsigned``, ``modified``, ``broken``, ``untrusted``), the QR code (``no_code``,
-    ``damaged``, ``wrong_issuer``, ``tampered``), the printed name and number
+    ``damaged``, ``wrong_issuer``, ``tampered``, ``revoked``), the printed name and number
     (``mismatch``). Raises :class:`UnreadableCertificate` for bytes that are not a PDF.
     """
     if b"%PDF-" not in pdf[:1024]:
         raise UnreadableCertificate("not a PDF file")
     png, text = _page(pdf)
     try:
-        code: CodeCheck | None = check_payload(qrimage.decode_text(png), issuer)
+        code: CodeCheck | None = check_payload(qrimage.decode_text(png), issuer,
+                                               revocations=revocations)
     except qrimage.QrImageError:  # no code on the page (the picture is ours: always a PNG)
         code = None
     trusted = issuer or (code.issuer if code is not None else None)

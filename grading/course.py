@@ -25,6 +25,9 @@ from bakhong.simulators.errors import N_, SandboxError
 LESSONS = ("first_steps", "vneid", "payment", "portal", "signing", "safety")
 KERNEL_NAME = "bakhong"
 CELL_TIMEOUT = 20  # seconds per cell under autograde
+#: nbgrader's files (released, autograded, feedback): the owner's only, written as nbgrader
+#: reads it (octal digits in a decimal number).
+FILE_PERMISSIONS = 600
 
 CONFIG_TEMPLATE = '''\
 # Written by bakhong; the same settings bakhong passes to nbgrader's API.
@@ -34,6 +37,7 @@ c.CourseDirectory.course_id = "bakhong"
 c.Execute.timeout = {timeout}
 c.Execute.kernel_name = "{kernel}"
 c.OverwriteCells.add_missing_cells = True
+c.BaseConverter.permissions = {permissions}
 '''
 
 
@@ -74,6 +78,7 @@ def nbgrader_config(root: Path) -> Any:
     config.Execute.timeout = CELL_TIMEOUT
     config.Execute.kernel_name = KERNEL_NAME
     config.OverwriteCells.add_missing_cells = True
+    config.BaseConverter.permissions = FILE_PERMISSIONS  # not nbgrader's world-readable 444
     return config
 
 
@@ -113,7 +118,8 @@ def build(root: Path, lessons: tuple[str, ...] = LESSONS) -> None:
 
     root.mkdir(parents=True, exist_ok=True)
     (root / "nbgrader_config.py").write_text(CONFIG_TEMPLATE.format(
-        root=str(root.resolve()), timeout=CELL_TIMEOUT, kernel=KERNEL_NAME), encoding="utf-8")
+        root=str(root.resolve()), timeout=CELL_TIMEOUT, kernel=KERNEL_NAME,
+        permissions=FILE_PERMISSIONS), encoding="utf-8")
     api = nbgrader_api(root.resolve())
     for lesson in lessons:
         folder = root / "source" / lesson

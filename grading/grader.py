@@ -45,7 +45,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bakhong.simulators import evidence, submissions
+from bakhong.simulators import evidence, learnerid, submissions
 from bakhong.simulators.sandbox import Sandbox
 
 from . import course, keys, results
@@ -76,7 +76,7 @@ def grading_environment(workshop_id: str, key: bytes) -> dict[str, str]:
 
 
 def write_submission(root: Path, box: Sandbox, key: bytes, learner_id: str, lesson: str) -> Path:
-    folder = root / "submitted" / learner_id / lesson
+    folder = root / "submitted" / learnerid.validate(learner_id) / lesson
     if folder.exists():
         shutil.rmtree(folder)
     shutil.copytree(root / "release" / lesson, folder)

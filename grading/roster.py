@@ -41,6 +41,7 @@ from typing import NamedTuple
 
 from vietnam_provinces import Province, Ward
 
+from bakhong.simulators import learnerid
 from bakhong.simulators.errors import N_, SandboxError
 from bakhong.simulators.idnumber import Sex
 
@@ -99,6 +100,9 @@ class RosterRow(NamedTuple):
     legacy_district: str | None
     #: The survey questions answered on this row (``{"smartphone": True}``); blank ones absent.
     survey: Mapping[str, bool] = MappingProxyType({})
+    #: What was changed on this row for the trainer to know («Dòng 5: …»): a phone or ID
+    #: number taken out of the name (:func:`strip_personal_numbers`).
+    notes: tuple[str, ...] = ()
 
 
 # ---------------------------------------------------------------- text helpers
@@ -510,12 +514,74 @@ def _answer(text: str, column: str) -> bool | None:
                      " (ghi «Có» hoặc «Không», x, 1/0, hoặc để trống nếu chưa rõ)")
 
 
+#: Words that introduce a number in a name cell («Phạm, SĐT: 0912 345 678»), taken out with it.
+_NUMBER_LABEL = re.compile(
+    r"(?:\b(?:sđt|sdt|đt|dt|đtdđ|dtdd|tel|phone|mobile|cccd|cmnd|cmt|căn cước|số)\s*[:.]?\s*)$",
+    re.IGNORECASE)
+_LEFTOVER = re.compile(r"\(\s*\)|\[\s*\]")
+_KIND_TEXT = {"phone": ("một số điện thoại", "a phone number"),
+              "id_number": ("một số giống số định danh/CMND", "an ID-like number")}
+
+
+def strip_personal_numbers(text: str) -> tuple[str, tuple[str, ...]]:
+    """``text`` without the runs shaped like a citizen ID or phone number
+    (:func:`bakhong.simulators.learnerid.personal_numbers`), nor the word introducing them
+    («SĐT», «CCCD», …), and the kinds taken out (``"phone"``, ``"id_number"``).
+
+    >>> strip_personal_numbers("Phạm 0912345678")
+    ('Phạm', ('phone',))
+    >>> strip_personal_numbers("Lê Thị Hoa (SĐT: 091.234.5678) - CCCD 038090001234")
+    ('Lê Thị Hoa', ('phone', 'id_number'))
+    >>> strip_personal_numbers("Trần Văn Nam")
+    ('Trần Văn Nam', ())
+    """
+    text = unicodedata.normalize("NFC", text)
+    found = learnerid.personal_numbers(text)
+    if not found:
+        return text, ()
+    kept, at = [], 0
+    for number in found:
+        kept.append(_NUMBER_LABEL.sub("", text[at:number.start]))
+        at = number.end
+    kept.append(text[at:])
+    cleaned = " ".join("".join(kept).split())
+    while (tidy := _LEFTOVER.sub("", cleaned).strip(" ,;:-–/|")) != cleaned:
+        cleaned = " ".join(tidy.split())
+    return cleaned, tuple(n.kind for n in found)
+
+
+def _name_notes(kinds: tuple[str, ...], cleaned: str) -> str:
+    vi = " và ".join(dict.fromkeys(_KIND_TEXT[k][0] for k in kinds))
+    en = " and ".join(dict.fromkeys(_KIND_TEXT[k][1] for k in kinds))
+    return (f"đã bỏ {vi} khỏi họ và tên, còn «{cleaned}» (bakhong không lưu số thật) / "
+            f"{en} was removed from the name, leaving «{cleaned}» (real numbers are never "
+            f"stored)")
+
+
+def _personal_cell(column: str, text: str) -> str | None:
+    """Why a cell other than the name may not be read: it holds a personal number (the
+    number itself is not repeated in the message)."""
+    found = learnerid.personal_numbers(text)
+    if not found:
+        return None
+    vi, en = _KIND_TEXT[found[0].kind]
+    return (f"cột «{column}» có {vi}: không nhập số giấy tờ hay số điện thoại thật vào danh "
+            f"sách / column «{column}» holds {en}: real numbers never go into the roster")
+
+
 def read_roster(
     path: Path | str, province: str, *, current_year: int | None = None
 ) -> list[RosterRow]:
     """Every learner of the roster at ``path``, checked, for a course in ``province``.
 
     Raises :class:`RosterError` listing every bad row; then nothing is returned.
+
+    Real numbers never get in: a learner id that is not a plain id
+    (:func:`bakhong.simulators.learnerid.validate`: a path, a citizen ID or phone number)
+    and any read cell shaped like a citizen ID or phone number are bad rows, except in
+    the name, where the number is taken out and the row's :attr:`RosterRow.notes` says so:
+    an id is a key the trainer chose and must fix (changing it silently would break their
+    list), while «Phạm 0912345678» is still the right person once the number is gone.
     """
     path = Path(path)
     year_now = current_year or datetime.date.today().year
@@ -524,25 +590,44 @@ def read_roster(
     errors: list[tuple[int, str]] = []
     units = _units(province)
 
+    refused: dict[str, str] = {}  # this row's cells holding a personal number: never read
+
     def cell(row: list[str], column: str) -> str:
         index = columns.get(column)
-        return row[index] if index is not None and index < len(row) else ""
+        if column in refused or index is None or index >= len(row):
+            return ""
+        return row[index]
 
     checked: list[tuple[int, str, str, Commune, int | None, Sex | None, _Legacy | None,
-                        dict[str, bool]]] = []
+                        dict[str, bool], tuple[str, ...]]] = []
     seen_ids: dict[str, int] = {}
     for number, row in enumerate(table[header_index + 1:], start=header_index + 2):
         if not any(row) or (number == header_index + 2 and _numbering_row(row)):
             continue
         problems: list[str] = []
-        name = cell(row, "full_name")
+        row_notes: list[str] = []
+        refused.clear()
+        for column, index in columns.items():
+            if column not in ("full_name", "learner_id") and index < len(row) and (
+                    why := _personal_cell(table[header_index][index], row[index])):
+                refused[column] = why
+        problems += refused.values()
+        name, kinds = strip_personal_numbers(cell(row, "full_name"))
+        if kinds and name:
+            row_notes.append(f"Dòng {number}: {_name_notes(kinds, name)}")
         if not name:
-            problems.append("thiếu họ và tên")
+            problems.append("thiếu họ và tên" if not kinds else
+                            "họ và tên chỉ có số, không có tên / the name holds only a number")
         learner_id = cell(row, "learner_id")
         if learner_id:
-            first = seen_ids.setdefault(learner_id.casefold(), number)
-            if first != number:
-                problems.append(f"mã học viên «{learner_id}» trùng với dòng {first}")
+            try:
+                learner_id = learnerid.validate(learner_id)
+            except learnerid.InvalidLearnerId as exc:
+                problems.append(str(exc))
+            else:
+                first = seen_ids.setdefault(learner_id.casefold(), number)
+                if first != number:
+                    problems.append(f"mã học viên «{learner_id}» trùng với dòng {first}")
         given_province = cell(row, "province")
         if given_province and (
             _strip_province_prefix(_fold(given_province)) not in units.province_keys
@@ -552,7 +637,8 @@ def read_roster(
         legacy: _Legacy | None = None
         commune_text = cell(row, "commune")
         if not commune_text:
-            problems.append("thiếu xã/phường")
+            if "commune" not in refused:
+                problems.append("thiếu xã/phường")
         else:
             try:
                 commune, legacy = resolve_commune(province, commune_text, cell(row, "district"))
@@ -582,14 +668,15 @@ def read_roster(
         if problems or commune is None:
             errors += [(number, why) for why in problems]
             continue
-        checked.append((number, learner_id, name, commune, birth_year, sex, legacy, survey))
+        checked.append((number, learner_id, name, commune, birth_year, sex, legacy, survey,
+                        tuple(row_notes)))
     if errors:
         raise RosterError(errors)
 
     used = set(seen_ids)
     rows: list[RosterRow] = []
     serial = 0
-    for number, learner_id, name, commune, birth_year, sex, legacy, survey in checked:
+    for number, learner_id, name, commune, birth_year, sex, legacy, survey, notes in checked:
         serial += 1
         if not learner_id:
             while f"hv{serial:03d}" in used:
@@ -608,6 +695,7 @@ def read_roster(
                 legacy_commune=legacy.name if legacy else None,
                 legacy_district=legacy.district if legacy else None,
                 survey=MappingProxyType(survey),
+                notes=notes,
             )
         )
     return rows

@@ -46,7 +46,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from bakhong.simulators import learners
+from bakhong.simulators import learnerid, learners
 from bakhong.simulators.clock import Clock
 from bakhong.simulators.errors import N_, SandboxError
 from bakhong.simulators.evidence import OK, RESET, since_last_reset
@@ -174,6 +174,7 @@ def reset_attempt(store: Store, clock: Clock, learner_id: str, lesson: str) -> R
     """Let the learner start ``lesson`` over (see the module's docstring), in one transaction."""
     if lesson not in LESSON_FLOWS:
         raise UnknownLesson(lesson)
+    learner_id = learnerid.validate(learner_id)  # InvalidLearnerId: a page's value is untrusted
     learners.by_id(store, learner_id)  # UnknownLearner
     flows = LESSON_FLOWS[lesson]
     now = clock.now().isoformat()

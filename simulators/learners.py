@@ -278,11 +278,31 @@ def require_consent(conn: Connection, learner_id: str) -> None:
         raise ConsentRequired(learner_id)
 
 
+def name_in_use(store: Store, full_name: str) -> bool:
+    """Whether a learner or a fictional persona of the sandbox bears ``full_name`` (NFC)."""
+    name = nfc(full_name)
+    return bool(store.read(sa.select(learners.c.learner_id).where(learners.c.full_name == name)
+                           .limit(1))
+                or store.read(sa.select(personas.c.persona_id)
+                              .where(personas.c.full_name == name).limit(1)))
+
+
 def forget(store: Store, learner_id: str) -> None:
-    """Remove the learner and everything the sandbox holds about them, persona included."""
+    """Remove the learner and everything the sandbox holds about them, persona included.
+
+    On SQLite the deletion runs with ``secure_delete``, so the freed pages are overwritten
+    with zeros rather than left holding the rows; what older writes left in free pages and
+    in the ``-wal`` file goes with a ``VACUUM`` and a checkpoint
+    (:func:`bakhong.grading.workshop.forget` runs them once the store is closed).
+    """
     learner = by_id(store, learner_id)
     with store.transaction() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:
+            conn.exec_driver_sql("PRAGMA secure_delete = ON")
         for table in LEARNER_TABLES:
             conn.execute(sa.delete(table).where(table.c.learner_id == learner_id))
         conn.execute(sa.delete(learners).where(learners.c.learner_id == learner_id))
         conn.execute(sa.delete(personas).where(personas.c.persona_id == learner.persona_id))
+        if sqlite:
+            conn.exec_driver_sql("PRAGMA secure_delete = OFF")

@@ -34,6 +34,7 @@ import pytest
 from bakhong import atomic, cli
 from bakhong.grading import certificates, settings, workshop
 from bakhong.simulators.clock import VN_TZ, FixedClock
+from bakhong.simulators.store import Store
 
 ROSTER = [("hv001", "Lê Thị Hoa", "Xã Thọ Long"), ("hv002", "Trần Văn Nam", "Phường Hạc Thành"),
           ("hv003", "Phạm Thị Lụa", "Xã Hồ Vương")]
@@ -59,7 +60,8 @@ def one_certificate(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     root = tmp_path / "lop-chung-nhan"
     settings.save(root, settings.CourseSettings())
     workshop_id = str(uuid.uuid4())
-    issuer = certificates.issuer_credential(workshop_id, workshop_name=root.name, now=NOW)
+    issuer = certificates.issuer_credential(workshop_id, workshop_name=root.name, now=NOW,
+                                            store=Store.open("sqlite://"))
     pdf = b"%PDF-1.7\n" + os.urandom(30_000)  # random: each run writes other bytes
 
     def issue(root: Path, **_: Any) -> certificates.Issuance:
