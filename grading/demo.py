@@ -257,7 +257,7 @@ def build(root: Path, *, now: datetime, history: bool = True, roster: Path | Non
     (the browser tests' class). Returns what was done; ``say`` is told each session.
     """
     clock = FixedClock(_session_start(now, 0) - timedelta(days=1))  # the roster's import
-    existed = root.exists()
+    before = set(root.iterdir()) if root.is_dir() else None  # init accepts a bakhong.toml
     box, added = workshop.init(root, roster or roster_path(), clock=clock)
     summary = Summary(learners=len(added))
     try:
@@ -268,8 +268,10 @@ def build(root: Path, *, now: datetime, history: bool = True, roster: Path | Non
     except BaseException:  # a half-built demo would be served as it is the next time
         keys.key_path(box.workshop_id).unlink(missing_ok=True)
         box.close()
-        if not existed:
-            shutil.rmtree(root, ignore_errors=True)
+        for path in set(root.iterdir()) - (before or set()):
+            shutil.rmtree(path) if path.is_dir() else path.unlink()
+        if before is None:
+            root.rmdir()
         raise
     box.close()
     return summary
