@@ -13,14 +13,6 @@ from pathlib import Path
 from bakhong.simulators.errors import SandboxError
 
 
-def _demo_roster() -> Path:
-    """The fictional demo roster: Vietnamese headers, the seed's five pilot communes by their
-    pre-2025 names, as a trainer's Excel export would have them."""
-    from importlib import resources
-
-    return Path(str(resources.files("bakhong") / "data" / "demo-roster.csv"))
-
-
 def _init(args: argparse.Namespace) -> int:
     import dataclasses
     from collections import Counter
@@ -118,10 +110,7 @@ def _demo(args: argparse.Namespace) -> int:
     if not args.build_only:  # before a minute of building: the class may already be running
         serving.check_port(*_address(args, root))
     if not root.exists():
-        print(f"Đang tạo lớp học mẫu tại {root} … / Building the demo workshop …", flush=True)
-        box, _ = workshop.init(root, _demo_roster())
-        print(_set_trainer_password(box.workshop_id, None), flush=True)
-        box.close()
+        _build_demo(root, history=not args.no_history)
     box = workshop.open_sandbox(root)
     first = all_learners(box.store)[0]
     box.close()
@@ -133,6 +122,28 @@ def _demo(args: argparse.Namespace) -> int:
         return 0
     serving.run(root, host=host, port=port, demo_links=True)
     return 0
+
+
+def _build_demo(root: Path, *, history: bool) -> None:
+    """The demo workshop as of now (``grading.demo``), and a dashboard password, printed."""
+    import time
+    from datetime import datetime
+
+    from bakhong.grading import demo, workshop
+    from bakhong.simulators.clock import VN_TZ
+
+    print(f"Đang tạo lớp học mẫu tại {root} … / Building the demo workshop …", flush=True)
+    began = time.monotonic()
+    built = demo.build(root, now=datetime.now(VN_TZ).replace(microsecond=0), history=history,
+                       say=lambda text: print(f"  {text}", flush=True))
+    box = workshop.open_sandbox(root)
+    print(_set_trainer_password(box.workshop_id, None), flush=True)
+    box.close()
+    took = time.monotonic() - began
+    print(f"Xong sau {took:.0f} giây / built in {took:.0f} s: {built.learners} học viên / "
+          f"residents, {built.staged} đã luyện tập bốn tuần / practised over four weeks; "
+          f"{built.graded} bài đã chấm / graded, {built.queued} bài chờ chấm khi mở lớp / "
+          "left for the grading worker", flush=True)
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -304,6 +315,9 @@ def parser() -> argparse.ArgumentParser:
                       help="thư mục lớp học / workshop folder")
     demo.add_argument("--build-only", action="store_true",
                       help="chỉ tạo, không mở / build without serving")
+    demo.add_argument("--no-history", action="store_true",
+                      help="lớp mẫu chưa ai luyện tập (không có bốn tuần học) / the demo class "
+                           "with nobody started (no four weeks of practice)")
     address(demo)
     serve = add("serve", "Mở các bài học cho học viên / serve the lessons to learners", _serve)
     serve.add_argument("workshop", help="thư mục lớp học / workshop folder")

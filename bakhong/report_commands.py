@@ -9,7 +9,9 @@
     ``FILE-<view>.png`` per view. Without ``--out``, every format goes into
     ``WORKSHOP/reports/`` (the first workshop's), named ``bao-cao-<date>``. Every file
     written is printed. ``--public`` writes the version to share beyond the workshop (small
-    counts hidden). Exits 0; 2 for an unreadable population file or an unknown extension.
+    counts hidden). Without ``--population``, the first workshop's own ``population.csv`` is
+    read when there is one (``bakhong demo`` puts its fictional one there). Exits 0; 2 for an
+    unreadable population file or an unknown extension.
 
 ``bakhong report WORKSHOP [WORKSHOP ...] --serve [--host 127.0.0.1] [--port 8868]
 [--population FILE] [--public]``
@@ -42,7 +44,7 @@ DASHBOARD_FILE = "bao-cao.ipynb"
 CONFIG_FILE = "bao-cao.json"
 
 
-def _population(path: str | None) -> dict[tuple[str, str], int] | None:
+def _population(path: str | Path | None) -> dict[tuple[str, str], int] | None:
     from bakhong.grading import report
 
     return report.read_population(Path(path)) if path else None
@@ -53,14 +55,15 @@ def _report(args: argparse.Namespace, clock: Clock | None = None) -> int:
     from bakhong.grading import report, report_output, report_views, results
 
     roots = [Path(w) for w in args.workshops]
+    chosen = args.population or report.workshop_population(roots)
     try:
-        population = _population(args.population)
+        population = _population(chosen)
     except report.PopulationFileError as err:
-        print(f"Lỗi / Error: {args.population}: {err}", file=sys.stderr)
+        print(f"Lỗi / Error: {chosen}: {err}", file=sys.stderr)
         return 2
     if args.serve:
-        serve_dashboard(roots, population_file=args.population, public=args.public,
-                        host=args.host, port=args.port)
+        serve_dashboard(roots, population_file=str(chosen) if chosen else None,
+                        public=args.public, host=args.host, port=args.port)
         return 0
     for root in roots:  # scores not counted because bakhong did not record them as they stand
         for mismatch in results.workshop_mismatches(root):
@@ -158,8 +161,9 @@ def add_parser(commands: Subcommands[argparse.ArgumentParser]) -> None:
                        help="mở bảng điều khiển cho cán bộ bằng Voila / serve the officials' "
                             "dashboard with Voila")
     rep.add_argument("--population", metavar="FILE",
-                     help="số người trưởng thành theo xã, .xlsx hoặc CSV (không bắt buộc) / "
-                          "adults per commune (optional)")
+                     help="số người trưởng thành theo xã, .xlsx hoặc CSV (không bắt buộc; mặc "
+                          "định WORKSHOP/population.csv nếu có) / adults per commune (optional; "
+                          "default WORKSHOP/population.csv when there is one)")
     rep.add_argument("--public", action="store_true",
                      help="bản công khai: ẩn số dưới 5 người / the version to share: "
                           "counts under 5 hidden")

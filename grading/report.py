@@ -274,6 +274,20 @@ def completion(
     return commune_rows(found, population=population, target=target)
 
 
+#: A workshop's own population file, read when no other is given (``bakhong demo`` puts one).
+POPULATION_FILE = "population.csv"
+
+
+def workshop_population(roots: Iterable[Path]) -> Path | None:
+    """The population file kept in the first of the workshops that has one
+    (``WORKSHOP/population.csv``), for ``bakhong report`` without ``--population``."""
+    for root in roots:
+        found = Path(root) / POPULATION_FILE
+        if found.is_file():
+            return found
+    return None
+
+
 POPULATION_COLUMNS = {
     "province": ("province", "tinh", "tinh thanh pho", "tinh thanh"),
     "commune": ("commune", "xa phuong", "xa", "phuong", "ward", "don vi"),

@@ -162,17 +162,16 @@ def _vneid_otp(app: vneid.VneidSimulator) -> str:
 def _tap(w: _Walker) -> None:
     app = w.box.first_steps(w.learner_id)
     app.open_part("tap")
-    while (target := app.status().tap_next) is not None and app.status().step is \
-            first_steps.Step.TAP:
+    for target in first_steps.TAP_TARGETS:  # in the order the screen asks for them
         w.pause(5)
-        app.tap(target)
+        app.tap(target.key)
 
 
 def _type(w: _Walker) -> None:
     app = w.box.first_steps(w.learner_id)
-    app.open_part("type")
+    phrase = app.open_part("type").phrase
     w.pause()
-    app.type_phrase(app.status().phrase)
+    app.type_phrase(phrase)
 
 
 def _sms(w: _Walker) -> None:
@@ -186,10 +185,10 @@ def _sms(w: _Walker) -> None:
 def _recover(w: _Walker) -> None:
     """CH Play asks for the Google account; the password is forgotten: «Quên mật khẩu?»."""
     app = w.box.first_steps(w.learner_id)
-    app.open_part("store")
-    if app.status().step is first_steps.Step.STORE_PICK:
-        app.pick_store(first_steps.ANDROID)
-    if app.status().step is first_steps.Step.STORE_APP:
+    step = app.open_part("store").step
+    if step is first_steps.Step.STORE_PICK:
+        step = app.pick_store(first_steps.ANDROID).step
+    if step is first_steps.Step.STORE_APP:
         app.install()  # the store asks for its account first
     w.pause()
     app.forgot_password()
@@ -298,17 +297,18 @@ def stuck_at_otp(box: Sandbox, learner_id: str, *, wrong: int = 3,
 
 # -- lesson 2: paying by QR -----------------------------------------------------------------
 
-def _bank_home(w: _Walker) -> bank.BankSimulator:
+def _bank_home(w: _Walker) -> tuple[bank.BankSimulator, bank.Status]:
+    """The bank app on its home screen (the Smart OTP PIN set on first use)."""
     app = w.box.bank(w.learner_id)
     s = app.status()
     if s.step is bank.Step.SETUP:
         w.pause()
-        app.set_pin(BANK_PIN, BANK_PIN)
+        s = app.set_pin(BANK_PIN, BANK_PIN)
     elif s.step is bank.Step.RECEIPT:
-        app.done()
+        s = app.done()
     elif s.step in (bank.Step.CONFIRM, bank.Step.AUTH, bank.Step.BIOMETRIC):
-        app.cancel()
-    return app
+        s = app.cancel()
+    return app, s
 
 
 def _code(app: bank.BankSimulator, key: str) -> str:
@@ -321,29 +321,28 @@ def _pay(w: _Walker, app: bank.BankSimulator, payload: str, amount: int | None) 
     w.pause()
     app.review(None if amount is None else f"{amount:,}".replace(",", "."))
     w.pause(10)
-    app.authorise(BANK_PIN)
-    if app.status().step is bank.Step.BIOMETRIC:
-        app.verify_biometric()
-    receipt = app.status().receipt
-    assert receipt is not None
+    s = app.authorise(BANK_PIN)
+    if s.step is bank.Step.BIOMETRIC:
+        s = app.verify_biometric()
+    assert s.receipt is not None
     app.done()
-    return receipt.reference
+    return s.receipt.reference
 
 
 def _pay_static(w: _Walker) -> None:
-    app = _bank_home(w)
+    app, s = _bank_home(w)
     w.pause()
-    _pay(w, app, _code(app, "stall"), app.status().scenario["stall_amount"])
+    _pay(w, app, _code(app, "stall"), s.scenario["stall_amount"])
 
 
 def _pay_bill(w: _Walker) -> None:
-    app = _bank_home(w)
+    app, _s = _bank_home(w)
     w.pause()
     _pay(w, app, _code(app, "power"), None)
 
 
 def _refuse_swapped(w: _Walker) -> None:
-    app = _bank_home(w)
+    app, _s = _bank_home(w)
     w.pause()
     app.scan(_code(app, "fruit"))
     w.pause()  # the payee's name is not the fruit seller's: «Hủy»
@@ -351,7 +350,7 @@ def _refuse_swapped(w: _Walker) -> None:
 
 
 def _check_receipt(w: _Walker) -> None:
-    app = _bank_home(w)
+    app, _s = _bank_home(w)
     bill = next(r for r in app.history() if r.payee_account == bank.POWER.number)
     w.pause()
     app.check_receipt(bill.reference)
@@ -404,7 +403,7 @@ def _pay_fee(w: _Walker) -> None:
     app = _portal(w)
     code = _newborn(app)
     order = app.payment_order(code)
-    payer = _bank_home(w)
+    payer, _s = _bank_home(w)
     w.pause()
     _pay(w, payer, order.payload, None)
     w.pause()

@@ -3,7 +3,8 @@
 Nothing here is a test. ``tests/test_browser.py`` builds its fixtures from these
 pieces:
 
-* :class:`DemoServer` runs ``bakhong demo <tmp>/ws --port <free port>`` as a
+* :class:`DemoServer` runs ``bakhong demo <tmp>/ws --port <free port> --no-history`` (the
+  demo class with nobody started: no queue for the grading worker to drain first) as a
   subprocess in its own process group (Voila starts kernels, which must die with
   it), with ``BAKHONG_HOME`` in a temporary folder so no key lands in the real
   user's data directory, and stops it with one SIGTERM (stack-notes: two SIGINTs
@@ -128,7 +129,7 @@ class DemoServer:
         log = self.log_path.open("wb")
         self.process = subprocess.Popen(
             [str(BAKHONG), "demo", str(self.workshop), "--host", self.host,
-             "--port", str(self.port)],
+             "--port", str(self.port), "--no-history"],
             cwd=self.workdir, env=self.env, stdout=log, stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL, start_new_session=True)
         log.close()

@@ -54,7 +54,8 @@ def serve(workshop: Path, home: Path, **options: object) -> Iterator[str]:
 def workshop(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     home = tmp_path_factory.mktemp("home")
     root = tmp_path_factory.mktemp("serve") / "ws"
-    subprocess.run([sys.executable, "-m", "bakhong", "demo", str(root), "--build-only"],
+    subprocess.run([sys.executable, "-m", "bakhong", "demo", str(root), "--build-only",
+                    "--no-history"],
                    check=True, env=server_env(home), capture_output=True)
     return root, home
 
