@@ -169,6 +169,17 @@ def new_code(conn: Connection, unit: str, at: datetime) -> str:
     return f"{prefix}{int(taken) + 1:04d}"
 
 
+def fee_code(dossier_code: str) -> str:
+    """The fee request's code: ``LP``, the receiving commune, the day and the number, so two
+    communes' first dossiers of a day never share one (it goes in a VietQR bill number).
+
+    >>> fee_code("H56.15772-261201-0001")
+    'LP157722612010001'
+    """
+    unit, day, number = dossier_code.split("-")
+    return f"LP{unit.rsplit('.', 1)[-1]}{day}{number}"
+
+
 # -- reading --------------------------------------------------------------------------------
 
 def load(conn: Connection, code: str) -> Dossier:
@@ -235,7 +246,7 @@ def create(conn: Connection, *, code: str, learner_id: str, procedure: str, requ
     total = sum(amount for _, amount in fee_items)
     if total:
         conn.execute(fee_requests.insert().values(
-            fee_id="LP" + code.split("-", 1)[1].replace("-", ""), dossier_code=code,
+            fee_id=fee_code(code), dossier_code=code,
             learner_id=learner_id, amount=total,
             items=json.dumps(fee_items, ensure_ascii=False), state="unpaid"))
 

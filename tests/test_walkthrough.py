@@ -17,7 +17,6 @@ from bakhong.simulators import learners
 from bakhong.simulators.clock import VN_TZ, FixedClock, SystemClock
 from bakhong.simulators.evidence import learner_events
 from bakhong.simulators.sandbox import Sandbox
-from bakhong.simulators.store import StoreError
 from bakhong.simulators.walkthrough import (
     LESSON_TASKS,
     NeedsFixedClock,
@@ -126,9 +125,6 @@ def test_stuck_at_the_otp_shows_on_the_dashboard(box: Sandbox, clock: FixedClock
         assert learners.has_consented(conn, "hv001")
 
 
-@pytest.mark.xfail(strict=True, raises=StoreError,
-                   reason="dossiers.create names a day's fee request without the commune: "
-                          "two communes' bundles filed on one day share LP<yymmdd>0001")
 def test_two_communes_file_the_bundle_on_one_day(box: Sandbox) -> None:
     box.add_learners([("hv101", "Trần Văn Nam", "Phường Hạc Thành")])
     walk(box, "hv001", "portal", tasks=3)  # Xã Thọ Long
