@@ -132,19 +132,12 @@ def _sittings(learner_id: str, stage: Stage) -> list[_Sitting]:
     return found or [_Sitting(learner_id, None, submit=False)]
 
 
-def _files_bundle(sitting: _Sitting) -> bool:
-    return sitting.lesson == "portal" and (sitting.tasks is None or sitting.tasks >= 2)
-
-
 def _plan(learner_ids: list[str]) -> list[list[_Sitting]]:
     """The sittings of every session (the last one is today's), each resident's stage drawn.
 
     A resident comes to consecutive sessions, one lesson each. One whose last sitting is
     part of a lesson (or stuck) is in today's session; the others finished at a session
-    drawn from those their lessons leave room for (today's included). No two newborn
-    bundles are filed on one day: the portal numbers a day's fee requests per commune but
-    names them without it (``dossiers.create``), so a second commune's bundle that day
-    would be refused.
+    drawn from those their lessons leave room for (today's included).
     """
     rng = seeded_random(SEED, "stages")
     stages = list(STAGES)[:len(learner_ids)]
@@ -152,17 +145,12 @@ def _plan(learner_ids: list[str]) -> list[list[_Sitting]]:
     rng.shuffle(stages)
     today = len(SESSIONS_DAYS_AGO)
     sessions: list[list[_Sitting]] = [[] for _ in range(today + 1)]
-    filed: set[int] = set()
     people = list(zip(learner_ids, stages, strict=True))
     people.sort(key=lambda item: not (item[1].stuck or item[1].tasks))  # today's first
     for learner_id, stage in people:
         mine = _sittings(learner_id, stage)
-        files = [i for i, sitting in enumerate(mine) if _files_bundle(sitting)]
         room = [today] if (stage.stuck or stage.tasks) else list(range(len(mine) - 1, today + 1))
-        free = [last for last in room
-                if not any(last - (len(mine) - 1 - i) in filed for i in files)]
-        last = rng.choice(free)
-        filed.update(last - (len(mine) - 1 - i) for i in files)
+        last = rng.choice(room)
         for index, sitting in enumerate(mine):
             sessions[last - (len(mine) - 1 - index)].append(sitting)
     return sessions

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from bakhong import cli
-from bakhong.grading import demo, progress, report, report_views, workshop
+from bakhong.grading import demo, progress, report, report_views, results, workshop
 from bakhong.simulators import learners, submissions
 from bakhong.simulators.clock import VN_TZ
 from bakhong.simulators.evidence import learner_events
@@ -57,7 +57,9 @@ def test_learners_are_at_several_stages(built: tuple[Path, datetime]) -> None:
         assert len(everyone) == 40 and {le.commune for le in everyone} == COMMUNES
         for kept in everyone[:demo.KEPT]:  # the browser tests' learners start from nothing
             assert learner_events(box.store, kept.learner_id) == []
-        rows = progress.class_progress(box.store, datetime.now(VN_TZ))
+        rows = progress.class_progress(
+            box.store, datetime.now(VN_TZ),
+            results=results.read_workshop(root, box.store, box.workshop_id))
         lessons = {row.lesson for row in rows}
         assert {None, "first_steps", "vneid", "payment", "portal", "signing",
                 "safety"} <= lessons
