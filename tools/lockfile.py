@@ -26,7 +26,8 @@ from packaging.markers import Marker
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-__all__ = ["LINUX", "WINDOWS", "Pin", "drift", "for_environment", "for_python", "read"]
+__all__ = ["LINUX", "WINDOWS", "Pin", "by_release", "drift", "for_environment", "for_python",
+           "read"]
 
 
 @dataclass(frozen=True)
@@ -100,20 +101,30 @@ def for_environment(pins: Iterable[Pin], environment: Mapping[str, str] | None =
     return chosen
 
 
-def for_python(pins: Iterable[Pin], platform: Mapping[str, str], python: str) -> list[Pin]:
-    """Every pin one of the releases of Python ``python`` ("3.11") on ``platform`` may install:
-    a lock can split at a patch release (``python_full_version < '3.11.5'``), and a laptop's
-    3.11 may be any of them."""
+def by_release(pins: Iterable[Pin], platform: Mapping[str, str], python: str
+               ) -> dict[str, list[Pin]]:
+    """The pins of Python ``python`` ("3.11") on ``platform``, by the first release
+    ("3.11.0", "3.11.5" …) that installs them: a lock can split at a patch release
+    (``python_full_version < '3.11.5'``), a laptop's 3.11 may be any of them, and a wheel's
+    Requires-Python is checked against that release."""
     pins = list(pins)
-    chosen: dict[tuple[str, str], Pin] = {}
+    seen: set[tuple[str, str]] = set()
+    releases: dict[str, list[Pin]] = {}
     for patch in range(0, 30):
-        environment = {**platform, "python_version": python,
-                       "python_full_version": f"{python}.{patch}",
-                       "implementation_version": f"{python}.{patch}"}
+        release = f"{python}.{patch}"
+        environment = {**platform, "python_version": python, "python_full_version": release,
+                       "implementation_version": release}
         for pin in pins:
-            if pin.applies(environment):
-                chosen[(pin.name, pin.version)] = pin
-    return sorted(chosen.values(), key=lambda p: (p.name, p.version))
+            if pin.applies(environment) and (pin.name, pin.version) not in seen:
+                seen.add((pin.name, pin.version))
+                releases.setdefault(release, []).append(pin)
+    return releases
+
+
+def for_python(pins: Iterable[Pin], platform: Mapping[str, str], python: str) -> list[Pin]:
+    """Every pin one of the releases of Python ``python`` on ``platform`` may install."""
+    return sorted((pin for group in by_release(pins, platform, python).values()
+                   for pin in group), key=lambda p: (p.name, p.version))
 
 
 def installed() -> dict[str, str]:
