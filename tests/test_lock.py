@@ -130,6 +130,8 @@ def test_windows_pins_are_in_the_universal_lock(lock: Path) -> None:
 
 def test_the_environment_holds_the_locked_versions() -> None:
     """A package upgraded or downgraded by hand (or by an install that skipped the lock)."""
+    import setuptools  # noqa: F401  (puts its vendored, older packaging on sys.path: not ours)
+
     installed = lockfile.installed()
     assert lockfile.drift(lockfile.read(TESTLOCK), installed) == []
     cryptography = lockfile.for_environment(lockfile.read(TESTLOCK))["cryptography"]

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import sysconfig
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from importlib import metadata
@@ -128,8 +129,12 @@ def for_python(pins: Iterable[Pin], platform: Mapping[str, str], python: str) ->
 
 
 def installed() -> dict[str, str]:
-    return {canonicalize_name(d.metadata["Name"]): d.version for d in metadata.distributions()
-            if d.metadata["Name"]}
+    """The versions pip installed into this environment's site-packages. Not all of
+    ``sys.path``: setuptools puts its vendored copies (``setuptools/_vendor``, with an older
+    ``packaging`` among them) there once imported."""
+    folders = sorted({sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]})
+    return {canonicalize_name(d.metadata["Name"]): d.version
+            for d in metadata.distributions(path=folders) if d.metadata["Name"]}
 
 
 def drift(lock: Iterable[Pin], versions: Mapping[str, str]) -> list[tuple[str, str, str]]:
