@@ -94,8 +94,8 @@ $(TOOLS)/.installed:
 # requirements/constraints.txt). The test lock (everything, extras included) first; the
 # runtime lock (the dependencies and the postgres extra: a workshop's store may be PostgreSQL,
 # and make bundle ships exactly this lock) is constrained by it, so both name the same
-# versions. LOCK_UPGRADE= keeps the locked versions, adding only what
-# pyproject.toml now asks for. Then run make test, and commit requirements/.
+# versions. LOCK_UPGRADE= keeps the locked versions, adding only what pyproject.toml now
+# asks for. Then run make test, and commit requirements/.
 lock: $(TOOLS)/.installed
 	$(TOOLS)/bin/uv pip compile pyproject.toml requirements/build.in --extra test \
 	  --extra postgres $(LOCK_FLAGS) $(LOCK_UPGRADE) -o $(TESTLOCK)
