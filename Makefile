@@ -1,31 +1,56 @@
 # bakhong: `make demo` serves a demo workshop, `make test` runs the whole suite.
 # Both do their own set-up on a fresh Linux machine (Debian/Ubuntu for the test tools).
+# Dependencies come from the hash-checked locks in requirements/ (make lock refreshes them).
 
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 TESTSTAMP := $(VENV)/.installed-test
+LOCK     := requirements/lock.txt
+TESTLOCK := requirements/lock-test.txt
 DEBS   := chromium poppler-utils zbar-tools espeak-ng fonts-noto-color-emoji
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+HOST   ?= 127.0.0.1
+PORT   ?= 8866
 
-.PHONY: demo test lint bench bundle clean system-packages voice
+# pip prints its warnings and errors only. The editable install of bakhong is not
+# hash-checked (a source tree has no hash): its dependencies come from the lock, it adds
+# none (--no-deps), and the lock's setuptools builds it (--no-build-isolation).
+# setuptools' "Editable installation" note is information, not a problem: filtered.
+PIP      := $(BIN)/python -m pip --disable-pip-version-check
+LOCKED   := $(PIP) install --quiet --require-hashes -r
+EDITABLE := PYTHONWARNINGS="ignore:Editable installation" \
+            $(PIP) install --quiet --no-deps --no-build-isolation -e .
+
+# make lock / make test-latest: uv (pinned, it writes the locks) and pip-audit, in their
+# own environment so the workshop's .venv holds exactly the lock.
+TOOLS      := .venv-tools
+UV_VERSION := 0.13.9
+LATEST     := .venv-latest
+LOCK_UPGRADE ?= --upgrade
+LOCK_FLAGS := --universal --python-version 3.11 --generate-hashes --quiet \
+              --custom-compile-command "make lock" -c requirements/constraints.txt
+
+.PHONY: demo test test-latest lock lint bench bundle clean system-packages voice
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip "setuptools>=77"
 
-$(STAMP): $(BIN)/python pyproject.toml
-	$(BIN)/pip install --quiet -e .
+$(STAMP): $(BIN)/python $(LOCK) pyproject.toml
+	@echo "== Cài thư viện theo $(LOCK) (lần đầu khoảng 1 phút) / installing the locked dependencies"
+	$(LOCKED) $(LOCK)
+	$(EDITABLE)
 	$(BIN)/bakhong kernel
 	touch $@
 
-$(TESTSTAMP): $(STAMP)
-	$(BIN)/pip install --quiet -e ".[test,postgres]"
+$(TESTSTAMP): $(STAMP) $(TESTLOCK)
+	@echo "== Cài công cụ kiểm thử theo $(TESTLOCK) / installing the locked test tools"
+	$(LOCKED) $(TESTLOCK)
 	touch $@
 
 demo: $(STAMP) voice
-	$(BIN)/bakhong demo demo-workshop --host 127.0.0.1 --port 8866
+	$(BIN)/bakhong demo demo-workshop --host $(HOST) --port $(PORT)
 
 system-packages:
 	@missing=""; \
@@ -59,8 +84,49 @@ test: $(TESTSTAMP) system-packages
 bundle: $(STAMP)
 	$(BIN)/python tools/bundle.py dist/bakhong-offline
 
+$(TOOLS)/.installed:
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --quiet --disable-pip-version-check \
+	  "uv==$(UV_VERSION)" pip-audit
+	touch $@
+
+# Move the locks forward: the newest releases within pyproject.toml's ranges (less
+# requirements/constraints.txt). The test lock (everything, extras included) first; the
+# runtime lock (the dependencies and the postgres extra: a workshop's store may be PostgreSQL,
+# and make bundle ships exactly this lock) is constrained by it, so both name the same
+# versions. LOCK_UPGRADE= keeps the locked versions, adding only what pyproject.toml now
+# asks for. Then run make test, and commit requirements/.
+lock: $(TOOLS)/.installed
+	$(TOOLS)/bin/uv pip compile pyproject.toml requirements/build.in --extra test \
+	  --extra postgres $(LOCK_FLAGS) $(LOCK_UPGRADE) -o $(TESTLOCK)
+	$(TOOLS)/bin/uv pip compile pyproject.toml requirements/build.in --extra postgres \
+	  $(LOCK_FLAGS) $(LOCK_UPGRADE) -c $(TESTLOCK) -o $(LOCK)
+	@echo "== $(LOCK), $(TESTLOCK) written: now make test, then commit requirements/"
+
+# The newest releases instead of the lock, in their own .venv-latest: run it before moving the
+# lock forward, and monthly. The whole suite (less the test that the venv matches the lock),
+# then pip-audit of the lock's versions. The target fails if a test fails or an advisory
+# names a locked version; an unreachable advisory source is said, not failed.
+test-latest: system-packages $(TOOLS)/.installed
+	rm -rf $(LATEST)
+	$(PYTHON) -m venv $(LATEST)
+	$(LATEST)/bin/python -m pip install --quiet --disable-pip-version-check --upgrade \
+	  pip setuptools
+	PYTHONWARNINGS="ignore:Editable installation" $(LATEST)/bin/python -m pip install \
+	  --quiet --disable-pip-version-check --upgrade -e ".[test,postgres]"
+	$(LATEST)/bin/bakhong kernel
+	@echo "== Versions that differ from $(TESTLOCK) (installed ← locked):"
+	@$(LATEST)/bin/python tools/lockfile.py drift $(TESTLOCK) || true
+	@suite=0; audit=0; \
+	$(LATEST)/bin/python -m pytest -n auto --dist loadfile -q \
+	  --deselect tests/test_lock.py::test_the_environment_holds_the_locked_versions || suite=$$?; \
+	echo "== pip-audit $(TESTLOCK)"; \
+	$(TOOLS)/bin/python tools/lockfile.py audit $(TESTLOCK) $(TOOLS)/bin/pip-audit || audit=$$?; \
+	echo "== test-latest: suite exit $$suite, audit exit $$audit"; \
+	[ $$suite = 0 ] && [ $$audit = 0 ]
+
 bench: $(TESTSTAMP) system-packages
 	$(BIN)/python bench/voila_load.py
 
 clean:
-	rm -rf $(VENV) demo-workshop build dist *.egg-info test-artifacts
+	rm -rf $(VENV) $(TOOLS) $(LATEST) demo-workshop build dist *.egg-info test-artifacts

@@ -26,8 +26,8 @@ from bakhong.widgets.entry import lesson_url
 
 log = logging.getLogger(__name__)
 
-__all__ = ["AddressNotHere", "PortInUse", "PortNotAllowed", "check_port", "lesson_url",
-           "offline_transforms", "run", "voila_config"]
+__all__ = ["AddressNotHere", "PortInUse", "PortNotAllowed", "RoutineKernelLines", "check_port",
+           "lesson_url", "offline_transforms", "run", "voila_config"]
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8866
@@ -189,6 +189,24 @@ def offline_transforms() -> list[Any]:
     return [OfflinePage, tornado.web.GZipContentEncoding]
 
 
+class RoutineKernelLines(logging.Filter):
+    """Drops the line Voila's kernel manager logs per kernel started or shut down: four per
+    lesson while the preheated pools fill, then one per page opened and per kernel culled.
+    A trainer's window shows progress (the pools filled) and problems, not these (issue 13).
+
+    >>> def line(level: int, msg: str) -> logging.LogRecord:
+    ...     return logging.LogRecord("Voila", level, "", 0, msg, ("k",), None)
+    >>> keep = RoutineKernelLines().filter
+    >>> keep(line(logging.INFO, "Kernel started: %s")), keep(line(logging.ERROR, "Kernel %s died"))
+    (False, True)
+    """
+
+    ROUTINE = ("Kernel started: ", "Kernel shutdown: ")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.levelno <= logging.INFO and str(record.msg).startswith(self.ROUTINE))
+
+
 def _prepare_speech() -> None:
     """Make the audio of every step's instruction ahead (``WORKSHOP/audio``), off the
     serving thread: the first learner at a step then hears it at once."""
@@ -272,6 +290,7 @@ def run(workshop: Path, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
 
     class BakhongVoila(Voila):  # type: ignore[misc]
         def init_settings(self) -> dict[str, Any]:
+            self.log.addFilter(RoutineKernelLines())  # the kernel manager logs through it
             settings: dict[str, Any] = super().init_settings()
             settings["transforms"] = offline_transforms()
             return settings

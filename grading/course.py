@@ -13,6 +13,7 @@ Layout (nbgrader's, see ``nbgrader/coursedir.py``)::
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from importlib import resources
@@ -79,7 +80,26 @@ def nbgrader_config(root: Path) -> Any:
     config.Execute.kernel_name = KERNEL_NAME
     config.OverwriteCells.add_missing_cells = True
     config.BaseConverter.permissions = FILE_PERMISSIONS  # not nbgrader's world-readable 444
+    # No exchange: lessons reach phones through release/ and Voila, submissions come from
+    # the grading worker. nbgrader's API otherwise probes its default exchange
+    # (/usr/local/share/nbgrader/exchange) on every use and logs "Unwritable directory,
+    # please contact your instructor" each time (issue 13); the API behaves the same.
+    config.ExchangeFactory.list = _no_exchange_list()
     return config
+
+
+@functools.cache
+def _no_exchange_list() -> type:
+    from nbgrader.exchange import ExchangeError
+    from nbgrader.exchange.abc import ExchangeList
+
+    class NoExchangeList(ExchangeList):  # type: ignore[misc]
+        """nbgrader's exchange plugin for "list" in a course that has no exchange."""
+
+        def start(self) -> None:
+            raise ExchangeError("bakhong uses no nbgrader exchange")
+
+    return NoExchangeList
 
 
 def put_environment_on_path() -> None:
@@ -126,15 +146,45 @@ def build(root: Path, lessons: tuple[str, ...] = LESSONS) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         nbformat.write(lesson_notebook(lesson), folder / f"{lesson}.ipynb")  # type: ignore[no-untyped-call]
         checked(api.generate_assignment(lesson, force=True, create=True))
+    trust_released(root)
+
+
+def trust_released(root: Path) -> None:
+    """Sign the released notebooks with this user's Jupyter notary (nbformat's
+    ``NotebookNotary``, in the Jupyter data folder): Voila's contents manager checks the
+    signature on every load of a notebook, and logs "Notebook … is not trusted" for each
+    kernel of the pool and each page of an unsigned one (issue 13). They are ours, written by
+    nbgrader from ``lessons/``. A notary that cannot write only leaves the log line."""
+    import sqlite3
+
+    import nbformat
+    from jupyter_core.paths import jupyter_data_dir
+    from jupyter_core.utils import ensure_dir_exists
+    from nbformat.sign import NotebookNotary
+
+    try:
+        data_dir = jupyter_data_dir()
+        ensure_dir_exists(data_dir, 0o700)  # as a Jupyter app does: a new laptop lacks it
+        with NotebookNotary(data_dir=data_dir) as notary:  # type: ignore[no-untyped-call]
+            for path in sorted((root / "release").glob("*/*.ipynb")):
+                notebook = nbformat.read(path, as_version=4)  # type: ignore[no-untyped-call]
+                if not notary.check_signature(notebook):
+                    notary.sign(notebook)
+    except (OSError, sqlite3.Error) as err:
+        print(f"(released notebooks not signed: {err})", file=sys.stderr)
 
 
 def release_missing(root: Path, lessons: tuple[str, ...] = LESSONS) -> tuple[str, ...]:
     """Release the course's lessons a workshop lacks (one made by an older kit), so that the
-    lesson menu's links and the join page's first lesson all open; returns those added."""
+    lesson menu's links and the join page's first lesson all open; returns those added.
+    Every released notebook is signed for this user too (a workshop copied from another
+    laptop or account): :func:`trust_released`."""
     missing = tuple(lesson for lesson in lessons
                     if not (root / "release" / lesson / f"{lesson}.ipynb").exists())
     if missing:
         build(root, missing)
+    else:
+        trust_released(root)
     return missing
 
 

@@ -5,11 +5,15 @@
 OUT (default ``dist/bakhong-offline``) gets:
 
 * ``wheels/linux/`` and ``wheels/windows/``: bakhong's own wheel (the lessons, the English
-  catalogue and the stylesheet are inside it) and a wheel of every dependency, downloaded
-  for that platform and Python version (``pip download --only-binary=:all:``: no compiler
-  is needed on the laptop);
-* ``install.sh`` / ``install.bat``: make ``.venv`` and ``pip install --no-index`` from the
-  folder, then install the Jupyter kernel;
+  catalogue and the stylesheet are inside it) and a wheel of exactly the version locked in
+  ``requirements/lock.txt`` of every dependency, checked against the lock's hashes as it is
+  downloaded (``pip download --only-binary=:all: --require-hashes``: no compiler is needed
+  on the laptop). The lock's environment markers are evaluated for the target platform
+  here (:mod:`lockfile`), not by ``pip download``, which would evaluate them against this
+  machine (and leave out Windows' ``pywinpty`` and ``colorama``);
+* ``requirements.txt``: the lock, plus bakhong's own wheel with its hash;
+* ``install.sh`` / ``install.bat``: make ``.venv`` and ``pip install --no-index
+  --require-hashes -r requirements.txt`` from the folder, then install the Jupyter kernel;
 * ``README-offline.md``: the steps, in Vietnamese first, and the workshop Wi-Fi note;
 * ``SHA256SUMS``: the checksum of every file, to copy the folder safely to a USB stick.
 
@@ -26,21 +30,27 @@ import subprocess
 import sys
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import lockfile  # tools/lockfile.py, beside this script
+
 ROOT = Path(__file__).resolve().parents[1]
+LOCK = ROOT / "requirements" / "lock.txt"
 PLATFORMS = {
     "linux": ["manylinux2014_x86_64", "manylinux_2_17_x86_64", "manylinux_2_28_x86_64",
               "linux_x86_64"],
     "windows": ["win_amd64"],
 }
-#: Extras a workshop laptop may need: PostgreSQL's driver for a scaled-out course.
-EXTRAS = "postgres"
+MARKERS = {"linux": lockfile.LINUX, "windows": lockfile.WINDOWS}
 
 INSTALL_SH = """#!/bin/sh
 # Cài bakhong không cần internet / install bakhong without internet (Linux).
 set -e
 cd "$(dirname "$0")"
-python3 -m venv .venv
-.venv/bin/python -m pip install --no-index --find-links wheels/linux "bakhong[{extras}]"
+PYTHON=$(command -v python3.{minor} || command -v python3)
+"$PYTHON" -m venv .venv
+echo "Đang cài / installing (wheels/linux, requirements.txt) …"
+.venv/bin/python -m pip install --quiet --disable-pip-version-check --no-index \\
+  --find-links wheels/linux --require-hashes -r requirements.txt
 .venv/bin/bakhong kernel
 echo "Xong / done: .venv/bin/bakhong demo demo-workshop"
 """
@@ -49,8 +59,9 @@ INSTALL_BAT = """@echo off
 rem Cài bakhong không cần internet / install bakhong without internet (Windows).
 cd /d "%~dp0"
 py -3.{minor} -m venv .venv || exit /b 1
-.venv\\Scripts\\python -m pip install --no-index ^
-  --find-links wheels\\windows "bakhong[{extras}]" || exit /b 1
+echo Dang cai / installing (wheels\\windows, requirements.txt) ...
+.venv\\Scripts\\python -m pip install --quiet --disable-pip-version-check --no-index ^
+  --find-links wheels\\windows --require-hashes -r requirements.txt || exit /b 1
 .venv\\Scripts\\bakhong kernel
 echo Xong / done: set BAKHONG_KERNEL_TRANSPORT=tcp, then .venv\\Scripts\\bakhong demo demo-workshop
 """
@@ -88,6 +99,7 @@ router (it needs no internet). The class address is on the home page (/), with a
 for the projector.
 
 Contents: `wheels/linux`, `wheels/windows` (every dependency as a wheel, Python {python}),
+`requirements.txt` (the exact versions and their hashes: pip refuses any other file),
 `install.sh`, `install.bat`, `SHA256SUMS`.
 """
 
@@ -97,20 +109,42 @@ def run(*argv: str) -> None:
 
 
 def own_wheel(out: Path) -> Path:
+    """bakhong's wheel, built by this environment's (locked) setuptools."""
     out.mkdir(parents=True, exist_ok=True)
-    run(sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(out),
-        str(ROOT))
+    run(sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--quiet",
+        "-w", str(out), str(ROOT))
     [wheel] = sorted(out.glob("bakhong-*.whl"))
     return wheel
 
 
-def download(wheel: Path, out: Path, platform: str, python: str) -> None:
-    """Every dependency of ``wheel`` (with its extras) as wheels for ``platform``."""
-    argv = [sys.executable, "-m", "pip", "download", "--quiet", "--only-binary=:all:",
-            "--dest", str(out), "--python-version", python, "--implementation", "cp"]
-    for tag in PLATFORMS[platform]:
-        argv += ["--platform", tag]
-    run(*argv, f"{wheel}[{EXTRAS}]")
+def download(lock: Path, out: Path, platform: str, python: str) -> int:
+    """The wheel of every pin of ``lock`` that ``platform``'s Python ``python`` may install,
+    hash-checked; returns how many pins."""
+    releases = lockfile.by_release(lockfile.read(lock), MARKERS[platform], python)
+    for number, (release, pins) in enumerate(releases.items()):
+        # one file per first release: a file names a package once, and a wheel's
+        # Requires-Python is checked against that release (soupsieve 4 needs 3.11.5)
+        requirements = out.parent / f".{platform}-{number}.txt"
+        requirements.write_text("\n".join(pin.line() for pin in pins) + "\n",
+                                encoding="utf-8")
+        argv = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
+                "--only-binary=:all:", "--require-hashes", "--dest", str(out),
+                "--python-version", release, "--implementation", "cp"]
+        for tag in PLATFORMS[platform]:
+            argv += ["--platform", tag]
+        try:
+            run(*argv, "-r", str(requirements))
+        finally:
+            requirements.unlink()
+    return sum(len(pins) for pins in releases.values())
+
+
+def requirements_file(lock: Path, wheel: Path) -> str:
+    """The lock, and bakhong's own wheel by name, version and hash: one hash-checked install."""
+    name, version = wheel.name.split("-")[:2]
+    digest = hashlib.sha256(wheel.read_bytes()).hexdigest()
+    return (f"# {lock.name} of bakhong {version}, and bakhong's own wheel (tools/bundle.py)\n"
+            f"{name}=={version} --hash=sha256:{digest}\n" + lock.read_text(encoding="utf-8"))
 
 
 def checksums(folder: Path) -> None:
@@ -121,19 +155,23 @@ def checksums(folder: Path) -> None:
     (folder / "SHA256SUMS").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def bundle(out: Path, platforms: list[str], python: str) -> Path:
+def bundle(out: Path, platforms: list[str], python: str, lock: Path = LOCK) -> Path:
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
     minor = python.split(".")[1]
+    wheel = own_wheel(out / "build")  # one pure-Python wheel, copied: one hash for both
     for platform in platforms:
         folder = out / "wheels" / platform
-        wheel = own_wheel(folder)
-        download(wheel, folder, platform, python)
-        print(f"{platform}: {len(list(folder.glob('*.whl')))} wheels, "
+        folder.mkdir(parents=True)
+        shutil.copy2(wheel, folder / wheel.name)
+        pinned = download(lock, folder, platform, python)
+        print(f"{platform}: {pinned} locked versions, {len(list(folder.glob('*.whl')))} wheels, "
               f"{sum(p.stat().st_size for p in folder.iterdir()) / 2**20:.0f} MB")
-    (out / "install.sh").write_text(INSTALL_SH.format(extras=EXTRAS), encoding="utf-8")
-    (out / "install.bat").write_text(INSTALL_BAT.format(extras=EXTRAS, minor=minor),
+    (out / "requirements.txt").write_text(requirements_file(lock, wheel), encoding="utf-8")
+    shutil.rmtree(out / "build")
+    (out / "install.sh").write_text(INSTALL_SH.format(minor=minor), encoding="utf-8")
+    (out / "install.bat").write_text(INSTALL_BAT.format(minor=minor),
                                      encoding="utf-8", newline="\r\n")
     (out / "README-offline.md").write_text(README.format(python=python), encoding="utf-8")
     checksums(out)
