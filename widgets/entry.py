@@ -191,12 +191,16 @@ def show_lesson(lesson: str, code: str, lang: str | None = None) -> object:
         return score_text(submissions.latest(box.store, learner.learner_id, lesson), tr,
                           pass_mark)
 
+    def grading() -> bool:  # the page's poller shows the score once this turns False
+        latest = submissions.latest(box.store, learner.learner_id, lesson)
+        return latest is not None and latest.status in (submissions.QUEUED, submissions.GRADING)
+
     # relative links: the same server, whatever its address or base URL (JupyterHub)
     menu = [(name, title, f"../{name}/{name}.ipynb?code={learner.code}")
             for name, title in LESSON_TITLES.items()]
     return course_screen(box, learner.learner_id, factory,  # type: ignore[arg-type]
                          lang=lang, on_submit=submit, on_score=score, display=True,
-                         lessons=menu, current=lesson)
+                         lessons=menu, current=lesson, is_grading=grading)
 
 
 def _pass_mark() -> float:

@@ -34,7 +34,7 @@ from bakhong.simulators.sandbox import Sandbox
 from .appview import AppHandles, AppView, StepHelp
 from .first_steps_screens import build_screen
 from .i18n import N_, Translator
-from .phone import badge, html_block, inbox_panel, show_sms
+from .phone import badge, html_block, inbox_panel
 
 __all__ = ["STEP_HELP", "FirstStepsAppHandles", "FirstStepsView", "first_steps_app",
            "first_steps_factory"]
@@ -127,7 +127,6 @@ class FirstStepsView(AppView):
         _ = tr
         self.sim = sim
         self.status: Status | None = None
-        self._sms_count = -1
         self.inbox = inbox_panel("bk-start-sms-inbox")
         self.controls["sms-inbox"] = self.inbox
         title = html.escape(_("Làm quen với điện thoại"))
@@ -144,7 +143,7 @@ class FirstStepsView(AppView):
         return act
 
     def _render_inbox(self) -> None:
-        self._sms_count = show_sms(self.inbox, self.sim.inbox(), self.tr, self._sms_count)
+        self.show_inbox(self.sim.inbox())
 
     def _signature(self, status: Status) -> tuple[Any, ...]:
         extra: tuple[Any, ...] = ()

@@ -61,6 +61,10 @@ class PinPad:
         self.digits = ""
         self._draw()
 
+    def redraw(self) -> None:
+        """Draw the dots again (the digits were given back to a rebuilt view)."""
+        self._draw()
+
     def detach(self) -> None:
         """The screen holding the dots is going: nothing more to draw on."""
         self.dots = None

@@ -31,7 +31,8 @@ from __future__ import annotations
 
 import base64
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
+from datetime import datetime
 from typing import Any
 
 import ipywidgets as w
@@ -44,9 +45,10 @@ from bakhong.simulators.errors import N_, SandboxError
 from bakhong.simulators.portal import PortalSimulator
 from bakhong.simulators.sandbox import Sandbox
 from bakhong.simulators.signing import SigningSimulator
-from bakhong.simulators.store import sms_inbox
+from bakhong.simulators.store import dossier_events, sms_inbox
+from bakhong.simulators.store import dossiers as dossier_rows
 
-from .appview import AppHandles, AppView
+from .appview import AppHandles, AppView, ViewState, restoring, screen_start
 from .bank_app import BankAppHandles, bank_app
 from .i18n import Translator, error_text
 from .phone import (
@@ -59,7 +61,6 @@ from .phone import (
     inbox_panel,
     on_click,
     paragraph,
-    show_sms,
 )
 from .portal_dossier_screens import DOSSIER_PAGES
 from .portal_form_screens import FORM_PAGES
@@ -100,6 +101,8 @@ class PortalView(AppView):
     prefix = "bk-portal-"
     lesson = "portal"
     step_help = STEP_HELP
+    remembered = ("panel", "code", "query", "opened", "picked", "viewing", "saved",
+                  "_scenario")
 
     def __init__(self, sim: PortalSimulator, tr: Translator,
                  bank_sim_factory: Callable[[], BankSimulator] | None = None,
@@ -119,7 +122,6 @@ class PortalView(AppView):
         self.bank: BankAppHandles | None = None
         self.handoff: w.VBox | None = None
         self._card_key: tuple[Any, ...] | None = None
-        self._sms_count = -1
         self._scenario: dict[str, Any] | None = None
         _ = tr
         self.persona_card = w.Accordion([html_block("")], titles=(_("Thẻ nhân vật mô phỏng"),),
@@ -195,14 +197,23 @@ class PortalView(AppView):
                 scanned = True
             except SandboxError as err:  # e.g. the bank's maintenance: shown in the bank app
                 failure = err
-        handles = bank_app(bank_sim, self.tr)
-        if failure is not None:
-            handles.message.show_error(error_text(failure, self.tr))
+        self._hand_over_to_bank(code, bank_sim, open_qr=not scanned)
+        if failure is not None and self.bank is not None:
+            self.bank.message.show_error(error_text(failure, self.tr))
+        return None
+
+    def _hand_over_to_bank(self, code: str, bank_sim: BankSimulator, *, open_qr: bool,
+                           state: ViewState | None = None) -> None:
+        """The bank app on the phone instead of the portal (``state``: as it was shown)."""
+        order = self.sim.payment_order(code)
+        with restoring(state):
+            handles = bank_app(bank_sim, self.tr, handed_over=True)
         self.move("payment", code)
         self.bank = handles
-        self.handoff = self._handoff_bar(handles, order.payload, order.amount, open_qr=not scanned)
+        self.handoff = self._handoff_bar(handles, order.payload, order.amount, open_qr=open_qr)
+        # a new screen: the page goes to the bank's top (bakhong.widgets.page_script)
+        self.handoff.children = (screen_start(), *self.handoff.children)
         self.root.children = (self.badge, self.handoff, handles.root)
-        return None
 
     def _handoff_bar(self, handles: BankAppHandles, payload: str, amount: int, *,
                      open_qr: bool) -> w.VBox:
@@ -282,7 +293,79 @@ class PortalView(AppView):
                       f'<p class="bk-hint">{hint}</p></div>')
 
     def _render_inbox(self) -> None:
-        self._sms_count = show_sms(self.inbox, portal_sms(self.sim), self.tr, self._sms_count)
+        self.show_inbox(portal_sms(self.sim))
+
+    # -- what changes while the learner does nothing ------------------------------------------
+
+    def _handed_over(self) -> AppHandles[Any, Any] | None:
+        from .portal_signing import signing_on_show
+
+        return self.bank or signing_on_show(self)
+
+    def poll_key(self) -> Hashable:
+        """The newest SMS and the number of the learner's dossier events, in one read; when an
+        official's step is due, the dossiers are read first, which plays it (the simulated
+        officials act when a dossier is looked at, :func:`~bakhong.simulators.dossiers.advance`).
+        While another app is on show, that app's key."""
+        inner = self._handed_over()
+        if inner is not None:
+            return ("handed over", inner.view.poll_key())
+        return self._portal_key(advance=True)
+
+    def _portal_key(self, *, advance: bool) -> Hashable:
+        learner = self.sim.learner_id
+        newest_sms = sa.select(sa.func.max(sms_inbox.c.seq)).where(
+            sms_inbox.c.learner_id == learner).scalar_subquery()
+        events = sa.select(sa.func.count(dossier_events.c.seq)).where(
+            dossier_events.c.learner_id == learner).scalar_subquery()
+        due = sa.select(sa.func.min(dossier_rows.c.next_action_at)).where(
+            (dossier_rows.c.learner_id == learner)
+            & dossier_rows.c.next_action_at.is_not(None)).scalar_subquery()
+        sms, count, next_at = self.sim.store.read(sa.select(newest_sms, events, due))[0]
+        if advance and next_at is not None \
+                and datetime.fromisoformat(next_at) <= self.sim.clock.now():
+            try:
+                self.sim.my_dossiers()
+            except SandboxError:  # no consent any more (forgotten): nothing to show
+                return (sms, count)
+            return self._portal_key(advance=False)
+        return (sms, count)
+
+    def render_quietly(self) -> None:
+        inner = self._handed_over()
+        if inner is not None:
+            inner.view.render_quietly()
+        else:
+            super().render_quietly()
+
+    # -- a rebuilt view takes over ----------------------------------------------------------
+
+    def view_state(self) -> ViewState:
+        from .portal_signing import handoff_state
+
+        state = super().view_state()
+        if self.bank is not None:
+            offer = self.controls.get("handoff-qr")
+            state.extra["bank"] = (self.code, self.bank.view.view_state(),
+                                   getattr(offer, "selected_index", None) is not None)
+        signing = handoff_state(self)
+        if signing is not None:
+            state.extra["signing"] = signing
+        return state
+
+    def restore_after(self, state: ViewState) -> None:
+        from .portal_signing import reopen_signing
+
+        super().restore_after(state)
+        if "bank" in state.extra and self.bank_sim_factory is not None:
+            code, bank_state, open_qr = state.extra["bank"]
+            try:
+                self._hand_over_to_bank(code, self.bank_sim_factory(), open_qr=open_qr,
+                                        state=bank_state)
+            except SandboxError:  # paid meanwhile: the portal's page says so
+                pass
+        if "signing" in state.extra:
+            reopen_signing(self, state.extra["signing"])
 
     # -- rendering -----------------------------------------------------------------------
 
@@ -298,10 +381,11 @@ class PortalView(AppView):
         self._render_card()
         key = page.key
         if key != self._card_key:  # a new screen: the card opens where the learner types
-            self.persona_card.selected_index = 0 if page.typing else None
+            if not self.quiet:
+                self.persona_card.selected_index = 0 if page.typing else None
             self._card_key = key
+        self._render_inbox()  # after the page's reading: a dossier read may have brought an SMS
         self.show(page.signature, page.build)
-        self._render_inbox()  # last: reading a dossier may have brought an SMS
 
 
 def portal_app(sim: PortalSimulator, tr: Translator, *,

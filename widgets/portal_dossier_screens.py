@@ -262,8 +262,8 @@ def dossier(view: PortalView, status: PortalStatus) -> Page:
         items: list[w.Widget] = [
             screen_title(_("Chi tiết hồ sơ")), _summary(view, d),
             view.button("bk-portal-refresh", _("Làm mới"), refresh),
-            paragraph(_("Cán bộ xử lý hồ sơ lần lượt từng bước. Bấm «Làm mới» để xem trạng "
-                        "thái mới."), "bk-hint"),
+            paragraph(_("Cán bộ xử lý hồ sơ lần lượt từng bước. Trạng thái mới tự hiện ra trên "
+                        "màn hình; nếu lâu không thấy, bấm «Làm mới»."), "bk-hint"),
             *_supplement_box(view, d, docs)]
         if results:
             items.append(html_block("<h3>" + html.escape(_("Kết quả giải quyết")) + "</h3>"))

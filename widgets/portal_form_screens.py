@@ -85,7 +85,9 @@ def _input(view: PortalView, spec: FieldSpec, value: str) -> w.Text | w.Dropdown
     else:
         placeholder = {"date": _("dd/mm/yyyy"), "count": _("từ 0 đến 10"),
                        "id_number": _("12 chữ số"), "phone": _("10 chữ số")}.get(spec.kind, "")
-        field = text_input("bk-portal-field", label, placeholder)
+        numbers = spec.kind in ("id_number", "phone", "count")  # the phone's number pad
+        field = text_input("bk-portal-field", label, placeholder,
+                           keypad="numeric" if numbers else "")
         field.value = value
     view.keep_as("bk-portal-field", f"field-{spec.key}", field)
     return field

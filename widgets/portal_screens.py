@@ -165,7 +165,8 @@ def _back(view: PortalView, label: str, panel: str) -> w.Button:
 def login(view: PortalView, status: PortalStatus) -> Page:
     def build() -> list[w.Widget]:
         _ = view.tr
-        number = view.field("bk-portal-id-number", _("Số định danh cá nhân"), _("12 chữ số"))
+        number = view.field("bk-portal-id-number", _("Số định danh cá nhân"), _("12 chữ số"),
+                            keypad="numeric")
         secret = view.field("bk-portal-password", _("Mật khẩu"), secret=True)
 
         def act() -> str:

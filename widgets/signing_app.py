@@ -56,7 +56,7 @@ from bakhong.simulators.signing import (
 )
 from bakhong.simulators.store import documents
 
-from .appview import AppHandles, AppView
+from .appview import AppHandles, AppView, ViewState
 from .i18n import Translator
 from .phone import (
     action_button,
@@ -65,7 +65,6 @@ from .phone import (
     html_block,
     inbox_panel,
     on_click,
-    show_sms,
 )
 from .pinpad import PinPad
 from .signing_help import STEP_HELP
@@ -111,9 +110,12 @@ class SigningView(AppView):
     prefix = "bk-sign-"
     lesson = "signing"
     step_help = STEP_HELP
+    remembered = ("panel", "request_exists", "tran", "known", "confirmed", "rejected", "saved",
+                  "to_sign", "to_check", "checked", "checks")
 
     def __init__(self, sim: SigningSimulator, tr: Translator,
-                 portal_sim_factory: Callable[[], PortalSimulator] | None = None) -> None:
+                 portal_sim_factory: Callable[[], PortalSimulator] | None = None, *,
+                 handed_over: bool = False) -> None:
         super().__init__(tr)
         self.sim = sim
         self.portal_sim_factory = portal_sim_factory
@@ -131,7 +133,6 @@ class SigningView(AppView):
         self.to_check = ""  # the document picked in «Kiểm tra chữ ký»
         self.checked: tuple[str, list[SignatureVerdict]] | None = None
         self.checks = 0  # verifications made: a new one rebuilds the panel
-        self._sms_count = -1
         _ = tr
         self.persona_card = w.Accordion([html_block(self._card_html())],
                                         titles=(_("Thẻ nhân vật mô phỏng"),), selected_index=0,
@@ -142,7 +143,9 @@ class SigningView(AppView):
         self.badge = badge(tr)
         name = html.escape(_(APP_NAME))
         self.appbar = html_block(f'<div class="bk-appbar bk-appbar-sign">{name}</div>')
-        self.root = w.VBox([self.badge, self.appbar, self.persona_card, self.inbox, self.screen,
+        # opened by the portal («Ký số tờ khai»): under the portal's badge, not a second one
+        top = [] if handed_over else [self.badge]
+        self.root = w.VBox([*top, self.appbar, self.persona_card, self.inbox, self.screen,
                             self.message.root, self.below], layout=w.Layout(width="100%"))
         self.root.add_class("bk-screen")
         self.root.add_class("bk-sign-app")
@@ -230,7 +233,17 @@ class SigningView(AppView):
                 f'<p class="bk-hint">{hint}</p></div>')
 
     def _render_inbox(self) -> None:
-        self._sms_count = show_sms(self.inbox, self.sim.inbox(), self.tr, self._sms_count)
+        self.show_inbox(self.sim.inbox())
+
+    def view_state(self) -> ViewState:
+        state = super().view_state()
+        state.extra["pin"] = self.pinpad.digits
+        return state
+
+    def restore_after(self, state: ViewState) -> None:
+        super().restore_after(state)
+        self.pinpad.digits = str(state.extra.get("pin", ""))
+        self.pinpad.redraw()
 
     # -- rendering -----------------------------------------------------------------------
 
@@ -254,7 +267,8 @@ class SigningView(AppView):
             self.known[transaction.tran_id] = transaction
         if self.shown is None or self.shown[0] != status.step:
             self.pinpad.clear()
-            self.persona_card.selected_index = 0 if status.step in TYPING_STEPS else None
+            if not self.quiet:
+                self.persona_card.selected_index = 0 if status.step in TYPING_STEPS else None
         pdfs = tuple(self.sim.pdfs()) if self.panel in ("sign", "verify") else ()
         self._render_inbox()
 
@@ -266,13 +280,14 @@ class SigningView(AppView):
 
 def signing_app(sim: SigningSimulator, tr: Translator, *,
                 portal_sim_factory: Callable[[], PortalSimulator] | None = None,
-                display: bool = False) -> SigningAppHandles:
+                display: bool = False, handed_over: bool = False) -> SigningAppHandles:
     """Build the signing app over ``sim``; ``display=True`` shows it in a phone frame.
 
     ``portal_sim_factory`` gives the learner's portal, through which a PDF chosen on the
     phone goes into «Kho dữ liệu cá nhân»; without it only the stored documents are offered.
+    ``handed_over``: opened by the portal, under the portal's «MÔ PHỎNG» badge.
     """
-    view = SigningView(sim, tr, portal_sim_factory)
+    view = SigningView(sim, tr, portal_sim_factory, handed_over=handed_over)
     return SigningAppHandles.build(view, sim, display=display)
 
 
