@@ -71,9 +71,37 @@ def join_page(address: str, demo_links: list[tuple[str, str, str]],
 <p>Quét mã QR hoặc gõ địa chỉ này trên điện thoại:</p>
 <div class="bk-qr" role="img" aria-label="Mã QR của địa chỉ lớp học">{qr_svg(address)}</div>
 <p class="bk-address">{html.escape(address)}</p>
+{local_only_note(address)}
 {"<h2>Học viên mẫu (demo)</h2><ul>" + demo + "</ul>" if demo_links else ""}
 <p lang="en"><small>Type the code on your learner card. English is available inside the app.
 </small></p>""")
+
+
+def local_only_note(address: str) -> str:
+    """Under an address only this laptop can open (``127.0.0.1``, ``localhost``): why the
+    phones cannot, and what to do; nothing under any other address.
+
+    >>> "--host 0.0.0.0" in local_only_note("http://127.0.0.1:8866/")
+    True
+    >>> local_only_note("http://192.168.1.10:8866/")
+    ''
+    """
+    import ipaddress
+    from urllib.parse import urlsplit
+
+    host = urlsplit(address).hostname or ""
+    try:
+        local = host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        local = False
+    if not local:
+        return ""
+    return ("""<p class="bk-error" role="note"><b>Địa chỉ này chỉ mở được trên chính máy tính
+này</b>, điện thoại không mở được. Để điện thoại vào học qua Wi-Fi, hãy dừng lớp học rồi mở lại
+với <code>--host 0.0.0.0</code> (ví dụ <code>make demo HOST=0.0.0.0</code>); trang này sẽ hiện
+địa chỉ Wi-Fi của máy và mã QR của nó.</p>
+<p lang="en"><small>This address works on this laptop only: phones cannot open it. Serve with
+--host 0.0.0.0 for the workshop Wi-Fi.</small></p>""")
 
 
 def wait_page(retry_seconds: int) -> str:

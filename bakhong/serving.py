@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import errno
 import functools
+import ipaddress
 import logging
 import os
 import re
@@ -23,6 +24,7 @@ from typing import Any
 
 from bakhong.simulators.errors import N_, SandboxError
 from bakhong.widgets.entry import lesson_url
+from bakhong.widgets.phone import page_script
 
 log = logging.getLogger(__name__)
 
@@ -103,11 +105,13 @@ def _offline(chunk: bytes) -> bytes:
     >>> page.startswith(b'<head>\\n<script>') and page.endswith(b'</script></head>')
     True
 
-    It also adds the script that keeps ``<html lang>`` in the page's language.
+    It also adds the script that keeps ``<html lang>`` in the page's language, and the
+    widgets' page script (:mod:`bakhong.widgets.page_script`: number pads, new screens at
+    their top).
     """
     chunk = _CDN_LINK.sub(b"", chunk) if b"cdn.jsdelivr.net" in chunk else chunk
-    return chunk.replace(b"</head>", _LANG_SCRIPT + b"</head>", 1) if b"</head>" in chunk \
-        else chunk
+    return chunk.replace(b"</head>", _LANG_SCRIPT + page_script() + b"</head>", 1) \
+        if b"</head>" in chunk else chunk
 
 
 class PortInUse(SandboxError):
@@ -207,6 +211,70 @@ class RoutineKernelLines(logging.Filter):
         return not (record.levelno <= logging.INFO and str(record.msg).startswith(self.ROUTINE))
 
 
+def class_address(bound: str, reached: str, protocol: str = "http") -> str:
+    """The address the join page shows (and its QR code) for the phones to open.
+
+    ``bound`` is the host Voila listens on, ``reached`` the ``Host`` the page was asked
+    for. Served on the workshop Wi-Fi (``0.0.0.0``) but opened on the laptop itself
+    (``127.0.0.1``, ``localhost``), the page would show an address no phone can open: it
+    shows the laptop's own address on its network (:func:`lan_address`) instead. Otherwise
+    the address as it was reached (a phone that reached it, or a laptop serving on
+    ``127.0.0.1`` only: the page then says so, ``bakhong.pages``).
+
+    >>> class_address("127.0.0.1", "127.0.0.1:8866")
+    'http://127.0.0.1:8866/'
+    >>> class_address("0.0.0.0", "192.168.1.10:8866")
+    'http://192.168.1.10:8866/'
+    """
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(f"//{reached}")
+    loopback = parts.hostname == "localhost"
+    if parts.hostname and not loopback:
+        try:
+            loopback = ipaddress.ip_address(parts.hostname).is_loopback
+        except ValueError:
+            loopback = False
+    if bound in ("", "0.0.0.0", "::") and loopback:
+        found = lan_address()
+        if found:
+            port = f":{parts.port}" if parts.port else ""
+            return f"{protocol}://{found}{port}/"
+    return f"{protocol}://{reached}/"
+
+
+def lan_address() -> str | None:
+    """This laptop's IPv4 address on its network, found without sending anything.
+
+    A UDP socket "connected" to a private address only picks the route (the interface of
+    the default route); with no such route (a laptop's own hotspot, no internet), the first
+    private address of an interface that is up. ``None`` when there is none.
+    """
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            probe.connect(("10.254.254.254", 9))  # nothing is sent: UDP has no handshake
+            found = str(probe.getsockname()[0])
+        if not ipaddress.ip_address(found).is_loopback and found != "0.0.0.0":
+            return found
+    except OSError:
+        pass
+    try:
+        import psutil
+    except ImportError:
+        return None
+    up = {name for name, stats in psutil.net_if_stats().items() if stats.isup}
+    candidates = []
+    for name, addresses in psutil.net_if_addrs().items():
+        if name not in up or name.startswith(("lo", "docker", "br-", "veth", "virbr")):
+            continue
+        for address in addresses:
+            if address.family == socket.AF_INET:
+                ip = ipaddress.ip_address(address.address)
+                if ip.is_private and not ip.is_loopback and not ip.is_link_local:
+                    candidates.append((not name.startswith("wl"), name, address.address))
+    return min(candidates)[2] if candidates else None
+
+
 def _prepare_speech() -> None:
     """Make the audio of every step's instruction ahead (``WORKSHOP/audio``), off the
     serving thread: the first learner at a step then hears it at once."""
@@ -261,7 +329,7 @@ def run(workshop: Path, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
         def page(self, error: str | None = None, typed: str = "") -> None:
             self.set_header("Content-Type", "text/html; charset=utf-8")
             self.set_header("Cache-Control", "no-store")
-            address = f"{self.request.protocol}://{self.request.host}/"
+            address = class_address(host, self.request.host, self.request.protocol)
             self.write(pages.join_page(address, links, error, typed))
 
         def get(self) -> None:

@@ -73,6 +73,14 @@ APPROVAL_SMS = (
     "cua cong dan {name} da duoc phe duyet. De nghi truy cap ung dung VNeID hoac dia chi "
     "https://vneid.gov.vn de kich hoat tai khoan"
 )
+#: After the police office registers level 2. No source gives this SMS's text (domain §1
+#: quotes the level-1 approval only): worded like the level-1 one, with the same sender,
+#: and asking to log in again, which the app needs to show level 2. A simplification [U].
+LEVEL2_SMS = (
+    "Cuc Canh sat QLHC ve TTXH thong bao: Ho so dang ky tai khoan dinh danh dien tu "
+    "muc do 2 cua cong dan {name} da duoc phe duyet. De nghi dang nhap lai ung dung VNeID "
+    "de su dung tai khoan dinh danh dien tu muc do 2"
+)
 OTP_SMS = (
     "Ma OTP cua ban la {code}. Ma co hieu luc trong 3 phut. "
     "Khong cung cap ma nay cho bat ky ai."
@@ -380,7 +388,7 @@ class VneidSimulator(LearnerFlow):
                 state["step"] = Step.LOGIN.value
             else:  # approved before activation: back to the intro, to «Kích hoạt»
                 state["step"] = Step.INTRO.value
-            self._sms(conn, APPROVAL_SMS.format(name=self.persona.name_without_diacritics))
+            self._sms(conn, LEVEL2_SMS.format(name=self.persona.name_without_diacritics))
         self._act("police_visit", act, Step.INTRO, Step.REGISTER, Step.ACTIVATE, Step.LOGIN,
                   Step.HOME)
         return self.status()

@@ -64,10 +64,8 @@ def phone(server: DemoServer) -> Iterator[Any]:
 
 
 def pick(page: Any, cls: str, text: str) -> None:
-    """Choose the option of the ``cls`` dropdown whose label holds ``text``."""
-    select = page.locator(f".{cls} select")
-    label = select.locator("option", has_text=text).first.inner_text()
-    select.select_option(label=label.strip())
+    """Tap the document of the ``cls`` choice list whose label holds ``text``."""
+    page.locator(f".{cls} .widget-toggle-button", has_text=text).first.click()
 
 
 def test_enrol_sign_and_verify_on_a_phone(server: DemoServer, phone: Any,

@@ -275,7 +275,7 @@ def test_the_whole_lesson_through_the_widget(box: Sandbox, app: SigningAppHandle
         transaction = shown(app, "transaction")
         assert "Tờ khai thay đổi thông tin cư trú (CT01)" in transaction
         assert "Hết hạn lúc 09:02:00" in transaction and "Cuối trang" in transaction
-        assert "<img" in app.controls["preview"].children[0].value
+        assert "<img" in app.controls["preview"].children[0].children[1].value
 
     def on_signed() -> None:
         assert "sign_form" in tasks(box)

@@ -123,9 +123,6 @@ class AppView:
     lesson: ClassVar[str] = ""
     #: The view's own attributes a rebuilt view takes over (:class:`ViewState`).
     remembered: ClassVar[tuple[str, ...]] = ()
-    #: The folding panels (controls by name) whose open state a rebuilt view takes over.
-    folding: ClassVar[tuple[str, ...]] = ("persona-card", "sms-inbox", "tasks",
-                                          "police-panel")
     #: The app's whole phone screen; the subclass's constructor builds it.
     root: w.VBox
     #: The phone's SMS inbox, for the apps that have one (:meth:`show_inbox`).
@@ -314,8 +311,8 @@ class AppView:
         typed = {name: widget.value for name in self._screen_names
                  if isinstance(widget := self.controls.get(name), TYPED)
                  and not getattr(widget, "disabled", False)}
-        panels = {name: widget.selected_index for name in self.folding
-                  if isinstance(widget := self.controls.get(name), w.Accordion)}
+        panels = {name: widget.selected_index for name, widget in self.controls.items()
+                  if isinstance(widget, w.Accordion)}  # the folding panels: open or not
         attrs = {name: copy.copy(getattr(self, name)) for name in self.remembered}
         return ViewState(attrs, typed, panels, self.message.snapshot(), self.helpbar.is_open,
                          dict(self._refused), self._sms_count)

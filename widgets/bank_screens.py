@@ -19,6 +19,7 @@ from bakhong.simulators import bank, qrimage
 from bakhong.simulators.bank import Receipt, Status, Step
 
 from .phone import (
+    choice_list,
     clock_time,
     facts,
     html_block,
@@ -155,11 +156,8 @@ def _scan(view: BankView, status: Status) -> list[w.Widget]:
 
 def _transfer(view: BankView, status: Status) -> list[w.Widget]:
     _ = view.tr
-    banks = w.Dropdown(options=[(_(b.name), b.bin) for b in bank.SANDBOX_BANKS],
-                       value=bank.HOME_BANK.bin, description=_("Ngân hàng nhận"),
-                       description_allow_html=False, style={"description_width": "initial"},
-                       layout=w.Layout(width="100%"))
-    banks.add_class("bk-field")
+    banks = choice_list("bk-bank-payee-bank", _("Ngân hàng nhận"),
+                        [(_(b.name), b.bin) for b in bank.SANDBOX_BANKS], bank.HOME_BANK.bin)
     view.keep("bk-bank-payee-bank", banks)
     number = view.field("bk-bank-payee-account", _("Số tài khoản nhận"), _("chỉ gồm chữ số"),
                         keypad="numeric")

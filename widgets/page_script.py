@@ -12,7 +12,9 @@ watching the page with a ``MutationObserver``, does it:
   screen's title when the app's top would leave the title below the fold, and the title
   (``h2.bk-title``) takes the focus, so a screen reader announces the new screen;
 * a file upload (``widget-upload``) inside the phone: the file counter «(0)» ipywidgets
-  writes after the label is taken off.
+  writes after the label is taken off;
+* a choice button (``widget-toggle-button``, e.g. ``bk-choices``): ``aria-pressed`` says
+  which one is chosen (ipywidgets marks it with a class only).
 
 Without the script (a notebook opened in JupyterLab) the apps work the same, with the
 letter keyboard and without the scrolling.
@@ -44,6 +46,15 @@ SCRIPT = r"""(function () {
         if (nodes[j].nodeType !== 3) continue;
         var text = nodes[j].nodeValue, label = text.replace(/\s*\(\d+\)\s*$/, '');
         if (label !== text) nodes[j].nodeValue = label;
+      }
+    }
+  }
+  function toggles(root) {
+    var buttons = root.querySelectorAll('.bk-phone .widget-toggle-button');
+    for (var i = 0; i < buttons.length; i++) {
+      var on = buttons[i].classList.contains('mod-active') ? 'true' : 'false';
+      if (buttons[i].getAttribute('aria-pressed') !== on) {
+        buttons[i].setAttribute('aria-pressed', on);
       }
     }
   }
@@ -84,6 +95,7 @@ SCRIPT = r"""(function () {
     waiting = false;
     keypads(document);
     uploads(document);
+    toggles(document);
     screens(document);
   }
   function later(ms) {

@@ -30,6 +30,7 @@ __all__ = [
     "MessageArea",
     "action_button",
     "badge",
+    "choice_list",
     "clock_time",
     "close_tree",
     "facts",
@@ -48,6 +49,7 @@ __all__ = [
     "text_input",
     "vn_date",
     "walk",
+    "zoom_button",
 ]
 
 log = logging.getLogger(__name__)
@@ -135,6 +137,42 @@ def text_input(cls: str, label: str, placeholder: str = "", *,
     if KEYPADS[keypad]:
         field.add_class(KEYPADS[keypad])
     return field
+
+
+def choice_list(cls: str, label: str, options: Iterable[tuple[str, Any]],
+                value: Any = None) -> w.ToggleButtons:
+    """A choice as a list of full-width buttons, the chosen one filled (``bk-choices``).
+
+    A dropdown shows its chosen option on one line and cuts a long one on a 360 px phone
+    (and more so with large text); here every option is whole and a large target. The
+    options are ``(label, value)``; ``value`` not among them chooses none (``None``).
+    """
+    pairs = list(options)
+    values = [v for _label, v in pairs]
+    choice = w.ToggleButtons(options=pairs, value=value if value in values else None,
+                             description=label, description_allow_html=False,
+                             style={"description_width": "initial", "button_width": "100%"},
+                             layout=w.Layout(width="100%"))
+    choice.add_class(cls)
+    choice.add_class("bk-field")
+    choice.add_class("bk-choices")
+    return choice
+
+
+def zoom_button(pictures: w.HTML, tr: Translator) -> w.ToggleButton:
+    """«🔍 Phóng to» over a document's page pictures: twice as large, moved sideways with a
+    finger inside their frame (the page itself never scrolls sideways); «Thu nhỏ» back."""
+    _ = tr
+    bigger, smaller = "🔍 " + _("Phóng to"), _("Thu nhỏ")
+    button = w.ToggleButton(value=False, description=bigger, tooltip=_("Phóng to trang giấy tờ"),
+                            layout=w.Layout(width="100%"))
+    button.add_class("bk-common-zoom")
+
+    def changed(change: dict[str, Any]) -> None:
+        (pictures.add_class if change["new"] else pictures.remove_class)("bk-zoomed")
+        button.description = smaller if change["new"] else bigger
+    button.observe(changed, names="value")
+    return button
 
 
 class MessageArea:
@@ -328,7 +366,9 @@ def format_phone(phone: str) -> str:
 def facts(rows: Iterable[tuple[str, str]]) -> str:
     """Label and value, one line each (a narrow screen has no room for two columns)."""
     def value_html(value: str) -> str:
-        keep = ' style="white-space: nowrap"' if re.fullmatch(r"[\d /]+", value) else ""
+        # a number, a date or an amount stays on one line («18.000 đ», «000 1 95 823249»)
+        keep = ' style="white-space: nowrap"' if re.fullmatch(r"[\d /.,:]+(?: đ)?", value) \
+            else ""
         return f'<span class="bk-value"{keep}>{html.escape(value)}</span>'
     return "".join(f'<p><span class="bk-key">{html.escape(key)}:</span> {value_html(value)}</p>'
                    for key, value in rows)

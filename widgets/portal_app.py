@@ -101,8 +101,8 @@ class PortalView(AppView):
     prefix = "bk-portal-"
     lesson = "portal"
     step_help = STEP_HELP
-    remembered = ("panel", "code", "query", "opened", "picked", "viewing", "saved",
-                  "_scenario")
+    remembered = ("panel", "code", "query", "opened", "opened_step", "field_errors", "picked",
+                  "viewing", "saved", "_scenario")
 
     def __init__(self, sim: PortalSimulator, tr: Translator,
                  bank_sim_factory: Callable[[], BankSimulator] | None = None,
@@ -116,6 +116,8 @@ class PortalView(AppView):
         self.code = ""  # the procedure (home, procedure, form) or dossier code of the panel
         self.query = ""
         self.opened: set[str] = set()  # prefilled fields of the form step opened with «Sửa»
+        self.opened_step: tuple[str, int] | None = None  # the form step they belong to
+        self.field_errors: dict[str, str] = {}  # that step's refused fields (source strings)
         self.picked = ""  # a document picked (supplement), kept over a rebuild
         self.viewing = ""  # the document shown as pictures
         self.saved = ""  # the document downloaded, with its «Lưu tệp về điện thoại» link
@@ -169,6 +171,7 @@ class PortalView(AppView):
         if code is not None:
             self.code = code
         self.opened, self.picked, self.viewing, self.saved = set(), "", "", ""
+        self.opened_step, self.field_errors = None, {}
 
     def go(self, panel: str, code: str | None = None) -> Callable[[], None]:
         def act() -> None:

@@ -25,7 +25,15 @@ from bakhong.simulators.dossiers import Dossier, DossierEvent
 from bakhong.simulators.errors import N_, SandboxError
 from bakhong.simulators.portal import DocumentInfo, PortalStatus
 
-from .phone import clock_time, facts, html_block, paragraph, screen_title, vn_date
+from .phone import (
+    clock_time,
+    facts,
+    html_block,
+    paragraph,
+    screen_title,
+    vn_date,
+    zoom_button,
+)
 from .portal_screens import Page, document_picker, fee_rows, page_pictures, picked, upload_control
 
 if TYPE_CHECKING:
@@ -92,7 +100,9 @@ def document_item(view: PortalView, info: DocumentInfo) -> w.VBox:
         _info, content = view.sim.document(doc_id)
         if viewing:
             pages = html_block(page_pictures(view, content, _(info.title)))
-            parts.append(view.keep_as("bk-portal-doc-pages", f"pages-{doc_id}", pages))
+            parts += [view.keep_as("bk-common-zoom", f"zoom-{doc_id}",
+                                   zoom_button(pages, view.tr)),
+                      view.keep_as("bk-portal-doc-pages", f"pages-{doc_id}", pages)]
         if view.saved == doc_id:
             data = base64.b64encode(content).decode()
             label = html.escape(_("Lưu tệp về điện thoại"))

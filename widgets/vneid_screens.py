@@ -15,7 +15,16 @@ import ipywidgets as w
 from bakhong.simulators import idnumber
 from bakhong.simulators.vneid import SECURITY_QUESTIONS, Status, Step
 
-from .phone import clock_time, facts, format_phone, html_block, paragraph, screen_title, vn_date
+from .phone import (
+    choice_list,
+    clock_time,
+    facts,
+    format_phone,
+    html_block,
+    paragraph,
+    screen_title,
+    vn_date,
+)
 
 if TYPE_CHECKING:
     from .vneid_app import VneidView
@@ -216,14 +225,8 @@ def security(view: VneidView, status: Status) -> list[w.Widget]:
     for index, (q_cls, a_cls) in enumerate((("bk-vneid-question-1", "bk-vneid-answer-1"),
                                             ("bk-vneid-question-2", "bk-vneid-answer-2"))):
         # every question whole, as a list to tap (a dropdown would cut them on a phone)
-        question = w.ToggleButtons(options=options, value=SECURITY_QUESTIONS[index],
-                                   description=_("Câu hỏi {number}").format(number=index + 1),
-                                   description_allow_html=False,
-                                   style={"description_width": "initial",
-                                          "button_width": "100%"},
-                                   layout=w.Layout(width="100%"))
-        question.add_class("bk-field")
-        question.add_class("bk-choices")
+        question = choice_list(q_cls, _("Câu hỏi {number}").format(number=index + 1), options,
+                               SECURITY_QUESTIONS[index])
         view.keep(q_cls, question)
         answer = view.field(a_cls, _("Câu trả lời {number}").format(number=index + 1))
         pairs.append((question, answer))
