@@ -260,13 +260,14 @@ def run(workshop: Path, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -
     """Serve the workshop's dashboard until stopped (one SIGTERM stops Voila cleanly)."""
     import tornado.web
     from voila.app import Voila
+    from voila.static_file_handler import TemplateStaticFileHandler
     from voila.tornado.handler import TornadoVoilaHandler
 
     from bakhong.grading import settings, trainer
     from bakhong.grading.course import put_environment_on_path
     from bakhong.grading.workshop import open_sandbox
     from bakhong.kernelspec import ensure_installed
-    from bakhong.lesson_server import NotFound, PhoneErrors, with_phone_errors
+    from bakhong.lesson_server import NotFound, PhoneErrors, template_files, with_phone_errors
     from bakhong.serving import check_port, offline_transforms
     from bakhong.widgets.entry import STORE_ENV, WORKSHOP_ENV
 
@@ -305,8 +306,9 @@ def run(workshop: Path, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -
     def guard(handler: type) -> type:
         if handler not in guarded:
             attributes = {"login_redirect": issubclass(handler, TornadoVoilaHandler)}
+            safer = template_files() if handler is TemplateStaticFileHandler else handler
             guarded[handler] = type(f"Trainer{handler.__name__}",
-                                    (TrainerOnly, with_phone_errors(handler)), attributes)
+                                    (TrainerOnly, with_phone_errors(safer)), attributes)
         return guarded[handler]
 
     class LoginHandler(PhoneErrors):

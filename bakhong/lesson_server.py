@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import functools
 import logging
 import re
 from collections.abc import Iterable
@@ -48,7 +49,8 @@ from bakhong.widgets.entry import NoLearnerCode, lesson_url
 
 log = logging.getLogger(__name__)
 
-__all__ = ["PROBLEMS", "PhoneErrors", "find_learner", "lesson_server", "problem_text"]
+__all__ = ["PROBLEMS", "NotFound", "PhoneErrors", "find_learner", "lesson_server", "problem_text",
+           "template_files", "with_phone_errors"]
 
 #: The kernel a page holds, as its page config names it for the front-end.
 KERNEL_ID = re.compile(r'"kernelId":\s*"([0-9a-f-]{36})"')
@@ -127,6 +129,29 @@ def with_phone_errors(handler: type) -> type:
     if issubclass(handler, APIHandler | PhoneErrors):
         return handler
     return type(f"Phone{handler.__name__}", (PhoneErrors, handler), {})
+
+
+@functools.cache
+def template_files() -> type:
+    """Voila's handler of ``/voila/templates/<name>/static/…``, with any other path a 404
+    (Voila's own handler fails an ``assert`` on ``..%2f…``: a 500)."""
+    from voila.static_file_handler import TemplateStaticFileHandler
+
+    class TemplateFiles(TemplateStaticFileHandler):  # type: ignore[misc]
+        def parse_url_path(self, path: str) -> str:
+            parts = path.split("/", 2)
+            if len(parts) < 3 or parts[1] != "static" or not TEMPLATE.fullmatch(parts[0]):
+                raise tornado.web.HTTPError(404)
+            return str(super().parse_url_path(path))
+
+        @classmethod
+        def get_absolute_path(cls, root: str, path: str) -> str:
+            try:
+                return str(super().get_absolute_path(root, path))
+            except (AssertionError, ValueError) as err:
+                raise tornado.web.HTTPError(404) from err
+
+    return TemplateFiles
 
 
 def lesson_server(store: Store, seats: KernelSeats, demo_links: list[tuple[str, str, str]],
@@ -243,22 +268,6 @@ def lesson_server(store: Store, seats: KernelSeats, demo_links: list[tuple[str, 
                 self.tracked = None
             super().on_close()
 
-    class TemplateFiles(TemplateStaticFileHandler):  # type: ignore[misc]
-        """A template's static files; any other path is a 404 (Voila's own asserts, a 500)."""
-
-        def parse_url_path(self, path: str) -> str:
-            parts = path.split("/", 2)
-            if len(parts) < 3 or parts[1] != "static" or not TEMPLATE.fullmatch(parts[0]):
-                raise tornado.web.HTTPError(404)
-            return str(super().parse_url_path(path))
-
-        @classmethod
-        def get_absolute_path(cls, root: str, path: str) -> str:
-            try:
-                return str(super().get_absolute_path(root, path))
-            except (AssertionError, ValueError) as err:
-                raise tornado.web.HTTPError(404) from err
-
     class LessonVoila(Voila):  # type: ignore[misc]
         def init_settings(self) -> dict[str, Any]:
             settings: dict[str, Any] = super().init_settings()
@@ -269,7 +278,7 @@ def lesson_server(store: Store, seats: KernelSeats, demo_links: list[tuple[str, 
         def init_handlers(self) -> list[Any]:
             replaced = {TornadoVoilaHandler: LessonPage, VoilaShutdownKernelHandler: LeaveHandler,
                         VoilaKernelWebsocketHandler: KernelSocket,
-                        TemplateStaticFileHandler: TemplateFiles}
+                        TemplateStaticFileHandler: template_files()}
             handlers: list[Any] = []
             for url, handler, *rest in super().init_handlers():
                 if url.rstrip("$").endswith(("/login", "/logout")):
