@@ -62,6 +62,8 @@ class Timed:
     rss_growth_mb: float
     worst_home_s: float
     note: str = ""
+    worst_s: float | None = None  # of the repeats
+    tries: int = 1
 
 
 def kernels_alive(server: Server) -> int:
@@ -127,6 +129,17 @@ async def timed_join(base: str, server: Server, code: str, limit_mb: float,
                  note.strip())
 
 
+def summary(tries: list[Timed]) -> Timed:
+    """The median time of the tries, and the worst of everything else."""
+    answered = sorted(t.seconds for t in tries if t.seconds is not None)
+    failed = next((t for t in tries if t.seconds is None), None)
+    return Timed(statistics.median(answered) if answered and failed is None else None,
+                 (failed or tries[-1]).status, max(t.rss_growth_mb for t in tries),
+                 max(t.worst_home_s for t in tries),
+                 "; ".join(sorted({t.note for t in tries if t.note})),
+                 answered[-1] if answered else None, len(tries))
+
+
 async def fake_loads(base: str, count: int, timeout: float) -> dict[int, int]:
     statuses: dict[int, int] = {}
     async with httpx.AsyncClient(timeout=timeout, follow_redirects=False) as client:
@@ -150,8 +163,8 @@ def shutdown_message(session: str) -> str:
                        "channel": "shell", "buffers": []})
 
 
-async def open_and_close(base: str, codes: list[str], timeout: float,
-                         wait: float) -> tuple[float | None, int, int, dict[str, int]]:
+async def open_and_close(base: str, codes: list[str], timeout: float, wait: float
+                         ) -> tuple[list[float | None], int, int, dict[str, int]]:
     """Open a page per code, then close them; seconds until every page's kernel is gone."""
     opened: list[tuple[httpx.AsyncClient, str, object]] = []
     beacons: dict[str, int] = {}
@@ -177,17 +190,19 @@ async def open_and_close(base: str, codes: list[str], timeout: float,
                                       data={"_xsrf": xsrf})
             beacons[str(reply.status_code)] = beacons.get(str(reply.status_code), 0) + 1
         await sock.close()  # type: ignore[attr-defined]
-    gone_at: float | None = None
+    gone_at: list[float | None] = [None, None]  # the beacon's half, the killed half
     async with httpx.AsyncClient(timeout=timeout) as probe:
-        while time.perf_counter() - start < wait:
-            alive = 0
-            for _client, kernel, _sock in opened:
-                reply = await probe.get(base + f"/api/kernels/{kernel}")
-                alive += reply.status_code == 200
-            if alive == 0:
-                gone_at = time.perf_counter() - start
-                break
-            await asyncio.sleep(0.5)
+        while time.perf_counter() - start < wait and None in gone_at:
+            for group, part in enumerate((opened[:half], opened[half:])):
+                if gone_at[group] is not None:
+                    continue
+                alive = 0
+                for _client, kernel, _sock in part:
+                    reply = await probe.get(base + f"/api/kernels/{kernel}")
+                    alive += reply.status_code == 200
+                if alive == 0:
+                    gone_at[group] = time.perf_counter() - start
+            await asyncio.sleep(0.25)
     left = 0
     async with httpx.AsyncClient(timeout=timeout) as probe:
         for _client, kernel, _sock in opened:
@@ -216,6 +231,8 @@ def main() -> int:
     parser.add_argument("--timeout", type=float, default=120.0, help="per request, seconds")
     parser.add_argument("--memory-limit", type=float, default=2048.0,
                         help="kill the server if it grows by more, MB")
+    parser.add_argument("--repeats", type=int, default=7,
+                        help="tries of each hostile code (once if it takes over 5 s)")
     parser.add_argument("--keep", action="store_true", help="keep the workshop and the log")
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="bakhong-hostile-"))
@@ -245,26 +262,33 @@ def main() -> int:
             base_s = asyncio.run(baseline(base))
             timings: dict[str, Timed] = {}
             for label, code in HOSTILE.items():
-                if server.proc.poll() is not None:
-                    break
-                timings[label] = asyncio.run(
-                    timed_join(base, server, code, args.memory_limit, args.timeout))
+                tries: list[Timed] = []
+                while len(tries) < args.repeats and server.proc.poll() is None:
+                    tries.append(asyncio.run(
+                        timed_join(base, server, code, args.memory_limit, args.timeout)))
+                    if tries[-1].seconds is None or tries[-1].seconds > 5:
+                        break  # unbounded: once is enough
+                if tries:
+                    timings[label] = summary(tries)
         finally:
             server.stop()
         print(f"\n(b) kernels alive: {pool} at rest, {after_fake} after {args.fake} page loads "
               f"with made-up codes (answers {statuses})")
-        gone_text = f"{gone:.1f} s" if gone is not None else f"not within {args.wait:g} s"
-        print(f"(c) {opened} pages closed ({opened // 2} with the beacon {beacons}, the rest "
-              f"killed): every page's kernel gone after {gone_text}; {left} still alive; "
+        gone_text = [f"{g:.1f} s" if g is not None else f"not within {args.wait:g} s"
+                     for g in gone]
+        print(f"(c) {opened} pages closed: {opened // 2} with the beacon (answers {beacons}), "
+              f"their kernels gone after {gone_text[0]}; {opened - opened // 2} killed "
+              f"(websocket closed only), gone after {gone_text[1]}; {left} still alive; "
               f"kernels alive afterwards {after_close} (at rest {pool})")
         print(f"(a) baseline /join with a made-up 8-character code: median {base_s * 1000:.1f} ms")
-        print(f"{'hostile code':38}{'time':>10}{'ratio':>10}{'RSS +MB':>10}{'worst /':>10}"
-              "  status")
+        print(f"{'hostile code (median of tries)':38}{'time':>11}{'ratio':>8}{'worst':>11}"
+              f"{'RSS +MB':>9}{'worst /':>9}  status")
         for label, t in timings.items():
             secs = f"{t.seconds * 1000:.1f} ms" if t.seconds is not None else "no answer"
+            worst = f"{t.worst_s * 1000:.1f} ms" if t.worst_s is not None else "-"
             ratio = f"{t.seconds / base_s:.1f}" if t.seconds is not None else "n/a"
-            print(f"{label:38}{secs:>10}{ratio:>10}{t.rss_growth_mb:>10.1f}"
-                  f"{t.worst_home_s * 1000:>8.0f}ms  {t.status} {t.note}")
+            print(f"{label:38}{secs:>11}{ratio:>8}{worst:>11}{t.rss_growth_mb:>9.1f}"
+                  f"{t.worst_home_s * 1000:>7.0f}ms  {t.status} ×{t.tries} {t.note}")
         for label in HOSTILE:
             if label not in timings:
                 print(f"{label:38}{'not run: the server is gone':>30}")
