@@ -70,6 +70,16 @@ def kernels_alive(server: Server) -> int:
     return len(server.kernels())
 
 
+def wait_for_pool(server: Server, limit: float = 300.0) -> None:
+    """Wait until the preheated pool is filled: every lesson's ``POOL_SIZE`` kernels."""
+    from bakhong.grading.course import LESSONS
+    from bakhong.serving import POOL_SIZE
+
+    end = time.monotonic() + limit
+    while kernels_alive(server) < POOL_SIZE * len(LESSONS) and time.monotonic() < end:
+        time.sleep(1.0)
+
+
 def sample_rss(proc: psutil.Process, stop: threading.Event, seen: dict[str, float],
                limit_mb: float) -> None:
     """Keep the highest RSS in ``seen["peak"]``; kill the server beyond ``limit_mb`` growth."""
@@ -247,6 +257,7 @@ def main() -> int:
                                     str(port)], env, tmp / "server.log")
         try:
             server.wait_ready(port)
+            wait_for_pool(server)
             server.settle()
             pool = kernels_alive(server)
             print(f"(b) {args.fake} page loads with made-up codes …", flush=True)
