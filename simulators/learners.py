@@ -11,12 +11,21 @@ becomes ``Á``. New codes therefore hold no vowel, no D and no W, so nothing in 
 compose; a code of an older workshop that has composed is read back both ways
 (:func:`code_candidates`).
 
+Whatever is typed (or sent in a link), reading it back is bounded: a composed letter
+stands for one to three keys, so a code of 8 keys is at most 8 letters, and at most
+:data:`MAX_TYPED` characters with its spaces and marks; anything longer is no code and is
+refused before any reading is made. Only «Ư» has two Telex readings (``UW`` or ``W``), so
+there are at most 2**8 + 1 readings, and only the card-shaped ones
+(:func:`card_readings`) are looked up.
+
 >>> code_is_well_formed("K7M2-QX9P")
 True
 >>> compact_code(" k7m2 qx9p ")
 'K7M2QX9P'
 >>> sorted(code_candidates("k7á2đx9"))  # K7AS2DDX9 typed with Telex
 ['K7A12D9X9', 'K7AS2DDX9']
+>>> code_candidates("Ư" * 22), code_candidates("Z" * 10_000)  # no card holds these
+(set(), set())
 """
 
 from __future__ import annotations
@@ -51,6 +60,10 @@ CODE_ALPHABET = "23456789BCFGHJKLMNPQRSTVXZ"
 #: The characters codes may hold: those of the first workshops too (with vowels, D and W).
 READ_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 CODE_LENGTH = 8
+#: The most characters a typed code may hold before it is read: 8 letters of up to three
+#: code points each (a base and two combining marks when not composed), with spaces or
+#: dashes between them and around. Anything longer is refused unread.
+MAX_TYPED = 64
 
 # What a keyboard composed, as the keys that made it: Telex, then VNI.
 _TONES = {"\u0301": ("S", "1"), "\u0300": ("F", "2"), "\u0309": ("R", "3"),
@@ -83,6 +96,7 @@ def nfc(text: str) -> str:
 
 
 def compact_code(code: str) -> str:
+    """The code without spaces, dashes or case; composed letters kept (NFC)."""
     return "".join(ch for ch in unicodedata.normalize("NFC", code).upper() if ch.isalnum())
 
 
@@ -103,17 +117,38 @@ def _keys(letter: str, vni: bool) -> tuple[str, ...]:
 
 def code_candidates(code: str) -> set[str]:
     """What the learner meant by ``code``: itself, or its composed letters typed back as
-    Telex or as VNI keys (only the plain code when nothing composed)."""
+    Telex or as VNI keys (only the plain code when nothing composed).
+
+    Empty when ``code`` cannot be a card code typed on any keyboard: longer than
+    :data:`MAX_TYPED` characters, or more than :data:`CODE_LENGTH` letters once compacted
+    (no letter stands for fewer keys than one). At most ``2**8 + 1`` readings.
+    """
+    if len(code) > MAX_TYPED:
+        return set()
     plain = compact_code(code)
+    if len(plain) > CODE_LENGTH:
+        return set()
     if plain.isascii():
         return {plain}
     return {"".join(parts) for vni in (False, True)
             for parts in itertools.product(*(_keys(ch, vni) for ch in plain))}
 
 
+def card_readings(code: str) -> set[str]:
+    """The readings of ``code`` a card could carry (:data:`CODE_LENGTH` characters of
+    :data:`READ_ALPHABET`): the only ones worth a look in the store.
+
+    >>> sorted(code_candidates("K7Â2ĐƯ"))
+    ['K7A62D9U7', 'K7AA2DDUW', 'K7AA2DDW']
+    >>> sorted(card_readings("K7Â2ĐƯ"))  # the other two are 9 keys long
+    ['K7AA2DDW']
+    """
+    return {reading for reading in code_candidates(code)
+            if len(reading) == CODE_LENGTH and all(ch in READ_ALPHABET for ch in reading)}
+
+
 def code_is_well_formed(code: str) -> bool:
-    return any(len(c) == CODE_LENGTH and all(ch in READ_ALPHABET for ch in c)
-               for c in code_candidates(code))
+    return bool(card_readings(code))
 
 
 def new_code(rng: random.Random) -> str:
@@ -194,9 +229,16 @@ _COLUMNS = (learners.c.learner_id, learners.c.code, learners.c.full_name,
 
 
 def by_code(store: Store, code: str) -> Learner:
-    """The learner whose card carries ``code``; typing mistakes in case and spaces are forgiven."""
-    rows = store.read(sa.select(*_COLUMNS).where(learners.c.code.in_(code_candidates(code))))
-    return _learner(rows[0] if rows else None, code)
+    """The learner whose card carries ``code``; typing mistakes in case and spaces are forgiven.
+
+    A code no card can carry (no :func:`card_readings`: too long, a character no code
+    holds) is refused at once, without a query; otherwise it is one query with at most 257
+    readings. The refusal's detail is the start of what was typed, never all of it.
+    """
+    readings = card_readings(code)
+    rows = (store.read(sa.select(*_COLUMNS).where(learners.c.code.in_(sorted(readings))))
+            if readings else [])
+    return _learner(rows[0] if rows else None, code[:MAX_TYPED // 4])
 
 
 def by_id(store: Store, learner_id: str) -> Learner:
