@@ -47,6 +47,8 @@ __all__ = ["UnknownFormat", "chart_png", "csv_cell", "default_outputs", "format_
 RATE_PLACES = 4
 FORMATS = (".xlsx", ".csv", ".html", ".png")
 Translate = Callable[[str], str]
+#: What draws a view: :func:`chart_png`, or another with its signature (the province's).
+Chart = Callable[[View, Translate, str], bytes]
 
 
 class UnknownFormat(SandboxError):
@@ -340,8 +342,10 @@ img{max-width:100%;height:auto}.note{color:#444;max-width:60em}
 """
 
 
-def html_page(report: Report, tr: Translate = _identity, lang: str = "vi") -> str:
+def html_page(report: Report, tr: Translate = _identity, lang: str = "vi",
+              chart: Chart | None = None) -> str:
     """The whole report as one page: tables, inline PNG charts, notes; nothing fetched."""
+    draw = chart or chart_png
     title = html.escape(tr(_title(report)))
     parts = [f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
              '<meta name="viewport" content="width=device-width, initial-scale=1">'
@@ -352,7 +356,7 @@ def html_page(report: Report, tr: Translate = _identity, lang: str = "vi") -> st
                        for v in report.views)
     parts.append(f"<nav>{links}</nav>")
     for view in report.views:
-        picture = base64.b64encode(chart_png(view, tr, lang)).decode("ascii")
+        picture = base64.b64encode(draw(view, tr, lang)).decode("ascii")
         parts.append(f'<section id="{view.name}"><h2>{html.escape(tr(view.title))}</h2>'
                      f'<img alt="{html.escape(tr(view.title))}" '
                      f'src="data:image/png;base64,{picture}">{html_table(view, tr, lang)}')
@@ -362,8 +366,10 @@ def html_page(report: Report, tr: Translate = _identity, lang: str = "vi") -> st
     return "".join(parts)
 
 
-def write(report: Report, out: Path) -> list[Path]:
-    """Write ``report`` in the format of ``out``'s extension; the files written."""
+def write(report: Report, out: Path, *, chart: Chart | None = None) -> list[Path]:
+    """Write ``report`` in the format of ``out``'s extension; the files written. ``chart``
+    draws the views (default :func:`chart_png`)."""
+    draw = chart or chart_png
     out = Path(out)
     suffix = out.suffix.lower()
     if suffix not in FORMATS:
@@ -375,12 +381,12 @@ def write(report: Report, out: Path) -> list[Path]:
     if suffix == ".csv":
         return write_csvs(report, out)
     if suffix == ".html":
-        out.write_text(html_page(report), encoding="utf-8")
+        out.write_text(html_page(report, chart=draw), encoding="utf-8")
         return [out]
     written = []
     for view in report.views:
         written.append(sibling(out, view.name, ".png"))
-        written[-1].write_bytes(chart_png(view))
+        written[-1].write_bytes(draw(view, _identity, "vi"))
     return written
 
 
@@ -390,12 +396,14 @@ def report_name(report: Report) -> str:
     return f"bao-cao-{'cong-khai-' if report.public else ''}{day}"
 
 
-def default_outputs(report: Report, folder: Path) -> list[Path]:
-    """Every format into ``folder`` (``WORKSHOP/reports``), named after the report's date."""
-    base = Path(folder) / report_name(report)
+def default_outputs(report: Report, folder: Path, *, chart: Chart | None = None,
+                    name: str | None = None) -> list[Path]:
+    """Every format into ``folder`` (``WORKSHOP/reports``), named after the report's date
+    (or ``name``)."""
+    base = Path(folder) / (name or report_name(report))
     written: list[Path] = []
     for suffix in FORMATS:
-        written += write(report, base.with_suffix(suffix))
+        written += write(report, base.with_suffix(suffix), chart=chart)
     return written
 
 

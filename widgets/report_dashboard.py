@@ -34,7 +34,7 @@ from typing import Any
 import ipywidgets as w
 
 from bakhong.grading.report_model import PUBLIC_TITLE, REPORT_TITLE, Report, View
-from bakhong.grading.report_output import chart_png, html_table
+from bakhong.grading.report_output import Chart, chart_png, html_table
 
 from .i18n import N_, Translator, error_text, translator
 
@@ -58,6 +58,10 @@ _STYLE = """<style>
 .bkr-report th{background:#eef3ee;text-align:left}
 .bkr-report td.num{text-align:right;white-space:nowrap}
 .bkr-note{color:#444;max-width:60em}
+.bkr-report .widget-html-content{overflow-x:auto;max-width:100%}
+.bkr-report img{max-width:100%;height:auto}
+@media (max-width:480px){.bkr-report{font-size:14px}
+ .bkr-report th,.bkr-report td{padding:.2em .3em}}
 </style>"""
 
 # The report's wording (bakhong.grading.report_model.SOURCE_STRINGS, the lessons' titles
@@ -193,8 +197,11 @@ class DashboardHandles:
     """
 
     def __init__(self, report: Report, lang: str,
-                 reload: Callable[[], Report] | None = None, *, title: bool = True) -> None:
+                 reload: Callable[[], Report] | None = None, *, title: bool = True,
+                 chart: Chart = chart_png, per_commune: tuple[str, ...] = PER_COMMUNE,
+                 ) -> None:
         self.report, self.reload, self.title = report, reload, title
+        self.chart, self.per_commune = chart, per_commune
         self.lang = lang
         self.tr: Translator = translator(lang)
         self._quiet = False
@@ -274,7 +281,7 @@ class DashboardHandles:
         """The view ``name`` as shown now: narrowed to the chosen commune if it is per commune."""
         view = self.report.view(name)
         chosen = self.controls["commune"].value
-        if chosen == ALL or name not in PER_COMMUNE:
+        if chosen == ALL or name not in self.per_commune:
             return view
         province, commune = chosen
         return view.where("province", province).where("commune", commune)
@@ -285,9 +292,9 @@ class DashboardHandles:
         for view in self.report.views:
             shown = self.shown(view.name)
             self.tables[view.name].value = html_table(shown, tr, self.lang)
-            self.charts[view.name].value = chart_png(shown, tr, self.lang)
+            self.charts[view.name].value = self.chart(shown, tr, self.lang)
             notes = [n.render(tr) for n in view.notes]
-            if view.name not in PER_COMMUNE and self.controls["commune"].value != ALL:
+            if view.name not in self.per_commune and self.controls["commune"].value != ALL:
                 notes.append(_(COURSE_WIDE))
             self.notes[view.name].value = "".join(
                 f'<p class="bkr-note">{html.escape(text)}</p>' for text in notes)
@@ -298,10 +305,14 @@ def _message(text: str) -> str:
 
 
 def dashboard(report: Report, *, lang: str = "vi", reload: Callable[[], Report] | None = None,
-              title: bool = True) -> DashboardHandles:
+              title: bool = True, chart: Chart = chart_png,
+              per_commune: tuple[str, ...] = PER_COMMUNE) -> DashboardHandles:
     """The dashboard over ``report``; ``reload`` makes a fresh one (the refresh button);
-    ``title=False`` leaves the heading to the page (the served notebook has its own)."""
-    return DashboardHandles(report, lang, reload, title=title)
+    ``title=False`` leaves the heading to the page (the served notebook has its own);
+    ``chart`` draws a view and ``per_commune`` names the views the commune list narrows
+    (the province's dashboard passes its own)."""
+    return DashboardHandles(report, lang, reload, title=title, chart=chart,
+                            per_commune=per_commune)
 
 
 def show(config: str | Path) -> DashboardHandles | None:
