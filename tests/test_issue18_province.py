@@ -14,6 +14,7 @@ import base64
 import contextlib
 import gzip
 import json
+import os
 import socket
 import subprocess
 import sys
@@ -395,3 +396,34 @@ def test_rebuilt_from_the_audit_trail(province: Province) -> None:
     before = _report_rows(province)
     assert ingest.rebuild(_engine(province)) == 3
     assert _report_rows(province) == before
+
+
+# ------------------------------------------------------------- without a server at all
+
+
+def test_every_province_string_has_english() -> None:
+    from bakhong.province import charts, views
+    from bakhong.widgets.i18n import translator
+
+    english = translator("en")
+    for text in (*views.SOURCE_STRINGS, *charts.CHART_STRINGS):
+        assert english(text) != text, text
+
+
+def test_registration_file_for_another_workshop_is_refused(tmp_path: Path) -> None:
+    key = pseudonym.new_key()
+    pseudonym.write_key(tmp_path / "k", key)
+    (tmp_path / "r.json").write_text(json.dumps({
+        "bakhong": identity.REGISTRATION_FORMAT, "workshop": "someone-else", "label": "x",
+        "url": "https://127.0.0.1:1", "token": "t", "certificate": None,
+        "pseudonym_key_id": pseudonym.key_id(key), "province": "Thanh Hóa"}))
+    with pytest.raises(identity.RegistrationMismatch):
+        identity.install("w-mine", tmp_path / "r.json", tmp_path / "k")
+
+
+def test_package_numbers_only_grow(tmp_path: Path) -> None:
+    first = identity.next_seq("w-numbers", AS_OF)
+    assert identity.next_seq("w-numbers", AS_OF) == first + 1
+    (Path(os.environ["BAKHONG_HOME"]) / "keys" / "w-numbers-province-seq").unlink()
+    assert identity.next_seq("w-numbers", datetime(2026, 12, 21, tzinfo=VN_TZ)) > first + 1
+    assert identity.next_seq("w-numbers", AS_OF, above=10**12) == 10**12 + 1

@@ -51,9 +51,10 @@ def province_code(name: str) -> str:
 
 
 def _birth_year(learner: Learner) -> int | None:
+    value: object = learner.birth_year  # as the report reads it: blank or junk is unknown
     try:
-        return None if learner.birth_year in (None, "") else int(learner.birth_year)
-    except (TypeError, ValueError):
+        return None if value is None or value == "" else int(str(value))
+    except ValueError:
         return None
 
 

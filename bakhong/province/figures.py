@@ -20,7 +20,7 @@ from sqlalchemy.engine import Connection
 from bakhong.grading.report_views import BANK_MIN_AGE, SURVEY, WINDOW_WEEKS
 from bakhong.simulators.clock import VN_TZ
 
-from .schema import packages, places, population, residents, step_counts, workshops
+from .schema import packages, places, population, step_counts, workshops
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -112,7 +112,7 @@ def _weeks(conn: Connection, as_of: datetime) -> tuple[list[tuple[datetime, int]
         "SELECT width_bucket(extract(epoch FROM trained_at), :lo, :hi, :n) AS week, count(*) "
         "FROM residents WHERE trained_at IS NOT NULL GROUP BY 1"),
         {"lo": start.timestamp(), "hi": as_of.timestamp(), "n": TREND_WEEKS}).all()
-    counts = dict(rows)
+    counts: dict[int, int] = {int(week): int(n) for week, n in rows}
     weekly = [(end, int(counts.get(i + 1, 0))) for i, end in enumerate(ends)]
     return weekly, int(counts.get(0, 0))
 

@@ -31,7 +31,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
 from types import MappingProxyType
 
 from bakhong.grading.report_model import (
@@ -106,8 +105,8 @@ WORKSHOP_NOTE = N_("Lớp học im lặng: không gửi số liệu quá {days} 
 #: Every source string here, for the catalogue (tests check each has an English entry).
 SOURCE_STRINGS: tuple[str, ...] = (
     PROVINCE_TITLE, PROVINCE_PUBLIC_TITLE, *PROVINCE_TITLES.values(), *PROVINCE_LABELS.values(),
-    *STATUS.values(), SCOPE_NOTE, PUBLIC_SCOPE_NOTE, OFFICIAL_NOTE, RANK_NOTE, TREND_NOTE, LESSON_NOTE,
-    STEPS_NOTE, WORKSHOP_NOTE)
+    *STATUS.values(), SCOPE_NOTE, PUBLIC_SCOPE_NOTE, OFFICIAL_NOTE, RANK_NOTE, TREND_NOTE,
+    LESSON_NOTE, STEPS_NOTE, WORKSHOP_NOTE)
 
 
 @dataclass(frozen=True)
