@@ -5,10 +5,12 @@ offline (``bakhong province import FILE``, ``via="file"``). In order, a package 
 (:class:`~.verdicts.Verdict`, the reason in Vietnamese then English) when it is too large,
 not a package, cut short, unsigned, from a workshop that is not registered or is revoked,
 sent with another workshop's token, not signed by the registered key or changed after
-signing, made with another pseudonym key, older than the newest accepted package of its
-workshop (a replay), numbered like it but different, or when its content breaks the format
-(:func:`~.package.read_payload`; a commune code not in the province's post-2025 list too).
-Nothing of a refused package is applied; it is kept in the audit trail with its reason.
+signing, made with another pseudonym key, when its content breaks the format
+(:func:`~.package.read_payload`; a commune code not in the province's post-2025 list too),
+and, under the writers' lock, when it is older than the newest accepted package of its
+workshop (a replay) or numbered like it but different. Checking and decoding happen before
+the lock, so several packages are decoded at once while one is applied. Nothing of a
+refused package is applied; it is kept in the audit trail with its reason.
 
 The same package received again is ``unchanged`` (noted, nothing applied). A newer one
 replaces what its workshop sent before: in one transaction, behind the writers' lock, the
@@ -50,7 +52,6 @@ from .workshops import pseudonym_key_id, token_hash
 __all__ = ["official_communes", "rebuild", "receive"]
 
 HTTPS, FILE, REBUILD = "https", "file", "rebuild"
-_BYTES = pg.ARRAY(sa.LargeBinary)
 
 
 @functools.cache
@@ -69,9 +70,14 @@ def receive(engine: Engine, data: bytes, *, via: str, now: datetime,
     envelope: Envelope | None = None
     try:
         envelope = open_envelope(data)
+        with engine.connect() as conn:  # the work that needs no lock: checks, decoding
+            _registered(conn, envelope, via=via, token=token)
+            conn.rollback()
+        payload = read_payload(envelope)
+        _check_places(payload)
         with engine.begin() as conn:
             db.lock_writers(conn)
-            return _receive(conn, envelope, data, via=via, now=now, token=token)
+            return _receive(conn, envelope, payload, data, via=via, now=now, token=token)
     except Refused as err:
         workshop = envelope.workshop if envelope else None
         seq = envelope.seq if envelope else None
@@ -91,8 +97,9 @@ def _keep_refused(engine: Engine, data: bytes, envelope: Envelope | None, err: R
             body=data))
 
 
-def _receive(conn: Connection, envelope: Envelope, data: bytes, *, via: str, now: datetime,
-             token: str | None) -> Verdict:
+def _registered(conn: Connection, envelope: Envelope, *, via: str, token: str | None,
+                ) -> Any:
+    """The workshop's row, once the package is known to be its own, signed, current key."""
     found = conn.execute(sa.select(workshops).where(
         workshops.c.workshop_id == envelope.workshop)).first()
     if found is None:
@@ -107,6 +114,12 @@ def _receive(conn: Connection, envelope: Envelope, data: bytes, *, via: str, now
     if envelope.header["pseudonym_key"] != expected:
         raise Refused("pseudonym_key", found=envelope.header["pseudonym_key"],
                       expected=expected)
+    return found
+
+
+def _receive(conn: Connection, envelope: Envelope, payload: Payload, data: bytes, *, via: str,
+             now: datetime, token: str | None) -> Verdict:
+    found = _registered(conn, envelope, via=via, token=token)  # again, under the lock
     seen = conn.execute(sa.select(packages.c.id).where(
         packages.c.digest == envelope.digest, packages.c.status == ACCEPTED)).first()
     if seen is not None:
@@ -118,8 +131,6 @@ def _receive(conn: Connection, envelope: Envelope, data: bytes, *, via: str, now
         raise Refused("stale", seq=envelope.seq, last=found.last_seq)
     if found.last_seq is not None and envelope.seq == found.last_seq:
         raise Refused("conflict", seq=envelope.seq)
-    payload = read_payload(envelope)
-    _check_places(payload)
     package_id = conn.execute(packages.insert().values(
         received_at=now, via=via, workshop_id=envelope.workshop, seq=envelope.seq,
         digest=envelope.digest, size=envelope.size, status=ACCEPTED, body=data,
@@ -159,33 +170,51 @@ def _stored(row: Any) -> merge.Enrolment:
 
 def _touched(conn: Connection, workshop: str, payload: Payload) -> set[int]:
     """Residents the workshop's old enrolments belong to, or that share a pseudonym with its
-    new ones."""
-    ids = [item.id for item in payload.residents]
-    whos = [item.who for item in payload.residents]
-    old = conn.execute(sa.select(enrolments.c.resident_id)
-                       .where(enrolments.c.workshop_id == workshop)).scalars()
-    linked = conn.execute(sa.select(enrolments.c.resident_id).where(
-        sa.or_(enrolments.c.p_id == sa.any_(sa.bindparam("ids", ids, type_=_BYTES)),
-               enrolments.c.p_who == sa.any_(sa.bindparam("whos", whos, type_=_BYTES))),
-        enrolments.c.workshop_id != workshop)).scalars()
-    return {int(r) for r in old} | {int(r) for r in linked}
+    new ones. The pseudonyms are joined as a table (``unnest``), so PostgreSQL looks each one
+    up in its index: ``= ANY($1)`` with a prepared statement's generic plan compares every
+    row with every pseudonym."""
+    found = {int(r) for r in conn.execute(sa.select(enrolments.c.resident_id).where(
+        enrolments.c.workshop_id == workshop)).scalars()}
+    for column in ("p_id", "p_who"):
+        keys = [getattr(item, "id" if column == "p_id" else "who")
+                for item in payload.residents]
+        found.update(int(r) for r in conn.execute(sa.text(
+            f"SELECT e.resident_id FROM unnest(CAST(:keys AS bytea[])) AS k(key) "
+            f"JOIN enrolments e ON e.{column} = k.key"), {"keys": keys}).scalars())
+    return found
+
+
+def _copy(conn: Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
+    """Insert ``rows`` with one COPY (psycopg), the fastest way PostgreSQL takes rows."""
+    from psycopg.types.json import Jsonb
+
+    if not rows:
+        return
+    names = list(rows[0])
+    cursor = conn.connection.cursor()
+    try:
+        with cursor.copy(f"COPY {table.name} ({', '.join(names)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row([Jsonb(v) if isinstance(v, dict) else v
+                                for v in (row[n] for n in names)])
+    finally:
+        cursor.close()
 
 
 def apply(conn: Connection, serial: int, payload: Payload) -> None:
     """Replace the workshop's part of the current state with ``payload``."""
     workshop = payload.workshop
     touched = sorted(_touched(conn, workshop, payload))
-    others = [_stored(row) for row in conn.execute(
-        sa.select(enrolments, workshops.c.serial)
-        .join(workshops, workshops.c.workshop_id == enrolments.c.workshop_id)
-        .where(enrolments.c.resident_id == sa.any_(sa.bindparam(
-            "touched", touched, type_=pg.ARRAY(sa.BigInteger))),
-            enrolments.c.workshop_id != workshop))]
+    others = [_stored(row) for row in conn.execute(sa.text(
+        "SELECT e.*, w.serial FROM unnest(CAST(:ids AS bigint[])) AS t(id) "
+        "JOIN enrolments e ON e.resident_id = t.id "
+        "JOIN workshops w ON w.workshop_id = e.workshop_id WHERE e.workshop_id <> :me"),
+        {"ids": touched, "me": workshop})]
     mine = [_enrolment(serial, i, payload.province_code, item)
             for i, item in enumerate(payload.residents)]
     found = merge.groups([*others, *mine])
-    conn.execute(residents.delete().where(residents.c.resident_id == sa.any_(sa.bindparam(
-        "gone", touched, type_=pg.ARRAY(sa.BigInteger)))))
+    conn.execute(sa.text("DELETE FROM residents r USING unnest(CAST(:ids AS bigint[])) AS t(id) "
+                         "WHERE r.resident_id = t.id"), {"ids": touched})
     conn.execute(enrolments.delete().where(enrolments.c.workshop_id == workshop))
     conn.execute(step_counts.delete().where(step_counts.c.workshop_id == workshop))
     new_ids = _resident_ids(conn, len(found))
@@ -200,8 +229,7 @@ def apply(conn: Connection, serial: int, payload: Payload) -> None:
                         for name in SURVEY_COLUMNS}})
         for item in group:
             owner[item.order] = key
-    if rows:
-        conn.execute(residents.insert(), rows)
+    _copy(conn, residents, rows)
     moved = [{"w": w, "p": item.order[1], "r": owner[item.order]}
              for item, w in _workshop_of(conn, others)]
     if moved:
@@ -209,18 +237,16 @@ def apply(conn: Connection, serial: int, payload: Payload) -> None:
             enrolments.c.workshop_id == sa.bindparam("w"),
             enrolments.c.position == sa.bindparam("p")).values(
             resident_id=sa.bindparam("r")), moved)
-    if mine:
-        conn.execute(enrolments.insert(), [
-            {"workshop_id": workshop, "position": item.order[1],
-             "resident_id": owner[item.order], "p_id": item.p_id, "p_who": item.p_who,
-             "province_code": item.province_code, "commune_code": item.commune_code,
-             "birth_year": item.birth_year, "sex": item.sex, "trained_at": item.trained_at,
-             "passed": {k: v.isoformat() for k, v in item.passed.items()},  # type: ignore[attr-defined]
-             "survey": dict(item.survey)} for item in mine])
-    if payload.steps:
-        conn.execute(step_counts.insert(), [
-            {"workshop_id": workshop, "lesson": s.lesson, "step": s.step,
-             "refused": s.refused, "hinted": s.hinted} for s in payload.steps])
+    _copy(conn, enrolments, [
+        {"workshop_id": workshop, "position": item.order[1], "resident_id": owner[item.order],
+         "p_id": item.p_id, "p_who": item.p_who, "province_code": item.province_code,
+         "commune_code": item.commune_code, "birth_year": item.birth_year, "sex": item.sex,
+         "trained_at": item.trained_at,
+         "passed": {k: v.isoformat() for k, v in item.passed.items()},  # type: ignore[attr-defined]
+         "survey": dict(item.survey)} for item in mine])
+    _copy(conn, step_counts, [
+        {"workshop_id": workshop, "lesson": s.lesson, "step": s.step,
+         "refused": s.refused, "hinted": s.hinted} for s in payload.steps])
     _keep_places(conn, payload)
 
 
@@ -229,9 +255,9 @@ def _workshop_of(conn: Connection, items: Sequence[merge.Enrolment],
     serials = sorted({item.order[0] for item in items})
     if not serials:
         return []
-    names = dict(conn.execute(sa.select(workshops.c.serial, workshops.c.workshop_id).where(
-        workshops.c.serial == sa.any_(sa.bindparam(
-            "serials", serials, type_=pg.ARRAY(sa.BigInteger))))).tuples().all())
+    names = {int(serial): str(name) for serial, name in conn.execute(sa.text(
+        "SELECT w.serial, w.workshop_id FROM unnest(CAST(:ids AS bigint[])) AS t(id) "
+        "JOIN workshops w ON w.serial = t.id"), {"ids": serials})}
     return [(item, names[item.order[0]]) for item in items]
 
 
