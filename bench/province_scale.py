@@ -36,8 +36,8 @@ The ratios are ours / baseline.
 from __future__ import annotations
 
 import argparse
+import base64
 import contextlib
-import os
 import random
 import socket
 import statistics
@@ -51,7 +51,6 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
@@ -239,7 +238,7 @@ def main(argv: list[str] | None = None) -> int:
             public = package.public_bytes(key)
             found = workshops.register(engine, {
                 "bakhong": "province-key-request", "workshop": workshop,
-                "public_key": __import__("base64").b64encode(public).decode(),
+                "public_key": base64.b64encode(public).decode(),
                 "fingerprint": package.fingerprint(public)}, label=workshop,
                 url=f"https://127.0.0.1:{port}", certificate=pem, province="Thanh Hóa",
                 now=datetime.now(UTC))

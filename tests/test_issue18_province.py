@@ -427,3 +427,14 @@ def test_package_numbers_only_grow(tmp_path: Path) -> None:
     (Path(os.environ["BAKHONG_HOME"]) / "keys" / "w-numbers-province-seq").unlink()
     assert identity.next_seq("w-numbers", datetime(2026, 12, 21, tzinfo=VN_TZ)) > first + 1
     assert identity.next_seq("w-numbers", AS_OF, above=10**12) == 10**12 + 1
+
+
+def test_migrations_down_and_up_keep_the_figures(province: Province) -> None:
+    """Alembic: down to the first schema (no summaries) and up again (filled from residents)."""
+    engine = _engine(province)
+    before = _report_rows(province)
+    assert db.migrate(engine, "0001") == "0001"
+    with engine.connect() as conn:
+        assert not sa.inspect(conn).has_table("commune_counts")
+    assert db.migrate(engine) == "0002"
+    assert _report_rows(province) == before

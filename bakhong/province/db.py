@@ -61,22 +61,31 @@ def _config(conn: Connection) -> object:
     return config
 
 
-def migrate(target: Engine) -> str:
-    """Bring the schema to the newest revision; returns it."""
+def migrate(target: Engine, revision_id: str = "head") -> str:
+    """Bring the schema to ``revision_id`` (the newest by default), up or down; returns it."""
     from alembic import command
 
     with target.begin() as conn:
         conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
-        command.upgrade(_config(conn), "head")  # type: ignore[arg-type]
+        current = _current(conn)
+        config = _config(conn)
+        if revision_id != "head" and current is not None and current > revision_id:
+            command.downgrade(config, revision_id)  # type: ignore[arg-type]
+        else:
+            command.upgrade(config, revision_id)  # type: ignore[arg-type]
     return revision(target) or ""
+
+
+def _current(conn: Connection) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    return MigrationContext.configure(conn).get_current_revision()
 
 
 def revision(target: Engine) -> str | None:
     """The schema's Alembic revision (None for an empty database)."""
-    from alembic.runtime.migration import MigrationContext
-
     with target.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        return _current(conn)
 
 
 def lock_writers(conn: Connection) -> None:

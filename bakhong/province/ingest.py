@@ -35,7 +35,7 @@ from sqlalchemy.dialects import postgresql as pg
 from sqlalchemy.engine import Connection, Engine
 from vietnam_provinces import Province, Ward
 
-from . import db, merge
+from . import db, merge, summaries
 from .package import Envelope, Payload, open_envelope, read_payload, verify
 from .schema import (
     SURVEY_COLUMNS,
@@ -213,6 +213,7 @@ def apply(conn: Connection, serial: int, payload: Payload) -> None:
     mine = [_enrolment(serial, i, payload.province_code, item)
             for i, item in enumerate(payload.residents)]
     found = merge.groups([*others, *mine])
+    summaries.add(conn, touched, -1)
     conn.execute(sa.text("DELETE FROM residents r USING unnest(CAST(:ids AS bigint[])) AS t(id) "
                          "WHERE r.resident_id = t.id"), {"ids": touched})
     conn.execute(enrolments.delete().where(enrolments.c.workshop_id == workshop))
@@ -230,6 +231,7 @@ def apply(conn: Connection, serial: int, payload: Payload) -> None:
         for item in group:
             owner[item.order] = key
     _copy(conn, residents, rows)
+    summaries.add(conn, new_ids, 1)
     moved = [{"w": w, "p": item.order[1], "r": owner[item.order]}
              for item, w in _workshop_of(conn, others)]
     if moved:
@@ -284,6 +286,7 @@ def rebuild(engine: Engine) -> int:
         db.lock_writers(conn)
         for table in (residents, enrolments, step_counts):
             conn.execute(table.delete())
+        summaries.fill(conn)  # empty, as residents are
         chosen = conn.execute(
             sa.select(workshops.c.serial, packages.c.body)
             .join(packages, packages.c.id == workshops.c.last_package)

@@ -9,6 +9,9 @@ reason of a refusal. Nothing there is ever changed or removed.
 enrolments of one person merged, :mod:`.merge`), ``step_counts`` and the workshops' last
 sync. :func:`bakhong.province.ingest.rebuild` derives it again from the audit trail alone.
 
+The summaries the officials' view reads (``commune_counts``, ``lesson_counts``,
+``trained_days``: :mod:`.summaries`) are kept with every package, in the same transaction.
+
 ``workshops`` holds the registrations (public key, token hash, revocation), ``places`` the
 names of the communes met, ``population`` the adults per commune (the report's population
 file), ``settings`` the province's pseudonym key identifier.
@@ -22,8 +25,9 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql as pg
 
-__all__ = ["SURVEY_COLUMNS", "enrolments", "metadata", "packages", "places", "population",
-           "residents", "settings", "step_counts", "workshops"]
+__all__ = ["SURVEY_COLUMNS", "commune_counts", "enrolments", "lesson_counts", "metadata",
+           "packages", "places", "population", "residents", "settings", "step_counts",
+           "trained_days", "workshops"]
 
 metadata = sa.MetaData()
 TZ = sa.DateTime(timezone=True)
@@ -123,3 +127,28 @@ population = sa.Table(
 )
 
 RESIDENT_IDS = sa.Sequence("resident_ids", metadata=metadata)
+
+# migration 0002: the summaries the officials' view reads (bakhong.province.summaries)
+commune_counts = sa.Table(
+    "commune_counts", metadata,
+    sa.Column("province_code", sa.Text, primary_key=True),
+    sa.Column("commune_code", sa.Text, primary_key=True),
+    sa.Column("birth_year", sa.SmallInteger, primary_key=True),  # 0: unknown
+    sa.Column("enrolled", sa.Integer, nullable=False),
+    sa.Column("trained", sa.Integer, nullable=False),
+    *(sa.Column(f"{name}_{part}", sa.Integer, nullable=False)
+      for name in SURVEY_COLUMNS for part in ("base", "yes")),
+)
+lesson_counts = sa.Table(
+    "lesson_counts", metadata,
+    sa.Column("province_code", sa.Text, primary_key=True),
+    sa.Column("commune_code", sa.Text, primary_key=True),
+    sa.Column("lesson", sa.Text, primary_key=True),
+    sa.Column("passed", sa.Integer, nullable=False),
+)
+trained_days = sa.Table(
+    "trained_days", metadata,
+    sa.Column("day", sa.Date, primary_key=True),
+    sa.Column("trained", sa.Integer, nullable=False),
+)
+sa.Index("residents_trained_at", residents.c.trained_at)

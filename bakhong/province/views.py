@@ -180,7 +180,7 @@ def trend_view(figures: Figures, adults: Mapping[tuple[str, str], int]) -> Provi
     total = figures.trained_before
     for end, new in figures.weeks:
         total += new
-        rows.append((end.astimezone(VN_TZ).date(), new, total, known or None,
+        rows.append((end, new, total, known or None,
                      total / known if known else None))
     return ProvinceView("tuan", _WEEK, tuple(rows), (Note(TREND_NOTE),))
 
