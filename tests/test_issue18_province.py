@@ -438,3 +438,83 @@ def test_migrations_down_and_up_keep_the_figures(province: Province) -> None:
         assert not sa.inspect(conn).has_table("commune_counts")
     assert db.migrate(engine) == "0002"
     assert _report_rows(province) == before
+
+
+#: Elements wider than the phone that are not inside a box that scrolls sideways (a wide
+#: table scrolls inside its own box; the page itself must not).
+SIDEWAYS_JS = """() => {
+  const out = [];
+  if (document.scrollingElement.scrollWidth > window.innerWidth) out.push('the page');
+  for (const el of document.querySelectorAll('body *')) {
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 || r.right <= window.innerWidth + 1) continue;
+    let box = el.parentElement, scrolls = false;
+    while (box) {
+      const style = getComputedStyle(box);
+      if (['auto', 'scroll'].includes(style.overflowX) &&
+          box.getBoundingClientRect().right <= window.innerWidth + 1) { scrolls = true; break; }
+      box = box.parentElement;
+    }
+    if (!scrolls) out.push(`${el.tagName}.${el.className}`);
+  }
+  return out;
+}"""
+
+
+@pytest.mark.browser
+def test_the_dashboard_on_a_phone(province: Province) -> None:
+    """The officials' dashboard, served by Voila, on a 360 px phone: Vietnamese, no sideways
+    scroll, no serious axe-core violation."""
+    import signal
+    import urllib.request
+
+    from browser_support import (
+        REPO_ROOT,
+        assert_no_serious_axe_violations,
+        phone_page,
+        screenshot,
+        server_env,
+    )
+
+    port = free_port()
+    log = province.folder / "dashboard.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bakhong", "province", "dashboard", "--db", province.url,
+             "--port", str(port)], stdout=out, stderr=subprocess.STDOUT,
+            env=server_env(Path(os.environ["BAKHONG_HOME"])), start_new_session=True,
+            cwd=REPO_ROOT)
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            with contextlib.suppress(OSError):
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5).close()
+                break
+            assert process.poll() is None, log.read_text()
+            time.sleep(0.5)
+        with phone_page("province-dashboard") as page:
+            page.goto(f"http://127.0.0.1:{port}/")
+            page.get_by_text("Dự kiến ngày đạt chỉ tiêu").first.wait_for()  # a table's header
+            screenshot(page, "province-dashboard", "communes")
+            page.get_by_role("tab", name="Xếp hạng xã, phường").click()
+            page.get_by_text("Thứ tự").first.wait_for()
+            screenshot(page, "province-dashboard", "ranking")
+            assert page.evaluate(SIDEWAYS_JS) == [], "sticks out of the phone"
+            assert "Traceback" not in page.content()
+            assert_no_serious_axe_violations(page, "the province dashboard")
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(10)
+
+
+def test_the_workshops_province_keys_go_into_its_backup() -> None:
+    from bakhong.grading import backup
+
+    identity.signing_key("w-backup")
+    names = {path.name for path in backup.key_files("w-backup")}
+    assert "w-backup-province.key" in names
+    assert "w-backup-province-seq" not in names

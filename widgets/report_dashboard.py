@@ -24,6 +24,7 @@ The report's wording lives in :mod:`bakhong.grading.report_model`; it is marked 
 
 from __future__ import annotations
 
+import base64
 import html
 import json
 import logging
@@ -58,7 +59,15 @@ _STYLE = """<style>
 .bkr-report th{background:#eef3ee;text-align:left}
 .bkr-report td.num{text-align:right;white-space:nowrap}
 .bkr-note{color:#444;max-width:60em}
-.bkr-report .widget-html-content{overflow-x:auto;max-width:100%}
+.bkr-scroll{overflow-x:auto;max-width:100%}
+.bkr-report .widget-html,.bkr-report .widget-html-content{max-width:100%}
+.bkr-report .widget-hbox{flex-wrap:wrap;gap:4px}
+.bkr-report .lm-TabBar,.bkr-report .lm-TabBar-content{height:auto;min-height:0;overflow:visible}
+.bkr-report .lm-TabBar-content{flex-wrap:wrap}
+.bkr-report .lm-TabBar-tab{flex:0 1 auto;min-width:0;max-width:none;min-height:44px;
+ align-items:center}
+.bkr-report .lm-TabBar-tabLabel{white-space:normal;overflow:visible;text-overflow:clip}
+.bkr-report .lm-TabBar-tab,.bkr-report .lm-TabBar-tabLabel{color:#222 !important;opacity:1}
 .bkr-report img{max-width:100%;height:auto}
 @media (max-width:480px){.bkr-report{font-size:14px}
  .bkr-report th,.bkr-report td{padding:.2em .3em}}
@@ -193,7 +202,8 @@ _MARKED = (
 class DashboardHandles:
     """The dashboard. ``controls``: ``language``, ``commune`` and, with a reload, ``refresh``.
 
-    ``tables`` and ``charts`` hold each view's HTML table and image, by view name.
+    ``tables`` and ``charts`` hold each view's HTML table and image (``pictures`` the PNG
+    bytes), by view name.
     """
 
     def __init__(self, report: Report, lang: str,
@@ -208,7 +218,10 @@ class DashboardHandles:
         self.header = w.HTML()
         self.message = w.HTML()
         self.tables: dict[str, w.HTML] = {v.name: w.HTML() for v in report.views}
-        self.charts: dict[str, w.Image] = {v.name: w.Image(format="png") for v in report.views}
+        #: each view's chart: an ``<img>`` with its title as the alternative text; the PNG
+        #: bytes are in ``pictures``
+        self.charts: dict[str, w.HTML] = {v.name: w.HTML() for v in report.views}
+        self.pictures: dict[str, bytes] = {}
         self.notes: dict[str, w.HTML] = {v.name: w.HTML() for v in report.views}
         self.tabs = w.Tab(children=[
             w.VBox([self.charts[v.name], self.tables[v.name], self.notes[v.name]])
@@ -291,8 +304,14 @@ class DashboardHandles:
         _ = tr
         for view in self.report.views:
             shown = self.shown(view.name)
-            self.tables[view.name].value = html_table(shown, tr, self.lang)
-            self.charts[view.name].value = self.chart(shown, tr, self.lang)
+            title = html.escape(tr(view.title))
+            self.tables[view.name].value = (  # a wide table scrolls in a box a keyboard reaches
+                f'<div class="bkr-scroll" tabindex="0" role="region" aria-label="{title}">'
+                f"{html_table(shown, tr, self.lang)}</div>")
+            picture = self.pictures[view.name] = self.chart(shown, tr, self.lang)
+            self.charts[view.name].value = (
+                f'<img alt="{title}" style="max-width:100%;height:auto" '
+                f'src="data:image/png;base64,{base64.b64encode(picture).decode("ascii")}">')
             notes = [n.render(tr) for n in view.notes]
             if view.name not in self.per_commune and self.controls["commune"].value != ALL:
                 notes.append(_(COURSE_WIDE))
