@@ -35,6 +35,10 @@ import json
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 __all__ = ["DEFAULT_DASHBOARD_PORT", "DEFAULT_PORT", "add_parser"]
 
@@ -42,7 +46,7 @@ Subcommands = argparse._SubParsersAction  # the type of ArgumentParser.add_subpa
 DEFAULT_PORT, DEFAULT_DASHBOARD_PORT = 8443, 8869
 
 
-def _engine(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _engine(args: argparse.Namespace) -> Engine:
     from bakhong.province import db
 
     return db.engine(args.db)

@@ -114,9 +114,10 @@ def install(workshop_id: str, registration_file: Path, pseudonym_key_file: Path,
     """Keep the province's registration and pseudonym key for this workshop."""
     try:
         data = json.loads(Path(registration_file).read_text(encoding="utf-8"))
-        assert data.pop("bakhong") == REGISTRATION_FORMAT
+        if data.pop("bakhong") != REGISTRATION_FORMAT:
+            raise ValueError("not a registration")
         found = Registration(**data)
-    except (ValueError, TypeError, KeyError, AssertionError) as err:
+    except (ValueError, TypeError, KeyError, AttributeError) as err:
         raise RegistrationMismatch(str(registration_file),
                                    why="không phải tệp đăng ký của tỉnh / not a registration "
                                        "file") from err
