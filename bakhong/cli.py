@@ -360,8 +360,10 @@ def parser() -> argparse.ArgumentParser:
         card_commands,
         certificate_commands,
         dashboard_commands,
+        province_commands,
         report_commands,
         sign_commands,
+        sync_commands,
     )
 
     sign_commands.add_parser(commands)  # bakhong sign demo-pdf | verify
@@ -370,7 +372,17 @@ def parser() -> argparse.ArgumentParser:
     dashboard_commands.add_parser(commands)  # bakhong dashboard | trainer-password
     report_commands.add_parser(commands)  # bakhong report WORKSHOP... [--out FILE | --serve]
     backup_commands.add_parser(commands)  # bakhong backup | restore
+    sync_commands.add_parser(commands)  # bakhong sync WORKSHOP [--out FILE | --register …]
+    province_commands.add_parser(commands)  # bakhong province init | serve | import | …
     return root
+
+
+def _english(err: SandboxError) -> str | None:
+    """The error's English, from the catalogue (None when it has no translation yet)."""
+    from bakhong.widgets.i18n import error_text, translator
+
+    text = error_text(err, translator("en"))
+    return None if text == error_text(err, translator("vi")) else text
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -382,6 +394,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         code: int = args.func(args)
     except SandboxError as err:
         print(f"Lỗi / Error: {err}", file=sys.stderr)
+        english = _english(err)
+        if english:
+            print(f"  {english}", file=sys.stderr)
         return 2
     except FileNotFoundError as err:
         print(f"Lỗi / Error: không tìm thấy tệp / file not found: {err.filename}", file=sys.stderr)

@@ -6,7 +6,8 @@ while ``serve`` runs: :func:`bakhong.simulators.store.snapshot`, SQLite's online
 API), the rest of the workshop folder (settings, the course, submissions, certificates,
 reports), and the workshop's keys, which live outside the folder
 (``$BAKHONG_HOME/keys``: the evidence key, the trainer's password hash, the certificate
-issuer's key and certificate). Live files that are rebuilt on their own are left out (the
+issuer's key and certificate, and the workshop's province signing key, registration and
+pseudonym key). Live files that are rebuilt on their own are left out (the
 grading worker's copies in ``.grading/``, the audio cache, lock files).
 
 The file is encrypted with a passphrase the trainer chooses: scrypt derives a key, and the
@@ -58,7 +59,10 @@ MIN_PASSPHRASE = 8
 #: Under the workshop folder, never in a backup: rebuilt on their own.
 SKIPPED = (".grading", "audio", ".gradebook.lock", "__pycache__")
 #: The workshop's files under ``$BAKHONG_HOME/keys``.
-KEY_SUFFIXES = (".key", "-trainer", "-issuer.pem", "-issuer.crt", "-revoked.txt")
+KEY_SUFFIXES = (".key", "-trainer", "-issuer.pem", "-issuer.crt", "-revoked.txt",
+                # the workshop's identity towards the province (bakhong.province.identity);
+                # its package counter is left out: numbers go on above it anyway
+                "-province.key", "-province.json", "-pseudonym.key")
 DATABASES = ("sandbox.db", "gradebook.db")
 
 
