@@ -166,7 +166,8 @@ def init(
     lines = [
         Enrolment(row.learner_id, row.full_name, str(row.commune_code), row.commune_name,
                   chosen.province, row.birth_year, row.sex, row.legacy_commune,
-                  row.legacy_district, chosen.language, dict(row.survey) or None)
+                  row.legacy_district, chosen.language, dict(row.survey) or None,
+                  row.id_given)
         for row in rows]
     return _build(root, chosen, lines, clock=clock, seed=seed, lessons=lessons)
 

@@ -33,6 +33,7 @@ from __future__ import annotations
 import itertools
 import json
 import random
+import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -88,6 +89,35 @@ class Learner:
     sex: str | None = None
     legacy_commune: str | None = None
     legacy_district: str | None = None
+    #: Whether the roster gave the id (True), or ``init`` numbered the learner (False: hv001
+    #: of one workshop is not hv001 of another); None for a learner enrolled before it was
+    #: recorded (:attr:`matches_across_workshops` then judges by the id's form).
+    id_given: bool | None = None
+
+    @property
+    def matches_across_workshops(self) -> bool:
+        """Whether the id names the same resident in another workshop: only an id the
+        roster gave (an id ``init`` made, ``hv`` and digits, names nobody outside).
+
+        >>> def learner(learner_id: str) -> Learner:
+        ...     return Learner(learner_id, "K7M2QX9P", "Hoa", "Xã Thọ Long", "p1", "vi")
+        >>> learner("hv001").matches_across_workshops, learner("TL-0042").matches_across_workshops
+        (False, True)
+        """
+        if self.id_given is not None:
+            return bool(self.id_given)
+        return AUTOMATIC_ID.fullmatch(self.learner_id) is None
+
+    def match_id(self, workshop_id: str) -> str:
+        """The id enrolments of several workshops are matched on: the roster's id, or, for an
+        id ``init`` made, that id within its workshop (which matches nothing outside)."""
+        if self.matches_across_workshops:
+            return self.learner_id
+        return f"{workshop_id}/{self.learner_id}"
+
+
+#: The ids ``init`` gives learners a roster does not number (``grading.roster``).
+AUTOMATIC_ID = re.compile(r"hv\d{3,}")
 
 
 def nfc(text: str) -> str:
@@ -225,7 +255,7 @@ def _learner(row: sa.Row[Any] | None, key: str) -> Learner:
 _COLUMNS = (learners.c.learner_id, learners.c.code, learners.c.full_name,
             learners.c.commune, learners.c.persona_id, learners.c.language,
             learners.c.province, learners.c.commune_code, learners.c.birth_year, learners.c.sex,
-            learners.c.legacy_commune, learners.c.legacy_district)
+            learners.c.legacy_commune, learners.c.legacy_district, learners.c.id_given)
 
 
 def by_code(store: Store, code: str) -> Learner:

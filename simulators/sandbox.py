@@ -58,6 +58,8 @@ class Enrolment:
     language: str = "vi"
     #: The roster's answered survey questions (``grading.roster.SURVEY_COLUMNS``), for reports.
     survey: Mapping[str, bool] | None = None
+    #: Whether the roster gave ``learner_id`` (see :attr:`.learners.Learner.id_given`).
+    id_given: bool | None = None
 
 
 def enrolments(entries: Iterable[tuple[str, str, str]],
@@ -161,7 +163,8 @@ class Sandbox:
                     province=entry.province,
                     commune_code=entry.commune_code, birth_year=entry.birth_year,
                     sex=entry.sex, legacy_commune=entry.legacy_commune,
-                    legacy_district=entry.legacy_district, survey=entry.survey))
+                    legacy_district=entry.legacy_district, survey=entry.survey,
+                    id_given=entry.id_given))
         return added
 
     def close(self) -> None:

@@ -9,7 +9,7 @@ store applies the missing migrations in one transaction.
 
 >>> store = Store.open("sqlite://")
 >>> store.schema_version()
-7
+8
 >>> with store.transaction() as tx:
 ...     _ = tx.execute(meta.insert().values(key="hello", value="xin chào"))
 >>> store.get_meta("hello")
@@ -34,7 +34,7 @@ from sqlalchemy.pool import StaticPool
 
 from .errors import SchemaTooNew, StoreBusy, StoreError
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 BUSY_TIMEOUT_MS = 10_000
 
 metadata = sa.MetaData()
@@ -85,12 +85,16 @@ learners = sa.Table(
     sa.Column("legacy_district", sa.Text, nullable=True),
     # schema 6: the roster's optional survey answers, JSON {"smartphone": true, …}, for reports
     sa.Column("survey", sa.Text, nullable=True),
+    # schema 8: 1 when the roster gave the learner id (its «Mã học viên»), 0 when init made
+    # it (hv001 …: every workshop has one); NULL in stores made before (see learners.Learner)
+    sa.Column("id_given", sa.Integer, nullable=True),
 )
 #: Columns added to ``learners`` by schema 2.
 _LEARNER_COLUMNS_2 = ("province", "commune_code", "birth_year", "sex", "legacy_commune",
                       "legacy_district")
-#: Columns added to ``learners`` by schema 6.
+#: Columns added to ``learners`` by schema 6 and 8.
 _LEARNER_COLUMNS_6 = ("survey",)
+_LEARNER_COLUMNS_8 = ("id_given",)
 
 consents = sa.Table(
     "consents", metadata,
@@ -318,10 +322,16 @@ def _add_columns(conn: Connection, table: sa.Table, names: tuple[str, ...]) -> N
             conn.exec_driver_sql(f"ALTER TABLE {table.name} ADD COLUMN {name} {kind}")
 
 
+def _migrate_to_8(conn: Connection) -> None:
+    """Whether the roster gave each learner's id (unknown, NULL, for those enrolled before)."""
+    _add_columns(conn, learners, _LEARNER_COLUMNS_8)
+
+
 #: version -> step that brings the schema from ``version - 1`` to ``version``.
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     1: _migrate_to_1, 2: _migrate_to_2, 3: _migrate_to_3, 4: _migrate_to_4,
-    5: _migrate_to_5, 6: _migrate_to_6, 7: _migrate_to_7}
+    5: _migrate_to_5, 6: _migrate_to_6, 7: _migrate_to_7,
+    8: _migrate_to_8}
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

@@ -110,7 +110,7 @@ def collect(root: Path, *, pseudonym_key: bytes, seq: int, now: datetime, label:
             passed = {lesson: at for lesson in lessons
                       if (at := graded.passed_at(me, lesson)) is not None}
             residents.append(ResidentRecord(
-                pseudonym(pseudonym_key, ID, me),
+                pseudonym(pseudonym_key, ID, learner.match_id(box.workshop_id)),
                 pseudonym(pseudonym_key, WHO, who_text(learner.full_name, province, commune)),
                 str(code), _birth_year(learner),
                 learner.sex if learner.sex in SEXES else None, MappingProxyType(passed),
