@@ -24,9 +24,14 @@ def _init(args: argparse.Namespace) -> int:
     if args.province:
         chosen = dataclasses.replace(chosen, province=args.province)  # validated again
     password = _trainer_password(args)  # asked before anything is written
+    import signal
+
+    # a stopped init (Ctrl-C, SIGTERM) removes what it built: the folder can be used again
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     box, added = workshop.init(root, Path(args.roster), course_settings=chosen,
                                warn=lambda note: print(f"Cảnh báo / Warning: {note}",
-                                                       file=sys.stderr))
+                                                       file=sys.stderr),
+                               progress=_enrolled)
     shown = _set_trainer_password(box.workshop_id, password)
     box.close()
     print(f"Đã tạo lớp học / workshop created: {root}  ({len(added)} học viên / learners, "
@@ -155,9 +160,17 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _enrolled(done: int, total: int) -> None:
+    _bar(done, total, "học viên đã nhập / learners imported")
+
+
 def _progress(done: int, total: int) -> None:
+    _bar(done, total, "đã chấm / graded")
+
+
+def _bar(done: int, total: int, what: str) -> None:
     filled = round(30 * done / total) if total else 30
-    print(f"\r[{'#' * filled}{'.' * (30 - filled)}] {done}/{total} đã chấm / graded",
+    print(f"\r[{'#' * filled}{'.' * (30 - filled)}] {done}/{total} {what}",
           end="" if done < total else "\n", file=sys.stderr, flush=True)
 
 

@@ -185,20 +185,33 @@ def new_code(rng: random.Random) -> str:
     return "".join(rng.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
+class FreeCodes:
+    """The learner codes in use, read once: a batch draws new codes against them in memory
+    (use one inside one transaction)."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.taken = {row[0] for row in conn.execute(sa.select(learners.c.code))}
+
+    def draw(self, rng: random.Random) -> str:
+        code = new_code(rng)
+        while code in self.taken:
+            code = new_code(rng)
+        self.taken.add(code)
+        return code
+
+
 def enrol(
     conn: Connection, clock: Clock, rng: random.Random, *,
     learner_id: str, full_name: str, commune: str, persona_id: str, language: str = "vi",
-    survey: Mapping[str, bool] | None = None, **roster: str | int | None,
+    survey: Mapping[str, bool] | None = None, codes: FreeCodes | None = None,
+    **roster: str | int | None,
 ) -> Learner:
     """Add a learner; ``roster`` holds the optional details (province, birth_year, …).
 
     ``survey`` holds the roster's answered survey questions (``{"smartphone": True}``), kept
     as JSON for the reports; none answered leaves the column empty.
     """
-    taken = {row[0] for row in conn.execute(sa.select(learners.c.code))}
-    code = new_code(rng)
-    while code in taken:
-        code = new_code(rng)
+    code = (codes or FreeCodes(conn)).draw(rng)
     details = {k: nfc(v) if isinstance(v, str) else v for k, v in roster.items()}
     learner = Learner(learner_id, code, nfc(full_name), nfc(commune), persona_id, language,
                       **details)  # type: ignore[arg-type]
@@ -235,10 +248,7 @@ def reissue_code(store: Store, clock: Clock, rng: random.Random, learner_id: str
     >>> box.close()
     """
     with store.transaction() as conn:
-        taken = {row[0] for row in conn.execute(sa.select(learners.c.code))}
-        code = new_code(rng)
-        while code in taken:
-            code = new_code(rng)
+        code = FreeCodes(conn).draw(rng)
         changed = conn.execute(learners.update().where(learners.c.learner_id == learner_id)
                                .values(code=code)).rowcount
     if not changed:
