@@ -6,6 +6,7 @@ Help is Vietnamese first, with English after a slash.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -151,12 +152,29 @@ def _build_demo(root: Path, *, history: bool) -> None:
           "left for the grading worker", flush=True)
 
 
+#: Where ``serve --backup-every`` finds the backup passphrase when not asked for it.
+BACKUP_PASSPHRASE_ENV = "BAKHONG_BACKUP_PASSPHRASE"
+
+
 def _serve(args: argparse.Namespace) -> int:
     from bakhong import serving
 
     root = Path(args.workshop)
     host, port = _address(args, root)
-    serving.run(root, host=host, port=port)
+    backups = None
+    if args.backup_every:
+        from bakhong.backup_commands import read_passphrase
+        from bakhong.grading import backup
+
+        passphrase = os.environ.get(BACKUP_PASSPHRASE_ENV) or read_passphrase(
+            from_stdin=args.passphrase_stdin, confirm=True)
+        if len(passphrase) < backup.MIN_PASSPHRASE:
+            raise backup.WeakPassphrase(min=backup.MIN_PASSPHRASE)
+        folder = Path(args.backup_dir or root.resolve().parent / f"{root.resolve().name}-sao-luu")
+        backups = (folder, passphrase, float(args.backup_every))
+        print(f"Sao lưu mỗi {args.backup_every} phút vào / backing up every "
+              f"{args.backup_every} min into: {folder}", flush=True)
+    serving.run(root, host=host, port=port, backups=backups)
     return 0
 
 
@@ -335,6 +353,13 @@ def parser() -> argparse.ArgumentParser:
     serve = add("serve", "Mở các bài học cho học viên / serve the lessons to learners", _serve)
     serve.add_argument("workshop", help="thư mục lớp học / workshop folder")
     address(serve)
+    serve.add_argument("--backup-every", type=float, metavar="PHÚT/MIN", default=0,
+                       help="tự sao lưu mỗi chừng ấy phút / back up every so many minutes")
+    serve.add_argument("--backup-dir", help="thư mục giữ bản sao lưu (mặc định: bên cạnh "
+                                            "thư mục lớp học) / where the backups go")
+    serve.add_argument("--passphrase-stdin", action="store_true",
+                       help=f"đọc mật khẩu sao lưu từ stdin (hoặc biến {BACKUP_PASSPHRASE_ENV}) "
+                            f"/ read the backup passphrase from stdin (or {BACKUP_PASSPHRASE_ENV})")
     grade = add("grade", "Chấm các bài đã nộp / grade submitted lessons", _grade)
     grade.add_argument("workshop", help="thư mục lớp học / workshop folder")
     grade.add_argument("--all", action="store_true",
@@ -399,8 +424,6 @@ def _english(err: SandboxError) -> str | None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    import os
-
     args = parser().parse_args(argv)
     before = os.umask(0o077)  # every file a command writes is the trainer's alone
     try:

@@ -234,12 +234,13 @@ def _prepare_speech() -> None:
 
 def run(workshop: Path, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
         demo_links: bool = False, max_kernels: int = MAX_KERNELS,
-        pool_size: int = POOL_SIZE) -> None:
+        pool_size: int = POOL_SIZE, backups: tuple[Path, str, float] | None = None) -> None:
     """Serve the workshop until stopped (one SIGTERM stops Voila cleanly).
 
     ``max_kernels`` is the class's size: learner pages served at once, the ``pool_size``
     preheated kernels of each lesson not counted. Also starts the grading worker, and stops
-    it when Voila stops.
+    it when Voila stops. ``backups`` = (folder, passphrase, minutes): a backup every so many
+    minutes while serving (:func:`bakhong.grading.backup.keep_backing_up`).
     """
     from bakhong.grading import settings
     from bakhong.grading.course import LESSONS, put_environment_on_path, release_missing
@@ -268,16 +269,32 @@ def run(workshop: Path, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
                            offline_transforms())
     worker = subprocess.Popen([sys.executable, "-m", "bakhong.grading.worker",
                                str(workshop.resolve())])
+    stop_backups = _start_backups(workshop, backups)
     try:
         server.launch_instance([str(workshop.resolve() / "release")],
                                config=voila_config(host=host, port=port, pool_size=pool_size))
     finally:
+        stop_backups.set()
         worker.terminate()  # it finishes the submission it is grading, then stops
         try:
             worker.wait(timeout=60)
         except subprocess.TimeoutExpired:
             worker.kill()
         box.close()
+
+
+def _start_backups(workshop: Path, backups: tuple[Path, str, float] | None) -> threading.Event:
+    """The thread of ``serve --backup-every`` (none without ``backups``); set the event to
+    stop it."""
+    stop = threading.Event()
+    if backups is not None:
+        from bakhong.grading.backup import keep_backing_up
+
+        folder, passphrase, minutes = backups
+        threading.Thread(target=keep_backing_up, name="bakhong-backups", daemon=True,
+                         args=(workshop, folder, passphrase, minutes, stop),
+                         kwargs={"log": log.warning}).start()
+    return stop
 
 
 def main() -> None:  # python -m bakhong.serving WORKSHOP [demo]

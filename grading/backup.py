@@ -366,3 +366,27 @@ def _restore_store(snapshot: Path, url: str) -> None:
 def stamp(moment: datetime) -> str:
     """A file name's date part: ``2026-12-06-0930``."""
     return moment.strftime("%Y-%m-%d-%H%M")
+
+
+#: How many of ``serve``'s own backups are kept in their folder.
+KEEP = 6
+
+
+def keep_backing_up(root: Path, folder: Path, passphrase: str, minutes: float,
+                    stop: Any, *, clock: Clock | None = None,
+                    log: Callable[[str], None] = print) -> None:
+    """``serve --backup-every``: a backup into ``folder`` every ``minutes`` until ``stop``
+    (a ``threading.Event``) is set, the newest :data:`KEEP` kept. A backup that fails
+    (a full disk) is said and tried again at the next turn; serving goes on."""
+    clock = clock or SystemClock()
+    name = Path(root).resolve().name
+    while not stop.wait(minutes * 60):
+        out = Path(folder) / f"{name}-{stamp(clock.now())}.bkb"
+        try:
+            backup(root, out, passphrase, clock=clock)
+        except Exception as err:  # the class goes on; the trainer is told
+            log(f"Sao lưu không được / backup failed: {err}")
+            continue
+        log(f"Đã sao lưu / backed up: {out}")
+        for old in sorted(Path(folder).glob(f"{name}-*.bkb"))[:-KEEP]:
+            old.unlink(missing_ok=True)
