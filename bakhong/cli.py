@@ -18,7 +18,7 @@ def _init(args: argparse.Namespace) -> int:
     import dataclasses
     from collections import Counter
 
-    from bakhong.grading import roster, settings, workshop
+    from bakhong.grading import keys, roster, settings, workshop
 
     root = Path(args.workshop)
     chosen = settings.load(root)
@@ -49,6 +49,11 @@ def _init(args: argparse.Namespace) -> int:
         print(f"  {le.code}  {le.learner_id}  {le.full_name} — {le.commune}{legacy}")
     print(f"\nCài đặt / settings: {settings.settings_path(root)}")
     print(shown)
+    print(f"Khóa của lớp học (bằng chứng, mật khẩu người hướng dẫn, giấy chứng nhận) nằm ngoài "
+          f"thư mục lớp học, ở {keys.home() / 'keys'}: hãy sao lưu cả hai bằng «bakhong backup "
+          f"{root} --out TỆP» (hoặc «bakhong serve {root} --backup-every 30»). / The workshop's "
+          f"keys are outside its folder, in {keys.home() / 'keys'}: back both up with «bakhong "
+          f"backup {root} --out FILE».")
     print(f"Tiếp theo / next: bakhong serve {root}   "
           f"(http://{chosen.host}:{chosen.port}/)")
     return 0

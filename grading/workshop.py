@@ -132,6 +132,15 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def _make_issuer(box: Sandbox, name: str) -> None:
+    """The workshop's certificate issuer, made with its other keys (so the first backup
+    holds it, and a copied folder without it is refused rather than given a new one)."""
+    from .certificates import issuer_credential
+
+    issuer_credential(box.workshop_id, workshop_name=name, now=box.clock.now(),
+                      store=box.store)
+
+
 def _build(
     root: Path, chosen: CourseSettings, lines: list[Enrolment], *,
     clock: Clock | None, seed: str | None, lessons: tuple[str, ...],
@@ -159,6 +168,7 @@ def _build(
                 raise WorkshopExists(path=chosen.store_url_for(root))
             key_made = not keys.key_path(box.workshop_id).exists()
             keys.create_key(box.workshop_id)
+            _make_issuer(box, root.name)
             added = box.enrol(lines, progress=progress)
             course.add_students(staging, [(le.learner_id, le.full_name) for le in added])
             make_private(staging)
@@ -176,8 +186,9 @@ def _build(
             box = open_sandbox(root, clock=clock, seed=seed)
     except BaseException:
         if box is not None:
-            if key_made:
-                keys.key_path(box.workshop_id).unlink(missing_ok=True)
+            if key_made:  # a new workshop's keys (evidence, issuer): none stays behind
+                for path in (keys.home() / "keys").glob(f"{box.workshop_id}*"):
+                    path.unlink(missing_ok=True)
             box.close()
         shutil.rmtree(staging, ignore_errors=True)
         raise
