@@ -29,7 +29,7 @@ from typing import Any, ClassVar, TypeVar
 
 from sqlalchemy.engine import Connection
 
-from . import idnumber, registry
+from . import registry
 from .clock import Clock
 from .errors import SandboxError
 from .evidence import OK, record
@@ -40,9 +40,9 @@ __all__ = ["REFUSALS", "LearnerFlow", "Refusal"]
 
 T = TypeVar("T")
 State = dict[str, Any]
-#: What an action may refuse with: the sandbox's errors and the ID-number checks' errors.
-Refusal = SandboxError | idnumber.InvalidIdNumber
-REFUSALS = (SandboxError, idnumber.InvalidIdNumber)
+#: What an action may refuse with: the sandbox's errors (the ID-number checks' among them).
+Refusal = SandboxError
+REFUSALS = (SandboxError,)
 
 
 class LearnerFlow:

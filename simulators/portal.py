@@ -34,7 +34,7 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from . import bank, dossiers, faults, idnumber, newborn, procedures, registry, vietqr, vneid
+from . import bank, dossiers, faults, newborn, procedures, registry, vietqr, vneid
 from .clock import VN_TZ
 from .dossiers import Dossier
 from .errors import N_, SandboxError
@@ -507,7 +507,7 @@ class PortalSimulator(LearnerFlow):
                     checked[spec.key] = check_value(spec, given, today)
                 except ValueError as err:
                     errors[spec.key] = str(err)
-                except (SandboxError, idnumber.InvalidIdNumber) as err:
+                except SandboxError as err:
                     errors[spec.key] = err.message
             if errors:
                 raise InvalidForm(errors)
