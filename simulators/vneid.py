@@ -325,11 +325,11 @@ class VneidSimulator(LearnerFlow):
         now = self.clock.now()
         if otp:
             expires = (datetime.fromisoformat(otp["sent_at"]) + OTP_LIFETIME).isoformat()
-        locked = state.get("locked_until")
+        locked: str | None = state.get("locked_until")
         return Status(Step(state["step"]), state["level"], state["approved_level"],
                       state["logged_in"], expires, locked, state.get("card_shown", False),
                       otp_expired=expires is not None and now > datetime.fromisoformat(expires),
-                      passcode_locked=bool(locked) and now < datetime.fromisoformat(locked))
+                      passcode_locked=locked is not None and now < datetime.fromisoformat(locked))
 
     def inbox(self) -> list[tuple[str, str, str]]:
         """The simulated SMS inbox, newest first: (sender, time, text)."""
