@@ -329,7 +329,7 @@ class VneidSimulator(LearnerFlow):
         return Status(Step(state["step"]), state["level"], state["approved_level"],
                       state["logged_in"], expires, locked, state.get("card_shown", False),
                       otp_expired=expires is not None and now > datetime.fromisoformat(expires),
-                      passcode_locked=locked is not None and now < datetime.fromisoformat(locked))
+                      passcode_locked=bool(locked) and now < datetime.fromisoformat(locked or ""))
 
     def inbox(self) -> list[tuple[str, str, str]]:
         """The simulated SMS inbox, newest first: (sender, time, text)."""
