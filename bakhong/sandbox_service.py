@@ -110,8 +110,10 @@ def run(root: Path, socket_path: Path, key: bytes, stop: threading.Event | None 
     import tornado.netutil
 
     from bakhong.grading.workshop import open_sandbox
+    from bakhong.simulators import evidence
 
     box = open_sandbox(root)
+    evidence.start_chain(box.store)  # from now on, evidence must come through here
     app = make_app(box, key)
 
     async def serve() -> None:

@@ -92,11 +92,16 @@ def make_private(root: Path) -> None:
 def open_sandbox(root: Path, *, clock: Clock | None = None, seed: str | None = None) -> Sandbox:
     """The workshop's sandbox, in the store its settings name (``WORKSHOP/sandbox.db``).
 
-    Raises :class:`~.settings.NotAWorkshop` for a folder ``init`` did not make.
+    Raises :class:`~.settings.NotAWorkshop` for a folder ``init`` did not make. On a
+    laptop holding the workshop's key, the evidence written links each event to the
+    learner's previous one (:func:`bakhong.simulators.evidence.record`).
     """
     settings.require_workshop(root)
     url = settings.load(root).store_url_for(root)
-    return Sandbox.open(url, clock=clock, seed=seed)
+    box = Sandbox.open(url, clock=clock, seed=seed)
+    if keys.key_path(box.workshop_id).exists():
+        box.store.chain_key = keys.load_key(box.workshop_id)
+    return box
 
 
 def _check_unused(root: Path) -> None:
@@ -167,7 +172,7 @@ def _build(
             if learners_mod.all_learners(box.store):  # a shared store (PostgreSQL) in use
                 raise WorkshopExists(path=chosen.store_url_for(root))
             key_made = not keys.key_path(box.workshop_id).exists()
-            keys.create_key(box.workshop_id)
+            box.store.chain_key = keys.create_key(box.workshop_id)
             _make_issuer(box, root.name)
             added = box.enrol(lines, progress=progress)
             course.add_students(staging, [(le.learner_id, le.full_name) for le in added])

@@ -103,3 +103,36 @@ def test_consent_is_still_required(service: tuple[Path, Path]) -> None:
     app = desk_for(socket_path, "hv002").app("vneid")
     with pytest.raises(learners.ConsentRequired):
         app.go(Step.REGISTER)
+
+
+def test_evidence_written_outside_the_sandbox_is_refused_and_named(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The issue's finding: a raw sqlite3 insert into sandbox.db (no key needed) was graded
+    5/5. With the chain, such rows are left out of grading and `bakhong grade` names them."""
+    import json
+    import sqlite3
+
+    from bakhong import cli
+    from bakhong.simulators import evidence, submissions, walkthrough
+
+    root = tmp_path / "lop"
+    box, _ = workshop.create(root, ROSTER, clock=FixedClock(datetime(2026, 12, 1, 9,
+                                                                     tzinfo=VN_TZ)),
+                             seed="chain", lessons=("vneid",))
+    evidence.start_chain(box.store)  # as the sandbox service does when it starts
+    walkthrough.walk(box, "hv001", "vneid")  # genuine, through the simulators
+    learners.record_consent(box.store, box.clock, "hv002")
+    box.close()
+    with sqlite3.connect(root / "sandbox.db") as db:  # hv002 "does" the lesson by hand
+        for task in ("register", "activate", "login_level2"):
+            db.execute("INSERT INTO events (learner_id, lesson, task, outcome, at, detail) "
+                       "VALUES ('hv002', 'vneid', ?, 'ok', '2026-12-01T09:30:00+07:00', ?)",
+                       (task, json.dumps({"step": "home"})))
+    box = workshop.open_sandbox(root)
+    for learner_id in ("hv001", "hv002"):
+        submissions.request(box.store, box.clock, learner_id, "vneid")
+    box.close()
+    assert cli.main(["grade", str(root)]) == 1
+    captured = capsys.readouterr()
+    assert "hv001\tvneid\t5/5" in captured.out and "hv002\tvneid\t0/5" in captured.out
+    assert "hv002" in captured.err and "3 dòng" in captured.err and "không được tính" in captured.err
