@@ -35,12 +35,12 @@ import logging
 import re
 from collections.abc import Iterable
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 import tornado.ioloop
 import tornado.web
 
-from bakhong import pages
+from bakhong import page_pass, pages
 from bakhong.kernel_seats import KernelSeats
 from bakhong.simulators import learners
 from bakhong.simulators.errors import SandboxError, StoreBusy, UnknownLearner
@@ -173,9 +173,13 @@ class RoutineKernelLines(logging.Filter):
 
 
 def lesson_server(store: Store, seats: KernelSeats, demo_links: list[tuple[str, str, str]],
-                  first_lesson: str, transforms: list[Any]) -> Any:
+                  first_lesson: str, transforms: list[Any], pass_key: bytes | None = None) -> Any:
     """The Voila application class serving the workshop's ``release/`` folder; ``transforms``
-    are tornado's output transforms for every page (``serving.offline_transforms``)."""
+    are tornado's output transforms for every page (``serving.offline_transforms``).
+
+    With ``pass_key`` (the sandbox service's, :mod:`bakhong.page_pass`) each lesson page's
+    kernel is handed a pass for the learner whose code was checked, in the query string of
+    Voila's request-info message (never in the page sent to the phone)."""
     from jupyter_core.utils import ensure_async
     from voila.app import Voila
     from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
@@ -245,6 +249,11 @@ def lesson_server(store: Store, seats: KernelSeats, demo_links: list[tuple[str, 
                 self.set_header("Content-Type", "text/html; charset=utf-8")
                 self.finish(pages.wait_page(WAIT_RETRY_SECONDS))
                 return
+            if pass_key is not None:  # what the kernel shows this learner's desk with
+                kept = [(k, v) for k, v in parse_qsl(self.request.query, keep_blank_values=True)
+                         if k != page_pass.QUERY_KEY]  # one the phone typed is not the pass
+                kept.append((page_pass.QUERY_KEY, page_pass.mint(pass_key, found.learner_id)))
+                self.request.query = urlencode(kept)
             _ = self.xsrf_token  # sets the _xsrf cookie: the page's shutdown beacon needs it
             seen = ""
             try:

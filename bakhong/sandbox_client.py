@@ -158,5 +158,5 @@ class RemoteDesk:
     def latest_submission(self, lesson: str) -> Any:
         return self._desk("latest_submission", lesson)
 
-    def record_help(self, lesson: str, task: str, step: str, help: str = "") -> None:
-        self._desk("record_help", lesson, task, step, help=help)
+    def pass_mark(self) -> float:
+        return float(self._desk("pass_mark"))

@@ -51,14 +51,15 @@ MAX_BODY = 24 * 1024 * 1024
 DESKS = 512
 
 
-def make_app(box: Any, key: bytes) -> Any:
-    """The tornado application answering ``/call`` over ``box`` with the pass key ``key``."""
+def make_app(box: Any, key: bytes, *, pass_mark: float = 0.8) -> Any:
+    """The tornado application answering ``/call`` over ``box`` with the pass key ``key``
+    (``pass_mark``: the course's, for «Xem điểm»)."""
     import tornado.web
 
     desks: OrderedDict[str, LearnerDesk] = OrderedDict()
 
     def desk_of(learner_id: str) -> LearnerDesk:
-        desk = desks.pop(learner_id, None) or LearnerDesk(box, learner_id)
+        desk = desks.pop(learner_id, None) or LearnerDesk(box, learner_id, pass_mark=pass_mark)
         desks[learner_id] = desk
         while len(desks) > DESKS:
             desks.popitem(last=False)
@@ -109,12 +110,13 @@ def run(root: Path, socket_path: Path, key: bytes, stop: threading.Event | None 
     import tornado.httpserver
     import tornado.netutil
 
+    from bakhong.grading import settings
     from bakhong.grading.workshop import open_sandbox
     from bakhong.simulators import evidence
 
     box = open_sandbox(root)
     evidence.start_chain(box.store)  # from now on, evidence must come through here
-    app = make_app(box, key)
+    app = make_app(box, key, pass_mark=settings.load(root).pass_mark)
 
     async def serve() -> None:
         server = tornado.httpserver.HTTPServer(app, max_body_size=MAX_BODY)

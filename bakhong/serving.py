@@ -23,6 +23,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from bakhong import page_pass
 from bakhong.simulators.errors import N_, SandboxError
 from bakhong.widgets.entry import lesson_url
 
@@ -254,8 +255,10 @@ def run(workshop: Path, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
     check_port(host, port)
     ensure_installed()
     put_environment_on_path()
-    os.environ["BAKHONG_WORKSHOP"] = str(workshop.resolve())
-    os.environ["BAKHONG_STORE_URL"] = settings.load(workshop).store_url_for(workshop)
+    # the kernels inherit this environment: an audio folder and the service's socket, no store
+    for name in ("BAKHONG_WORKSHOP", "BAKHONG_STORE_URL"):
+        os.environ.pop(name, None)
+    os.environ.setdefault("BAKHONG_AUDIO_CACHE", str(workshop.resolve() / "audio"))
     added = release_missing(workshop)  # a workshop made by an older kit
     if added:
         print(f"Thêm bài học mới / lessons added: {', '.join(added)}", flush=True)
@@ -265,8 +268,10 @@ def run(workshop: Path, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
     if demo_links:
         links = [(le.full_name, le.commune, lesson_url(LESSONS[0], le.code))
                  for le in learners.all_learners(box.store)]
+    key = page_pass.new_key()
+    service = SandboxService.start(workshop.resolve(), key)
     server = lesson_server(box.store, KernelSeats(max_kernels), links, LESSONS[0],
-                           offline_transforms())
+                           offline_transforms(), pass_key=key)
     worker = subprocess.Popen([sys.executable, "-m", "bakhong.grading.worker",
                                str(workshop.resolve())])
     stop_backups = _start_backups(workshop, backups)
@@ -276,11 +281,65 @@ def run(workshop: Path, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
     finally:
         stop_backups.set()
         worker.terminate()  # it finishes the submission it is grading, then stops
+        service.stop()
         try:
             worker.wait(timeout=60)
         except subprocess.TimeoutExpired:
             worker.kill()
         box.close()
+
+
+class SandboxService:
+    """The sandbox service's process (:mod:`bakhong.sandbox_service`), for ``serve``.
+
+    Its socket sits in a fresh private folder (0700); the kernels find it through
+    ``BAKHONG_SANDBOX_SOCKET``, set here in the environment they inherit. The pass key
+    goes to the service on its standard input and stays in ``serve``'s memory.
+    """
+
+    def __init__(self, process: subprocess.Popen[bytes], folder: Path) -> None:
+        self.process, self.folder = process, folder
+
+    @classmethod
+    def start(cls, workshop: Path, key: bytes, *, timeout: float = 60.0) -> SandboxService:
+        import tempfile
+        import time
+
+        from bakhong.sandbox_service import SOCKET_ENV
+
+        folder = Path(tempfile.mkdtemp(prefix="bakhong-sandbox-"))
+        socket_path = folder / "sandbox.sock"
+        process = subprocess.Popen([sys.executable, "-m", "bakhong.sandbox_service",
+                                    str(workshop), str(socket_path)], stdin=subprocess.PIPE)
+        assert process.stdin is not None
+        process.stdin.write(key.hex().encode("ascii") + b"\n")
+        process.stdin.close()
+        service = cls(process, folder)
+        deadline = time.monotonic() + timeout
+        while not socket_path.exists():
+            if process.poll() is not None or time.monotonic() > deadline:
+                service.stop()
+                raise ServiceNotStarted(workshop=str(workshop))
+            time.sleep(0.05)
+        os.environ[SOCKET_ENV] = str(socket_path)
+        return service
+
+    def stop(self) -> None:
+        import shutil
+
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+class ServiceNotStarted(SandboxError):
+    code = "serving.sandbox_service"
+    message = N_("Không khởi động được dịch vụ mô phỏng của lớp học {workshop}. Hãy xem thông "
+                 "báo phía trên rồi chạy lại lệnh.")
 
 
 def _start_backups(workshop: Path, backups: tuple[Path, str, float] | None) -> threading.Event:

@@ -7,10 +7,14 @@ pass and refuses any call not listed here. So the list below is the whole of wha
 can ask the sandbox for:
 
 * the page's own calls (:data:`DESK_CALLS`): the learner, consent, language and display
-  modes, «Nộp bài» and its score, the help bar's events;
+  modes, «Nộp bài», its score and the course's pass mark;
 * each practice app's actions and readings (:meth:`LearnerDesk.call` with an app's name):
-  the public methods of its simulator, less :data:`NOT_FOR_PAGES` (the portal officials'
+  the public methods of its simulator (the help bar's events among them,
+  :meth:`.flow.LearnerFlow.record_help`), less :data:`NOT_FOR_PAGES` (the portal officials'
   hooks, which are the trainer's).
+
+:class:`Desk` is what the widgets hold: a :class:`LearnerDesk` or the kernel's client of the
+service (:class:`bakhong.sandbox_client.RemoteDesk`), which has the same methods.
 
 >>> from datetime import datetime
 >>> from bakhong.simulators.clock import FixedClock, VN_TZ
@@ -33,9 +37,9 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
-from . import evidence, learners, submissions
+from . import learners, submissions
 from .errors import N_, SandboxError
 
 if TYPE_CHECKING:
@@ -43,7 +47,7 @@ if TYPE_CHECKING:
     from .registry import Persona
     from .sandbox import Sandbox
 
-__all__ = ["APPS", "DESK_CALLS", "NOT_FOR_PAGES", "LearnerDesk", "NotAllowed", "allowed"]
+__all__ = ["APPS", "DESK_CALLS", "NOT_FOR_PAGES", "Desk", "LearnerDesk", "NotAllowed", "allowed"]
 
 #: The practice apps a page may use, by the name the page calls them.
 APPS = ("first_steps", "vneid", "bank", "portal", "signing", "safety")
@@ -52,7 +56,7 @@ NOT_FOR_PAGES = frozenset({"hooks"})
 #: The page's own calls (methods of :class:`LearnerDesk`).
 DESK_CALLS = frozenset({"learner", "persona", "consented", "consent", "set_language",
                         "display_modes", "set_display_modes", "submit", "latest_submission",
-                        "record_help"})
+                        "pass_mark"})
 
 
 class NotAllowed(SandboxError):
@@ -88,11 +92,30 @@ def vars_of(kind: type) -> dict[str, Any]:
     return found
 
 
-class LearnerDesk:
-    """One learner's calls to the sandbox (see the module's notes)."""
+class Desk(Protocol):
+    """What a page holds: one learner's calls (:class:`LearnerDesk`'s methods)."""
 
-    def __init__(self, box: Sandbox, learner_id: str) -> None:
-        self.box, self.learner_id = box, learner_id
+    learner_id: str
+
+    def app(self, name: str) -> Any: ...
+    def learner(self) -> Learner: ...
+    def persona(self) -> Persona: ...
+    def consented(self) -> bool: ...
+    def consent(self) -> None: ...
+    def set_language(self, language: str) -> None: ...
+    def display_modes(self) -> frozenset[str]: ...
+    def set_display_modes(self, modes: Iterable[str]) -> None: ...
+    def submit(self, lesson: str) -> submissions.Submission: ...
+    def latest_submission(self, lesson: str) -> submissions.Submission | None: ...
+    def pass_mark(self) -> float: ...
+
+
+class LearnerDesk:
+    """One learner's calls to the sandbox (see the module's notes); ``pass_mark`` is the
+    course's (``bakhong.toml``), which «Xem điểm» judges by."""
+
+    def __init__(self, box: Sandbox, learner_id: str, *, pass_mark: float = 0.8) -> None:
+        self.box, self.learner_id, self._pass_mark = box, learner_id, pass_mark
         self._apps: dict[str, Any] = {}
 
     def call(self, target: str, method: str, args: Sequence[Any] = (),
@@ -155,9 +178,5 @@ class LearnerDesk:
     def latest_submission(self, lesson: str) -> submissions.Submission | None:
         return submissions.latest(self.box.store, self.learner_id, lesson)
 
-    def record_help(self, lesson: str, task: str, step: str, help: str = "") -> None:
-        """A help-bar event (:data:`.evidence.HELP_TASKS`), ``help`` naming what it showed."""
-        if not all(isinstance(v, str) and len(v) <= 64 for v in (lesson, task, step, help)):
-            raise NotAllowed("help event")
-        evidence.record_help(self.box.store, self.box.clock, self.learner_id, lesson, task,
-                             step, help=help)
+    def pass_mark(self) -> float:
+        return self._pass_mark

@@ -118,6 +118,18 @@ class LearnerFlow:
             raise refusal
         return result  # type: ignore[no-any-return]
 
+    def record_help(self, lesson: str, task: str, step: str, help: str = "") -> None:
+        """A help-bar event (:data:`.evidence.HELP_TASKS`) on ``step`` of ``lesson``'s page,
+        ``help`` naming what it showed. Refused before consent (:func:`require_consent`)."""
+        from . import evidence
+        from .desk import NotAllowed
+
+        if task not in evidence.HELP_TASKS or not all(
+                isinstance(v, str) and len(v) <= 64 for v in (lesson, task, step, help)):
+            raise NotAllowed("help event")
+        evidence.record_help(self.store, self.clock, self.learner_id, lesson, task, step,
+                             help=help)
+
     @contextmanager
     def _reading(self) -> Iterator[tuple[Connection, State]]:
         """A reading in one transaction: the state as saved, and saved again at the end
