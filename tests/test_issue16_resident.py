@@ -32,6 +32,7 @@ from test_widgets_portal import (
 from bakhong import pages, serving
 from bakhong.simulators import learners, registry, submissions
 from bakhong.simulators.clock import VN_TZ, FixedClock
+from bakhong.simulators.desk import LearnerDesk
 from bakhong.simulators.sandbox import Sandbox
 from bakhong.simulators.vneid import LEVEL2_SMS, Step
 from bakhong.widgets.appview import AppView
@@ -73,7 +74,8 @@ def markers(view: AppView) -> int:
 
 
 def page(box: Sandbox, factory: Any, **kwargs: Any) -> CourseHandles:
-    return course_screen(box, LEARNER, factory, lang="vi", on_submit=lambda: None, **kwargs)
+    return course_screen(LearnerDesk(box, LEARNER), factory, lang="vi", on_submit=lambda: None,
+                         **kwargs)
 
 
 # -- 1. a new screen opens at its top --------------------------------------------------------
@@ -250,9 +252,11 @@ def test_the_score_shows_by_itself_once_graded(box: Sandbox, clock: FixedClock) 
         return latest is not None and latest.status in (submissions.QUEUED,
                                                         submissions.GRADING)
 
-    course = course_screen(box, LEARNER, vneid_factory, lang="vi", on_submit=submit,
-                           on_score=lambda tr: tr("Điểm bài này: {score}/{max_score}.").format(
-                               score=5, max_score=5), is_grading=grading)
+    def score(tr: Any) -> str:
+        return str(tr("Điểm bài này: {score}/{max_score}.").format(score=5, max_score=5))
+
+    course = course_screen(LearnerDesk(box, LEARNER), vneid_factory, lang="vi",
+                           on_submit=submit, on_score=score, is_grading=grading)
     course.start_live()
     course.controls["submit"].click()
     assert course.message.text == "Đã nộp bài." and "score" in course.poller.watches
@@ -316,8 +320,8 @@ def test_the_attached_photo_can_be_zoomed(box: Sandbox) -> None:
 
 def test_before_consent_the_lesson_text_is_folded_in_the_phone(box: Sandbox) -> None:
     box.add_learners([("hv002", "Trần Văn Nam", "Xã Thọ Long")])
-    course = course_screen(box, "hv002", vneid_factory, lang="vi", on_submit=lambda: None,
-                           current="vneid")
+    course = course_screen(LearnerDesk(box, "hv002"), vneid_factory, lang="vi",
+                           on_submit=lambda: None, current="vneid")
     assert course.consent is not None and course.app is None
     panel = course.controls["lesson-text"]
     assert panel.selected_index is None  # folded; the notebook's copy is hidden

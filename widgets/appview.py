@@ -33,11 +33,8 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, Generic, Self, TypeVar
 
 import ipywidgets as w
-import sqlalchemy as sa
 
-from bakhong.simulators import evidence
 from bakhong.simulators.errors import SandboxError
-from bakhong.simulators.store import sms_inbox
 
 from .helpbar import OFFER_AFTER, HelpBar
 from .i18n import Translator, error_text
@@ -209,8 +206,7 @@ class AppView:
         if not self.lesson or sim is None or self._shown is None:
             return
         try:
-            evidence.record_help(sim.store, sim.clock, sim.learner_id, self.lesson, task,
-                                 self._step(), help=key)
+            sim.record_help(self.lesson, task, self._step(), help=key)
         except SandboxError:  # no consent yet: the bar still helps, nothing is recorded
             pass
 
@@ -292,8 +288,8 @@ class AppView:
         sim = getattr(self, "sim", None)
         if self.inbox is None or sim is None:
             return None
-        return sim.store.read(sa.select(sa.func.max(sms_inbox.c.seq))
-                              .where(sms_inbox.c.learner_id == sim.learner_id))[0][0]
+        newest: Hashable = sim.newest_sms()
+        return newest
 
     def render_quietly(self) -> None:
         """Render because the world changed (:meth:`poll_key`), not because the learner

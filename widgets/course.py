@@ -4,25 +4,24 @@ The language switch rebuilds every screen in the other language and remembers th
 choice for the learner; the app's view hands what it shows to the new one
 (:class:`.appview.ViewState`: the screen, what was typed, the result on show, the open
 hint), so the learner stays where they were. The display switches («Chữ to», «Tương phản
-cao») only change the page's classes (``bk-large-text``, ``bk-high-contrast`` in
-``bakhong.css``): nothing is rebuilt. Nothing about the flow is kept here: consent is read
-from the store, the app renders from its simulator.
+cao») are remembered too, and only change the page's classes (``bk-large-text``,
+``bk-high-contrast`` in ``bakhong.css``): nothing is rebuilt. Nothing about the flow is kept
+here: consent is asked of the learner's desk (:class:`bakhong.simulators.desk.Desk`: the
+sandbox service in a workshop), the app renders from its simulator.
 
 While the page is open, a poller in its kernel (:mod:`.live`) renders the app again when
 something changes without the learner (an official acts on a dossier, an SMS arrives), and
-shows the score once the grader has marked a «Nộp bài».
+shows the score once the grader has marked a «Nộp bài». It only asks the desk and the
+simulators' public methods, like every view.
 """
 
 from __future__ import annotations
 
 import html
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import ipywidgets as w
-
-from bakhong.simulators import learners
-from bakhong.simulators.sandbox import Sandbox
 
 from .appview import ViewState, restoring, screen_start
 from .consent import ConsentHandles, consent_screen
@@ -39,6 +38,9 @@ from .phone import (
     phone_frame,
 )
 
+if TYPE_CHECKING:
+    from bakhong.simulators.desk import Desk
+
 __all__ = ["AppFactory", "CourseHandles", "course_screen"]
 
 
@@ -50,7 +52,7 @@ class AppHandles(Protocol):
 
 
 #: Builds a practice app for one learner in one language, e.g. ``vneid_app.vneid_factory``.
-AppFactory = Callable[[Sandbox, str, Translator], AppHandles]
+AppFactory = Callable[["Desk", Translator], AppHandles]
 
 #: Returns a Vietnamese source string to show (translated here), or raises a SandboxError.
 SubmitAction = Callable[[], str | None]
@@ -78,11 +80,11 @@ class CourseHandles:
     ``consent.controls``.
     """
 
-    def __init__(self, sandbox: Sandbox, learner_id: str, app_factory: AppFactory,
+    def __init__(self, desk: Desk, app_factory: AppFactory,
                  lang: str, on_submit: SubmitAction,
                  on_score: ScoreAction | None = None, lessons: LessonMenu | None = None,
                  current: str = "", is_grading: GradingAction | None = None) -> None:
-        self.sandbox, self.learner_id = sandbox, learner_id
+        self.desk, self.learner_id = desk, desk.learner_id
         self.lessons, self.current = lessons or [], current
         self.app_factory, self.on_submit, self.on_score = app_factory, on_submit, on_score
         self.is_grading = is_grading
@@ -96,14 +98,14 @@ class CourseHandles:
         self.consent: ConsentHandles | None = None
         self.app: AppHandles | None = None
         try:
-            self.modes = set(learners.display_modes(sandbox.store, learner_id))
+            self.modes = set(desk.display_modes())
         except Exception:  # a busy store: the page still opens, in the usual look
             self.modes = set()
 
     # -- what the learner does ----------------------------------------------------------
 
     def _accept(self) -> None:
-        learners.record_consent(self.sandbox.store, self.sandbox.clock, self.learner_id)
+        self.desk.consent()
         self._from_consent = True
         try:
             self.render()
@@ -128,15 +130,14 @@ class CourseHandles:
             self.lang = previous
             raise
         try:
-            learners.set_language(self.sandbox.store, self.learner_id, lang)
+            self.desk.set_language(lang)
         except Exception as err:
             self.message.show_error(error_text(err, self.tr))
 
     def set_display(self, mode: str, on: bool) -> None:
         """Switch a display mode for this page and remember it for the learner."""
         modes = (self.modes | {mode}) if on else (self.modes - {mode})
-        learners.set_display_modes(self.sandbox.store, self.sandbox.clock, self.learner_id,
-                                   modes)
+        self.desk.set_display_modes(modes)
         self.modes = modes
         self._apply_display()
 
@@ -171,8 +172,9 @@ class CourseHandles:
     # -- what changes while the learner does nothing ---------------------------------------
 
     def start_live(self) -> bool:
-        """Start the page's poller (:mod:`.live`): the app renders again when the store says
-        something changed, and a «Nộp bài» being graded shows its score when it is done.
+        """Start the page's poller (:mod:`.live`): the app renders again when its simulator
+        says something changed (:meth:`.appview.AppView.poll_key`), and a «Nộp bài» being
+        graded shows its score when the desk says it is done.
         ``False`` without a running event loop (not in a kernel)."""
         self.poller.watch("app", self._app_key, self._app_changed)
         if self.is_grading is not None and self.is_grading():
@@ -217,8 +219,7 @@ class CourseHandles:
     # -- building -----------------------------------------------------------------------
 
     def _consented(self) -> bool:
-        with self.sandbox.store.engine.connect() as conn:
-            return learners.has_consented(conn, self.learner_id)
+        return self.desk.consented()
 
     def render(self, state: ViewState | None = None) -> None:
         """Build the page for the current language and consent; swap it in when complete.
@@ -234,7 +235,7 @@ class CourseHandles:
         body = self._lesson_text(tr, controls)
         if self._consented():
             with restoring(state):
-                app = self.app_factory(self.sandbox, self.learner_id, tr)
+                app = self.app_factory(self.desk, tr)
             if self._from_consent:  # the page goes to the app's first screen
                 body.insert(0, screen_start())
             submit = action_button("bk-common-submit", _("Nộp bài"), primary=True)
@@ -318,7 +319,7 @@ class CourseHandles:
         message.show_error(error_text(err, tr))
 
 
-def course_screen(sandbox: Sandbox, learner_id: str, app_factory: AppFactory, *,
+def course_screen(desk: Desk, app_factory: AppFactory, *,
                   lang: str | None = None, on_submit: SubmitAction,
                   on_score: ScoreAction | None = None, display: bool = False,
                   lessons: LessonMenu | None = None, current: str = "",
@@ -332,10 +333,10 @@ def course_screen(sandbox: Sandbox, learner_id: str, app_factory: AppFactory, *,
     """
     if lang is None:
         try:
-            lang = learners.by_id(sandbox.store, learner_id).language
+            lang = desk.learner().language
         except Exception:
             lang = "vi"
-    course = CourseHandles(sandbox, learner_id, app_factory,
+    course = CourseHandles(desk, app_factory,
                            lang if lang in LANGUAGES else "vi", on_submit, on_score,
                            lessons, current, is_grading)
     try:

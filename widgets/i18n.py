@@ -36,7 +36,6 @@ from functools import cache
 from importlib import resources
 from typing import Final
 
-from bakhong.simulators import idnumber
 from bakhong.simulators.errors import N_, SandboxError
 
 __all__ = ["LANGUAGES", "N_", "Translator", "error_text", "recording", "relocalizer", "translator"]
@@ -108,9 +107,7 @@ def error_text(err: BaseException, tr: Translator, *, log_unexpected: bool = Tru
     the message is only said again in another language) and the learner sees
     :data:`UNEXPECTED`.
     """
-    from bakhong.simulators.vietqr import InvalidPayload
-
-    if isinstance(err, SandboxError | idnumber.InvalidIdNumber | InvalidPayload):
+    if isinstance(err, SandboxError):
         # a parameter may itself be a source string (the reason a QR code was refused)
         params = {key: tr(value) if isinstance(value, str) else value
                   for key, value in (getattr(err, "params", {}) or {}).items()}

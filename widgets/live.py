@@ -2,9 +2,10 @@
 
 The simulated officials act on a dossier, the grader scores a «Nộp bài», an SMS arrives:
 none of it is a tap, so no widget callback runs. The course page's :class:`Poller` asks
-each of its watches for a *key* every :data:`POLL_SECONDS` (one small read of the store)
-and calls the watch's ``changed`` when the key is not the one seen before; ``changed``
-updates the widgets (the app renders again, the score is shown).
+each of its watches for a *key* every :data:`POLL_SECONDS` (one small call to the learner's
+desk or a simulator: through the sandbox service under ``bakhong serve``) and calls the
+watch's ``changed`` when the key is not the one seen before; ``changed`` updates the
+widgets (the app renders again, the score is shown).
 
 It runs as an asyncio task on the kernel's own event loop. ipykernel (6 and later) runs
 the cells and handles the widgets' messages on that loop, in the main thread, so a widget
