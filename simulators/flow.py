@@ -24,6 +24,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from datetime import datetime
 from enum import StrEnum
 from typing import Any, ClassVar, TypeVar
 
@@ -132,6 +133,11 @@ class LearnerFlow:
                              help=help)
 
     # -- readings every page may make ----------------------------------------------------
+
+    def now(self) -> datetime:
+        """The sandbox's time now (its clock: a fixed one in tests), for a page that shows
+        "updated at" or decides whether something it shows has run out."""
+        return self.clock.now()
 
     def newest_sms(self) -> int | None:
         """The number of the learner's newest SMS, from any app (``None`` before the first):

@@ -74,3 +74,16 @@ def test_the_province_server_loads_no_notebook_machinery() -> None:
             "print(','.join(bad))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_app_views_ask_their_simulator_never_its_store_or_clock() -> None:
+    """Under ``bakhong serve`` an app's ``sim`` is the sandbox service's client: it has the
+    simulator's public methods only (``bakhong.simulators.desk``), no store and no clock."""
+    import re
+
+    reaching = re.compile(r"\bsim\.(store|clock|rng)\b")
+    for path in (ROOT / "widgets").glob("*.py"):
+        code = "\n".join(line for line in path.read_text(encoding="utf-8").splitlines()
+                         if not line.lstrip().startswith((">>>", "...")))  # doctests may
+        assert not reaching.search(code), f"{path.name}: {reaching.search(code)}"
+        assert "bakhong.simulators.store" not in imports_of(path), path.name

@@ -141,7 +141,7 @@ def test_evidence_written_outside_the_sandbox_is_refused_and_named(
 def test_what_a_page_poller_watches_comes_through_the_service(
         service: tuple[Path, Path]) -> None:
     """Issue 16: the page's poller only asks the simulators (the newest SMS, the
-    portal's updates), and their answers cross the socket."""
+    portal's updates, the time), and their answers cross the socket."""
     _root, socket_path = service
     desk = desk_for(socket_path, "hv002")
     desk.consent()
@@ -153,3 +153,5 @@ def test_what_a_page_poller_watches_comes_through_the_service(
     after = vneid.newest_sms()
     assert isinstance(after, int) and after != before  # the level-1 SMS
     assert desk.app("portal").updates() == (after, 0)  # no dossier yet
+    now = vneid.now()  # the sandbox's time, for «Làm mới»'s "updated at" (the laptop's clock)
+    assert isinstance(now, datetime) and now.utcoffset() == VN_TZ.utcoffset(None)

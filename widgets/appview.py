@@ -116,7 +116,7 @@ class AppView:
     #: ``"<step>.<panel>"`` for a panel of the step (a view with a ``panel`` attribute).
     step_help: ClassVar[Mapping[str, StepHelp]] = {}
     #: The lesson whose evidence the help bar's events join (none recorded when empty);
-    #: the view's ``sim`` attribute gives the store, the clock and the learner.
+    #: the view's ``sim`` (the simulator, or the service's client of it) records them.
     lesson: ClassVar[str] = ""
     #: The view's own attributes a rebuilt view takes over (:class:`ViewState`).
     remembered: ClassVar[tuple[str, ...]] = ()

@@ -267,7 +267,7 @@ def dossier(view: PortalView, status: PortalStatus) -> Page:
 
         def refresh() -> str:
             return _("Đã cập nhật lúc {time}.").format(
-                time=clock_time(view.sim.clock.now().isoformat()))
+                time=clock_time(view.sim.now().isoformat()))
         results = _documents(view, d, "result")
         items: list[w.Widget] = [
             screen_title(_("Chi tiết hồ sơ")), _summary(view, d),

@@ -290,7 +290,7 @@ def waiting(view: SigningView, status: SigningStatus, pdfs: Pdfs) -> list[w.Widg
         items += _signed_box(view, shown, view.confirmed[shown.tran_id])
     elif (shown is not None and shown.tran_id not in waiting_ids
           and shown.tran_id not in view.rejected
-          and datetime.fromisoformat(shown.expires_at) < view.sim.clock.now()):
+          and datetime.fromisoformat(shown.expires_at) < view.sim.now()):
         items += _expired_box(view, shown)
     current = next((t for t in status.waiting if t.tran_id == view.tran),
                    status.waiting[0] if status.waiting else None)
