@@ -116,6 +116,14 @@ def viewport_shot(page: Any, name: str) -> None:
 
 
 def keypads(page: Any) -> list[dict[str, str | None]]:
+    """The number fields on show, once the page script has marked them (it acts a moment
+    after a change: up to 5 s on a loaded machine, then what is there is returned)."""
+    try:
+        page.wait_for_function("""() => [...document.querySelectorAll(
+            '.bk-numeric input, .bk-otp input')].every(i => i.getAttribute('inputmode'))""",
+                               timeout=5000)
+    except Exception:  # the assertions below say which field lacks it
+        pass
     return list(page.evaluate("""() => [...document.querySelectorAll(
         '.bk-numeric input, .bk-otp input')].map(i => ({
           cls: i.closest('.bk-field').className, inputmode: i.getAttribute('inputmode'),
