@@ -87,3 +87,16 @@ def test_app_views_ask_their_simulator_never_its_store_or_clock() -> None:
                          if not line.lstrip().startswith((">>>", "...")))  # doctests may
         assert not reaching.search(code), f"{path.name}: {reaching.search(code)}"
         assert "bakhong.simulators.store" not in imports_of(path), path.name
+
+
+def test_every_call_a_view_makes_on_its_simulator_is_one_the_service_allows() -> None:
+    """A view's ``sim.NAME(...)`` goes through the sandbox service under ``bakhong serve``,
+    which refuses any name :func:`bakhong.simulators.desk.allowed` does not list."""
+    import re
+
+    from bakhong.simulators.desk import APPS, allowed
+
+    callable_names = set().union(*(allowed(app) for app in APPS)) | {"persona"}  # a property
+    for path in (ROOT / "widgets").glob("*.py"):
+        for found in re.finditer(r"\bsim(?:\(\))?\.([a-z_]+)\b", path.read_text(encoding="utf-8")):
+            assert found[1] in callable_names, f"{path.name}: sim.{found[1]}"
