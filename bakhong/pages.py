@@ -27,6 +27,7 @@ min-height:56px;padding:6px 10px;text-transform:uppercase;border:2px solid #333;
 button{font:inherit;font-weight:700;width:100%;min-height:56px;margin-top:12px;border:0;
 border-radius:8px;background:#0b4f9c;color:#fff}
 .bk-error{border:2px solid #c62828;background:#fdecea;padding:8px 12px;border-radius:8px}
+.bk-local-only{border:2px solid #8a5300;background:#fff4e0;padding:8px 12px;border-radius:8px}
 .bk-qr svg{width:100%;height:auto}.bk-address{font:700 22px monospace;word-break:break-all}"""
 
 
@@ -120,7 +121,7 @@ def local_only_note(address: str) -> str:
         local = False
     if not local:
         return ""
-    return ("""<p class="bk-error" role="note"><b>Địa chỉ này chỉ mở được trên chính máy tính
+    return ("""<p class="bk-local-only" role="note"><b>Địa chỉ này chỉ mở được trên chính máy tính
 này</b>, điện thoại không mở được. Để điện thoại vào học qua Wi-Fi, hãy dừng lớp học rồi mở lại
 với <code>--host 0.0.0.0</code> (ví dụ <code>make demo HOST=0.0.0.0</code>); trang này sẽ hiện
 địa chỉ Wi-Fi của máy và mã QR của nó.</p>

@@ -348,6 +348,7 @@ def test_the_join_page_shows_an_address_a_phone_can_open(monkeypatch: Any) -> No
     assert serving.class_address("127.0.0.1", "127.0.0.1:8866") == "http://127.0.0.1:8866/"
     local = pages.join_page("http://127.0.0.1:8866/", [])
     assert "chỉ mở được trên chính máy tính" in local and "--host 0.0.0.0" in local
+    assert 'class="bk-local-only"' in local and 'class="bk-error"' not in local  # a note
     assert "chỉ mở được" not in pages.join_page("http://192.168.1.23:8866/", [])
 
 
