@@ -41,18 +41,14 @@ holds counts only: no name, learner id, ID number or phone number is written.
 from __future__ import annotations
 
 import csv
-import json
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
-import sqlalchemy as sa
-
+from bakhong.simulators import evidence, registry
 from bakhong.simulators import learners as learners_mod
-from bakhong.simulators import registry
-from bakhong.simulators import store as store_mod
 from bakhong.simulators.learners import Learner
 
 from . import course, results, settings
@@ -101,24 +97,6 @@ def _birth_year(learner: Learner) -> int | None:
         return None
 
 
-def _surveys(store: store_mod.Store) -> dict[str, dict[str, bool]]:
-    table = store_mod.learners
-    rows = store.read(sa.select(table.c.learner_id, table.c.survey)
-                      .where(table.c.survey.is_not(None)))
-    return {row.learner_id: {k: bool(v) for k, v in json.loads(row.survey).items()}
-            for row in rows}
-
-
-def _refusals(store: store_mod.Store) -> dict[str, set[tuple[str, str, str]]]:
-    table = store_mod.events
-    rows = store.read(sa.select(table.c.learner_id, table.c.lesson, table.c.task,
-                                table.c.outcome).where(table.c.outcome != "ok").distinct())
-    found: dict[str, set[tuple[str, str, str]]] = {}
-    for row in rows:
-        found.setdefault(row.learner_id, set()).add((row.lesson, row.task, row.outcome))
-    return found
-
-
 def _enrolments(root: Path, pass_mark: float, core_lessons: Sequence[str]) -> list[_Enrolment]:
     """Every learner of one workshop, with province, post-2025 commune, results and evidence.
 
@@ -130,7 +108,8 @@ def _enrolments(root: Path, pass_mark: float, core_lessons: Sequence[str]) -> li
         found = []
         graded = results.read_workshop(root, box.store, box.workshop_id, pass_mark=pass_mark,
                                        core_lessons=core_lessons)
-        surveys, refusals = _surveys(box.store), _refusals(box.store)
+        surveys = learners_mod.survey_answers(box.store)
+        refusals = evidence.refusals(box.store)
         for learner in learners_mod.all_learners(box.store):
             me = learner.learner_id
             province = getattr(learner, "province", None) or \
