@@ -44,17 +44,19 @@ import csv
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from types import MappingProxyType
 
 from bakhong.simulators import evidence, registry
 from bakhong.simulators import learners as learners_mod
+from bakhong.simulators.clock import Clock, SystemClock
 from bakhong.simulators.learners import Learner
 
 from . import course, results, settings
-from .report_model import CommuneRow, Resident, text_key
+from .report_model import CommuneRow, Report, Resident, text_key
 from .report_output import csv_cell
-from .report_views import CSV_HEADER, commune_rows
+from .report_views import CSV_HEADER, build_views, commune_rows
 from .workshop import open_sandbox
 
 __all__ = [
@@ -62,6 +64,7 @@ __all__ = [
     "CommuneRow",
     "PopulationFileError",
     "Resident",
+    "build_report",
     "common_targets",
     "completion",
     "read_population",
@@ -346,3 +349,21 @@ def write_csv(rows: Iterable[CommuneRow], path: Path) -> None:
         writer.writerow(CSV_HEADER)
         for row in rows:
             writer.writerow([csv_cell(getattr(row, name)) for name in CSV_HEADER])
+
+
+def build_report(
+    roots: Sequence[Path], *, population: Mapping[tuple[str, str], int] | None = None,
+    as_of: datetime | None = None, clock: Clock | None = None, public: bool = False,
+    pass_mark: float | None = None, core_lessons: Sequence[str] | None = None,
+) -> Report:
+    """The report over the workshops at ``roots``, as of ``as_of`` (default: ``clock``'s now,
+    the system clock without one). Targets are the workshops' common ``[targets]``."""
+    roots = [Path(root) for root in roots]
+    for root in roots:
+        settings.require_workshop(root)
+    moment = as_of or (clock or SystemClock()).now()
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    found = residents(roots, pass_mark=pass_mark, core_lessons=core_lessons)
+    return build_views(found, as_of=moment, targets=common_targets(roots),
+                       population=population, public=public, workshops=len(roots))
