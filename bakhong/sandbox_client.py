@@ -22,7 +22,11 @@ from typing import Any
 from bakhong.simulators import wire
 from bakhong.simulators.errors import N_, SandboxError
 
-__all__ = ["RemoteApp", "RemoteDesk", "ServiceClient", "ServiceUnavailable"]
+__all__ = ["SOCKET_ENV", "RemoteApp", "RemoteDesk", "ServiceClient", "ServiceUnavailable"]
+
+#: Where a kernel finds the service: set by ``serve`` in the kernels' environment (an
+#: address, not a secret).
+SOCKET_ENV = "BAKHONG_SANDBOX_SOCKET"
 
 TIMEOUT = 60.0  # seconds: a phone's photo of a QR code, decoded on a busy laptop
 

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from bakhong import page_pass
+from bakhong.sandbox_client import SOCKET_ENV
 from bakhong.simulators import wire
 from bakhong.simulators.desk import LearnerDesk
 from bakhong.simulators.errors import SandboxError
@@ -42,9 +43,6 @@ from bakhong.simulators.errors import SandboxError
 __all__ = ["MAX_BODY", "SOCKET_ENV", "main", "make_app", "run"]
 
 LOG = logging.getLogger("bakhong.sandbox")
-#: Where a kernel finds the service (set by ``serve`` in the kernels' environment: an
-#: address, not a secret).
-SOCKET_ENV = "BAKHONG_SANDBOX_SOCKET"
 #: The largest call: a phone's photo of a QR code or a PDF, base64 (16 MB as the widgets').
 MAX_BODY = 24 * 1024 * 1024
 #: Desks kept between calls (one per learner recently active).
