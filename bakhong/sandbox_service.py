@@ -45,6 +45,9 @@ __all__ = ["MAX_BODY", "SOCKET_ENV", "main", "make_app", "run"]
 LOG = logging.getLogger("bakhong.sandbox")
 #: The largest call: a phone's photo of a QR code or a PDF, base64 (16 MB as the widgets').
 MAX_BODY = 24 * 1024 * 1024
+#: Connections waiting to be accepted: a whole class's pages opening at once (the kernel
+#: default of 128 refused the 129th with EAGAIN).
+BACKLOG = 1024
 #: Desks kept between calls (one per learner recently active).
 DESKS = 512
 
@@ -118,7 +121,8 @@ def run(root: Path, socket_path: Path, key: bytes, stop: threading.Event | None 
 
     async def serve() -> None:
         server = tornado.httpserver.HTTPServer(app, max_body_size=MAX_BODY)
-        server.add_socket(tornado.netutil.bind_unix_socket(str(socket_path), mode=socket_mode))
+        server.add_socket(tornado.netutil.bind_unix_socket(str(socket_path), mode=socket_mode,
+                                                           backlog=BACKLOG))
         LOG.info("sandbox service on %s", socket_path)
         while not (stop is not None and stop.is_set()):
             await asyncio.sleep(0.2)

@@ -46,8 +46,12 @@ def _tap_loop(act: Any, status: Any, seconds: float, seed: int,
 
     rng = random.Random(seed)
     deadline = time.monotonic() + seconds
-    toward = Step.INTRO if status().step is Step.REGISTER else Step.REGISTER
     time.sleep(rng.uniform(0, 1.0))
+    try:
+        toward = Step.INTRO if status().step is Step.REGISTER else Step.REGISTER
+    except Exception as err:  # the page could not open
+        out.append((0.0, f"error opening: {type(err).__name__}: {str(err)[:60]}"))
+        return
     while time.monotonic() < deadline:
         began = time.perf_counter()
         try:
