@@ -20,7 +20,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qs
 
+from bakhong.page_pass import QUERY_KEY as PASS_KEY
 from bakhong.quiet import quiet
+from bakhong.sandbox_client import SOCKET_ENV
 from bakhong.simulators.errors import N_, SandboxError
 
 if TYPE_CHECKING:  # the app cell imports this module: nothing here may warn (bakhong.quiet)
@@ -33,10 +35,6 @@ WORKSHOP_ENV = "BAKHONG_WORKSHOP"
 #: The store's URL, for a lesson opened without the sandbox service (the trainer's own
 #: Jupyter; default: the workshop's SQLite file). ``bakhong serve`` never gives it to kernels.
 STORE_ENV = "BAKHONG_STORE_URL"
-#: Where a kernel finds the sandbox service (``bakhong.sandbox_service.SOCKET_ENV``).
-SOCKET_ENV = "BAKHONG_SANDBOX_SOCKET"
-#: The query parameter carrying the page's pass (``bakhong.page_pass.QUERY_KEY``).
-PASS_KEY = "bakhong_pass"
 SUBMITTED = N_("Đã nộp bài. Bài của bạn đang được chấm; điểm sẽ có sau ít phút.")
 
 #: The course's lessons in teaching order, with the title the menu shows.
@@ -114,17 +112,28 @@ def _workshop() -> Path:
     return Path(os.environ.get(WORKSHOP_ENV) or Path.cwd().parent.parent)
 
 
-def _apps() -> dict[str, Callable[..., object]]:
-    from .bank_app import bank_factory
-    from .first_steps_app import first_steps_factory
-    from .portal_app import portal_factory
-    from .safety_app import safety_factory
-    from .signing_app import signing_factory
-    from .vneid_app import vneid_factory
+#: Each lesson's app: the widgets module and its factory. A page imports its own lesson's
+#: alone (the signing and portal apps bring pyHanko and aiohttp: about 40 MB a kernel).
+APP_FACTORIES = {"first_steps": ("first_steps_app", "first_steps_factory"),
+                 "vneid": ("vneid_app", "vneid_factory"), "payment": ("bank_app", "bank_factory"),
+                 "portal": ("portal_app", "portal_factory"),
+                 "signing": ("signing_app", "signing_factory"),
+                 "safety": ("safety_app", "safety_factory")}
 
-    return {"first_steps": first_steps_factory, "vneid": vneid_factory,
-            "payment": bank_factory, "portal": portal_factory, "signing": signing_factory,
-            "safety": safety_factory}
+
+def _app(lesson: str) -> Callable[..., object]:
+    """The app factory of ``lesson``, importing its module only."""
+    import importlib
+
+    module, name = APP_FACTORIES[lesson]
+    factory: Callable[..., object] = getattr(
+        importlib.import_module(f"{__package__}.{module}"), name)
+    return factory
+
+
+def _apps() -> dict[str, Callable[..., object]]:
+    """Every lesson's app factory (which imports every app)."""
+    return {lesson: _app(lesson) for lesson in APP_FACTORIES}
 
 
 def spoken_texts() -> list[tuple[str, str]]:
@@ -182,7 +191,7 @@ def show_lesson(lesson: str, code: str, lang: str | None = None,
     from .course import course_screen
 
     desk = learner_desk(code, page_pass)
-    factory = _apps()[lesson]
+    factory = _app(lesson)
     pass_mark = desk.pass_mark()
 
     def submit() -> str:
