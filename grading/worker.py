@@ -12,6 +12,11 @@ is grading, so nothing is half-recorded. **One per workshop**: it holds an exclu
 worker finishes its submission, or a second server on the same folder) waits for it and
 grades nothing meanwhile.
 
+**A «Nộp bài» is taken at once.** The worker keeps a pool of grading kernels started ahead
+for the session (:mod:`.kernel_pool`), and looks at the queue every ``POLL_SECONDS``
+(0.1 s): with SQLite it first asks the store whether anything was committed since it last
+looked (``PRAGMA data_version``, a few microseconds), and reads the queue only then.
+
     python -m bakhong.grading.worker WORKSHOP
 """
 
@@ -22,15 +27,19 @@ import ctypes.util
 import logging
 import os
 import signal
+import sqlite3
 import sys
 import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from bakhong.simulators import submissions
+from bakhong.simulators.store import Store
 
-from . import grader, workshop
+from . import grader, keys, workshop
 
-POLL_SECONDS = 2.0
+POLL_SECONDS = 0.1
 LOCK_FILE = "worker.lock"
 _PR_SET_PDEATHSIG = 1
 
@@ -67,21 +76,42 @@ def run(root: Path, stop: threading.Event, workers: int | None = None) -> None:
 
 def _drain(root: Path, stop: threading.Event, workers: int | None) -> None:
     box = workshop.open_sandbox(root)
-    count = workers or grader.default_workers()
-    pool = grader.grading_pool(count) if count > 1 else None
-    if pool is not None:
-        grader.warm(pool, count)
+    pool = grader.grading_pool(workers or grader.default_workers(), root / grader.KERNELS_DIR)
     try:
-        while not stop.is_set():
-            if submissions.pending(box.store):
-                for score in grader.grade_pending(root, box, workers=count, pool=pool):
-                    grader.LOG.info("graded %s/%s: %g/%g", score.learner_id, score.lesson,
-                                    score.score, score.max_score)
-            stop.wait(POLL_SECONDS)
+        try:  # start the kernels now, not when the first «Nộp bài» comes
+            pool.use_environment(grader.kernel_environment(grader.grading_environment(
+                box.workshop_id, keys.load_key(box.workshop_id))))
+        except keys.MissingKey:
+            pass  # grade_pending says so when there is something to grade
+        with store_version(box.store) as version:
+            seen: object = None
+            while not stop.is_set():
+                now = version()
+                if now != seen:
+                    seen = now
+                    if submissions.pending(box.store):
+                        for score in grader.grade_pending(root, box, pool=pool):
+                            grader.LOG.info("graded %s/%s: %g/%g", score.learner_id,
+                                            score.lesson, score.score, score.max_score)
+                stop.wait(POLL_SECONDS)
     finally:
-        if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
+        pool.close()
         box.close()
+
+
+@contextmanager
+def store_version(store: Store) -> Iterator[Callable[[], object]]:
+    """A function whose value changes whenever something was committed to the store (or,
+    for a store other than an SQLite file, a new value every time)."""
+    url = store.engine.url
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        yield object
+        return
+    connection = sqlite3.connect(url.database, check_same_thread=False)
+    try:
+        yield lambda: connection.execute("PRAGMA data_version").fetchone()[0]
+    finally:
+        connection.close()
 
 
 def main(argv: list[str] | None = None) -> int:
