@@ -602,10 +602,11 @@ class PooledKernelManager(AsyncKernelManager):  # type: ignore[misc]
     def _pooled_context_default(self) -> zmq.asyncio.Context:
         return _shared_context()  # not ours to destroy: _created_context stays False
 
-    def client(self, **kwargs: Any) -> AsyncKernelClient:
+    def client(self, **kwargs: Any) -> AsyncKernelClient:  # type: ignore[override]
         """A client on the shared zmq context (jupyter_client makes one per client)."""
         kwargs.setdefault("context", self.context)
-        return super().client(**kwargs)
+        found: AsyncKernelClient = super().client(**kwargs)
+        return found
 
     async def _async_start_kernel(self, **kw: Any) -> None:
         self._attempted_start = True

@@ -79,8 +79,9 @@ def _format_a_traceback() -> None:
         try:
             exec(compile("assert False\n", "<bakhong-template>", "exec"), {})
         except AssertionError:
-            AutoFormattedTB(mode="Context", theme_name="neutral", tb_offset=1  # a kernel's
-                            ).structured_traceback(*sys.exc_info())
+            formatter = AutoFormattedTB(  # type: ignore[no-untyped-call]
+                mode="Context", theme_name="neutral", tb_offset=1)  # as a kernel's
+            formatter.structured_traceback(*sys.exc_info())
     except Exception:  # another IPython: the first traceback of each kernel costs more
         pass
 
