@@ -211,11 +211,12 @@ def grade_pending(
 
     Each submission gets a kernel of its own from ``pool`` (kept by the caller, as the
     worker of ``serve`` does, so that its kernels are started before a «Nộp bài» comes), or
-    from a pool of ``workers`` kernels made for this call. A submission nbgrader cannot
-    grade is marked ``failed`` (logged) and the queue goes on.
+    from a pool made for this call (``workers`` kernels kept ready, at least two). A
+    submission nbgrader cannot grade is marked ``failed`` (logged) and the queue goes on.
     """
     from .autograde_batch import AutogradeBatch
 
+    root = root.resolve()  # the batch works in the course folder
     key = keys.load_key(box.workshop_id)
     environment = grading_environment(box.workshop_id, key)
     os.environ.update(environment)
@@ -236,26 +237,38 @@ def grade_pending(
 
 def _grade_queue(root: Path, box: Sandbox, key: bytes, batch: AutogradeBatch,
                  scores: list[Score], progress: Callable[[int, int], None] | None) -> None:
-    """The queue, one submission at a time, until nothing is pending: what arrives while
-    the batch runs is taken too."""
-    taken: set[int] = set()
-    done = 0
-    while True:
-        todo = [item for item in submissions.pending(box.store) if item.seq not in taken]
-        if not todo:
-            return
-        item = todo[0]
-        taken.add(item.seq)
+    """The queue, ``batch.lanes`` submissions at a time, oldest first, until nothing is
+    pending: what arrives while the batch runs is taken too."""
+    from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+
+    def grade_one(item: submissions.Submission) -> None:
         submissions.mark(box.store, box.clock, item.seq, submissions.GRADING)
         write_submission(root, box, key, item.learner_id, item.lesson)
-
-        def grade(item: submissions.Submission = item) -> Score:
-            return batch.autograde(item.learner_id, item.lesson)
-        _finish(box, key, item, grade, scores)
+        _finish(box, key, item, lambda: batch.autograde(item.learner_id, item.lesson), scores)
         batch.pool.release()  # its kernel, now that the score is recorded
-        done += 1
-        if progress:
-            progress(done, done + len(todo) - 1)
+
+    taken: set[int] = set()
+    in_flight: dict[Future[None], submissions.Submission] = {}
+    done = 0
+    with ThreadPoolExecutor(batch.lanes, thread_name_prefix="bakhong-grading") as lanes:
+        while True:
+            if len(in_flight) < batch.lanes:
+                todo = [item for item in submissions.pending(box.store)
+                        if item.seq not in taken]
+                for item in todo[:batch.lanes - len(in_flight)]:
+                    taken.add(item.seq)
+                    in_flight[lanes.submit(grade_one, item)] = item
+            if not in_flight:
+                return
+            finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+            for future in finished:
+                del in_flight[future]
+                future.result()  # an unexpected error stops the batch, as it did serially
+                done += 1
+                if progress:
+                    progress(done, done + len(in_flight)
+                             + sum(1 for item in submissions.pending(box.store)
+                                   if item.seq not in taken))
 
 
 def _finish(box: Sandbox, key: bytes, item: submissions.Submission,

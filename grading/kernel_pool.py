@@ -179,6 +179,12 @@ def template_for(interpreter: list[str], env: Mapping[str, str]) -> Template:
         return template
 
 
+def template_pids() -> list[int]:
+    """The template processes of this process (for measurements)."""
+    with _TEMPLATES_LOCK:
+        return [template.pid for template in _TEMPLATES.values() if template.alive()]
+
+
 def close_templates() -> None:
     """Close every template of this process (their kernels go with them)."""
     with _TEMPLATES_LOCK:
@@ -330,7 +336,7 @@ class KernelPool:
         self.taken = 0
         self._generation = 0
         self._ready: queue.Queue[ReadyKernel] = queue.Queue()
-        self._retired: list[Any] = []
+        self._retired: dict[int, list[Any]] = {}  # by thread: each lane releases its own
         self._lock = threading.Lock()
         self._failures = 0
         self._failure: BaseException | None = None
@@ -365,14 +371,19 @@ class KernelPool:
             self._stop_soon(ready.provisioner)
 
     def retire(self, provisioner: Any) -> None:
-        """A kernel that has served: parked until :meth:`release`."""
+        """A kernel that has served: parked until this thread calls :meth:`release`."""
         with self._lock:
-            self._retired.append(provisioner)
+            self._retired.setdefault(threading.get_ident(), []).append(provisioner)
 
-    def release(self) -> None:
-        """Kill the parked kernels, in the pool's thread (off the grading path)."""
+    def release(self, *, every_thread: bool = False) -> None:
+        """Kill the kernels this thread parked (or every thread's), in the pool's thread:
+        off the grading path."""
         with self._lock:
-            retired, self._retired = self._retired, []
+            if every_thread:
+                retired = [p for parked in self._retired.values() for p in parked]
+                self._retired.clear()
+            else:
+                retired = self._retired.pop(threading.get_ident(), [])
         for provisioner in retired:
             self._stop_soon(provisioner)
 
@@ -406,12 +417,22 @@ class KernelPool:
         """The processes of the kernels ready now (for measurements)."""
         return [ready.pid for ready in list(self._ready.queue)]
 
+    def wait_ready(self, timeout: float = 120.0) -> bool:
+        """Wait until ``size`` kernels are ready (a worker that starts); False on timeout, or
+        if kernels do not start."""
+        deadline = time.monotonic() + timeout
+        while self._ready.qsize() < self.size:
+            if time.monotonic() > deadline or self._closed or self._failures >= GIVE_UP_AFTER:
+                return False
+            time.sleep(0.05)
+        return True
+
     def close(self) -> None:
         """Stop refilling and kill every kernel of the pool, ready or parked."""
         if self._closed:
             return
         self._closed = True
-        self.release()
+        self.release(every_thread=True)
         self._poke()
         self._thread.join(timeout=120)
         shutil.rmtree(self.runtime, ignore_errors=True)

@@ -83,6 +83,9 @@ def _drain(root: Path, stop: threading.Event, workers: int | None) -> None:
                 box.workshop_id, keys.load_key(box.workshop_id))))
         except keys.MissingKey:
             pass  # grade_pending says so when there is something to grade
+        from . import autograde_batch  # noqa: F401  (nbgrader: 2 s to import, not at a «Nộp bài»)
+        if pool.environment is not None and pool.wait_ready():
+            grader.LOG.info("ready: %d grading kernels started ahead", pool.size)
         with store_version(box.store) as version:
             seen: object = None
             while not stop.is_set():
