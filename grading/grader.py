@@ -114,16 +114,17 @@ def autograde(root: Path, learner_id: str, lesson: str) -> Score:
 
 def grading_pool(workers: int, folder: Path | None = None) -> KernelPool:
     """Kernels started ahead for grading (:class:`.kernel_pool.KernelPool`): ``workers``
-    ready at a time, at least two (one grading, one waiting). They wait in ``folder`` (an
-    empty private folder; by default one of the pool's own) until a submission takes one.
-    Close it (``close()`` or ``shutdown()``) when done."""
+    (one per core) and one more kept ready, so that a kernel waits for each lane of a batch
+    while the next starts. They wait in ``folder`` (an empty private folder; by default one
+    of the pool's own) until a submission takes one. Close it (``close()`` or
+    ``shutdown()``) when done."""
     import tempfile
 
     from .kernel_pool import KernelPool
 
     if folder is None:
         folder = Path(tempfile.mkdtemp(prefix="bakhong-idle-"))
-    return KernelPool(max(2, workers), None, folder)
+    return KernelPool(max(1, workers) + 1, None, folder)
 
 
 def default_workers() -> int:
@@ -211,8 +212,8 @@ def grade_pending(
 
     Each submission gets a kernel of its own from ``pool`` (kept by the caller, as the
     worker of ``serve`` does, so that its kernels are started before a «Nộp bài» comes), or
-    from a pool made for this call (``workers`` kernels kept ready, at least two). A
-    submission nbgrader cannot grade is marked ``failed`` (logged) and the queue goes on.
+    from a pool made for this call (:func:`grading_pool`). A submission nbgrader cannot
+    grade is marked ``failed`` (logged) and the queue goes on.
     """
     from .autograde_batch import AutogradeBatch
 
