@@ -137,7 +137,7 @@ def bulk(root: Path, ids: list[str]) -> None:
 def memory(root: Path) -> None:
     """(b): the pool at rest, against one stock kernel that imported a lesson's checks."""
     import psutil
-    from jupyter_client.manager import start_new_kernel
+    from jupyter_client.manager import KernelManager
 
     cores = grader.default_workers()
     box = workshop.open_sandbox(root)
@@ -150,13 +150,17 @@ def memory(root: Path) -> None:
         pool.use_environment(environment)
         pool.wait_ready()
         time.sleep(2)
-        kernels = [psutil.Process(pid).memory_full_info() for pid in pool.kernel_pids()]
-        [template] = [psutil.Process(pid).memory_full_info()
-                      for pid in kernel_pool.template_pids()]
+        pids = pool.kernel_pids()
+        kernels = [psutil.Process(pid).memory_full_info() for pid in pids]
+        template = psutil.Process(psutil.Process(pids[0]).ppid()).memory_full_info()
     kernel_pool.close_templates()
     folder = root / "autograded" / "hv001" / "vneid"
-    manager, client = start_new_kernel(kernel_name="bakhong", cwd=str(folder), env=environment)
+    manager = KernelManager(kernel_name="bakhong", transport=kernel_pool.kernel_transport())
+    manager.start_kernel(cwd=str(folder), env=environment)
+    client = manager.client()
+    client.start_channels()
     try:
+        client.wait_for_ready(timeout=120)
         client.execute_interactive(
             "from bakhong.grading.hidden_tests import task_done\n"
             "try:\n    task_done('vneid', 'register')\nexcept Exception:\n    pass",
