@@ -55,6 +55,8 @@ WORK_DIR = ".grading"  # under the course root; not in release/, so never served
 KERNELS_DIR = f"{WORK_DIR}/kernels"
 #: written by earlier versions (execute phase); ``forget`` still removes what is left
 EXECUTED = f"{WORK_DIR}/executed"
+#: seconds between looks at the queue while a lane of a batch is free
+QUEUE_LOOK = 0.1
 
 
 @dataclass(frozen=True)
@@ -261,7 +263,9 @@ def _grade_queue(root: Path, box: Sandbox, key: bytes, batch: AutogradeBatch,
                     in_flight[lanes.submit(grade_one, item)] = item
             if not in_flight:
                 return
-            finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+            # a lane free: look at the queue again soon, for a «Nộp bài» that just came
+            finished, _ = wait(in_flight, return_when=FIRST_COMPLETED,
+                               timeout=QUEUE_LOOK if len(in_flight) < batch.lanes else None)
             for future in finished:
                 del in_flight[future]
                 future.result()  # an unexpected error stops the batch, as it did serially
