@@ -6,7 +6,8 @@ while ``serve`` runs: :func:`bakhong.simulators.store.snapshot`, SQLite's online
 API), the rest of the workshop folder (settings, the course, submissions, certificates,
 reports), and the workshop's keys, which live outside the folder
 (``$BAKHONG_HOME/keys``: the evidence key, the trainer's password hash, the certificate
-issuer's key and certificate). Live files that are rebuilt on their own are left out (the
+issuer's key and certificate, and the workshop's province signing key, registration and
+pseudonym key). Live files that are rebuilt on their own are left out (the
 grading worker's copies in ``.grading/``, the audio cache, lock files).
 
 The file is encrypted with a passphrase the trainer chooses: scrypt derives a key, and the
@@ -58,7 +59,10 @@ MIN_PASSPHRASE = 8
 #: Under the workshop folder, never in a backup: rebuilt on their own.
 SKIPPED = (".grading", "audio", ".gradebook.lock", "__pycache__")
 #: The workshop's files under ``$BAKHONG_HOME/keys``.
-KEY_SUFFIXES = (".key", "-trainer", "-issuer.pem", "-issuer.crt", "-revoked.txt")
+KEY_SUFFIXES = (".key", "-trainer", "-issuer.pem", "-issuer.crt", "-revoked.txt",
+                # the workshop's identity towards the province (bakhong.province.identity);
+                # its package counter is left out: numbers go on above it anyway
+                "-province.key", "-province.json", "-pseudonym.key")
 DATABASES = ("sandbox.db", "gradebook.db")
 
 
@@ -362,3 +366,27 @@ def _restore_store(snapshot: Path, url: str) -> None:
 def stamp(moment: datetime) -> str:
     """A file name's date part: ``2026-12-06-0930``."""
     return moment.strftime("%Y-%m-%d-%H%M")
+
+
+#: How many of ``serve``'s own backups are kept in their folder.
+KEEP = 6
+
+
+def keep_backing_up(root: Path, folder: Path, passphrase: str, minutes: float,
+                    stop: Any, *, clock: Clock | None = None,
+                    log: Callable[[str], None] = print) -> None:
+    """``serve --backup-every``: a backup into ``folder`` every ``minutes`` until ``stop``
+    (a ``threading.Event``) is set, the newest :data:`KEEP` kept. A backup that fails
+    (a full disk) is said and tried again at the next turn; serving goes on."""
+    clock = clock or SystemClock()
+    name = Path(root).resolve().name
+    while not stop.wait(minutes * 60):
+        out = Path(folder) / f"{name}-{stamp(clock.now())}.bkb"
+        try:
+            backup(root, out, passphrase, clock=clock)
+        except Exception as err:  # the class goes on; the trainer is told
+            log(f"Sao lưu không được / backup failed: {err}")
+            continue
+        log(f"Đã sao lưu / backed up: {out}")
+        for old in sorted(Path(folder).glob(f"{name}-*.bkb"))[:-KEEP]:
+            old.unlink(missing_ok=True)

@@ -132,13 +132,18 @@ def checked(result: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
-def build(root: Path, lessons: tuple[str, ...] = LESSONS) -> None:
-    """Write the sources and release every lesson (nbgrader generate_assignment)."""
+def build(root: Path, lessons: tuple[str, ...] = LESSONS, *,
+          final_root: Path | None = None) -> None:
+    """Write the sources and release every lesson (nbgrader generate_assignment).
+
+    ``final_root`` is where the course will live when it is built elsewhere first (``init``
+    builds beside it, then renames): the ``nbgrader_config.py`` a trainer may use names it.
+    """
     import nbformat
 
     root.mkdir(parents=True, exist_ok=True)
     (root / "nbgrader_config.py").write_text(CONFIG_TEMPLATE.format(
-        root=str(root.resolve()), timeout=CELL_TIMEOUT, kernel=KERNEL_NAME,
+        root=str((final_root or root).resolve()), timeout=CELL_TIMEOUT, kernel=KERNEL_NAME,
         permissions=FILE_PERMISSIONS), encoding="utf-8")
     api = nbgrader_api(root.resolve())
     for lesson in lessons:
@@ -194,14 +199,24 @@ def gradebook_url(root: Path) -> str:
 
 
 def add_students(root: Path, students: list[tuple[str, str]]) -> None:
-    """Add (learner id, full name) pairs as nbgrader students."""
-    from nbgrader.api import Gradebook
+    """Add (learner id, full name) pairs as nbgrader students, or update their names.
+
+    One transaction with nbgrader's own ``Student`` model: ``update_or_create_student``
+    commits once per student (10,000 commits for a large roster).
+    """
+    from nbgrader.api import Gradebook, Student
 
     put_environment_on_path()
     with Gradebook(gradebook_url(root)) as gradebook:
+        known = {student.id: student for student in gradebook.students}
         for learner_id, full_name in students:
             family, _, given = full_name.rpartition(" ")
-            gradebook.update_or_create_student(learner_id, first_name=given, last_name=family)
+            student = known.get(learner_id)
+            if student is None:
+                gradebook.db.add(Student(id=learner_id, first_name=given, last_name=family))
+            else:
+                student.first_name, student.last_name = given, family
+        gradebook.db.commit()
 
 
 def remove_student(root: Path, learner_id: str) -> None:

@@ -15,9 +15,11 @@ where at least one resident is enrolled (:func:`completion`):
   population is unknown or zero.
 
 A resident enrolled in several workshops counts once. Two enrolments are the same resident
-when they share the ``learner_id``, or when their full names (NFC, case-folded, spaces
-collapsed), province, commune and birth year agree. The birth year is optional: when either
-enrolment has none (``birth_year`` missing or empty), name, province and commune alone decide.
+when they share a learner id their rosters gave (an id ``init`` numbered, ``hv001`` …, names
+nobody outside its workshop: :meth:`~bakhong.simulators.learners.Learner.match_id`), or when
+their full names (NFC, case-folded, spaces collapsed), province, commune and birth year
+agree. The birth year is optional: when either enrolment has none (``birth_year`` missing or
+empty), name, province and commune alone decide.
 Matching is transitive: enrolments linked through one another form one resident, who is
 counted in the province and commune of the first enrolment seen (workshops in the order
 given, learners by id).
@@ -79,7 +81,7 @@ class PopulationFileError(ValueError):
 class _Enrolment:
     """One learner of one workshop: who (for matching only) and what (``facts``)."""
 
-    learner_id: str
+    match_id: str  # Learner.match_id: the roster's id, or one that matches no other workshop
     full_name: str
     facts: Resident
 
@@ -135,7 +137,8 @@ def _enrolments(root: Path, pass_mark: float, core_lessons: Sequence[str]) -> li
                 registry.persona_of_learner(box.store, me).province_name
             scores = {lesson: grade.fraction for lesson in lessons
                       if (grade := graded.current(me, lesson)) is not None}
-            found.append(_Enrolment(me, _nfc(learner.full_name), Resident(
+            found.append(_Enrolment(learner.match_id(box.workshop_id),
+                                    _nfc(learner.full_name), Resident(
                 -1, _nfc(province), _nfc(learner.commune), graded.trained(me),
                 graded.trained_at(me), _birth_year(learner),
                 MappingProxyType(surveys.get(me, {})), MappingProxyType(scores),
@@ -151,7 +154,7 @@ def _who(item: _Enrolment) -> tuple[str, str, str]:
 
 
 def _same_resident(a: _Enrolment, b: _Enrolment) -> bool:
-    if a.learner_id == b.learner_id:
+    if a.match_id == b.match_id:
         return True
     if _who(a) != _who(b):
         return False
@@ -172,14 +175,14 @@ def _groups(enrolments: list[_Enrolment]) -> list[list[_Enrolment]]:
     by_id: dict[str, int] = {}
     by_name: dict[tuple[str, str, str], list[int]] = {}
     for i, item in enumerate(enrolments):
-        candidates = [by_id[item.learner_id]] if item.learner_id in by_id else []
+        candidates = [by_id[item.match_id]] if item.match_id in by_id else []
         candidates += by_name.get(_who(item), [])
         for j in candidates:
             if _same_resident(enrolments[j], item):
                 a, b = find(j), find(i)
                 if a != b:
                     parent[max(a, b)] = min(a, b)
-        by_id.setdefault(item.learner_id, i)
+        by_id.setdefault(item.match_id, i)
         by_name.setdefault(_who(item), []).append(i)
     groups: dict[int, list[_Enrolment]] = {}
     for i, item in enumerate(enrolments):

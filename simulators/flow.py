@@ -29,7 +29,7 @@ from typing import Any, ClassVar, TypeVar
 
 from sqlalchemy.engine import Connection
 
-from . import idnumber, registry
+from . import registry
 from .clock import Clock
 from .errors import SandboxError
 from .evidence import OK, record
@@ -40,9 +40,9 @@ __all__ = ["REFUSALS", "LearnerFlow", "Refusal"]
 
 T = TypeVar("T")
 State = dict[str, Any]
-#: What an action may refuse with: the sandbox's errors and the ID-number checks' errors.
-Refusal = SandboxError | idnumber.InvalidIdNumber
-REFUSALS = (SandboxError, idnumber.InvalidIdNumber)
+#: What an action may refuse with: the sandbox's errors (the ID-number checks' among them).
+Refusal = SandboxError
+REFUSALS = (SandboxError,)
 
 
 class LearnerFlow:
@@ -117,6 +117,18 @@ class LearnerFlow:
         if refusal is not None:
             raise refusal
         return result  # type: ignore[no-any-return]
+
+    def record_help(self, lesson: str, task: str, step: str, help: str = "") -> None:
+        """A help-bar event (:data:`.evidence.HELP_TASKS`) on ``step`` of ``lesson``'s page,
+        ``help`` naming what it showed. Refused before consent (:func:`require_consent`)."""
+        from . import evidence
+        from .desk import NotAllowed
+
+        if task not in evidence.HELP_TASKS or not all(
+                isinstance(v, str) and len(v) <= 64 for v in (lesson, task, step, help)):
+            raise NotAllowed("help event")
+        evidence.record_help(self.store, self.clock, self.learner_id, lesson, task, step,
+                             help=help)
 
     @contextmanager
     def _reading(self) -> Iterator[tuple[Connection, State]]:

@@ -233,6 +233,10 @@ class Status:
     otp_expires_at: str | None
     locked_until: str | None
     card_shown: bool
+    #: Decided here, on the simulator's clock, not by a view: the OTP sent has expired; the
+    #: passcode is locked after too many wrong tries.
+    otp_expired: bool = False
+    passcode_locked: bool = False
 
 
 def _hash(secret: str, salt: str) -> str:
@@ -318,11 +322,14 @@ class VneidSimulator(LearnerFlow):
             state = self._load(conn)
         otp = state.get("otp")
         expires = None
+        now = self.clock.now()
         if otp:
             expires = (datetime.fromisoformat(otp["sent_at"]) + OTP_LIFETIME).isoformat()
+        locked: str | None = state.get("locked_until")
         return Status(Step(state["step"]), state["level"], state["approved_level"],
-                      state["logged_in"], expires, state.get("locked_until"),
-                      state.get("card_shown", False))
+                      state["logged_in"], expires, locked, state.get("card_shown", False),
+                      otp_expired=expires is not None and now > datetime.fromisoformat(expires),
+                      passcode_locked=bool(locked) and now < datetime.fromisoformat(locked or ""))
 
     def inbox(self) -> list[tuple[str, str, str]]:
         """The simulated SMS inbox, newest first: (sender, time, text)."""

@@ -64,3 +64,13 @@ def test_lessons_hold_no_logic() -> None:
         tree = ast.parse(path.read_text(encoding="utf-8"))
         defs = [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.ClassDef)]
         assert defs == [], f"{path.name} defines {[d.name for d in defs]}"
+
+
+def test_the_province_server_loads_no_notebook_machinery() -> None:
+    """The provincial server and its figures start without nbgrader, Voila or widgets."""
+    code = ("import sys, bakhong.province.server, bakhong.province.officials;"
+            "bad = [m for m in sys.modules if m.startswith(('nbgrader', 'voila', 'ipywidgets',"
+            " 'IPython', 'nbformat'))];"
+            "print(','.join(bad))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""

@@ -45,6 +45,9 @@ def test_wheel_in_a_fresh_venv(tmp_path: Path) -> None:
         "assert po.is_file() and 'msgstr' in po.read_text('utf-8');"
         "assert r.files('bakhong.widgets').joinpath('bakhong.css').is_file();"
         "assert r.files('bakhong').joinpath('data/demo-roster.csv').is_file();"
+        "m = r.files('bakhong.province').joinpath('migrations');"
+        "assert m.joinpath('env.py').is_file() and m.joinpath('script.py.mako').is_file();"
+        "assert m.joinpath('versions/0002_summaries.py').is_file();"
         "assert c.lesson_notebook('vneid').cells"
     )
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "BAKHONG_HOME": str(tmp_path / "h")}

@@ -24,6 +24,7 @@ from test_widgets_portal import catalogue, texts_of, unwrapped, upload
 
 from bakhong.simulators import evidence, faults, idnumber, learners, papers, registry, signing
 from bakhong.simulators.clock import VN_TZ, FixedClock
+from bakhong.simulators.desk import LearnerDesk
 from bakhong.simulators.portal import NotLoggedIn
 from bakhong.simulators.sandbox import Sandbox
 from bakhong.simulators.signing import (
@@ -552,7 +553,7 @@ def test_an_unexpected_failure_is_a_message_not_a_traceback(
 
 
 def test_course_page_runs_the_signing_app(box: Sandbox) -> None:
-    page = course_screen(box, "hv001", signing_factory, lang="vi", on_submit=lambda: None)
+    page = course_screen(LearnerDesk(box, "hv001"), signing_factory, lang="vi", on_submit=lambda: None)
     assert page.app is not None and "begin" in page.app.controls
 
 

@@ -94,6 +94,21 @@ def test_grade_waits_for_the_one_writer(tmp_path: Path) -> None:
     assert order == ["first", "second"]
 
 
+def lock_is_held(path: Path) -> bool:
+    """Whether another process holds the worker's lock (a try that gives it back at once)."""
+    import fcntl
+
+    if not path.exists():
+        return False
+    with open(path, "a+b") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        return False
+
+
 def test_the_worker_dies_with_its_server_and_never_runs_twice(tmp_path: Path) -> None:
     """Issue 15: kill -9 of `bakhong serve` used to leave its worker grading on, and a restart
     then had two."""
@@ -122,7 +137,7 @@ def test_the_worker_dies_with_its_server_and_never_runs_twice(tmp_path: Path) ->
         server.stop()
 
     first = start_worker(root)  # a worker left running (say, a server on another port) …
-    wait_until(lambda: len(workers_of(root)) == 1, 30)
+    wait_until(lambda: lock_is_held(root / grader.WORK_DIR / "worker.lock"), 60)
     second = subprocess.Popen([sys.executable, "-m", "bakhong.grading.worker", str(root)],
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:

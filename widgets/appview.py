@@ -18,7 +18,6 @@ from typing import Any, ClassVar, Generic, Self, TypeVar
 
 import ipywidgets as w
 
-from bakhong.simulators import evidence
 from bakhong.simulators.errors import SandboxError
 
 from .helpbar import OFFER_AFTER, HelpBar
@@ -130,8 +129,7 @@ class AppView:
         if not self.lesson or sim is None or self._shown is None:
             return
         try:
-            evidence.record_help(sim.store, sim.clock, sim.learner_id, self.lesson, task,
-                                 self._step(), help=key)
+            sim.record_help(self.lesson, task, self._step(), help=key)
         except SandboxError:  # no consent yet: the bar still helps, nothing is recorded
             pass
 

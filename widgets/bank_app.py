@@ -23,14 +23,12 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
 from bakhong.simulators import bank
 from bakhong.simulators.bank import BankSimulator, Status, Step
-from bakhong.simulators.evidence import learner_events
-from bakhong.simulators.sandbox import Sandbox
 
 from .appview import AppHandles, AppView
 from .bank_help import STEP_HELP
@@ -38,6 +36,9 @@ from .bank_screens import build_screen
 from .i18n import N_, Translator
 from .phone import badge, html_block, inbox_panel, show_sms
 from .pinpad import PinPad
+
+if TYPE_CHECKING:
+    from bakhong.simulators.desk import Desk
 
 __all__ = ["BankAppHandles", "BankView", "bank_app", "bank_factory"]
 
@@ -101,8 +102,7 @@ class BankView(AppView):
 
     def _render_tasks(self, status: Status) -> None:
         _ = self.tr
-        done = bank.completed_tasks(
-            learner_events(self.sim.store, self.sim.learner_id, bank.LESSON))
+        done = status.done
         scenario = status.scenario
         values = {"stall": bank.money(scenario["stall_amount"]),
                   "bill": bank.money(scenario["bill_amount"]), "month": scenario["bill_month"]}
@@ -154,6 +154,6 @@ def bank_app(sim: BankSimulator, tr: Translator, *, display: bool = False) -> Ba
     return BankAppHandles.build(view, sim, display=display)
 
 
-def bank_factory(sandbox: Sandbox, learner_id: str, tr: Translator) -> BankAppHandles:
+def bank_factory(desk: Desk, tr: Translator) -> BankAppHandles:
     """An ``app_factory`` for :func:`bakhong.widgets.course.course_screen`."""
-    return bank_app(sandbox.bank(learner_id), tr)
+    return bank_app(desk.app("bank"), tr)

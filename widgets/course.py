@@ -4,19 +4,17 @@ The language switch rebuilds every screen in the other language and remembers th
 choice for the learner; so do the display switches («Chữ to», «Tương phản cao»), which
 only change the page's classes (``bk-large-text``, ``bk-high-contrast`` in
 ``bakhong.css``), so what the learner typed stays. Nothing about the flow is kept here:
-consent is read from the store, the app renders from its simulator.
+consent is asked of the learner's desk (:class:`bakhong.simulators.desk.Desk`: the
+sandbox service in a workshop), the app renders from its simulator.
 """
 
 from __future__ import annotations
 
 import html
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import ipywidgets as w
-
-from bakhong.simulators import learners
-from bakhong.simulators.sandbox import Sandbox
 
 from .consent import ConsentHandles, consent_screen
 from .i18n import LANGUAGES, N_, Translator, error_text, translator
@@ -31,6 +29,9 @@ from .phone import (
     phone_frame,
 )
 
+if TYPE_CHECKING:
+    from bakhong.simulators.desk import Desk
+
 __all__ = ["AppFactory", "CourseHandles", "course_screen"]
 
 
@@ -42,7 +43,7 @@ class AppHandles(Protocol):
 
 
 #: Builds a practice app for one learner in one language, e.g. ``vneid_app.vneid_factory``.
-AppFactory = Callable[[Sandbox, str, Translator], AppHandles]
+AppFactory = Callable[["Desk", Translator], AppHandles]
 
 #: Returns a Vietnamese source string to show (translated here), or raises a SandboxError.
 SubmitAction = Callable[[], str | None]
@@ -68,11 +69,11 @@ class CourseHandles:
     ``consent.controls``.
     """
 
-    def __init__(self, sandbox: Sandbox, learner_id: str, app_factory: AppFactory,
+    def __init__(self, desk: Desk, app_factory: AppFactory,
                  lang: str, on_submit: SubmitAction,
                  on_score: ScoreAction | None = None, lessons: LessonMenu | None = None,
                  current: str = "") -> None:
-        self.sandbox, self.learner_id = sandbox, learner_id
+        self.desk, self.learner_id = desk, desk.learner_id
         self.lessons, self.current = lessons or [], current
         self.app_factory, self.on_submit, self.on_score = app_factory, on_submit, on_score
         self.lang = lang
@@ -83,14 +84,14 @@ class CourseHandles:
         self.consent: ConsentHandles | None = None
         self.app: AppHandles | None = None
         try:
-            self.modes = set(learners.display_modes(sandbox.store, learner_id))
+            self.modes = set(desk.display_modes())
         except Exception:  # a busy store: the page still opens, in the usual look
             self.modes = set()
 
     # -- what the learner does ----------------------------------------------------------
 
     def _accept(self) -> None:
-        learners.record_consent(self.sandbox.store, self.sandbox.clock, self.learner_id)
+        self.desk.consent()
         self.render()
 
     def _submit(self) -> str | None:
@@ -108,15 +109,14 @@ class CourseHandles:
             self.lang = previous
             raise
         try:
-            learners.set_language(self.sandbox.store, self.learner_id, lang)
+            self.desk.set_language(lang)
         except Exception as err:
             self.message.show_error(error_text(err, self.tr))
 
     def set_display(self, mode: str, on: bool) -> None:
         """Switch a display mode for this page and remember it for the learner."""
         modes = (self.modes | {mode}) if on else (self.modes - {mode})
-        learners.set_display_modes(self.sandbox.store, self.sandbox.clock, self.learner_id,
-                                   modes)
+        self.desk.set_display_modes(modes)
         self.modes = modes
         self._apply_display()
 
@@ -151,8 +151,7 @@ class CourseHandles:
     # -- building -----------------------------------------------------------------------
 
     def _consented(self) -> bool:
-        with self.sandbox.store.engine.connect() as conn:
-            return learners.has_consented(conn, self.learner_id)
+        return self.desk.consented()
 
     def render(self) -> None:
         """Build the page for the current language and consent; swap it in when complete."""
@@ -164,7 +163,7 @@ class CourseHandles:
         display = self._display_bar(tr, message, controls)
         consent, app = None, None
         if self._consented():
-            app = self.app_factory(self.sandbox, self.learner_id, tr)
+            app = self.app_factory(self.desk, tr)
             body = self._lesson_text(tr, controls)
             submit = action_button("bk-common-submit", _("Nộp bài"), primary=True)
             on_click(submit, self._submit, message, tr)
@@ -241,7 +240,7 @@ class CourseHandles:
         message.show_error(error_text(err, tr))
 
 
-def course_screen(sandbox: Sandbox, learner_id: str, app_factory: AppFactory, *,
+def course_screen(desk: Desk, app_factory: AppFactory, *,
                   lang: str | None = None, on_submit: SubmitAction,
                   on_score: ScoreAction | None = None, display: bool = False,
                   lessons: LessonMenu | None = None, current: str = "") -> CourseHandles:
@@ -252,10 +251,10 @@ def course_screen(sandbox: Sandbox, learner_id: str, app_factory: AppFactory, *,
     """
     if lang is None:
         try:
-            lang = learners.by_id(sandbox.store, learner_id).language
+            lang = desk.learner().language
         except Exception:
             lang = "vi"
-    course = CourseHandles(sandbox, learner_id, app_factory,
+    course = CourseHandles(desk, app_factory,
                            lang if lang in LANGUAGES else "vi", on_submit, on_score,
                            lessons, current)
     try:

@@ -2,9 +2,10 @@
 
 Under nbgrader (``NBGRADER_EXECUTION`` set) it does nothing. Under Voila it
 waits for the learner's request (preheated kernels run the notebook up to here
-before anyone asks), reads the learner code and language from the link, opens
-the workshop's sandbox and shows the course screen. Any failure becomes a
-Vietnamese page, never Voila's English traceback banner.
+before anyone asks), reads the learner code, the page's pass and the language from
+the link, and shows the course screen over the learner's desk: the sandbox service
+under ``bakhong serve`` (the kernel holds no store), else the workshop's store. Any
+failure becomes a Vietnamese page, never Voila's English traceback banner.
 """
 
 from __future__ import annotations
@@ -23,13 +24,19 @@ from bakhong.quiet import quiet
 from bakhong.simulators.errors import N_, SandboxError
 
 if TYPE_CHECKING:  # the app cell imports this module: nothing here may warn (bakhong.quiet)
+    from bakhong.simulators.desk import Desk
     from bakhong.simulators.submissions import Submission
 
     from .i18n import Translator
 
 WORKSHOP_ENV = "BAKHONG_WORKSHOP"
-#: The store's URL, set by ``bakhong serve`` from the course settings (default: the SQLite file).
+#: The store's URL, for a lesson opened without the sandbox service (the trainer's own
+#: Jupyter; default: the workshop's SQLite file). ``bakhong serve`` never gives it to kernels.
 STORE_ENV = "BAKHONG_STORE_URL"
+#: Where a kernel finds the sandbox service (``bakhong.sandbox_service.SOCKET_ENV``).
+SOCKET_ENV = "BAKHONG_SANDBOX_SOCKET"
+#: The query parameter carrying the page's pass (``bakhong.page_pass.QUERY_KEY``).
+PASS_KEY = "bakhong_pass"
 SUBMITTED = N_("Đã nộp bài. Bài của bạn đang được chấm; điểm sẽ có sau ít phút.")
 
 #: The course's lessons in teaching order, with the title the menu shows.
@@ -156,7 +163,8 @@ def _lesson_page(lesson: str) -> None:
     try:
         query = _query()
         lang = query.get("lang", [None])[0]
-        show_lesson(lesson, query.get("code", [""])[0], lang)
+        show_lesson(lesson, query.get("code", [""])[0], lang,
+                    query.get(PASS_KEY, [""])[0])
     except Exception as err:  # never Voila's English banner
         import ipywidgets as w
 
@@ -168,35 +176,57 @@ def _lesson_page(lesson: str) -> None:
         display(page)  # type: ignore[no-untyped-call]
 
 
-def show_lesson(lesson: str, code: str, lang: str | None = None) -> object:
-    """Open the workshop sandbox and display the learner's course screen."""
-    from bakhong.simulators import learners, submissions
-    from bakhong.simulators.sandbox import SANDBOX_FILE, Sandbox
-
+def show_lesson(lesson: str, code: str, lang: str | None = None,
+                page_pass: str = "") -> object:
+    """Display the learner's course screen, over the learner's desk (:func:`learner_desk`)."""
     from .course import course_screen
+
+    desk = learner_desk(code, page_pass)
+    factory = _apps()[lesson]
+    pass_mark = desk.pass_mark()
+
+    def submit() -> str:
+        desk.submit(lesson)
+        return SUBMITTED
+
+    def score(tr: Translator) -> str:
+        return score_text(desk.latest_submission(lesson), tr, pass_mark)
+
+    code = desk.learner().code
+    # relative links: the same server, whatever its address or base URL (JupyterHub)
+    menu = [(name, title, f"../{name}/{name}.ipynb?code={code}")
+            for name, title in LESSON_TITLES.items()]
+    return course_screen(desk, factory,  # type: ignore[arg-type]
+                         lang=lang, on_submit=submit, on_score=score, display=True,
+                         lessons=menu, current=lesson)
+
+
+def learner_desk(code: str, page_pass: str = "") -> Desk:
+    """The desk of the learner whose page this is.
+
+    Under ``bakhong serve`` (:data:`SOCKET_ENV` set) the kernel is only a view: its calls go
+    to the sandbox service with the pass the server gave this page, and nothing here opens
+    the store. Without the service (a lesson opened in a trainer's own Jupyter), the
+    workshop's store is opened here and the learner looked up by ``code``.
+    """
+    socket_path = os.environ.get(SOCKET_ENV)
+    if socket_path:
+        from bakhong.page_pass import named
+        from bakhong.sandbox_client import RemoteDesk, ServiceClient
+
+        learner_id = named(page_pass)
+        if learner_id is None:
+            raise NoLearnerCode()
+        return RemoteDesk(ServiceClient(socket_path, page_pass), learner_id)
+    from bakhong.simulators import learners
+    from bakhong.simulators.desk import LearnerDesk
+    from bakhong.simulators.sandbox import SANDBOX_FILE, Sandbox
 
     if not code.strip():
         raise NoLearnerCode()
     box = Sandbox.open(os.environ.get(STORE_ENV) or _workshop() / SANDBOX_FILE)
     learner = learners.by_code(box.store, code)
-    factory = _apps()[lesson]
-
-    def submit() -> str:
-        submissions.request(box.store, box.clock, learner.learner_id, lesson)
-        return SUBMITTED
-
-    pass_mark = _pass_mark()
-
-    def score(tr: Translator) -> str:
-        return score_text(submissions.latest(box.store, learner.learner_id, lesson), tr,
-                          pass_mark)
-
-    # relative links: the same server, whatever its address or base URL (JupyterHub)
-    menu = [(name, title, f"../{name}/{name}.ipynb?code={learner.code}")
-            for name, title in LESSON_TITLES.items()]
-    return course_screen(box, learner.learner_id, factory,  # type: ignore[arg-type]
-                         lang=lang, on_submit=submit, on_score=score, display=True,
-                         lessons=menu, current=lesson)
+    return LearnerDesk(box, learner.learner_id, pass_mark=_pass_mark())
 
 
 def _pass_mark() -> float:

@@ -23,18 +23,20 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable, Mapping
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import ipywidgets as w
 
 from bakhong.simulators.first_steps import LESSON as fs_lesson
 from bakhong.simulators.first_steps import FirstStepsSimulator, Status, Step
-from bakhong.simulators.sandbox import Sandbox
 
 from .appview import AppHandles, AppView, StepHelp
 from .first_steps_screens import build_screen
 from .i18n import N_, Translator
 from .phone import badge, html_block, inbox_panel, show_sms
+
+if TYPE_CHECKING:
+    from bakhong.simulators.desk import Desk
 
 __all__ = ["STEP_HELP", "FirstStepsAppHandles", "FirstStepsView", "first_steps_app",
            "first_steps_factory"]
@@ -174,6 +176,6 @@ def first_steps_app(sim: FirstStepsSimulator, tr: Translator, *,
     return FirstStepsAppHandles.build(view, sim, display=display)
 
 
-def first_steps_factory(sandbox: Sandbox, learner_id: str, tr: Translator) -> FirstStepsAppHandles:
+def first_steps_factory(desk: Desk, tr: Translator) -> FirstStepsAppHandles:
     """An ``app_factory`` for :func:`bakhong.widgets.course.course_screen`."""
-    return first_steps_app(sandbox.first_steps(learner_id), tr)
+    return first_steps_app(desk.app("first_steps"), tr)

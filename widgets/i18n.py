@@ -32,7 +32,6 @@ from functools import cache
 from importlib import resources
 from typing import Final
 
-from bakhong.simulators import idnumber
 from bakhong.simulators.errors import N_, SandboxError
 
 __all__ = ["LANGUAGES", "N_", "Translator", "error_text", "translator"]
@@ -94,9 +93,7 @@ def error_text(err: BaseException, tr: Translator) -> str:
     Never a traceback: an unexpected exception is logged for the trainer and the
     learner sees :data:`UNEXPECTED`.
     """
-    from bakhong.simulators.vietqr import InvalidPayload
-
-    if isinstance(err, SandboxError | idnumber.InvalidIdNumber | InvalidPayload):
+    if isinstance(err, SandboxError):
         # a parameter may itself be a source string (the reason a QR code was refused)
         params = {key: tr(value) if isinstance(value, str) else value
                   for key, value in (getattr(err, "params", {}) or {}).items()}

@@ -6,9 +6,10 @@ no screen can pass for the real app. Every control a learner operates carries a
 stable class ``bk-<app>-<control>`` (listed in ``docs/css-classes.md``) and a
 label a screen reader can read.
 
-Button handlers go through :func:`on_click`, which disables the button while the
-call runs, catches every exception and shows it as a Vietnamese (or English)
-message: Voila would otherwise show an English traceback banner.
+Button handlers go through :func:`on_click`, which ignores a click on a disabled
+button (Voila passes widget messages, so a crafted one can click it), disables the
+button while the call runs, catches every exception and shows it as a Vietnamese (or
+English) message: Voila would otherwise show an English traceback banner.
 """
 
 from __future__ import annotations
@@ -199,9 +200,14 @@ def on_click(button: w.Button, action: Callable[[], str | None], message: Messag
              on_error: Callable[[BaseException], None] | None = None) -> None:
     """Run ``action`` safely (:func:`run_safely`) when ``button`` is clicked.
 
-    The button is disabled while the call runs, so a double tap does not act twice.
+    The button is disabled while the call runs, so a double tap does not act twice. A
+    click on a disabled button does nothing: the browser sends none, so it is a crafted
+    widget message (the server side decides what may be clicked, never the page).
     """
     def handler(_button: object) -> None:
+        if button.disabled:
+            log.info("a click on the disabled button %s was ignored", button._dom_classes)
+            return
         button.disabled = True
         try:
             run_safely(action, message, tr, after=after, on_error=on_error)

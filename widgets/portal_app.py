@@ -22,7 +22,8 @@ under a bar «⟵ Quay lại Cổng Dịch vụ công»; going back asks the por
 >>> box = Sandbox.open("sqlite://", clock=clock, seed="doctest")
 >>> _ = box.add_learners([("hv001", "Lê Thị Hoa", "Xã Thọ Long")])
 >>> record_consent(box.store, clock, "hv001")
->>> app = portal_factory(box, "hv001", translator("vi"))
+>>> from bakhong.simulators.desk import LearnerDesk
+>>> app = portal_factory(LearnerDesk(box, "hv001"), translator("vi"))
 >>> app.controls["login"].description
 'Đăng nhập'
 """
@@ -32,19 +33,16 @@ from __future__ import annotations
 import base64
 import html
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
-import sqlalchemy as sa
 
 from bakhong.simulators import dossiers, idnumber, qrimage
 from bakhong.simulators.bank import BankSimulator, money
 from bakhong.simulators.bank import Step as BankStep
 from bakhong.simulators.errors import N_, SandboxError
 from bakhong.simulators.portal import PortalSimulator
-from bakhong.simulators.sandbox import Sandbox
 from bakhong.simulators.signing import SigningSimulator
-from bakhong.simulators.store import sms_inbox
 
 from .appview import AppHandles, AppView
 from .bank_app import BankAppHandles, bank_app
@@ -66,6 +64,9 @@ from .portal_form_screens import FORM_PAGES
 from .portal_help import STEP_HELP
 from .portal_screens import START_PAGES, Page
 
+if TYPE_CHECKING:
+    from bakhong.simulators.desk import Desk
+
 __all__ = ["NoBankApp", "PortalAppHandles", "PortalView", "portal_app", "portal_factory",
            "portal_sms"]
 
@@ -83,11 +84,7 @@ class NoBankApp(SandboxError):
 
 def portal_sms(sim: PortalSimulator) -> list[tuple[str, str, str]]:
     """The portal's SMS to the learner (sender «DichVuCong»), oldest first: (sender, body, at)."""
-    rows = sim.store.read(sa.select(sms_inbox.c.sender, sms_inbox.c.body, sms_inbox.c.at)
-                          .where((sms_inbox.c.learner_id == sim.learner_id)
-                                 & (sms_inbox.c.sender == dossiers.SMS_SENDER))
-                          .order_by(sms_inbox.c.seq))
-    return [(str(r.sender), str(r.body), str(r.at)) for r in rows]
+    return [tuple(message) for message in sim.sms()]  # type: ignore[misc]
 
 
 class PortalAppHandles(AppHandles[PortalSimulator, "PortalView"]):
@@ -318,8 +315,7 @@ def portal_app(sim: PortalSimulator, tr: Translator, *,
     return PortalAppHandles.build(view, sim, display=display)
 
 
-def portal_factory(sandbox: Sandbox, learner_id: str, tr: Translator) -> PortalAppHandles:
+def portal_factory(desk: Desk, tr: Translator) -> PortalAppHandles:
     """An ``app_factory`` for :func:`bakhong.widgets.course.course_screen`."""
-    return portal_app(sandbox.portal(learner_id), tr,
-                      bank_sim_factory=lambda: sandbox.bank(learner_id),
-                      signing_sim_factory=lambda: sandbox.signing(learner_id))
+    return portal_app(desk.app("portal"), tr, bank_sim_factory=lambda: desk.app("bank"),
+                      signing_sim_factory=lambda: desk.app("signing"))

@@ -18,12 +18,10 @@ from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
 import ipywidgets as w
-import sqlalchemy as sa
 
 from bakhong.simulators.errors import N_, SandboxError
 from bakhong.simulators.portal import Draft, WrongStep
 from bakhong.simulators.signing import SigningSimulator, Step, Transaction
-from bakhong.simulators.store import documents
 
 from .i18n import error_text
 from .phone import action_button, close_tree, on_click, paragraph
@@ -135,15 +133,8 @@ def _handoff_bar(view: PortalView) -> w.VBox:
 
 def _newest_signed(view: PortalView, form_doc: str) -> str | None:
     """The newest signed copy of ``form_doc`` in the store (signed outside this hand-off)."""
-    form, _content = view.sim.document(form_doc)
-    rows = view.sim.store.read(
-        sa.select(documents.c.doc_id)
-        .where((documents.c.learner_id == view.sim.learner_id)
-               & (documents.c.source == "signed")
-               & (documents.c.filename == form.filename.replace(".pdf", "-da-ky.pdf"))
-               & (documents.c.created_at >= form.created_at))
-        .order_by(documents.c.created_at.desc(), documents.c.doc_id))
-    return str(rows[0].doc_id) if rows else None
+    found: str | None = view.sim.newest_signed(form_doc)
+    return found
 
 
 def close_signing(view: PortalView) -> str | None:

@@ -24,7 +24,8 @@ uploads a PDF through the portal (``portal_sim_factory``), which checks files by
 >>> box = Sandbox.open("sqlite://", clock=clock, seed="doctest")
 >>> _ = box.add_learners([("hv001", "Lê Thị Hoa", "Xã Thọ Long")])
 >>> record_consent(box.store, clock, "hv001")
->>> app = signing_factory(box, "hv001", translator("vi"))
+>>> from bakhong.simulators.desk import LearnerDesk
+>>> app = signing_factory(LearnerDesk(box, "hv001"), translator("vi"))
 >>> app.controls["begin"].description
 'Đăng ký chứng thư số cá nhân'
 """
@@ -33,28 +34,24 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
-import sqlalchemy as sa
 
 from bakhong.simulators import documents as docs
 from bakhong.simulators import idnumber
 from bakhong.simulators.errors import N_, SandboxError
 from bakhong.simulators.pades import SignatureVerdict
 from bakhong.simulators.portal import NotLoggedIn, PortalSimulator, SessionExpired
-from bakhong.simulators.sandbox import Sandbox
 from bakhong.simulators.signing import (
     APP_NAME,
     NotAPdf,
     SigningSimulator,
     SigningStatus,
     Step,
+    StoredPdf,
     Transaction,
-    UnknownDocument,
 )
-from bakhong.simulators.store import documents
 
 from .appview import AppHandles, AppView
 from .i18n import Translator
@@ -70,6 +67,9 @@ from .phone import (
 from .pinpad import PinPad
 from .signing_help import STEP_HELP
 from .signing_screens import build_screen
+
+if TYPE_CHECKING:
+    from bakhong.simulators.desk import Desk
 
 __all__ = ["SigningAppHandles", "SigningView", "UploadNeedsPortal", "signing_app",
            "signing_factory"]
@@ -87,18 +87,6 @@ class UploadNeedsPortal(SandboxError):
     code = "sign.upload_needs_portal"
     message = N_("Tệp tải lên được lưu vào Kho dữ liệu cá nhân của Cổng Dịch vụ công: hãy đăng "
                  "nhập Cổng Dịch vụ công trước, hoặc chọn văn bản có sẵn trong danh sách.")
-
-
-@dataclass(frozen=True)
-class StoredPdf:
-    """A document of the store as the signing app shows it."""
-
-    doc_id: str
-    title: str
-    filename: str
-    mime: str
-    source: str
-    content: bytes
 
 
 class SigningAppHandles(AppHandles[SigningSimulator, "SigningView"]):
@@ -195,17 +183,9 @@ class SigningView(AppView):
     # -- documents of «Kho dữ liệu cá nhân» --------------------------------------------------
 
     def document(self, doc_id: str) -> StoredPdf:
-        """A document of this learner's store, with its bytes (read from the store)."""
-        rows = self.sim.store.read(sa.select(
-            documents.c.doc_id, documents.c.title, documents.c.filename, documents.c.mime,
-            documents.c.source, documents.c.content)
-            .where((documents.c.doc_id == doc_id)
-                   & (documents.c.learner_id == self.sim.learner_id)))
-        if not rows:
-            raise UnknownDocument(doc_id)
-        r = rows[0]
-        return StoredPdf(str(r.doc_id), str(r.title), str(r.filename), str(r.mime),
-                         str(r.source), bytes(r.content))
+        """A document of this learner's store, with its bytes."""
+        found: StoredPdf = self.sim.document(doc_id)
+        return found
 
     def upload(self, filename: str, content: bytes) -> str:
         """A PDF from the phone into «Kho dữ liệu cá nhân» (through the portal); its id."""
@@ -276,7 +256,7 @@ def signing_app(sim: SigningSimulator, tr: Translator, *,
     return SigningAppHandles.build(view, sim, display=display)
 
 
-def signing_factory(sandbox: Sandbox, learner_id: str, tr: Translator) -> SigningAppHandles:
+def signing_factory(desk: Desk, tr: Translator) -> SigningAppHandles:
     """An ``app_factory`` for :func:`bakhong.widgets.course.course_screen`."""
-    return signing_app(sandbox.signing(learner_id), tr,
-                       portal_sim_factory=lambda: sandbox.portal(learner_id))
+    return signing_app(desk.app("signing"), tr,
+                       portal_sim_factory=lambda: desk.app("portal"))

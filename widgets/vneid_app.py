@@ -23,14 +23,12 @@ only when what it shows changes, so a refused click keeps what the learner typed
 from __future__ import annotations
 
 import html
-from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
 from bakhong.simulators import idnumber
 from bakhong.simulators.registry import Persona
-from bakhong.simulators.sandbox import Sandbox
 from bakhong.simulators.vneid import PhoneNotOwnName, Status, Step, VneidSimulator
 
 from .appview import AppHandles, AppView
@@ -45,6 +43,9 @@ from .phone import (
 )
 from .vneid_help import STEP_HELP
 from .vneid_screens import build_screen
+
+if TYPE_CHECKING:
+    from bakhong.simulators.desk import Desk
 
 __all__ = ["VneidAppHandles", "VneidView", "vneid_app", "vneid_factory"]
 
@@ -138,19 +139,12 @@ class VneidView(AppView):
 
     # -- rendering -----------------------------------------------------------------------
 
-    def _flags(self, status: Status) -> tuple[bool, bool]:
-        now = self.sim.clock.now()
-        expired = bool(status.otp_expires_at) and now > datetime.fromisoformat(
-            status.otp_expires_at or "")
-        locked = bool(status.locked_until) and now < datetime.fromisoformat(
-            status.locked_until or "")
-        return expired, locked
-
     def otp_expired(self) -> bool:
-        return self.status is not None and self._flags(self.status)[0]
+        """The simulator's decision, as of the last status it gave."""
+        return self.status is not None and self.status.otp_expired
 
     def passcode_locked(self) -> bool:
-        return self.status is not None and self._flags(self.status)[1]
+        return self.status is not None and self.status.passcode_locked
 
     def refresh(self) -> None:
         """Show the current step; raises what the simulator raises (the click shows it)."""
@@ -165,7 +159,7 @@ class VneidView(AppView):
         def build() -> list[w.Widget]:
             self.police_panel = None
             return build_screen(self, status)
-        self.show(_signature(status, self._flags(status)), build)
+        self.show(_signature(status, (status.otp_expired, status.passcode_locked)), build)
 
 
 def vneid_app(sim: VneidSimulator, persona: Persona, tr: Translator, *,
@@ -175,7 +169,7 @@ def vneid_app(sim: VneidSimulator, persona: Persona, tr: Translator, *,
     return VneidAppHandles.build(view, sim, display=display)
 
 
-def vneid_factory(sandbox: Sandbox, learner_id: str, tr: Translator) -> VneidAppHandles:
+def vneid_factory(desk: Desk, tr: Translator) -> VneidAppHandles:
     """An ``app_factory`` for :func:`bakhong.widgets.course.course_screen`."""
-    sim = sandbox.vneid(learner_id)
+    sim = desk.app("vneid")
     return vneid_app(sim, sim.persona, tr)
