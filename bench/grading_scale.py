@@ -19,7 +19,8 @@ Run ``.venv/bin/python bench/grading_scale.py`` (about 45 minutes on 2 cores wit
 lessons: stock nbgrader takes most of it) or ``--quick`` (20 learners, 10 submissions, about
 4 minutes). The workshop is built in a temporary folder; a quarter of the learners do the
 VNeID lesson for real (through the simulator), the others submit without practising, so
-both passing and failing notebooks are graded.
+both passing and failing notebooks are graded. The evidence chain is started as ``serve``'s
+sandbox service starts it, so every export checks the links of its learner's events.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ import argparse
 import os
 import random
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -43,7 +45,7 @@ from conftest import reach_level2
 
 from bakhong.grading import grader, kernel_pool, keys, workshop
 from bakhong.grading.course import LESSONS, gradebook_url, put_environment_on_path
-from bakhong.simulators import learners, registry, submissions
+from bakhong.simulators import evidence, learners, registry, submissions
 from bakhong.simulators.clock import VN_TZ, FixedClock
 
 BIN = Path(sys.executable).parent
@@ -54,11 +56,15 @@ def build(root: Path, count: int) -> list[str]:
     roster = [(f"hv{i:03d}", f"Học Viên Số {i}", "Xã Thọ Long") for i in range(1, count + 1)]
     box, _ = workshop.create(root, roster, clock=clock, seed="bench-grading")
     try:
+        # as `bakhong serve`'s sandbox service does: every event from now on is linked, and
+        # each submission's export checks its learner's links (evidence.unlinked)
+        evidence.start_chain(box.store)
         for index, (learner_id, _, _) in enumerate(roster):
             learners.record_consent(box.store, clock, learner_id)
             if index % 4 == 0:
                 reach_level2(box.vneid(learner_id),
                              registry.persona_of_learner(box.store, learner_id))
+        assert not evidence.unlinked(box.store, keys.load_key(box.workshop_id))
     finally:
         box.close()
     return [learner_id for learner_id, _, _ in roster]
@@ -155,7 +161,11 @@ def memory(root: Path) -> None:
         template = psutil.Process(psutil.Process(pids[0]).ppid()).memory_full_info()
     kernel_pool.close_templates()
     folder = root / "autograded" / "hv001" / "vneid"
-    manager = KernelManager(kernel_name="bakhong", transport=kernel_pool.kernel_transport())
+    # a connection file named with its full path: with Unix sockets its name is the sockets'
+    # prefix, which would otherwise be relative ("kernel-ipc") and bound in the kernel's folder
+    runtime = Path(tempfile.mkdtemp(prefix="bench-kernel-"))
+    manager = KernelManager(kernel_name="bakhong", transport=kernel_pool.kernel_transport(),
+                            connection_file=str(runtime / "kernel-stock.json"))
     manager.start_kernel(cwd=str(folder), env=environment)
     client = manager.client()
     client.start_channels()
@@ -170,6 +180,7 @@ def memory(root: Path) -> None:
     finally:
         client.stop_channels()
         manager.shutdown_kernel(now=True)
+        shutil.rmtree(runtime, ignore_errors=True)
     mb = 2 ** 20
     pss = statistics.mean(k.pss for k in kernels) / mb
     uss = statistics.mean(k.uss for k in kernels) / mb
