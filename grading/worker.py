@@ -64,7 +64,7 @@ def die_with_parent(parent: int, stop: threading.Event) -> None:
 
 def run(root: Path, stop: threading.Event, workers: int | None = None) -> None:
     """Drain the queue until ``stop``, holding the workshop's worker lock; one pool of
-    grading processes kept for the session."""
+    grading kernels started ahead, kept for the session."""
     (root / grader.WORK_DIR).mkdir(exist_ok=True)
     with grader.exclusive_lock(root / grader.WORK_DIR / LOCK_FILE, stop=stop,
                                waiting=lambda: grader.LOG.info(
