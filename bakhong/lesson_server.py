@@ -44,7 +44,7 @@ from bakhong import page_pass, pages
 from bakhong.kernel_seats import KernelSeats
 from bakhong.simulators import learners
 from bakhong.simulators.errors import SandboxError, StoreBusy, UnknownLearner
-from bakhong.simulators.store import Store
+from bakhong.simulators.sandbox import Store
 from bakhong.widgets.entry import NoLearnerCode, lesson_url
 
 log = logging.getLogger(__name__)

@@ -53,7 +53,7 @@ def _population(path: str | Path | None) -> dict[tuple[str, str], int] | None:
 
 def _report(args: argparse.Namespace, clock: Clock | None = None) -> int:
     """``bakhong report``: write the files (or ``--serve``); ``clock`` for tests."""
-    from bakhong.grading import report, report_output, report_views, results
+    from bakhong.grading import report, report_output, results
 
     roots = [Path(w) for w in args.workshops]
     chosen = args.population or report.workshop_population(roots)
@@ -69,7 +69,7 @@ def _report(args: argparse.Namespace, clock: Clock | None = None) -> int:
     for root in roots:  # scores not counted because bakhong did not record them as they stand
         for mismatch in results.workshop_mismatches(root):
             print(mismatch.text(str(root)), file=sys.stderr)
-    built = report_views.build_report(roots, population=population, clock=clock,
+    built = report.build_report(roots, population=population, clock=clock,
                                       public=args.public)
     if args.out:
         written = report_output.write(built, Path(args.out))

@@ -16,15 +16,21 @@ from __future__ import annotations
 import http.client
 import json
 import socket
+import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from bakhong.simulators import wire
 from bakhong.simulators.errors import N_, SandboxError
 
-__all__ = ["RemoteApp", "RemoteDesk", "ServiceClient", "ServiceUnavailable"]
+__all__ = ["SOCKET_ENV", "RemoteApp", "RemoteDesk", "ServiceClient", "ServiceUnavailable"]
+
+#: Where a kernel finds the service: set by ``serve`` in the kernels' environment (an
+#: address, not a secret).
+SOCKET_ENV = "BAKHONG_SANDBOX_SOCKET"
 
 TIMEOUT = 60.0  # seconds: a phone's photo of a QR code, decoded on a busy laptop
+CONNECT_WAIT = 15.0  # seconds a page waits to reach a busy or restarting service
 
 
 class ServiceUnavailable(SandboxError):
@@ -66,11 +72,28 @@ class ServiceClient:
             raise ServiceUnavailable(str(error))
         return wire.decode(answer.get("ok"))
 
+    def _connect(self) -> _UnixConnection:
+        """A connection to the service, waiting up to :data:`CONNECT_WAIT` while it is busy
+        accepting others (a full backlog answers EAGAIN) or restarting."""
+        deadline = time.monotonic() + CONNECT_WAIT
+        pause = 0.01
+        while True:
+            connection = _UnixConnection(self.socket_path, self.timeout)
+            try:
+                connection.connect()
+                return connection
+            except (BlockingIOError, ConnectionRefusedError, FileNotFoundError):
+                connection.close()
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(pause)
+                pause = min(pause * 2, 0.5)
+
     def _post(self, body: bytes) -> dict[str, Any]:
         for attempt in (1, 2):  # a kept connection the service closed: once more, afresh
             try:
                 if self._connection is None:
-                    self._connection = _UnixConnection(self.socket_path, self.timeout)
+                    self._connection = self._connect()
                 self._connection.request("POST", "/call", body,
                                          {"Content-Type": "application/json"})
                 response = self._connection.getresponse()

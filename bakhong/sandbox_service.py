@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from bakhong import page_pass
+from bakhong.sandbox_client import SOCKET_ENV
 from bakhong.simulators import wire
 from bakhong.simulators.desk import LearnerDesk
 from bakhong.simulators.errors import SandboxError
@@ -42,11 +43,11 @@ from bakhong.simulators.errors import SandboxError
 __all__ = ["MAX_BODY", "SOCKET_ENV", "main", "make_app", "run"]
 
 LOG = logging.getLogger("bakhong.sandbox")
-#: Where a kernel finds the service (set by ``serve`` in the kernels' environment: an
-#: address, not a secret).
-SOCKET_ENV = "BAKHONG_SANDBOX_SOCKET"
 #: The largest call: a phone's photo of a QR code or a PDF, base64 (16 MB as the widgets').
 MAX_BODY = 24 * 1024 * 1024
+#: Connections waiting to be accepted: a whole class's pages opening at once (the kernel
+#: default of 128 refused the 129th with EAGAIN).
+BACKLOG = 1024
 #: Desks kept between calls (one per learner recently active).
 DESKS = 512
 
@@ -120,7 +121,8 @@ def run(root: Path, socket_path: Path, key: bytes, stop: threading.Event | None 
 
     async def serve() -> None:
         server = tornado.httpserver.HTTPServer(app, max_body_size=MAX_BODY)
-        server.add_socket(tornado.netutil.bind_unix_socket(str(socket_path), mode=socket_mode))
+        server.add_socket(tornado.netutil.bind_unix_socket(str(socket_path), mode=socket_mode,
+                                                           backlog=BACKLOG))
         LOG.info("sandbox service on %s", socket_path)
         while not (stop is not None and stop.is_set()):
             await asyncio.sleep(0.2)

@@ -40,9 +40,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
-import sqlalchemy as sa
-
-from bakhong.simulators import store as store_mod
+from bakhong.simulators import store_copies
 from bakhong.simulators.clock import Clock, SystemClock
 from bakhong.simulators.errors import N_, SandboxError
 
@@ -215,7 +213,7 @@ def backup(root: Path, out: Path, passphrase: str, *, clock: Clock | None = None
     with tempfile.TemporaryDirectory(prefix="bakhong-backup-") as scratch:
         work = Path(scratch)
         try:
-            store_mod.snapshot(box.store, work / "sandbox.db")
+            store_copies.snapshot(box.store, work / "sandbox.db")
         finally:
             box.close()
         if (root / "gradebook.db").exists():
@@ -351,16 +349,8 @@ def restore(archive: Path, root: Path, passphrase: str, *,
 
 def _restore_store(snapshot: Path, url: str) -> None:
     """Copy a restored SQLite store into the (empty) store at ``url``."""
-    source = store_mod.Store.open(snapshot)
-    target = store_mod.Store.open(url)
-    try:
-        if target.read(sa.select(store_mod.learners.c.learner_id).limit(1)):
-            raise BackupError(why=f"kho dữ liệu {url} không trống / the store is not empty")
-        with source.engine.connect() as conn, conn.begin():
-            store_mod.copy_tables(conn, target)
-    finally:
-        source.close()
-        target.close()
+    if not store_copies.restore(snapshot, url):
+        raise BackupError(why=f"kho dữ liệu {url} không trống / the store is not empty")
 
 
 def stamp(moment: datetime) -> str:

@@ -46,7 +46,7 @@ from types import MappingProxyType
 
 from bakhong.simulators import submissions
 from bakhong.simulators.clock import Clock
-from bakhong.simulators.store import Store
+from bakhong.simulators.sandbox import Store
 from bakhong.simulators.submissions import passes
 
 __all__ = ["Grade", "Mismatch", "Results", "check", "key_of", "passes", "read",

@@ -15,7 +15,8 @@ grades nothing meanwhile.
 **A «Nộp bài» is taken at once.** The worker keeps a pool of grading kernels started ahead
 for the session (:mod:`.kernel_pool`), and looks at the queue every ``POLL_SECONDS``
 (0.1 s): with SQLite it first asks the store whether anything was committed since it last
-looked (``PRAGMA data_version``, a few microseconds), and reads the queue only then.
+looked (``PRAGMA data_version``, a few microseconds; see
+:func:`bakhong.simulators.submissions.watch`), and reads the queue only then.
 
     python -m bakhong.grading.worker WORKSHOP
 """
@@ -27,15 +28,11 @@ import ctypes.util
 import logging
 import os
 import signal
-import sqlite3
 import sys
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from bakhong.simulators import submissions
-from bakhong.simulators.store import Store
 
 from . import grader, keys, workshop
 
@@ -86,7 +83,7 @@ def _drain(root: Path, stop: threading.Event, workers: int | None) -> None:
         from . import autograde_batch  # noqa: F401  (nbgrader: 2 s to import, not at a «Nộp bài»)
         if pool.environment is not None and pool.wait_ready():
             grader.LOG.info("ready: %d grading kernels started ahead", pool.size)
-        with store_version(box.store) as version:
+        with submissions.watch(box.store) as version:
             seen: object = None
             while not stop.is_set():
                 now = version()
@@ -100,21 +97,6 @@ def _drain(root: Path, stop: threading.Event, workers: int | None) -> None:
     finally:
         pool.close()
         box.close()
-
-
-@contextmanager
-def store_version(store: Store) -> Iterator[Callable[[], object]]:
-    """A function whose value changes whenever something was committed to the store (or,
-    for a store other than an SQLite file, a new value every time)."""
-    url = store.engine.url
-    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
-        yield object
-        return
-    connection = sqlite3.connect(url.database, check_same_thread=False)
-    try:
-        yield lambda: connection.execute("PRAGMA data_version").fetchone()[0]
-    finally:
-        connection.close()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -236,3 +236,25 @@ def record_help(store: Store, clock: Clock, learner_id: str, lesson: str, task: 
         raise ValueError(f"not a help task: {task!r}")
     with store.transaction() as conn:
         record(conn, clock, learner_id, lesson, task, OK, step=step, **detail)
+
+
+def refusals(store: Store) -> dict[str, set[tuple[str, str, str]]]:
+    """learner -> the distinct (lesson, task, outcome) of their events that were not OK."""
+    rows = store.read(sa.select(events.c.learner_id, events.c.lesson, events.c.task,
+                                events.c.outcome).where(events.c.outcome != OK).distinct())
+    found: dict[str, set[tuple[str, str, str]]] = {}
+    for row in rows:
+        found.setdefault(row.learner_id, set()).add((row.lesson, row.task, row.outcome))
+    return found
+
+
+def help_steps(store: Store, tasks: Iterable[str]) -> list[tuple[str, str, str]]:
+    """(learner, lesson, step) of every help-bar event of ``tasks`` that names its step."""
+    rows = store.read(sa.select(events.c.learner_id, events.c.lesson, events.c.detail)
+                      .where(events.c.task.in_(list(tasks))))
+    found = []
+    for row in rows:
+        step = json.loads(row.detail or "{}").get("step")
+        if isinstance(step, str) and step:
+            found.append((row.learner_id, row.lesson, step))
+    return found

@@ -137,9 +137,11 @@ class LearnerFlow:
         with self.store.transaction() as conn:
             require_consent(conn, self.learner_id)
             state = self._load(conn)
+            as_saved = load_flow_state(conn, self.learner_id, self.flow)
             self._prepare(conn, state)
             yield conn, state
-            self._save(conn, state)
+            if state != as_saved:  # unchanged: no write, so a reading costs no disk flush
+                self._save(conn, state)
 
     def _current(self) -> State:
         """The saved state, read (and saved, for a new learner) in its own transaction."""

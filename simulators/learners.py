@@ -291,6 +291,14 @@ def all_learners(store: Store) -> list[Learner]:
     return [Learner(**row._mapping) for row in rows]
 
 
+def survey_answers(store: Store) -> dict[str, dict[str, bool]]:
+    """learner -> the optional survey's answers, for those who gave any."""
+    rows = store.read(sa.select(learners.c.learner_id, learners.c.survey)
+                      .where(learners.c.survey.is_not(None)))
+    return {row.learner_id: {k: bool(v) for k, v in json.loads(row.survey).items()}
+            for row in rows}
+
+
 def set_language(store: Store, learner_id: str, language: str) -> None:
     with store.transaction() as conn:
         conn.execute(learners.update().where(learners.c.learner_id == learner_id)

@@ -24,7 +24,7 @@ from . import registry
 from .clock import Clock, SystemClock, seeded_random
 from .errors import N_, SandboxError
 from .learners import Learner, nfc
-from .store import Store
+from .store import Store as Store  # re-exported: the store as a whole, never its tables
 from .vneid import VneidSimulator
 
 if TYPE_CHECKING:

@@ -19,7 +19,6 @@ store applies the missing migrations in one transaction.
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -532,40 +531,3 @@ def save_flow_state(conn: Connection, learner_id: str, flow: str, state: Mapping
         (flow_states.c.learner_id == learner_id) & (flow_states.c.flow == flow)))
     conn.execute(flow_states.insert().values(
         learner_id=learner_id, flow=flow, state=dumps(state), updated_at=at))
-
-
-def snapshot(source: Store, path: Path) -> None:
-    """Write a consistent copy of ``source`` to a new SQLite file at ``path``, while others
-    keep writing: SQLite's online backup API for a SQLite store (one read transaction, so the
-    copy holds everything committed before it began), a copy of every table inside one
-    ``REPEATABLE READ`` transaction for PostgreSQL.
-    """
-    if source.engine.dialect.name == "sqlite":
-        target = sqlite3.connect(path)
-        try:
-            raw = source.engine.raw_connection()
-            try:
-                raw.driver_connection.backup(target)  # type: ignore[union-attr]
-            finally:
-                raw.close()
-        finally:
-            target.close()
-        return
-    copy = Store.open(f"sqlite:///{Path(path).resolve()}")
-    try:
-        with source.engine.connect().execution_options(
-                isolation_level="REPEATABLE READ") as conn, conn.begin():
-            copy_tables(conn, copy)
-    finally:
-        copy.close()
-
-
-def copy_tables(conn: Connection, target: Store) -> None:
-    """Copy every table read through ``conn`` into the (freshly migrated, empty) ``target``,
-    parents before children."""
-    with target.transaction() as out:
-        out.execute(sa.delete(meta))
-        for table in metadata.sorted_tables:
-            rows = [dict(row._mapping) for row in conn.execute(sa.select(table))]
-            if rows:
-                out.execute(table.insert(), rows)

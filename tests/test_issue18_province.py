@@ -31,7 +31,7 @@ import sqlalchemy as sa
 from ports import free_port
 
 from bakhong import cli
-from bakhong.grading import grader, report, report_views, workshop
+from bakhong.grading import grader, report, workshop
 from bakhong.province import (
     client,
     db,
@@ -212,7 +212,7 @@ def _report_rows(province: Province, *, public: bool = False,
 
 def _expected(province: Province, *, public: bool = False) -> dict[str, list[tuple[object, ...]]]:
     roots = [province.roots[name] for name in ("one", "two", "three")]
-    built = report_views.build_report(
+    built = report.build_report(
         roots, population=report.read_population(province.folder / "population.csv"),
         as_of=AS_OF, public=public)
     return {view.name: list(view.rows) for view in built.views}

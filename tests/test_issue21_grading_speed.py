@@ -214,14 +214,12 @@ def test_scores_as_stock_nbgrader_with_one_gradebook_open(
 
 def test_the_store_says_when_to_look_at_the_queue(tmp_path: Path) -> None:
     """The worker reads the queue when the store changed (SQLite's data_version)."""
-    from bakhong.grading.worker import store_version
-
     root = tmp_path / "ws"
     workshop.create(root, ROSTER[:1], clock=FixedClock(datetime(2026, 12, 6, tzinfo=VN_TZ)),
                     seed="issue21", lessons=("vneid",))[0].close()
     box = workshop.open_sandbox(root)
     try:
-        with store_version(box.store) as version:
+        with submissions.watch(box.store) as version:
             before = version()
             assert version() == before  # nothing committed meanwhile
             submissions.enqueue(box.store, box.clock, "hv001", "vneid")

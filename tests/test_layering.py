@@ -74,3 +74,46 @@ def test_the_province_server_loads_no_notebook_machinery() -> None:
             "print(','.join(bad))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+#: The folders outside ``simulators/`` and the package each one is installed as.
+PACKAGES = {"grading": "bakhong.grading", "widgets": "bakhong.widgets", "bakhong": "bakhong"}
+
+
+def resolved_imports(path: Path, package: str) -> set[str]:
+    """Every module ``path`` imports, relative imports resolved against ``package``, and
+    ``from X import y`` counted as both ``X`` and ``X.y`` (y may be a module)."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parts = package.split(".")
+                parts = parts[:len(parts) - node.level + 1]
+                base = ".".join([*parts, base]) if base else ".".join(parts)
+            names.add(base)
+            names.update(f"{base}.{alias.name}" for alias in node.names)
+    return names
+
+
+def test_the_store_tables_stay_inside_the_simulators() -> None:
+    """Grading, the dashboard, the views and the commands go through simulator functions;
+    relative imports are resolved, so ``from ..simulators import store`` is caught too."""
+    offenders = []
+    for folder, package in PACKAGES.items():
+        for path in (ROOT / folder).rglob("*.py"):
+            sub = path.relative_to(ROOT / folder).parent.parts
+            names = resolved_imports(path, ".".join([package, *sub]))
+            if "bakhong.simulators.store" in names:
+                offenders.append(str(path.relative_to(ROOT)))
+    assert offenders == []
+
+
+def test_the_layering_check_sees_relative_imports(tmp_path: Path) -> None:
+    sample = tmp_path / "sample.py"
+    sample.write_text("from ..simulators import store\nfrom ..simulators.store import events\n")
+    assert "bakhong.simulators.store" in resolved_imports(sample, "bakhong.grading")
+    sample.write_text("from .. import simulators\nfrom ..simulators import learners\n")
+    assert "bakhong.simulators.store" not in resolved_imports(sample, "bakhong.grading")

@@ -136,3 +136,30 @@ def test_evidence_written_outside_the_sandbox_is_refused_and_named(
     captured = capsys.readouterr()
     assert "hv001\tvneid\t5/5" in captured.out and "hv002\tvneid\t0/5" in captured.out
     assert "hv002" in captured.err and "3 dòng" in captured.err and "không được tính" in captured.err
+
+
+def test_a_whole_class_connecting_at_once_is_answered(service: tuple[Path, Path]) -> None:
+    """300 pages reaching the service in the same instant: the first version listened with
+    tornado's backlog of 128 and the rest were refused at once (EAGAIN: «Ứng dụng luyện tập
+    tạm thời không kết nối được»); now the backlog holds a class and a page waits its turn."""
+    _root, socket_path = service
+    pages = 300
+    start = threading.Barrier(pages)
+    failures: list[str] = []
+
+    def page() -> None:
+        desk = desk_for(socket_path, "hv002")
+        start.wait()
+        try:
+            desk.consented()
+        except Exception as err:
+            failures.append(repr(err))
+        finally:
+            desk.client.close()
+
+    threads = [threading.Thread(target=page) for _ in range(pages)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    assert failures == []

@@ -20,7 +20,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qs
 
+from bakhong.page_pass import QUERY_KEY as PASS_KEY
 from bakhong.quiet import quiet
+from bakhong.sandbox_client import SOCKET_ENV
 from bakhong.simulators.errors import N_, SandboxError
 
 if TYPE_CHECKING:  # the app cell imports this module: nothing here may warn (bakhong.quiet)
@@ -33,10 +35,6 @@ WORKSHOP_ENV = "BAKHONG_WORKSHOP"
 #: The store's URL, for a lesson opened without the sandbox service (the trainer's own
 #: Jupyter; default: the workshop's SQLite file). ``bakhong serve`` never gives it to kernels.
 STORE_ENV = "BAKHONG_STORE_URL"
-#: Where a kernel finds the sandbox service (``bakhong.sandbox_service.SOCKET_ENV``).
-SOCKET_ENV = "BAKHONG_SANDBOX_SOCKET"
-#: The query parameter carrying the page's pass (``bakhong.page_pass.QUERY_KEY``).
-PASS_KEY = "bakhong_pass"
 SUBMITTED = N_("Đã nộp bài. Bài của bạn đang được chấm; điểm sẽ có sau ít phút.")
 
 #: The course's lessons in teaching order, with the title the menu shows.

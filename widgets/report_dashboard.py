@@ -342,8 +342,7 @@ def show(config: str | Path) -> DashboardHandles | None:
     """
     from IPython.display import HTML, display
 
-    from bakhong.grading.report import read_population
-    from bakhong.grading.report_views import build_report
+    from bakhong.grading.report import build_report, read_population
 
     tr = translator("vi")
     try:

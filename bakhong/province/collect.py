@@ -13,22 +13,20 @@ order in which ``bakhong report`` meets them.
 
 from __future__ import annotations
 
-import json
 import unicodedata
 from collections import defaultdict
 from datetime import datetime
 from pathlib import Path
 from types import MappingProxyType
 
-import sqlalchemy as sa
 from vietnam_provinces import Province
 
 from bakhong.grading import course, results, settings
 from bakhong.grading.workshop import open_sandbox
 from bakhong.simulators import evidence, registry
 from bakhong.simulators import learners as learners_mod
-from bakhong.simulators import store as store_mod
 from bakhong.simulators.learners import Learner
+from bakhong.simulators.sandbox import Store
 
 from .package import SEXES, SURVEY, Payload, ResidentRecord, StepCount
 from .pseudonym import ID, WHO, pseudonym, who_text
@@ -58,31 +56,21 @@ def _birth_year(learner: Learner) -> int | None:
         return None
 
 
-def _surveys(store: store_mod.Store) -> dict[str, dict[str, bool]]:
-    table = store_mod.learners
-    rows = store.read(sa.select(table.c.learner_id, table.c.survey)
-                      .where(table.c.survey.is_not(None)))
-    return {row.learner_id: {k: bool(v) for k, v in json.loads(row.survey).items()
-                             if k in SURVEY} for row in rows}
+def _surveys(store: Store) -> dict[str, dict[str, bool]]:
+    return {learner: {k: v for k, v in answers.items() if k in SURVEY}
+            for learner, answers in learners_mod.survey_answers(store).items()}
 
 
-def step_counts(store: store_mod.Store) -> tuple[StepCount, ...]:
+def step_counts(store: Store) -> tuple[StepCount, ...]:
     """Per (lesson, step): residents refused there, residents whose hint opened."""
-    table = store_mod.events
     refused: dict[tuple[str, str], set[str]] = defaultdict(set)
     hinted: dict[tuple[str, str], set[str]] = defaultdict(set)
-    rows = store.read(sa.select(table.c.learner_id, table.c.lesson, table.c.task,
-                                table.c.outcome).where(table.c.outcome != evidence.OK)
-                      .distinct())
-    for row in rows:
-        if row.task not in evidence.HELP_TASKS and row.task != evidence.RESET:
-            refused[(row.lesson, row.task)].add(row.learner_id)
-    rows = store.read(sa.select(table.c.learner_id, table.c.lesson, table.c.detail)
-                      .where(table.c.task.in_(_HINTS)))
-    for row in rows:
-        step = json.loads(row.detail or "{}").get("step")
-        if isinstance(step, str) and step:
-            hinted[(row.lesson, step)].add(row.learner_id)
+    for learner, found in evidence.refusals(store).items():
+        for lesson, task, _outcome in found:
+            if task not in evidence.HELP_TASKS and task != evidence.RESET:
+                refused[(lesson, task)].add(learner)
+    for learner, lesson, step in evidence.help_steps(store, _HINTS):
+        hinted[(lesson, step)].add(learner)
     return tuple(StepCount(lesson, step, len(refused.get((lesson, step), ())),
                            len(hinted.get((lesson, step), ())))
                  for lesson, step in sorted(set(refused) | set(hinted)))
