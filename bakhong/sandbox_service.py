@@ -116,6 +116,7 @@ def run(root: Path, socket_path: Path, key: bytes, stop: threading.Event | None 
     from bakhong.simulators import evidence
 
     box = open_sandbox(root)
+    box.store.single_writer()
     evidence.start_chain(box.store)  # from now on, evidence must come through here
     app = make_app(box, key, pass_mark=settings.load(root).pass_mark)
 

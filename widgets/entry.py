@@ -112,17 +112,28 @@ def _workshop() -> Path:
     return Path(os.environ.get(WORKSHOP_ENV) or Path.cwd().parent.parent)
 
 
-def _apps() -> dict[str, Callable[..., object]]:
-    from .bank_app import bank_factory
-    from .first_steps_app import first_steps_factory
-    from .portal_app import portal_factory
-    from .safety_app import safety_factory
-    from .signing_app import signing_factory
-    from .vneid_app import vneid_factory
+#: Each lesson's app: the widgets module and its factory. A page imports its own lesson's
+#: alone (the signing and portal apps bring pyHanko and aiohttp: about 40 MB a kernel).
+APP_FACTORIES = {"first_steps": ("first_steps_app", "first_steps_factory"),
+                 "vneid": ("vneid_app", "vneid_factory"), "payment": ("bank_app", "bank_factory"),
+                 "portal": ("portal_app", "portal_factory"),
+                 "signing": ("signing_app", "signing_factory"),
+                 "safety": ("safety_app", "safety_factory")}
 
-    return {"first_steps": first_steps_factory, "vneid": vneid_factory,
-            "payment": bank_factory, "portal": portal_factory, "signing": signing_factory,
-            "safety": safety_factory}
+
+def _app(lesson: str) -> Callable[..., object]:
+    """The app factory of ``lesson``, importing its module only."""
+    import importlib
+
+    module, name = APP_FACTORIES[lesson]
+    factory: Callable[..., object] = getattr(
+        importlib.import_module(f"{__package__}.{module}"), name)
+    return factory
+
+
+def _apps() -> dict[str, Callable[..., object]]:
+    """Every lesson's app factory (which imports every app)."""
+    return {lesson: _app(lesson) for lesson in APP_FACTORIES}
 
 
 def spoken_texts() -> list[tuple[str, str]]:
@@ -180,7 +191,7 @@ def show_lesson(lesson: str, code: str, lang: str | None = None,
     from .course import course_screen
 
     desk = learner_desk(code, page_pass)
-    factory = _apps()[lesson]
+    factory = _app(lesson)
     pass_mark = desk.pass_mark()
 
     def submit() -> str:
