@@ -417,12 +417,14 @@ class KernelPool:
         """The processes of the kernels ready now (for measurements)."""
         return [ready.pid for ready in list(self._ready.queue)]
 
-    def wait_ready(self, timeout: float = 120.0) -> bool:
-        """Wait until ``size`` kernels are ready (a worker that starts); False on timeout, or
-        if kernels do not start."""
+    def wait_ready(self, timeout: float = 120.0, *,
+                   stop: threading.Event | None = None) -> bool:
+        """Wait until ``size`` kernels are ready (a worker that starts); False on timeout, if
+        kernels do not start, or once ``stop`` is set (a worker told to stop meanwhile)."""
         deadline = time.monotonic() + timeout
         while self._ready.qsize() < self.size:
-            if time.monotonic() > deadline or self._closed or self._failures >= GIVE_UP_AFTER:
+            if (time.monotonic() > deadline or self._closed or self._failures >= GIVE_UP_AFTER
+                    or (stop is not None and stop.is_set())):
                 return False
             time.sleep(0.05)
         return True

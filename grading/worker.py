@@ -81,7 +81,7 @@ def _drain(root: Path, stop: threading.Event, workers: int | None) -> None:
         except keys.MissingKey:
             pass  # grade_pending says so when there is something to grade
         from . import autograde_batch  # noqa: F401  (nbgrader: 2 s to import, not at a «Nộp bài»)
-        if pool.environment is not None and pool.wait_ready():
+        if pool.environment is not None and pool.wait_ready(stop=stop):
             grader.LOG.info("ready: %d grading kernels started ahead", pool.size)
         with submissions.watch(box.store) as version:
             seen: object = None
