@@ -371,8 +371,8 @@ def parser() -> argparse.ArgumentParser:
                        help="chấm lại mọi bài đã nộp, từ bằng chứng / grade every "
                             "lesson ever submitted again, from its evidence")
     grade.add_argument("--workers", type=int, default=0,
-                       help="số tiến trình chấm (mặc định: số lõi CPU) / grading processes "
-                            "(default: one per core)")
+                       help="số kernel chấm khởi động sẵn (mặc định: số lõi CPU) / grading "
+                            "kernels started ahead (default: one per core)")
     fault = add("faults", "Bật/tắt tình huống lỗi / switch simulator faults", _faults)
     fault.add_argument("workshop", help="thư mục lớp học / workshop folder")
     fault.add_argument("--learner", metavar="CODE",
