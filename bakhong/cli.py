@@ -166,6 +166,11 @@ def _serve(args: argparse.Namespace) -> int:
 
     root = Path(args.workshop)
     host, port = _address(args, root)
+    place = None
+    if args.hub:  # the spawner's address and prefix; the hub's token kept from the kernels
+        place = serving.hub_place()
+        serving.forget_the_hub()
+        host, port = place.host, place.port
     backups = None
     if args.backup_every:
         from bakhong.backup_commands import read_passphrase
@@ -179,7 +184,8 @@ def _serve(args: argparse.Namespace) -> int:
         backups = (folder, passphrase, float(args.backup_every))
         print(f"Sao lưu mỗi {args.backup_every} phút vào / backing up every "
               f"{args.backup_every} min into: {folder}", flush=True)
-    serving.run(root, host=host, port=port, backups=backups)
+    serving.run(root, host=host, port=port, backups=backups,
+                base_url=place.base_url if place else "/", behind_proxy=place is not None)
     return 0
 
 
@@ -358,6 +364,10 @@ def parser() -> argparse.ArgumentParser:
     serve = add("serve", "Mở các bài học cho học viên / serve the lessons to learners", _serve)
     serve.add_argument("workshop", help="thư mục lớp học / workshop folder")
     address(serve)
+    serve.add_argument("--hub", action="store_true",
+                       help="chạy dưới JupyterHub: địa chỉ và tiền tố đường dẫn do hub cấp "
+                            "(docs/hosting.md) / run under JupyterHub: the address and path "
+                            "prefix the hub gives")
     serve.add_argument("--backup-every", type=float, metavar="PHÚT/MIN", default=0,
                        help="tự sao lưu mỗi chừng ấy phút / back up every so many minutes")
     serve.add_argument("--backup-dir", help="thư mục giữ bản sao lưu (mặc định: bên cạnh "
