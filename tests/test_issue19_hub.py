@@ -1,0 +1,359 @@
+"""Issue 19: a workshop hosted on JupyterHub, with the real servers.
+
+A real PostgreSQL (``pg_support``) holds the workshop's store; a real ``jupyterhub``
+with ``configurable-http-proxy`` runs ``deploy/jupyterhub/jupyterhub_config.py`` (the
+single-VM config) with three test changes: the dummy authenticator, the local spawner that
+needs no Unix account per trainer, and an admin token for the REST API. Through that API a
+trainer's workshop (a named server: ``bakhong serve WORKSHOP --hub``) is started; a
+resident with no hub account opens its join page and lesson through the hub's proxy with
+the code on their card; in headless Chromium (360x800) she activates VNeID to level 2 and
+taps «Nộp bài»: her evidence is in PostgreSQL, the grading worker grades it. No kernel
+holds the hub's token. The hub stops its workshop and every process ends.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import secrets
+import shutil
+import signal
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pg_support
+import pytest
+import sqlalchemy as sa
+from browser_support import CHROMIUM, VENV_BIN, _descendants, _reap, demo_learners, server_env
+from ports import free_port
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("hub")]
+
+REPO = Path(__file__).resolve().parent.parent
+DEPLOY_CONFIG = REPO / "deploy" / "jupyterhub" / "jupyterhub_config.py"
+CHP = shutil.which("configurable-http-proxy")
+if CHP is None and not pg_support.on_ci():
+    pytest.skip("configurable-http-proxy is missing (make system-packages installs it from npm)",
+                allow_module_level=True)
+
+TRAINER = "thao"
+WORKSHOP = "lop-tho-xuan"
+PREFIX = f"/user/{TRAINER}/{WORKSHOP}/"
+ROSTER = ("Mã học viên,Họ và tên,Xã/Phường,Năm sinh,Giới tính,Có điện thoại thông minh,"
+          "Có tài khoản ngân hàng\n"
+          "tx-001,Lê Thị Hoa,Xã Thọ Long,1970,Nữ,Có,Không\n"
+          "tx-002,Trần Văn Nam,Xã Thọ Long,1965,Nam,Không,\n")
+START_S = 120.0
+
+TEST_CONFIG = """\
+c = get_config()  # noqa: F821
+load_subconfig({deploy!r})  # noqa: F821  (the single-VM config, as deployed)
+# What a test changes: who signs in, how a workshop is spawned, the ports, an admin token.
+c.JupyterHub.authenticator_class = "dummy"
+c.Authenticator.allow_all = True
+c.JupyterHub.spawner_class = "simple"  # no Unix account per trainer
+c.SimpleLocalProcessSpawner.home_dir_template = {homes!r} + "/{{username}}"
+c.Spawner.env_keep = [*c.Spawner.env_keep, "BAKHONG_HOME"]
+c.Spawner.port = {spawn_port}
+c.JupyterHub.hub_bind_url = "http://127.0.0.1:{hub_port}"
+c.ConfigurableHTTPProxy.api_url = "http://127.0.0.1:{proxy_api_port}"
+c.ConfigurableHTTPProxy.command = [{chp!r}]
+c.JupyterHub.cleanup_servers = True  # the hub stops the workshops it started when it stops
+c.JupyterHub.services = [*c.JupyterHub.services, {{"name": "bakhong-test", "api_token": {token!r}}}]
+c.JupyterHub.load_roles = [*c.JupyterHub.load_roles, {{
+    "name": "bakhong-test", "services": ["bakhong-test"],
+    "scopes": ["admin:users", "admin:servers", "list:users", "read:users", "read:servers",
+               "list:services", "read:services"]}}]
+"""
+
+
+@dataclass
+class Hub:
+    url: str  # the proxy: what phones open
+    token: str
+    workshop: Path
+    store_url: str
+    process: subprocess.Popen[bytes]
+    log_path: Path
+
+    def api(self, method: str, path: str, body: object | None = None) -> tuple[int, Any]:
+        data = None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(f"{self.url}/hub/api{path}", data=data, method=method,
+                                         headers={"Authorization": f"token {self.token}",
+                                                  "Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                text = response.read()
+                return response.status, json.loads(text) if text else None
+        except urllib.error.HTTPError as err:
+            return err.code, err.read().decode(errors="replace")
+
+    def log(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+def anonymous_get(url: str) -> tuple[int, dict[str, str], str]:
+    """A phone with no hub cookie: status, headers (lower-case names), body; redirects not
+    followed."""
+    opener = urllib.request.build_opener(_NoRedirect)
+    try:
+        with opener.open(url, timeout=120) as response:
+            return (response.status, {k.lower(): v for k, v in response.headers.items()},
+                    response.read().decode())
+    except urllib.error.HTTPError as err:
+        return (err.code, {k.lower(): v for k, v in err.headers.items()},
+                err.read().decode(errors="replace"))
+
+
+def _wait_for(what: str, check: Any, timeout: float, hub: Hub | None = None) -> Any:
+    deadline = time.monotonic() + timeout
+    while True:
+        found = check()
+        if found:
+            return found
+        if hub is not None and hub.process.poll() is not None:
+            raise AssertionError(f"jupyterhub exited while waiting for {what}:\n"
+                                 f"{hub.log()[-5000:]}")
+        if time.monotonic() > deadline:
+            tail = hub.log()[-5000:] if hub else ""
+            raise AssertionError(f"{what}: not within {timeout:.0f} s\n{tail}")
+        time.sleep(0.5)
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status == 200
+    except (OSError, urllib.error.URLError):
+        return False
+
+
+@contextlib.contextmanager
+def _hub(folder: Path, workshop: Path, store_url: str, home: Path) -> Iterator[Hub]:
+    token = secrets.token_hex(24)
+    port = free_port()
+    config = folder / "hub_config.py"
+    config.write_text(TEST_CONFIG.format(
+        deploy=str(DEPLOY_CONFIG), homes=str(folder / "homes"), spawn_port=free_port(),
+        hub_port=free_port(), proxy_api_port=free_port(), chp=CHP or "configurable-http-proxy",
+        token=token), encoding="utf-8")
+    env = server_env(home)
+    env.update({"BAKHONG_HUB_URL": f"http://127.0.0.1:{port}", "BAKHONG_POOL_SIZE": "1",
+                "BAKHONG_MAX_KERNELS": "8"})
+    for name in [n for n in env if n.startswith(("JUPYTERHUB_", "JPY_"))]:
+        del env[name]
+    log_path = folder / "jupyterhub.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen([str(VENV_BIN / "jupyterhub"), "-f", str(config)],
+                                   cwd=folder, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                   stdin=subprocess.DEVNULL, start_new_session=True)
+    hub = Hub(f"http://127.0.0.1:{port}", token, workshop, store_url, process, log_path)
+    try:
+        _wait_for("the hub's API", lambda: _answers(f"{hub.url}/hub/api/"), START_S, hub)
+        yield hub
+    finally:
+        left = _stop(hub)
+    assert not left, f"processes left running after the hub stopped: {left}"
+
+
+def _stop(hub: Hub) -> list[str]:
+    """Stop the workshop through the API, then the hub (one SIGTERM); returns what was
+    still running 20 s later (then killed): the proxy, the culler, ``bakhong serve``, its
+    sandbox service, grading worker and kernels must all have ended by themselves."""
+    import psutil
+
+    process = hub.process
+    seen = _descendants(process.pid)  # the proxy, the culler, the workshop and its kernels
+    with contextlib.suppress(Exception):
+        hub.api("DELETE", f"/users/{TRAINER}/servers/{WORKSHOP}")
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+    _gone, alive = psutil.wait_procs(seen, timeout=20)
+    left = []
+    for proc in alive:
+        with contextlib.suppress(psutil.Error):
+            left.append(" ".join(proc.cmdline())[:200])
+    _reap(alive, timeout=5)
+    return left
+
+
+@pytest.fixture(scope="module")
+def hub(tmp_path_factory: pytest.TempPathFactory, bakhong_home: Path) -> Iterator[Hub]:
+    folder = tmp_path_factory.mktemp("hub")
+    workshop = folder / "homes" / TRAINER / "workshops" / WORKSHOP
+    with pg_support.running_server() as pg:
+        store_url = pg.create_database("hub_workshop")
+        workshop.mkdir(parents=True)
+        (workshop / "bakhong.toml").write_text(f'store_url = "{store_url}"\n', encoding="utf-8")
+        roster = folder / "roster.csv"
+        roster.write_text(ROSTER, encoding="utf-8")
+        made = subprocess.run(
+            [str(VENV_BIN / "bakhong"), "init", str(workshop), "--roster", str(roster)],
+            env=server_env(bakhong_home), capture_output=True, text=True, timeout=300,
+            check=False)
+        assert made.returncode == 0, made.stdout + made.stderr
+        assert not (workshop / "sandbox.db").exists()  # the store is PostgreSQL
+        with _hub(folder, workshop, store_url, bakhong_home) as running:
+            yield running
+
+
+@pytest.fixture(scope="module")
+def started(hub: Hub) -> Hub:
+    """The trainer's workshop, started through the hub's REST API."""
+    status, body = hub.api("POST", f"/users/{TRAINER}")
+    assert status in (201, 409), body
+    status, body = hub.api("POST", f"/users/{TRAINER}/servers/{WORKSHOP}")
+    assert status in (201, 202), body
+
+    def ready() -> bool:
+        _, user = hub.api("GET", f"/users/{TRAINER}")
+        server = (user or {}).get("servers", {}).get(WORKSHOP) if isinstance(user, dict) else None
+        return bool(server and server.get("ready"))
+    _wait_for("the workshop server to be ready", ready, START_S, hub)
+    return hub
+
+
+def test_a_resident_reaches_the_workshop_without_a_hub_account(started: Hub) -> None:
+    hub = started
+    # the join page, under the workshop's prefix, with the class address to project
+    status, _, page = anonymous_get(f"{hub.url}{PREFIX}")
+    assert status == 200, page[:2000]
+    assert f"{hub.url}{PREFIX}" in page
+    assert 'action="join"' in page
+    # the prefix without its slash goes there too
+    status, headers, _ = anonymous_get(f"{hub.url}{PREFIX.rstrip('/')}")
+    assert status in (301, 302) and headers.get("location", "").endswith(PREFIX), (status, headers)
+
+    learner = next(le for le in demo_learners(hub.workshop) if le.learner_id == "tx-001")
+    status, headers, _ = anonymous_get(f"{hub.url}{PREFIX}join?code={learner.code}")
+    assert status == 302, headers
+    lesson = headers["location"]
+    assert lesson.startswith(f"{PREFIX}voila/render/") and learner.code in lesson, lesson
+    status, _, page = anonymous_get(f"{hub.url}{lesson}")
+    assert status == 200, page[:2000]
+    assert '"kernelId"' in page and PREFIX in page  # Voila's page, its URLs under the prefix
+
+    status, _, page = anonymous_get(f"{hub.url}{PREFIX}join?code=ZZZZZZZZ")
+    assert status == 200 and "Không tìm thấy học viên" in page
+
+    # the hub's own pages still ask for a login
+    status, headers, _ = anonymous_get(f"{hub.url}/hub/home")
+    assert status == 302 and "/hub/login" in headers["location"], headers
+
+    # the culler runs as a hub service
+    status, services = hub.api("GET", "/services")
+    assert status == 200 and "idle-culler" in services, services
+
+
+def _kernels(hub: Hub) -> list[Any]:
+    import psutil
+
+    found = []
+    for proc in _descendants(hub.process.pid):
+        with contextlib.suppress(psutil.Error):
+            if any("ipykernel" in part or "bakhong.kernel" in part for part in proc.cmdline()):
+                found.append(proc)
+    return found
+
+
+def test_no_kernel_holds_the_hubs_token(started: Hub) -> None:
+    import psutil
+
+    kernels = _wait_for("a preheated kernel", lambda: _kernels(started), START_S, started)
+    for kernel in kernels:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            environ = kernel.environ()
+            # (JPY_PARENT_PID is jupyter_client's own, set for every kernel)
+            assert not [name for name in environ
+                        if name.startswith("JUPYTERHUB_") or name == "JPY_API_TOKEN"], environ
+            assert started.token not in json.dumps(environ)
+            assert "postgresql" not in json.dumps(environ)  # no store URL either
+
+
+def _events(store_url: str, learner_id: str) -> list[tuple[str, str]]:
+    engine = sa.create_engine(store_url)
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(sa.text(
+                "SELECT task, outcome FROM events WHERE learner_id = :l AND lesson = 'vneid' "
+                "ORDER BY seq"), {"l": learner_id}).all()
+            return [(row[0], row[1]) for row in rows]
+    finally:
+        engine.dispose()
+
+
+def _submission(store_url: str, learner_id: str) -> tuple[str, float | None] | None:
+    engine = sa.create_engine(store_url)
+    try:
+        with engine.connect() as conn:
+            row = conn.execute(sa.text(
+                "SELECT status, score FROM submissions WHERE learner_id = :l AND lesson = "
+                "'vneid' ORDER BY seq DESC LIMIT 1"), {"l": learner_id}).first()
+            return (row[0], row[1]) if row else None
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.browser
+def test_a_phone_activates_vneid_and_submits_through_the_hub(started: Hub) -> None:
+    if not Path(CHROMIUM).exists():
+        if pg_support.on_ci():
+            pytest.fail(f"{CHROMIUM} is missing; CI must run the hub journey")
+        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)")
+    from browser_support import launch_chromium, new_phone_context, screenshot, submit
+    from test_browser import consent, walk_from_otp_to_level2, walk_to_otp
+
+    hub = started
+    learner = next(le for le in demo_learners(hub.workshop) if le.learner_id == "tx-001")
+
+    @dataclass
+    class Place:  # what the walk helpers read: where the workshop's store is
+        workshop: Path
+
+    with launch_chromium() as browser:
+        context = new_phone_context(browser)
+        page = context.new_page()
+        try:
+            page.goto(f"{hub.url}{PREFIX}join?code={learner.code}",
+                      wait_until="domcontentloaded")
+            page.wait_for_url(f"**{PREFIX}voila/render/**")
+            page.goto(f"{hub.url}{PREFIX}voila/render/vneid/vneid.ipynb?code={learner.code}",
+                      wait_until="domcontentloaded")
+
+            def visit(screen: str) -> None:
+                screenshot(page, "hub-journey", screen)
+            consent(page, visit)
+            walk_to_otp(page, Place(hub.workshop), learner, visit)  # type: ignore[arg-type]
+            walk_from_otp_to_level2(page, Place(hub.workshop), learner,  # type: ignore[arg-type]
+                                    visit)
+            submit(page)
+            visit("14-submitted")
+        finally:
+            with contextlib.suppress(Exception):
+                screenshot(page, "hub-journey", "zz-last")
+            context.close()
+
+    events = _events(hub.store_url, learner.learner_id)
+    assert events, "no VNeID evidence in PostgreSQL"
+    # the grading worker `serve` started under the hub grades it from the PostgreSQL store
+    graded = _wait_for("the submission graded",
+                       lambda: (s := _submission(hub.store_url, learner.learner_id))
+                       and s[0] == "graded" and s, 120, hub)
+    assert graded[1] == 5.0, graded
