@@ -306,7 +306,7 @@ def _in_parallel(root: Path, box: Sandbox, key: bytes, environment: dict[str, st
     for stale in work.glob("gradebook-*.db"):  # copies of an older gradebook
         stale.unlink()
     snapshot = work / SNAPSHOT
-    shutil.copyfile(root / "gradebook.db", snapshot)  # under the writer's lock: consistent
+    course.snapshot_gradebook(root, snapshot)  # under the writer's lock: consistent
     in_flight: dict[Future[Any], submissions.Submission] = {}
     taken: set[int] = set()
     total, done = len(todo), 0

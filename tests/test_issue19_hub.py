@@ -80,6 +80,7 @@ class Hub:
     token: str
     workshop: Path
     store_url: str
+    gradebook_url: str
     process: subprocess.Popen[bytes]
     log_path: Path
 
@@ -141,7 +142,8 @@ def _answers(url: str) -> bool:
 
 
 @contextlib.contextmanager
-def _hub(folder: Path, workshop: Path, store_url: str, home: Path) -> Iterator[Hub]:
+def _hub(folder: Path, workshop: Path, store_url: str, gradebook_url: str,
+         home: Path) -> Iterator[Hub]:
     token = secrets.token_hex(24)
     port = free_port()
     config = folder / "hub_config.py"
@@ -159,7 +161,8 @@ def _hub(folder: Path, workshop: Path, store_url: str, home: Path) -> Iterator[H
         process = subprocess.Popen([str(VENV_BIN / "jupyterhub"), "-f", str(config)],
                                    cwd=folder, env=env, stdout=log, stderr=subprocess.STDOUT,
                                    stdin=subprocess.DEVNULL, start_new_session=True)
-    hub = Hub(f"http://127.0.0.1:{port}", token, workshop, store_url, process, log_path)
+    hub = Hub(f"http://127.0.0.1:{port}", token, workshop, store_url, gradebook_url, process,
+              log_path)
     try:
         _wait_for("the hub's API", lambda: _answers(f"{hub.url}/hub/api/"), START_S, hub)
         yield hub
@@ -200,8 +203,10 @@ def hub(tmp_path_factory: pytest.TempPathFactory, bakhong_home: Path) -> Iterato
     workshop = folder / "homes" / TRAINER / "workshops" / WORKSHOP
     with pg_support.running_server() as pg:
         store_url = pg.create_database("hub_workshop")
+        gradebook_url = pg.create_database("hub_gradebook")
         workshop.mkdir(parents=True)
-        (workshop / "bakhong.toml").write_text(f'store_url = "{store_url}"\n', encoding="utf-8")
+        (workshop / "bakhong.toml").write_text(
+            f'store_url = "{store_url}"\ngradebook_url = "{gradebook_url}"\n', encoding="utf-8")
         roster = folder / "roster.csv"
         roster.write_text(ROSTER, encoding="utf-8")
         made = subprocess.run(
@@ -209,8 +214,10 @@ def hub(tmp_path_factory: pytest.TempPathFactory, bakhong_home: Path) -> Iterato
             env=server_env(bakhong_home), capture_output=True, text=True, timeout=300,
             check=False)
         assert made.returncode == 0, made.stdout + made.stderr
-        assert not (workshop / "sandbox.db").exists()  # the store is PostgreSQL
-        with _hub(folder, workshop, store_url, bakhong_home) as running:
+        # the store and nbgrader's gradebook are PostgreSQL databases
+        assert not (workshop / "sandbox.db").exists()
+        assert not (workshop / "gradebook.db").exists()
+        with _hub(folder, workshop, store_url, gradebook_url, bakhong_home) as running:
             yield running
 
 
@@ -357,3 +364,8 @@ def test_a_phone_activates_vneid_and_submits_through_the_hub(started: Hub) -> No
                        lambda: (s := _submission(hub.store_url, learner.learner_id))
                        and s[0] == "graded" and s, 120, hub)
     assert graded[1] == 5.0, graded
+    # nbgrader's own record of it, in the PostgreSQL gradebook
+    from nbgrader.api import Gradebook
+
+    with Gradebook(hub.gradebook_url, course_id="bakhong") as gradebook:
+        assert gradebook.find_submission("vneid", learner.learner_id).score == 5.0
