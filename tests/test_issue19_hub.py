@@ -53,6 +53,7 @@ ROSTER = ("Mã học viên,Họ và tên,Xã/Phường,Năm sinh,Giới tính,C�
 START_S = 120.0
 
 TEST_CONFIG = """\
+import os
 c = get_config()  # noqa: F821
 load_subconfig({deploy!r})  # noqa: F821  (the single-VM config, as deployed)
 # What a test changes: who signs in, how a workshop is spawned, the ports, an admin token.
@@ -61,7 +62,15 @@ c.Authenticator.allow_all = True
 c.JupyterHub.spawner_class = "simple"  # no Unix account per trainer
 c.SimpleLocalProcessSpawner.home_dir_template = {homes!r} + "/{{username}}"
 c.Spawner.env_keep = [*c.Spawner.env_keep, "BAKHONG_HOME"]
-c.Spawner.port = {spawn_port}
+# each server its own port below the kernels' ephemeral range (tests/ports.py)
+_ports = {{"": {lab_port}, {workshop!r}: {spawn_port}}}
+_deployed_hook = c.Spawner.pre_spawn_hook
+def _hook(spawner):
+    spawner.port = _ports[spawner.name]
+    if not spawner.name and os.geteuid() == 0:  # CI runs as root; trainers never do
+        spawner.args = ["--allow-root"]
+    _deployed_hook(spawner)
+c.Spawner.pre_spawn_hook = _hook
 c.JupyterHub.hub_bind_url = "http://127.0.0.1:{hub_port}"
 c.ConfigurableHTTPProxy.api_url = "http://127.0.0.1:{proxy_api_port}"
 c.ConfigurableHTTPProxy.command = [{chp!r}]
@@ -70,7 +79,7 @@ c.JupyterHub.services = [*c.JupyterHub.services, {{"name": "bakhong-test", "api_
 c.JupyterHub.load_roles = [*c.JupyterHub.load_roles, {{
     "name": "bakhong-test", "services": ["bakhong-test"],
     "scopes": ["admin:users", "admin:servers", "list:users", "read:users", "read:servers",
-               "list:services", "read:services"]}}]
+               "list:services", "read:services", "access:servers"]}}]
 """
 
 
@@ -83,6 +92,7 @@ class Hub:
     gradebook_url: str
     process: subprocess.Popen[bytes]
     log_path: Path
+    spawn_seconds: float = 0.0
 
     def api(self, method: str, path: str, body: object | None = None) -> tuple[int, Any]:
         data = None if body is None else json.dumps(body).encode()
@@ -149,6 +159,7 @@ def _hub(folder: Path, workshop: Path, store_url: str, gradebook_url: str,
     config = folder / "hub_config.py"
     config.write_text(TEST_CONFIG.format(
         deploy=str(DEPLOY_CONFIG), homes=str(folder / "homes"), spawn_port=free_port(),
+        lab_port=free_port(), workshop=WORKSHOP,
         hub_port=free_port(), proxy_api_port=free_port(), chp=CHP or "configurable-http-proxy",
         token=token), encoding="utf-8")
     env = server_env(home)
@@ -226,6 +237,7 @@ def started(hub: Hub) -> Hub:
     """The trainer's workshop, started through the hub's REST API."""
     status, body = hub.api("POST", f"/users/{TRAINER}")
     assert status in (201, 409), body
+    t0 = time.monotonic()  # the POST itself waits up to the hub's slow_spawn_timeout (10 s)
     status, body = hub.api("POST", f"/users/{TRAINER}/servers/{WORKSHOP}")
     assert status in (201, 202), body
 
@@ -234,6 +246,7 @@ def started(hub: Hub) -> Hub:
         server = (user or {}).get("servers", {}).get(WORKSHOP) if isinstance(user, dict) else None
         return bool(server and server.get("ready"))
     _wait_for("the workshop server to be ready", ready, START_S, hub)
+    hub.spawn_seconds = time.monotonic() - t0
     return hub
 
 
@@ -269,6 +282,28 @@ def test_a_resident_reaches_the_workshop_without_a_hub_account(started: Hub) -> 
     assert status == 200 and "idle-culler" in services, services
 
 
+def test_the_trainers_jupyterlab_is_behind_the_hub_login(started: Hub) -> None:
+    """The default server is the trainer's JupyterLab (for `bakhong init`, `grade` …): a
+    phone without the hub's login is sent to it, the trainer's token gets in."""
+    hub = started
+    status, body = hub.api("POST", f"/users/{TRAINER}/server")
+    assert status in (201, 202), body
+
+    def ready() -> bool:
+        _, user = hub.api("GET", f"/users/{TRAINER}")
+        server = (user or {}).get("servers", {}).get("") if isinstance(user, dict) else None
+        return bool(server and server.get("ready"))
+    _wait_for("the trainer's JupyterLab", ready, START_S, hub)
+    status, headers, _ = anonymous_get(f"{hub.url}/user/{TRAINER}/lab")
+    assert status == 302 and "/hub/" in headers["location"], (status, headers)
+    request = urllib.request.Request(f"{hub.url}/user/{TRAINER}/api/status",
+                                     headers={"Authorization": f"token {hub.token}"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        assert response.status == 200
+    status, body = hub.api("DELETE", f"/users/{TRAINER}/server")
+    assert status in (202, 204), body
+
+
 def _kernels(hub: Hub) -> list[Any]:
     import psutil
 
@@ -292,6 +327,56 @@ def test_no_kernel_holds_the_hubs_token(started: Hub) -> None:
                         if name.startswith("JUPYTERHUB_") or name == "JPY_API_TOKEN"], environ
             assert started.token not in json.dumps(environ)
             assert "postgresql" not in json.dumps(environ)  # no store URL either
+
+
+FIGURES = REPO / "test-artifacts" / "hub-figures.json"
+
+
+def _record_figures(hub: Hub) -> None:
+    """What one run measured (docs/hosting.md quotes it): the workshop's spawn time, and the
+    resident memory (RSS, MB) of the hub, its proxy, the culler and the workshop's processes
+    (pool of 1 per lesson, one learner page open)."""
+    import psutil
+
+    def mb(procs: list[Any]) -> float:
+        total = 0
+        for proc in procs:
+            with contextlib.suppress(psutil.Error):
+                total += proc.memory_info().rss
+        return round(total / 2**20, 1)
+
+    def threads(procs: list[Any]) -> int:
+        total = 0
+        for proc in procs:
+            with contextlib.suppress(psutil.Error):
+                total += proc.num_threads()
+        return total
+
+    everything = _descendants(hub.process.pid)
+    def named(*words: str) -> list[Any]:
+        found = []
+        for proc in everything:
+            with contextlib.suppress(psutil.Error):
+                line = " ".join(proc.cmdline())
+                if any(word in line for word in words):
+                    found.append(proc)
+        return found
+    kernels = _kernels(hub)
+    serve = []  # `bakhong serve`, its sandbox service, grading worker and pool
+    for top in named("bakhong serve"):
+        serve += [top, *_descendants(top.pid)]
+    serve = [p for p in serve if p not in kernels]
+    FIGURES.parent.mkdir(parents=True, exist_ok=True)
+    FIGURES.write_text(json.dumps({
+        "spawn_seconds": round(hub.spawn_seconds, 1),
+        "hub_mb": mb([psutil.Process(hub.process.pid)]),
+        "proxy_mb": mb(named("configurable-http-proxy")),
+        "culler_mb": mb(named("jupyterhub_idle_culler")),
+        "workshop_processes_mb": mb(serve),
+        "kernels": len(kernels), "kernels_mb": mb(kernels),
+        "workshop_threads": threads([*serve, *kernels]),
+        "cores": os.cpu_count(),
+    }, indent=1), encoding="utf-8")
 
 
 def _events(store_url: str, learner_id: str) -> list[tuple[str, str]]:
@@ -364,6 +449,7 @@ def test_a_phone_activates_vneid_and_submits_through_the_hub(started: Hub) -> No
                        lambda: (s := _submission(hub.store_url, learner.learner_id))
                        and s[0] == "graded" and s, 120, hub)
     assert graded[1] == 5.0, graded
+    _record_figures(hub)
     # nbgrader's own record of it, in the PostgreSQL gradebook
     from nbgrader.api import Gradebook
 

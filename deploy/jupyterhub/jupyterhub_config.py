@@ -65,7 +65,8 @@ c.Spawner.cpu_limit = float(os.environ.get("BAKHONG_HUB_CPU_LIMIT", "2"))
 c.SystemdSpawner.isolate_tmp = True
 c.SystemdSpawner.isolate_devices = True
 c.SystemdSpawner.disable_user_sudo = True
-c.SystemdSpawner.unit_extra_properties = {"TasksMax": "512"}
+# systemd counts threads: a kernel has about a dozen (tests/test_issue19_hub.py records them)
+c.SystemdSpawner.unit_extra_properties = {"TasksMax": "4096"}
 # Opening the workshop's store and starting the sandbox service take a few seconds.
 c.Spawner.start_timeout = 120
 c.Spawner.http_timeout = 120
@@ -83,11 +84,15 @@ def _home(spawner) -> str:
 
 
 def workshop_command(spawner) -> None:
-    """The named server's name is the workshop: `bakhong serve <its folder> --hub`."""
+    """A named server is a workshop, its name the workshop's folder name: `bakhong serve
+    <its folder> --hub`. The trainer's default server is JupyterLab (jupyterhub-singleuser,
+    behind the hub's login): its terminal runs `bakhong init`, `cards`, `grade`, `report`
+    and `sync` on the trainer's workshops."""
     name = spawner.name
-    if not name or "/" in name or name.startswith("."):
-        raise ValueError("Start a named server whose name is the workshop's folder name "
-                         "(e.g. /hub/spawn/<trainer>/lop-tho-xuan), not the default server.")
+    if not name:
+        return  # JupyterLab for the trainer
+    if "/" in name or name.startswith("."):
+        raise ValueError(f"«{name}» cannot be a workshop's folder name.")
     folder = Path(WORKSHOPS.format(home=_home(spawner), username=spawner.user.name,
                                    servername=name))
     if not (folder / "bakhong.toml").is_file():
@@ -98,6 +103,7 @@ def workshop_command(spawner) -> None:
 
 
 c.Spawner.pre_spawn_hook = workshop_command
+c.Spawner.default_url = "/lab"  # the trainer's JupyterLab; ignored by `bakhong serve`
 
 # --- the idle culler: a workshop nobody has visited for an hour is stopped ----------------
 # The hub learns a workshop's last activity from the proxy (any request or websocket message
