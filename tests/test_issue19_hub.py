@@ -304,6 +304,19 @@ def test_the_trainers_jupyterlab_is_behind_the_hub_login(started: Hub) -> None:
     assert status in (202, 204), body
 
 
+def test_grading_processes_follow_the_hubs_cpu_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bakhong.grading import grader
+
+    monkeypatch.delenv(grader.CPU_LIMIT_ENV, raising=False)
+    cores = grader.default_workers()
+    monkeypatch.setenv(grader.CPU_LIMIT_ENV, "0.5")
+    assert grader.default_workers() == 1
+    monkeypatch.setenv(grader.CPU_LIMIT_ENV, "1000")
+    assert grader.default_workers() == cores
+    monkeypatch.setenv(grader.CPU_LIMIT_ENV, "hai")
+    assert grader.default_workers() == cores
+
+
 def _kernels(hub: Hub) -> list[Any]:
     import psutil
 
@@ -373,6 +386,8 @@ def _record_figures(hub: Hub) -> None:
         "proxy_mb": mb(named("configurable-http-proxy")),
         "culler_mb": mb(named("jupyterhub_idle_culler")),
         "workshop_processes_mb": mb(serve),
+        "workshop_processes": [f"{mb([p])} MB {' '.join(p.cmdline()[1:4])[:80]}"
+                               for p in serve if p.is_running()],
         "kernels": len(kernels), "kernels_mb": mb(kernels),
         "workshop_threads": threads([*serve, *kernels]),
         "cores": os.cpu_count(),

@@ -65,7 +65,7 @@ c.Spawner.cpu_limit = float(os.environ.get("BAKHONG_HUB_CPU_LIMIT", "2"))
 c.SystemdSpawner.isolate_tmp = True
 c.SystemdSpawner.isolate_devices = True
 c.SystemdSpawner.disable_user_sudo = True
-# systemd counts threads: a kernel has about a dozen (tests/test_issue19_hub.py records them)
+# systemd counts threads: about ten per kernel (tests/test_issue19_hub.py records them)
 c.SystemdSpawner.unit_extra_properties = {"TasksMax": "4096"}
 # Opening the workshop's store and starting the sandbox service take a few seconds.
 c.Spawner.start_timeout = 120
