@@ -7,8 +7,10 @@ needs no Unix account per trainer, and an admin token for the REST API. Through 
 trainer's workshop (a named server: ``bakhong serve WORKSHOP --hub``) is started; a
 resident with no hub account opens its join page and lesson through the hub's proxy with
 the code on their card; in headless Chromium (360x800) she activates VNeID to level 2 and
-taps «Nộp bài»: her evidence is in PostgreSQL, the grading worker grades it. No kernel
-holds the hub's token. The hub stops its workshop and every process ends.
+taps «Nộp bài»: her evidence is in PostgreSQL, the grading worker grades it into nbgrader's
+PostgreSQL gradebook. No kernel holds the hub's token; the trainer's JupyterLab is behind the
+hub's login. The idle culler stops the workshop; started again, it resumes the learner where
+she was. The hub stops its workshop and every process ends.
 """
 
 from __future__ import annotations
@@ -470,3 +472,83 @@ def test_a_phone_activates_vneid_and_submits_through_the_hub(started: Hub) -> No
 
     with Gradebook(hub.gradebook_url, course_id="bakhong") as gradebook:
         assert gradebook.find_submission("vneid", learner.learner_id).score == 5.0
+
+
+def _workshop_running(hub: Hub) -> bool:
+    _, user = hub.api("GET", f"/users/{TRAINER}")
+    return isinstance(user, dict) and WORKSHOP in user.get("servers", {})
+
+
+@pytest.mark.browser
+def test_the_culler_stops_an_idle_workshop_and_the_learner_resumes(started: Hub) -> None:
+    """The idle culler (the deployed one's package and scopes, with a 5 s timeout) stops the
+    workshop and every process of it; a resident's visit then meets the hub, not a class
+    (not resumed by itself: docs/hosting.md); the trainer starts it again, and the learner's
+    page opens where she was, at level 2, with her score."""
+    if not Path(CHROMIUM).exists():
+        if pg_support.on_ci():
+            pytest.fail(f"{CHROMIUM} is missing; CI must run the hub journey")
+        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)")
+    import psutil
+    from browser_support import (
+        launch_chromium,
+        new_phone_context,
+        score_shown,
+        screenshot,
+        wait_visible,
+    )
+
+    hub = started
+    learner = next(le for le in demo_learners(hub.workshop) if le.learner_id == "tx-001")
+    before = [p for p in _descendants(hub.process.pid) if _line(p).find("bakhong serve") >= 0]
+    assert before, "no `bakhong serve` under the hub"
+    old = [proc for top in before for proc in (top, *_descendants(top.pid))]
+    env = {**os.environ, "JUPYTERHUB_API_TOKEN": hub.token}
+    culler = subprocess.Popen(
+        [str(VENV_BIN / "python"), "-m", "jupyterhub_idle_culler",
+         f"--url={hub.url}/hub/api", "--timeout=5", "--cull-every=2"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        _wait_for("the culler to stop the idle workshop", lambda: not _workshop_running(hub),
+                  90, hub)
+    finally:
+        culler.terminate()
+        culler.wait(timeout=30)
+    _gone, alive = psutil.wait_procs(old, timeout=30)
+    assert not alive, [_line(p) for p in alive]
+
+    status, headers, _ = anonymous_get(f"{hub.url}{PREFIX}")
+    assert status in (302, 303) and "/hub/" in headers.get("location", ""), (status, headers)
+
+    status, body = hub.api("POST", f"/users/{TRAINER}/servers/{WORKSHOP}")
+    assert status in (201, 202), body
+    _wait_for("the workshop started again", lambda: _ready(hub), START_S, hub)
+    with launch_chromium() as browser:
+        context = new_phone_context(browser)
+        page = context.new_page()
+        try:
+            page.goto(f"{hub.url}{PREFIX}voila/render/vneid/vneid.ipynb?code={learner.code}",
+                      wait_until="domcontentloaded")
+            wait_visible(page, ".bk-vneid-level", "the home screen at level 2, resumed",
+                         has_text="Mức 2")
+            assert not page.locator(".bk-common-consent-accept").count()
+            deadline = time.monotonic() + 60
+            while "5/5" not in (shown := score_shown(page)):
+                assert time.monotonic() < deadline, f"no score in the app: {shown!r}"
+                page.wait_for_timeout(1000)
+            screenshot(page, "hub-resumed", "01-level2-score")
+        finally:
+            context.close()
+
+
+def _line(proc: Any) -> str:
+    try:
+        return " ".join(proc.cmdline())
+    except Exception:
+        return ""
+
+
+def _ready(hub: Hub) -> bool:
+    _, user = hub.api("GET", f"/users/{TRAINER}")
+    server = (user or {}).get("servers", {}).get(WORKSHOP) if isinstance(user, dict) else None
+    return bool(server and server.get("ready"))
