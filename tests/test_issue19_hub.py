@@ -306,6 +306,18 @@ def test_the_trainers_jupyterlab_is_behind_the_hub_login(started: Hub) -> None:
     assert status in (202, 204), body
 
 
+def test_serve_hub_outside_a_hub_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    from bakhong import cli
+
+    for name in ("JUPYTERHUB_SERVICE_URL", "JUPYTERHUB_SERVICE_PREFIX"):
+        monkeypatch.delenv(name, raising=False)
+    assert cli.main(["serve", str(tmp_path), "--hub"]) == 2
+    err = capsys.readouterr().err
+    assert "chỉ chạy khi JupyterHub khởi động lớp học" in err
+    assert "runs only when JupyterHub starts the workshop" in err
+
+
 def test_grading_processes_follow_the_hubs_cpu_limit(monkeypatch: pytest.MonkeyPatch) -> None:
     from bakhong.grading import grader
 
