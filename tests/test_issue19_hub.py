@@ -153,6 +153,26 @@ def _answers(url: str) -> bool:
         return False
 
 
+def _server(hub: Hub, name: str) -> dict[str, Any] | None:
+    """The trainer's server ``name`` ("" the default one) as the REST API lists it: only a
+    running or starting server is listed."""
+    _, user = hub.api("GET", f"/users/{TRAINER}")
+    servers = user.get("servers", {}) if isinstance(user, dict) else {}
+    found = servers.get(name)
+    return found if isinstance(found, dict) else None
+
+
+def _ready(hub: Hub, name: str = WORKSHOP) -> bool:
+    return bool((_server(hub, name) or {}).get("ready"))
+
+
+def _line(proc: Any) -> str:
+    try:
+        return " ".join(proc.cmdline())
+    except Exception:  # gone meanwhile, or not ours to read
+        return ""
+
+
 @contextlib.contextmanager
 def _hub(folder: Path, workshop: Path, store_url: str, gradebook_url: str,
          home: Path) -> Iterator[Hub]:
@@ -242,12 +262,7 @@ def started(hub: Hub) -> Hub:
     t0 = time.monotonic()  # the POST itself waits up to the hub's slow_spawn_timeout (10 s)
     status, body = hub.api("POST", f"/users/{TRAINER}/servers/{WORKSHOP}")
     assert status in (201, 202), body
-
-    def ready() -> bool:
-        _, user = hub.api("GET", f"/users/{TRAINER}")
-        server = (user or {}).get("servers", {}).get(WORKSHOP) if isinstance(user, dict) else None
-        return bool(server and server.get("ready"))
-    _wait_for("the workshop server to be ready", ready, START_S, hub)
+    _wait_for("the workshop server to be ready", lambda: _ready(hub), START_S, hub)
     hub.spawn_seconds = time.monotonic() - t0
     return hub
 
@@ -290,12 +305,7 @@ def test_the_trainers_jupyterlab_is_behind_the_hub_login(started: Hub) -> None:
     hub = started
     status, body = hub.api("POST", f"/users/{TRAINER}/server")
     assert status in (201, 202), body
-
-    def ready() -> bool:
-        _, user = hub.api("GET", f"/users/{TRAINER}")
-        server = (user or {}).get("servers", {}).get("") if isinstance(user, dict) else None
-        return bool(server and server.get("ready"))
-    _wait_for("the trainer's JupyterLab", ready, START_S, hub)
+    _wait_for("the trainer's JupyterLab", lambda: _ready(hub, ""), START_S, hub)
     status, headers, _ = anonymous_get(f"{hub.url}/user/{TRAINER}/lab")
     assert status == 302 and "/hub/" in headers["location"], (status, headers)
     request = urllib.request.Request(f"{hub.url}/user/{TRAINER}/api/status",
@@ -332,14 +342,8 @@ def test_grading_processes_follow_the_hubs_cpu_limit(monkeypatch: pytest.MonkeyP
 
 
 def _kernels(hub: Hub) -> list[Any]:
-    import psutil
-
-    found = []
-    for proc in _descendants(hub.process.pid):
-        with contextlib.suppress(psutil.Error):
-            if any("ipykernel" in part or "bakhong.kernel" in part for part in proc.cmdline()):
-                found.append(proc)
-    return found
+    return [proc for proc in _descendants(hub.process.pid)
+            if "ipykernel" in _line(proc) or "bakhong.kernel" in _line(proc)]
 
 
 def test_no_kernel_holds_the_hubs_token(started: Hub) -> None:
@@ -381,13 +385,7 @@ def _record_figures(hub: Hub) -> None:
 
     everything = _descendants(hub.process.pid)
     def named(*words: str) -> list[Any]:
-        found = []
-        for proc in everything:
-            with contextlib.suppress(psutil.Error):
-                line = " ".join(proc.cmdline())
-                if any(word in line for word in words):
-                    found.append(proc)
-        return found
+        return [proc for proc in everything if any(word in _line(proc) for word in words)]
     kernels = _kernels(hub)
     serve = []  # `bakhong serve`, its sandbox service, grading worker and pool
     for top in named("bakhong serve"):
@@ -400,8 +398,7 @@ def _record_figures(hub: Hub) -> None:
         "proxy_mb": mb(named("configurable-http-proxy")),
         "culler_mb": mb(named("jupyterhub_idle_culler")),
         "workshop_processes_mb": mb(serve),
-        "workshop_processes": [f"{mb([p])} MB {' '.join(p.cmdline()[1:4])[:80]}"
-                               for p in serve if p.is_running()],
+        "workshop_processes": [f"{mb([p])} MB {_line(p)[:100]}" for p in serve],
         "kernels": len(kernels), "kernels_mb": mb(kernels),
         "workshop_threads": threads([*serve, *kernels]),
         "cores": os.cpu_count(),
@@ -486,11 +483,6 @@ def test_a_phone_activates_vneid_and_submits_through_the_hub(started: Hub) -> No
         assert gradebook.find_submission("vneid", learner.learner_id).score == 5.0
 
 
-def _workshop_running(hub: Hub) -> bool:
-    _, user = hub.api("GET", f"/users/{TRAINER}")
-    return isinstance(user, dict) and WORKSHOP in user.get("servers", {})
-
-
 @pytest.mark.browser
 def test_the_culler_stops_an_idle_workshop_and_the_learner_resumes(started: Hub) -> None:
     """The idle culler (the deployed one's package and scopes, with a 5 s timeout) stops the
@@ -512,7 +504,7 @@ def test_the_culler_stops_an_idle_workshop_and_the_learner_resumes(started: Hub)
 
     hub = started
     learner = next(le for le in demo_learners(hub.workshop) if le.learner_id == "tx-001")
-    before = [p for p in _descendants(hub.process.pid) if _line(p).find("bakhong serve") >= 0]
+    before = [p for p in _descendants(hub.process.pid) if "bakhong serve" in _line(p)]
     assert before, "no `bakhong serve` under the hub"
     old = [proc for top in before for proc in (top, *_descendants(top.pid))]
     env = {**os.environ, "JUPYTERHUB_API_TOKEN": hub.token}
@@ -521,7 +513,7 @@ def test_the_culler_stops_an_idle_workshop_and_the_learner_resumes(started: Hub)
          f"--url={hub.url}/hub/api", "--timeout=5", "--cull-every=2"],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        _wait_for("the culler to stop the idle workshop", lambda: not _workshop_running(hub),
+        _wait_for("the culler to stop the idle workshop", lambda: _server(hub, WORKSHOP) is None,
                   90, hub)
     finally:
         culler.terminate()
@@ -552,15 +544,3 @@ def test_the_culler_stops_an_idle_workshop_and_the_learner_resumes(started: Hub)
         finally:
             context.close()
 
-
-def _line(proc: Any) -> str:
-    try:
-        return " ".join(proc.cmdline())
-    except Exception:
-        return ""
-
-
-def _ready(hub: Hub) -> bool:
-    _, user = hub.api("GET", f"/users/{TRAINER}")
-    server = (user or {}).get("servers", {}).get(WORKSHOP) if isinstance(user, dict) else None
-    return bool(server and server.get("ready"))
