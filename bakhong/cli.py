@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from bakhong.simulators.errors import SandboxError
@@ -161,11 +161,30 @@ def _build_demo(root: Path, *, history: bool) -> None:
 BACKUP_PASSPHRASE_ENV = "BAKHONG_BACKUP_PASSPHRASE"
 
 
+def _at_least(least: int) -> Callable[[str], int]:
+    """An argparse type: a whole number no smaller than ``least``."""
+    def number(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = least - 1
+        if value < least:
+            raise argparse.ArgumentTypeError(
+                f"cần một số nguyên từ {least} trở lên / a whole number from {least} up")
+        return value
+    return number
+
+
 def _serve(args: argparse.Namespace) -> int:
     from bakhong import serving
 
     root = Path(args.workshop)
     host, port = _address(args, root)
+    place = None
+    if args.hub:  # the spawner's address and prefix; the hub's token kept from the kernels
+        place = serving.hub_place()
+        serving.forget_the_hub()
+        host, port = place.host, place.port
     backups = None
     if args.backup_every:
         from bakhong.backup_commands import read_passphrase
@@ -179,7 +198,10 @@ def _serve(args: argparse.Namespace) -> int:
         backups = (folder, passphrase, float(args.backup_every))
         print(f"Sao lưu mỗi {args.backup_every} phút vào / backing up every "
               f"{args.backup_every} min into: {folder}", flush=True)
-    serving.run(root, host=host, port=port, backups=backups)
+    serving.run(root, host=host, port=port, backups=backups,
+                base_url=place.base_url if place else "/", behind_proxy=place is not None,
+                max_kernels=args.max_kernels or serving.MAX_KERNELS,
+                pool_size=serving.POOL_SIZE if args.pool_size is None else args.pool_size)
     return 0
 
 
@@ -358,6 +380,16 @@ def parser() -> argparse.ArgumentParser:
     serve = add("serve", "Mở các bài học cho học viên / serve the lessons to learners", _serve)
     serve.add_argument("workshop", help="thư mục lớp học / workshop folder")
     address(serve)
+    serve.add_argument("--hub", action="store_true",
+                       help="chạy dưới JupyterHub: địa chỉ và tiền tố đường dẫn do hub cấp "
+                            "(docs/hosting.md) / run under JupyterHub: the address and path "
+                            "prefix the hub gives")
+    serve.add_argument("--max-kernels", type=_at_least(1), metavar="N",
+                       help="số trang học viên mở cùng lúc (mặc định 64) / learner pages served "
+                            "at once (default 64)")
+    serve.add_argument("--pool-size", type=_at_least(0), metavar="N",
+                       help="số kernel chuẩn bị sẵn cho mỗi bài (mặc định 4) / preheated kernels "
+                            "per lesson (default 4)")
     serve.add_argument("--backup-every", type=float, metavar="PHÚT/MIN", default=0,
                        help="tự sao lưu mỗi chừng ấy phút / back up every so many minutes")
     serve.add_argument("--backup-dir", help="thư mục giữ bản sao lưu (mặc định: bên cạnh "

@@ -174,17 +174,24 @@ class RoutineKernelLines(logging.Filter):
 
 def lesson_server(store: Store, seats: KernelSeats, demo_links: list[tuple[str, str, str]],
                   first_lesson: str, transforms: list[Any], pass_key: bytes | None = None,
-                  join_address: Callable[[str, str], str] | None = None) -> Any:
+                  join_address: Callable[[str, str, str], str] | None = None,
+                  behind_proxy: bool = False) -> Any:
     """The Voila application class serving the workshop's ``release/`` folder; ``transforms``
     are tornado's output transforms for every page (``serving.offline_transforms``).
 
-    ``join_address(host, protocol)`` is the address the join page shows for the phones
-    (``serving.class_address``: the laptop's Wi-Fi address when opened on the laptop
+    ``join_address(host, protocol, base_url)`` is the address the join page shows for the
+    phones (``serving.class_address``: the laptop's Wi-Fi address when opened on the laptop
     itself); by default the address the page was reached at.
 
     With ``pass_key`` (the sandbox service's, :mod:`bakhong.page_pass`) each lesson page's
     kernel is handed a pass for the learner whose code was checked, in the query string of
-    Voila's request-info message (never in the page sent to the phone)."""
+    Voila's request-info message (never in the page sent to the phone).
+
+    Every address the server writes (the join form, its redirects, the class address on the
+    join page) is under Voila's ``base_url``: under JupyterHub that is the workshop's prefix,
+    ``/user/<trainer>/<workshop>/``. ``behind_proxy`` (a hub's proxy in front) trusts its
+    ``X-Forwarded-For``/``-Proto`` headers, so the class address shows ``https`` when the
+    proxy's does."""
     from jupyter_core.utils import ensure_async
     from voila.app import Voila
     from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
@@ -220,8 +227,9 @@ def lesson_server(store: Store, seats: KernelSeats, demo_links: list[tuple[str, 
         def page(self, problem: str = "", typed: str = "") -> None:
             self.set_header("Content-Type", "text/html; charset=utf-8")
             self.set_header("Cache-Control", "no-store")
-            address = (join_address(self.request.host, self.request.protocol) if join_address
-                       else f"{self.request.protocol}://{self.request.host}/")
+            base = self.settings.get("base_url", "/")
+            address = (join_address(self.request.host, self.request.protocol, base)
+                       if join_address else f"{self.request.protocol}://{self.request.host}{base}")
             self.finish(pages.join_page(address, demo_links, problem_text(problem), typed))
 
         async def get(self) -> None:
@@ -233,7 +241,8 @@ def lesson_server(store: Store, seats: KernelSeats, demo_links: list[tuple[str, 
             if isinstance(found, str):
                 self.page(found, typed)
                 return
-            self.redirect(lesson_url(first_lesson, found.code))
+            base = self.settings.get("base_url", "/")
+            self.redirect(base.rstrip("/") + lesson_url(first_lesson, found.code))
 
     class LessonPage(PhoneErrors, TornadoVoilaHandler):  # type: ignore[misc]
         """A lesson page: a learner's code, a seat, then Voila's page with its kernel."""
@@ -301,7 +310,22 @@ def lesson_server(store: Store, seats: KernelSeats, demo_links: list[tuple[str, 
                 self.tracked = None
             super().on_close()
 
+    class ToTheClass(PhoneErrors):
+        """The workshop's prefix without its last slash (``/user/t/lop``): the join page."""
+
+        def get(self) -> None:
+            self.redirect(self.settings.get("base_url", "/"))
+
     class LessonVoila(Voila):  # type: ignore[misc]
+        def listen(self) -> None:
+            if behind_proxy:
+                plain = self.app.listen
+
+                def listen(port: int, address: str = "", **kwargs: Any) -> Any:
+                    return plain(port, address, xheaders=True, **kwargs)
+                self.app.listen = listen
+            super().listen()
+
         def init_settings(self) -> dict[str, Any]:
             self.log.addFilter(RoutineKernelLines())  # the kernel manager logs through it
             settings: dict[str, Any] = super().init_settings()
@@ -319,6 +343,8 @@ def lesson_server(store: Store, seats: KernelSeats, demo_links: list[tuple[str, 
                     continue  # no login on the lessons' server
                 if handler is TornadoVoilaTreeHandler and url == self.server_url:
                     handlers += [(url, JoinHandler), (url + "join", JoinHandler)]
+                    if url.rstrip("/"):
+                        handlers.append((re.escape(url.rstrip("/")), ToTheClass))
                     continue
                 handlers.append((url, with_phone_errors(replaced.get(handler, handler)), *rest))
             self._sweeper = tornado.ioloop.PeriodicCallback(self.sweep_seats, SWEEP_MS)

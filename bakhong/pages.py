@@ -84,7 +84,7 @@ def join_page(address: str, demo_links: list[tuple[str, str, str]],
         f' <small>({html.escape(commune)})</small></a></li>' for name, commune, url in demo_links)
     return _page("Vào lớp học – bakhong", f"""
 <h1>Lớp học kỹ năng số «3 không»</h1>
-<form action="/join" method="get">
+<form action="join" method="get">
 <label for="code">Mã học viên (8 ký tự trên thẻ)</label>
 <input id="code" class="bk-join-code" name="code" value="{html.escape(typed)}" maxlength="12"
  autocomplete="off" autocapitalize="characters" autocorrect="off" spellcheck="false"

@@ -21,6 +21,8 @@ import socket
 import subprocess
 import sys
 import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -31,8 +33,9 @@ from bakhong.widgets.phone import page_script
 
 log = logging.getLogger(__name__)
 
-__all__ = ["AddressNotHere", "PortInUse", "PortNotAllowed", "check_port", "lesson_url",
-           "offline_transforms", "run", "voila_config"]
+__all__ = ["AddressNotHere", "HubPlace", "NotUnderHub", "PortInUse", "PortNotAllowed",
+           "check_port", "forget_the_hub", "hub_place", "lesson_url", "offline_transforms", "run",
+           "voila_config"]
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8866
@@ -53,13 +56,16 @@ MAX_MESSAGE_BYTES = 16 * 1024 * 1024
 
 def voila_config(
     *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, pool_size: int = POOL_SIZE,
+    base_url: str = "/",
 ) -> Any:
-    """Voila's configuration for a workshop (traitlets ``Config``)."""
+    """Voila's configuration for a workshop (traitlets ``Config``); ``base_url`` is the
+    path every address is served under (``/`` on a laptop, the hub's prefix under a hub)."""
     from traitlets.config import Config
 
     config = Config()
     config.Voila.ip = host
     config.Voila.port = port
+    config.Voila.base_url = base_url
     config.Voila.port_retries = 0
     config.Voila.tornado_settings = {"websocket_max_message_size": MAX_MESSAGE_BYTES}
     config.Voila.open_browser = False
@@ -223,7 +229,7 @@ def offline_transforms() -> list[Any]:
     return [OfflinePage, tornado.web.GZipContentEncoding]
 
 
-def class_address(bound: str, reached: str, protocol: str = "http") -> str:
+def class_address(bound: str, reached: str, protocol: str = "http", base: str = "/") -> str:
     """The address the join page shows (and its QR code) for the phones to open.
 
     ``bound`` is the host Voila listens on, ``reached`` the ``Host`` the page was asked
@@ -231,12 +237,13 @@ def class_address(bound: str, reached: str, protocol: str = "http") -> str:
     (``127.0.0.1``, ``localhost``), the page would show an address no phone can open: it
     shows the laptop's own address on its network (:func:`lan_address`) instead. Otherwise
     the address as it was reached (a phone that reached it, or a laptop serving on
-    ``127.0.0.1`` only: the page then says so, ``bakhong.pages``).
+    ``127.0.0.1`` only: the page then says so, ``bakhong.pages``). ``base`` is the server's
+    path prefix (Voila's ``base_url``).
 
     >>> class_address("127.0.0.1", "127.0.0.1:8866")
     'http://127.0.0.1:8866/'
-    >>> class_address("0.0.0.0", "192.168.1.10:8866")
-    'http://192.168.1.10:8866/'
+    >>> class_address("0.0.0.0", "192.168.1.10:8866", base="/lop-a/")
+    'http://192.168.1.10:8866/lop-a/'
     """
     from urllib.parse import urlsplit
 
@@ -251,8 +258,8 @@ def class_address(bound: str, reached: str, protocol: str = "http") -> str:
         found = lan_address()
         if found:
             port = f":{parts.port}" if parts.port else ""
-            return f"{protocol}://{found}{port}/"
-    return f"{protocol}://{reached}/"
+            return f"{protocol}://{found}{port}{base}"
+    return f"{protocol}://{reached}{base}"
 
 
 def lan_address() -> str | None:
@@ -287,6 +294,57 @@ def lan_address() -> str | None:
     return min(candidates)[2] if candidates else None
 
 
+class NotUnderHub(SandboxError):
+    """``serve --hub`` outside a JupyterHub spawn: no address or prefix was given."""
+
+    code = "serve.not_under_hub"
+    message = N_("«bakhong serve --hub» chỉ chạy khi JupyterHub khởi động lớp học (thiếu biến "
+                 "{name}). Trên máy tính xách tay, hãy bỏ --hub.")
+
+
+#: What a hub puts in a server's environment that no kernel may see: its API token (it acts
+#: as the trainer on the hub), the OAuth client and the rest. ``serve --hub`` reads the
+#: address and prefix, then drops every variable with these prefixes before a kernel starts.
+HUB_VARIABLES = ("JUPYTERHUB_", "JPY_")
+
+
+@dataclass(frozen=True)
+class HubPlace:
+    """Where a hub's spawner wants the workshop served: host, port and path prefix."""
+
+    host: str
+    port: int
+    base_url: str
+
+
+def hub_place(environ: Mapping[str, str] | None = None) -> HubPlace:
+    """The address and prefix a JupyterHub spawner gives its server.
+
+    >>> hub_place({"JUPYTERHUB_SERVICE_URL": "http://127.0.0.1:41234/user/thao/lop-a/",
+    ...            "JUPYTERHUB_SERVICE_PREFIX": "/user/thao/lop-a/"})
+    HubPlace(host='127.0.0.1', port=41234, base_url='/user/thao/lop-a/')
+
+    KubeSpawner binds every address of the pod (``http://:8888/…``): that is ``0.0.0.0``.
+    """
+    from urllib.parse import urlsplit
+
+    env = os.environ if environ is None else environ
+    for name in ("JUPYTERHUB_SERVICE_URL", "JUPYTERHUB_SERVICE_PREFIX"):
+        if not env.get(name):
+            raise NotUnderHub(name=name)
+    bind = urlsplit(env["JUPYTERHUB_SERVICE_URL"])
+    prefix = env["JUPYTERHUB_SERVICE_PREFIX"]
+    prefix = "/" + prefix.strip("/") + "/" if prefix.strip("/") else "/"
+    return HubPlace(bind.hostname or "0.0.0.0", bind.port or 8888, prefix)
+
+
+def forget_the_hub() -> None:
+    """Drop the hub's variables (:data:`HUB_VARIABLES`) from this process's environment,
+    which the sandbox service, the grading worker and every kernel inherit."""
+    for name in [n for n in os.environ if n.startswith(HUB_VARIABLES)]:
+        del os.environ[name]
+
+
 def _prepare_speech() -> None:
     """Make the audio of every step's instruction ahead (``WORKSHOP/audio``), off the
     serving thread: the first learner at a step then hears it at once."""
@@ -303,13 +361,15 @@ def _prepare_speech() -> None:
 
 def run(workshop: Path, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
         demo_links: bool = False, max_kernels: int = MAX_KERNELS,
-        pool_size: int = POOL_SIZE, backups: tuple[Path, str, float] | None = None) -> None:
+        pool_size: int = POOL_SIZE, backups: tuple[Path, str, float] | None = None,
+        base_url: str = "/", behind_proxy: bool = False) -> None:
     """Serve the workshop until stopped (one SIGTERM stops Voila cleanly).
 
     ``max_kernels`` is the class's size: learner pages served at once, the ``pool_size``
     preheated kernels of each lesson not counted. Also starts the grading worker, and stops
     it when Voila stops. ``backups`` = (folder, passphrase, minutes): a backup every so many
-    minutes while serving (:func:`bakhong.grading.backup.keep_backing_up`).
+    minutes while serving (:func:`bakhong.grading.backup.keep_backing_up`). ``base_url``
+    and ``behind_proxy``: served under a hub's prefix, behind its proxy (``serve --hub``).
     """
     from bakhong.grading import settings
     from bakhong.grading.course import LESSONS, put_environment_on_path, release_missing
@@ -339,14 +399,17 @@ def run(workshop: Path, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
     key = page_pass.new_key()
     service = SandboxService.start(workshop.resolve(), key)
     server = lesson_server(box.store, KernelSeats(max_kernels), links, LESSONS[0],
-                           offline_transforms(), pass_key=key,
-                           join_address=functools.partial(class_address, host))
+                           offline_transforms(), pass_key=key, behind_proxy=behind_proxy,
+                           # behind a hub's proxy the address reached is the public one
+                           join_address=None if behind_proxy
+                           else functools.partial(class_address, host))
     worker = subprocess.Popen([sys.executable, "-m", "bakhong.grading.worker",
                                str(workshop.resolve())])
     stop_backups = _start_backups(workshop, backups)
     try:
         server.launch_instance([str(workshop.resolve() / "release")],
-                               config=voila_config(host=host, port=port, pool_size=pool_size))
+                               config=voila_config(host=host, port=port, pool_size=pool_size,
+                                                   base_url=base_url))
     finally:
         stop_backups.set()
         worker.terminate()  # it finishes the submission it is grading, then stops

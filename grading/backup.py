@@ -181,6 +181,14 @@ def _workshop_files(root: Path) -> Iterator[Path]:
 
 
 def _snapshot_gradebook(root: Path, target: Path) -> None:
+    """A consistent SQLite copy of the gradebook, taken while grading may write: SQLite's
+    online backup of ``gradebook.db``, or a hosted workshop's PostgreSQL gradebook copied
+    table by table in one read (:func:`.course.snapshot_gradebook`)."""
+    from . import course
+
+    if not course.gradebook_is_file(root):
+        course.snapshot_gradebook(root, target)
+        return
     source = sqlite3.connect(f"file:{root / 'gradebook.db'}?mode=ro", uri=True)
     copy = sqlite3.connect(target)
     try:

@@ -129,10 +129,24 @@ def grading_pool(workers: int, folder: Path | None = None) -> KernelPool:
     return KernelPool(max(1, workers) + 1, None, folder)
 
 
+#: Where JupyterHub's spawners put a server's CPU limit (``Spawner.cpu_limit``, in cores).
+CPU_LIMIT_ENV = "CPU_LIMIT"
+
+
 def default_workers() -> int:
-    """One kernel kept ready per core."""
-    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
-               else os.cpu_count() or 1)
+    """One grading lane per core (nbgrader's kernels are CPU-bound), no more than the
+    CPU limit a hub gave the workshop: SystemdSpawner and KubeSpawner enforce it as a quota,
+    which the core count does not show (16 grading kernels on a 16-core node would
+    overrun a 2-core workshop's memory)."""
+    cores = max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+                else os.cpu_count() or 1)
+    try:
+        limit = float(os.environ.get(CPU_LIMIT_ENV, "") or 0)
+    except ValueError:
+        limit = 0
+    if limit > 0:
+        cores = min(cores, max(1, int(limit + 0.999)))
+    return cores
 
 
 @contextmanager

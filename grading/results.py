@@ -259,7 +259,7 @@ def gradebook_scores(root: Path) -> dict[tuple[str, str], tuple[float, float]]:
 
     from . import course
 
-    if not (root / "gradebook.db").exists():
+    if not course.has_gradebook(root):
         return {}
     found: dict[tuple[str, str], tuple[float, float]] = {}
     with Gradebook(course.gradebook_url(root)) as gradebook:

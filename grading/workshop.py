@@ -167,6 +167,8 @@ def _build(
         with private_files():
             staging.mkdir()
             settings.save(staging, chosen)
+            if course.gradebook_in_use(staging):  # a shared gradebook (PostgreSQL) in use
+                raise WorkshopExists(path=settings.shown_url(chosen.gradebook_url))
             course.build(staging, lessons, final_root=root)
             box = open_sandbox(staging, clock=clock, seed=seed)
             if learners_mod.all_learners(box.store):  # a shared store (PostgreSQL) in use
