@@ -437,6 +437,21 @@ def test_the_pin_pad_keeps_six_digits_and_deletes(box: Sandbox, app: SigningAppH
     assert app.sim.status().pin_tries_left == signing.MAX_PIN_TRIES
 
 
+def test_a_pin_key_is_never_disabled_so_a_quick_second_tap_counts(
+        box: Sandbox, app: SigningAppHandles) -> None:
+    """«000000» is six quick taps of one key. A key disabled while its tap runs made the
+    browser drop a tap that landed before the «enabled again» came back (CI lost a digit:
+    «Mã PIN gồm đúng 6 chữ số»); the pad's keys stay enabled."""
+    enrol_through(app, box)
+    sign_document(app, form_doc(app.sim))
+    key = app.controls["pin-0"]
+    seen: list[bool] = []
+    key.observe(lambda change: seen.append(change["new"]), names="disabled")
+    type_pin(app, "000000")
+    assert seen == []
+    assert app.controls["pin-dots"].value.count("●") == 6
+
+
 def test_wrong_pins_lock_and_the_sms_code_reactivates(box: Sandbox,
                                                       app: SigningAppHandles) -> None:
     enrol_through(app, box)

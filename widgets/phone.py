@@ -275,16 +275,24 @@ def say_error(err: BaseException, tr: Translator) -> str:
 
 def on_click(button: w.Button, action: Callable[[], str | None], message: MessageArea,
              tr: Translator, *, after: Callable[[], None] | None = None,
-             on_error: Callable[[BaseException], None] | None = None) -> None:
+             on_error: Callable[[BaseException], None] | None = None,
+             repeat: bool = False) -> None:
     """Run ``action`` safely (:func:`run_safely`) when ``button`` is clicked.
 
     The button is disabled while the call runs, so a double tap does not act twice. A
     click on a disabled button does nothing: the browser sends none, so it is a crafted
     widget message (the server side decides what may be clicked, never the page).
+
+    ``repeat`` is for keys meant to be tapped again at once (a PIN pad's «0» for «000000»):
+    they are never disabled, since the browser drops a tap that lands while the «disabled»
+    of the tap before is on its way to the phone and back.
     """
     def handler(_button: object) -> None:
         if button.disabled:
             log.info("a click on the disabled button %s was ignored", button._dom_classes)
+            return
+        if repeat:
+            run_safely(action, message, tr, after=after, on_error=on_error)
             return
         button.disabled = True
         try:
