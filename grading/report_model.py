@@ -102,6 +102,8 @@ LESSONS: Mapping[str, str] = MappingProxyType({
     "portal": "Bài 3: Nộp hồ sơ trực tuyến – khai sinh cho trẻ mới sinh",
     "signing": "Bài 4: Chữ ký số cá nhân – ký từ xa trên điện thoại",
     "safety": "Bài 5: An toàn trên mạng",
+    "vneid_check": "Tự làm 1: Kích hoạt VNeID mức 2",
+    "payment_check": "Tự làm 2: Trả tiền bằng mã QR",
 })
 
 INDICATORS: Mapping[str, str] = MappingProxyType({

@@ -43,6 +43,7 @@ from browser_support import _descendants, _reap, server_env
 from ports import free_port
 
 from bakhong import dashboard, pages
+from bakhong.grading import course
 from bakhong.kernel_seats import KernelSeats
 from bakhong.simulators import learners
 from bakhong.simulators.errors import UnknownLearner
@@ -323,8 +324,8 @@ def test_doctests_of_the_serving_modules() -> None:
 # --- a served workshop -----------------------------------------------------------------
 
 PAGE = "/voila/render/vneid/vneid.ipynb"
-POOL_SIZE = 1  # per lesson: six kernels waiting, few enough for a shared 2-core machine
-LESSONS = 6
+POOL_SIZE = 1  # per lesson: one kernel waiting for each, few enough for a 2-core machine
+LESSONS = len(course.LESSONS)
 
 
 @dataclass

@@ -61,7 +61,8 @@ ALL = ""  # the commune filter's «every commune»
 
 LESSON_NAMES = {"first_steps": N_("Làm quen"), "vneid": N_("VNeID"),
                 "payment": N_("Thanh toán QR"), "portal": N_("Hồ sơ trực tuyến"),
-                "signing": N_("Ký số"), "safety": N_("An toàn")}
+                "signing": N_("Ký số"), "safety": N_("An toàn"),
+                "vneid_check": N_("Tự làm VNeID"), "payment_check": N_("Tự làm QR")}
 STEP_NAMES = {
     "intro": N_("Màn hình đầu"), "register": N_("Đăng ký mức 1"),
     "activate": N_("Gửi yêu cầu kích hoạt"), "otp": N_("Nhập mã OTP"),
