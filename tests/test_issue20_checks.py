@@ -162,3 +162,12 @@ def test_a_check_app_has_no_help_bar_wherever_it_is_built(box: Sandbox, lesson: 
     app = _apps()[lesson](LearnerDesk(box, "hv001"), translator("vi"))
     assert app.view.helpbar.root.layout.display == "none"  # type: ignore[attr-defined]
     assert app.view.unaided  # type: ignore[attr-defined]
+
+
+def test_the_dashboard_states_the_rule_it_counts_trained_by(box: Sandbox) -> None:
+    from bakhong.widgets.dashboard import dashboard
+
+    shown = dashboard(box).commune_bars.value
+    assert "Đã học = đạt Tự làm VNeID, Tự làm QR, An toàn: mỗi bài ít nhất 80% số điểm" in shown
+    english = dashboard(box, lang="en", core_lessons=("vneid",), pass_mark=0.9)
+    assert "Trained = passed VNeID: at least 90% of the points" in english.commune_bars.value
