@@ -19,7 +19,14 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from browser_support import CHROMIUM, DemoLearner, DemoServer, demo_learners
+from browser_support import (
+    CHROMIUM,
+    DemoLearner,
+    DemoServer,
+    demo_learners,
+    launch_chromium,
+    new_phone_context,
+)
 from test_browser_walk import ANSWERS, PIN, Walk, pin_pad
 
 from bakhong.grading import workshop
@@ -88,19 +95,14 @@ def residents(server: DemoServer) -> dict[str, DemoLearner]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    from browser_support import launch_chromium
-
     with launch_chromium() as chromium:
         yield chromium
 
 
 @pytest.fixture
 def phone(browser: Any) -> Iterator[Any]:
-    from browser_support import LONG
-
-    context = browser.new_context(viewport={"width": 360, "height": 800}, is_mobile=True,
-                                  has_touch=True, device_scale_factor=2, locale="vi-VN")
-    context.set_default_timeout(LONG)
+    """A 360x800 touch phone at device scale 2, as the residents' phones."""
+    context = new_phone_context(browser, device_scale_factor=2)
     page = context.new_page()
     yield page
     context.close()

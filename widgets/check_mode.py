@@ -18,7 +18,7 @@ shows:
 >>> from bakhong.widgets.i18n import translator
 >>> html_text = review_html([Mistake("vneid.otp_wrong", 2, "Mã OTP gõ chưa đúng.")],
 ...                         translator("vi"))
->>> "Mã OTP gõ chưa đúng. (2 lần)" in html_text
+>>> "Mã OTP gõ chưa đúng. (số lần: 2)" in html_text
 True
 >>> "without a refusal" in review_html([], translator("en"))
 True
@@ -45,7 +45,7 @@ GOAL_TITLE = N_("Tự làm: việc cần làm")
 REVIEW_TITLE = N_("Nhận xét bài tự làm")
 NO_MISTAKE = N_("Bạn đã làm mà ứng dụng không từ chối lần nào.")
 SOME_MISTAKES = N_("Ứng dụng đã từ chối những việc sau. Đây là điều chưa đúng:")
-TIMES = N_("({count} lần)")
+TIMES = N_("(số lần: {count})")
 RETAKE = N_("Điểm sẽ có sau ít phút («Xem điểm»). Muốn làm lại bài tự làm, hãy luyện thêm "
             "rồi hỏi người hướng dẫn.")
 LISTEN = N_("Nghe")
