@@ -271,8 +271,10 @@ class CheckFlow(LearnerFlow):
 
 # -- VNeID: another person of the household, up to level 2 -------------------------------------
 
-def check_persona(store: Store, learner_id: str, lesson: str) -> registry.Persona:
-    """Another adult of the learner's household, drawn from the learner and the check.
+def check_persona(store: Store, learner_id: str, lesson: str,
+                  attempt: int = 0) -> registry.Persona:
+    """Another adult of the learner's household, drawn from the learner, the check and the
+    attempt (a retake after the trainer's reset may be for another person of the household).
 
     Households are made of two to four adults (:func:`.registry.create_household`); the
     newborn lesson may add a baby or a parent later, so the choice is among adults, by a
@@ -286,7 +288,8 @@ def check_persona(store: Store, learner_id: str, lesson: str) -> registry.Person
         return own
 
     def rank(p: registry.Persona) -> str:
-        return hashlib.sha256(f"{lesson}:{learner_id}:{p.persona_id}".encode()).hexdigest()
+        return hashlib.sha256(
+            f"{lesson}:{learner_id}:{attempt}:{p.persona_id}".encode()).hexdigest()
     return min(adults, key=rank)
 
 
@@ -303,7 +306,7 @@ class VneidCheckSimulator(CheckFlow, vneid.VneidSimulator):
             saved = load_flow_state(conn, learner_id, self.flow) or {}
         chosen = saved.get("persona_id")
         self.persona = (registry.persona(store, chosen) if chosen
-                        else check_persona(store, learner_id, self.lesson))
+                        else check_persona(store, learner_id, self.lesson, self.attempt))
 
     def _fresh(self) -> dict[str, Any]:
         return {**super()._fresh(), "persona_id": self.persona.persona_id}

@@ -194,8 +194,8 @@ def walk_vneid_check(w: CheckWalk) -> None:
 def walk_payment_check(w: CheckWalk) -> None:
     w.open()
     w.consent()
-    s = scenario_of(w)
     w.see(".bk-check-goal", "the goal", has_text="Chỉ trả khi tên người nhận đúng")
+    s = scenario_of(w)  # after the consent is recorded (the goal shows then)
     w.screen("goal", ".bk-common-check-listen")
     no_help(w)
     assert w.page.locator(".bk-bank-tasks").count() == 0, "a check lists no tasks"
