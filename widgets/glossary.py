@@ -161,17 +161,17 @@ def glossary_html(tr: Translator, found: list[Term]) -> str:
     _ = tr
 
     def items(terms: Iterable[Term]) -> str:
-        return "".join(f'<dt class="bk-glossary-term">{html.escape(t.heading(tr))}</dt>'
-                       f"<dd>{html.escape(_(t.text))}</dd>" for t in terms)
+        return "".join(f'<p class="bk-glossary-term"><b>{html.escape(t.heading(tr))}</b></p>'
+                       f"<p>{html.escape(_(t.text))}</p>" for t in terms)
 
     title = html.escape(_("Giải thích từ khó"))
     others = [t for t in TERMS if t not in found]
     none = html.escape(_("Màn hình này không có từ khó."))
-    here = f'<dl class="bk-glossary-here">{items(found)}</dl>' if found else f"<p>{none}</p>"
+    here = f'<div class="bk-glossary-here">{items(found)}</div>' if found else f"<p>{none}</p>"
     more = html.escape(_("Các từ khác"))
     return (f'<section class="bk-glossary-box" role="region" aria-label="{title}">'
             f"<p><b>{title}</b></p>{here}"
-            f"<details><summary>{more}</summary><dl>{items(others)}</dl></details></section>")
+            f"<details><summary>{more}</summary>{items(others)}</details></section>")
 
 
 def term(key: str) -> Term:
