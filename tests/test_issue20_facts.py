@@ -209,3 +209,20 @@ def test_the_level_2_panel_teaches_the_app_first(box: Sandbox, persona: Persona)
     app.controls["chip-face"].value = True
     app.controls["chip-level2"].click()
     assert app.sim.status().approved_level == 2, app.message.text
+
+
+def test_read_aloud_reads_the_open_glossary_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bakhong.widgets import speech
+    from bakhong.widgets.appview import StepHelp
+    from bakhong.widgets.helpbar import HelpBar
+
+    said: list[str] = []
+    monkeypatch.setattr(speech, "audio_for", lambda text, lang: said.append(text) or b"")
+    bar = HelpBar(translator("vi"), lambda task, key: None)
+    bar.set_step("otp", StepHelp("Nhập mã OTP.", "Mã ở trong tin nhắn SMS."))
+    bar.screen_text = lambda: "Nhập mã OTP"
+    bar.speak()
+    assert "Mã số dùng một lần" not in said[-1]
+    bar.toggle_glossary()
+    bar.speak()
+    assert said[-1].startswith("Nhập mã OTP.") and "Mã OTP: Mã số dùng một lần" in said[-1]

@@ -4,7 +4,8 @@ Three buttons, always in the same place under the message: «💡 Gợi ý» ope
 a panel with what the step asks and its hint; «❓ Từ khó» opens the plain words for the hard
 words on the screen (:mod:`.glossary`: OTP, passcode, mã QR, an error code…; the view
 tells the bar what is on show through :attr:`HelpBar.screen_text`); «🔊 Đọc hướng dẫn»
-reads the instruction aloud (and the hint too while the panel is open) with the offline voice of
+reads the instruction aloud (and the hint and the hard words too while their panels are
+open) with the offline voice of
 :mod:`.speech`. After two refused tries at the same step the app opens the panel by
 itself with «Bạn đã thử 2 lần …» (:meth:`HelpBar.offer`), and the view records it so
 that the trainer's dashboard flags the learner (``grading.progress``, kind ``hint``).
@@ -73,6 +74,7 @@ class HelpBar:
         #: looked for in it when the learner opens the panel.
         self.screen_text: Callable[[], str] = lambda: ""
         self.glossary_open = False
+        self.found: list[glossary.Term] = []  # the hard words of the open glossary
         self.glossary = w.HTML("", layout=w.Layout(width="100%", display="none"))
         self.glossary.add_class("bk-common-glossary-panel")
         on_click(self.glossary_button, self.toggle_glossary, self.message, tr)
@@ -135,7 +137,7 @@ class HelpBar:
         if self.glossary_open:
             self._close_glossary()
             return
-        found = glossary.terms_in(self.screen_text())
+        self.found = found = glossary.terms_in(self.screen_text())
         self.glossary.value = glossary.glossary_html(self.tr, found)
         self.glossary.layout.display = ""
         self.glossary_open = True
@@ -149,6 +151,8 @@ class HelpBar:
         text = _(self.help.instruction)
         if self.is_open:
             text = f"{text} {_('Gợi ý')}: {_(self.help.hint)}"
+        if self.glossary_open:  # the hard words on the screen, read after the instruction
+            text += "".join(f" {t.heading(self.tr)}: {_(t.text)}" for t in self.found)
         data = speech.audio_for(text, self.tr.lang)
         self._stop()
         audio = w.Audio(value=data, format="wav", autoplay=True, loop=False, controls=True,
