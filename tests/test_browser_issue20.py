@@ -16,7 +16,6 @@ from typing import Any
 import pytest
 from browser_support import (
     CHROMIUM,
-    LONG,
     DemoLearner,
     DemoServer,
     axe_violations,
@@ -25,6 +24,7 @@ from browser_support import (
     describe_violations,
     launch_chromium,
     messages,
+    new_phone_context,
     screenshot,
     wait_visible,
 )
@@ -45,9 +45,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer]:
 @pytest.fixture
 def phone() -> Iterator[Any]:
     with launch_chromium() as chromium:
-        context = chromium.new_context(viewport={"width": 360, "height": 800}, is_mobile=True,
-                                       has_touch=True, device_scale_factor=2, locale="vi-VN")
-        context.set_default_timeout(LONG)
+        context = new_phone_context(chromium, device_scale_factor=2)
         yield context.new_page()
         context.close()
 
