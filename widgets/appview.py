@@ -145,10 +145,11 @@ class AppView:
         self.controls.update(self.helpbar.controls)
 
     def _screen_text(self) -> str:
-        """What the learner reads now (the screen, the message, the panels under it): where
-        the help bar's glossary looks for hard words."""
+        """What the learner reads now (the SMS inbox, the screen, the message, the panels
+        under it): where the help bar's glossary looks for hard words."""
         below = [c for c in self.below.children if c is not self.helpbar.root]
-        return glossary.screen_text([self.screen, self.message.root, *below])
+        inbox = [self.inbox] if self.inbox is not None else []
+        return glossary.screen_text([*inbox, self.screen, self.message.root, *below])
 
     # -- building blocks for the screens -------------------------------------------------
 

@@ -118,8 +118,6 @@ TERMS: tuple[Term, ...] = (
                   "Chọn «Kích hoạt lại tài khoản» để mở lại.")),
 )
 
-_BY_KEY = {term.key: term for term in TERMS}
-
 
 def _has(text: str, word: str) -> bool:
     """``word`` in ``text`` as a whole word (so «pin» is not found in «spin»)."""
@@ -147,7 +145,8 @@ def _texts(widgets: Iterable[w.Widget]) -> Iterator[str]:
             shown.append(widget.value)
         for value in shown:
             if isinstance(value, str) and value:
-                yield html.unescape(re.sub(r"<[^>]+>", " ", value))
+                markup = re.sub(r"<style.*?</style>", " ", value, flags=re.S)
+                yield html.unescape(re.sub(r"<[^>]+>", " ", markup))
         titles = getattr(widget, "titles", None)
         if titles:
             yield " ".join(str(t) for t in titles if t)
@@ -172,7 +171,3 @@ def glossary_html(tr: Translator, found: list[Term]) -> str:
     return (f'<section class="bk-glossary-box" role="region" aria-label="{title}">'
             f"<p><b>{title}</b></p>{here}"
             f"<details><summary>{more}</summary>{items(others)}</details></section>")
-
-
-def term(key: str) -> Term:
-    return _BY_KEY[key]
