@@ -414,7 +414,7 @@ class VneidSimulator(LearnerFlow):
         def act(conn: Connection, state: dict[str, Any]) -> None:
             if state.get("phone_blocked"):
                 raise PhoneNotOwnName()
-            if not chip_read:
+            if not chip_read or faults.fire(conn, self.learner_id, "vneid.chip_read_failed"):
                 raise ChipNotRead()
             if not face_captured:
                 raise FaceNotCaptured()

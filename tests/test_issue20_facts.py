@@ -226,3 +226,12 @@ def test_read_aloud_reads_the_open_glossary_too(monkeypatch: pytest.MonkeyPatch)
     bar.toggle_glossary()
     bar.speak()
     assert said[-1].startswith("Nhập mã OTP.") and "Mã OTP: Mã số dùng một lần" in said[-1]
+
+
+def test_a_chip_read_that_fails_asks_to_hold_the_card_again(
+        box: Sandbox, sim: VneidSimulator, persona: Persona) -> None:
+    _logged_in_level1(sim, persona)
+    faults.switch_on(box.store, "hv001", "vneid.chip_read_failed")
+    with pytest.raises(vneid.ChipNotRead, match="sát mặt sau điện thoại"):
+        sim.upgrade_with_chip(chip_read=True, face_captured=True)
+    assert sim.upgrade_with_chip(chip_read=True, face_captured=True).level == 2
