@@ -84,7 +84,8 @@ class Workshop:
     base: str = ""  # the workshop's address, no trailing slash (…/user/thao/w1 under a hub)
     root: psutil.Process | None = None  # its `bakhong serve`
     res: voila_load.Result = field(default_factory=lambda: voila_load.Result(""))
-    pss: float = 0.0  # MB, the whole process tree
+    pss: float = 0.0  # MB, the whole process tree, every page open
+    pss_rest: float = 0.0  # MB, the tree at rest before the phones (pools full)
     rss: float = 0.0
     processes: int = 0
     kernels: int = 0
@@ -241,6 +242,8 @@ def run_phones(side: Side, args: argparse.Namespace, log: Path, extra: Any = Non
     settle(every, 300.0, ready)
     if not ready():
         print(f"[{side.name}] the pools are still not full: measuring anyway", flush=True)
+    for ws in side.workshops:
+        ws.pss_rest = memory(tree(ws.root))[0]
     if extra is not None:
         extra()  # the hub's own memory at rest
     side.busy = psutil.cpu_percent(interval=3.0)
@@ -340,6 +343,10 @@ def report(plain: Side, hub: Side, args: argparse.Namespace) -> None:
     def per_workshop(side: Side, what: str) -> float:
         return sum(getattr(ws, what) for ws in side.workshops) / len(side.workshops)
 
+    def added(side: Side) -> float:
+        return (sum(ws.pss - ws.pss_rest for ws in side.workshops) / side.live
+                if side.live else math.inf)
+
     n = len(hub.workshops)
     pct = voila_load.pct
     rows = [
@@ -350,6 +357,9 @@ def report(plain: Side, hub: Side, args: argparse.Namespace) -> None:
         ("RSS per live learner, MB", per_learner(plain, "rss"), per_learner(hub, "rss"), True),
         ("PSS per workshop (tree), MB", per_workshop(plain, "pss"), per_workshop(hub, "pss"),
          True),
+        ("PSS per workshop at rest, MB", per_workshop(plain, "pss_rest"),
+         per_workshop(hub, "pss_rest"), True),
+        ("PSS added per learner page, MB", added(plain), added(hub), True),
         ("processes per workshop", per_workshop(plain, "processes"),
          per_workshop(hub, "processes"), False),
         ("kernels per workshop", per_workshop(plain, "kernels"), per_workshop(hub, "kernels"),
