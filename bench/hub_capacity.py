@@ -71,6 +71,7 @@ from roster_import import write_roster  # noqa: E402
 from bakhong.grading.course import LESSONS  # noqa: E402
 
 MB = 1024 * 1024
+IOPUB_LATE = "Timeout waiting for IOPub output"  # Voila's line for a page sent without widgets
 GRADING_READY = "grading kernels started ahead"  # the grading worker's line when it is ready
 MAX_KERNELS = 64
 POOL_SIZE = 2
@@ -102,6 +103,7 @@ class Side:
     load: list[tuple[float, float, float]] = field(default_factory=list)
     busy: float = 0.0  # machine-wide CPU %, 3 s before the phones
     seconds: float = 0.0  # from the first phone to the last page interactive or lost
+    iopub: int = 0  # pages Voila sent without their cell's output (its log says so)
 
     @property
     def tti(self) -> list[float]:
@@ -155,12 +157,13 @@ def is_kernel(proc: psutil.Process) -> bool:
     return "ipykernel" in text or "bakhong.kernel" in text
 
 
-def filled(side: Side, log: Path) -> bool:
+def filled(side: Side, logs: list[Path]) -> bool:
     """Every workshop's preheated pools full (``--pool-size`` kernels per lesson, children of
     ``bakhong serve``) and its grading kernels started ahead (its log says so)."""
     pools = all(sum(is_kernel(p) for p in ws.root.children()) >= POOL_SIZE * len(LESSONS)
                 for ws in side.workshops if ws.root is not None)
-    text = log.read_text(encoding="utf-8", errors="replace") if log.exists() else ""
+    text = "".join(log.read_text(encoding="utf-8", errors="replace") for log in logs
+                   if log.exists())
     return pools and text.count(GRADING_READY) >= len(side.workshops)
 
 
@@ -234,10 +237,11 @@ async def phones(side: Side, window: float, timeout: float) -> list[Any]:
     return sockets
 
 
-def run_phones(side: Side, args: argparse.Namespace, log: Path, extra: Any = None) -> None:
+def run_phones(side: Side, args: argparse.Namespace, logs: list[Path],
+               extra: Any = None) -> None:
     """Settle, the phones, settle again, then the memory with every page still open."""
     every = lambda: [p for ws in side.workshops for p in tree(ws.root)]  # noqa: E731
-    ready = lambda: filled(side, log)  # noqa: E731
+    ready = lambda: filled(side, logs)  # noqa: E731
     print(f"[{side.name}] waiting for the pools to fill …", flush=True)
     settle(every, 300.0, ready)
     if not ready():
@@ -268,26 +272,34 @@ def run_phones(side: Side, args: argparse.Namespace, log: Path, extra: Any = Non
 
     with load_average(side.load):
         asyncio.run(go())
+    side.iopub = sum(log.read_text(encoding="utf-8", errors="replace").count(IOPUB_LATE)
+                     for log in logs if log.exists())
 
 
 # --- the two sides ------------------------------------------------------------------------
 
 def plain_side(pg: Any, tmp: Path, home: Path, args: argparse.Namespace) -> Side:
-    ws = Workshop("plain", tmp / "plain" / "lop-plain", [])
-    ws.codes = make_workshop(pg, ws.folder, args.phones, home)
-    port = free_port()
-    ws.base = f"http://127.0.0.1:{port}"
-    argv = [str(VENV_BIN / "bakhong"), "serve", str(ws.folder), "--host", "127.0.0.1",
-            "--port", str(port), "--max-kernels", str(MAX_KERNELS),
-            "--pool-size", str(POOL_SIZE)]
-    side = Side("plain", [ws])
-    server = voila_load.Server("plain", argv, server_env(home), tmp / "plain-serve.log")
+    """``--plain`` workshops (one by default), each its own ``bakhong serve`` on its port."""
+    side = Side("plain", [Workshop(f"lop-plain-{i + 1}", tmp / "plain" / f"lop-plain-{i + 1}",
+                                   []) for i in range(args.plain)])
+    servers: list[voila_load.Server] = []
+    logs = [tmp / f"{ws.name}.log" for ws in side.workshops]
     try:
-        server.wait_ready(port, limit=180.0)
-        ws.root = server.ps
-        run_phones(side, args, tmp / "plain-serve.log")
+        for ws in side.workshops:
+            ws.codes = make_workshop(pg, ws.folder, args.phones, home)
+            port = free_port()
+            ws.base = f"http://127.0.0.1:{port}"
+            argv = [str(VENV_BIN / "bakhong"), "serve", str(ws.folder), "--host", "127.0.0.1",
+                    "--port", str(port), "--max-kernels", str(MAX_KERNELS),
+                    "--pool-size", str(POOL_SIZE)]
+            servers.append(voila_load.Server(ws.name, argv, server_env(home),
+                                             tmp / f"{ws.name}.log"))
+            servers[-1].wait_ready(port, limit=180.0)
+            ws.root = servers[-1].ps
+        run_phones(side, args, logs)
     finally:
-        server.stop()
+        for server in servers:
+            server.stop()
     return side
 
 
@@ -319,7 +331,7 @@ def hub_side(pg: Any, tmp: Path, home: Path, args: argparse.Namespace) -> Side:
         def at_rest() -> None:
             side.own_at_rest = {k: memory(v) for k, v in hub_parts(hub).items()}
 
-        run_phones(side, args, hub.log_path, at_rest)
+        run_phones(side, args, [hub.log_path], at_rest)
         side.own = {k: memory(v) for k, v in hub_parts(hub).items()}
     return side
 
@@ -343,9 +355,8 @@ def report(plain: Side, hub: Side, args: argparse.Namespace) -> None:
     def per_workshop(side: Side, what: str) -> float:
         return sum(getattr(ws, what) for ws in side.workshops) / len(side.workshops)
 
-    def added(side: Side) -> float:
-        return (sum(ws.pss - ws.pss_rest for ws in side.workshops) / side.live
-                if side.live else math.inf)
+    def added(side: Side) -> float:  # every page opened took a kernel, lost or not
+        return sum(ws.pss - ws.pss_rest for ws in side.workshops) / len(side.tti)
 
     n = len(hub.workshops)
     pct = voila_load.pct
@@ -359,7 +370,7 @@ def report(plain: Side, hub: Side, args: argparse.Namespace) -> None:
          True),
         ("PSS per workshop at rest, MB", per_workshop(plain, "pss_rest"),
          per_workshop(hub, "pss_rest"), True),
-        ("PSS added per learner page, MB", added(plain), added(hub), True),
+        ("PSS added per page opened, MB", added(plain), added(hub), True),
         ("processes per workshop", per_workshop(plain, "processes"),
          per_workshop(hub, "processes"), False),
         ("kernels per workshop", per_workshop(plain, "kernels"), per_workshop(hub, "kernels"),
@@ -368,16 +379,20 @@ def report(plain: Side, hub: Side, args: argparse.Namespace) -> None:
          True),
     ]
     title = f"hub, {n} workshop{'s' * (n > 1)}"
+    first = "plain serve" if args.plain == 1 else f"{args.plain} plain serves"
     print(f"\n{args.phones} phones per workshop within {args.window:g} s; "
           f"timeout {args.timeout:g} s")
-    print(f"{'':32}{'plain serve':>12}{title:>18}{'ratio':>8}")
+    print(f"{'':32}{first:>16}{title:>18}{'ratio':>8}")
     for label, a, b, asked in rows:
-        print(f"{label:32}{fmt(a):>12}{fmt(b):>18}{ratio(b, a) if asked else '':>8}")
-    print(f"{'pages lost':32}{lost(plain):>12}{lost(hub):>18}")
+        print(f"{label:32}{fmt(a):>16}{fmt(b):>18}{ratio(b, a) if asked else '':>8}")
+    print(f"{'pages lost':32}{lost(plain):>16}{lost(hub):>18}")
     for side in (plain, hub):
         for ws in side.workshops:
             if ws.res.errors:
                 print(f"  {side.name} {ws.name}: {ws.res.errors}")
+        if side.iopub:
+            print(f"  {side.name}: Voila's log says «{IOPUB_LATE}» {side.iopub} times (the "
+                  f"cell's output came over 60 s after it ran: page sent without its app)")
     print("hub's own memory, PSS / RSS MB (at rest before the phones -> with every page open):")
     for part in ("hub", "proxy", "culler"):
         (p0, r0), (p1, r1) = hub.own_at_rest.get(part, (0, 0)), hub.own.get(part, (0, 0))
@@ -394,6 +409,8 @@ def report(plain: Side, hub: Side, args: argparse.Namespace) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--workshops", type=int, default=2, help="workshops under the hub")
+    parser.add_argument("--plain", type=int, default=1,
+                        help="workshops of the baseline, each its own plain `bakhong serve`")
     parser.add_argument("--phones", type=int, default=50, help="phones per workshop")
     parser.add_argument("--window", type=float, default=30.0, help="arrival window, seconds")
     parser.add_argument("--timeout", type=float, default=120.0, help="a page is lost after it")
