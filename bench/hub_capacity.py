@@ -100,6 +100,7 @@ class Side:
     spawn: list[float] = field(default_factory=list)  # hub: REST call to ready, per workshop
     own: dict[str, tuple[float, float]] = field(default_factory=dict)  # hub parts: PSS, RSS
     own_at_rest: dict[str, tuple[float, float]] = field(default_factory=dict)
+    own_cpu: dict[str, float] = field(default_factory=dict)  # hub parts: CPU s, arrival
     load: list[tuple[float, float, float]] = field(default_factory=list)
     busy: float = 0.0  # machine-wide CPU %, 3 s before the phones
     seconds: float = 0.0  # from the first phone to the last page interactive or lost
@@ -238,7 +239,7 @@ async def phones(side: Side, window: float, timeout: float) -> list[Any]:
 
 
 def run_phones(side: Side, args: argparse.Namespace, logs: list[Path],
-               extra: Any = None) -> None:
+               extra: Any = None, parts: Any = None) -> None:
     """Settle, the phones, settle again, then the memory with every page still open."""
     every = lambda: [p for ws in side.workshops for p in tree(ws.root)]  # noqa: E731
     ready = lambda: filled(side, logs)  # noqa: E731
@@ -252,6 +253,7 @@ def run_phones(side: Side, args: argparse.Namespace, logs: list[Path],
         extra()  # the hub's own memory at rest
     side.busy = psutil.cpu_percent(interval=3.0)
     before = {ws.name: cpu_seconds(tree(ws.root)) for ws in side.workshops}
+    own = {k: cpu_seconds(v) for k, v in (parts() if parts else {}).items()}
     print(f"[{side.name}] {args.phones} phones into each of {len(side.workshops)} "
           f"workshop(s) within {args.window:g} s …", flush=True)
 
@@ -261,6 +263,8 @@ def run_phones(side: Side, args: argparse.Namespace, logs: list[Path],
         side.seconds = time.perf_counter() - began
         for ws in side.workshops:  # CPU of the arrival, before the settle below
             ws.cpu = cpu_seconds(tree(ws.root)) - before[ws.name]
+        side.own_cpu = {k: cpu_seconds(v) - own[k]
+                        for k, v in (parts() if parts else {}).items()}
         await asyncio.to_thread(settle, every, 120.0, ready)
         for ws in side.workshops:
             procs = tree(ws.root)
@@ -331,7 +335,7 @@ def hub_side(pg: Any, tmp: Path, home: Path, args: argparse.Namespace) -> Side:
         def at_rest() -> None:
             side.own_at_rest = {k: memory(v) for k, v in hub_parts(hub).items()}
 
-        run_phones(side, args, [hub.log_path], at_rest)
+        run_phones(side, args, [hub.log_path], at_rest, lambda: hub_parts(hub))
         side.own = {k: memory(v) for k, v in hub_parts(hub).items()}
     return side
 
@@ -393,10 +397,12 @@ def report(plain: Side, hub: Side, args: argparse.Namespace) -> None:
         if side.iopub:
             print(f"  {side.name}: Voila's log says «{IOPUB_LATE}» {side.iopub} times (the "
                   f"cell's output came over 60 s after it ran: page sent without its app)")
-    print("hub's own memory, PSS / RSS MB (at rest before the phones -> with every page open):")
+    print("hub's own memory, PSS / RSS MB (at rest before the phones -> with every page open),"
+          " and CPU s over the arrival:")
     for part in ("hub", "proxy", "culler"):
         (p0, r0), (p1, r1) = hub.own_at_rest.get(part, (0, 0)), hub.own.get(part, (0, 0))
-        print(f"  {part:8}{p0:7.1f} / {r0:5.1f} -> {p1:7.1f} / {r1:5.1f}")
+        print(f"  {part:8}{p0:7.1f} / {r0:5.1f} -> {p1:7.1f} / {r1:5.1f}   "
+              f"CPU {hub.own_cpu.get(part, 0.0):.1f} s")
     print(f"workshops' spawn (REST call to ready), s: "
           f"{', '.join(f'{s:.1f}' for s in hub.spawn)}")
     for side in (plain, hub):
@@ -414,6 +420,7 @@ def main() -> int:
     parser.add_argument("--phones", type=int, default=50, help="phones per workshop")
     parser.add_argument("--window", type=float, default=30.0, help="arrival window, seconds")
     parser.add_argument("--timeout", type=float, default=120.0, help="a page is lost after it")
+    parser.add_argument("--hub-first", action="store_true", help="the hub's side first")
     parser.add_argument("--keep", action="store_true", help="keep the folder and the logs")
     args = parser.parse_args()
     if CHP is None:
@@ -426,8 +433,12 @@ def main() -> int:
     try:
         with pg_support.running_server() as pg:
             print(f"PostgreSQL on port {pg.port}; workshops in {tmp} …", flush=True)
-            plain = plain_side(pg, tmp, home, args)
-            hub = hub_side(pg, tmp, home, args)
+            if args.hub_first:  # the other order: a machine's load drifting favours neither
+                hub = hub_side(pg, tmp, home, args)
+                plain = plain_side(pg, tmp, home, args)
+            else:
+                plain = plain_side(pg, tmp, home, args)
+                hub = hub_side(pg, tmp, home, args)
         report(plain, hub, args)
     finally:
         if args.keep:
