@@ -509,10 +509,7 @@ class BankSimulator(LearnerFlow):
         stall = vietqr.build(bin=shown.bin, account=shown.number)
         if "bank.damaged_qr" in armed:
             stall = damage(stall, shown.number)
-        bill = vietqr.build(
-            bin=POWER.bin, account=POWER.number, amount=scenario["bill_amount"],
-            bill_number=scenario["bill_number"],
-            purpose=f"TIEN DIEN T{scenario['bill_month']} {scenario['bill_number'][-6:]}")
+        bill = bill_code(scenario)
         return [
             MerchantCode("stall", STALL.title, stall, N_("Chủ tài khoản: HOANG THI HANH")),
             MerchantCode("power", POWER.title, bill,
@@ -817,6 +814,14 @@ class BankSimulator(LearnerFlow):
 
         self._act("top_up", act)
         return self.status()
+
+
+def bill_code(scenario: dict[str, Any]) -> str:
+    """The dynamic code printed on a scenario's electricity bill (its amount fixed)."""
+    return vietqr.build(
+        bin=POWER.bin, account=POWER.number, amount=scenario["bill_amount"],
+        bill_number=scenario["bill_number"],
+        purpose=f"TIEN DIEN T{scenario['bill_month']} {scenario['bill_number'][-6:]}")
 
 
 def bank_name(bin_: str) -> str:

@@ -377,10 +377,7 @@ class BankCheckSimulator(CheckFlow, bank.BankSimulator):
         """The stall's own code, the other stall's code stuck over by a scammer's, the bill."""
         scenario = self.status().scenario
         stall, decoy = bank.DIRECTORY[scenario["stall"]], bank.DIRECTORY[scenario["decoy"]]
-        bill = vietqr.build(
-            bin=bank.POWER.bin, account=bank.POWER.number, amount=scenario["bill_amount"],
-            bill_number=scenario["bill_number"],
-            purpose=f"TIEN DIEN T{scenario['bill_month']} {scenario['bill_number'][-6:]}")
+        bill = bank.bill_code(scenario)
         codes = {
             stall.key: bank.MerchantCode(stall.key, stall.title, vietqr.build(
                 bin=stall.bin, account=stall.number), _OWNER_NOTES[stall.key]),
