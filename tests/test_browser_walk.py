@@ -333,11 +333,13 @@ def walk_payment(w: Walk) -> None:
     w.tap("bk-bank-go-scan")
     w.tap("bk-bank-pick-power")
     w.tap("bk-bank-continue")
-    for _ in range(5):
+    for left in (4, 3, 2, 1, 0):
         w.see(".bk-bank-pin-1", "the PIN pad")
         pin_pad(w, "bk-bank", "000000")
         w.tap("bk-bank-authorise")
-        w.page.wait_for_timeout(400)
+        if left:  # as a resident does, the next try after the refusal: a tap on «Xác nhận»
+            # while it is still disabled by the try before is not a tap (CI: «còn 1 lần»)
+            w.see(".bk-msg", f"the refusal with {left} tries left", has_text=f"còn {left} lần")
     w.screen("locked", ".bk-bank-forgot-pin")
     w.tap("bk-bank-forgot-pin")
     w.see(".bk-msg-info", "the reset code sent")
