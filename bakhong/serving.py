@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from bakhong.simulators.errors import N_, SandboxError
+from bakhong.static_caching import static_caching
 from bakhong.widgets.entry import lesson_url
 
 log = logging.getLogger(__name__)
@@ -164,7 +165,8 @@ def check_port(host: str, port: int) -> None:
 
 @functools.cache
 def offline_transforms() -> list[Any]:
-    """Tornado's output transforms for every page we serve: :func:`_offline`, then gzip.
+    """Tornado's output transforms for every page we serve: the static files' Cache-Control
+    (:mod:`bakhong.static_caching`), :func:`_offline`, then gzip.
 
     Phones share the laptop's Wi-Fi: Voila's front-end is about 5 MB of JavaScript, gzip
     sends about a quarter of it (after the CDN links are dropped).
@@ -186,7 +188,7 @@ def offline_transforms() -> list[Any]:
         def transform_chunk(self, chunk: bytes, finishing: bool) -> bytes:
             return _offline(chunk) if self.html_page else chunk
 
-    return [OfflinePage, tornado.web.GZipContentEncoding]
+    return [static_caching(), OfflinePage, tornado.web.GZipContentEncoding]
 
 
 class RoutineKernelLines(logging.Filter):
