@@ -32,7 +32,7 @@ LOCK_UPGRADE ?= --upgrade
 LOCK_FLAGS := --universal --python-version 3.11 --generate-hashes --quiet \
               --custom-compile-command "make lock" -c requirements/constraints.txt
 
-.PHONY: demo test test-latest lock lint bench bundle clean system-packages voice
+.PHONY: demo test test-latest lock lint bench bundle clean system-packages voice frontend
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -124,6 +124,12 @@ test-latest: system-packages $(TOOLS)/.installed
 	$(TOOLS)/bin/python tools/lockfile.py audit $(TESTLOCK) $(TOOLS)/bin/pip-audit || audit=$$?; \
 	echo "== test-latest: suite exit $$suite, audit exit $$audit"; \
 	[ $$suite = 0 ] && [ $$audit = 0 ]
+
+# The learner page's front-end (issue 16): frontend/ built from its lockfile (npm ci) with
+# esbuild into bakhong/page/ (shipped in the wheel). Run it after changing frontend/ and commit
+# the result; tests/test_light_page.py checks the bundle against its sources.
+frontend:
+	cd frontend && npm ci --no-audit --no-fund && node build.mjs
 
 bench: $(TESTSTAMP) system-packages
 	$(BIN)/python bench/voila_load.py

@@ -21,6 +21,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from bakhong import light_page
 from bakhong.simulators.errors import N_, SandboxError
 from bakhong.static_caching import static_caching
 from bakhong.widgets.entry import lesson_url
@@ -54,7 +55,8 @@ def voila_config(
     config.Voila.ip = host
     config.Voila.port = port
     config.Voila.port_retries = 0
-    config.Voila.tornado_settings = {"websocket_max_message_size": MAX_MESSAGE_BYTES}
+    config.Voila.tornado_settings = {"websocket_max_message_size": MAX_MESSAGE_BYTES,
+                                     **light_page.tornado_settings()}
     config.Voila.open_browser = False
     # Unix sockets: no TCP port race. Windows has none: BAKHONG_KERNEL_TRANSPORT=tcp there.
     config.KernelManager.transport = os.environ.get("BAKHONG_KERNEL_TRANSPORT", "ipc")
@@ -298,7 +300,7 @@ def run(workshop: Path, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
             return settings
 
         def init_handlers(self) -> list[Any]:
-            handlers: list[Any] = []
+            handlers: list[Any] = light_page.handlers(self.server_url)
             for url, handler, *rest in super().init_handlers():
                 if handler is TornadoVoilaTreeHandler and url == self.server_url:
                     handlers += [(url, JoinHandler), (url + "join", JoinHandler)]
@@ -308,11 +310,12 @@ def run(workshop: Path, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
                     handlers.append((url, handler, *rest))
             return handlers
 
+    config = voila_config(host=host, port=port)
+    light_page.configure(config, light_page.page_choice())  # BAKHONG_PAGE=lab: Voila's page
     worker = subprocess.Popen([sys.executable, "-m", "bakhong.grading.worker",
                                str(workshop.resolve())])
     try:
-        BakhongVoila.launch_instance([str(workshop.resolve() / "release")],
-                                     config=voila_config(host=host, port=port))
+        BakhongVoila.launch_instance([str(workshop.resolve() / "release")], config=config)
     finally:
         worker.terminate()  # it finishes the submission it is grading, then stops
         try:
