@@ -20,10 +20,18 @@ import * as esbuild from 'esbuild';
 const HERE = dirname(fileURLToPath(import.meta.url));
 const OUT = resolve(HERE, '../bakhong/page/voila/templates/bakhong/static');
 
-// The FontAwesome icons the lessons name (ipywidgets' `icon="camera"` draws <i class="fa
-// fa-camera">), as CSS masks: three icons instead of a 75 KB font. widget name -> SVG name.
-// tests/test_light_page.py checks that every icon named in widgets/ is here.
-export const ICONS = { camera: 'camera', upload: 'upload', refresh: 'sync-alt' };
+// The FontAwesome icons the page draws, as CSS masks: a few icons instead of a 75 KB font.
+// The lessons name some (ipywidgets' `icon="camera"` draws <i class="fa fa-camera">), the
+// Accordion's header draws its caret. class name -> SVG name in @fortawesome/fontawesome-free.
+// tests/test_light_page.py checks that every icon named in widgets/ is here. Any other
+// `fa-*` class draws nothing (a transparent mask), never a square.
+export const ICONS = {
+  camera: 'camera',
+  upload: 'upload',
+  refresh: 'sync-alt',
+  'caret-right': 'caret-right',
+  'caret-down': 'caret-down',
+};
 
 /** The files whose content makes the bundle, in a fixed order (relative to this folder). */
 export function sourceFiles() {
@@ -46,7 +54,8 @@ export function sourceHash() {
 
 function iconCss() {
   const rules = [
-    '.fa{display:inline-block;width:1em;height:1em;vertical-align:-.125em;font-style:normal}',
+    '.fa{display:inline-block;width:1em;height:1em;vertical-align:-.125em;font-style:normal;'
+      + '--bk-icon:linear-gradient(transparent,transparent)}',
     '.fa::before{content:"";display:block;width:100%;height:100%;background:currentColor;'
       + '-webkit-mask:var(--bk-icon) center/contain no-repeat;'
       + 'mask:var(--bk-icon) center/contain no-repeat}',

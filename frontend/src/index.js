@@ -14,6 +14,7 @@ import { KernelConnection } from '@jupyterlab/services/lib/kernel/default';
 import { ServerConnection } from '@jupyterlab/services/lib/serverconnection';
 import { Widget } from '@lumino/widgets';
 
+import '@lumino/widgets/style/index.css';
 import '@jupyter-widgets/controls/css/labvariables.css';
 import '@jupyter-widgets/controls/css/widgets-base.css';
 import './page.css';
