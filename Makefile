@@ -9,8 +9,11 @@ STAMP  := $(VENV)/.installed
 TESTSTAMP := $(VENV)/.installed-test
 LOCK     := requirements/lock.txt
 TESTLOCK := requirements/lock-test.txt
+# A hub's VM (docs/hosting.md): the runtime lock plus JupyterHub and its services.
+HUBLOCK  := requirements/lock-hub.txt
 DEBS   := chromium poppler-utils zbar-tools espeak-ng fonts-noto-color-emoji
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+CHP_VERSION := 5
 HOST   ?= 127.0.0.1
 PORT   ?= 8866
 
@@ -62,10 +65,16 @@ system-packages:
 	dpkg -s fonts-noto-color-emoji >/dev/null 2>&1 || missing="$$missing fonts-noto-color-emoji"; \
 	command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
 	  || missing="$$missing postgresql"; \
+	command -v npm >/dev/null || missing="$$missing npm"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages:$$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
+	@# JupyterHub's proxy (tests/test_issue19_hub.py, docs/hosting.md), from npm
+	@command -v configurable-http-proxy >/dev/null || { \
+	  echo "Installing configurable-http-proxy@$(CHP_VERSION) (npm)"; \
+	  $(SUDO) npm install -g --no-fund --no-audit --loglevel=error \
+	    configurable-http-proxy@$(CHP_VERSION); }
 
 # The offline voice of «Đọc hướng dẫn» (Debian's espeak-ng); the demo runs without it.
 voice:
@@ -94,14 +103,16 @@ $(TOOLS)/.installed:
 # requirements/constraints.txt). The test lock (everything, extras included) first; the
 # runtime lock (the dependencies and the postgres extra: a workshop's store may be PostgreSQL,
 # and make bundle ships exactly this lock) is constrained by it, so both name the same
-# versions. LOCK_UPGRADE= keeps the locked versions, adding only what pyproject.toml now
+# versions; the hub lock (a hub VM's, docs/hosting.md) too. LOCK_UPGRADE= keeps the locked versions, adding only what pyproject.toml now
 # asks for. Then run make test, and commit requirements/.
 lock: $(TOOLS)/.installed
 	$(TOOLS)/bin/uv pip compile pyproject.toml requirements/build.in --extra test \
-	  --extra postgres $(LOCK_FLAGS) $(LOCK_UPGRADE) -o $(TESTLOCK)
+	  --extra postgres --extra hub $(LOCK_FLAGS) $(LOCK_UPGRADE) -o $(TESTLOCK)
 	$(TOOLS)/bin/uv pip compile pyproject.toml requirements/build.in --extra postgres \
 	  $(LOCK_FLAGS) $(LOCK_UPGRADE) -c $(TESTLOCK) -o $(LOCK)
-	@echo "== $(LOCK), $(TESTLOCK) written: now make test, then commit requirements/"
+	$(TOOLS)/bin/uv pip compile pyproject.toml requirements/build.in --extra postgres \
+	  --extra hub $(LOCK_FLAGS) $(LOCK_UPGRADE) -c $(TESTLOCK) -o $(HUBLOCK)
+	@echo "== $(LOCK), $(TESTLOCK), $(HUBLOCK) written: now make test, then commit requirements/"
 
 # The newest releases instead of the lock, in their own .venv-latest: run it before moving the
 # lock forward, and monthly. The whole suite (less the test that the venv matches the lock),
@@ -113,7 +124,7 @@ test-latest: system-packages $(TOOLS)/.installed
 	$(LATEST)/bin/python -m pip install --quiet --disable-pip-version-check --upgrade \
 	  pip setuptools
 	PYTHONWARNINGS="ignore:Editable installation" $(LATEST)/bin/python -m pip install \
-	  --quiet --disable-pip-version-check --upgrade -e ".[test,postgres]"
+	  --quiet --disable-pip-version-check --upgrade -e ".[test,postgres,hub]"
 	$(LATEST)/bin/bakhong kernel
 	@echo "== Versions that differ from $(TESTLOCK) (installed ← locked):"
 	@$(LATEST)/bin/python tools/lockfile.py drift $(TESTLOCK) || true

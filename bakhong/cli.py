@@ -6,8 +6,9 @@ Help is Vietnamese first, with English after a slash.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from bakhong.simulators.errors import SandboxError
@@ -17,16 +18,21 @@ def _init(args: argparse.Namespace) -> int:
     import dataclasses
     from collections import Counter
 
-    from bakhong.grading import roster, settings, workshop
+    from bakhong.grading import keys, roster, settings, workshop
 
     root = Path(args.workshop)
     chosen = settings.load(root)
     if args.province:
         chosen = dataclasses.replace(chosen, province=args.province)  # validated again
     password = _trainer_password(args)  # asked before anything is written
+    import signal
+
+    # a stopped init (Ctrl-C, SIGTERM) removes what it built: the folder can be used again
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     box, added = workshop.init(root, Path(args.roster), course_settings=chosen,
                                warn=lambda note: print(f"Cảnh báo / Warning: {note}",
-                                                       file=sys.stderr))
+                                                       file=sys.stderr),
+                               progress=_enrolled)
     shown = _set_trainer_password(box.workshop_id, password)
     box.close()
     print(f"Đã tạo lớp học / workshop created: {root}  ({len(added)} học viên / learners, "
@@ -43,6 +49,11 @@ def _init(args: argparse.Namespace) -> int:
         print(f"  {le.code}  {le.learner_id}  {le.full_name} — {le.commune}{legacy}")
     print(f"\nCài đặt / settings: {settings.settings_path(root)}")
     print(shown)
+    print(f"Khóa của lớp học (bằng chứng, mật khẩu người hướng dẫn, giấy chứng nhận) nằm ngoài "
+          f"thư mục lớp học, ở {keys.home() / 'keys'}: hãy sao lưu cả hai bằng «bakhong backup "
+          f"{root} --out TỆP» (hoặc «bakhong serve {root} --backup-every 30»). / The workshop's "
+          f"keys are outside its folder, in {keys.home() / 'keys'}: back both up with «bakhong "
+          f"backup {root} --out FILE».")
     print(f"Tiếp theo / next: bakhong serve {root}   "
           f"(http://{chosen.host}:{chosen.port}/)")
     return 0
@@ -146,18 +157,65 @@ def _build_demo(root: Path, *, history: bool) -> None:
           "left for the grading worker", flush=True)
 
 
+#: Where ``serve --backup-every`` finds the backup passphrase when not asked for it.
+BACKUP_PASSPHRASE_ENV = "BAKHONG_BACKUP_PASSPHRASE"
+
+
+def _at_least(least: int) -> Callable[[str], int]:
+    """An argparse type: a whole number no smaller than ``least``."""
+    def number(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = least - 1
+        if value < least:
+            raise argparse.ArgumentTypeError(
+                f"cần một số nguyên từ {least} trở lên / a whole number from {least} up")
+        return value
+    return number
+
+
 def _serve(args: argparse.Namespace) -> int:
     from bakhong import serving
 
     root = Path(args.workshop)
     host, port = _address(args, root)
-    serving.run(root, host=host, port=port)
+    place = None
+    if args.hub:  # the spawner's address and prefix; the hub's token kept from the kernels
+        place = serving.hub_place()
+        serving.forget_the_hub()
+        host, port = place.host, place.port
+    backups = None
+    if args.backup_every:
+        from bakhong.backup_commands import read_passphrase
+        from bakhong.grading import backup
+
+        passphrase = os.environ.get(BACKUP_PASSPHRASE_ENV) or read_passphrase(
+            from_stdin=args.passphrase_stdin, confirm=True)
+        if len(passphrase) < backup.MIN_PASSPHRASE:
+            raise backup.WeakPassphrase(min=backup.MIN_PASSPHRASE)
+        folder = Path(args.backup_dir or root.resolve().parent / f"{root.resolve().name}-sao-luu")
+        backups = (folder, passphrase, float(args.backup_every))
+        print(f"Sao lưu mỗi {args.backup_every} phút vào / backing up every "
+              f"{args.backup_every} min into: {folder}", flush=True)
+    serving.run(root, host=host, port=port, backups=backups,
+                base_url=place.base_url if place else "/", behind_proxy=place is not None,
+                max_kernels=args.max_kernels or serving.MAX_KERNELS,
+                pool_size=serving.POOL_SIZE if args.pool_size is None else args.pool_size)
     return 0
 
 
+def _enrolled(done: int, total: int) -> None:
+    _bar(done, total, "học viên đã nhập / learners imported")
+
+
 def _progress(done: int, total: int) -> None:
+    _bar(done, total, "đã chấm / graded")
+
+
+def _bar(done: int, total: int, what: str) -> None:
     filled = round(30 * done / total) if total else 30
-    print(f"\r[{'#' * filled}{'.' * (30 - filled)}] {done}/{total} đã chấm / graded",
+    print(f"\r[{'#' * filled}{'.' * (30 - filled)}] {done}/{total} {what}",
           end="" if done < total else "\n", file=sys.stderr, flush=True)
 
 
@@ -322,14 +380,31 @@ def parser() -> argparse.ArgumentParser:
     serve = add("serve", "Mở các bài học cho học viên / serve the lessons to learners", _serve)
     serve.add_argument("workshop", help="thư mục lớp học / workshop folder")
     address(serve)
+    serve.add_argument("--hub", action="store_true",
+                       help="chạy dưới JupyterHub: địa chỉ và tiền tố đường dẫn do hub cấp "
+                            "(docs/hosting.md) / run under JupyterHub: the address and path "
+                            "prefix the hub gives")
+    serve.add_argument("--max-kernels", type=_at_least(1), metavar="N",
+                       help="số trang học viên mở cùng lúc (mặc định 64) / learner pages served "
+                            "at once (default 64)")
+    serve.add_argument("--pool-size", type=_at_least(0), metavar="N",
+                       help="số kernel chuẩn bị sẵn cho mỗi bài (mặc định 4) / preheated kernels "
+                            "per lesson (default 4)")
+    serve.add_argument("--backup-every", type=float, metavar="PHÚT/MIN", default=0,
+                       help="tự sao lưu mỗi chừng ấy phút / back up every so many minutes")
+    serve.add_argument("--backup-dir", help="thư mục giữ bản sao lưu (mặc định: bên cạnh "
+                                            "thư mục lớp học) / where the backups go")
+    serve.add_argument("--passphrase-stdin", action="store_true",
+                       help=f"đọc mật khẩu sao lưu từ stdin (hoặc biến {BACKUP_PASSPHRASE_ENV}) "
+                            f"/ read the backup passphrase from stdin (or {BACKUP_PASSPHRASE_ENV})")
     grade = add("grade", "Chấm các bài đã nộp / grade submitted lessons", _grade)
     grade.add_argument("workshop", help="thư mục lớp học / workshop folder")
     grade.add_argument("--all", action="store_true",
                        help="chấm lại mọi bài đã nộp, từ bằng chứng / grade every "
                             "lesson ever submitted again, from its evidence")
     grade.add_argument("--workers", type=int, default=0,
-                       help="số tiến trình chấm (mặc định: số lõi CPU) / grading processes "
-                            "(default: one per core)")
+                       help="số kernel chấm khởi động sẵn (mặc định: số lõi CPU) / grading "
+                            "kernels started ahead (default: one per core)")
     fault = add("faults", "Bật/tắt tình huống lỗi / switch simulator faults", _faults)
     fault.add_argument("workshop", help="thư mục lớp học / workshop folder")
     fault.add_argument("--learner", metavar="CODE",
@@ -360,8 +435,10 @@ def parser() -> argparse.ArgumentParser:
         card_commands,
         certificate_commands,
         dashboard_commands,
+        province_commands,
         report_commands,
         sign_commands,
+        sync_commands,
     )
 
     sign_commands.add_parser(commands)  # bakhong sign demo-pdf | verify
@@ -370,18 +447,29 @@ def parser() -> argparse.ArgumentParser:
     dashboard_commands.add_parser(commands)  # bakhong dashboard | trainer-password
     report_commands.add_parser(commands)  # bakhong report WORKSHOP... [--out FILE | --serve]
     backup_commands.add_parser(commands)  # bakhong backup | restore
+    sync_commands.add_parser(commands)  # bakhong sync WORKSHOP [--out FILE | --register …]
+    province_commands.add_parser(commands)  # bakhong province init | serve | import | …
     return root
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    import os
+def _english(err: SandboxError) -> str | None:
+    """The error's English, from the catalogue (None when it has no translation yet)."""
+    from bakhong.widgets.i18n import error_text, translator
 
+    text = error_text(err, translator("en"))
+    return None if text == error_text(err, translator("vi")) else text
+
+
+def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     before = os.umask(0o077)  # every file a command writes is the trainer's alone
     try:
         code: int = args.func(args)
     except SandboxError as err:
         print(f"Lỗi / Error: {err}", file=sys.stderr)
+        english = _english(err)
+        if english:
+            print(f"  {english}", file=sys.stderr)
         return 2
     except FileNotFoundError as err:
         print(f"Lỗi / Error: không tìm thấy tệp / file not found: {err.filename}", file=sys.stderr)

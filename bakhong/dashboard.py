@@ -10,19 +10,24 @@ The gate (:class:`TrainerGate`):
 
 * ``/login`` shows a Vietnamese password form; a right password
   (:func:`bakhong.grading.trainer.check_password`, scrypt, checked off the server's event
-  loop) sets a signed cookie (tornado's ``cookie_secret``: 32 random bytes drawn at every
-  start, so a restart logs everyone out), ``HttpOnly``, ``SameSite=Strict``, ``Secure``
-  when served over HTTPS, valid 12 hours. ``/logout`` (POST) clears it.
+  loop) opens a session: a random session id kept by the server, valid 12 hours, sent as a
+  signed cookie (tornado's ``cookie_secret``: 32 random bytes drawn at every start, so a
+  restart logs everyone out), ``HttpOnly``, ``SameSite=Strict``, ``Secure`` when served
+  over HTTPS. ``/logout`` (POST) ends the session on the server: the old cookie, replayed,
+  no longer opens anything.
 * Every other handler Voila has (the page, ``/api/kernels/…`` and its websocket, static
   files, templates, labextensions, shutdown) is subclassed with :class:`TrainerOnly`,
   whose ``prepare`` refuses a request without the cookie before Voila sees it: the page
   redirects to ``/login``, anything else answers 403. Voila's own ``/login``/``/logout``
   are replaced.
-* Wrong passwords are rate-limited (:class:`LoginLimiter`): 5 per minute from one address
-  and 20 per minute in all; beyond, the form answers 429 with ``Retry-After`` and does not
-  even check the password. An attempt counts from the moment it arrives, so a burst of
-  parallel guesses is held too.
-* Nothing shows a traceback: Voila's own setting, and the gate's pages are plain text.
+* Wrong passwords are rate-limited per address (:class:`LoginLimiter`): 5 per minute from
+  one address; beyond, the form answers 429 with ``Retry-After`` and does not even check
+  the password. An attempt counts from the moment it arrives, so a burst of parallel
+  guesses is held too. There is no limit over all addresses (a guesser would lock the
+  trainer out with it), and the laptop itself (127.0.0.1, ::1) is never held: whoever sits
+  at it can run ``bakhong trainer-password`` anyway.
+* Nothing shows a traceback: Voila's own setting, and every error is a Vietnamese page with
+  English below (:func:`bakhong.pages.error_page`), an unknown address included.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ from __future__ import annotations
 import asyncio
 import html
 import inspect
+import ipaddress
 import os
 import secrets
 import shutil
@@ -42,8 +48,8 @@ from typing import Any
 
 from bakhong.simulators.errors import N_, SandboxError
 
-__all__ = ["DEFAULT_HOST", "DEFAULT_PORT", "LoginLimiter", "dashboard_config", "login_page",
-           "run", "write_notebook"]
+__all__ = ["DEFAULT_HOST", "DEFAULT_PORT", "LoginLimiter", "TrainerGate", "dashboard_config",
+           "login_page", "on_this_laptop", "run", "write_notebook"]
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8867
@@ -51,7 +57,7 @@ COOKIE = "bakhong_trainer"
 SESSION_DAYS = 0.5
 NOTEBOOK = "Bảng theo dõi lớp học.ipynb"
 CULL_IDLE_SECONDS = 1800
-PER_CLIENT, OVERALL, WINDOW_SECONDS = 5, 20, 60.0
+PER_CLIENT, WINDOW_SECONDS = 5, 60.0
 
 
 class NoTrainerPassword(SandboxError):
@@ -60,27 +66,46 @@ class NoTrainerPassword(SandboxError):
                  "«bakhong trainer-password {workshop}».")
 
 
+def on_this_laptop(client: str) -> bool:
+    """Whether ``client`` is the laptop itself (a loopback address, IPv4-mapped too).
+
+    >>> on_this_laptop("127.0.0.1"), on_this_laptop("::1"), on_this_laptop("::ffff:127.0.0.1")
+    (True, True, True)
+    >>> on_this_laptop("192.168.1.23"), on_this_laptop("not an address")
+    (False, False)
+    """
+    try:
+        address = ipaddress.ip_address(client)
+    except ValueError:
+        return False
+    mapped = getattr(address, "ipv4_mapped", None)
+    return bool(address.is_loopback or (mapped is not None and mapped.is_loopback))
+
+
 class LoginLimiter:
-    """At most ``per_client`` attempts from one address, ``overall`` in all, per window.
+    """At most ``per_client`` attempts from one address per window; never a limit on the
+    laptop itself (:func:`on_this_laptop`), nor one over all addresses together.
 
     A right password takes its attempt back (:meth:`succeeded`).
 
-    >>> limiter = LoginLimiter(per_client=2, overall=3, window=60)
-    >>> limiter.begin("a", 0), limiter.begin("a", 1), limiter.retry_after("a", 2)
-    (None, None, 58)
-    >>> limiter.retry_after("b", 2), limiter.retry_after("a", 61)
-    (0, 0)
+    >>> limiter = LoginLimiter(per_client=2, window=60)
+    >>> limiter.begin("10.0.0.2", 0), limiter.begin("10.0.0.2", 1)
+    (None, None)
+    >>> limiter.retry_after("10.0.0.2", 2), limiter.retry_after("10.0.0.3", 2)
+    (58, 0)
+    >>> limiter.retry_after("10.0.0.2", 61)
+    0
+    >>> for second in range(10):
+    ...     limiter.begin("127.0.0.1", 100 + second)
+    >>> limiter.retry_after("127.0.0.1", 110)
+    0
     """
 
-    def __init__(self, per_client: int = PER_CLIENT, overall: int = OVERALL,
-                 window: float = WINDOW_SECONDS) -> None:
-        self.per_client, self.overall, self.window = per_client, overall, window
+    def __init__(self, per_client: int = PER_CLIENT, window: float = WINDOW_SECONDS) -> None:
+        self.per_client, self.window = per_client, window
         self._clients: dict[str, deque[float]] = {}
-        self._all: deque[float] = deque()
 
     def _expire(self, now: float) -> None:
-        while self._all and now - self._all[0] >= self.window:
-            self._all.popleft()
         for client in list(self._clients):
             times = self._clients[client]
             while times and now - times[0] >= self.window:
@@ -90,24 +115,24 @@ class LoginLimiter:
 
     def retry_after(self, client: str, now: float) -> int:
         """Seconds before ``client`` may try again (0: now)."""
+        if on_this_laptop(client):
+            return 0
         self._expire(now)
-        waits = []
         mine = self._clients.get(client, deque())
         if len(mine) >= self.per_client:
-            waits.append(mine[0] + self.window - now)
-        if len(self._all) >= self.overall:
-            waits.append(self._all[0] + self.window - now)
-        return max(1, round(max(waits))) if waits else 0
+            return max(1, round(mine[0] + self.window - now))
+        return 0
 
     def begin(self, client: str, now: float) -> None:
+        if on_this_laptop(client):
+            return
         self._expire(now)
         self._clients.setdefault(client, deque()).append(now)
-        self._all.append(now)
 
     def succeeded(self, client: str, now: float) -> None:
-        for times in (self._clients.get(client), self._all):
-            if times:
-                times.pop()
+        times = self._clients.get(client)
+        if times:
+            times.pop()
 
 
 _STYLE = """body{font:18px/1.5 system-ui,sans-serif;max-width:420px;margin:40px auto;padding:12px;
@@ -177,24 +202,50 @@ def dashboard_config(*, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> A
 
 
 class TrainerGate:
-    """The cookie and the login limiter of one dashboard start."""
+    """The sessions and the login limiter of one dashboard start.
 
-    def __init__(self, workshop_id: str, limiter: LoginLimiter | None = None) -> None:
+    A session is a random id the server keeps until it ends (logout) or expires (12 hours);
+    the cookie carries the id, signed. A cookie whose session ended opens nothing.
+    """
+
+    def __init__(self, workshop_id: str, limiter: LoginLimiter | None = None,
+                 clock: Any = time.monotonic) -> None:
         self.workshop_id = workshop_id
         self.limiter = limiter or LoginLimiter()
+        self.clock = clock
+        self._sessions: dict[str, float] = {}  # session id -> when it expires (clock)
 
-    def admits(self, handler: Any) -> bool:
+    def _session(self, handler: Any) -> str | None:
         try:
             value = handler.get_signed_cookie(COOKIE, max_age_days=SESSION_DAYS)
         except Exception:  # a malformed cookie is no cookie
+            return None
+        return value.decode("ascii", "replace") if value else None
+
+    def admits(self, handler: Any) -> bool:
+        session = self._session(handler)
+        expires = self._sessions.get(session or "")
+        if expires is None:
             return False
-        return bool(value) and secrets.compare_digest(value, self.workshop_id.encode())
+        if expires <= self.clock():
+            self._sessions.pop(session or "", None)
+            return False
+        return True
 
     def admit(self, handler: Any) -> None:
+        now = self.clock()
+        for ended in [s for s, expires in self._sessions.items() if expires <= now]:
+            del self._sessions[ended]
+        session = secrets.token_urlsafe(32)
+        self._sessions[session] = now + SESSION_DAYS * 86400
         handler.set_signed_cookie(
-            COOKIE, self.workshop_id, expires_days=None, httponly=True, samesite="Strict",
+            COOKIE, session, expires_days=None, httponly=True, samesite="Strict",
             secure=handler.request.protocol == "https", path=handler.settings.get(
                 "base_url", "/"))
+
+    def end(self, handler: Any) -> None:
+        """Logout: the session ends here, whatever the browser does with its cookie."""
+        self._sessions.pop(self._session(handler) or "", None)
 
 
 def _refuse(handler: Any, status: int, text: str) -> None:
@@ -209,12 +260,14 @@ def run(workshop: Path, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -
     """Serve the workshop's dashboard until stopped (one SIGTERM stops Voila cleanly)."""
     import tornado.web
     from voila.app import Voila
+    from voila.static_file_handler import TemplateStaticFileHandler
     from voila.tornado.handler import TornadoVoilaHandler
 
     from bakhong.grading import settings, trainer
     from bakhong.grading.course import put_environment_on_path
     from bakhong.grading.workshop import open_sandbox
     from bakhong.kernelspec import ensure_installed
+    from bakhong.lesson_server import NotFound, PhoneErrors, template_files, with_phone_errors
     from bakhong.serving import check_port, offline_transforms
     from bakhong.widgets.entry import STORE_ENV, WORKSHOP_ENV
 
@@ -253,11 +306,12 @@ def run(workshop: Path, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -
     def guard(handler: type) -> type:
         if handler not in guarded:
             attributes = {"login_redirect": issubclass(handler, TornadoVoilaHandler)}
-            guarded[handler] = type(f"Trainer{handler.__name__}", (TrainerOnly, handler),
-                                    attributes)
+            safer = template_files() if handler is TemplateStaticFileHandler else handler
+            guarded[handler] = type(f"Trainer{handler.__name__}",
+                                    (TrainerOnly, with_phone_errors(safer)), attributes)
         return guarded[handler]
 
-    class LoginHandler(tornado.web.RequestHandler):
+    class LoginHandler(PhoneErrors):
         def set_default_headers(self) -> None:
             self.set_header("Cache-Control", "no-store")
             self.set_header("X-Frame-Options", "DENY")
@@ -294,22 +348,18 @@ def run(workshop: Path, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -
             gate.admit(self)
             self.redirect(self.settings.get("base_url", "/"))
 
-        def write_error(self, status_code: int, **kwargs: Any) -> None:
-            self.finish(f"{status_code}\n")  # never a traceback
-
-    class LogoutHandler(tornado.web.RequestHandler):
+    class LogoutHandler(PhoneErrors):
         def post(self) -> None:
+            gate.end(self)
             self.clear_cookie(COOKIE, path=self.settings.get("base_url", "/"))
             self.redirect(self.settings.get("base_url", "/") + "login")
-
-        def write_error(self, status_code: int, **kwargs: Any) -> None:
-            self.finish(f"{status_code}\n")
 
     class DashboardVoila(Voila):  # type: ignore[misc]
         def init_settings(self) -> dict[str, Any]:
             found: dict[str, Any] = super().init_settings()
             found["cookie_secret"] = secrets.token_bytes(32)  # new at every start
             found["transforms"] = offline_transforms()
+            found["default_handler_class"] = NotFound
             return found
 
         def init_handlers(self) -> list[Any]:

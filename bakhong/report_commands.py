@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -36,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from bakhong.simulators.clock import Clock
 
-__all__ = ["DEFAULT_PORT", "add_parser", "dashboard_notebook", "serve_dashboard"]
+__all__ = ["DEFAULT_PORT", "add_parser", "dashboard_notebook", "serve_dashboard", "serve_page"]
 
 Subcommands = argparse._SubParsersAction  # the type of ArgumentParser.add_subparsers()
 DEFAULT_PORT = 8868
@@ -52,7 +53,7 @@ def _population(path: str | Path | None) -> dict[tuple[str, str], int] | None:
 
 def _report(args: argparse.Namespace, clock: Clock | None = None) -> int:
     """``bakhong report``: write the files (or ``--serve``); ``clock`` for tests."""
-    from bakhong.grading import report, report_output, report_views, results
+    from bakhong.grading import report, report_output, results
 
     roots = [Path(w) for w in args.workshops]
     chosen = args.population or report.workshop_population(roots)
@@ -68,7 +69,7 @@ def _report(args: argparse.Namespace, clock: Clock | None = None) -> int:
     for root in roots:  # scores not counted because bakhong did not record them as they stand
         for mismatch in results.workshop_mismatches(root):
             print(mismatch.text(str(root)), file=sys.stderr)
-    built = report_views.build_report(roots, population=population, clock=clock,
+    built = report.build_report(roots, population=population, clock=clock,
                                       public=args.public)
     if args.out:
         written = report_output.write(built, Path(args.out))
@@ -83,21 +84,28 @@ def _report(args: argparse.Namespace, clock: Clock | None = None) -> int:
     return 0
 
 
-def dashboard_notebook(config: Path, *, public: bool) -> dict[str, Any]:
-    """The dashboard's notebook: a title, and one cell that shows the report of ``config``."""
+REPORT_MODULE = "bakhong.widgets.report_dashboard"
+REPORT_TITLE = "Báo cáo phổ cập kỹ năng số cơ bản"
+REPORT_TITLE_EN = "Basic digital-skills report"
+
+
+def dashboard_notebook(config: Path, *, public: bool, module: str = REPORT_MODULE,
+                       title: tuple[str, str] = (REPORT_TITLE, REPORT_TITLE_EN),
+                       ) -> dict[str, Any]:
+    """The dashboard's notebook: a title, and one cell calling ``module.show(config)``."""
     import nbformat
 
     from bakhong.kernelspec import KERNEL_NAME
 
-    title = ("Báo cáo phổ cập kỹ năng số cơ bản" + (" (bản công khai)" if public else "")
-             + " / Basic digital-skills report" + (" (public)" if public else ""))
+    heading = (title[0] + (" (bản công khai)" if public else "")
+               + " / " + title[1] + (" (public)" if public else ""))
     notebook = nbformat.v4.new_notebook()  # type: ignore[no-untyped-call]
     notebook.metadata["kernelspec"] = {"name": KERNEL_NAME, "display_name": "bakhong",
                                        "language": "python"}
     notebook.cells = [
-        nbformat.v4.new_markdown_cell(f"# {title}"),  # type: ignore[no-untyped-call]
+        nbformat.v4.new_markdown_cell(f"# {heading}"),  # type: ignore[no-untyped-call]
         nbformat.v4.new_code_cell(  # type: ignore[no-untyped-call]
-            f"from bakhong.widgets.report_dashboard import show\n\n_ = show({str(config)!r})"),
+            f"from {module} import show\n\n_ = show({str(config)!r})"),
     ]
     return dict(notebook)
 
@@ -107,6 +115,17 @@ def serve_dashboard(
     host: str = "127.0.0.1", port: int = DEFAULT_PORT,
 ) -> None:
     """Serve the dashboard with Voila until stopped (SIGTERM or Ctrl-C)."""
+    serve_page({"workshops": [str(Path(root).resolve()) for root in roots],
+                "population": str(Path(population_file).resolve()) if population_file else None,
+                "public": public}, public=public, host=host, port=port)
+
+
+def serve_page(
+    config_data: dict[str, Any], *, public: bool, host: str, port: int,
+    module: str = REPORT_MODULE, title: tuple[str, str] = (REPORT_TITLE, REPORT_TITLE_EN),
+) -> None:
+    """Serve ``module.show(config)`` as a Voila page until stopped (the report's dashboard,
+    or the province's): the lessons' Voila settings, every page computed afresh."""
     import nbformat
     from voila.app import Voila
 
@@ -126,12 +145,12 @@ def serve_dashboard(
 
     with tempfile.TemporaryDirectory(prefix="bakhong-report-") as folder:
         config = Path(folder) / CONFIG_FILE
-        config.write_text(json.dumps({
-            "workshops": [str(Path(root).resolve()) for root in roots],
-            "population": str(Path(population_file).resolve()) if population_file else None,
-            "public": public}, ensure_ascii=False), encoding="utf-8")
+        descriptor = os.open(config, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(json.dumps(config_data, ensure_ascii=False))
         notebook = Path(folder) / DASHBOARD_FILE
-        page = nbformat.from_dict(dashboard_notebook(config, public=public))  # type: ignore[no-untyped-call]
+        page = nbformat.from_dict(dashboard_notebook(  # type: ignore[no-untyped-call]
+            config, public=public, module=module, title=title))
         nbformat.write(page, str(notebook))  # type: ignore[no-untyped-call]
         voila = voila_config(host=host, port=port, pool_size=1)
         voila.VoilaConfiguration.preheat_kernel = False  # every page computes a fresh report

@@ -1,9 +1,11 @@
 """Serving the lessons to phones with Voila, configured for a workshop.
 
 The settings come from stack-notes: kernels on Unix sockets (TCP ports race when
-many pages open at once), a pool of preheated kernels, idle kernels culled (a
-closed tab does not free its kernel), no tracebacks, no sources, only the
-``release/`` folder on show. The home page at ``/`` is ours: the lessons, and in
+many pages open at once), a pool of preheated kernels, idle kernels culled as a last
+resort, no tracebacks, no sources, only the ``release/`` folder on show. The server
+itself (:mod:`bakhong.lesson_server`) checks a page's learner code before a kernel is
+taken, counts learner kernels against the class's size (never the pool), and frees a
+page's kernel when the page is left. The home page at ``/`` is ours: the lessons, and in
 the demo a link per fictional learner (never outside the demo).
 """
 
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import errno
 import functools
+import ipaddress
 import logging
 import os
 import re
@@ -18,26 +21,33 @@ import socket
 import subprocess
 import sys
 import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bakhong import light_page
+from bakhong import light_page, page_pass
 from bakhong.simulators.errors import N_, SandboxError
 from bakhong.static_caching import static_caching
 from bakhong.widgets.entry import lesson_url
+from bakhong.widgets.phone import page_script
 
 log = logging.getLogger(__name__)
 
-__all__ = ["AddressNotHere", "PortInUse", "PortNotAllowed", "RoutineKernelLines", "check_port",
-           "lesson_url", "offline_transforms", "run", "voila_config"]
+__all__ = ["AddressNotHere", "HubPlace", "NotUnderHub", "PortInUse", "PortNotAllowed",
+           "check_port", "forget_the_hub", "hub_place", "lesson_url", "offline_transforms", "run",
+           "voila_config"]
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8866
+#: Preheated kernels per lesson (six lessons: 24 kernels waiting for pages).
 POOL_SIZE = 4
+#: The culler is a last resort: a page left frees its kernel within seconds
+#: (bakhong.kernel_seats), a page still open keeps it as long as it is open.
 CULL_IDLE_SECONDS = 900
-#: Live kernels one 2-core laptop holds (50 active phones, the preheated pool, a margin).
+#: The class's size: learner pages (kernels) served at once, the preheated pool not counted
+#: (50 phones, a reload or a second tab for some, a margin).
 MAX_KERNELS = 64
-WAIT_RETRY_SECONDS = 15
 
 
 #: The largest websocket message: a phone photo of a QR code (up to 10 MB, qrimage) travels
@@ -47,13 +57,16 @@ MAX_MESSAGE_BYTES = 16 * 1024 * 1024
 
 def voila_config(
     *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, pool_size: int = POOL_SIZE,
+    base_url: str = "/",
 ) -> Any:
-    """Voila's configuration for a workshop (traitlets ``Config``)."""
+    """Voila's configuration for a workshop (traitlets ``Config``); ``base_url`` is the
+    path every address is served under (``/`` on a laptop, the hub's prefix under a hub)."""
     from traitlets.config import Config
 
     config = Config()
     config.Voila.ip = host
     config.Voila.port = port
+    config.Voila.base_url = base_url
     config.Voila.port_retries = 0
     config.Voila.tornado_settings = {"websocket_max_message_size": MAX_MESSAGE_BYTES,
                                      **light_page.tornado_settings()}
@@ -70,6 +83,9 @@ def voila_config(
     # (4 s) then sends the page without the app (bench/README.md, problem 2).
     config.VoilaExecutor.iopub_timeout = 60
     config.VoilaConfiguration.show_tracebacks = False
+    # ?template= or ?theme= would make Voila start a fresh kernel beside the pool
+    config.VoilaConfiguration.allow_template_override = "NO"
+    config.VoilaConfiguration.allow_theme_override = "NO"
     config.VoilaConfiguration.strip_sources = True
     # A phone loads only the widget managers, not every JupyterLab extension installed beside
     # (nbgrader's, jupytext's, notebook's …): less JavaScript to fetch and run on a cheap phone.
@@ -95,6 +111,26 @@ _LANG_SCRIPT = (b"<script>(function(){var set=function(){var p=document.querySel
                 b"attributes:true,attributeFilter:['class'],childList:true});})();</script>")
 
 
+#: Frees the page's kernel when the page is left, and brings back a page whose kernel was
+#: freed meanwhile. Voila's front-end sends its shutdown beacon on ``beforeunload`` only,
+#: which phones often skip: this sends the same beacon (with the ``_xsrf`` cookie the page
+#: handler set) on ``pagehide``. A page shown again (back button, phone unlocked, Wi-Fi
+#: back, or every 20 s while visible) whose kernel is gone reloads: the server gives it a
+#: new kernel, and the learner's state is in the store.
+_KERNEL_SCRIPT = (b"<script>(function(){var cfg=function(){var e=document.getElementById("
+                  b"'jupyter-config-data');if(!e)return null;try{return JSON.parse(e.textContent"
+                  b")}catch(x){return null}};var url=function(p){var c=cfg();return c&&c.kernelId"
+                  b"?(c.baseUrl||'/')+p+c.kernelId:null};addEventListener('pagehide',function(){"
+                  b"var u=url('voila/api/shutdown/');if(!u||!navigator.sendBeacon)return;var m="
+                  b"document.cookie.match(/\\b_xsrf=([^;]*)\\b/);var f=new FormData();f.append("
+                  b"'_xsrf',m?m[1]:'');navigator.sendBeacon(u,f)});var check=function(){var u="
+                  b"url('api/kernels/');if(!u||document.hidden)return;fetch(u,{cache:'no-store'"
+                  b"}).then(function(r){if(r.status===404)location.reload()},function(){})};"
+                  b"addEventListener('pageshow',function(e){if(e.persisted)check()});document."
+                  b"addEventListener('visibilitychange',check);addEventListener('online',check);"
+                  b"setInterval(check,20000)})();</script>")
+
+
 def _offline(chunk: bytes) -> bytes:
     """Drop the stylesheet links Voila's lab template loads from a CDN.
 
@@ -106,11 +142,14 @@ def _offline(chunk: bytes) -> bytes:
     >>> page.startswith(b'<head>\\n<script>') and page.endswith(b'</script></head>')
     True
 
-    It also adds the script that keeps ``<html lang>`` in the page's language.
+    It also adds the script that keeps ``<html lang>`` in the page's language, the one
+    that frees the page's kernel on leaving (:data:`_KERNEL_SCRIPT`), and the widgets' page
+    script (:mod:`bakhong.widgets.page_script`: number pads, new screens at their top).
     """
     chunk = _CDN_LINK.sub(b"", chunk) if b"cdn.jsdelivr.net" in chunk else chunk
-    return chunk.replace(b"</head>", _LANG_SCRIPT + b"</head>", 1) if b"</head>" in chunk \
-        else chunk
+    return chunk.replace(b"</head>", _LANG_SCRIPT + _KERNEL_SCRIPT + page_script() + b"</head>",
+                         1) \
+        if b"</head>" in chunk else chunk
 
 
 class PortInUse(SandboxError):
@@ -193,22 +232,120 @@ def offline_transforms() -> list[Any]:
     return [static_caching(), OfflinePage, tornado.web.GZipContentEncoding]
 
 
-class RoutineKernelLines(logging.Filter):
-    """Drops the line Voila's kernel manager logs per kernel started or shut down: four per
-    lesson while the preheated pools fill, then one per page opened and per kernel culled.
-    A trainer's window shows progress (the pools filled) and problems, not these (issue 13).
+def class_address(bound: str, reached: str, protocol: str = "http", base: str = "/") -> str:
+    """The address the join page shows (and its QR code) for the phones to open.
 
-    >>> def line(level: int, msg: str) -> logging.LogRecord:
-    ...     return logging.LogRecord("Voila", level, "", 0, msg, ("k",), None)
-    >>> keep = RoutineKernelLines().filter
-    >>> keep(line(logging.INFO, "Kernel started: %s")), keep(line(logging.ERROR, "Kernel %s died"))
-    (False, True)
+    ``bound`` is the host Voila listens on, ``reached`` the ``Host`` the page was asked
+    for. Served on the workshop Wi-Fi (``0.0.0.0``) but opened on the laptop itself
+    (``127.0.0.1``, ``localhost``), the page would show an address no phone can open: it
+    shows the laptop's own address on its network (:func:`lan_address`) instead. Otherwise
+    the address as it was reached (a phone that reached it, or a laptop serving on
+    ``127.0.0.1`` only: the page then says so, ``bakhong.pages``). ``base`` is the server's
+    path prefix (Voila's ``base_url``).
+
+    >>> class_address("127.0.0.1", "127.0.0.1:8866")
+    'http://127.0.0.1:8866/'
+    >>> class_address("0.0.0.0", "192.168.1.10:8866", base="/lop-a/")
+    'http://192.168.1.10:8866/lop-a/'
     """
+    from urllib.parse import urlsplit
 
-    ROUTINE = ("Kernel started: ", "Kernel shutdown: ")
+    parts = urlsplit(f"//{reached}")
+    loopback = parts.hostname == "localhost"
+    if parts.hostname and not loopback:
+        try:
+            loopback = ipaddress.ip_address(parts.hostname).is_loopback
+        except ValueError:
+            loopback = False
+    if bound in ("", "0.0.0.0", "::") and loopback:
+        found = lan_address()
+        if found:
+            port = f":{parts.port}" if parts.port else ""
+            return f"{protocol}://{found}{port}{base}"
+    return f"{protocol}://{reached}{base}"
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        return not (record.levelno <= logging.INFO and str(record.msg).startswith(self.ROUTINE))
+
+def lan_address() -> str | None:
+    """This laptop's IPv4 address on its network, found without sending anything.
+
+    A UDP socket "connected" to a private address only picks the route (the interface of
+    the default route); with no such route (a laptop's own hotspot, no internet), the first
+    private address of an interface that is up. ``None`` when there is none.
+    """
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            probe.connect(("10.254.254.254", 9))  # nothing is sent: UDP has no handshake
+            found = str(probe.getsockname()[0])
+        if not ipaddress.ip_address(found).is_loopback and found != "0.0.0.0":
+            return found
+    except OSError:
+        pass
+    try:
+        import psutil
+    except ImportError:
+        return None
+    up = {name for name, stats in psutil.net_if_stats().items() if stats.isup}
+    candidates = []
+    for name, addresses in psutil.net_if_addrs().items():
+        if name not in up or name.startswith(("lo", "docker", "br-", "veth", "virbr")):
+            continue
+        for address in addresses:
+            if address.family == socket.AF_INET:
+                ip = ipaddress.ip_address(address.address)
+                if ip.is_private and not ip.is_loopback and not ip.is_link_local:
+                    candidates.append((not name.startswith("wl"), name, address.address))
+    return min(candidates)[2] if candidates else None
+
+
+class NotUnderHub(SandboxError):
+    """``serve --hub`` outside a JupyterHub spawn: no address or prefix was given."""
+
+    code = "serve.not_under_hub"
+    message = N_("«bakhong serve --hub» chỉ chạy khi JupyterHub khởi động lớp học (thiếu biến "
+                 "{name}). Trên máy tính xách tay, hãy bỏ --hub.")
+
+
+#: What a hub puts in a server's environment that no kernel may see: its API token (it acts
+#: as the trainer on the hub), the OAuth client and the rest. ``serve --hub`` reads the
+#: address and prefix, then drops every variable with these prefixes before a kernel starts.
+HUB_VARIABLES = ("JUPYTERHUB_", "JPY_")
+
+
+@dataclass(frozen=True)
+class HubPlace:
+    """Where a hub's spawner wants the workshop served: host, port and path prefix."""
+
+    host: str
+    port: int
+    base_url: str
+
+
+def hub_place(environ: Mapping[str, str] | None = None) -> HubPlace:
+    """The address and prefix a JupyterHub spawner gives its server.
+
+    >>> hub_place({"JUPYTERHUB_SERVICE_URL": "http://127.0.0.1:41234/user/thao/lop-a/",
+    ...            "JUPYTERHUB_SERVICE_PREFIX": "/user/thao/lop-a/"})
+    HubPlace(host='127.0.0.1', port=41234, base_url='/user/thao/lop-a/')
+
+    KubeSpawner binds every address of the pod (``http://:8888/…``): that is ``0.0.0.0``.
+    """
+    from urllib.parse import urlsplit
+
+    env = os.environ if environ is None else environ
+    for name in ("JUPYTERHUB_SERVICE_URL", "JUPYTERHUB_SERVICE_PREFIX"):
+        if not env.get(name):
+            raise NotUnderHub(name=name)
+    bind = urlsplit(env["JUPYTERHUB_SERVICE_URL"])
+    prefix = env["JUPYTERHUB_SERVICE_PREFIX"]
+    prefix = "/" + prefix.strip("/") + "/" if prefix.strip("/") else "/"
+    return HubPlace(bind.hostname or "0.0.0.0", bind.port or 8888, prefix)
+
+
+def forget_the_hub() -> None:
+    """Drop the hub's variables (:data:`HUB_VARIABLES`) from this process's environment,
+    which the sandbox service, the grading worker and every kernel inherit."""
+    for name in [n for n in os.environ if n.startswith(HUB_VARIABLES)]:
+        del os.environ[name]
 
 
 def _prepare_speech() -> None:
@@ -226,29 +363,34 @@ def _prepare_speech() -> None:
 
 
 def run(workshop: Path, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
-        demo_links: bool = False, max_kernels: int = MAX_KERNELS) -> None:
+        demo_links: bool = False, max_kernels: int = MAX_KERNELS,
+        pool_size: int = POOL_SIZE, backups: tuple[Path, str, float] | None = None,
+        base_url: str = "/", behind_proxy: bool = False) -> None:
     """Serve the workshop until stopped (one SIGTERM stops Voila cleanly).
 
-    Also starts the grading worker, and stops it when Voila stops.
+    ``max_kernels`` is the class's size: learner pages served at once, the ``pool_size``
+    preheated kernels of each lesson not counted. Also starts the grading worker, and stops
+    it when Voila stops. ``backups`` = (folder, passphrase, minutes): a backup every so many
+    minutes while serving (:func:`bakhong.grading.backup.keep_backing_up`). ``base_url``
+    and ``behind_proxy``: served under a hub's prefix, behind its proxy (``serve --hub``).
     """
-    import tornado.web
-    from voila.app import Voila
-    from voila.tornado.handler import TornadoVoilaHandler
-    from voila.tornado.treehandler import TornadoVoilaTreeHandler
-
-    from bakhong import pages
     from bakhong.grading import settings
     from bakhong.grading.course import LESSONS, put_environment_on_path, release_missing
     from bakhong.grading.workshop import open_sandbox
+    from bakhong.kernel_seats import KernelSeats
     from bakhong.kernelspec import ensure_installed
+    from bakhong.lesson_server import lesson_server
     from bakhong.simulators import learners
 
     settings.require_workshop(workshop)  # before anything is written into a mistyped folder
     check_port(host, port)
+    page = light_page.page_choice()  # BAKHONG_PAGE=lab: Voila's own page; a typo stops here
     ensure_installed()
     put_environment_on_path()
-    os.environ["BAKHONG_WORKSHOP"] = str(workshop.resolve())
-    os.environ["BAKHONG_STORE_URL"] = settings.load(workshop).store_url_for(workshop)
+    # the kernels inherit this environment: an audio folder and the service's socket, no store
+    for name in ("BAKHONG_WORKSHOP", "BAKHONG_STORE_URL"):
+        os.environ.pop(name, None)
+    os.environ.setdefault("BAKHONG_AUDIO_CACHE", str(workshop.resolve() / "audio"))
     added = release_missing(workshop)  # a workshop made by an older kit
     if added:
         print(f"Thêm bài học mới / lessons added: {', '.join(added)}", flush=True)
@@ -258,71 +400,96 @@ def run(workshop: Path, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
     if demo_links:
         links = [(le.full_name, le.commune, lesson_url(LESSONS[0], le.code))
                  for le in learners.all_learners(box.store)]
-
-    class JoinHandler(tornado.web.RequestHandler):
-        """``/`` and ``/join?code=…``: a typed code opens the learner's first lesson."""
-
-        def page(self, error: str | None = None, typed: str = "") -> None:
-            self.set_header("Content-Type", "text/html; charset=utf-8")
-            self.set_header("Cache-Control", "no-store")
-            address = f"{self.request.protocol}://{self.request.host}/"
-            self.write(pages.join_page(address, links, error, typed))
-
-        def get(self) -> None:
-            typed = self.get_argument("code", "")
-            if not self.request.path.rstrip("/").endswith("join"):
-                self.page()
-                return
-            try:
-                learner = learners.by_code(box.store, typed)
-            except SandboxError as err:
-                self.page(str(err), typed)
-                return
-            self.redirect(lesson_url(LESSONS[0], learner.code))
-
-    class CappedVoilaHandler(TornadoVoilaHandler):  # type: ignore[misc]
-        """Beyond ``max_kernels`` live kernels, a friendly page that retries by itself."""
-
-        async def get(self, path: str | None = None) -> None:
-            if len(self.kernel_manager.list_kernel_ids()) >= max_kernels:
-                self.set_status(503)
-                self.set_header("Retry-After", str(WAIT_RETRY_SECONDS))
-                self.set_header("Content-Type", "text/html; charset=utf-8")
-                self.finish(pages.wait_page(WAIT_RETRY_SECONDS))
-                return
-            await super().get(path)
-
-    class BakhongVoila(Voila):  # type: ignore[misc]
-        def init_settings(self) -> dict[str, Any]:
-            self.log.addFilter(RoutineKernelLines())  # the kernel manager logs through it
-            settings: dict[str, Any] = super().init_settings()
-            settings["transforms"] = offline_transforms()
-            return settings
-
-        def init_handlers(self) -> list[Any]:
-            handlers: list[Any] = light_page.handlers(self.server_url)
-            for url, handler, *rest in super().init_handlers():
-                if handler is TornadoVoilaTreeHandler and url == self.server_url:
-                    handlers += [(url, JoinHandler), (url + "join", JoinHandler)]
-                elif handler is TornadoVoilaHandler:
-                    handlers.append((url, CappedVoilaHandler, *rest))
-                else:
-                    handlers.append((url, handler, *rest))
-            return handlers
-
-    config = voila_config(host=host, port=port)
-    light_page.configure(config, light_page.page_choice())  # BAKHONG_PAGE=lab: Voila's page
+    key = page_pass.new_key()
+    service = SandboxService.start(workshop.resolve(), key)
+    server = lesson_server(box.store, KernelSeats(max_kernels), links, LESSONS[0],
+                           offline_transforms(), pass_key=key, behind_proxy=behind_proxy,
+                           # behind a hub's proxy the address reached is the public one
+                           join_address=None if behind_proxy
+                           else functools.partial(class_address, host))
     worker = subprocess.Popen([sys.executable, "-m", "bakhong.grading.worker",
                                str(workshop.resolve())])
+    stop_backups = _start_backups(workshop, backups)
+    config = voila_config(host=host, port=port, pool_size=pool_size, base_url=base_url)
+    light_page.configure(config, page)
     try:
-        BakhongVoila.launch_instance([str(workshop.resolve() / "release")], config=config)
+        server.launch_instance([str(workshop.resolve() / "release")], config=config)
     finally:
+        stop_backups.set()
         worker.terminate()  # it finishes the submission it is grading, then stops
+        service.stop()
         try:
             worker.wait(timeout=60)
         except subprocess.TimeoutExpired:
             worker.kill()
         box.close()
+
+
+class SandboxService:
+    """The sandbox service's process (:mod:`bakhong.sandbox_service`), for ``serve``.
+
+    Its socket sits in a fresh private folder (0700); the kernels find it through
+    ``BAKHONG_SANDBOX_SOCKET``, set here in the environment they inherit. The pass key
+    goes to the service on its standard input and stays in ``serve``'s memory.
+    """
+
+    def __init__(self, process: subprocess.Popen[bytes], folder: Path) -> None:
+        self.process, self.folder = process, folder
+
+    @classmethod
+    def start(cls, workshop: Path, key: bytes, *, timeout: float = 60.0) -> SandboxService:
+        import tempfile
+        import time
+
+        from bakhong.sandbox_service import SOCKET_ENV
+
+        folder = Path(tempfile.mkdtemp(prefix="bakhong-sandbox-"))
+        socket_path = folder / "sandbox.sock"
+        process = subprocess.Popen([sys.executable, "-m", "bakhong.sandbox_service",
+                                    str(workshop), str(socket_path)], stdin=subprocess.PIPE)
+        assert process.stdin is not None
+        process.stdin.write(key.hex().encode("ascii") + b"\n")
+        process.stdin.close()
+        service = cls(process, folder)
+        deadline = time.monotonic() + timeout
+        while not socket_path.exists():
+            if process.poll() is not None or time.monotonic() > deadline:
+                service.stop()
+                raise ServiceNotStarted(workshop=str(workshop))
+            time.sleep(0.05)
+        os.environ[SOCKET_ENV] = str(socket_path)
+        return service
+
+    def stop(self) -> None:
+        import shutil
+
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+class ServiceNotStarted(SandboxError):
+    code = "serving.sandbox_service"
+    message = N_("Không khởi động được dịch vụ mô phỏng của lớp học {workshop}. Hãy xem thông "
+                 "báo phía trên rồi chạy lại lệnh.")
+
+
+def _start_backups(workshop: Path, backups: tuple[Path, str, float] | None) -> threading.Event:
+    """The thread of ``serve --backup-every`` (none without ``backups``); set the event to
+    stop it."""
+    stop = threading.Event()
+    if backups is not None:
+        from bakhong.grading.backup import keep_backing_up
+
+        folder, passphrase, minutes = backups
+        threading.Thread(target=keep_backing_up, name="bakhong-backups", daemon=True,
+                         args=(workshop, folder, passphrase, minutes, stop),
+                         kwargs={"log": log.warning}).start()
+    return stop
 
 
 def main() -> None:  # python -m bakhong.serving WORKSHOP [demo]

@@ -8,6 +8,8 @@
     The app must be there: a state with the consent button's class, not an error screen.
 (b) One Chromium page, 360x800, CPU throttled 4x: navigation to the consent button visible.
 (c) PSS of the server and of every kernel, per live learner page.
+(d) The phones then close their pages (the websocket closes, as when a tab is killed: no
+    beacon): seconds until the server is back to the kernels it had at rest.
 Servers run one after the other on free loopback ports. See bench/README.md.
 """
 
@@ -64,6 +66,9 @@ class Result:
     kernel_pss: list[float] = field(default_factory=list)  # MB
     kernel_cpu: list[float] = field(default_factory=list)  # CPU seconds, user + system
     live_pages: int = 0
+    at_rest: int = 0  # kernels before the phones (the preheated pool, the browser page's)
+    freed_after: float = math.inf  # (d) seconds from the pages closed to ``at_rest`` again
+    left_after: int = 0  # (d) kernels alive when the wait ended
     busy: float = 0.0  # machine-wide CPU %, 3 s before the phones start
 
 
@@ -266,6 +271,7 @@ def run_server(name: str, ws: Path, codes: list[str], args: argparse.Namespace,
         server.settle()
         print(f"[{name}] (a) {len(codes) - 1} phones within {args.window:g} s …", flush=True)
         res.busy = psutil.cpu_percent(interval=3.0)
+        res.at_rest = len(server.kernels())
 
         async def phones_then_memory() -> None:
             urls = [f"{path}?code={code}" for code in codes[:-1]]
@@ -278,6 +284,13 @@ def run_server(name: str, ws: Path, codes: list[str], args: argparse.Namespace,
             res.live_pages = sum(t < math.inf for t in res.tti) + (res.browser < math.inf)
             for sock in sockets:
                 await sock.close()
+            closed = time.perf_counter()  # (d)
+            while time.perf_counter() - closed < args.free_wait:
+                if len(server.kernels()) <= res.at_rest:
+                    res.freed_after = time.perf_counter() - closed
+                    break
+                await asyncio.sleep(0.5)
+            res.left_after = len(server.kernels())
 
         asyncio.run(phones_then_memory())
     finally:
@@ -324,6 +337,9 @@ def report(ours: Result, stock: Result, timeout: float) -> None:
         print(f"{res.name}: pages lost {lost}/{len(res.tti)} (timeout {timeout:g} s) "
               f"{res.errors or ''}; kernels alive {len(res.kernel_pss)}, live learner pages "
               f"{res.live_pages}; machine CPU before the phones {res.busy:.0f}%")
+        freed = (f"after {res.freed_after:.1f} s" if res.freed_after < math.inf
+                 else f"not within the wait: {res.left_after} kernels alive")
+        print(f"{res.name}: (d) pages closed, back to the {res.at_rest} kernels at rest {freed}")
 
 
 def main() -> int:
@@ -333,6 +349,8 @@ def main() -> int:
     parser.add_argument("--timeout", type=float, default=120.0, help="a page is lost after it")
     parser.add_argument("--quick", action="store_true", help="10 phones within 10 s")
     parser.add_argument("--keep", action="store_true", help="keep workshop, logs, lost pages")
+    parser.add_argument("--free-wait", type=float, default=60.0,
+                        help="(d) how long to wait for closed pages' kernels, seconds")
     args = parser.parse_args()
     if args.quick:
         args.phones, args.window = 10, 10.0

@@ -6,7 +6,8 @@ while ``serve`` runs: :func:`bakhong.simulators.store.snapshot`, SQLite's online
 API), the rest of the workshop folder (settings, the course, submissions, certificates,
 reports), and the workshop's keys, which live outside the folder
 (``$BAKHONG_HOME/keys``: the evidence key, the trainer's password hash, the certificate
-issuer's key and certificate). Live files that are rebuilt on their own are left out (the
+issuer's key and certificate, and the workshop's province signing key, registration and
+pseudonym key). Live files that are rebuilt on their own are left out (the
 grading worker's copies in ``.grading/``, the audio cache, lock files).
 
 The file is encrypted with a passphrase the trainer chooses: scrypt derives a key, and the
@@ -39,9 +40,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
-import sqlalchemy as sa
-
-from bakhong.simulators import store as store_mod
+from bakhong.simulators import store_copies
 from bakhong.simulators.clock import Clock, SystemClock
 from bakhong.simulators.errors import N_, SandboxError
 
@@ -58,7 +57,10 @@ MIN_PASSPHRASE = 8
 #: Under the workshop folder, never in a backup: rebuilt on their own.
 SKIPPED = (".grading", "audio", ".gradebook.lock", "__pycache__")
 #: The workshop's files under ``$BAKHONG_HOME/keys``.
-KEY_SUFFIXES = (".key", "-trainer", "-issuer.pem", "-issuer.crt", "-revoked.txt")
+KEY_SUFFIXES = (".key", "-trainer", "-issuer.pem", "-issuer.crt", "-revoked.txt",
+                # the workshop's identity towards the province (bakhong.province.identity);
+                # its package counter is left out: numbers go on above it anyway
+                "-province.key", "-province.json", "-pseudonym.key")
 DATABASES = ("sandbox.db", "gradebook.db")
 
 
@@ -179,6 +181,14 @@ def _workshop_files(root: Path) -> Iterator[Path]:
 
 
 def _snapshot_gradebook(root: Path, target: Path) -> None:
+    """A consistent SQLite copy of the gradebook, taken while grading may write: SQLite's
+    online backup of ``gradebook.db``, or a hosted workshop's PostgreSQL gradebook copied
+    table by table in one read (:func:`.course.snapshot_gradebook`)."""
+    from . import course
+
+    if not course.gradebook_is_file(root):
+        course.snapshot_gradebook(root, target)
+        return
     source = sqlite3.connect(f"file:{root / 'gradebook.db'}?mode=ro", uri=True)
     copy = sqlite3.connect(target)
     try:
@@ -211,7 +221,7 @@ def backup(root: Path, out: Path, passphrase: str, *, clock: Clock | None = None
     with tempfile.TemporaryDirectory(prefix="bakhong-backup-") as scratch:
         work = Path(scratch)
         try:
-            store_mod.snapshot(box.store, work / "sandbox.db")
+            store_copies.snapshot(box.store, work / "sandbox.db")
         finally:
             box.close()
         if (root / "gradebook.db").exists():
@@ -347,18 +357,34 @@ def restore(archive: Path, root: Path, passphrase: str, *,
 
 def _restore_store(snapshot: Path, url: str) -> None:
     """Copy a restored SQLite store into the (empty) store at ``url``."""
-    source = store_mod.Store.open(snapshot)
-    target = store_mod.Store.open(url)
-    try:
-        if target.read(sa.select(store_mod.learners.c.learner_id).limit(1)):
-            raise BackupError(why=f"kho dữ liệu {url} không trống / the store is not empty")
-        with source.engine.connect() as conn, conn.begin():
-            store_mod.copy_tables(conn, target)
-    finally:
-        source.close()
-        target.close()
+    if not store_copies.restore(snapshot, url):
+        raise BackupError(why=f"kho dữ liệu {url} không trống / the store is not empty")
 
 
 def stamp(moment: datetime) -> str:
     """A file name's date part: ``2026-12-06-0930``."""
     return moment.strftime("%Y-%m-%d-%H%M")
+
+
+#: How many of ``serve``'s own backups are kept in their folder.
+KEEP = 6
+
+
+def keep_backing_up(root: Path, folder: Path, passphrase: str, minutes: float,
+                    stop: Any, *, clock: Clock | None = None,
+                    log: Callable[[str], None] = print) -> None:
+    """``serve --backup-every``: a backup into ``folder`` every ``minutes`` until ``stop``
+    (a ``threading.Event``) is set, the newest :data:`KEEP` kept. A backup that fails
+    (a full disk) is said and tried again at the next turn; serving goes on."""
+    clock = clock or SystemClock()
+    name = Path(root).resolve().name
+    while not stop.wait(minutes * 60):
+        out = Path(folder) / f"{name}-{stamp(clock.now())}.bkb"
+        try:
+            backup(root, out, passphrase, clock=clock)
+        except Exception as err:  # the class goes on; the trainer is told
+            log(f"Sao lưu không được / backup failed: {err}")
+            continue
+        log(f"Đã sao lưu / backed up: {out}")
+        for old in sorted(Path(folder).glob(f"{name}-*.bkb"))[:-KEEP]:
+            old.unlink(missing_ok=True)

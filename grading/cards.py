@@ -58,7 +58,7 @@ from bakhong.simulators import fonts, learners, registry
 from bakhong.simulators.clock import Clock
 from bakhong.simulators.errors import N_, SandboxError, UnknownLearner
 from bakhong.simulators.learners import Learner
-from bakhong.simulators.store import Store
+from bakhong.simulators.sandbox import Store
 
 from . import settings
 

@@ -112,7 +112,7 @@ from bakhong.simulators.clock import VN_TZ
 from bakhong.simulators.errors import N_, SandboxError
 from bakhong.simulators.learners import Learner
 from bakhong.simulators.pades import SignatureVerdict
-from bakhong.simulators.store import Store
+from bakhong.simulators.sandbox import Store
 
 from . import course, keys, results, settings
 from .report_model import text_key

@@ -76,6 +76,7 @@ def nbgrader_config(root: Path) -> Any:
     config = Config()
     config.CourseDirectory.root = str(root)
     config.CourseDirectory.course_id = "bakhong"
+    config.CourseDirectory.db_url = gradebook_url(root)
     config.Execute.timeout = CELL_TIMEOUT
     config.Execute.kernel_name = KERNEL_NAME
     config.OverwriteCells.add_missing_cells = True
@@ -132,14 +133,22 @@ def checked(result: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
-def build(root: Path, lessons: tuple[str, ...] = LESSONS) -> None:
-    """Write the sources and release every lesson (nbgrader generate_assignment)."""
+def build(root: Path, lessons: tuple[str, ...] = LESSONS, *,
+          final_root: Path | None = None) -> None:
+    """Write the sources and release every lesson (nbgrader generate_assignment).
+
+    ``final_root`` is where the course will live when it is built elsewhere first (``init``
+    builds beside it, then renames): the ``nbgrader_config.py`` a trainer may use names it.
+    """
     import nbformat
 
     root.mkdir(parents=True, exist_ok=True)
-    (root / "nbgrader_config.py").write_text(CONFIG_TEMPLATE.format(
-        root=str(root.resolve()), timeout=CELL_TIMEOUT, kernel=KERNEL_NAME,
-        permissions=FILE_PERMISSIONS), encoding="utf-8")
+    config_text = CONFIG_TEMPLATE.format(
+        root=str((final_root or root).resolve()), timeout=CELL_TIMEOUT, kernel=KERNEL_NAME,
+        permissions=FILE_PERMISSIONS)
+    if not gradebook_is_file(root):  # the workshop's gradebook_url (no password in it)
+        config_text += f"c.CourseDirectory.db_url = {gradebook_url(root)!r}\n"
+    (root / "nbgrader_config.py").write_text(config_text, encoding="utf-8")
     api = nbgrader_api(root.resolve())
     for lesson in lessons:
         folder = root / "source" / lesson
@@ -189,19 +198,99 @@ def release_missing(root: Path, lessons: tuple[str, ...] = LESSONS) -> tuple[str
 
 
 def gradebook_url(root: Path) -> str:
-    """nbgrader's default gradebook location (``CourseDirectory.db_url``)."""
+    """nbgrader's gradebook (``CourseDirectory.db_url``): ``gradebook_url`` of the workshop's
+    settings (a PostgreSQL database on a hub), else ``WORKSHOP/gradebook.db``."""
+    from . import settings
+
+    chosen = settings.load(root).gradebook_url if settings.settings_path(root).is_file() else ""
+    return chosen or default_gradebook_url(root)
+
+
+def default_gradebook_url(root: Path) -> str:
     return f"sqlite:///{root.resolve() / 'gradebook.db'}"
 
 
+def gradebook_is_file(root: Path) -> bool:
+    """Whether the gradebook is the workshop's own ``gradebook.db`` (copied, backed up and
+    scrubbed as a file), not a database server."""
+    return gradebook_url(root) == default_gradebook_url(root)
+
+
+def has_gradebook(root: Path) -> bool:
+    """Whether grades may exist: the file is there, or the gradebook is a database server."""
+    return not gradebook_is_file(root) or (root / "gradebook.db").exists()
+
+
+def gradebook_in_use(root: Path) -> bool:
+    """Whether a database-server gradebook already holds students: another workshop's, which
+    ``init`` must not mix with (one database per workshop, as for the store)."""
+    import sqlalchemy as sa
+
+    if gradebook_is_file(root):
+        return False
+    engine = sa.create_engine(gradebook_url(root))
+    try:
+        if "student" not in sa.inspect(engine).get_table_names():
+            return False
+        with engine.connect() as conn:
+            return bool(conn.execute(sa.text("SELECT count(*) FROM student")).scalar())
+    finally:
+        engine.dispose()
+
+
+def snapshot_gradebook(root: Path, target: Path) -> None:
+    """A consistent SQLite copy of the gradebook at ``target`` (``bakhong backup``).
+    ``gradebook.db`` is copied as a file (the caller holds the writer's lock); a PostgreSQL
+    gradebook is copied table by table, in one read transaction, with nbgrader's own table
+    definitions."""
+    import shutil
+
+    import sqlalchemy as sa
+    from nbgrader.api import Base
+
+    if gradebook_is_file(root):
+        shutil.copyfile(root / "gradebook.db", target)
+        return
+    target.unlink(missing_ok=True)
+    source = sa.create_engine(gradebook_url(root))
+    copy = sa.create_engine(f"sqlite:///{target.resolve()}")
+    try:
+        Base.metadata.create_all(copy)
+        with source.connect().execution_options(isolation_level="REPEATABLE READ") as reading, \
+                copy.begin() as writing:
+            version = reading.execute(sa.text("SELECT version_num FROM alembic_version")).all()
+            writing.execute(sa.text("CREATE TABLE alembic_version "
+                                    "(version_num VARCHAR(32) NOT NULL)"))
+            for (number,) in version:
+                writing.execute(sa.text("INSERT INTO alembic_version VALUES (:v)"), {"v": number})
+            for table in Base.metadata.sorted_tables:
+                rows = [dict(row._mapping) for row in reading.execute(sa.select(table))]
+                if rows:
+                    writing.execute(table.insert(), rows)
+    finally:
+        source.dispose()
+        copy.dispose()
+
+
 def add_students(root: Path, students: list[tuple[str, str]]) -> None:
-    """Add (learner id, full name) pairs as nbgrader students."""
-    from nbgrader.api import Gradebook
+    """Add (learner id, full name) pairs as nbgrader students, or update their names.
+
+    One transaction with nbgrader's own ``Student`` model: ``update_or_create_student``
+    commits once per student (10,000 commits for a large roster).
+    """
+    from nbgrader.api import Gradebook, Student
 
     put_environment_on_path()
     with Gradebook(gradebook_url(root)) as gradebook:
+        known = {student.id: student for student in gradebook.students}
         for learner_id, full_name in students:
             family, _, given = full_name.rpartition(" ")
-            gradebook.update_or_create_student(learner_id, first_name=given, last_name=family)
+            student = known.get(learner_id)
+            if student is None:
+                gradebook.db.add(Student(id=learner_id, first_name=given, last_name=family))
+            else:
+                student.first_name, student.last_name = given, family
+        gradebook.db.commit()
 
 
 def remove_student(root: Path, learner_id: str) -> None:

@@ -32,11 +32,11 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bakhong.quiet import quiet
 from bakhong.simulators import learners, submissions, walkthrough
@@ -46,6 +46,9 @@ from bakhong.simulators.sandbox import Sandbox
 
 from . import course, grader, keys, settings, workshop
 from .report import POPULATION_FILE
+
+if TYPE_CHECKING:
+    from .kernel_pool import KernelPool
 
 __all__ = ["KEPT", "SESSIONS_DAYS_AGO", "STAGES", "Stage", "Summary", "build",
            "population_path", "roster_path"]
@@ -184,7 +187,7 @@ class _History:
     workers: int
     core: frozenset[str]
     later: list[tuple[datetime, str, str]] = field(default_factory=list)
-    pool: ProcessPoolExecutor | None = None
+    pool: KernelPool | None = None
 
     def session(self, index: int, sittings: list[_Sitting]) -> int:
         """Every sitting of one session, then its grading; the count graded."""

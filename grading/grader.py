@@ -11,39 +11,32 @@ For each queued «Nộp bài» (``bakhong.simulators.submissions``), in order:
    and mark the queue row graded with that result under the grader's seal
    (:func:`.results.record`): the one source every screen reads scores from.
 
-**On several cores** (:func:`grade_pending` with ``workers`` > 1) step 3 is split in two,
-with nbgrader's own switches (each preprocessor's ``enabled``, the course directory's
-folders) rather than code of ours:
+:func:`grade_pending` does step 3 for a whole batch with :class:`.autograde_batch.AutogradeBatch`:
+nbgrader's own autograde of each submission, but with one gradebook for the batch (one
+database transaction per submission, committed before step 4) and a kernel of its own for
+each submission, started ahead by a :class:`.kernel_pool.KernelPool` with the check code
+already imported, and killed once the score is recorded. A batch takes what arrives while
+it runs, so a worker never waits for one batch to end before grading a new «Nộp bài».
 
-* *execute*, in a pool of processes: nbgrader's full autograde of one submission, but
-  against a private copy of the gradebook (``.grading/gradebook-<pid>.db``, taken under
-  the writer's lock) and into ``.grading/executed/<learner>/<lesson>/``; nothing touches
-  the real gradebook;
-* *record*, in this process alone, one submission at a time: nbgrader's autograde again,
-  reading the executed copy as the submission, with ``ClearOutput`` and ``Execute``
-  switched off, so that ``SaveAutoGrades`` writes the grades of the outputs just made.
-
-The queue row is marked graded only after the record step, so a process killed at any
-point leaves the row ``grading`` and the next run grades it again: every learner-lesson
-pair ends with one submission in the gradebook and the score a serial run gives.
+The queue row is marked graded only after step 4, so a process killed at any point leaves
+the row ``grading`` and the next run grades it again: every learner-lesson pair ends with
+one submission in the gradebook and the score a run without the kill gives.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import multiprocessing
 import os
 import shutil
 import sys
 import threading
-from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bakhong.simulators import evidence, learnerid, submissions
 from bakhong.simulators.sandbox import Sandbox
@@ -51,11 +44,19 @@ from bakhong.simulators.sandbox import Sandbox
 from . import course, keys, results
 from .hidden_tests import EVIDENCE_FILE, KEY_ENV, WORKSHOP_ENV
 
+if TYPE_CHECKING:
+    from .autograde_batch import AutogradeBatch
+    from .kernel_pool import KernelPool
+
 LOG = logging.getLogger("bakhong.grading")
 LOCK_FILE = ".gradebook.lock"
 WORK_DIR = ".grading"  # under the course root; not in release/, so never served
+#: where the kernels started ahead wait before they enter a submission's folder
+KERNELS_DIR = f"{WORK_DIR}/kernels"
+#: written by earlier versions (execute phase); ``forget`` still removes what is left
 EXECUTED = f"{WORK_DIR}/executed"
-SNAPSHOT = "gradebook-snapshot.db"
+#: seconds between looks at the queue while a lane of a batch is free
+QUEUE_LOOK = 0.1
 
 
 @dataclass(frozen=True)
@@ -90,86 +91,62 @@ def write_submission(root: Path, box: Sandbox, key: bytes, learner_id: str, less
     return folder
 
 
+def kernel_environment(environment: Mapping[str, str]) -> dict[str, str]:
+    """The environment of a grading kernel: this process's, the grading environment, and
+    ``NBGRADER_EXECUTION=autograde``, which nbgrader's autograde sets for its own kernels."""
+    return {**os.environ, **environment, "NBGRADER_EXECUTION": "autograde"}
+
+
 def _score(root: Path, learner_id: str, lesson: str) -> Score:
     from nbgrader.api import Gradebook
 
+    from .autograde_batch import score_of
+
     with Gradebook(course.gradebook_url(root)) as gradebook:
-        found = gradebook.find_submission(lesson, learner_id)
-        missing = tuple(grade.name for notebook in found.notebooks for grade in notebook.grades
-                        if (grade.score or 0) + 1e-9 < (grade.max_score or 0))
-        return Score(learner_id, lesson, float(found.score), float(found.max_score), missing)
+        return score_of(gradebook, learner_id, lesson)
 
 
 def autograde(root: Path, learner_id: str, lesson: str) -> Score:
-    """nbgrader's autograde of one submission, in this process, into the gradebook."""
+    """Stock nbgrader's autograde of one submission (a kernel of its own making), in this
+    process, into the gradebook."""
     api = course.nbgrader_api(root.resolve())
     course.checked(api.autograde(lesson, learner_id, force=True, create=True))
     return _score(root, learner_id, lesson)
 
 
-def execute(root: Path, snapshot: Path, learner_id: str, lesson: str,
-            environment: dict[str, str]) -> None:
-    """The *execute* phase, in a pool process: autograde against a private gradebook copy."""
-    from traitlets.config import Config
+def grading_pool(workers: int, folder: Path | None = None) -> KernelPool:
+    """Kernels started ahead for grading (:class:`.kernel_pool.KernelPool`): ``workers``
+    (one per core) and one more kept ready, so that a kernel waits for each lane of a batch
+    while the next starts. They wait in ``folder`` (an empty private folder; by default one
+    of the pool's own) until a submission takes one. Close it (``close()`` or
+    ``shutdown()``) when done."""
+    import tempfile
 
-    os.environ.update(environment)
-    private = root / WORK_DIR / f"gradebook-{os.getpid()}.db"
-    if not private.exists():
-        shutil.copyfile(snapshot, private)
-    overrides = Config()
-    overrides.CourseDirectory.db_url = f"sqlite:///{private.resolve()}"
-    overrides.CourseDirectory.autograded_directory = EXECUTED
-    api = course.nbgrader_api(root.resolve(), overrides)
-    course.checked(api.autograde(lesson, learner_id, force=True, create=True))
+    from .kernel_pool import KernelPool
 
-
-def record(root: Path, learner_id: str, lesson: str) -> Score:
-    """The *record* phase, by the one writer: the executed copy's grades into the gradebook."""
-    from traitlets.config import Config
-
-    overrides = Config()
-    overrides.CourseDirectory.submitted_directory = EXECUTED
-    overrides.ClearOutput.enabled = False
-    overrides.Execute.enabled = False
-    api = course.nbgrader_api(root.resolve(), overrides)
-    course.checked(api.autograde(lesson, learner_id, force=True, create=True))
-    return _score(root, learner_id, lesson)
+    if folder is None:
+        folder = Path(tempfile.mkdtemp(prefix="bakhong-idle-"))
+    return KernelPool(max(1, workers) + 1, None, folder)
 
 
-def _watch_parent(parent: int) -> None:
-    """In a pool process: leave as soon as the grading process is gone (killed, say),
-    instead of lingering with nobody to record what it executes."""
-    import threading
-    import time
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(0.5)
-        os._exit(1)
-    threading.Thread(target=watch, daemon=True).start()
-
-
-def grading_pool(workers: int) -> ProcessPoolExecutor:
-    """Processes for the execute phase; ``spawn``, so none inherits this one's connections."""
-    return ProcessPoolExecutor(max_workers=workers,
-                               mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_watch_parent, initargs=(os.getpid(),))
-
-
-def _warm() -> None:
-    import nbgrader.apps  # noqa: F401  (the import is most of a cold process's first grade)
-
-
-def warm(pool: Executor, workers: int) -> None:
-    """Start the pool's processes and their imports before the first «Nộp bài» arrives."""
-    for future in [pool.submit(_warm) for _ in range(workers)]:
-        future.result()
+#: Where JupyterHub's spawners put a server's CPU limit (``Spawner.cpu_limit``, in cores).
+CPU_LIMIT_ENV = "CPU_LIMIT"
 
 
 def default_workers() -> int:
-    """One grading process per core (nbgrader's kernels are CPU-bound)."""
-    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
-               else os.cpu_count() or 1)
+    """One grading lane per core (nbgrader's kernels are CPU-bound), no more than the
+    CPU limit a hub gave the workshop: SystemdSpawner and KubeSpawner enforce it as a quota,
+    which the core count does not show (16 grading kernels on a 16-core node would
+    overrun a 2-core workshop's memory)."""
+    cores = max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+                else os.cpu_count() or 1)
+    try:
+        limit = float(os.environ.get(CPU_LIMIT_ENV, "") or 0)
+    except ValueError:
+        limit = 0
+    if limit > 0:
+        cores = min(cores, max(1, int(limit + 0.999)))
+    return cores
 
 
 @contextmanager
@@ -244,43 +221,73 @@ def gradebook_writer(root: Path) -> Iterator[None]:
 
 def grade_pending(
     root: Path, box: Sandbox, *, progress: Callable[[int, int], None] | None = None,
-    workers: int = 1, pool: Executor | None = None,
+    workers: int = 1, pool: KernelPool | None = None,
 ) -> list[Score]:
-    """Grade every queued submission, oldest first; a half-graded one is graded again.
+    """Grade every queued submission, oldest first, and those that arrive meanwhile; a
+    half-graded one is graded again.
 
-    With ``workers`` > 1 (or a ``pool`` kept by the caller, as the worker of ``serve``
-    does) submissions are executed in parallel and recorded one at a time (see the module
-    notes). A submission nbgrader cannot grade is marked ``failed`` (logged) and the queue
-    goes on.
+    Each submission gets a kernel of its own from ``pool`` (kept by the caller, as the
+    worker of ``serve`` does, so that its kernels are started before a «Nộp bài» comes), or
+    from a pool made for this call (:func:`grading_pool`). A submission nbgrader cannot
+    grade is marked ``failed`` (logged) and the queue goes on.
     """
+    from .autograde_batch import AutogradeBatch
+
+    root = root.resolve()  # the batch works in the course folder
     key = keys.load_key(box.workshop_id)
     environment = grading_environment(box.workshop_id, key)
     os.environ.update(environment)
     scores: list[Score] = []
     with gradebook_writer(root):
-        todo = submissions.pending(box.store)
-        if not todo:
+        if not submissions.pending(box.store):
             return scores
-        if pool is None and (workers <= 1 or len(todo) == 1):
-            for done, item in enumerate(todo, start=1):
-                submissions.mark(box.store, box.clock, item.seq, submissions.GRADING)
-                write_submission(root, box, key, item.learner_id, item.lesson)
-
-                def serial(item: submissions.Submission = item) -> Score:
-                    return autograde(root, item.learner_id, item.lesson)
-                _finish(box, key, item, serial, scores)
-                if progress:
-                    progress(done, len(todo))
-            return scores
-        own = None
-        if pool is None:
-            own = pool = grading_pool(min(workers, len(todo)))
+        kernels = pool or grading_pool(workers, root / KERNELS_DIR)
         try:
-            _in_parallel(root, box, key, environment, todo, pool, scores, progress)
+            kernels.use_environment(kernel_environment(environment))
+            with AutogradeBatch(root, kernels) as batch:
+                _grade_queue(root, box, key, batch, scores, progress)
         finally:
-            if own is not None:
-                own.shutdown(wait=True, cancel_futures=True)
+            if pool is None:
+                kernels.close()
     return scores
+
+
+def _grade_queue(root: Path, box: Sandbox, key: bytes, batch: AutogradeBatch,
+                 scores: list[Score], progress: Callable[[int, int], None] | None) -> None:
+    """The queue, ``batch.lanes`` submissions at a time, oldest first, until nothing is
+    pending: what arrives while the batch runs is taken too."""
+    from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+
+    def grade_one(item: submissions.Submission) -> None:
+        submissions.mark(box.store, box.clock, item.seq, submissions.GRADING)
+        write_submission(root, box, key, item.learner_id, item.lesson)
+        _finish(box, key, item, lambda: batch.autograde(item.learner_id, item.lesson), scores)
+        batch.pool.release()  # its kernel, now that the score is recorded
+
+    taken: set[int] = set()
+    in_flight: dict[Future[None], submissions.Submission] = {}
+    done = 0
+    with ThreadPoolExecutor(batch.lanes, thread_name_prefix="bakhong-grading") as lanes:
+        while True:
+            if len(in_flight) < batch.lanes:
+                todo = [item for item in submissions.pending(box.store)
+                        if item.seq not in taken]
+                for item in todo[:batch.lanes - len(in_flight)]:
+                    taken.add(item.seq)
+                    in_flight[lanes.submit(grade_one, item)] = item
+            if not in_flight:
+                return
+            # a lane free: look at the queue again soon, for a «Nộp bài» that just came
+            finished, _ = wait(in_flight, return_when=FIRST_COMPLETED,
+                               timeout=QUEUE_LOOK if len(in_flight) < batch.lanes else None)
+            for future in finished:
+                del in_flight[future]
+                future.result()  # an unexpected error stops the batch, as it did serially
+                done += 1
+                if progress:
+                    progress(done, done + len(in_flight)
+                             + sum(1 for item in submissions.pending(box.store)
+                                   if item.seq not in taken))
 
 
 def _finish(box: Sandbox, key: bytes, item: submissions.Submission,
@@ -294,44 +301,3 @@ def _finish(box: Sandbox, key: bytes, item: submissions.Submission,
         results.record(box.store, box.clock, key, box.workshop_id, item.seq, item.learner_id,
                        item.lesson, score.score, score.max_score, score.missing)
         scores.append(score)
-
-
-def _in_parallel(root: Path, box: Sandbox, key: bytes, environment: dict[str, str],
-                 todo: list[submissions.Submission], pool: Executor, scores: list[Score],
-                 progress: Callable[[int, int], None] | None) -> None:
-    """Stream the queue through the pool: a submission arriving while others execute is
-    taken at once (no waiting for a batch to end); each is recorded as soon as it is done."""
-    work = root / WORK_DIR
-    work.mkdir(exist_ok=True)
-    for stale in work.glob("gradebook-*.db"):  # copies of an older gradebook
-        stale.unlink()
-    snapshot = work / SNAPSHOT
-    shutil.copyfile(root / "gradebook.db", snapshot)  # under the writer's lock: consistent
-    in_flight: dict[Future[Any], submissions.Submission] = {}
-    taken: set[int] = set()
-    total, done = len(todo), 0
-    while True:
-        for item in submissions.pending(box.store):
-            if item.seq in taken:
-                continue
-            taken.add(item.seq)
-            if item.seq not in {t.seq for t in todo}:
-                total += 1  # arrived while grading
-            submissions.mark(box.store, box.clock, item.seq, submissions.GRADING)
-            write_submission(root, box, key, item.learner_id, item.lesson)
-            in_flight[pool.submit(execute, root, snapshot, item.learner_id, item.lesson,
-                                  environment)] = item
-        if not in_flight:
-            return
-        finished, _ = wait(in_flight, timeout=0.5, return_when=FIRST_COMPLETED)
-        for future in finished:
-            item = in_flight.pop(future)
-
-            def grade(item: submissions.Submission = item,
-                      future: Future[Any] = future) -> Score:
-                future.result()  # NbgraderFailed from the pool comes back here
-                return record(root, item.learner_id, item.lesson)
-            _finish(box, key, item, grade, scores)
-            done += 1
-            if progress:
-                progress(done, total)

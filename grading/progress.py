@@ -51,15 +51,16 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import sqlalchemy as sa
-
+from bakhong.simulators import attempts as store_reads
 from bakhong.simulators import learners as learners_mod
 from bakhong.simulators import submissions as queue
+from bakhong.simulators.attempts import LESSON_FLOWS
 from bakhong.simulators.evidence import HELP_TASKS, HINT_OFFERED, OK, RESET
-from bakhong.simulators.store import Store, consents, events, flow_states, submissions
+
+if TYPE_CHECKING:
+    from bakhong.simulators.sandbox import Store
 
 from .results import Results
 
@@ -84,10 +85,6 @@ __all__ = [
     "stuck",
 ]
 
-#: The app flow(s) whose state each lesson keeps (``flow_states.flow``), in lesson order.
-LESSON_FLOWS: Mapping[str, tuple[str, ...]] = MappingProxyType({
-    "first_steps": ("first_steps",), "vneid": ("vneid",), "payment": ("bank",),
-    "portal": ("portal",), "signing": ("signing",), "safety": ("safety",)})
 #: Lessons whose evidence events carry the app's step (``detail["step"]``; lesson 0's and
 #: the safety drills' carry the step the action was taken at).
 _STEP_IN_EVENTS = frozenset({"first_steps", "vneid", "payment", "signing", "safety"})
@@ -258,12 +255,8 @@ def _scores(store: Store, results: Results | None,
     """learner -> lesson -> the newest queue row's state with the sealed result."""
     if results is None:
         return {}
-    query = sa.select(submissions.c.learner_id, submissions.c.lesson, submissions.c.status
-                      ).order_by(submissions.c.seq)
-    if learner_id is not None:
-        query = query.where(submissions.c.learner_id == learner_id)
     found: dict[str, dict[str, LessonScore]] = {}
-    for row in store.read(query):
+    for row in store_reads.queue_rows(store, learner_id):
         grade = results.current(row.learner_id, row.lesson)
         status = UNSEALED if row.status == queue.GRADED and grade is None else row.status
         found.setdefault(row.learner_id, {})[row.lesson] = LessonScore(
@@ -282,36 +275,10 @@ def _attempt(row: Any) -> Attempt:
 
 def _current_attempts(store: Store, learner_id: str | None) -> dict[str, list[Attempt]]:
     """learner -> the events of their current lesson (that of their newest event), in order."""
-    newest = sa.select(sa.func.max(events.c.seq)).group_by(events.c.learner_id)
-    if learner_id is not None:
-        newest = newest.where(events.c.learner_id == learner_id)
-    current = (sa.select(events.c.learner_id, events.c.lesson)
-               .where(events.c.seq.in_(newest)).subquery())
-    query = (sa.select(events.c.seq, events.c.learner_id, events.c.lesson, events.c.task,
-                       events.c.outcome, events.c.at, events.c.detail)
-             .join(current, (events.c.learner_id == current.c.learner_id)
-                   & (events.c.lesson == current.c.lesson))
-             .order_by(events.c.seq))
     found: dict[str, list[Attempt]] = {}
-    for row in store.read(query):
+    for row in store_reads.current_lesson_events(store, learner_id):
         found.setdefault(row.learner_id, []).append(_attempt(row))
     return found
-
-
-def _flows(store: Store, learner_id: str | None) -> dict[tuple[str, str], tuple[dict[str, Any],
-                                                                                 datetime]]:
-    query = sa.select(flow_states.c.learner_id, flow_states.c.flow, flow_states.c.state,
-                      flow_states.c.updated_at)
-    if learner_id is not None:
-        query = query.where(flow_states.c.learner_id == learner_id)
-    return {(r.learner_id, r.flow): (json.loads(r.state), datetime.fromisoformat(r.updated_at))
-            for r in store.read(query)}
-
-
-def _consented(store: Store) -> set[str]:
-    rows = store.read(sa.select(consents.c.learner_id).where(
-        consents.c.notice_version == learners_mod.NOTICE_VERSION))
-    return {r[0] for r in rows}
 
 
 def class_progress(store: Store, now: datetime, *, learner_id: str | None = None,
@@ -320,9 +287,9 @@ def class_progress(store: Store, now: datetime, *, learner_id: str | None = None
     scores come from ``results`` (none without them)."""
     chosen = ([learners_mod.by_id(store, learner_id)] if learner_id is not None
               else learners_mod.all_learners(store))
-    consented = _consented(store)
+    consented = store_reads.consented(store)
     attempts = _current_attempts(store, learner_id)
-    flows = _flows(store, learner_id)
+    flows = store_reads.flow_states_of(store, learner_id)
     scores = _scores(store, results, learner_id)
     found = []
     for learner in chosen:
@@ -354,8 +321,8 @@ def class_progress(store: Store, now: datetime, *, learner_id: str | None = None
 
 def commune_progress(store: Store, results: Results) -> list[CommuneProgress]:
     """Enrolled, consented, submitted and trained per commune, sorted by commune."""
-    consented = _consented(store)
-    submitted = {r.learner_id for r in store.read(sa.select(submissions.c.learner_id))}
+    consented = store_reads.consented(store)
+    submitted = store_reads.submitted(store)
     tally: dict[str, Counter[str]] = {}
     for learner in learners_mod.all_learners(store):
         counts = tally.setdefault(learner.commune, Counter())

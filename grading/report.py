@@ -15,9 +15,11 @@ where at least one resident is enrolled (:func:`completion`):
   population is unknown or zero.
 
 A resident enrolled in several workshops counts once. Two enrolments are the same resident
-when they share the ``learner_id``, or when their full names (NFC, case-folded, spaces
-collapsed), province, commune and birth year agree. The birth year is optional: when either
-enrolment has none (``birth_year`` missing or empty), name, province and commune alone decide.
+when they share a learner id their rosters gave (an id ``init`` numbered, ``hv001`` …, names
+nobody outside its workshop: :meth:`~bakhong.simulators.learners.Learner.match_id`), or when
+their full names (NFC, case-folded, spaces collapsed), province, commune and birth year
+agree. The birth year is optional: when either enrolment has none (``birth_year`` missing or
+empty), name, province and commune alone decide.
 Matching is transitive: enrolments linked through one another form one resident, who is
 counted in the province and commune of the first enrolment seen (workshops in the order
 given, learners by id).
@@ -39,24 +41,22 @@ holds counts only: no name, learner id, ID number or phone number is written.
 from __future__ import annotations
 
 import csv
-import json
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from types import MappingProxyType
 
-import sqlalchemy as sa
-
+from bakhong.simulators import evidence, registry
 from bakhong.simulators import learners as learners_mod
-from bakhong.simulators import registry
-from bakhong.simulators import store as store_mod
+from bakhong.simulators.clock import Clock, SystemClock
 from bakhong.simulators.learners import Learner
 
 from . import course, results, settings
-from .report_model import CommuneRow, Resident, text_key
+from .report_model import CommuneRow, Report, Resident, text_key
 from .report_output import csv_cell
-from .report_views import CSV_HEADER, commune_rows
+from .report_views import CSV_HEADER, build_views, commune_rows
 from .workshop import open_sandbox
 
 __all__ = [
@@ -64,6 +64,7 @@ __all__ = [
     "CommuneRow",
     "PopulationFileError",
     "Resident",
+    "build_report",
     "common_targets",
     "completion",
     "read_population",
@@ -79,7 +80,7 @@ class PopulationFileError(ValueError):
 class _Enrolment:
     """One learner of one workshop: who (for matching only) and what (``facts``)."""
 
-    learner_id: str
+    match_id: str  # Learner.match_id: the roster's id, or one that matches no other workshop
     full_name: str
     facts: Resident
 
@@ -99,24 +100,6 @@ def _birth_year(learner: Learner) -> int | None:
         return None
 
 
-def _surveys(store: store_mod.Store) -> dict[str, dict[str, bool]]:
-    table = store_mod.learners
-    rows = store.read(sa.select(table.c.learner_id, table.c.survey)
-                      .where(table.c.survey.is_not(None)))
-    return {row.learner_id: {k: bool(v) for k, v in json.loads(row.survey).items()}
-            for row in rows}
-
-
-def _refusals(store: store_mod.Store) -> dict[str, set[tuple[str, str, str]]]:
-    table = store_mod.events
-    rows = store.read(sa.select(table.c.learner_id, table.c.lesson, table.c.task,
-                                table.c.outcome).where(table.c.outcome != "ok").distinct())
-    found: dict[str, set[tuple[str, str, str]]] = {}
-    for row in rows:
-        found.setdefault(row.learner_id, set()).add((row.lesson, row.task, row.outcome))
-    return found
-
-
 def _enrolments(root: Path, pass_mark: float, core_lessons: Sequence[str]) -> list[_Enrolment]:
     """Every learner of one workshop, with province, post-2025 commune, results and evidence.
 
@@ -128,14 +111,16 @@ def _enrolments(root: Path, pass_mark: float, core_lessons: Sequence[str]) -> li
         found = []
         graded = results.read_workshop(root, box.store, box.workshop_id, pass_mark=pass_mark,
                                        core_lessons=core_lessons)
-        surveys, refusals = _surveys(box.store), _refusals(box.store)
+        surveys = learners_mod.survey_answers(box.store)
+        refusals = evidence.refusals(box.store)
         for learner in learners_mod.all_learners(box.store):
             me = learner.learner_id
             province = getattr(learner, "province", None) or \
                 registry.persona_of_learner(box.store, me).province_name
             scores = {lesson: grade.fraction for lesson in lessons
                       if (grade := graded.current(me, lesson)) is not None}
-            found.append(_Enrolment(me, _nfc(learner.full_name), Resident(
+            found.append(_Enrolment(learner.match_id(box.workshop_id),
+                                    _nfc(learner.full_name), Resident(
                 -1, _nfc(province), _nfc(learner.commune), graded.trained(me),
                 graded.trained_at(me), _birth_year(learner),
                 MappingProxyType(surveys.get(me, {})), MappingProxyType(scores),
@@ -151,7 +136,7 @@ def _who(item: _Enrolment) -> tuple[str, str, str]:
 
 
 def _same_resident(a: _Enrolment, b: _Enrolment) -> bool:
-    if a.learner_id == b.learner_id:
+    if a.match_id == b.match_id:
         return True
     if _who(a) != _who(b):
         return False
@@ -172,14 +157,14 @@ def _groups(enrolments: list[_Enrolment]) -> list[list[_Enrolment]]:
     by_id: dict[str, int] = {}
     by_name: dict[tuple[str, str, str], list[int]] = {}
     for i, item in enumerate(enrolments):
-        candidates = [by_id[item.learner_id]] if item.learner_id in by_id else []
+        candidates = [by_id[item.match_id]] if item.match_id in by_id else []
         candidates += by_name.get(_who(item), [])
         for j in candidates:
             if _same_resident(enrolments[j], item):
                 a, b = find(j), find(i)
                 if a != b:
                     parent[max(a, b)] = min(a, b)
-        by_id.setdefault(item.learner_id, i)
+        by_id.setdefault(item.match_id, i)
         by_name.setdefault(_who(item), []).append(i)
     groups: dict[int, list[_Enrolment]] = {}
     for i, item in enumerate(enrolments):
@@ -364,3 +349,21 @@ def write_csv(rows: Iterable[CommuneRow], path: Path) -> None:
         writer.writerow(CSV_HEADER)
         for row in rows:
             writer.writerow([csv_cell(getattr(row, name)) for name in CSV_HEADER])
+
+
+def build_report(
+    roots: Sequence[Path], *, population: Mapping[tuple[str, str], int] | None = None,
+    as_of: datetime | None = None, clock: Clock | None = None, public: bool = False,
+    pass_mark: float | None = None, core_lessons: Sequence[str] | None = None,
+) -> Report:
+    """The report over the workshops at ``roots``, as of ``as_of`` (default: ``clock``'s now,
+    the system clock without one). Targets are the workshops' common ``[targets]``."""
+    roots = [Path(root) for root in roots]
+    for root in roots:
+        settings.require_workshop(root)
+    moment = as_of or (clock or SystemClock()).now()
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    found = residents(roots, pass_mark=pass_mark, core_lessons=core_lessons)
+    return build_views(found, as_of=moment, targets=common_targets(roots),
+                       population=population, public=public, workshops=len(roots))

@@ -48,6 +48,8 @@ __all__ = ["UnknownFormat", "chart_png", "csv_cell", "default_outputs", "format_
 RATE_PLACES = 4
 FORMATS = (".xlsx", ".csv", ".html", ".png")
 Translate = Callable[[str], str]
+#: What draws a view: :func:`chart_png`, or another with its signature (the province's).
+Chart = Callable[[View, Translate, str], bytes]
 
 
 class UnknownFormat(SandboxError):
@@ -353,8 +355,10 @@ img{max-width:100%;height:auto}.note{color:#444;max-width:60em}
 """
 
 
-def html_page(report: Report, tr: Translate = _identity, lang: str = "vi") -> str:
+def html_page(report: Report, tr: Translate = _identity, lang: str = "vi",
+              chart: Chart | None = None) -> str:
     """The whole report as one page: tables, inline PNG charts, notes; nothing fetched."""
+    draw = chart or chart_png
     title = html.escape(tr(_title(report)))
     parts = [f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
              '<meta name="viewport" content="width=device-width, initial-scale=1">'
@@ -365,7 +369,7 @@ def html_page(report: Report, tr: Translate = _identity, lang: str = "vi") -> st
                        for v in report.views)
     parts.append(f"<nav>{links}</nav>")
     for view in report.views:
-        picture = base64.b64encode(chart_png(view, tr, lang)).decode("ascii")
+        picture = base64.b64encode(draw(view, tr, lang)).decode("ascii")
         parts.append(f'<section id="{view.name}"><h2>{html.escape(tr(view.title))}</h2>'
                      f'<img alt="{html.escape(tr(view.title))}" '
                      f'src="data:image/png;base64,{picture}">{html_table(view, tr, lang)}')
@@ -375,8 +379,9 @@ def html_page(report: Report, tr: Translate = _identity, lang: str = "vi") -> st
     return "".join(parts)
 
 
-def write(report: Report, out: Path) -> list[Path]:
-    """Write ``report`` in the format of ``out``'s extension; the files written.
+def write(report: Report, out: Path, *, chart: Chart | None = None) -> list[Path]:
+    """Write ``report`` in the format of ``out``'s extension; the files written. ``chart``
+    draws the views (default :func:`chart_png`).
 
     The files (several for CSV and PNG) are written together (:func:`bakhong.atomic.files`):
     all of them, or, on a full or read-only disk, none changed and
@@ -386,10 +391,10 @@ def write(report: Report, out: Path) -> list[Path]:
     if out.suffix.lower() not in FORMATS:
         raise UnknownFormat(str(out), suffix=out.suffix or out.name)
     with atomic.files() as batch:
-        return _write_into(batch, report, out)
+        return _write_into(batch, report, out, chart or chart_png)
 
 
-def _write_into(batch: atomic.Batch, report: Report, out: Path) -> list[Path]:
+def _write_into(batch: atomic.Batch, report: Report, out: Path, draw: Chart) -> list[Path]:
     suffix = out.suffix.lower()
     if suffix == ".xlsx":
         _xlsx_into(batch, report, out)
@@ -397,8 +402,8 @@ def _write_into(batch: atomic.Batch, report: Report, out: Path) -> list[Path]:
     if suffix == ".csv":
         return _csvs_into(batch, report, out)
     if suffix == ".html":
-        return [batch.write_text(out, html_page(report))]
-    return [batch.write_bytes(sibling(out, view.name, ".png"), chart_png(view))
+        return [batch.write_text(out, html_page(report, chart=draw))]
+    return [batch.write_bytes(sibling(out, view.name, ".png"), draw(view, _identity, "vi"))
             for view in report.views]
 
 
@@ -408,14 +413,15 @@ def report_name(report: Report) -> str:
     return f"bao-cao-{'cong-khai-' if report.public else ''}{day}"
 
 
-def default_outputs(report: Report, folder: Path) -> list[Path]:
-    """Every format into ``folder`` (``WORKSHOP/reports``), named after the report's date;
-    all the files together, or none (as :func:`write`)."""
-    base = Path(folder) / report_name(report)
+def default_outputs(report: Report, folder: Path, *, chart: Chart | None = None,
+                    name: str | None = None) -> list[Path]:
+    """Every format into ``folder`` (``WORKSHOP/reports``), named after the report's date
+    (or ``name``); all the files together, or none (as :func:`write`)."""
+    base = Path(folder) / (name or report_name(report))
     written: list[Path] = []
     with atomic.files() as batch:
         for suffix in FORMATS:
-            written += _write_into(batch, report, base.with_suffix(suffix))
+            written += _write_into(batch, report, base.with_suffix(suffix), chart or chart_png)
     return written
 
 

@@ -35,12 +35,12 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-from bakhong.simulators.clock import VN_TZ, Clock, SystemClock
+from bakhong.simulators.clock import VN_TZ
 
 from . import course, settings
 from .report_model import (
@@ -71,7 +71,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
-    "CSV_HEADER", "RESULT_COLUMNS", "SURVEY", "aggregate", "build_report",
+    "CSV_HEADER", "RESULT_COLUMNS", "SURVEY", "aggregate",
     "build_views", "commune_rows", "commune_view", "indicator_view", "lesson_view", "projection",
     "read_results", "results_frame", "steps_view", "write_results",
 ]
@@ -369,23 +369,3 @@ def build_views(
              Note(PUBLIC_NOTE if public else TRAINER_NOTE),
              *communes.notes, *per_lesson.notes, *steps.notes, *indicators.notes)
     return Report(as_of, public, workshops, (communes, per_lesson, steps, indicators), notes)
-
-
-def build_report(
-    roots: Sequence[Path], *, population: Mapping[tuple[str, str], int] | None = None,
-    as_of: datetime | None = None, clock: Clock | None = None, public: bool = False,
-    pass_mark: float | None = None, core_lessons: Sequence[str] | None = None,
-) -> Report:
-    """The report over the workshops at ``roots``, as of ``as_of`` (default: ``clock``'s now,
-    the system clock without one). Targets are the workshops' common ``[targets]``."""
-    from .report import common_targets, residents
-
-    roots = [Path(root) for root in roots]
-    for root in roots:
-        settings.require_workshop(root)
-    moment = as_of or (clock or SystemClock()).now()
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    found = residents(roots, pass_mark=pass_mark, core_lessons=core_lessons)
-    return build_views(found, as_of=moment, targets=common_targets(roots),
-                       population=population, public=public, workshops=len(roots))

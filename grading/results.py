@@ -46,7 +46,7 @@ from types import MappingProxyType
 
 from bakhong.simulators import submissions
 from bakhong.simulators.clock import Clock
-from bakhong.simulators.store import Store
+from bakhong.simulators.sandbox import Store
 from bakhong.simulators.submissions import passes
 
 __all__ = ["Grade", "Mismatch", "Results", "check", "key_of", "passes", "read",
@@ -93,9 +93,9 @@ class Grade:
         return self.score / self.max_score if self.max_score else 0.0
 
 
-#: What a mismatch is about: a queue row whose seal fails, or a gradebook score that is not
-#: the sealed result.
-SEAL, GRADEBOOK = "seal", "gradebook"
+#: What a mismatch is about: a queue row whose seal fails, a gradebook score that is not
+#: the sealed result, or evidence rows whose link fails (written outside the sandbox).
+SEAL, GRADEBOOK, EVIDENCE = "seal", "gradebook", "evidence"
 
 
 @dataclass(frozen=True)
@@ -121,6 +121,15 @@ class Mismatch:
         recorded (2): it may have been edited outside bakhong and is not counted. Grade again
         from the evidence: bakhong grade lop --all
         """
+        if self.kind == EVIDENCE:
+            rows = int(self.found or 0)
+            return (
+                f"Bằng chứng của học viên {self.learner_id}, bài «{self.lesson}»: {rows} dòng "
+                f"trong sandbox.db không do ứng dụng luyện tập ghi (bị thêm hoặc sửa ngoài "
+                f"bakhong), nên không được tính khi chấm.\n"
+                f"  Evidence of {self.learner_id}, lesson «{self.lesson}»: {rows} row(s) in "
+                f"sandbox.db were not written by the practice apps (added or edited outside "
+                f"bakhong) and are not counted in grading.")
         found = f"{self.found or 0:g}/{self.max_score or 0:g}"
         where = "gradebook.db" if self.kind == GRADEBOOK else "sandbox.db"
         vi_sealed = "chưa chấm bài này" if self.sealed is None else f"{self.sealed:g}"
@@ -250,7 +259,7 @@ def gradebook_scores(root: Path) -> dict[tuple[str, str], tuple[float, float]]:
 
     from . import course
 
-    if not (root / "gradebook.db").exists():
+    if not course.has_gradebook(root):
         return {}
     found: dict[tuple[str, str], tuple[float, float]] = {}
     with Gradebook(course.gradebook_url(root)) as gradebook:
@@ -263,11 +272,22 @@ def gradebook_scores(root: Path) -> dict[tuple[str, str], tuple[float, float]]:
 
 def workshop_mismatches(root: Path) -> list[Mismatch]:
     """:func:`check` over the workshop at ``root``, with its key and settings."""
+    from bakhong.simulators import evidence
+
+    from . import keys
     from .workshop import open_sandbox
 
     box = open_sandbox(root)
     try:
-        return check(root, box.store, read_workshop(root, box.store, box.workshop_id))
+        found = check(root, box.store, read_workshop(root, box.store, box.workshop_id))
+        if keys.key_path(box.workshop_id).exists():
+            forged: dict[tuple[str, str], int] = {}
+            for _seq, learner_id, lesson in evidence.unlinked(
+                    box.store, keys.load_key(box.workshop_id)):
+                forged[(learner_id, lesson)] = forged.get((learner_id, lesson), 0) + 1
+            found += [Mismatch(EVIDENCE, learner_id, lesson, float(rows), None, None)
+                      for (learner_id, lesson), rows in sorted(forged.items())]
+        return found
     finally:
         box.close()
 

@@ -103,6 +103,8 @@ class RosterRow(NamedTuple):
     #: What was changed on this row for the trainer to know («Dòng 5: …»): a phone or ID
     #: number taken out of the name (:func:`strip_personal_numbers`).
     notes: tuple[str, ...] = ()
+    #: Whether the row gave the id; False when :func:`read_roster` numbered it (``hv001`` …).
+    id_given: bool = True
 
 
 # ---------------------------------------------------------------- text helpers
@@ -678,6 +680,7 @@ def read_roster(
     serial = 0
     for number, learner_id, name, commune, birth_year, sex, legacy, survey, notes in checked:
         serial += 1
+        given = bool(learner_id)
         if not learner_id:
             while f"hv{serial:03d}" in used:
                 serial += 1
@@ -696,6 +699,7 @@ def read_roster(
                 legacy_district=legacy.district if legacy else None,
                 survey=MappingProxyType(survey),
                 notes=notes,
+                id_given=given,
             )
         )
     return rows

@@ -120,6 +120,9 @@ class CourseSettings:
     targets: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_TARGETS))
     language: str = "vi"
     store_url: str = ""
+    #: nbgrader's gradebook (``CourseDirectory.db_url``): empty for ``WORKSHOP/gradebook.db``,
+    #: or a ``postgresql+psycopg://`` URL (a hosted workshop: one database per workshop).
+    gradebook_url: str = ""
     host: str = "127.0.0.1"
     port: int = 8866
 
@@ -151,27 +154,34 @@ def _shown(url: str) -> str:
     return re.sub(r"(//[^/:@]*:)[^/@]*@", r"\1***@", url)
 
 
+shown_url = _shown
+
+
 _STORE_URLS = ("để trống (tệp sandbox.db của lớp học), «sqlite:///» và một đường dẫn tuyệt "
                "đối (ví dụ sqlite:////home/lop/sandbox.db), hoặc «postgresql+psycopg://…»")
 _STORE_URLS_EN = ("empty (the workshop's own sandbox.db), «sqlite:///» followed by an absolute "
                   "path (e.g. sqlite:////home/lop/sandbox.db), or «postgresql+psycopg://…»")
 
 
-def _check_store_url(url: str) -> None:
-    """Refuse a store URL that would open a store elsewhere than meant, or not at all."""
+def _check_store_url(url: str, name: str = "store_url") -> None:
+    """Refuse a store (or gradebook) URL that would open a database elsewhere than meant,
+    or not at all; ``name`` is the setting's, for the message."""
     if url == "":
         return
     shown = _shown(url)
+    default = "gradebook.db" if name == "gradebook_url" else "sandbox.db"
+    accepted = _STORE_URLS.replace("sandbox.db", default)
+    accepted_en = _STORE_URLS_EN.replace("sandbox.db", default)
     if url.startswith(SQLITE_PREFIX):
         path = url[len(SQLITE_PREFIX):].split("?", 1)[0]
         if path and Path(path).is_absolute():
             return
         raise InvalidSettings(
-            "store_url",
+            name,
             f"«{shown}»: đường dẫn SQLite phải là đường dẫn tuyệt đối (một đường dẫn tương đối "
-            f"tạo kho dữ liệu rỗng ở thư mục đang đứng); chỉ nhận {_STORE_URLS}",
+            f"tạo kho dữ liệu rỗng ở thư mục đang đứng); chỉ nhận {accepted}",
             f"«{shown}»: the SQLite path must be an absolute path (a relative one makes an "
-            f"empty store in the current folder); accepted: {_STORE_URLS_EN}")
+            f"empty store in the current folder); accepted: {accepted_en}")
     if url.startswith(POSTGRES_PREFIX) and len(url) > len(POSTGRES_PREFIX):
         from sqlalchemy.engine import make_url
         from sqlalchemy.exc import ArgumentError
@@ -180,15 +190,15 @@ def _check_store_url(url: str) -> None:
             make_url(url)
         except (ArgumentError, ValueError) as exc:
             raise InvalidSettings(
-                "store_url", f"«{shown}» không phải địa chỉ PostgreSQL hợp lệ",
+                name, f"«{shown}» không phải địa chỉ PostgreSQL hợp lệ",
                 f"«{shown}» is not a valid PostgreSQL URL ({exc})") from exc
         return
     hint, hint_en = "", ""
     if url.startswith(("postgresql:", "postgres:", "postgresql+")):
         hint = "; với PostgreSQL hãy viết «postgresql+psycopg://…»"
         hint_en = "; for PostgreSQL write «postgresql+psycopg://…»"
-    raise InvalidSettings("store_url", f"không nhận «{shown}»; chỉ nhận {_STORE_URLS}{hint}",
-                          f"«{shown}» is not accepted; accepted: {_STORE_URLS_EN}{hint_en}")
+    raise InvalidSettings(name, f"không nhận «{shown}»; chỉ nhận {accepted}{hint}",
+                          f"«{shown}» is not accepted; accepted: {accepted_en}{hint_en}")
 
 
 def _validate(s: CourseSettings) -> None:
@@ -236,6 +246,9 @@ def _validate(s: CourseSettings) -> None:
     if not isinstance(s.store_url, str):
         raise InvalidSettings("store_url", "phải là một chuỗi", "must be a string")
     _check_store_url(s.store_url)
+    if not isinstance(s.gradebook_url, str):
+        raise InvalidSettings("gradebook_url", "phải là một chuỗi", "must be a string")
+    _check_store_url(s.gradebook_url, "gradebook_url")
     if not isinstance(s.host, str) or not s.host.strip() or any(c.isspace() for c in s.host):
         raise InvalidSettings("host", "phải là một địa chỉ, ví dụ 127.0.0.1",
                               "must be an address, e.g. 127.0.0.1")

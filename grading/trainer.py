@@ -6,27 +6,9 @@ it, outside the course folder: nothing Voila or nbgrader publishes can hold it. 
 compared in Unicode NFC, so «mật khẩu» typed on a keyboard that composes accents and on one
 that does not is the same password. The file is replaced atomically.
 
-**Resetting an attempt** (:func:`reset_attempt`, the dashboard's «Đặt lại bài học») lets a
-learner start a lesson over:
-
-* *cleared*: the learner's flow state of the lesson's app(s) (:data:`~bakhong.grading.
-  progress.LESSON_FLOWS`), so the app opens at its first screen with a fresh scenario; for
-  the signing lesson, the learner's active certificate is also retired
-  (``credentials.revoked_at``), since the app refuses a second enrolment while one is
-  active. It is not put on the sandbox CRL: a PDF signed before the reset still verifies;
-* *kept*, as the history of what happened: every evidence event, the SMS inbox, bank
-  accounts and payments, dossiers filed on the portal and their documents, certificates,
-  the grading queue and the gradebook (the old score stands until the next submission is
-  graded), and the trainer's fault switches. Resetting the VNeID lesson clears the VNeID
-  account itself, so the portal and signing lessons, which log in with it, wait until it is
-  activated again;
-* *recorded*: a marker event (task :data:`~bakhong.simulators.evidence.RESET`) in the
-  lesson's evidence. :func:`bakhong.simulators.evidence.export` keeps only the events
-  after the lesson's last marker (:func:`since_last_reset`), so the next «Nộp bài» or
-  «Chấm lại» is judged on the new attempt alone, and the dashboard stops counting the old
-  attempt's refusals. The marker is the trainer's act, not the learner's, and carries no
-  data about the learner. A submission still queued when the reset happens is graded on
-  the evidence after the reset.
+**Resetting an attempt** (the dashboard's «Đặt lại bài học») is
+:func:`bakhong.simulators.attempts.reset_attempt`, re-exported here: the store's tables
+stay inside ``simulators/``.
 
 >>> check_password("no-such-workshop", "anything")
 False
@@ -41,19 +23,13 @@ import os
 import re
 import secrets
 import unicodedata
-from dataclasses import dataclass
 from pathlib import Path
 
-import sqlalchemy as sa
-
-from bakhong.simulators import learnerid, learners
-from bakhong.simulators.clock import Clock
+from bakhong.simulators.attempts import Reset, UnknownLesson, reset_attempt
 from bakhong.simulators.errors import N_, SandboxError
-from bakhong.simulators.evidence import OK, RESET, since_last_reset
-from bakhong.simulators.store import Store, credentials, dumps, events, flow_states
+from bakhong.simulators.evidence import since_last_reset
 
 from . import keys
-from .progress import LESSON_FLOWS
 
 __all__ = [
     "MIN_LENGTH",
@@ -82,11 +58,6 @@ _SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 class PasswordTooShort(SandboxError):
     code = "trainer.password_short"
     message = N_("Mật khẩu người hướng dẫn phải có ít nhất {length} ký tự.")
-
-
-class UnknownLesson(SandboxError):
-    code = "trainer.unknown_lesson"
-    message = N_("Không có bài học này trong khóa học.")
 
 
 def password_path(workshop_id: str) -> Path:
@@ -157,43 +128,3 @@ def check_password(workshop_id: str, password: str) -> bool:
         log.error("trainer password file of %s is malformed: %s", workshop_id, err)
         return False
     return hmac.compare_digest(found, expected)
-
-
-@dataclass(frozen=True)
-class Reset:
-    """What :func:`reset_attempt` did."""
-
-    learner_id: str
-    lesson: str
-    flows: tuple[str, ...]  # the flow states that existed and were cleared
-    certificates: int  # certificates retired (signing lesson)
-    marked: bool  # whether a marker event was recorded (the lesson had evidence)
-
-
-def reset_attempt(store: Store, clock: Clock, learner_id: str, lesson: str) -> Reset:
-    """Let the learner start ``lesson`` over (see the module's docstring), in one transaction."""
-    if lesson not in LESSON_FLOWS:
-        raise UnknownLesson(lesson)
-    learner_id = learnerid.validate(learner_id)  # InvalidLearnerId: a page's value is untrusted
-    learners.by_id(store, learner_id)  # UnknownLearner
-    flows = LESSON_FLOWS[lesson]
-    now = clock.now().isoformat()
-    with store.transaction() as conn:
-        mine = (flow_states.c.learner_id == learner_id) & flow_states.c.flow.in_(flows)
-        cleared = tuple(sorted(r[0] for r in conn.execute(
-            sa.select(flow_states.c.flow).where(mine))))
-        conn.execute(sa.delete(flow_states).where(mine))
-        retired = 0
-        if lesson == "signing":
-            retired = conn.execute(credentials.update().where(
-                (credentials.c.learner_id == learner_id) & credentials.c.revoked_at.is_(None))
-                .values(revoked_at=now)).rowcount or 0
-        has_evidence = conn.execute(sa.select(events.c.seq).where(
-            (events.c.learner_id == learner_id) & (events.c.lesson == lesson)).limit(1)).first()
-        if has_evidence is not None:
-            conn.execute(events.insert().values(
-                learner_id=learner_id, lesson=lesson, task=RESET, outcome=OK, at=now,
-                detail=dumps({"by": "trainer", "flows": list(cleared)})))
-    log.info("reset %s/%s: flows %s, %d certificate(s) retired", learner_id, lesson,
-             cleared, retired)
-    return Reset(learner_id, lesson, cleared, int(retired), has_evidence is not None)

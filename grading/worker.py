@@ -12,6 +12,12 @@ is grading, so nothing is half-recorded. **One per workshop**: it holds an exclu
 worker finishes its submission, or a second server on the same folder) waits for it and
 grades nothing meanwhile.
 
+**A «Nộp bài» is taken at once.** The worker keeps a pool of grading kernels started ahead
+for the session (:mod:`.kernel_pool`), and looks at the queue every ``POLL_SECONDS``
+(0.1 s): with SQLite it first asks the store whether anything was committed since it last
+looked (``PRAGMA data_version``, a few microseconds; see
+:func:`bakhong.simulators.submissions.watch`), and reads the queue only then.
+
     python -m bakhong.grading.worker WORKSHOP
 """
 
@@ -28,9 +34,9 @@ from pathlib import Path
 
 from bakhong.simulators import submissions
 
-from . import grader, workshop
+from . import grader, keys, workshop
 
-POLL_SECONDS = 2.0
+POLL_SECONDS = 0.1
 LOCK_FILE = "worker.lock"
 _PR_SET_PDEATHSIG = 1
 
@@ -55,7 +61,7 @@ def die_with_parent(parent: int, stop: threading.Event) -> None:
 
 def run(root: Path, stop: threading.Event, workers: int | None = None) -> None:
     """Drain the queue until ``stop``, holding the workshop's worker lock; one pool of
-    grading processes kept for the session."""
+    grading kernels started ahead, kept for the session."""
     (root / grader.WORK_DIR).mkdir(exist_ok=True)
     with grader.exclusive_lock(root / grader.WORK_DIR / LOCK_FILE, stop=stop,
                                waiting=lambda: grader.LOG.info(
@@ -67,20 +73,29 @@ def run(root: Path, stop: threading.Event, workers: int | None = None) -> None:
 
 def _drain(root: Path, stop: threading.Event, workers: int | None) -> None:
     box = workshop.open_sandbox(root)
-    count = workers or grader.default_workers()
-    pool = grader.grading_pool(count) if count > 1 else None
-    if pool is not None:
-        grader.warm(pool, count)
+    pool = grader.grading_pool(workers or grader.default_workers(), root / grader.KERNELS_DIR)
     try:
-        while not stop.is_set():
-            if submissions.pending(box.store):
-                for score in grader.grade_pending(root, box, workers=count, pool=pool):
-                    grader.LOG.info("graded %s/%s: %g/%g", score.learner_id, score.lesson,
-                                    score.score, score.max_score)
-            stop.wait(POLL_SECONDS)
+        try:  # start the kernels now, not when the first «Nộp bài» comes
+            pool.use_environment(grader.kernel_environment(grader.grading_environment(
+                box.workshop_id, keys.load_key(box.workshop_id))))
+        except keys.MissingKey:
+            pass  # grade_pending says so when there is something to grade
+        from . import autograde_batch  # noqa: F401  (nbgrader: 2 s to import, not at a «Nộp bài»)
+        if pool.environment is not None and pool.wait_ready(stop=stop):
+            grader.LOG.info("ready: %d grading kernels started ahead", pool.size)
+        with submissions.watch(box.store) as version:
+            seen: object = None
+            while not stop.is_set():
+                now = version()
+                if now != seen:
+                    seen = now
+                    if submissions.pending(box.store):
+                        for score in grader.grade_pending(root, box, pool=pool):
+                            grader.LOG.info("graded %s/%s: %g/%g", score.learner_id,
+                                            score.lesson, score.score, score.max_score)
+                stop.wait(POLL_SECONDS)
     finally:
-        if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
+        pool.close()
         box.close()
 
 

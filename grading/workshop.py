@@ -92,11 +92,16 @@ def make_private(root: Path) -> None:
 def open_sandbox(root: Path, *, clock: Clock | None = None, seed: str | None = None) -> Sandbox:
     """The workshop's sandbox, in the store its settings name (``WORKSHOP/sandbox.db``).
 
-    Raises :class:`~.settings.NotAWorkshop` for a folder ``init`` did not make.
+    Raises :class:`~.settings.NotAWorkshop` for a folder ``init`` did not make. On a
+    laptop holding the workshop's key, the evidence written links each event to the
+    learner's previous one (:func:`bakhong.simulators.evidence.record`).
     """
     settings.require_workshop(root)
     url = settings.load(root).store_url_for(root)
-    return Sandbox.open(url, clock=clock, seed=seed)
+    box = Sandbox.open(url, clock=clock, seed=seed)
+    if keys.key_path(box.workshop_id).exists():
+        box.store.chain_key = keys.load_key(box.workshop_id)
+    return box
 
 
 def _check_unused(root: Path) -> None:
@@ -106,39 +111,93 @@ def _check_unused(root: Path) -> None:
         raise WorkshopExists(path=str(root))
 
 
+#: The hidden folder ``init`` builds a workshop in, beside where it will be.
+STAGING = ".{name}.dang-tao-{pid}"
+
+
+def _staging(root: Path) -> Path:
+    return root.parent / STAGING.format(name=root.name, pid=os.getpid())
+
+
+def _remove_stale_staging(root: Path) -> None:
+    """Folders an ``init`` killed with SIGKILL left beside ``root`` (their process is gone)."""
+    for path in root.parent.glob(STAGING.format(name=root.name, pid="*")):
+        pid = path.name.rsplit("-", 1)[-1]
+        if pid.isdigit() and not _alive(int(pid)) and path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _make_issuer(box: Sandbox, name: str) -> None:
+    """The workshop's certificate issuer, made with its other keys (so the first backup
+    holds it, and a copied folder without it is refused rather than given a new one)."""
+    from .certificates import issuer_credential
+
+    issuer_credential(box.workshop_id, workshop_name=name, now=box.clock.now(),
+                      store=box.store)
+
+
 def _build(
     root: Path, chosen: CourseSettings, lines: list[Enrolment], *,
     clock: Clock | None, seed: str | None, lessons: tuple[str, ...],
+    progress: Callable[[int, int], None] | None = None,
 ) -> tuple[Sandbox, list[Learner]]:
+    """Build the workshop in a hidden folder beside ``root`` and rename it into place: a
+    stopped ``init`` leaves no workshop behind (and one killed outright, a hidden folder
+    the next ``init`` removes), so it can simply be run again."""
     for line in lines:  # every id becomes folder names: checked before anything is written
         if learnerid.validate(line.learner_id) != line.learner_id:
             raise learnerid.InvalidFormat(learnerid.shown(line.learner_id))
-    existed = root.exists()
-    before = set(root.iterdir()) if existed else set()
+    root = Path(root)
+    root.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale_staging(root)
+    staging = _staging(root)
     box: Sandbox | None = None
     key_made = False
     try:
         with private_files():
-            root.mkdir(parents=True, exist_ok=True)
-            settings.save(root, chosen)
-            course.build(root, lessons)
-            box = open_sandbox(root, clock=clock, seed=seed)
+            staging.mkdir()
+            settings.save(staging, chosen)
+            if course.gradebook_in_use(staging):  # a shared gradebook (PostgreSQL) in use
+                raise WorkshopExists(path=settings.shown_url(chosen.gradebook_url))
+            course.build(staging, lessons, final_root=root)
+            box = open_sandbox(staging, clock=clock, seed=seed)
             if learners_mod.all_learners(box.store):  # a shared store (PostgreSQL) in use
                 raise WorkshopExists(path=chosen.store_url_for(root))
             key_made = not keys.key_path(box.workshop_id).exists()
-            keys.create_key(box.workshop_id)
-            added = box.enrol(lines)
-            course.add_students(root, [(le.learner_id, le.full_name) for le in added])
-            make_private(root)
+            box.store.chain_key = keys.create_key(box.workshop_id)
+            _make_issuer(box, root.name)
+            added = box.enrol(lines, progress=progress)
+            course.add_students(staging, [(le.learner_id, le.full_name) for le in added])
+            make_private(staging)
+            box.close()
+            placed = root.exists()  # holding only a settings file the trainer wrote first
+            if placed:
+                (root / settings.SETTINGS_FILE).unlink(missing_ok=True)
+                root.rmdir()
+            try:
+                os.rename(staging, root)
+            except BaseException:
+                if placed:  # the trainer's file back as it was read
+                    settings.save(root, chosen)
+                raise
+            box = open_sandbox(root, clock=clock, seed=seed)
     except BaseException:
         if box is not None:
-            if key_made:
-                keys.key_path(box.workshop_id).unlink(missing_ok=True)
+            if key_made:  # a new workshop's keys (evidence, issuer): none stays behind
+                for path in (keys.home() / "keys").glob(f"{box.workshop_id}*"):
+                    path.unlink(missing_ok=True)
             box.close()
-        for path in set(root.iterdir()) - before:
-            shutil.rmtree(path) if path.is_dir() else path.unlink()
-        if not existed:
-            root.rmdir()
+        shutil.rmtree(staging, ignore_errors=True)
         raise
     return box, added
 
@@ -147,6 +206,7 @@ def init(
     root: Path, roster_path: Path, *, course_settings: CourseSettings | None = None,
     clock: Clock | None = None, seed: str | None = None, current_year: int | None = None,
     lessons: tuple[str, ...] = course.LESSONS, warn: Callable[[str], None] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> tuple[Sandbox, list[Learner]]:
     """Build a workshop at ``root`` from a trainer's roster; all or nothing.
 
@@ -166,9 +226,11 @@ def init(
     lines = [
         Enrolment(row.learner_id, row.full_name, str(row.commune_code), row.commune_name,
                   chosen.province, row.birth_year, row.sex, row.legacy_commune,
-                  row.legacy_district, chosen.language, dict(row.survey) or None)
+                  row.legacy_district, chosen.language, dict(row.survey) or None,
+                  row.id_given)
         for row in rows]
-    return _build(root, chosen, lines, clock=clock, seed=seed, lessons=lessons)
+    return _build(root, chosen, lines, clock=clock, seed=seed, lessons=lessons,
+                  progress=progress)
 
 
 def create(

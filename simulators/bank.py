@@ -48,7 +48,7 @@ from sqlalchemy.engine import Connection
 from . import faults, vietqr
 from .clock import VN_TZ, Clock
 from .errors import N_, SandboxError
-from .evidence import OK, Event, record
+from .evidence import OK, Event, learner_events, record
 from .flow import LearnerFlow
 from .store import Store, bank_accounts, ledger, payments, sms_inbox
 
@@ -364,6 +364,8 @@ class Status:
     pin_tries_left: int
     needs_biometric: bool
     scenario: dict[str, Any]
+    #: The lesson's tasks done so far (:func:`completed_tasks`), for the app's checklist.
+    done: frozenset[str] = frozenset()
 
 
 def _hash(secret: str, salt: str) -> str:
@@ -456,9 +458,10 @@ class BankSimulator(LearnerFlow):
             amount = balance(conn, self.account_id)
             receipt = self._receipt(conn, state["receipt"]) if state.get("receipt") else None
         draft = Draft(**state["draft"]) if state.get("draft") else None
+        done = frozenset(completed_tasks(learner_events(self.store, self.learner_id, LESSON)))
         return Status(Step(state["step"]), self.holder, HOME_BANK.name, self.number, amount,
                       draft, receipt, MAX_PIN_TRIES - state.get("pin_fails", 0),
-                      bool(state.get("needs_biometric")), dict(state["scenario"]))
+                      bool(state.get("needs_biometric")), dict(state["scenario"]), done)
 
     def history(self) -> list[Receipt]:
         rows = self.store.read(sa.select(payments.c.request_id).where(

@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,7 +33,7 @@ from sqlalchemy.engine import Connection
 from .clock import Clock
 from .errors import N_, SandboxError
 from .learners import require_consent
-from .store import Store, dumps, events
+from .store import CHAIN_KEY, Store, dumps, events
 
 OK = "ok"
 #: The task of the marker a trainer's «Đặt lại bài học» records (``bakhong.grading.trainer``):
@@ -84,21 +85,87 @@ def record(
     conn: Connection, clock: Clock, learner_id: str, lesson: str, task: str,
     outcome: str = OK, **detail: Any,
 ) -> None:
-    """Append one evidence event; refused before the learner consented."""
+    """Append one evidence event; refused before the learner consented.
+
+    Written with the workshop's key at hand (the sandbox service, the trainer's commands:
+    :attr:`.store.Store.chain_key`), the event is linked to the learner's previous one
+    (:func:`link`), which no one without the key can forge.
+    """
     require_consent(conn, learner_id)
-    conn.execute(events.insert().values(
-        learner_id=learner_id, lesson=lesson, task=task, outcome=outcome,
-        at=clock.now().isoformat(), detail=dumps(detail),
-    ))
+    values = {"learner_id": learner_id, "lesson": lesson, "task": task, "outcome": outcome,
+              "at": clock.now().isoformat(), "detail": dumps(detail)}
+    key = conn.info.get(CHAIN_KEY)
+    if key:
+        previous = conn.execute(sa.select(events.c.chain)
+                                .where(events.c.learner_id == learner_id)
+                                .order_by(events.c.seq.desc()).limit(1)).scalar()
+        values["chain"] = link(key, previous, values)
+    conn.execute(events.insert().values(**values))
 
 
-def learner_events(store: Store, learner_id: str, lesson: str | None = None) -> list[Event]:
-    query = sa.select(events.c.lesson, events.c.task, events.c.outcome, events.c.at,
-                      events.c.detail).where(events.c.learner_id == learner_id)
+#: The meta key holding the first event that must be linked: set when the sandbox service
+#: first serves the workshop (before, kernels wrote without the key).
+CHAIN_FROM = "evidence_chain_from_seq"
+
+
+def link(key: bytes, previous: str | None, row: Mapping[str, Any]) -> str:
+    """An event's link: HMAC-SHA256 (128 bits) of the previous link and the event.
+
+    >>> row = {"learner_id": "hv001", "lesson": "vneid", "task": "register", "outcome": "ok",
+    ...        "at": "2026-12-01T09:00:00+07:00", "detail": "{}"}
+    >>> link(b"k" * 32, None, row) == link(b"k" * 32, "", row) != link(b"k" * 32, "x", row)
+    True
+    """
+    body = json.dumps([previous or "", row["learner_id"], row["lesson"], row["task"],
+                       row["outcome"], row["at"], row["detail"]], ensure_ascii=False)
+    return hmac.new(key, body.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def start_chain(store: Store) -> int:
+    """From now on every event must be linked (the sandbox service calls this when it
+    starts); the first such event's number."""
+    found = store.get_meta(CHAIN_FROM)
+    if found is not None:
+        return int(found)
+    newest = store.read(sa.select(sa.func.max(events.c.seq)))[0][0]
+    first = int(newest or 0) + 1
+    store.set_meta(CHAIN_FROM, str(first))
+    return first
+
+
+def unlinked(store: Store, key: bytes, learner_id: str | None = None) -> list[tuple[int, str, str]]:
+    """(seq, learner, lesson) of every event whose link is wrong: inserted, edited or with a
+    row before it deleted outside the sandbox. Events older than :func:`start_chain` need
+    none; without it, nothing is checked."""
+    first = store.get_meta(CHAIN_FROM)
+    if first is None:
+        return []
+    query = sa.select(events.c.seq, events.c.learner_id, events.c.lesson, events.c.task,
+                      events.c.outcome, events.c.at, events.c.detail, events.c.chain)
+    if learner_id is not None:
+        query = query.where(events.c.learner_id == learner_id)
+    previous: dict[str, str | None] = {}
+    bad = []
+    for row in store.read(query.order_by(events.c.seq)):
+        values = dict(row._mapping)
+        if row.seq >= int(first) and row.chain != link(key, previous.get(row.learner_id),
+                                                      values):
+            bad.append((int(row.seq), str(row.learner_id), str(row.lesson)))
+        previous[row.learner_id] = row.chain
+    return bad
+
+
+def learner_events(store: Store, learner_id: str, lesson: str | None = None, *,
+                   leaving_out: Iterable[int] = ()) -> list[Event]:
+    """The learner's events, oldest first; ``leaving_out``: event numbers not to count."""
+    query = sa.select(events.c.seq, events.c.lesson, events.c.task, events.c.outcome,
+                      events.c.at, events.c.detail).where(events.c.learner_id == learner_id)
     if lesson is not None:
         query = query.where(events.c.lesson == lesson)
+    skip = set(leaving_out)
     rows = store.read(query.order_by(events.c.seq))
-    return [Event(r.lesson, r.task, r.outcome, r.at, json.loads(r.detail)) for r in rows]
+    return [Event(r.lesson, r.task, r.outcome, r.at, json.loads(r.detail)) for r in rows
+            if r.seq not in skip]
 
 
 def since_last_reset(found: list[Event]) -> list[Event]:
@@ -126,13 +193,15 @@ def export(
     """The signed export of one learner's events for one lesson, ready to write as JSON.
 
     Only the events after the lesson's last reset marker (:func:`since_last_reset`): a
-    submission after «Đặt lại bài học» is judged on the new attempt alone.
+    submission after «Đặt lại bài học» is judged on the new attempt alone. An event whose
+    link is wrong (:func:`unlinked`: written outside the sandbox) is left out.
     """
+    forged = [seq for seq, _learner, _lesson in unlinked(store, key, learner_id)]
     body = {
         "workshop": workshop, "learner": learner_id, "lesson": lesson,
         "exported_at": clock.now().isoformat(),
-        "events": [e.__dict__
-                   for e in since_last_reset(learner_events(store, learner_id, lesson))],
+        "events": [e.__dict__ for e in since_last_reset(
+            learner_events(store, learner_id, lesson, leaving_out=forged))],
     }
     return sign_export(key, body)
 
@@ -167,3 +236,25 @@ def record_help(store: Store, clock: Clock, learner_id: str, lesson: str, task: 
         raise ValueError(f"not a help task: {task!r}")
     with store.transaction() as conn:
         record(conn, clock, learner_id, lesson, task, OK, step=step, **detail)
+
+
+def refusals(store: Store) -> dict[str, set[tuple[str, str, str]]]:
+    """learner -> the distinct (lesson, task, outcome) of their events that were not OK."""
+    rows = store.read(sa.select(events.c.learner_id, events.c.lesson, events.c.task,
+                                events.c.outcome).where(events.c.outcome != OK).distinct())
+    found: dict[str, set[tuple[str, str, str]]] = {}
+    for row in rows:
+        found.setdefault(row.learner_id, set()).add((row.lesson, row.task, row.outcome))
+    return found
+
+
+def help_steps(store: Store, tasks: Iterable[str]) -> list[tuple[str, str, str]]:
+    """(learner, lesson, step) of every help-bar event of ``tasks`` that names its step."""
+    rows = store.read(sa.select(events.c.learner_id, events.c.lesson, events.c.detail)
+                      .where(events.c.task.in_(list(tasks))))
+    found = []
+    for row in rows:
+        step = json.loads(row.detail or "{}").get("step")
+        if isinstance(step, str) and step:
+            found.append((row.learner_id, row.lesson, step))
+    return found

@@ -24,25 +24,27 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from datetime import datetime
 from enum import StrEnum
 from typing import Any, ClassVar, TypeVar
 
+import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from . import idnumber, registry
+from . import registry
 from .clock import Clock
 from .errors import SandboxError
 from .evidence import OK, record
 from .learners import require_consent
-from .store import Store, load_flow_state, save_flow_state
+from .store import Store, load_flow_state, save_flow_state, sms_inbox
 
 __all__ = ["REFUSALS", "LearnerFlow", "Refusal"]
 
 T = TypeVar("T")
 State = dict[str, Any]
-#: What an action may refuse with: the sandbox's errors and the ID-number checks' errors.
-Refusal = SandboxError | idnumber.InvalidIdNumber
-REFUSALS = (SandboxError, idnumber.InvalidIdNumber)
+#: What an action may refuse with: the sandbox's errors (the ID-number checks' among them).
+Refusal = SandboxError
+REFUSALS = (SandboxError,)
 
 
 class LearnerFlow:
@@ -118,6 +120,33 @@ class LearnerFlow:
             raise refusal
         return result  # type: ignore[no-any-return]
 
+    def record_help(self, lesson: str, task: str, step: str, help: str = "") -> None:
+        """A help-bar event (:data:`.evidence.HELP_TASKS`) on ``step`` of ``lesson``'s page,
+        ``help`` naming what it showed. Refused before consent (:func:`require_consent`)."""
+        from . import evidence
+        from .desk import NotAllowed
+
+        if task not in evidence.HELP_TASKS or not all(
+                isinstance(v, str) and len(v) <= 64 for v in (lesson, task, step, help)):
+            raise NotAllowed("help event")
+        evidence.record_help(self.store, self.clock, self.learner_id, lesson, task, step,
+                             help=help)
+
+    # -- readings every page may make ----------------------------------------------------
+
+    def now(self) -> datetime:
+        """The sandbox's time now (its clock: a fixed one in tests), for a page that shows
+        "updated at" or decides whether something it shows has run out."""
+        return self.clock.now()
+
+    def newest_sms(self) -> int | None:
+        """The number of the learner's newest SMS, from any app (``None`` before the first):
+        one small read a page's poller watches to show an SMS as it arrives
+        (``bakhong.widgets.live``)."""
+        found = self.store.read(sa.select(sa.func.max(sms_inbox.c.seq))
+                                .where(sms_inbox.c.learner_id == self.learner_id))[0][0]
+        return None if found is None else int(found)
+
     @contextmanager
     def _reading(self) -> Iterator[tuple[Connection, State]]:
         """A reading in one transaction: the state as saved, and saved again at the end
@@ -125,9 +154,11 @@ class LearnerFlow:
         with self.store.transaction() as conn:
             require_consent(conn, self.learner_id)
             state = self._load(conn)
+            as_saved = load_flow_state(conn, self.learner_id, self.flow)
             self._prepare(conn, state)
             yield conn, state
-            self._save(conn, state)
+            if state != as_saved:  # unchanged: no write, so a reading costs no disk flush
+                self._save(conn, state)
 
     def _current(self) -> State:
         """The saved state, read (and saved, for a new learner) in its own transaction."""

@@ -83,6 +83,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import ClassVar, Literal
 
+from .errors import SandboxError
+
 #: Upper bound for a birth year when no clock is given: centuries 2100+ are not issued yet.
 LATEST_BIRTH_YEAR = 2099
 
@@ -193,20 +195,18 @@ PROVINCES: dict[str, str] = {
 """The 63 legacy province codes of birth registration, code -> name (NFC)."""
 
 
-class InvalidIdNumber(ValueError):
+class InvalidIdNumber(SandboxError, ValueError):
     """Base of every error raised for a malformed personal identification number.
 
-    ``code`` is stable for programs, ``message`` is the Vietnamese sentence shown
-    to a resident and is what ``str(err)`` returns. ``detail`` is an optional
-    English note for developers' logs; it is never shown to residents.
+    A refusal like every other of the sandbox (:class:`~.errors.SandboxError`), and a
+    ``ValueError`` as python-stdnum's are. ``code`` is stable for programs, ``message`` is
+    the Vietnamese sentence shown to a resident and is what ``str(err)`` returns.
+    ``detail`` is an optional English note for developers' logs; it is never shown to
+    residents.
     """
 
     code: ClassVar[str] = "idnumber.invalid"
     message: ClassVar[str] = "Số định danh cá nhân không hợp lệ."
-
-    def __init__(self, detail: str = "") -> None:
-        self.detail = detail
-        super().__init__(self.message)
 
     def __str__(self) -> str:
         return self.message

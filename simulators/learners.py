@@ -11,12 +11,21 @@ becomes ``Á``. New codes therefore hold no vowel, no D and no W, so nothing in 
 compose; a code of an older workshop that has composed is read back both ways
 (:func:`code_candidates`).
 
+Whatever is typed (or sent in a link), reading it back is bounded: a composed letter
+stands for one to three keys, so a code of 8 keys is at most 8 letters, and at most
+:data:`MAX_TYPED` characters with its spaces and marks; anything longer is no code and is
+refused before any reading is made. Only «Ư» has two Telex readings (``UW`` or ``W``), so
+there are at most 2**8 + 1 readings, and only the card-shaped ones
+(:func:`card_readings`) are looked up.
+
 >>> code_is_well_formed("K7M2-QX9P")
 True
 >>> compact_code(" k7m2 qx9p ")
 'K7M2QX9P'
 >>> sorted(code_candidates("k7á2đx9"))  # K7AS2DDX9 typed with Telex
 ['K7A12D9X9', 'K7AS2DDX9']
+>>> code_candidates("Ư" * 22), code_candidates("Z" * 10_000)  # no card holds these
+(set(), set())
 """
 
 from __future__ import annotations
@@ -24,6 +33,7 @@ from __future__ import annotations
 import itertools
 import json
 import random
+import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -51,6 +61,10 @@ CODE_ALPHABET = "23456789BCFGHJKLMNPQRSTVXZ"
 #: The characters codes may hold: those of the first workshops too (with vowels, D and W).
 READ_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 CODE_LENGTH = 8
+#: The most characters a typed code may hold before it is read: 8 letters of up to three
+#: code points each (a base and two combining marks when not composed), with spaces or
+#: dashes between them and around. Anything longer is refused unread.
+MAX_TYPED = 64
 
 # What a keyboard composed, as the keys that made it: Telex, then VNI.
 _TONES = {"\u0301": ("S", "1"), "\u0300": ("F", "2"), "\u0309": ("R", "3"),
@@ -75,6 +89,35 @@ class Learner:
     sex: str | None = None
     legacy_commune: str | None = None
     legacy_district: str | None = None
+    #: Whether the roster gave the id (True), or ``init`` numbered the learner (False: hv001
+    #: of one workshop is not hv001 of another); None for a learner enrolled before it was
+    #: recorded (:attr:`matches_across_workshops` then judges by the id's form).
+    id_given: bool | None = None
+
+    @property
+    def matches_across_workshops(self) -> bool:
+        """Whether the id names the same resident in another workshop: only an id the
+        roster gave (an id ``init`` made, ``hv`` and digits, names nobody outside).
+
+        >>> def learner(learner_id: str) -> Learner:
+        ...     return Learner(learner_id, "K7M2QX9P", "Hoa", "Xã Thọ Long", "p1", "vi")
+        >>> learner("hv001").matches_across_workshops, learner("TL-0042").matches_across_workshops
+        (False, True)
+        """
+        if self.id_given is not None:
+            return bool(self.id_given)
+        return AUTOMATIC_ID.fullmatch(self.learner_id) is None
+
+    def match_id(self, workshop_id: str) -> str:
+        """The id enrolments of several workshops are matched on: the roster's id, or, for an
+        id ``init`` made, that id within its workshop (which matches nothing outside)."""
+        if self.matches_across_workshops:
+            return self.learner_id
+        return f"{workshop_id}/{self.learner_id}"
+
+
+#: The ids ``init`` gives learners a roster does not number (``grading.roster``).
+AUTOMATIC_ID = re.compile(r"hv\d{3,}")
 
 
 def nfc(text: str) -> str:
@@ -83,6 +126,7 @@ def nfc(text: str) -> str:
 
 
 def compact_code(code: str) -> str:
+    """The code without spaces, dashes or case; composed letters kept (NFC)."""
     return "".join(ch for ch in unicodedata.normalize("NFC", code).upper() if ch.isalnum())
 
 
@@ -103,37 +147,71 @@ def _keys(letter: str, vni: bool) -> tuple[str, ...]:
 
 def code_candidates(code: str) -> set[str]:
     """What the learner meant by ``code``: itself, or its composed letters typed back as
-    Telex or as VNI keys (only the plain code when nothing composed)."""
+    Telex or as VNI keys (only the plain code when nothing composed).
+
+    Empty when ``code`` cannot be a card code typed on any keyboard: longer than
+    :data:`MAX_TYPED` characters, or more than :data:`CODE_LENGTH` letters once compacted
+    (no letter stands for fewer keys than one). At most ``2**8 + 1`` readings.
+    """
+    if len(code) > MAX_TYPED:
+        return set()
     plain = compact_code(code)
+    if len(plain) > CODE_LENGTH:
+        return set()
     if plain.isascii():
         return {plain}
     return {"".join(parts) for vni in (False, True)
             for parts in itertools.product(*(_keys(ch, vni) for ch in plain))}
 
 
+def card_readings(code: str) -> set[str]:
+    """The readings of ``code`` a card could carry (:data:`CODE_LENGTH` characters of
+    :data:`READ_ALPHABET`): the only ones worth a look in the store.
+
+    >>> sorted(code_candidates("K7Â2ĐƯ"))
+    ['K7A62D9U7', 'K7AA2DDUW', 'K7AA2DDW']
+    >>> sorted(card_readings("K7Â2ĐƯ"))  # the other two are 9 keys long
+    ['K7AA2DDW']
+    """
+    return {reading for reading in code_candidates(code)
+            if len(reading) == CODE_LENGTH and all(ch in READ_ALPHABET for ch in reading)}
+
+
 def code_is_well_formed(code: str) -> bool:
-    return any(len(c) == CODE_LENGTH and all(ch in READ_ALPHABET for ch in c)
-               for c in code_candidates(code))
+    return bool(card_readings(code))
 
 
 def new_code(rng: random.Random) -> str:
     return "".join(rng.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
+class FreeCodes:
+    """The learner codes in use, read once: a batch draws new codes against them in memory
+    (use one inside one transaction)."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.taken = {row[0] for row in conn.execute(sa.select(learners.c.code))}
+
+    def draw(self, rng: random.Random) -> str:
+        code = new_code(rng)
+        while code in self.taken:
+            code = new_code(rng)
+        self.taken.add(code)
+        return code
+
+
 def enrol(
     conn: Connection, clock: Clock, rng: random.Random, *,
     learner_id: str, full_name: str, commune: str, persona_id: str, language: str = "vi",
-    survey: Mapping[str, bool] | None = None, **roster: str | int | None,
+    survey: Mapping[str, bool] | None = None, codes: FreeCodes | None = None,
+    **roster: str | int | None,
 ) -> Learner:
     """Add a learner; ``roster`` holds the optional details (province, birth_year, …).
 
     ``survey`` holds the roster's answered survey questions (``{"smartphone": True}``), kept
     as JSON for the reports; none answered leaves the column empty.
     """
-    taken = {row[0] for row in conn.execute(sa.select(learners.c.code))}
-    code = new_code(rng)
-    while code in taken:
-        code = new_code(rng)
+    code = (codes or FreeCodes(conn)).draw(rng)
     details = {k: nfc(v) if isinstance(v, str) else v for k, v in roster.items()}
     learner = Learner(learner_id, code, nfc(full_name), nfc(commune), persona_id, language,
                       **details)  # type: ignore[arg-type]
@@ -170,10 +248,7 @@ def reissue_code(store: Store, clock: Clock, rng: random.Random, learner_id: str
     >>> box.close()
     """
     with store.transaction() as conn:
-        taken = {row[0] for row in conn.execute(sa.select(learners.c.code))}
-        code = new_code(rng)
-        while code in taken:
-            code = new_code(rng)
+        code = FreeCodes(conn).draw(rng)
         changed = conn.execute(learners.update().where(learners.c.learner_id == learner_id)
                                .values(code=code)).rowcount
     if not changed:
@@ -190,13 +265,20 @@ def _learner(row: sa.Row[Any] | None, key: str) -> Learner:
 _COLUMNS = (learners.c.learner_id, learners.c.code, learners.c.full_name,
             learners.c.commune, learners.c.persona_id, learners.c.language,
             learners.c.province, learners.c.commune_code, learners.c.birth_year, learners.c.sex,
-            learners.c.legacy_commune, learners.c.legacy_district)
+            learners.c.legacy_commune, learners.c.legacy_district, learners.c.id_given)
 
 
 def by_code(store: Store, code: str) -> Learner:
-    """The learner whose card carries ``code``; typing mistakes in case and spaces are forgiven."""
-    rows = store.read(sa.select(*_COLUMNS).where(learners.c.code.in_(code_candidates(code))))
-    return _learner(rows[0] if rows else None, code)
+    """The learner whose card carries ``code``; typing mistakes in case and spaces are forgiven.
+
+    A code no card can carry (no :func:`card_readings`: too long, a character no code
+    holds) is refused at once, without a query; otherwise it is one query with at most 257
+    readings. The refusal's detail is the start of what was typed, never all of it.
+    """
+    readings = card_readings(code)
+    rows = (store.read(sa.select(*_COLUMNS).where(learners.c.code.in_(sorted(readings))))
+            if readings else [])
+    return _learner(rows[0] if rows else None, code[:MAX_TYPED // 4])
 
 
 def by_id(store: Store, learner_id: str) -> Learner:
@@ -207,6 +289,14 @@ def by_id(store: Store, learner_id: str) -> Learner:
 def all_learners(store: Store) -> list[Learner]:
     rows = store.read(sa.select(*_COLUMNS).order_by(learners.c.learner_id))
     return [Learner(**row._mapping) for row in rows]
+
+
+def survey_answers(store: Store) -> dict[str, dict[str, bool]]:
+    """learner -> the optional survey's answers, for those who gave any."""
+    rows = store.read(sa.select(learners.c.learner_id, learners.c.survey)
+                      .where(learners.c.survey.is_not(None)))
+    return {row.learner_id: {k: bool(v) for k, v in json.loads(row.survey).items()}
+            for row in rows}
 
 
 def set_language(store: Store, learner_id: str, language: str) -> None:

@@ -34,7 +34,7 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from . import bank, dossiers, faults, idnumber, newborn, procedures, registry, vietqr, vneid
+from . import bank, dossiers, faults, newborn, procedures, registry, vietqr, vneid
 from .clock import VN_TZ
 from .dossiers import Dossier
 from .errors import N_, SandboxError
@@ -42,7 +42,7 @@ from .evidence import OK, Event, record
 from .flow import LearnerFlow, Refusal
 from .forms import check_value
 from .procedures import NEWBORN_BUNDLE, Procedure
-from .store import documents, dossier_files, learners
+from .store import documents, dossier_events, dossier_files, learners, sms_inbox
 from .store import dossiers as dossier_table
 
 __all__ = [
@@ -371,6 +371,52 @@ class PortalSimulator(LearnerFlow):
         return (DocumentInfo(row.doc_id, row.title, row.filename, row.mime, row.source,
                              bool(row.legible), row.created_at), bytes(row.content))
 
+    def sms(self) -> list[tuple[str, str, str]]:
+        """The portal's SMS to the learner (sender «DichVuCong»), oldest first:
+        (sender, body, at)."""
+        rows = self.store.read(sa.select(sms_inbox.c.sender, sms_inbox.c.body, sms_inbox.c.at)
+                               .where((sms_inbox.c.learner_id == self.learner_id)
+                                      & (sms_inbox.c.sender == dossiers.SMS_SENDER))
+                               .order_by(sms_inbox.c.seq))
+        return [(str(r.sender), str(r.body), str(r.at)) for r in rows]
+
+    def updates(self) -> tuple[int | None, int]:
+        """What a page's poller watches (``bakhong.widgets.live``): the learner's newest SMS
+        and the number of their dossiers' events. An official's step that is due is played
+        first (the simulated officials act when a dossier is looked at,
+        :func:`.dossiers.advance`), so a status arrives without a tap on «Làm mới»."""
+        newest_sms = sa.select(sa.func.max(sms_inbox.c.seq)).where(
+            sms_inbox.c.learner_id == self.learner_id).scalar_subquery()
+        events = sa.select(sa.func.count(dossier_events.c.seq)).where(
+            dossier_events.c.learner_id == self.learner_id).scalar_subquery()
+        due = sa.select(sa.func.min(dossier_table.c.next_action_at)).where(
+            (dossier_table.c.learner_id == self.learner_id)
+            & dossier_table.c.next_action_at.is_not(None)).scalar_subquery()
+        row: Any = self.store.read(sa.select(newest_sms, events, due))[0]
+        sms, count, next_at = row
+        if next_at is not None and datetime.fromisoformat(next_at) <= self.clock.now():
+            try:
+                self.my_dossiers()  # plays the step
+            except SandboxError:  # no consent any more (forgotten): nothing new to show
+                pass
+            else:
+                row = self.store.read(sa.select(newest_sms, events))[0]
+                sms, count = row
+        return (None if sms is None else int(sms), int(count or 0))
+
+    def newest_signed(self, form_doc: str) -> str | None:
+        """The newest signed copy of the form ``form_doc`` in the learner's store (signed in
+        the signing app after the form was made), or None."""
+        form, _content = self.document(form_doc)
+        rows = self.store.read(
+            sa.select(documents.c.doc_id)
+            .where((documents.c.learner_id == self.learner_id)
+                   & (documents.c.source == "signed")
+                   & (documents.c.filename == form.filename.replace(".pdf", "-da-ky.pdf"))
+                   & (documents.c.created_at >= form.created_at))
+            .order_by(documents.c.created_at.desc(), documents.c.doc_id))
+        return str(rows[0].doc_id) if rows else None
+
     def upload(self, filename: str, content: bytes, title: str = "") -> str:
         """A file from the phone (photo or PDF), checked by its content, into the store."""
         from . import documents as docs
@@ -507,7 +553,7 @@ class PortalSimulator(LearnerFlow):
                     checked[spec.key] = check_value(spec, given, today)
                 except ValueError as err:
                     errors[spec.key] = str(err)
-                except (SandboxError, idnumber.InvalidIdNumber) as err:
+                except SandboxError as err:
                     errors[spec.key] = err.message
             if errors:
                 raise InvalidForm(errors)

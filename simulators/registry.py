@@ -110,16 +110,60 @@ _MIDDLE_NAMES = {"nam": ("Văn", "Đức", "Minh", "Quang", "Hữu", "Công"),
 _RELATIONS = ("Chủ hộ", "Vợ", "Chồng", "Con", "Mẹ", "Bố")
 
 
-def create_household(
-    conn: Connection, rng: random.Random, *, commune_code: str, commune_name: str,
-    size: int, province: str = DEFAULT_PROVINCE,
-) -> list[Persona]:
-    """Create a household of ``size`` adults (14+) living in one commune."""
+class FreeNumbers:
+    """The sandbox numbers already given (ID numbers, phones, household numbers), read once,
+    so that a batch of new residents draws each number against them in memory: enrolling a
+    roster of 10,000 reads the tables once, not once per person. Use one inside one
+    transaction."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.id_numbers = {r[0] for r in conn.execute(sa.select(personas.c.id_number))}
+        self.phones = {r[0] for r in conn.execute(sa.select(personas.c.phone))} | {
+            r[0] for r in conn.execute(sa.select(personas.c.relative_phone))}
+        self.households = {r[0] for r in conn.execute(sa.select(households.c.household_id))}
+
+    def household(self, rng: random.Random) -> str:
+        found = f"HK{rng.randrange(10**8):08d}"
+        while found in self.households:
+            found = f"HK{rng.randrange(10**8):08d}"
+        self.households.add(found)
+        return found
+
+    def id_number(self, rng: random.Random, sex: str, year: int) -> str:
+        found = idnumber.make_sandbox_number(sex, year, rng.randrange(10**6))
+        while found in self.id_numbers:
+            found = idnumber.make_sandbox_number(sex, year, rng.randrange(10**6))
+        self.id_numbers.add(found)
+        return found
+
+    def phone(self, rng: random.Random) -> str:
+        found = f"{SANDBOX_PHONE_PREFIX}{rng.randrange(10**6):06d}"
+        while found in self.phones:
+            found = f"{SANDBOX_PHONE_PREFIX}{rng.randrange(10**6):06d}"
+        self.phones.add(found)
+        return found
+
+
+def vietnamese_faker() -> Any:
+    """Faker's ``vi_VN`` (slow to make: make one per batch, seed it per household)."""
     from faker import Faker
 
-    fake = Faker("vi_VN")
+    return Faker("vi_VN")
+
+
+def create_household(
+    conn: Connection, rng: random.Random, *, commune_code: str, commune_name: str,
+    size: int, province: str = DEFAULT_PROVINCE, numbers: FreeNumbers | None = None,
+    fake: Any = None,
+) -> list[Persona]:
+    """Create a household of ``size`` adults (14+) living in one commune.
+
+    A batch passes its own ``numbers`` and ``fake`` (:func:`vietnamese_faker`) along.
+    """
+    numbers = numbers or FreeNumbers(conn)
+    fake = fake or vietnamese_faker()
     fake.seed_instance(rng.getrandbits(32))
-    household_id = f"HK{rng.randrange(10**8):08d}"
+    household_id = numbers.household(rng)
     address = nfc(f"Thôn {rng.randint(1, 12)}, {commune_name}, {province}")
     conn.execute(households.insert().values(
         household_id=household_id, address=address, commune_code=commune_code,
@@ -130,28 +174,24 @@ def create_household(
         sex = rng.choice(("nam", "nữ"))
         birth = date(rng.randint(1950, 2006), rng.randint(1, 12), rng.randint(1, 28))
         relation = _RELATIONS[0] if index == 0 else rng.choice(_RELATIONS[1:])
-        members.append(_add_person(conn, rng, fake, household_id=household_id,
+        members.append(_add_person(conn, rng, fake, numbers, household_id=household_id,
                                    address=address, commune_name=commune_name,
                                    province=province, family=family, sex=sex, birth=birth,
                                    relation=relation))
     return members
 
 
-def _add_person(conn: Connection, rng: random.Random, fake: Any, *, household_id: str,
-                address: str, commune_name: str, province: str, family: str, sex: str,
-                birth: date, relation: str) -> Persona:
-    """One fictional person of a household, with a sandbox ID number and phones."""
-    taken_ids = {r[0] for r in conn.execute(sa.select(personas.c.id_number))}
-    taken_phones = {r[0] for r in conn.execute(sa.select(personas.c.phone))} | {
-        r[0] for r in conn.execute(sa.select(personas.c.relative_phone))}
+def _add_person(conn: Connection, rng: random.Random, fake: Any, numbers: FreeNumbers, *,
+                household_id: str, address: str, commune_name: str, province: str,
+                family: str, sex: str, birth: date, relation: str) -> Persona:
+    """One fictional person of a household, with a sandbox ID number and phones nobody has."""
     given = fake.first_name_male() if sex == "nam" else fake.first_name_female()
     middle = rng.choice(_MIDDLE_NAMES[sex])
-    number = idnumber.make_sandbox_number(sex, birth.year, rng.randrange(10**6))
-    while number in taken_ids:
-        number = idnumber.make_sandbox_number(sex, birth.year, rng.randrange(10**6))
-    phone, relative_phone = (_new_phone(rng, taken_phones) for _ in range(2))
+    number = numbers.id_number(rng, sex, birth.year)
+    phone, relative_phone = numbers.phone(rng), numbers.phone(rng)
     persona = Persona(
-        persona_id=f"P{number[-8:]}", id_number=number,
+        # the ID number's last nine digits (sex, year, serial): unique as the number is
+        persona_id=f"P{number[-9:]}", id_number=number,
         full_name=nfc(f"{family} {middle} {given}"), sex=sex, birth_date=birth.isoformat(),
         phone=phone, relative_phone=relative_phone, relation=relation,
         household_id=household_id, address=address, commune_name=nfc(commune_name),
@@ -169,9 +209,7 @@ def add_member(conn: Connection, rng: random.Random, household_id: str, *, sex: 
 
     ``family`` is the family name (the household head's when ``None``).
     """
-    from faker import Faker
-
-    fake = Faker("vi_VN")
+    fake = vietnamese_faker()
     fake.seed_instance(rng.getrandbits(32))
     row = conn.execute(sa.select(households).where(
         households.c.household_id == household_id)).one()
@@ -179,7 +217,8 @@ def add_member(conn: Connection, rng: random.Random, household_id: str, *, sex: 
         head = conn.execute(sa.select(personas.c.full_name).where(
             personas.c.household_id == household_id).order_by(personas.c.persona_id)).first()
         family = head[0].split()[0] if head else nfc(fake.last_name())
-    return _add_person(conn, rng, fake, household_id=household_id, address=row.address,
+    return _add_person(conn, rng, fake, FreeNumbers(conn), household_id=household_id,
+                       address=row.address,
                        commune_name=row.commune_name, province=row.province_name,
                        family=family, sex=sex, birth=birth, relation=relation)
 
@@ -191,12 +230,6 @@ def household_members(conn: Connection, household_id: str) -> list[Persona]:
     return [Persona(**row._mapping) for row in rows]
 
 
-def _new_phone(rng: random.Random, taken: set[str]) -> str:
-    phone = f"{SANDBOX_PHONE_PREFIX}{rng.randrange(10**6):06d}"
-    while phone in taken:
-        phone = f"{SANDBOX_PHONE_PREFIX}{rng.randrange(10**6):06d}"
-    taken.add(phone)
-    return phone
 
 
 _PERSONA_COLUMNS = (

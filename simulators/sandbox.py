@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import random
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,7 +24,7 @@ from . import registry
 from .clock import Clock, SystemClock, seeded_random
 from .errors import N_, SandboxError
 from .learners import Learner, nfc
-from .store import Store
+from .store import Store as Store  # re-exported: the store as a whole, never its tables
 from .vneid import VneidSimulator
 
 if TYPE_CHECKING:
@@ -58,6 +58,8 @@ class Enrolment:
     language: str = "vi"
     #: The roster's answered survey questions (``grading.roster.SURVEY_COLUMNS``), for reports.
     survey: Mapping[str, bool] | None = None
+    #: Whether the roster gave ``learner_id`` (see :attr:`.learners.Learner.id_given`).
+    id_given: bool | None = None
 
 
 def enrolments(entries: Iterable[tuple[str, str, str]],
@@ -142,26 +144,35 @@ class Sandbox:
         """Enrol (learner_id, full name, post-2025 commune name) entries."""
         return self.enrol(enrolments(entries, province))
 
-    def enrol(self, enrolments: Iterable[Enrolment]) -> list[Learner]:
+    def enrol(self, enrolments: Iterable[Enrolment], *,
+              progress: Callable[[int, int], None] | None = None) -> list[Learner]:
         """Enrol learners whose commune is already resolved, each with a persona of their own.
 
-        One transaction: all of them, or none.
+        One transaction: all of them, or none. ``progress(done, total)`` is told every
+        hundred learners and at the end.
         """
+        enrolments = list(enrolments)
         rng = self.random("enrol", len(learners_mod.all_learners(self.store)))
         added = []
         with self.store.transaction() as conn:
+            numbers, fake = registry.FreeNumbers(conn), registry.vietnamese_faker()
+            codes = learners_mod.FreeCodes(conn)
             for entry in enrolments:
                 family = registry.create_household(
                     conn, rng, commune_code=entry.commune_code, commune_name=entry.commune,
-                    size=rng.randint(2, 4), province=entry.province)
+                    size=rng.randint(2, 4), province=entry.province, numbers=numbers,
+                    fake=fake)
                 added.append(learners_mod.enrol(
-                    conn, self.clock, rng, learner_id=entry.learner_id,
+                    conn, self.clock, rng, codes=codes, learner_id=entry.learner_id,
                     full_name=entry.full_name, commune=entry.commune,
                     persona_id=family[0].persona_id, language=entry.language,
                     province=entry.province,
                     commune_code=entry.commune_code, birth_year=entry.birth_year,
                     sex=entry.sex, legacy_commune=entry.legacy_commune,
-                    legacy_district=entry.legacy_district, survey=entry.survey))
+                    legacy_district=entry.legacy_district, survey=entry.survey,
+                    id_given=entry.id_given))
+                if progress and (len(added) % 100 == 0 or len(added) == len(enrolments)):
+                    progress(len(added), len(enrolments))
         return added
 
     def close(self) -> None:

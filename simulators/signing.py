@@ -285,6 +285,18 @@ def workshop_pki(conn: Connection, now: datetime, rng: random.Random,
     return made
 
 
+@dataclass(frozen=True)
+class StoredPdf:
+    """A document of the learner's store as the signing app shows it."""
+
+    doc_id: str
+    title: str
+    filename: str
+    mime: str
+    source: str
+    content: bytes
+
+
 class SigningSimulator(LearnerFlow):
     """One learner's remote-signing app (plumbing: :class:`~.flow.LearnerFlow`)."""
 
@@ -426,6 +438,13 @@ class SigningSimulator(LearnerFlow):
                                       & (sms_inbox.c.sender == SMS_SENDER))
                                .order_by(sms_inbox.c.seq))
         return [(r.sender, r.body, r.at) for r in rows]
+
+    def document(self, doc_id: str) -> StoredPdf:
+        """One document of the learner's «Kho dữ liệu», with its bytes."""
+        with self.store.engine.connect() as conn:
+            row = self._document(conn, doc_id)
+        return StoredPdf(str(row.doc_id), str(row.title), str(row.filename), str(row.mime),
+                         str(row.source), bytes(row.content))
 
     def pdfs(self) -> list[tuple[str, str, str]]:
         """(doc id, title, source) of the PDFs in the learner's store, newest first."""

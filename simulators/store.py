@@ -9,7 +9,7 @@ store applies the missing migrations in one transaction.
 
 >>> store = Store.open("sqlite://")
 >>> store.schema_version()
-7
+9
 >>> with store.transaction() as tx:
 ...     _ = tx.execute(meta.insert().values(key="hello", value="xin chào"))
 >>> store.get_meta("hello")
@@ -19,7 +19,6 @@ store applies the missing migrations in one transaction.
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -34,7 +33,7 @@ from sqlalchemy.pool import StaticPool
 
 from .errors import SchemaTooNew, StoreBusy, StoreError
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 9
 BUSY_TIMEOUT_MS = 10_000
 
 metadata = sa.MetaData()
@@ -85,12 +84,16 @@ learners = sa.Table(
     sa.Column("legacy_district", sa.Text, nullable=True),
     # schema 6: the roster's optional survey answers, JSON {"smartphone": true, …}, for reports
     sa.Column("survey", sa.Text, nullable=True),
+    # schema 8: 1 when the roster gave the learner id (its «Mã học viên»), 0 when init made
+    # it (hv001 …: every workshop has one); NULL in stores made before (see learners.Learner)
+    sa.Column("id_given", sa.Integer, nullable=True),
 )
 #: Columns added to ``learners`` by schema 2.
 _LEARNER_COLUMNS_2 = ("province", "commune_code", "birth_year", "sex", "legacy_commune",
                       "legacy_district")
-#: Columns added to ``learners`` by schema 6.
+#: Columns added to ``learners`` by schema 6 and 8.
 _LEARNER_COLUMNS_6 = ("survey",)
+_LEARNER_COLUMNS_8 = ("id_given",)
 
 consents = sa.Table(
     "consents", metadata,
@@ -108,6 +111,9 @@ events = sa.Table(
     sa.Column("outcome", sa.String(64), nullable=False),
     sa.Column("at", sa.String(40), nullable=False),
     sa.Column("detail", sa.Text, nullable=False, server_default="{}"),
+    # schema 9: the link to the learner's previous event, under the workshop key
+    # (bakhong.simulators.evidence: a row written outside the sandbox has no valid link)
+    sa.Column("chain", sa.String(32), nullable=True),
 )
 
 flow_states = sa.Table(
@@ -310,6 +316,11 @@ def _migrate_to_7(conn: Connection) -> None:
     _add_columns(conn, submissions, _SUBMISSION_COLUMNS_7)
 
 
+def _migrate_to_9(conn: Connection) -> None:
+    """The evidence chain's link on each event (none on those written before)."""
+    _add_columns(conn, events, ("chain",))
+
+
 def _add_columns(conn: Connection, table: sa.Table, names: tuple[str, ...]) -> None:
     present = {c["name"] for c in sa.inspect(conn).get_columns(table.name)}
     for name in names:
@@ -318,10 +329,16 @@ def _add_columns(conn: Connection, table: sa.Table, names: tuple[str, ...]) -> N
             conn.exec_driver_sql(f"ALTER TABLE {table.name} ADD COLUMN {name} {kind}")
 
 
+def _migrate_to_8(conn: Connection) -> None:
+    """Whether the roster gave each learner's id (unknown, NULL, for those enrolled before)."""
+    _add_columns(conn, learners, _LEARNER_COLUMNS_8)
+
+
 #: version -> step that brings the schema from ``version - 1`` to ``version``.
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     1: _migrate_to_1, 2: _migrate_to_2, 3: _migrate_to_3, 4: _migrate_to_4,
-    5: _migrate_to_5, 6: _migrate_to_6, 7: _migrate_to_7}
+    5: _migrate_to_5, 6: _migrate_to_6, 7: _migrate_to_7,
+    8: _migrate_to_8, 9: _migrate_to_9}
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -333,6 +350,10 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.execute("PRAGMA synchronous = FULL")
     cur.execute("PRAGMA foreign_keys = ON")
     cur.close()
+
+
+def _normal_sync(dbapi_conn: Any, _record: Any) -> None:
+    dbapi_conn.execute("PRAGMA synchronous = NORMAL")
 
 
 def _begin(conn: Connection) -> None:
@@ -385,11 +406,21 @@ def url_for(path_or_url: str | Path) -> str:
     return f"sqlite:///{Path(text).resolve()}"
 
 
-class Store:
-    """Transactions over the sandbox database, with typed errors."""
+#: Where a transaction's connection carries the evidence key (``Connection.info``).
+CHAIN_KEY = "bakhong_chain_key"
 
-    def __init__(self, engine: Engine) -> None:
+
+class Store:
+    """Transactions over the sandbox database, with typed errors.
+
+    ``chain_key`` is the workshop's evidence key when the process holds it (the sandbox
+    service, the trainer's commands): each evidence event written is then linked to the
+    learner's previous one (:func:`bakhong.simulators.evidence.record`).
+    """
+
+    def __init__(self, engine: Engine, chain_key: bytes | None = None) -> None:
         self.engine = engine
+        self.chain_key = chain_key
 
     @classmethod
     def open(cls, path_or_url: str | Path, *, migrate: bool = True) -> Store:
@@ -421,12 +452,26 @@ class Store:
     def close(self) -> None:
         self.engine.dispose()
 
+    def single_writer(self) -> None:
+        """This process is the workshop's one writer (the sandbox service): on SQLite, commit
+        with ``synchronous=NORMAL`` in WAL mode, which SQLite recommends for WAL. A commit
+        still survives the process being killed at any point, and the file is never left
+        inconsistent; only a power cut or an OS crash can lose the last commits (the last
+        taps), where ``FULL`` would have flushed the log at each one: about 7 ms a tap on this
+        laptop's disk, the service's ceiling of about 140 taps a second. The other processes
+        (grading, the commands) keep ``FULL``."""
+        if self.engine.dialect.name != "sqlite" or isinstance(self.engine.pool, StaticPool):
+            return
+        sa_event.listen(self.engine, "connect", _normal_sync)
+        self.engine.dispose()  # the connections opened so far take it when opened anew
+
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
         """One write transaction: committed whole, or not at all."""
         try:
             with self.engine.connect().execution_options(bakhong_write=True) as conn, \
                     conn.begin():
+                conn.info[CHAIN_KEY] = self.chain_key
                 yield conn
         except OperationalError as exc:
             if _is_busy(exc):
@@ -503,40 +548,3 @@ def save_flow_state(conn: Connection, learner_id: str, flow: str, state: Mapping
         (flow_states.c.learner_id == learner_id) & (flow_states.c.flow == flow)))
     conn.execute(flow_states.insert().values(
         learner_id=learner_id, flow=flow, state=dumps(state), updated_at=at))
-
-
-def snapshot(source: Store, path: Path) -> None:
-    """Write a consistent copy of ``source`` to a new SQLite file at ``path``, while others
-    keep writing: SQLite's online backup API for a SQLite store (one read transaction, so the
-    copy holds everything committed before it began), a copy of every table inside one
-    ``REPEATABLE READ`` transaction for PostgreSQL.
-    """
-    if source.engine.dialect.name == "sqlite":
-        target = sqlite3.connect(path)
-        try:
-            raw = source.engine.raw_connection()
-            try:
-                raw.driver_connection.backup(target)  # type: ignore[union-attr]
-            finally:
-                raw.close()
-        finally:
-            target.close()
-        return
-    copy = Store.open(f"sqlite:///{Path(path).resolve()}")
-    try:
-        with source.engine.connect().execution_options(
-                isolation_level="REPEATABLE READ") as conn, conn.begin():
-            copy_tables(conn, copy)
-    finally:
-        copy.close()
-
-
-def copy_tables(conn: Connection, target: Store) -> None:
-    """Copy every table read through ``conn`` into the (freshly migrated, empty) ``target``,
-    parents before children."""
-    with target.transaction() as out:
-        out.execute(sa.delete(meta))
-        for table in metadata.sorted_tables:
-            rows = [dict(row._mapping) for row in conn.execute(sa.select(table))]
-            if rows:
-                out.execute(table.insert(), rows)

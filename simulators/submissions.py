@@ -7,7 +7,9 @@ row left ``grading`` is taken again, never skipped.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -126,3 +128,20 @@ def latest_all(store: Store) -> list[Submission]:
     rows = store.read(sa.select(*_COLUMNS).where(submissions.c.seq.in_(newest))
                       .order_by(submissions.c.seq))
     return [_submission(row) for row in rows]
+
+
+@contextmanager
+def watch(store: Store) -> Iterator[Callable[[], object]]:
+    """A function whose value changes whenever something was committed to the store, by any
+    process, so that the grading worker reads the queue only then: with an SQLite file,
+    ``PRAGMA data_version`` on a connection of its own (a few microseconds); with any other
+    store, a new value every time."""
+    url = store.engine.url
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        yield object
+        return
+    connection = sqlite3.connect(url.database, check_same_thread=False)
+    try:
+        yield lambda: connection.execute("PRAGMA data_version").fetchone()[0]
+    finally:
+        connection.close()

@@ -83,7 +83,7 @@ import binascii
 from dataclasses import dataclass
 from typing import ClassVar, Literal
 
-from .errors import N_
+from .errors import N_, SandboxError
 
 __all__ = [
     "BANKS", "MAX_AMOUNT", "NAPAS_GUID", "SERVICES", "TRANSFER_SERVICES", "AmountOutOfRange",
@@ -132,20 +132,17 @@ BANKS: dict[str, str] = {
 """Bank identification numbers (BIN) of tag ``38/01/00`` -> short bank name."""
 
 
-class InvalidPayload(ValueError):
+class InvalidPayload(SandboxError, ValueError):
     """Base of every error raised for a malformed VietQR/EMVCo payload.
 
-    ``code`` is stable for programs, ``message`` is the Vietnamese sentence shown
-    to a resident and is what ``str(err)`` returns. ``detail`` is an English note
+    A refusal like every other of the sandbox (:class:`~.errors.SandboxError`), and a
+    ``ValueError``. ``code`` is stable for programs, ``message`` is the Vietnamese sentence
+    shown to a resident and is what ``str(err)`` returns. ``detail`` is an English note
     for developers' logs; it is never shown to residents.
     """
 
     code: ClassVar[str] = "vietqr.invalid"
     message: ClassVar[str] = N_("Mã QR thanh toán không hợp lệ.")
-
-    def __init__(self, detail: str = "") -> None:
-        self.detail = detail
-        super().__init__(self.message)
 
     def __str__(self) -> str:
         return self.message

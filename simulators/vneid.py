@@ -73,6 +73,14 @@ APPROVAL_SMS = (
     "cua cong dan {name} da duoc phe duyet. De nghi truy cap ung dung VNeID hoac dia chi "
     "https://vneid.gov.vn de kich hoat tai khoan"
 )
+#: After the police office registers level 2. No source gives this SMS's text (domain §1
+#: quotes the level-1 approval only): worded like the level-1 one, with the same sender,
+#: and asking to log in again, which the app needs to show level 2. A simplification [U].
+LEVEL2_SMS = (
+    "Cuc Canh sat QLHC ve TTXH thong bao: Ho so dang ky tai khoan dinh danh dien tu "
+    "muc do 2 cua cong dan {name} da duoc phe duyet. De nghi dang nhap lai ung dung VNeID "
+    "de su dung tai khoan dinh danh dien tu muc do 2"
+)
 OTP_SMS = (
     "Ma OTP cua ban la {code}. Ma co hieu luc trong 3 phut. "
     "Khong cung cap ma nay cho bat ky ai."
@@ -233,6 +241,10 @@ class Status:
     otp_expires_at: str | None
     locked_until: str | None
     card_shown: bool
+    #: Decided here, on the simulator's clock, not by a view: the OTP sent has expired; the
+    #: passcode is locked after too many wrong tries.
+    otp_expired: bool = False
+    passcode_locked: bool = False
 
 
 def _hash(secret: str, salt: str) -> str:
@@ -318,11 +330,14 @@ class VneidSimulator(LearnerFlow):
             state = self._load(conn)
         otp = state.get("otp")
         expires = None
+        now = self.clock.now()
         if otp:
             expires = (datetime.fromisoformat(otp["sent_at"]) + OTP_LIFETIME).isoformat()
+        locked: str | None = state.get("locked_until")
         return Status(Step(state["step"]), state["level"], state["approved_level"],
-                      state["logged_in"], expires, state.get("locked_until"),
-                      state.get("card_shown", False))
+                      state["logged_in"], expires, locked, state.get("card_shown", False),
+                      otp_expired=expires is not None and now > datetime.fromisoformat(expires),
+                      passcode_locked=bool(locked) and now < datetime.fromisoformat(locked or ""))
 
     def inbox(self) -> list[tuple[str, str, str]]:
         """The simulated SMS inbox, newest first: (sender, time, text)."""
@@ -380,7 +395,7 @@ class VneidSimulator(LearnerFlow):
                 state["step"] = Step.LOGIN.value
             else:  # approved before activation: back to the intro, to «Kích hoạt»
                 state["step"] = Step.INTRO.value
-            self._sms(conn, APPROVAL_SMS.format(name=self.persona.name_without_diacritics))
+            self._sms(conn, LEVEL2_SMS.format(name=self.persona.name_without_diacritics))
         self._act("police_visit", act, Step.INTRO, Step.REGISTER, Step.ACTIVATE, Step.LOGIN,
                   Step.HOME)
         return self.status()

@@ -463,11 +463,12 @@ ENGLISH_WORDS = ("Submit", "Error", "Traceback", "Password", "Next", "Back", "Ca
 BADGE = "MÔ PHỎNG"
 VIEWPORT_WIDTH = 360
 
-def wait_visible(page: Any, selector: str, what: str, *, has_text: str | None = None) -> Any:
+def wait_visible(page: Any, selector: str, what: str, *, has_text: str | None = None,
+                 timeout: float = LONG) -> Any:
     """Wait (up to 60 s) for ``selector``; on timeout say what the page shows instead."""
     locator = page.locator(selector, has_text=has_text) if has_text else page.locator(selector)
     try:
-        locator.first.wait_for(state="visible", timeout=LONG)
+        locator.first.wait_for(state="visible", timeout=timeout)
     except Exception as err:
         raise AssertionError(f"{what}: {selector!r} did not appear; messages on the page: "
                              f"{messages(page)!r}") from err
@@ -486,6 +487,15 @@ def fill(page: Any, cls: str, value: str) -> None:
 
 def click(page: Any, cls: str) -> None:
     page.locator(f".{cls}").click()
+
+
+def choose(page: Any, label: str, option: str | None = None, *, index: int = 0) -> None:
+    """Tap an option of the choice list (``bk-choices``) whose label holds ``label``: the
+    first option holding ``option``, or the ``index``-th (the apps' choices are lists of
+    buttons, not dropdowns: a dropdown cuts a long option on a phone)."""
+    field = page.locator(".bk-choices", has=page.locator(".widget-label", has_text=label)).first
+    buttons = field.locator(".widget-toggle-button")
+    (buttons.filter(has_text=option).first if option else buttons.nth(index)).click()
 
 
 def visible_text(page: Any) -> str:
@@ -515,9 +525,15 @@ def badge_visible(page: Any) -> bool:
 
 WIDE_ELEMENTS_JS = """(limit) => {
   const out = [];
+  // a page zoomed with «Phóng to» moves sideways inside its own frame, which must fit
+  const framed = (el) => {
+    const frame = el.parentElement && el.parentElement.closest('.bk-zoomed .widget-html-content');
+    return !!frame && frame.getBoundingClientRect().right <= limit + 0.5;
+  };
   for (const el of document.querySelectorAll('body *')) {
     const r = el.getBoundingClientRect();
-    if (r.width > 0 && r.height > 0 && (r.right > limit + 0.5 || r.left < -0.5)) {
+    if (r.width > 0 && r.height > 0 && (r.right > limit + 0.5 || r.left < -0.5)
+        && !framed(el)) {
       out.push(`${el.tagName.toLowerCase()}.${[...el.classList].join('.')} `
                + `left=${Math.round(r.left)} right=${Math.round(r.right)}`);
     }
@@ -549,3 +565,61 @@ def vietnamese_screen_problems(page: Any, screen: str) -> list[str]:
     if wide:
         problems.append(f"{screen}: {wide}")
     return problems
+
+
+# --- text cut off (issue 16) -----------------------------------------------------------
+
+#: Controls and labels in the phone whose text does not fit: cut with «…», clipped, or
+#: spilling out of their box (``scrollWidth > clientWidth``, or taller than a box that
+#: hides the rest), a dropdown whose chosen option is wider than the box, a placeholder
+#: wider than its field. Each as ``kind: element: text``.
+TRUNCATED_JS = """() => {
+  const root = document.querySelector('.bk-phone');
+  if (!root) return ['(no .bk-phone)'];
+  const out = [];
+  const canvas = document.createElement('canvas').getContext('2d');
+  const textWidth = (el, text) => {
+    const s = getComputedStyle(el);
+    canvas.font = `${s.fontStyle} ${s.fontWeight} ${s.fontSize} ${s.fontFamily}`;
+    return canvas.measureText(text).width;
+  };
+  const name = (el) => `${el.tagName.toLowerCase()}.${[...el.classList].slice(0, 6).join('.')}`;
+  const says = (el) => (el.innerText || '').trim().replace(/\\s+/g, ' ').slice(0, 60);
+  const room = (el, s) => el.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight);
+  for (const el of root.querySelectorAll('*')) {
+    if (el.closest('style, script')) continue;
+    if (!el.checkVisibility({checkOpacity: true, checkVisibilityCSS: true})) continue;
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0) continue;
+    const s = getComputedStyle(el);
+    if (el.tagName === 'SELECT') {
+      const chosen = el.options[el.selectedIndex];
+      // the arrow sits in the box's right padding
+      if (chosen && textWidth(el, chosen.text) > room(el, s) + 1) {
+        out.push(`dropdown cut: ${name(el.closest('.widget-inline-hbox') || el)}: ${chosen.text}`);
+      }
+      continue;
+    }
+    if (el.tagName === 'INPUT') {
+      const hint = el.getAttribute('placeholder');
+      if (hint && !el.value && textWidth(el, hint) > room(el, s) + 1) {
+        out.push(`placeholder cut: ${name(el.parentElement)}: ${hint}`);
+      }
+      continue;
+    }
+    const text = [...el.childNodes].some(n => n.nodeType === 3 && n.nodeValue.trim());
+    if (!text) continue;
+    if (el.scrollWidth > el.clientWidth + 1) {
+      const how = s.textOverflow === 'ellipsis' ? 'cut with …' : 'too wide';
+      out.push(`${how} (${el.scrollWidth}>${el.clientWidth} px): ${name(el)}: ${says(el)}`);
+    } else if (['hidden', 'clip'].includes(s.overflowY) && el.scrollHeight > el.clientHeight + 2) {
+      out.push(`clipped (${el.scrollHeight}>${el.clientHeight} px tall): ${name(el)}: ${says(el)}`);
+    }
+  }
+  return out;
+}"""
+
+
+def truncated(page: Any) -> list[str]:
+    """What :data:`TRUNCATED_JS` finds on the page's phone."""
+    return list(page.evaluate(TRUNCATED_JS))

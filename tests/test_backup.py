@@ -168,3 +168,31 @@ def test_a_copied_folder_without_keys_is_refused_not_reissued(
     assert cli.main(["grade", str(copy)]) == 2
     assert "bakhong restore" in capsys.readouterr().err
     assert not keys.key_path(workshop_id).exists()
+
+
+def test_serve_backs_up_by_itself(graded_and_certified: tuple[Path, Path, bytes],
+                                  tmp_path: Path) -> None:
+    """``serve --backup-every``: the loop writes backups on its turn, keeps the newest and
+    says (never stops the class) when one fails."""
+    root, _pdf, _issuer = graded_and_certified
+    stop, said = threading.Event(), []
+    clock = FixedClock(datetime(2026, 12, 6, 9, tzinfo=VN_TZ))
+
+    def tick(message: str) -> None:
+        said.append(message)
+        clock.advance(minutes=1)
+        if len(said) >= backup.KEEP + 2:
+            stop.set()
+
+    backup.keep_backing_up(root, tmp_path / "sao-luu", PASSPHRASE, 0.0005, stop, clock=clock,
+                           log=tick)
+    kept = sorted((tmp_path / "sao-luu").glob("*.bkb"))
+    assert len(kept) == backup.KEEP and all("backed up" in line for line in said)
+    opened = io.BytesIO()
+    backup.open_sealed(kept[-1].open("rb"), opened, PASSPHRASE)
+    (tmp_path / "full").write_text("")
+    stop.clear()
+    said.clear()
+    backup.keep_backing_up(root, tmp_path / "full" / "x", PASSPHRASE, 0.0005, stop,
+                           clock=clock, log=lambda m: (said.append(m), stop.set()))
+    assert said and "backup failed" in said[0]

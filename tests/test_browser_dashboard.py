@@ -338,11 +338,11 @@ def test_the_trainer_watches_and_acts(server: DashboardServer) -> None:
         context.close()
 
 
-def test_wrong_passwords_are_rate_limited(server: DashboardServer) -> None:
-    """Last in the file: it locks 127.0.0.1 out for a minute."""
+def test_wrong_passwords_never_lock_the_laptop_out(server: DashboardServer) -> None:
+    """Wrong passwords are refused one by one; from the laptop itself (127.0.0.1) they are
+    never held, so the trainer is not locked out by a guesser (other addresses are held
+    per address: tests/test_hostile_serving.py)."""
     url = server.base_url + "/login"
     answers = [status(url, data={"password": f"thử {i}"}) for i in range(6)]
-    refused = answers.index(429)  # the wrong password of an earlier test counts too
-    assert refused in (4, 5) and answers[:refused] == [403] * refused, answers
-    assert set(answers[refused:]) == {429}
-    assert status(url, data={"password": TRAINER}) == 429  # not even checked
+    assert answers == [403] * 6, answers
+    assert status(url, data={"password": TRAINER}) == 302  # in: to the dashboard

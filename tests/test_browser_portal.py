@@ -21,6 +21,7 @@ from browser_support import (
     DemoLearner,
     DemoServer,
     axe_violations,
+    choose,
     click,
     demo_learners,
     describe_violations,
@@ -130,10 +131,10 @@ def test_the_newborn_bundle_on_a_phone(server: DemoServer, phone: Any) -> None:
     name = card_value(page, "Họ, chữ đệm và tên của trẻ")
     page.get_by_label("Họ, chữ đệm và tên của trẻ").fill(name)
     page.get_by_label("Ngày, tháng, năm sinh").fill(card_value(page, "Ngày, tháng, năm sinh"))
-    page.get_by_label("Giới tính").select_option(label=card_value(page, "Giới tính"))
+    choose(page, "Giới tính", card_value(page, "Giới tính"))
     page.get_by_label("Nơi sinh").fill(card_value(page, "Nơi sinh"))
     relation = card_value(page, "Bạn là").split()[0]  # «Bà của trẻ» → «Bà»
-    page.get_by_label("Quan hệ của người nộp với trẻ").select_option(label=relation)
+    choose(page, "Quan hệ của người nộp với trẻ", relation)
     visit("05-step-2")
     click(page, "bk-portal-continue")
     for step in (3, 4):  # the mother, the father: from the registry
@@ -142,14 +143,14 @@ def test_the_newborn_bundle_on_a_phone(server: DemoServer, phone: Any) -> None:
         visit(f"06-step-{step}")
         click(page, "bk-portal-continue")
     wait_visible(page, ".bk-portal-field", "step 5")
-    page.get_by_label("Nơi đăng ký khám chữa bệnh ban đầu").select_option(index=1)
+    choose(page, "Nơi đăng ký khám chữa bệnh ban đầu", index=0)
     page.get_by_label("Số bản sao Trích lục khai sinh").fill("1")
     visit("07-step-5")
     click(page, "bk-portal-continue")
 
     # review: attach the photo from the store, file
     wait_visible(page, ".bk-portal-submit", "the review page")
-    page.get_by_label("Chọn giấy tờ trong Kho dữ liệu cá nhân").select_option(index=1)
+    choose(page, "Chọn giấy tờ trong Kho dữ liệu cá nhân", index=0)
     click(page, "bk-portal-attach")
     wait_visible(page, ".bk-portal-attached img", "the attached paper's page")
     visit("08-review")
@@ -186,9 +187,7 @@ def test_the_newborn_bundle_on_a_phone(server: DemoServer, phone: Any) -> None:
     # the officials: received, processing, then a supplement request
     until("Yêu cầu bổ sung giấy tờ", "the supplement request")
     visit("14-supplement")
-    picker = page.get_by_label("Chọn giấy tờ trong Kho dữ liệu cá nhân")
-    clear = picker.locator("option", has_text="bản điện tử của cơ sở y tế").first.inner_text()
-    picker.select_option(label=clear.strip())
+    choose(page, "Chọn giấy tờ trong Kho dữ liệu cá nhân", "bản điện tử của cơ sở y tế")
     click(page, "bk-portal-send-supplement")
     wait_visible(page, ".bk-msg-info", "the supplement sent", has_text="Đã gửi bổ sung")
     until("Đã trả kết quả", "the result")

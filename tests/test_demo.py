@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from bakhong import cli
-from bakhong.grading import demo, progress, report, report_views, results, workshop
+from bakhong.grading import demo, progress, report, results, workshop
 from bakhong.simulators import learners, submissions
 from bakhong.simulators.clock import VN_TZ
 from bakhong.simulators.evidence import learner_events
@@ -96,7 +96,7 @@ def test_the_report_has_population_rates_and_a_projection(built: tuple[Path, dat
                                                           tmp_path: Path) -> None:
     root, _ = built
     assert report.workshop_population([root]) == root / report.POPULATION_FILE
-    found = report_views.build_report([root], population=report.read_population(
+    found = report.build_report([root], population=report.read_population(
         root / report.POPULATION_FILE))
     view = built_view = found.views[0]
     assert built_view.name == "xa" and len(view.rows) == 5

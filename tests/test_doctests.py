@@ -11,10 +11,11 @@ import pytest
 
 import bakhong
 import bakhong.grading
+import bakhong.province
 import bakhong.simulators
 import bakhong.widgets
 
-PACKAGES = (bakhong, bakhong.simulators, bakhong.widgets, bakhong.grading)
+PACKAGES = (bakhong, bakhong.simulators, bakhong.widgets, bakhong.grading, bakhong.province)
 MODULES = [f"{package.__name__}.{m.name}" for package in PACKAGES
            for m in pkgutil.iter_modules(package.__path__)
            if not m.ispkg and m.name != "__main__"]  # __main__ runs the command line

@@ -20,6 +20,7 @@ from conftest import last_otp
 from bakhong.grading import progress
 from bakhong.simulators import evidence, learners
 from bakhong.simulators.clock import FixedClock
+from bakhong.simulators.desk import LearnerDesk
 from bakhong.simulators.sandbox import Sandbox
 from bakhong.simulators.vneid import Step, VneidSimulator
 from bakhong.widgets import speech
@@ -41,7 +42,7 @@ def audio_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def page_at_otp(box: Sandbox, lang: str = "vi") -> tuple[CourseHandles, VneidAppHandles]:
-    page = course_screen(box, "hv001", vneid_factory, lang=lang, on_submit=lambda: None)
+    page = course_screen(LearnerDesk(box, "hv001"), vneid_factory, lang=lang, on_submit=lambda: None)
     if page.consent is not None:
         page.consent.controls["consent-accept"].click()
     app = page.app
@@ -177,7 +178,7 @@ def test_display_modes_change_the_page_and_are_remembered(box: Sandbox) -> None:
     page.controls["contrast"].click()
     assert {"bk-large-text", "bk-high-contrast"} <= set(page.root._dom_classes)
     assert learners.display_modes(box.store, "hv001") == {"large_text", "high_contrast"}
-    again = course_screen(box, "hv001", vneid_factory, lang="en", on_submit=lambda: None)
+    again = course_screen(LearnerDesk(box, "hv001"), vneid_factory, lang="en", on_submit=lambda: None)
     assert {"bk-large-text", "bk-high-contrast"} <= set(again.root._dom_classes)
     assert again.controls["large-text"].description == "Large text: on"
     again.controls["large-text"].click()
@@ -211,7 +212,7 @@ def test_help_events_are_not_lesson_tasks(box: Sandbox, clock: FixedClock) -> No
 
 @pytest.mark.parametrize("lesson", list(_apps()))
 def test_every_app_has_the_bar_and_records_its_use(box: Sandbox, lesson: str) -> None:
-    app = _apps()[lesson](box, "hv001", translator("vi"))  # conftest: hv001 has consented
+    app = _apps()[lesson](LearnerDesk(box, "hv001"), translator("vi"))  # conftest: hv001 has consented
     app.controls["hint"].click()
     assert app.controls["hint-panel"].layout.display == ""
     found = [e for e in evidence.learner_events(box.store, "hv001", lesson)

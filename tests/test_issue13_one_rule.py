@@ -25,7 +25,6 @@ from bakhong.grading import (
     progress,
     report,
     report_output,
-    report_views,
     results,
     workshop,
 )
@@ -140,13 +139,13 @@ def test_every_screen_agrees_with_the_rule(root: Path, tmp_path_factory: pytest.
     assert sum(r.trained for r in found) == len(want_trained)
     assert sorted(len(r.passed) for r in found) == sorted(
         sum((i, lesson) in want_passed for lesson in LESSONS) for i in ids)
-    built = report_views.build_report([root], as_of=START + timedelta(days=30))
+    built = report.build_report([root], as_of=START + timedelta(days=30))
     xa = built.view("xa")
     assert dict(zip(xa.values("commune"), xa.values("trained"), strict=True)) == per_commune
     lessons_view = built.view("bai-hoc")
     assert list(lessons_view.values("passed"))[1:3] == [
         sum((i, lesson) in want_passed for i in ids) for lesson in LESSONS]
-    public = report_views.build_report([root], as_of=START + timedelta(days=30), public=True)
+    public = report.build_report([root], as_of=START + timedelta(days=30), public=True)
     for commune, count in zip(public.view("xa").values("commune"),
                               public.view("xa").values("trained"), strict=True):
         if isinstance(count, int):  # counts under 5 are hidden, the others must agree

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import html
 import os
+import shutil
 import stat
 import subprocess
 import sys
@@ -210,8 +211,9 @@ CARD_ONLY = ("hvbon", "Đỗ Thị Bốn")
 
 @pytest.fixture(scope="module")
 def lived_in(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str], Path]:
-    """A workshop where two learners practised, were graded (two grading processes, so the
-    worker's gradebook copies exist) and got certificates; a report and one card inside."""
+    """A workshop where two learners practised, were graded and got certificates; a report
+    and one card inside; and the gradebook copies and executed notebooks that grading left
+    in ``.grading/`` before issue 21 (a workshop graded by an older kit)."""
     root = tmp_path_factory.mktemp("forget") / "lop-tho-long"
     done = init(root, [[*FORGOTTEN, "Xã Thọ Long"], [*KEPT, "Xã Thọ Long"],
                        [*CARD_ONLY, "Phường Hạc Thành"]])
@@ -230,7 +232,8 @@ def lived_in(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, 
         box.close()
     graded = run("grade", str(root), "--workers", "2")
     assert graded.returncode == 0, graded.stderr
-    assert list((root / ".grading").glob("gradebook-*.db"))  # the worker's copies
+    shutil.copyfile(root / "gradebook.db", root / ".grading" / "gradebook-4242.db")
+    shutil.copytree(root / "autograded", root / grader.EXECUTED)
     issued = run("certificate", str(root))
     assert issued.returncode == 0 and "issued: 2 " in issued.stdout, issued.stdout
     kept_copies = tmp_path_factory.mktemp("handed-out")  # what the learners took home

@@ -9,6 +9,7 @@ import unicodedata
 import pytest
 
 from bakhong.grading.course import LESSONS
+from bakhong.simulators.desk import LearnerDesk
 from bakhong.simulators.sandbox import Sandbox
 from bakhong.widgets.course import course_screen
 from bakhong.widgets.entry import _apps
@@ -54,7 +55,7 @@ def test_the_pseudo_locale_marks_every_line(lesson: str) -> None:
 @pytest.mark.parametrize("lang", ["vi", "en", "pseudo"])
 def test_the_course_page_shows_the_text_in_its_language(box: Sandbox, lang: str) -> None:
     lesson = LESSONS[-1]
-    page = course_screen(box, "hv001", _apps()[lesson], lang=lang, on_submit=lambda: None,
+    page = course_screen(LearnerDesk(box, "hv001"), _apps()[lesson], lang=lang, on_submit=lambda: None,
                          current=lesson)
     if page.consent is not None:
         page.consent.controls["consent-accept"].click()

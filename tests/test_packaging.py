@@ -45,6 +45,9 @@ def test_wheel_in_a_fresh_venv(tmp_path: Path) -> None:
         "assert po.is_file() and 'msgstr' in po.read_text('utf-8');"
         "assert r.files('bakhong.widgets').joinpath('bakhong.css').is_file();"
         "assert r.files('bakhong').joinpath('data/demo-roster.csv').is_file();"
+        "m = r.files('bakhong.province').joinpath('migrations');"
+        "assert m.joinpath('env.py').is_file() and m.joinpath('script.py.mako').is_file();"
+        "assert m.joinpath('versions/0002_summaries.py').is_file();"
         # issue 16: the light page's template and bundle
         "assert r.files('bakhong').joinpath('page/voila/templates/bakhong/index.html.j2').is_file();"
         "from bakhong import light_page;"

@@ -14,6 +14,7 @@ from bakhong.grading import grader, workshop
 from bakhong.simulators import bank, faults, learners, qrimage, submissions
 from bakhong.simulators.bank import Step
 from bakhong.simulators.clock import VN_TZ, FixedClock
+from bakhong.simulators.desk import LearnerDesk
 from bakhong.simulators.sandbox import Sandbox
 from bakhong.widgets.bank_app import BankAppHandles, bank_app, bank_factory
 from bakhong.widgets.course import course_screen
@@ -215,7 +216,7 @@ def test_english_and_a_real_banks_code(box: Sandbox) -> None:
 
 
 def test_course_page_runs_the_bank_app(box: Sandbox) -> None:
-    page = course_screen(box, "hv001", bank_factory, lang="vi", on_submit=lambda: None)
+    page = course_screen(LearnerDesk(box, "hv001"), bank_factory, lang="vi", on_submit=lambda: None)
     assert page.app is not None and "save-pin" in page.app.controls
 
 

@@ -19,7 +19,6 @@ from bakhong.grading import (
     report,
     report_model,
     report_output,
-    report_views,
     results,
     settings,
     workshop,
@@ -336,7 +335,7 @@ def recompute_lessons(roots: list[Path], pass_mark: float = 0.8) -> dict[str, tu
 
 
 def test_the_views_match_the_gradebook(graded: Path, second: Path) -> None:
-    built = report_views.build_report([graded, second], as_of=AS_OF)
+    built = report.build_report([graded, second], as_of=AS_OF)
     communes = built.view("xa")
     got = {(r[0], r[1]): (r[2], r[3]) for r in communes.rows}
     assert got == recompute([graded, second])
@@ -359,7 +358,7 @@ def test_the_views_match_the_gradebook(graded: Path, second: Path) -> None:
 
 
 def test_the_public_views_hide_small_counts(graded: Path, second: Path, tmp_path: Path) -> None:
-    built = report_views.build_report([graded, second], as_of=AS_OF, public=True)
+    built = report.build_report([graded, second], as_of=AS_OF, public=True)
     for view in built.views:
         for column in view.columns:
             if column.kind == "count":
@@ -440,7 +439,7 @@ def test_the_projection_follows_the_grading_times(tmp_path: Path) -> None:
     people = tmp_path / "adults.csv"
     people.write_text(f"province,commune,adults\n{PROVINCE},{THO_LONG},20\n", encoding="utf-8")
     population = report.read_population(people)
-    built = report_views.build_report([root], as_of=AS_OF, population=population)
+    built = report.build_report([root], as_of=AS_OF, population=population)
     [row] = built.view("xa").rows
     record = dict(zip((c.key for c in built.view("xa").columns), row, strict=True))
     # by hand: trained at the marks -4, -3, -2, -1, 0 weeks: 1, 3, 6, 7, 10
@@ -452,14 +451,14 @@ def test_the_projection_follows_the_grading_times(tmp_path: Path) -> None:
     assert record["projected"] == date(2026, 12, 20)
     assert record["meets_target"] is False
     # the clock decides the window when no as_of is given
-    again = report_views.build_report([root], clock=FixedClock(AS_OF), population=population)
+    again = report.build_report([root], clock=FixedClock(AS_OF), population=population)
     assert again.view("xa").rows == built.view("xa").rows
     # a month later with no new pass: no trend, no date
-    later = report_views.build_report([root], as_of=AS_OF + 5 * week, population=population)
+    later = report.build_report([root], as_of=AS_OF + 5 * week, population=population)
     [row] = later.view("xa").rows
     assert row[built.view("xa").index("per_week")] == 0 and row[-1] is None
     # the target met: a gap of 0 and no date
-    met = report_views.build_report([root], as_of=AS_OF, population={(PROVINCE, THO_LONG): 12})
+    met = report.build_report([root], as_of=AS_OF, population={(PROVINCE, THO_LONG): 12})
     [row] = met.view("xa").rows
     assert row[8:10] == (True, 0) and row[-1] is None
 
@@ -479,7 +478,7 @@ def test_survey_columns_travel_from_the_roster_to_the_report(tmp_path: Path) -> 
     box, added = workshop.init(root, roster, clock=clock(), seed="survey", lessons=("vneid",))
     box.close()
     assert len(added) == 5
-    built = report_views.build_report([root], as_of=AS_OF)
+    built = report.build_report([root], as_of=AS_OF)
     view = built.view("chi-so")
     keys = [c.key for c in view.columns]
     got = {(r[1], r[2]): dict(zip(keys, r, strict=True)) for r in view.rows}

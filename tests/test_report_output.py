@@ -480,8 +480,9 @@ def test_the_dashboard_views_headless(sample: report_model.Report) -> None:
     assert handles.tabs.titles == ("Theo xã, phường", "Theo bài học", "Bước hay gặp lỗi",
                                    "Các chỉ số")
     assert THO_LONG in handles.tables["xa"].value and HAC_THANH in handles.tables["xa"].value
-    for image in handles.charts.values():
-        assert image.value[:4] == b"\x89PNG"
+    for name, image in handles.charts.items():
+        assert handles.pictures[name][:4] == b"\x89PNG"
+        assert 'alt="' in image.value and "data:image/png;base64," in image.value
     options = [label for label, _value in handles.controls["commune"].options]
     assert options == ["Tất cả xã, phường", HAC_THANH, THO_LONG]
     handles.controls["commune"].value = (PROVINCE, HAC_THANH)

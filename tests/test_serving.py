@@ -90,6 +90,11 @@ def test_join_page_and_codes(workshop: tuple[Path, Path]) -> None:
 
 def test_beyond_the_kernel_cap_a_page_asks_to_wait(workshop: tuple[Path, Path]) -> None:
     root, home = workshop
-    with serve(root, home, max_kernels=1) as base:  # the preheated pool alone fills it
-        status, _, page = fetch(base + "/voila/render/vneid/vneid.ipynb?code=X")
+    box = open_sandbox(root)
+    first, second = all_learners(box.store)[:2]
+    box.close()
+    with serve(root, home, max_kernels=1) as base:  # a class of one; the pool is not counted
+        status, _, page = fetch(base + f"/voila/render/vneid/vneid.ipynb?code={first.code}")
+        assert status == 200 and '"kernelId"' in page
+        status, _, page = fetch(base + f"/voila/render/vneid/vneid.ipynb?code={second.code}")
         assert status == 503 and "Vui lòng đợi" in page and 'http-equiv="refresh"' in page

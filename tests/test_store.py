@@ -82,3 +82,22 @@ def test_a_schema_1_store_is_migrated_and_keeps_its_data(tmp_path: Path) -> None
 
     learner = by_code(again, "K7M2QX9P")
     assert (learner.full_name, learner.birth_year, learner.province) == ("Lê Thị Hoa", None, None)
+
+
+def test_the_one_writer_commits_with_normal_sync_the_others_with_full(tmp_path: Path) -> None:
+    """The sandbox service (``Store.single_writer``) keeps WAL with synchronous=NORMAL (1):
+    a commit survives the process being killed; every other process keeps FULL (2)."""
+    path = tmp_path / "sandbox.db"
+    service, other = Store.open(path), Store.open(path)
+    try:
+        service.single_writer()
+
+        def sync_of(store: Store) -> tuple[str, int]:
+            with store.engine.connect() as conn:
+                return (conn.exec_driver_sql("PRAGMA journal_mode").scalar(),
+                        conn.exec_driver_sql("PRAGMA synchronous").scalar())
+        assert sync_of(service) == ("wal", 1)
+        assert sync_of(other) == ("wal", 2)
+    finally:
+        service.close()
+        other.close()

@@ -241,3 +241,17 @@ def test_init_sets_the_dashboard_password(tmp_path: Path,
     assert cli.main(["init", str(tmp_path / "ws2"), "--roster", str(roster),
                      "--trainer-password-stdin"]) == 2
     assert not (tmp_path / "ws2" / "sandbox.db").exists()
+
+
+def test_a_reset_marker_is_linked_into_the_learners_evidence_chain(
+        box: Sandbox, clock: FixedClock) -> None:
+    """The trainer's marker is evidence like any other: once the chain is on (the sandbox
+    service started), a reset must not make the learner's evidence look forged. The first
+    version inserted the marker unlinked, and 'bakhong grade' named it as edited."""
+    key = bytes(range(32))
+    box.store.chain_key = key
+    evidence.start_chain(box.store)
+    box.vneid("hv001").go(Step.REGISTER)
+    trainer.reset_attempt(box.store, clock, "hv001", "vneid")
+    assert evidence.learner_events(box.store, "hv001", "vneid")[-1].task == evidence.RESET
+    assert evidence.unlinked(box.store, key) == []

@@ -13,6 +13,7 @@ import pytest
 
 from bakhong.simulators import first_steps as fs
 from bakhong.simulators.clock import FixedClock
+from bakhong.simulators.desk import LearnerDesk
 from bakhong.simulators.first_steps import Step
 from bakhong.simulators.sandbox import Sandbox
 from bakhong.widgets.course import course_screen
@@ -209,7 +210,7 @@ def test_step_help_covers_every_step() -> None:
 
 
 def test_course_page_runs_the_app(box: Sandbox) -> None:
-    page = course_screen(box, "hv001", first_steps_factory, lang="vi", on_submit=lambda: None)
+    page = course_screen(LearnerDesk(box, "hv001"), first_steps_factory, lang="vi", on_submit=lambda: None)
     assert page.app is not None and "open-tap" in page.app.controls
 
 

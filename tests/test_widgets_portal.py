@@ -24,6 +24,7 @@ from test_portal import MORNING, PIN, answers
 
 from bakhong.simulators import bank, evidence, faults, idnumber, learners, procedures, registry
 from bakhong.simulators.clock import FixedClock
+from bakhong.simulators.desk import LearnerDesk
 from bakhong.simulators.dossiers import SMS_SENDER
 from bakhong.simulators.portal import (
     ConnectionLost,
@@ -503,7 +504,7 @@ def test_form_messages_appear_under_the_right_field_in_vietnamese(
 
 def test_a_choice_left_unchosen_is_refused(box: Sandbox, app: PortalAppHandles) -> None:
     to_step(app, box, 1)
-    assert app.controls["field-child_sex"].value == ""  # nothing chosen for the learner
+    assert app.controls["field-child_sex"].value is None  # nothing chosen for the learner
     typed = {k: v for k, v in answers(app.sim)[1].items() if k != "child_sex"}
     type_step(app, typed)
     assert "để trống" in app.controls["error-child_sex"].value
@@ -687,7 +688,7 @@ def test_the_sms_inbox_reads_only_the_portal(box: Sandbox, app: PortalAppHandles
 
 
 def test_course_page_runs_the_portal_app(box: Sandbox) -> None:
-    page = course_screen(box, "hv001", portal_factory, lang="vi", on_submit=lambda: None)
+    page = course_screen(LearnerDesk(box, "hv001"), portal_factory, lang="vi", on_submit=lambda: None)
     assert page.app is not None and "login" in page.app.controls
 
 

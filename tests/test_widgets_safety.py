@@ -15,6 +15,7 @@ from babel.messages.extract import extract_from_file
 from babel.messages.pofile import read_po
 
 from bakhong.simulators import bank, evidence, safety
+from bakhong.simulators.desk import LearnerDesk
 from bakhong.simulators.safety import Step
 from bakhong.simulators.sandbox import Sandbox
 from bakhong.widgets.course import course_screen
@@ -279,5 +280,5 @@ def test_english_shows_no_vietnamese(box: Sandbox) -> None:
 
 
 def test_course_page_runs_the_safety_app(box: Sandbox) -> None:
-    page = course_screen(box, "hv001", safety_factory, lang="vi", on_submit=lambda: None)
+    page = course_screen(LearnerDesk(box, "hv001"), safety_factory, lang="vi", on_submit=lambda: None)
     assert page.app is not None and "start-police" in page.app.controls

@@ -24,6 +24,7 @@ from test_widgets_portal import catalogue, texts_of, unwrapped, upload
 
 from bakhong.simulators import evidence, faults, idnumber, learners, papers, registry, signing
 from bakhong.simulators.clock import VN_TZ, FixedClock
+from bakhong.simulators.desk import LearnerDesk
 from bakhong.simulators.portal import NotLoggedIn
 from bakhong.simulators.sandbox import Sandbox
 from bakhong.simulators.signing import (
@@ -275,7 +276,7 @@ def test_the_whole_lesson_through_the_widget(box: Sandbox, app: SigningAppHandle
         transaction = shown(app, "transaction")
         assert "Tờ khai thay đổi thông tin cư trú (CT01)" in transaction
         assert "Hết hạn lúc 09:02:00" in transaction and "Cuối trang" in transaction
-        assert "<img" in app.controls["preview"].children[0].value
+        assert "<img" in app.controls["preview"].children[0].children[1].value
 
     def on_signed() -> None:
         assert "sign_form" in tasks(box)
@@ -436,6 +437,21 @@ def test_the_pin_pad_keeps_six_digits_and_deletes(box: Sandbox, app: SigningAppH
     assert app.sim.status().pin_tries_left == signing.MAX_PIN_TRIES
 
 
+def test_a_pin_key_is_never_disabled_so_a_quick_second_tap_counts(
+        box: Sandbox, app: SigningAppHandles) -> None:
+    """«000000» is six quick taps of one key. A key disabled while its tap runs made the
+    browser drop a tap that landed before the «enabled again» came back (CI lost a digit:
+    «Mã PIN gồm đúng 6 chữ số»); the pad's keys stay enabled."""
+    enrol_through(app, box)
+    sign_document(app, form_doc(app.sim))
+    key = app.controls["pin-0"]
+    seen: list[bool] = []
+    key.observe(lambda change: seen.append(change["new"]), names="disabled")
+    type_pin(app, "000000")
+    assert seen == []
+    assert app.controls["pin-dots"].value.count("●") == 6
+
+
 def test_wrong_pins_lock_and_the_sms_code_reactivates(box: Sandbox,
                                                       app: SigningAppHandles) -> None:
     enrol_through(app, box)
@@ -552,7 +568,7 @@ def test_an_unexpected_failure_is_a_message_not_a_traceback(
 
 
 def test_course_page_runs_the_signing_app(box: Sandbox) -> None:
-    page = course_screen(box, "hv001", signing_factory, lang="vi", on_submit=lambda: None)
+    page = course_screen(LearnerDesk(box, "hv001"), signing_factory, lang="vi", on_submit=lambda: None)
     assert page.app is not None and "begin" in page.app.controls
 
 

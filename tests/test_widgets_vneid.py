@@ -19,6 +19,7 @@ import pytest
 
 from bakhong.simulators import faults, idnumber, learners
 from bakhong.simulators.clock import VN_TZ, FixedClock
+from bakhong.simulators.desk import LearnerDesk
 from bakhong.simulators.errors import StoreBusy
 from bakhong.simulators.sandbox import Sandbox
 from bakhong.simulators.vneid import (
@@ -60,7 +61,7 @@ def submitted() -> str:
 
 @pytest.fixture
 def course(box: Sandbox) -> CourseHandles:
-    page = course_screen(box, LEARNER, vneid_factory, lang="vi", on_submit=submitted)
+    page = course_screen(LearnerDesk(box, LEARNER), vneid_factory, lang="vi", on_submit=submitted)
     assert page.consent is not None and page.app is None
     page.consent.controls["consent-accept"].click()
     assert page.app is not None
@@ -122,7 +123,7 @@ def persona_data(sim: VneidSimulator) -> list[str]:
 
 
 def test_consent_first_then_the_app(box: Sandbox) -> None:
-    page = course_screen(box, LEARNER, vneid_factory, lang="vi", on_submit=submitted)
+    page = course_screen(LearnerDesk(box, LEARNER), vneid_factory, lang="vi", on_submit=submitted)
     assert page.consent is not None
     assert learners.NOTICE_VERSION in " ".join(texts_of(page.root))
     assert "submit" not in page.controls  # nothing to hand in before consent
@@ -131,7 +132,7 @@ def test_consent_first_then_the_app(box: Sandbox) -> None:
         assert learners.has_consented(conn, LEARNER)
     assert page.consent is None and page.app is not None
     # a reload (a new page for the same learner) goes straight to the app
-    again = course_screen(box, LEARNER, vneid_factory, lang="vi", on_submit=submitted)
+    again = course_screen(LearnerDesk(box, LEARNER), vneid_factory, lang="vi", on_submit=submitted)
     assert again.consent is None and again.app is not None
 
 
@@ -316,7 +317,7 @@ def test_language_switch_rebuilds_in_english_and_is_remembered(course: CourseHan
     course.controls["submit"].click()
     assert course.message.kind == "info"
     # a page opened later starts in the remembered language
-    later = course_screen(box, LEARNER, vneid_factory, on_submit=submitted)
+    later = course_screen(LearnerDesk(box, LEARNER), vneid_factory, on_submit=submitted)
     assert later.lang == "en"
     course.controls["lang-vi"].click()
     assert app_of(course).controls["register"].description == "Đăng ký"
@@ -326,7 +327,7 @@ def test_submit_shows_a_refusal(box: Sandbox) -> None:
     def refuse() -> str:
         raise StoreBusy("queue locked")
 
-    page = course_screen(box, LEARNER, vneid_factory, lang="vi", on_submit=refuse)
+    page = course_screen(LearnerDesk(box, LEARNER), vneid_factory, lang="vi", on_submit=refuse)
     assert page.consent is not None
     page.consent.controls["consent-accept"].click()
     page.controls["submit"].click()
@@ -339,7 +340,7 @@ def test_a_page_that_cannot_load_offers_retry(box: Sandbox,
         raise StoreBusy("locked")
 
     monkeypatch.setattr(learners, "has_consented", busy)
-    page = course_screen(box, LEARNER, vneid_factory, lang="vi", on_submit=submitted)
+    page = course_screen(LearnerDesk(box, LEARNER), vneid_factory, lang="vi", on_submit=submitted)
     assert page.message.text == StoreBusy.message
     assert any("bk-common-badge" in getattr(x, "_dom_classes", ()) for x in walk(page.root))
     monkeypatch.undo()
@@ -361,7 +362,7 @@ def every_screen(box: Sandbox, clock: FixedClock, lang: str
     def app() -> Any:
         return vneid_app(sim, p, tr).root
 
-    page = course_screen(box, OTHER, vneid_factory, lang=lang, on_submit=submitted)
+    page = course_screen(LearnerDesk(box, OTHER), vneid_factory, lang=lang, on_submit=submitted)
     yield "consent page", page.root, box.vneid(OTHER)
     yield "intro, new", app(), sim
     sim.go(Step.REGISTER)
@@ -413,7 +414,7 @@ def every_screen(box: Sandbox, clock: FixedClock, lang: str
     sim.open_card(PASSCODE)
     yield "home, card shown", app(), sim
     learners.record_consent(box.store, clock, OTHER)
-    page = course_screen(box, OTHER, vneid_factory, lang=lang, on_submit=submitted)
+    page = course_screen(LearnerDesk(box, OTHER), vneid_factory, lang=lang, on_submit=submitted)
     yield "course page", page.root, box.vneid(OTHER)
 
 

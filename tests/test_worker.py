@@ -94,17 +94,32 @@ def test_grade_waits_for_the_one_writer(tmp_path: Path) -> None:
     assert order == ["first", "second"]
 
 
+def lock_is_held(path: Path) -> bool:
+    """Whether another process holds the worker's lock (a try that gives it back at once)."""
+    import fcntl
+
+    if not path.exists():
+        return False
+    with open(path, "a+b") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        return False
+
+
 def test_the_worker_dies_with_its_server_and_never_runs_twice(tmp_path: Path) -> None:
     """Issue 15: kill -9 of `bakhong serve` used to leave its worker grading on, and a restart
     then had two."""
     import psutil
     from browser_support import DemoServer
 
-    def workers_of(root: Path) -> list[psutil.Process]:
+    def workers_of(root: Path, module: str = "bakhong.grading.worker") -> list[psutil.Process]:
         found = []
         for process in psutil.process_iter(["cmdline"]):
             line = process.info["cmdline"] or []
-            if "bakhong.grading.worker" in line and str(root.resolve()) in line:
+            if module in line and str(root.resolve()) in line:
                 found.append(process)
         return found
 
@@ -113,16 +128,18 @@ def test_the_worker_dies_with_its_server_and_never_runs_twice(tmp_path: Path) ->
     try:
         wait_until(lambda: len(workers_of(root)) == 1, 60)
         [worker] = workers_of(root)
+        [service] = workers_of(root, "bakhong.sandbox_service")  # issue 17: the same holds
         assert server.process is not None
         os.kill(server.process.pid, signal.SIGKILL)
         server.process.wait()
-        psutil.wait_procs([worker], timeout=30)
-        assert not worker.is_running() or worker.status() == psutil.STATUS_ZOMBIE
+        psutil.wait_procs([worker, service], timeout=30)
+        for child in (worker, service):
+            assert not child.is_running() or child.status() == psutil.STATUS_ZOMBIE
     finally:
         server.stop()
 
     first = start_worker(root)  # a worker left running (say, a server on another port) …
-    wait_until(lambda: len(workers_of(root)) == 1, 30)
+    wait_until(lambda: lock_is_held(root / grader.WORK_DIR / "worker.lock"), 60)
     second = subprocess.Popen([sys.executable, "-m", "bakhong.grading.worker", str(root)],
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:

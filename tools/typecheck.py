@@ -21,8 +21,8 @@ def main() -> int:
     package = tree / "bakhong"
     package.mkdir(parents=True)
     for item in (ROOT / "bakhong").iterdir():
-        if item.suffix == ".py":
-            (package / item.name).symlink_to(item)
+        if item.suffix == ".py" or (item.is_dir() and (item / "__init__.py").exists()):
+            (package / item.name).symlink_to(item, target_is_directory=item.is_dir())
     for name, folder in PARTS.items():
         if name:
             (package / name).symlink_to(ROOT / folder, target_is_directory=True)

@@ -9,7 +9,8 @@
 - :mod:`.bank_app`: ``bank_app(sim, tr)`` and ``bank_factory`` (screens in :mod:`.bank_screens`).
 - :mod:`.portal_app`: ``portal_app(sim, tr)`` and ``portal_factory`` (screens in
   :mod:`.portal_screens`, :mod:`.portal_form_screens`, :mod:`.portal_dossier_screens`).
-- :mod:`.course`: ``course_screen(sandbox, learner_id, app_factory, lang=..., on_submit=...)``.
+- :mod:`.course`: ``course_screen(desk, app_factory, lang=..., on_submit=...)`` (a learner's desk:
+  :class:`bakhong.simulators.desk.Desk`).
 - :mod:`.entry`: ``lesson_app(lesson)``, the one call a lesson notebook makes.
 
 Every ``bk-*`` CSS class is listed in ``docs/css-classes.md``.

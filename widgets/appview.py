@@ -8,24 +8,52 @@ signature changes, so a refused click keeps what the learner typed.
 Controls of the current screen are registered by their stable class
 (``bk-<app>-<control>``, ``docs/css-classes.md``) under the name without the prefix,
 so tests and lessons reach them as ``view.controls["pay"]``.
+
+A new screen (another step, or another panel of a step) starts with a hidden marker,
+``bk-screen-start``: the page script (:mod:`.page_script`) then scrolls the phone to the
+app's top, or to the screen's title, and moves the focus to the title. A rebuild of the
+same screen (a refused PIN, a new status) keeps the learner where they are.
+
+What the view knows besides the simulator (the panel on show, what was typed or picked,
+the result on show, the open hint) is a :class:`ViewState`: the course page hands it from
+the old view to the new one when it is rebuilt in another language (:func:`restoring`).
+
+:meth:`AppView.poll_key` is one small read of what may change while the learner does
+nothing (an SMS, an official acting on a dossier): the course page's poller
+(:mod:`.live`) renders the app again when it changes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+import copy
+from collections.abc import Callable, Hashable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from typing import Any, ClassVar, Generic, Self, TypeVar
 
 import ipywidgets as w
 
-from bakhong.simulators import evidence
 from bakhong.simulators.errors import SandboxError
 
 from .helpbar import OFFER_AFTER, HelpBar
 from .i18n import Translator, error_text
-from .phone import MessageArea, action_button, close_tree, on_click, phone_frame, text_input
+from .phone import (
+    MessageArea,
+    action_button,
+    close_tree,
+    html_block,
+    on_click,
+    phone_frame,
+    show_sms,
+    text_input,
+)
 
-__all__ = ["AppHandles", "AppView", "StepHelp"]
+__all__ = ["AppHandles", "AppView", "StepHelp", "ViewState", "restoring", "screen_start"]
+
+#: The values a screen's controls hold that a rebuilt screen can be given back.
+TYPED = (w.Text, w.Password, w.Textarea, w.Dropdown, w.Checkbox, w.ToggleButton,
+         w.ToggleButtons)
 
 
 @dataclass(frozen=True)
@@ -41,6 +69,44 @@ class StepHelp:
     hint: str
 
 
+@dataclass
+class ViewState:
+    """What a view shows that its simulator does not keep: given to the view that replaces
+    it (:func:`restoring`). ``attrs`` are the view's own (:attr:`AppView.remembered`),
+    ``typed`` the values of the screen's controls by name, ``panels`` the open state of
+    its folding panels, ``extra`` what a subclass adds (an app handed over to)."""
+
+    attrs: dict[str, Any] = field(default_factory=dict)
+    typed: dict[str, Any] = field(default_factory=dict)
+    panels: dict[str, int | None] = field(default_factory=dict)
+    message: tuple[str, str, Any] = ("", "", None)
+    hint_open: bool = False
+    refused: dict[str, int] = field(default_factory=dict)
+    sms_count: int = -1
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+_PENDING: ContextVar[ViewState | None] = ContextVar("bakhong_view_state", default=None)
+
+
+@contextmanager
+def restoring(state: ViewState | None) -> Iterator[None]:
+    """The next app view built (:meth:`AppHandles.build`) takes ``state`` over."""
+    token = _PENDING.set(state)
+    try:
+        yield
+    finally:
+        _PENDING.reset(token)
+
+
+def screen_start() -> w.HTML:
+    """The hidden first part of a new screen: the page script scrolls to it and focuses the
+    title after it (:mod:`.page_script`)."""
+    marker = html_block("", "bk-screen-start")
+    marker.layout.display = "none"
+    return marker
+
+
 class AppView:
     """Base of the apps' views; subclasses set :attr:`prefix` and write :meth:`refresh`."""
 
@@ -50,10 +116,14 @@ class AppView:
     #: ``"<step>.<panel>"`` for a panel of the step (a view with a ``panel`` attribute).
     step_help: ClassVar[Mapping[str, StepHelp]] = {}
     #: The lesson whose evidence the help bar's events join (none recorded when empty);
-    #: the view's ``sim`` attribute gives the store, the clock and the learner.
+    #: the view's ``sim`` (the simulator, or the service's client of it) records them.
     lesson: ClassVar[str] = ""
+    #: The view's own attributes a rebuilt view takes over (:class:`ViewState`).
+    remembered: ClassVar[tuple[str, ...]] = ()
     #: The app's whole phone screen; the subclass's constructor builds it.
     root: w.VBox
+    #: The phone's SMS inbox, for the apps that have one (:meth:`show_inbox`).
+    inbox: w.Accordion | None = None
 
     def __init__(self, tr: Translator) -> None:
         self.tr = tr
@@ -65,6 +135,10 @@ class AppView:
         self._screen_names: list[str] = []
         self._shown: tuple[Any, ...] | None = None
         self._refused: dict[str, int] = {}  # refused tries per help key, this visit
+        self._sms_count = -1
+        self._sms_arrived = False  # in this render: the inbox stays open on a new screen
+        self._unread = False  # an SMS came while the learner did nothing: 🔔 on the inbox
+        self.quiet = False  # a render the learner did not ask for (the poller): nothing moves
         self.helpbar = HelpBar(tr, self._help_event)
         self.controls.update(self.helpbar.controls)
 
@@ -89,8 +163,10 @@ class AppView:
         return button
 
     def field(self, cls: str, label: str, placeholder: str = "", *,
-              secret: bool = False) -> w.Text | w.Password:
-        field = text_input(cls, label, placeholder, secret=secret)
+              secret: bool = False, keypad: str = "") -> w.Text | w.Password:
+        """A labelled input (:func:`.phone.text_input`); ``keypad="numeric"`` or ``"otp"``
+        brings up the phone's number pad."""
+        field = text_input(cls, label, placeholder, secret=secret, keypad=keypad)
         self.keep(cls, field)
         return field
 
@@ -130,10 +206,35 @@ class AppView:
         if not self.lesson or sim is None or self._shown is None:
             return
         try:
-            evidence.record_help(sim.store, sim.clock, sim.learner_id, self.lesson, task,
-                                 self._step(), help=key)
+            sim.record_help(self.lesson, task, self._step(), help=key)
         except SandboxError:  # no consent yet: the bar still helps, nothing is recorded
             pass
+
+    # -- the SMS inbox -------------------------------------------------------------------
+
+    def show_inbox(self, messages: list[tuple[str, str, str]]) -> None:
+        """Fill the inbox with ``(sender, body, at)`` messages, oldest first. A new one opens
+        it, unless the learner did nothing (:attr:`quiet`): then its title rings (🔔)."""
+        if self.inbox is None:
+            return
+        inbox = self.inbox
+        seen = self._sms_count
+        self._sms_count = show_sms(inbox, messages, self.tr, seen, notify=not self.quiet)
+        arrived = 0 <= seen < self._sms_count
+        self._sms_arrived = self._sms_arrived or (arrived and not self.quiet)
+        if arrived and self.quiet and inbox.selected_index is None:
+            self._unread = True
+        if inbox.selected_index is not None:
+            self._unread = False
+        if self._unread:
+            inbox.titles = ("🔔 " + inbox.titles[0],)
+            inbox.observe(self._inbox_opened, names="selected_index")
+
+    def _inbox_opened(self, change: dict[str, Any]) -> None:
+        if change["new"] is not None and self.inbox is not None and self._unread:
+            self._unread = False
+            self.inbox.titles = (self.inbox.titles[0].removeprefix("🔔 "),)
+            self.inbox.unobserve(self._inbox_opened, names="selected_index")
 
     # -- rendering -----------------------------------------------------------------------
 
@@ -142,29 +243,103 @@ class AppView:
         """The signature of the screen on show (``None`` before the first one)."""
         return self._shown
 
+    def screen_key(self, signature: tuple[Any, ...]) -> Hashable:
+        """Which screen ``signature`` is: its step (the first element) and the view's panel.
+        A change is a new screen: it opens at its top (:func:`screen_start`)."""
+        return (signature[0], getattr(self, "panel", None))
+
     def show(self, signature: tuple[Any, ...], build: Callable[[], list[w.Widget]]) -> bool:
         """Swap in the screen ``build`` makes, unless ``signature`` is the one on show.
 
-        Returns whether the screen was rebuilt. The old screen's widgets are closed.
+        Returns whether the screen was rebuilt. The old screen's widgets are closed. A new
+        screen (:meth:`screen_key`) starts with :func:`screen_start`, and closes the SMS
+        inbox unless a message just came.
         """
+        arrived, self._sms_arrived = self._sms_arrived, False
         if signature == self._shown:
             return False
+        new_screen = (self._shown is not None and not self.quiet
+                      and self.screen_key(signature) != self.screen_key(self._shown))
         for name in self._screen_names:
             self.controls.pop(name, None)
         self._screen_names = []
         self._below = []
         old = (*self.screen.children,
                *(c for c in self.below.children if c is not self.helpbar.root))
-        self.screen.children = tuple(build())
+        children = build()
+        self.screen.children = tuple([screen_start(), *children] if new_screen else children)
         self.below.children = (*self._below, self.helpbar.root)
         for widget in old:
             close_tree(widget)
         self._shown = signature
+        if new_screen and self.inbox is not None and not arrived:
+            self.inbox.selected_index = None  # read: it must not push the next screen down
         key = self.help_key()
         if key != self.helpbar.key:
             self._refused = {}
         self.helpbar.set_step(key, self.step_help.get(key))
         return True
+
+    # -- what changes while the learner does nothing ------------------------------------------
+
+    def poll_key(self) -> Hashable:
+        """One small read of what may change without the learner: here, the newest SMS
+        of the learner (every app with an inbox shows some of them)."""
+        sim = getattr(self, "sim", None)
+        if self.inbox is None or sim is None:
+            return None
+        newest: Hashable = sim.newest_sms()
+        return newest
+
+    def render_quietly(self) -> None:
+        """Render because the world changed (:meth:`poll_key`), not because the learner
+        tapped: the screen is updated in place, no panel opens, nothing scrolls."""
+        self.quiet = True
+        try:
+            self.render()
+        finally:
+            self.quiet = False
+
+    # -- a rebuilt view takes over ----------------------------------------------------------
+
+    def view_state(self) -> ViewState:
+        """What this view shows that the simulator does not keep (:class:`ViewState`)."""
+        typed = {name: widget.value for name in self._screen_names
+                 if isinstance(widget := self.controls.get(name), TYPED)
+                 and not getattr(widget, "disabled", False)}
+        panels = {name: widget.selected_index for name, widget in self.controls.items()
+                  if isinstance(widget, w.Accordion)}  # the folding panels: open or not
+        attrs = {name: copy.copy(getattr(self, name)) for name in self.remembered}
+        return ViewState(attrs, typed, panels, self.message.snapshot(), self.helpbar.is_open,
+                         dict(self._refused), self._sms_count)
+
+    def restore_before(self, state: ViewState) -> None:
+        """Take over ``state``'s attributes, before the first render."""
+        for name, value in state.attrs.items():
+            setattr(self, name, value)
+        self._sms_count = state.sms_count
+
+    def restore_after(self, state: ViewState) -> None:
+        """Give the first screen back what was typed, the open panels, the message, the hint."""
+        for name, value in state.typed.items():
+            widget = self.controls.get(name)
+            if not isinstance(widget, TYPED):
+                continue
+            if isinstance(widget, w.Dropdown | w.ToggleButtons) \
+                    and value not in widget._options_values:
+                continue
+            try:
+                widget.value = value
+            except Exception:  # a value the new screen does not take: it keeps its own
+                continue
+        for name, index in state.panels.items():
+            panel = self.controls.get(name)
+            if isinstance(panel, w.Accordion):
+                panel.selected_index = index
+        self.message.restore(state.message, self.tr)
+        self._refused = dict(state.refused)
+        if state.hint_open:
+            self.helpbar.reopen()
 
     def refresh(self) -> None:
         """Show the current step; raises what the simulator raises (the click shows it)."""
@@ -196,8 +371,18 @@ class AppHandles(Generic[S, V]):
 
     @classmethod
     def build(cls, view: V, sim: S, *, display: bool = False) -> Self:
-        """Render ``view`` (shown in a phone frame when ``display``) and hand out its parts."""
+        """Render ``view`` (shown in a phone frame when ``display``) and hand out its parts.
+
+        Inside :func:`restoring`, the view first takes over the state it was given (once: an
+        app the view hands over to is built without it).
+        """
+        state = _PENDING.get()
+        _PENDING.set(None)
+        if state is not None:
+            view.restore_before(state)
         view.render()
+        if state is not None:
+            view.restore_after(state)
         if display:
             from IPython.display import display as show
 

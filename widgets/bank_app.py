@@ -23,21 +23,22 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
 from bakhong.simulators import bank
 from bakhong.simulators.bank import BankSimulator, Status, Step
-from bakhong.simulators.evidence import learner_events
-from bakhong.simulators.sandbox import Sandbox
 
-from .appview import AppHandles, AppView
+from .appview import AppHandles, AppView, ViewState
 from .bank_help import STEP_HELP
 from .bank_screens import build_screen
 from .i18n import N_, Translator
-from .phone import badge, html_block, inbox_panel, show_sms
+from .phone import badge, html_block, inbox_panel
 from .pinpad import PinPad
+
+if TYPE_CHECKING:
+    from bakhong.simulators.desk import Desk
 
 __all__ = ["BankAppHandles", "BankView", "bank_app", "bank_factory"]
 
@@ -67,24 +68,30 @@ class BankView(AppView):
     prefix = "bk-bank-"
     lesson = bank.LESSON
     step_help = STEP_HELP
+    remembered = ("panel",)
 
-    def __init__(self, sim: BankSimulator, tr: Translator) -> None:
+    def __init__(self, sim: BankSimulator, tr: Translator, *, handed_over: bool = False) -> None:
         super().__init__(tr)
         self.sim = sim
         self.status: Status | None = None
         self.panel = "home"
         self.pinpad = PinPad(tr)  # the digits stay in the kernel, never a synced value
-        self._sms_count = -1
+        self.handed_over = handed_over
         _ = tr
         self.tasks = w.Accordion([html_block("")], selected_index=None,
                                  layout=w.Layout(width="100%"))
         self.tasks.add_class("bk-bank-tasks")
         self.inbox = inbox_panel("bk-bank-sms-inbox")
-        self.controls.update({"tasks": self.tasks, "sms-inbox": self.inbox})
+        self.controls.update({"sms-inbox": self.inbox})
         name = html.escape(_(bank.HOME_BANK.name))
         appbar = html_block(f'<div class="bk-appbar bk-appbar-bank">{name}</div>')
-        self.root = w.VBox([badge(tr), appbar, self.tasks, self.inbox, self.screen,
-                            self.message.root, self.below], layout=w.Layout(width="100%"))
+        if handed_over:  # opened by another app (the portal's fee): its badge is on show, and
+            parts = [appbar, self.inbox]  # lesson 2's task list is not this lesson's
+        else:
+            self.controls["tasks"] = self.tasks
+            parts = [badge(tr), appbar, self.tasks, self.inbox]
+        self.root = w.VBox([*parts, self.screen, self.message.root, self.below],
+                           layout=w.Layout(width="100%"))
         self.root.add_class("bk-screen")
         self.root.add_class("bk-bank-app")
 
@@ -101,8 +108,7 @@ class BankView(AppView):
 
     def _render_tasks(self, status: Status) -> None:
         _ = self.tr
-        done = bank.completed_tasks(
-            learner_events(self.sim.store, self.sim.learner_id, bank.LESSON))
+        done = status.done
         scenario = status.scenario
         values = {"stall": bank.money(scenario["stall_amount"]),
                   "bill": bank.money(scenario["bill_amount"]), "month": scenario["bill_month"]}
@@ -117,7 +123,17 @@ class BankView(AppView):
             done=sum(task in done for task, _t in TASKS), total=len(TASKS)),)
 
     def _render_inbox(self) -> None:
-        self._sms_count = show_sms(self.inbox, self.sim.inbox(), self.tr, self._sms_count)
+        self.show_inbox(self.sim.inbox())
+
+    def view_state(self) -> ViewState:
+        state = super().view_state()
+        state.extra["pin"] = self.pinpad.digits
+        return state
+
+    def restore_after(self, state: ViewState) -> None:
+        super().restore_after(state)
+        self.pinpad.digits = str(state.extra.get("pin", ""))
+        self.pinpad.redraw()
 
     # -- rendering -----------------------------------------------------------------------
 
@@ -138,8 +154,10 @@ class BankView(AppView):
             # the tasks open on the first home screen (after the PIN is set); closed on the others
             first_home = status.step is Step.HOME and (
                 self.shown is None or self.shown[0] is Step.SETUP)
-            self.tasks.selected_index = 0 if first_home else None
-        self._render_tasks(status)
+            if not self.quiet:
+                self.tasks.selected_index = 0 if first_home else None
+        if not self.handed_over:
+            self._render_tasks(status)
         self._render_inbox()
 
         def build() -> list[w.Widget]:
@@ -148,12 +166,17 @@ class BankView(AppView):
         self.show(self._signature(status), build)
 
 
-def bank_app(sim: BankSimulator, tr: Translator, *, display: bool = False) -> BankAppHandles:
-    """Build the bank app over ``sim``; ``display=True`` shows it in a phone frame."""
-    view = BankView(sim, tr)
+def bank_app(sim: BankSimulator, tr: Translator, *, display: bool = False,
+             handed_over: bool = False) -> BankAppHandles:
+    """Build the bank app over ``sim``; ``display=True`` shows it in a phone frame.
+
+    ``handed_over``: opened by another app (the portal pays a fee), under that app's
+    «MÔ PHỎNG» badge: no badge of its own, and no list of lesson 2's tasks.
+    """
+    view = BankView(sim, tr, handed_over=handed_over)
     return BankAppHandles.build(view, sim, display=display)
 
 
-def bank_factory(sandbox: Sandbox, learner_id: str, tr: Translator) -> BankAppHandles:
+def bank_factory(desk: Desk, tr: Translator) -> BankAppHandles:
     """An ``app_factory`` for :func:`bakhong.widgets.course.course_screen`."""
-    return bank_app(sandbox.bank(learner_id), tr)
+    return bank_app(desk.app("bank"), tr)

@@ -19,6 +19,7 @@ from bakhong.simulators import bank, qrimage
 from bakhong.simulators.bank import Receipt, Status, Step
 
 from .phone import (
+    choice_list,
     clock_time,
     facts,
     html_block,
@@ -67,9 +68,10 @@ def _account_card(view: BankView, status: Status) -> w.HTML:
 
 def setup(view: BankView, status: Status) -> list[w.Widget]:
     _ = view.tr
-    first = view.field("bk-bank-new-pin", _("Mã PIN mới (6 số)"), _("6 chữ số"), secret=True)
+    first = view.field("bk-bank-new-pin", _("Mã PIN mới (6 số)"), _("6 chữ số"), secret=True,
+                       keypad="numeric")
     again = view.field("bk-bank-new-pin-again", _("Nhập lại mã PIN"), _("6 chữ số"),
-                       secret=True)
+                       secret=True, keypad="numeric")
 
     def act() -> str:
         view.sim.set_pin(first.value, again.value)
@@ -154,13 +156,11 @@ def _scan(view: BankView, status: Status) -> list[w.Widget]:
 
 def _transfer(view: BankView, status: Status) -> list[w.Widget]:
     _ = view.tr
-    banks = w.Dropdown(options=[(_(b.name), b.bin) for b in bank.SANDBOX_BANKS],
-                       value=bank.HOME_BANK.bin, description=_("Ngân hàng nhận"),
-                       description_allow_html=False, style={"description_width": "initial"},
-                       layout=w.Layout(width="100%"))
-    banks.add_class("bk-field")
+    banks = choice_list("bk-bank-payee-bank", _("Ngân hàng nhận"),
+                        [(_(b.name), b.bin) for b in bank.SANDBOX_BANKS], bank.HOME_BANK.bin)
     view.keep("bk-bank-payee-bank", banks)
-    number = view.field("bk-bank-payee-account", _("Số tài khoản nhận"), _("chỉ gồm chữ số"))
+    number = view.field("bk-bank-payee-account", _("Số tài khoản nhận"), _("chỉ gồm chữ số"),
+                        keypad="numeric")
 
     def act() -> None:
         view.sim.start_transfer(banks.value, number.value)
@@ -245,7 +245,8 @@ def confirm(view: BankView, status: Status) -> list[w.Widget]:
     if draft.amount_fixed:
         items.append(html_block(facts(((_("Số tiền"), bank.money(draft.amount or 0)),))))
     else:
-        amount = view.field("bk-bank-amount", _("Số tiền (đồng)"), _("ví dụ 35000"))
+        amount = view.field("bk-bank-amount", _("Số tiền (đồng)"), _("ví dụ 35000"),
+                            keypad="numeric")
         amount.value = str(draft.amount or "")
         items.append(amount)
     message = view.field("bk-bank-message", _("Nội dung chuyển khoản"), _("không bắt buộc"))
@@ -330,10 +331,12 @@ def receipt(view: BankView, status: Status) -> list[w.Widget]:
 
 def locked(view: BankView, status: Status) -> list[w.Widget]:
     _ = view.tr
-    otp = view.field("bk-bank-reset-otp", _("Mã OTP trong tin nhắn"), _("6 chữ số"))
-    first = view.field("bk-bank-new-pin", _("Mã PIN mới (6 số)"), _("6 chữ số"), secret=True)
+    otp = view.field("bk-bank-reset-otp", _("Mã OTP trong tin nhắn"), _("6 chữ số"),
+                     keypad="otp")
+    first = view.field("bk-bank-new-pin", _("Mã PIN mới (6 số)"), _("6 chữ số"), secret=True,
+                       keypad="numeric")
     again = view.field("bk-bank-new-pin-again", _("Nhập lại mã PIN"), _("6 chữ số"),
-                       secret=True)
+                       secret=True, keypad="numeric")
 
     def send() -> str:
         view.sim.request_pin_reset()

@@ -1,25 +1,32 @@
 """The course page a learner opens: consent first, then the practice app, then «Nộp bài».
 
 The language switch rebuilds every screen in the other language and remembers the
-choice for the learner; so do the display switches («Chữ to», «Tương phản cao»), which
-only change the page's classes (``bk-large-text``, ``bk-high-contrast`` in
-``bakhong.css``), so what the learner typed stays. Nothing about the flow is kept here:
-consent is read from the store, the app renders from its simulator.
+choice for the learner; the app's view hands what it shows to the new one
+(:class:`.appview.ViewState`: the screen, what was typed, the result on show, the open
+hint), so the learner stays where they were. The display switches («Chữ to», «Tương phản
+cao») are remembered too, and only change the page's classes (``bk-large-text``,
+``bk-high-contrast`` in ``bakhong.css``): nothing is rebuilt. Nothing about the flow is kept
+here: consent is asked of the learner's desk (:class:`bakhong.simulators.desk.Desk`: the
+sandbox service in a workshop), the app renders from its simulator.
+
+While the page is open, a poller in its kernel (:mod:`.live`) renders the app again when
+something changes without the learner (an official acts on a dossier, an SMS arrives), and
+shows the score once the grader has marked a «Nộp bài». It only asks the desk and the
+simulators' public methods, like every view.
 """
 
 from __future__ import annotations
 
 import html
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import ipywidgets as w
 
-from bakhong.simulators import learners
-from bakhong.simulators.sandbox import Sandbox
-
+from .appview import ViewState, restoring, screen_start
 from .consent import ConsentHandles, consent_screen
 from .i18n import LANGUAGES, N_, Translator, error_text, translator
+from .live import Poller
 from .phone import (
     MessageArea,
     action_button,
@@ -30,6 +37,9 @@ from .phone import (
     on_click,
     phone_frame,
 )
+
+if TYPE_CHECKING:
+    from bakhong.simulators.desk import Desk
 
 __all__ = ["AppFactory", "CourseHandles", "course_screen"]
 
@@ -42,12 +52,14 @@ class AppHandles(Protocol):
 
 
 #: Builds a practice app for one learner in one language, e.g. ``vneid_app.vneid_factory``.
-AppFactory = Callable[[Sandbox, str, Translator], AppHandles]
+AppFactory = Callable[["Desk", Translator], AppHandles]
 
 #: Returns a Vietnamese source string to show (translated here), or raises a SandboxError.
 SubmitAction = Callable[[], str | None]
 #: Returns the learner's latest score as text, already in the page's language.
 ScoreAction = Callable[[Translator], str]
+#: Whether the learner's latest «Nộp bài» is still queued or being graded (one small read).
+GradingAction = Callable[[], bool]
 #: The course's lessons for the menu: (lesson, title as a source string, link).
 LessonMenu = list[tuple[str, str, str]]
 
@@ -68,13 +80,16 @@ class CourseHandles:
     ``consent.controls``.
     """
 
-    def __init__(self, sandbox: Sandbox, learner_id: str, app_factory: AppFactory,
+    def __init__(self, desk: Desk, app_factory: AppFactory,
                  lang: str, on_submit: SubmitAction,
                  on_score: ScoreAction | None = None, lessons: LessonMenu | None = None,
-                 current: str = "") -> None:
-        self.sandbox, self.learner_id = sandbox, learner_id
+                 current: str = "", is_grading: GradingAction | None = None) -> None:
+        self.desk, self.learner_id = desk, desk.learner_id
         self.lessons, self.current = lessons or [], current
         self.app_factory, self.on_submit, self.on_score = app_factory, on_submit, on_score
+        self.is_grading = is_grading
+        self.poller = Poller()
+        self._from_consent = False  # the app replaces the consent screen: it opens at its top
         self.lang = lang
         self.tr = translator(lang)
         self.root = phone_frame([])
@@ -83,40 +98,46 @@ class CourseHandles:
         self.consent: ConsentHandles | None = None
         self.app: AppHandles | None = None
         try:
-            self.modes = set(learners.display_modes(sandbox.store, learner_id))
+            self.modes = set(desk.display_modes())
         except Exception:  # a busy store: the page still opens, in the usual look
             self.modes = set()
 
     # -- what the learner does ----------------------------------------------------------
 
     def _accept(self) -> None:
-        learners.record_consent(self.sandbox.store, self.sandbox.clock, self.learner_id)
-        self.render()
+        self.desk.consent()
+        self._from_consent = True
+        try:
+            self.render()
+        finally:
+            self._from_consent = False
 
     def _submit(self) -> str | None:
         result = self.on_submit()
+        self.watch_score()
         return self.tr(result) if result else None
 
     def set_language(self, lang: str) -> None:
-        """Rebuild everything in ``lang`` and remember it for the learner."""
+        """Rebuild everything in ``lang`` and remember it for the learner; the learner stays
+        on the same screen, with what they typed and the result on show."""
         if lang == self.lang:
             return
+        state = self.page_state()
         previous, self.lang = self.lang, lang
         try:
-            self.render()
+            self.render(state)
         except Exception:
             self.lang = previous
             raise
         try:
-            learners.set_language(self.sandbox.store, self.learner_id, lang)
+            self.desk.set_language(lang)
         except Exception as err:
             self.message.show_error(error_text(err, self.tr))
 
     def set_display(self, mode: str, on: bool) -> None:
         """Switch a display mode for this page and remember it for the learner."""
         modes = (self.modes | {mode}) if on else (self.modes - {mode})
-        learners.set_display_modes(self.sandbox.store, self.sandbox.clock, self.learner_id,
-                                   modes)
+        self.desk.set_display_modes(modes)
         self.modes = modes
         self._apply_display()
 
@@ -148,14 +169,62 @@ class CourseHandles:
         bar.add_class("bk-displaybar")
         return bar
 
+    # -- what changes while the learner does nothing ---------------------------------------
+
+    def start_live(self) -> bool:
+        """Start the page's poller (:mod:`.live`): the app renders again when its simulator
+        says something changed (:meth:`.appview.AppView.poll_key`), and a «Nộp bài» being
+        graded shows its score when the desk says it is done.
+        ``False`` without a running event loop (not in a kernel)."""
+        self.poller.watch("app", self._app_key, self._app_changed)
+        if self.is_grading is not None and self.is_grading():
+            self.watch_score()
+        return self.poller.start()
+
+    def _app_key(self) -> object:
+        view = getattr(self.app, "view", None)
+        return None if view is None else view.poll_key()
+
+    def _app_changed(self) -> None:
+        view = getattr(self.app, "view", None)
+        if view is not None:
+            view.render_quietly()
+
+    def watch_score(self) -> None:
+        """Show the score by itself once the grader has marked the latest «Nộp bài»."""
+        if self.is_grading is None or self.on_score is None:
+            return
+        grading = self.is_grading
+        self.poller.watch("score", grading, self._score_changed)
+
+    def _score_changed(self) -> None:
+        if self.is_grading is None or self.is_grading() or self.on_score is None:
+            return  # graded, then asked for again: keep watching
+        self.poller.unwatch("score")
+        on_score = self.on_score
+        self.message.show_info(on_score(self.tr), again=on_score)
+
+    # -- what a rebuilt page takes over --------------------------------------------------------
+
+    def page_state(self) -> ViewState:
+        """What the page shows that the store does not keep: the app's view state, with the
+        page's message and whether the lesson's text is open."""
+        view = getattr(self.app, "view", None)
+        state = view.view_state() if view is not None else ViewState()
+        panel = self.controls.get("lesson-text")
+        state.extra["course"] = (self.message.snapshot(),
+                                 getattr(panel, "selected_index", None))
+        return state
+
     # -- building -----------------------------------------------------------------------
 
     def _consented(self) -> bool:
-        with self.sandbox.store.engine.connect() as conn:
-            return learners.has_consented(conn, self.learner_id)
+        return self.desk.consented()
 
-    def render(self) -> None:
-        """Build the page for the current language and consent; swap it in when complete."""
+    def render(self, state: ViewState | None = None) -> None:
+        """Build the page for the current language and consent; swap it in when complete.
+
+        ``state`` (:meth:`page_state` of the page it replaces) is given to the new app."""
         tr = translator(self.lang)
         _ = tr
         message = MessageArea(tr)
@@ -163,9 +232,12 @@ class CourseHandles:
         controls: dict[str, w.Widget] = {f"lang-{k}": b for k, b in langs.items()}
         display = self._display_bar(tr, message, controls)
         consent, app = None, None
+        body = self._lesson_text(tr, controls)
         if self._consented():
-            app = self.app_factory(self.sandbox, self.learner_id, tr)
-            body = self._lesson_text(tr, controls)
+            with restoring(state):
+                app = self.app_factory(self.desk, tr)
+            if self._from_consent:  # the page goes to the app's first screen
+                body.insert(0, screen_start())
             submit = action_button("bk-common-submit", _("Nộp bài"), primary=True)
             on_click(submit, self._submit, message, tr)
             controls["submit"] = submit
@@ -178,10 +250,16 @@ class CourseHandles:
                 body.append(score)
         else:
             consent = consent_screen(self._accept, tr)
-            body = [consent.root]
+            body.append(consent.root)
         self._swap(tr, message, controls, [bar, display, *body, message.root, *self._menu(tr)])
         self.consent, self.app = consent, app
         self._apply_display()
+        if state is not None and "course" in state.extra:
+            shown, text_open = state.extra["course"]
+            message.restore(shown, tr)
+            panel = controls.get("lesson-text")
+            if isinstance(panel, w.Accordion):
+                panel.selected_index = text_open
 
     def _lesson_text(self, tr: Translator, controls: dict[str, w.Widget]) -> list[w.Widget]:
         """The lesson's own text in the page's language, folded (``.lesson_text``)."""
@@ -241,23 +319,26 @@ class CourseHandles:
         message.show_error(error_text(err, tr))
 
 
-def course_screen(sandbox: Sandbox, learner_id: str, app_factory: AppFactory, *,
+def course_screen(desk: Desk, app_factory: AppFactory, *,
                   lang: str | None = None, on_submit: SubmitAction,
                   on_score: ScoreAction | None = None, display: bool = False,
-                  lessons: LessonMenu | None = None, current: str = "") -> CourseHandles:
+                  lessons: LessonMenu | None = None, current: str = "",
+                  is_grading: GradingAction | None = None) -> CourseHandles:
     """The learner's page: consent if not given yet, then ``app_factory``'s app and «Nộp bài».
 
     ``lang`` defaults to the language saved for the learner. Never raises for a
-    sandbox failure: the page then shows the message and a «Thử lại» button.
+    sandbox failure: the page then shows the message and a «Thử lại» button. Displayed
+    (``display=True``, in a kernel), the page's poller starts (:meth:`CourseHandles.start_live`);
+    ``is_grading`` lets it show the score by itself after «Nộp bài».
     """
     if lang is None:
         try:
-            lang = learners.by_id(sandbox.store, learner_id).language
+            lang = desk.learner().language
         except Exception:
             lang = "vi"
-    course = CourseHandles(sandbox, learner_id, app_factory,
+    course = CourseHandles(desk, app_factory,
                            lang if lang in LANGUAGES else "vi", on_submit, on_score,
-                           lessons, current)
+                           lessons, current, is_grading)
     try:
         course.render()
     except Exception as err:
@@ -266,4 +347,5 @@ def course_screen(sandbox: Sandbox, learner_id: str, app_factory: AppFactory, *,
         from IPython.display import display as show
 
         show(course.root)  # type: ignore[no-untyped-call]
+        course.start_live()
     return course

@@ -2,9 +2,10 @@
 
 Under nbgrader (``NBGRADER_EXECUTION`` set) it does nothing. Under Voila it
 waits for the learner's request (preheated kernels run the notebook up to here
-before anyone asks), reads the learner code and language from the link, opens
-the workshop's sandbox and shows the course screen. Any failure becomes a
-Vietnamese page, never Voila's English traceback banner.
+before anyone asks), reads the learner code, the page's pass and the language from
+the link, and shows the course screen over the learner's desk: the sandbox service
+under ``bakhong serve`` (the kernel holds no store), else the workshop's store. Any
+failure becomes a Vietnamese page, never Voila's English traceback banner.
 """
 
 from __future__ import annotations
@@ -19,16 +20,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qs
 
+from bakhong.page_pass import QUERY_KEY as PASS_KEY
 from bakhong.quiet import quiet
+from bakhong.sandbox_client import SOCKET_ENV
 from bakhong.simulators.errors import N_, SandboxError
 
 if TYPE_CHECKING:  # the app cell imports this module: nothing here may warn (bakhong.quiet)
+    from bakhong.simulators.desk import Desk
     from bakhong.simulators.submissions import Submission
 
     from .i18n import Translator
 
 WORKSHOP_ENV = "BAKHONG_WORKSHOP"
-#: The store's URL, set by ``bakhong serve`` from the course settings (default: the SQLite file).
+#: The store's URL, for a lesson opened without the sandbox service (the trainer's own
+#: Jupyter; default: the workshop's SQLite file). ``bakhong serve`` never gives it to kernels.
 STORE_ENV = "BAKHONG_STORE_URL"
 SUBMITTED = N_("Đã nộp bài. Bài của bạn đang được chấm; điểm sẽ có sau ít phút.")
 
@@ -107,17 +112,28 @@ def _workshop() -> Path:
     return Path(os.environ.get(WORKSHOP_ENV) or Path.cwd().parent.parent)
 
 
-def _apps() -> dict[str, Callable[..., object]]:
-    from .bank_app import bank_factory
-    from .first_steps_app import first_steps_factory
-    from .portal_app import portal_factory
-    from .safety_app import safety_factory
-    from .signing_app import signing_factory
-    from .vneid_app import vneid_factory
+#: Each lesson's app: the widgets module and its factory. A page imports its own lesson's
+#: alone (the signing and portal apps bring pyHanko and aiohttp: about 40 MB a kernel).
+APP_FACTORIES = {"first_steps": ("first_steps_app", "first_steps_factory"),
+                 "vneid": ("vneid_app", "vneid_factory"), "payment": ("bank_app", "bank_factory"),
+                 "portal": ("portal_app", "portal_factory"),
+                 "signing": ("signing_app", "signing_factory"),
+                 "safety": ("safety_app", "safety_factory")}
 
-    return {"first_steps": first_steps_factory, "vneid": vneid_factory,
-            "payment": bank_factory, "portal": portal_factory, "signing": signing_factory,
-            "safety": safety_factory}
+
+def _app(lesson: str) -> Callable[..., object]:
+    """The app factory of ``lesson``, importing its module only."""
+    import importlib
+
+    module, name = APP_FACTORIES[lesson]
+    factory: Callable[..., object] = getattr(
+        importlib.import_module(f"{__package__}.{module}"), name)
+    return factory
+
+
+def _apps() -> dict[str, Callable[..., object]]:
+    """Every lesson's app factory (which imports every app)."""
+    return {lesson: _app(lesson) for lesson in APP_FACTORIES}
 
 
 def spoken_texts() -> list[tuple[str, str]]:
@@ -156,7 +172,8 @@ def _lesson_page(lesson: str) -> None:
     try:
         query = _query()
         lang = query.get("lang", [None])[0]
-        show_lesson(lesson, query.get("code", [""])[0], lang)
+        show_lesson(lesson, query.get("code", [""])[0], lang,
+                    query.get(PASS_KEY, [""])[0])
     except Exception as err:  # never Voila's English banner
         import ipywidgets as w
 
@@ -168,35 +185,64 @@ def _lesson_page(lesson: str) -> None:
         display(page)  # type: ignore[no-untyped-call]
 
 
-def show_lesson(lesson: str, code: str, lang: str | None = None) -> object:
-    """Open the workshop sandbox and display the learner's course screen."""
-    from bakhong.simulators import learners, submissions
-    from bakhong.simulators.sandbox import SANDBOX_FILE, Sandbox
-
+def show_lesson(lesson: str, code: str, lang: str | None = None,
+                page_pass: str = "") -> object:
+    """Display the learner's course screen, over the learner's desk (:func:`learner_desk`)."""
     from .course import course_screen
+
+    desk = learner_desk(code, page_pass)
+    factory = _app(lesson)
+    pass_mark = desk.pass_mark()
+
+    def submit() -> str:
+        desk.submit(lesson)
+        return SUBMITTED
+
+    def score(tr: Translator) -> str:
+        return score_text(desk.latest_submission(lesson), tr, pass_mark)
+
+    def grading() -> bool:  # the page's poller shows the score once this turns False
+        from bakhong.simulators import submissions
+
+        latest = desk.latest_submission(lesson)
+        return latest is not None and latest.status in (submissions.QUEUED,
+                                                        submissions.GRADING)
+
+    code = desk.learner().code
+    # relative links: the same server, whatever its address or base URL (JupyterHub)
+    menu = [(name, title, f"../{name}/{name}.ipynb?code={code}")
+            for name, title in LESSON_TITLES.items()]
+    return course_screen(desk, factory,  # type: ignore[arg-type]
+                         lang=lang, on_submit=submit, on_score=score, display=True,
+                         lessons=menu, current=lesson, is_grading=grading)
+
+
+def learner_desk(code: str, page_pass: str = "") -> Desk:
+    """The desk of the learner whose page this is.
+
+    Under ``bakhong serve`` (:data:`SOCKET_ENV` set) the kernel is only a view: its calls go
+    to the sandbox service with the pass the server gave this page, and nothing here opens
+    the store. Without the service (a lesson opened in a trainer's own Jupyter), the
+    workshop's store is opened here and the learner looked up by ``code``.
+    """
+    socket_path = os.environ.get(SOCKET_ENV)
+    if socket_path:
+        from bakhong.page_pass import named
+        from bakhong.sandbox_client import RemoteDesk, ServiceClient
+
+        learner_id = named(page_pass)
+        if learner_id is None:
+            raise NoLearnerCode()
+        return RemoteDesk(ServiceClient(socket_path, page_pass), learner_id)
+    from bakhong.simulators import learners
+    from bakhong.simulators.desk import LearnerDesk
+    from bakhong.simulators.sandbox import SANDBOX_FILE, Sandbox
 
     if not code.strip():
         raise NoLearnerCode()
     box = Sandbox.open(os.environ.get(STORE_ENV) or _workshop() / SANDBOX_FILE)
     learner = learners.by_code(box.store, code)
-    factory = _apps()[lesson]
-
-    def submit() -> str:
-        submissions.request(box.store, box.clock, learner.learner_id, lesson)
-        return SUBMITTED
-
-    pass_mark = _pass_mark()
-
-    def score(tr: Translator) -> str:
-        return score_text(submissions.latest(box.store, learner.learner_id, lesson), tr,
-                          pass_mark)
-
-    # relative links: the same server, whatever its address or base URL (JupyterHub)
-    menu = [(name, title, f"../{name}/{name}.ipynb?code={learner.code}")
-            for name, title in LESSON_TITLES.items()]
-    return course_screen(box, learner.learner_id, factory,  # type: ignore[arg-type]
-                         lang=lang, on_submit=submit, on_score=score, display=True,
-                         lessons=menu, current=lesson)
+    return LearnerDesk(box, learner.learner_id, pass_mark=_pass_mark())
 
 
 def _pass_mark() -> float:

@@ -23,18 +23,20 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable, Mapping
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import ipywidgets as w
 
 from bakhong.simulators.first_steps import LESSON as fs_lesson
 from bakhong.simulators.first_steps import FirstStepsSimulator, Status, Step
-from bakhong.simulators.sandbox import Sandbox
 
 from .appview import AppHandles, AppView, StepHelp
 from .first_steps_screens import build_screen
 from .i18n import N_, Translator
-from .phone import badge, html_block, inbox_panel, show_sms
+from .phone import badge, html_block, inbox_panel
+
+if TYPE_CHECKING:
+    from bakhong.simulators.desk import Desk
 
 __all__ = ["STEP_HELP", "FirstStepsAppHandles", "FirstStepsView", "first_steps_app",
            "first_steps_factory"]
@@ -127,7 +129,6 @@ class FirstStepsView(AppView):
         _ = tr
         self.sim = sim
         self.status: Status | None = None
-        self._sms_count = -1
         self.inbox = inbox_panel("bk-start-sms-inbox")
         self.controls["sms-inbox"] = self.inbox
         title = html.escape(_("Làm quen với điện thoại"))
@@ -144,7 +145,7 @@ class FirstStepsView(AppView):
         return act
 
     def _render_inbox(self) -> None:
-        self._sms_count = show_sms(self.inbox, self.sim.inbox(), self.tr, self._sms_count)
+        self.show_inbox(self.sim.inbox())
 
     def _signature(self, status: Status) -> tuple[Any, ...]:
         extra: tuple[Any, ...] = ()
@@ -174,6 +175,6 @@ def first_steps_app(sim: FirstStepsSimulator, tr: Translator, *,
     return FirstStepsAppHandles.build(view, sim, display=display)
 
 
-def first_steps_factory(sandbox: Sandbox, learner_id: str, tr: Translator) -> FirstStepsAppHandles:
+def first_steps_factory(desk: Desk, tr: Translator) -> FirstStepsAppHandles:
     """An ``app_factory`` for :func:`bakhong.widgets.course.course_screen`."""
-    return first_steps_app(sandbox.first_steps(learner_id), tr)
+    return first_steps_app(desk.app("first_steps"), tr)

@@ -171,7 +171,7 @@ def type_(view: FirstStepsView, status: Status) -> list[w.Widget]:
 
 def sms(view: FirstStepsView, status: Status) -> list[w.Widget]:
     _ = view.tr
-    field = view.field("bk-start-sms-code", _("Mã xác thực"), _("6 chữ số"))
+    field = view.field("bk-start-sms-code", _("Mã xác thực"), _("6 chữ số"), keypad="otp")
     expiry = (_("Mã hết hạn lúc {time}.").format(time=clock_time(status.sms_expires_at))
               if status.sms_expires_at else "")
 
@@ -302,7 +302,7 @@ def google_send_code(view: FirstStepsView, status: Status) -> list[w.Widget]:
 def _code(view: FirstStepsView, status: Status, title: str, intro: str,
           next_label: str) -> list[w.Widget]:
     _ = view.tr
-    field = view.field("bk-start-recovery-code", _("Nhập mã"), _("6 chữ số"))
+    field = view.field("bk-start-recovery-code", _("Nhập mã"), _("6 chữ số"), keypad="otp")
 
     def act() -> str:
         view.sim.enter_recovery_code(field.value)
@@ -374,7 +374,7 @@ def apple_phone(view: FirstStepsView, status: Status) -> list[w.Widget]:
     rows = facts(((_("Số điện thoại trên thẻ nhân vật"), format_phone(status.phone)),))
     card = html_block(f'<div class="bk-persona">{rows}</div>')
     view.keep("bk-start-persona-phone", card)
-    field = view.field("bk-start-phone", _("Số điện thoại"), _("10 chữ số"))
+    field = view.field("bk-start-phone", _("Số điện thoại"), _("10 chữ số"), keypad="numeric")
 
     def act() -> str:
         view.sim.confirm_phone(field.value)

@@ -96,6 +96,12 @@ class HelpBar:
         self._open(offered=True)
         self.on_event(HINT_OFFERED, self.key)
 
+    def reopen(self) -> None:
+        """Open the hint again on a page rebuilt in another language (no event: the learner
+        opened it already)."""
+        if self.help is not None and not self.is_open:
+            self._open(offered=False)
+
     # -- what the learner does -----------------------------------------------------------
 
     def toggle(self) -> None:

@@ -27,15 +27,18 @@ from __future__ import annotations
 import gettext
 import io
 import logging
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import Final
 
-from bakhong.simulators import idnumber
 from bakhong.simulators.errors import N_, SandboxError
 
-__all__ = ["LANGUAGES", "N_", "Translator", "error_text", "translator"]
+__all__ = ["LANGUAGES", "N_", "Translator", "error_text", "recording", "relocalizer", "translator"]
 
 DOMAIN: Final = "bakhong"
 LANGUAGES: Final = ("vi", "en", "pseudo")
@@ -45,6 +48,10 @@ PSEUDO_OPEN, PSEUDO_CLOSE = "⟦", "⟧"
 UNEXPECTED: Final = N_("Đã có lỗi bất ngờ. Vui lòng thử lại, hoặc nhờ người hướng dẫn giúp.")
 
 log = logging.getLogger(__name__)
+
+#: While :func:`recording` runs: every (source, translation) a translator gave, in order.
+_RECORDING: ContextVar[list[tuple[str, str]] | None] = ContextVar("bakhong_recording",
+                                                                  default=None)
 
 
 class UnknownLanguage(ValueError):
@@ -60,8 +67,13 @@ class Translator:
 
     def __call__(self, message: str) -> str:
         if self.lang == "pseudo":
-            return f"{PSEUDO_OPEN}{message}{PSEUDO_CLOSE}"
-        return self._catalogue.gettext(message)
+            said = f"{PSEUDO_OPEN}{message}{PSEUDO_CLOSE}"
+        else:
+            said = self._catalogue.gettext(message)
+        calls = _RECORDING.get()
+        if calls is not None:
+            calls.append((message, said))
+        return said
 
 
 @cache
@@ -88,15 +100,14 @@ def translator(lang: str) -> Translator:
     return Translator(lang, _catalogue(lang))
 
 
-def error_text(err: BaseException, tr: Translator) -> str:
+def error_text(err: BaseException, tr: Translator, *, log_unexpected: bool = True) -> str:
     """What the learner reads for ``err``: the typed refusal's message, or a generic one.
 
-    Never a traceback: an unexpected exception is logged for the trainer and the
-    learner sees :data:`UNEXPECTED`.
+    Never a traceback: an unexpected exception is logged for the trainer (once: not when
+    the message is only said again in another language) and the learner sees
+    :data:`UNEXPECTED`.
     """
-    from bakhong.simulators.vietqr import InvalidPayload
-
-    if isinstance(err, SandboxError | idnumber.InvalidIdNumber | InvalidPayload):
+    if isinstance(err, SandboxError):
         # a parameter may itself be a source string (the reason a QR code was refused)
         params = {key: tr(value) if isinstance(value, str) else value
                   for key, value in (getattr(err, "params", {}) or {}).items()}
@@ -106,5 +117,77 @@ def error_text(err: BaseException, tr: Translator) -> str:
         except (KeyError, IndexError, ValueError):
             log.warning("message %r does not take params %r", err.message, params)
             return text
-    log.error("unexpected error in a widget", exc_info=err)
+    if log_unexpected:
+        log.error("unexpected error in a widget", exc_info=err)
     return tr(UNEXPECTED)
+
+
+@contextmanager
+def recording() -> Iterator[list[tuple[str, str]]]:
+    """Note every string translated meanwhile, as (source, translation), to say a line built
+    from them again in another language (:func:`relocalizer`)."""
+    calls: list[tuple[str, str]] = []
+    token = _RECORDING.set(calls)
+    try:
+        yield calls
+    finally:
+        _RECORDING.reset(token)
+
+
+_FIELD = re.compile(r"\{(\w+)\}")
+
+
+def relocalizer(text: str, calls: list[tuple[str, str]]) -> Callable[[Translator], str] | None:
+    """How to say ``text`` in another language, when it was made from the translations
+    ``calls`` recorded (:func:`recording`): one of them, or one of them with its
+    ``{fields}`` filled (a field that was itself a translation is translated again).
+    ``None`` when ``text`` is not one of those.
+
+    >>> en, vi = translator("en"), translator("vi")
+    >>> with recording() as calls:
+    ...     said = en("Còn {remaining} lần nhập mã PIN.").format(remaining=2)
+    >>> relocalizer(said, calls)(vi)
+    'Còn 2 lần nhập mã PIN.'
+    >>> relocalizer("something else", calls) is None
+    True
+    """
+    source_of: dict[str, str] = {}
+    for source, said in calls:
+        source_of.setdefault(said, source)
+    if text in source_of:
+        source = source_of[text]
+        return lambda tr: tr(source)
+    for source, said in reversed(calls):
+        pattern = _template(said)
+        found = re.fullmatch(pattern, text, flags=re.S) if pattern else None
+        if found is None:
+            continue
+        params = found.groupdict()
+
+        def again(tr: Translator, source: str = source,
+                  params: dict[str, str] = params) -> str:
+            values = {key: tr(source_of[value]) if value in source_of else value
+                      for key, value in params.items()}
+            try:
+                return tr(source).format(**values)
+            except (KeyError, IndexError, ValueError):
+                return text
+        return again
+    return None
+
+
+def _template(said: str) -> str | None:
+    """A translation with ``{fields}`` as a pattern that captures them (``None`` without)."""
+    parts = re.split(r"(\{\w+\})", said)
+    if len(parts) == 1 or "{" in "".join(parts[::2]) or "}" in "".join(parts[::2]):
+        return None
+    seen: set[str] = set()
+    out = []
+    for index, part in enumerate(parts):
+        if index % 2 == 0:
+            out.append(re.escape(part))
+            continue
+        name = part[1:-1]
+        out.append(f"(?P={name})" if name in seen else f"(?P<{name}>.+?)")
+        seen.add(name)
+    return "".join(out)

@@ -61,6 +61,10 @@ class PinPad:
         self.digits = ""
         self._draw()
 
+    def redraw(self) -> None:
+        """Draw the dots again (the digits were given back to a rebuilt view)."""
+        self._draw()
+
     def detach(self) -> None:
         """The screen holding the dots is going: nothing more to draw on."""
         self.dots = None
@@ -77,7 +81,7 @@ class PinPad:
         for key, cls in keys:
             button = action_button(cls, _("Xóa") if key == "del" else key)
             button.add_class("bk-pin-key")
-            on_click(button, self.press(key), view.message, view.tr)
+            on_click(button, self.press(key), view.message, view.tr, repeat=True)
             view.keep(cls, button)
             buttons.append(button)
         pad = w.GridBox(buttons, layout=w.Layout(

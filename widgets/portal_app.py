@@ -22,7 +22,8 @@ under a bar «⟵ Quay lại Cổng Dịch vụ công»; going back asks the por
 >>> box = Sandbox.open("sqlite://", clock=clock, seed="doctest")
 >>> _ = box.add_learners([("hv001", "Lê Thị Hoa", "Xã Thọ Long")])
 >>> record_consent(box.store, clock, "hv001")
->>> app = portal_factory(box, "hv001", translator("vi"))
+>>> from bakhong.simulators.desk import LearnerDesk
+>>> app = portal_factory(LearnerDesk(box, "hv001"), translator("vi"))
 >>> app.controls["login"].description
 'Đăng nhập'
 """
@@ -31,22 +32,19 @@ from __future__ import annotations
 
 import base64
 import html
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Hashable
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
-import sqlalchemy as sa
 
 from bakhong.simulators import dossiers, idnumber, qrimage
 from bakhong.simulators.bank import BankSimulator, money
 from bakhong.simulators.bank import Step as BankStep
 from bakhong.simulators.errors import N_, SandboxError
 from bakhong.simulators.portal import PortalSimulator
-from bakhong.simulators.sandbox import Sandbox
 from bakhong.simulators.signing import SigningSimulator
-from bakhong.simulators.store import sms_inbox
 
-from .appview import AppHandles, AppView
+from .appview import AppHandles, AppView, ViewState, restoring, screen_start
 from .bank_app import BankAppHandles, bank_app
 from .i18n import Translator, error_text
 from .phone import (
@@ -59,12 +57,14 @@ from .phone import (
     inbox_panel,
     on_click,
     paragraph,
-    show_sms,
 )
 from .portal_dossier_screens import DOSSIER_PAGES
 from .portal_form_screens import FORM_PAGES
 from .portal_help import STEP_HELP
 from .portal_screens import START_PAGES, Page
+
+if TYPE_CHECKING:
+    from bakhong.simulators.desk import Desk
 
 __all__ = ["NoBankApp", "PortalAppHandles", "PortalView", "portal_app", "portal_factory",
            "portal_sms"]
@@ -83,11 +83,7 @@ class NoBankApp(SandboxError):
 
 def portal_sms(sim: PortalSimulator) -> list[tuple[str, str, str]]:
     """The portal's SMS to the learner (sender «DichVuCong»), oldest first: (sender, body, at)."""
-    rows = sim.store.read(sa.select(sms_inbox.c.sender, sms_inbox.c.body, sms_inbox.c.at)
-                          .where((sms_inbox.c.learner_id == sim.learner_id)
-                                 & (sms_inbox.c.sender == dossiers.SMS_SENDER))
-                          .order_by(sms_inbox.c.seq))
-    return [(str(r.sender), str(r.body), str(r.at)) for r in rows]
+    return [tuple(message) for message in sim.sms()]  # type: ignore[misc]
 
 
 class PortalAppHandles(AppHandles[PortalSimulator, "PortalView"]):
@@ -100,6 +96,8 @@ class PortalView(AppView):
     prefix = "bk-portal-"
     lesson = "portal"
     step_help = STEP_HELP
+    remembered = ("panel", "code", "query", "opened", "opened_step", "field_errors", "picked",
+                  "viewing", "saved", "_scenario")
 
     def __init__(self, sim: PortalSimulator, tr: Translator,
                  bank_sim_factory: Callable[[], BankSimulator] | None = None,
@@ -113,13 +111,14 @@ class PortalView(AppView):
         self.code = ""  # the procedure (home, procedure, form) or dossier code of the panel
         self.query = ""
         self.opened: set[str] = set()  # prefilled fields of the form step opened with «Sửa»
+        self.opened_step: tuple[str, int] | None = None  # the form step they belong to
+        self.field_errors: dict[str, str] = {}  # that step's refused fields (source strings)
         self.picked = ""  # a document picked (supplement), kept over a rebuild
         self.viewing = ""  # the document shown as pictures
         self.saved = ""  # the document downloaded, with its «Lưu tệp về điện thoại» link
         self.bank: BankAppHandles | None = None
         self.handoff: w.VBox | None = None
         self._card_key: tuple[Any, ...] | None = None
-        self._sms_count = -1
         self._scenario: dict[str, Any] | None = None
         _ = tr
         self.persona_card = w.Accordion([html_block("")], titles=(_("Thẻ nhân vật mô phỏng"),),
@@ -167,6 +166,7 @@ class PortalView(AppView):
         if code is not None:
             self.code = code
         self.opened, self.picked, self.viewing, self.saved = set(), "", "", ""
+        self.opened_step, self.field_errors = None, {}
 
     def go(self, panel: str, code: str | None = None) -> Callable[[], None]:
         def act() -> None:
@@ -195,14 +195,23 @@ class PortalView(AppView):
                 scanned = True
             except SandboxError as err:  # e.g. the bank's maintenance: shown in the bank app
                 failure = err
-        handles = bank_app(bank_sim, self.tr)
-        if failure is not None:
-            handles.message.show_error(error_text(failure, self.tr))
+        self._hand_over_to_bank(code, bank_sim, open_qr=not scanned)
+        if failure is not None and self.bank is not None:
+            self.bank.message.show_error(error_text(failure, self.tr))
+        return None
+
+    def _hand_over_to_bank(self, code: str, bank_sim: BankSimulator, *, open_qr: bool,
+                           state: ViewState | None = None) -> None:
+        """The bank app on the phone instead of the portal (``state``: as it was shown)."""
+        order = self.sim.payment_order(code)
+        with restoring(state):
+            handles = bank_app(bank_sim, self.tr, handed_over=True)
         self.move("payment", code)
         self.bank = handles
-        self.handoff = self._handoff_bar(handles, order.payload, order.amount, open_qr=not scanned)
+        self.handoff = self._handoff_bar(handles, order.payload, order.amount, open_qr=open_qr)
+        # a new screen: the page goes to the bank's top (bakhong.widgets.page_script)
+        self.handoff.children = (screen_start(), *self.handoff.children)
         self.root.children = (self.badge, self.handoff, handles.root)
-        return None
 
     def _handoff_bar(self, handles: BankAppHandles, payload: str, amount: int, *,
                      open_qr: bool) -> w.VBox:
@@ -282,7 +291,60 @@ class PortalView(AppView):
                       f'<p class="bk-hint">{hint}</p></div>')
 
     def _render_inbox(self) -> None:
-        self._sms_count = show_sms(self.inbox, portal_sms(self.sim), self.tr, self._sms_count)
+        self.show_inbox(portal_sms(self.sim))
+
+    # -- what changes while the learner does nothing ------------------------------------------
+
+    def _handed_over(self) -> AppHandles[Any, Any] | None:
+        from .portal_signing import signing_on_show
+
+        return self.bank or signing_on_show(self)
+
+    def poll_key(self) -> Hashable:
+        """The newest SMS and the number of the learner's dossier events, an official's step
+        that is due played first (:meth:`~bakhong.simulators.portal.PortalSimulator.updates`).
+        While another app is on show, that app's key."""
+        inner = self._handed_over()
+        if inner is not None:
+            return ("handed over", inner.view.poll_key())
+        updates: Hashable = self.sim.updates()
+        return updates
+
+    def render_quietly(self) -> None:
+        inner = self._handed_over()
+        if inner is not None:
+            inner.view.render_quietly()
+        else:
+            super().render_quietly()
+
+    # -- a rebuilt view takes over ----------------------------------------------------------
+
+    def view_state(self) -> ViewState:
+        from .portal_signing import handoff_state
+
+        state = super().view_state()
+        if self.bank is not None:
+            offer = self.controls.get("handoff-qr")
+            state.extra["bank"] = (self.code, self.bank.view.view_state(),
+                                   getattr(offer, "selected_index", None) is not None)
+        signing = handoff_state(self)
+        if signing is not None:
+            state.extra["signing"] = signing
+        return state
+
+    def restore_after(self, state: ViewState) -> None:
+        from .portal_signing import reopen_signing
+
+        super().restore_after(state)
+        if "bank" in state.extra and self.bank_sim_factory is not None:
+            code, bank_state, open_qr = state.extra["bank"]
+            try:
+                self._hand_over_to_bank(code, self.bank_sim_factory(), open_qr=open_qr,
+                                        state=bank_state)
+            except SandboxError:  # paid meanwhile: the portal's page says so
+                pass
+        if "signing" in state.extra:
+            reopen_signing(self, state.extra["signing"])
 
     # -- rendering -----------------------------------------------------------------------
 
@@ -298,10 +360,11 @@ class PortalView(AppView):
         self._render_card()
         key = page.key
         if key != self._card_key:  # a new screen: the card opens where the learner types
-            self.persona_card.selected_index = 0 if page.typing else None
+            if not self.quiet:
+                self.persona_card.selected_index = 0 if page.typing else None
             self._card_key = key
+        self._render_inbox()  # after the page's reading: a dossier read may have brought an SMS
         self.show(page.signature, page.build)
-        self._render_inbox()  # last: reading a dossier may have brought an SMS
 
 
 def portal_app(sim: PortalSimulator, tr: Translator, *,
@@ -318,8 +381,7 @@ def portal_app(sim: PortalSimulator, tr: Translator, *,
     return PortalAppHandles.build(view, sim, display=display)
 
 
-def portal_factory(sandbox: Sandbox, learner_id: str, tr: Translator) -> PortalAppHandles:
+def portal_factory(desk: Desk, tr: Translator) -> PortalAppHandles:
     """An ``app_factory`` for :func:`bakhong.widgets.course.course_screen`."""
-    return portal_app(sandbox.portal(learner_id), tr,
-                      bank_sim_factory=lambda: sandbox.bank(learner_id),
-                      signing_sim_factory=lambda: sandbox.signing(learner_id))
+    return portal_app(desk.app("portal"), tr, bank_sim_factory=lambda: desk.app("bank"),
+                      signing_sim_factory=lambda: desk.app("signing"))

@@ -25,7 +25,15 @@ from bakhong.simulators.dossiers import Dossier, DossierEvent
 from bakhong.simulators.errors import N_, SandboxError
 from bakhong.simulators.portal import DocumentInfo, PortalStatus
 
-from .phone import clock_time, facts, html_block, paragraph, screen_title, vn_date
+from .phone import (
+    clock_time,
+    facts,
+    html_block,
+    paragraph,
+    screen_title,
+    vn_date,
+    zoom_button,
+)
 from .portal_screens import Page, document_picker, fee_rows, page_pictures, picked, upload_control
 
 if TYPE_CHECKING:
@@ -92,7 +100,9 @@ def document_item(view: PortalView, info: DocumentInfo) -> w.VBox:
         _info, content = view.sim.document(doc_id)
         if viewing:
             pages = html_block(page_pictures(view, content, _(info.title)))
-            parts.append(view.keep_as("bk-portal-doc-pages", f"pages-{doc_id}", pages))
+            parts += [view.keep_as("bk-common-zoom", f"zoom-{doc_id}",
+                                   zoom_button(pages, view.tr)),
+                      view.keep_as("bk-portal-doc-pages", f"pages-{doc_id}", pages)]
         if view.saved == doc_id:
             data = base64.b64encode(content).decode()
             label = html.escape(_("Lưu tệp về điện thoại"))
@@ -257,13 +267,13 @@ def dossier(view: PortalView, status: PortalStatus) -> Page:
 
         def refresh() -> str:
             return _("Đã cập nhật lúc {time}.").format(
-                time=clock_time(view.sim.clock.now().isoformat()))
+                time=clock_time(view.sim.now().isoformat()))
         results = _documents(view, d, "result")
         items: list[w.Widget] = [
             screen_title(_("Chi tiết hồ sơ")), _summary(view, d),
             view.button("bk-portal-refresh", _("Làm mới"), refresh),
-            paragraph(_("Cán bộ xử lý hồ sơ lần lượt từng bước. Bấm «Làm mới» để xem trạng "
-                        "thái mới."), "bk-hint"),
+            paragraph(_("Cán bộ xử lý hồ sơ lần lượt từng bước. Trạng thái mới tự hiện ra trên "
+                        "màn hình; nếu lâu không thấy, bấm «Làm mới»."), "bk-hint"),
             *_supplement_box(view, d, docs)]
         if results:
             items.append(html_block("<h3>" + html.escape(_("Kết quả giải quyết")) + "</h3>"))

@@ -22,7 +22,16 @@ from bakhong.simulators import idnumber
 from bakhong.simulators.portal import SOURCES, DocumentInfo, Draft, InvalidForm, PortalStatus
 from bakhong.simulators.procedures import FieldSpec
 
-from .phone import facts, format_phone, html_block, paragraph, screen_title, text_input
+from .phone import (
+    choice_list,
+    facts,
+    format_phone,
+    html_block,
+    paragraph,
+    screen_title,
+    text_input,
+    zoom_button,
+)
 from .portal_screens import (
     Page,
     document_picker,
@@ -47,7 +56,7 @@ class FormField:
     """One field on the screen: its input, its red line, and the box that holds them."""
 
     spec: FieldSpec
-    input: w.Text | w.Dropdown
+    input: w.Text | w.ToggleButtons
     error: w.HTML
     box: w.VBox
 
@@ -70,22 +79,21 @@ def display_value(view: PortalView, spec: FieldSpec, value: str) -> str:
     return format_phone(value) if spec.kind == "phone" else value
 
 
-def _input(view: PortalView, spec: FieldSpec, value: str) -> w.Text | w.Dropdown:
+def _input(view: PortalView, spec: FieldSpec, value: str) -> w.Text | w.ToggleButtons:
     _ = view.tr
     label = _(spec.label)
-    field: w.Text | w.Dropdown
-    if spec.kind == "choice":
-        options = [(_("— Chọn —"), "")] + [(_(choice), choice) for choice in spec.choices]
+    field: w.Text | w.ToggleButtons
+    if spec.kind == "choice":  # a list to tap: a dropdown would cut a long option
+        options = [(_(choice), choice) for choice in spec.choices]
         if value and value not in spec.choices:
             options.append((value, value))  # a registry value outside the list: shown as is
-        field = w.Dropdown(options=options, value=value, description=label,
-                           description_allow_html=False, style={"description_width": "initial"},
-                           layout=w.Layout(width="100%"))
-        field.add_class("bk-field")
+        field = choice_list("bk-portal-field", label, options, value or None)
     else:
         placeholder = {"date": _("dd/mm/yyyy"), "count": _("từ 0 đến 10"),
                        "id_number": _("12 chữ số"), "phone": _("10 chữ số")}.get(spec.kind, "")
-        field = text_input("bk-portal-field", label, placeholder)
+        numbers = spec.kind in ("id_number", "phone", "count")  # the phone's number pad
+        field = text_input("bk-portal-field", label, placeholder,
+                           keypad="numeric" if numbers else "")
         field.value = value
     view.keep_as("bk-portal-field", f"field-{spec.key}", field)
     return field
@@ -141,20 +149,30 @@ def _step_screen(view: PortalView, draft: Draft) -> list[w.Widget]:
     chosen = draft.procedure
     number = draft.step
     step = chosen.steps[number]
-    view.opened = {spec.key for spec in step.fields if spec.key in draft.corrected}
+    corrected = {spec.key for spec in step.fields if spec.key in draft.corrected}
+    if view.opened_step != (chosen.code, number):  # a new step: its corrections open
+        view.opened, view.opened_step = corrected, (chosen.code, number)
+        view.field_errors = {}
+    else:  # the same step again (a language switch): what was opened stays open
+        view.opened |= corrected
     fields = [_form_field(view, spec, draft) for spec in step.fields]
 
-    def next_step() -> None:
+    def show_errors() -> None:
         for item in fields:
-            item.show_error("")
+            item.show_error(_(view.field_errors[item.spec.key])
+                            if item.spec.key in view.field_errors else "")
+    show_errors()  # the red lines of a refused «Tiếp tục», on a rebuilt screen too
+
+    def next_step() -> None:
+        view.field_errors = {}
+        show_errors()
         values = {item.spec.key: item.value() for item in fields
                   if item.spec.source is None or item.spec.key in view.opened}
         try:
             view.sim.save_step(chosen.code, number, values, set(view.opened))
         except InvalidForm as err:
-            for item in fields:
-                item.show_error(_(err.errors[item.spec.key]) if item.spec.key in err.errors
-                                else "")
+            view.field_errors = dict(err.errors)  # source strings, said in the page's language
+            show_errors()
             raise
 
     def back() -> None:
@@ -187,8 +205,10 @@ def _values_html(view: PortalView, draft: Draft) -> str:
             shown = display_value(view, spec, draft.values.get(spec.key, ""))
             mark = (f' <span class="bk-corrected">{corrected}</span>'
                     if spec.key in draft.corrected else "")
+            keep = ' style="white-space: nowrap"' if spec.kind in ("id_number", "phone",
+                                                                   "date") else ""
             lines.append(f'<p><span class="bk-key">{html.escape(_(spec.label))}:</span> '
-                         f'<span class="bk-value">{html.escape(shown)}</span>{mark}</p>')
+                         f'<span class="bk-value"{keep}>{html.escape(shown)}</span>{mark}</p>')
         parts.append(f"<h3>{html.escape(_(step.title))}</h3>{''.join(lines)}")
     return "".join(parts)
 
@@ -206,6 +226,8 @@ def _attachment(view: PortalView, draft: Draft, key: str, title: str,
         missing = html.escape(_("Chưa đính kèm."))
         shown = f'<p class="bk-warning">{missing}</p>'
     attached = view.keep_as("bk-portal-attached", f"attached-{key}", html_block(shown))
+    zoom = [view.keep_as("bk-common-zoom", f"zoom-{key}", zoom_button(attached, view.tr))] \
+        if doc_id else []
     picker = document_picker(view, "bk-portal-pick-doc", f"pick-doc-{key}", docs, doc_id)
 
     def attach() -> str:
@@ -220,7 +242,7 @@ def _attachment(view: PortalView, draft: Draft, key: str, title: str,
             filename=filename)
     return [html_block("<h3>" + html.escape(_("Giấy tờ đính kèm: {title}").format(
                 title=_(title))) + "</h3>"),
-            attached, picker,
+            attached, *zoom, picker,
             view.item_button("bk-portal-attach", f"attach-{key}", _("Đính kèm giấy tờ đã chọn"),
                              attach),
             upload_control(view, "bk-portal-upload", f"upload-{key}", uploaded),

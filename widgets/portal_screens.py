@@ -24,7 +24,7 @@ from bakhong.simulators.errors import N_, SandboxError
 from bakhong.simulators.portal import DocumentInfo, PortalStatus
 from bakhong.simulators.procedures import Procedure
 
-from .phone import facts, html_block, paragraph, run_safely, screen_title, vn_date
+from .phone import choice_list, facts, html_block, paragraph, run_safely, screen_title, vn_date
 
 if TYPE_CHECKING:
     from .portal_app import PortalView
@@ -34,6 +34,8 @@ __all__ = ["START_PAGES", "NothingPicked", "Page", "document_picker", "fee_rows"
 
 #: Width of the pictures of a document's pages (the screen is 360 px, less its margins).
 PAGE_WIDTH = 320
+#: Their pixels: twice the width, sharp on a phone's 2x screen and under «Phóng to».
+PAGE_PIXELS = 2 * PAGE_WIDTH
 
 
 class NothingPicked(SandboxError):
@@ -96,7 +98,7 @@ def fee_rows(view: PortalView, items: tuple[tuple[str, int], ...]) -> str:
 def page_pictures(view: PortalView, content: bytes, title: str) -> str:
     """The pages of a document as pictures (old phone browsers cannot show a PDF inline)."""
     _ = view.tr
-    pages = documents.page_images(content, width=PAGE_WIDTH)
+    pages = documents.page_images(content, width=PAGE_PIXELS)
     parts = []
     for number, png in enumerate(pages, start=1):
         alt = html.escape(_("Trang {page}/{pages} của «{title}»").format(
@@ -108,22 +110,17 @@ def page_pictures(view: PortalView, content: bytes, title: str) -> str:
 
 
 def document_picker(view: PortalView, cls: str, name: str, docs: list[DocumentInfo],
-                    value: str) -> w.Dropdown:
-    """A dropdown of the documents of «Kho dữ liệu cá nhân» (value: the document's id)."""
+                    value: str) -> w.ToggleButtons:
+    """The documents of «Kho dữ liệu cá nhân» as a list to tap (value: the document's id)."""
     _ = view.tr
-    options = [(_("— Chọn giấy tờ —"), "")] + [
-        (f"{_(doc.title)} · {vn_date(doc.created_at)}", doc.doc_id) for doc in docs]
-    picker = w.Dropdown(options=options,
-                        value=value if value in {doc.doc_id for doc in docs} else "",
-                        description=_("Chọn giấy tờ trong Kho dữ liệu cá nhân"),
-                        description_allow_html=False, style={"description_width": "initial"},
-                        layout=w.Layout(width="100%"))
-    picker.add_class("bk-field")
+    options = [(f"{_(doc.title)} · {vn_date(doc.created_at)}", doc.doc_id) for doc in docs]
+    picker = choice_list(cls, _("Chọn giấy tờ trong Kho dữ liệu cá nhân"), options,
+                         value or None)
     view.keep_as(cls, name, picker)
     return picker
 
 
-def picked(picker: w.Dropdown) -> str:
+def picked(picker: w.ToggleButtons) -> str:
     doc_id = str(picker.value or "")
     if not doc_id:
         raise NothingPicked()
@@ -165,7 +162,8 @@ def _back(view: PortalView, label: str, panel: str) -> w.Button:
 def login(view: PortalView, status: PortalStatus) -> Page:
     def build() -> list[w.Widget]:
         _ = view.tr
-        number = view.field("bk-portal-id-number", _("Số định danh cá nhân"), _("12 chữ số"))
+        number = view.field("bk-portal-id-number", _("Số định danh cá nhân"), _("12 chữ số"),
+                            keypad="numeric")
         secret = view.field("bk-portal-password", _("Mật khẩu"), secret=True)
 
         def act() -> str:

@@ -18,13 +18,12 @@ from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
 import ipywidgets as w
-import sqlalchemy as sa
 
 from bakhong.simulators.errors import N_, SandboxError
 from bakhong.simulators.portal import Draft, WrongStep
 from bakhong.simulators.signing import SigningSimulator, Step, Transaction
-from bakhong.simulators.store import documents
 
+from .appview import ViewState, restoring, screen_start
 from .i18n import error_text
 from .phone import action_button, close_tree, on_click, paragraph
 from .signing_app import SigningAppHandles, signing_app
@@ -32,8 +31,8 @@ from .signing_app import SigningAppHandles, signing_app
 if TYPE_CHECKING:
     from .portal_app import PortalView
 
-__all__ = ["FORM_ATTACHMENTS", "FormNotSigned", "close_signing", "open_signing",
-           "sign_form_controls", "signing_on_show"]
+__all__ = ["FORM_ATTACHMENTS", "FormNotSigned", "close_signing", "handoff_state", "open_signing",
+           "reopen_signing", "sign_form_controls", "signing_on_show"]
 
 #: Attachments that take the procedure's own form, signed (attachment key).
 FORM_ATTACHMENTS = frozenset({"residence_form"})
@@ -103,8 +102,7 @@ def open_signing(view: PortalView, code: str, key: str) -> None:
             made = sim.sign(form_doc)
         except SandboxError as err:  # e.g. a reinstalled app: the signing app says what to do
             failure = err
-    portal = view.sim
-    handles = signing_app(sim, view.tr, portal_sim_factory=lambda: portal)
+    handles = _show_signing(view, code, key, form_doc, sim)
     if made is not None:
         handles.view.open_transaction(made)
         handles.render()
@@ -115,9 +113,40 @@ def open_signing(view: PortalView, code: str, key: str) -> None:
     elif made is None:
         handles.message.show_info(_("Hãy đăng ký chứng thư số trước. Đăng ký xong, bấm «Ký văn "
                                     "bản»: tờ khai đã có sẵn trong danh sách."))
+
+
+def _show_signing(view: PortalView, code: str, key: str, form_doc: str, sim: SigningSimulator,
+                  state: ViewState | None = None) -> SigningAppHandles:
+    """The signing app on the phone instead of the portal (``state``: as it was shown)."""
+    portal = view.sim
+    with restoring(state):
+        handles = signing_app(sim, view.tr, portal_sim_factory=lambda: portal,
+                              handed_over=True)
     bar = _handoff_bar(view)
     _ON_SHOW[view] = SigningHandoff(code, key, form_doc, handles, bar)
     view.root.children = (view.badge, bar, handles.root)
+    return handles
+
+
+#: What :func:`reopen_signing` needs: the form's dossier code, attachment key and document,
+#: and the signing view's state.
+HandoffState = tuple[str, str, str, ViewState]
+
+
+def handoff_state(view: PortalView) -> HandoffState | None:
+    """The signing app on show over ``view``, to show it again (a language switch)."""
+    handoff = _ON_SHOW.get(view)
+    if handoff is None:
+        return None
+    return handoff.code, handoff.key, handoff.form_doc, handoff.signing.view.view_state()
+
+
+def reopen_signing(view: PortalView, state: HandoffState) -> None:
+    """Show the signing app over a rebuilt ``view`` as it was (nothing is signed again)."""
+    if view.signing_sim_factory is None:
+        return
+    code, key, form_doc, signing_state = state
+    _show_signing(view, code, key, form_doc, view.signing_sim_factory(), signing_state)
 
 
 def _handoff_bar(view: PortalView) -> w.VBox:
@@ -128,22 +157,16 @@ def _handoff_bar(view: PortalView) -> w.VBox:
     view.controls["back-from-signing"] = back  # not a screen's: the portal's rebuilds keep it
     note = paragraph(_("Bạn đang ở ứng dụng ký số. Ký xong, bấm «Quay lại Cổng Dịch vụ công» để "
                        "đính kèm tờ khai đã ký."), "bk-hint")
-    bar = w.VBox([back, note], layout=w.Layout(width="100%"))
+    # a new screen: the page goes to the signing app's top (bakhong.widgets.page_script)
+    bar = w.VBox([screen_start(), back, note], layout=w.Layout(width="100%"))
     bar.add_class("bk-handoff")
     return bar
 
 
 def _newest_signed(view: PortalView, form_doc: str) -> str | None:
     """The newest signed copy of ``form_doc`` in the store (signed outside this hand-off)."""
-    form, _content = view.sim.document(form_doc)
-    rows = view.sim.store.read(
-        sa.select(documents.c.doc_id)
-        .where((documents.c.learner_id == view.sim.learner_id)
-               & (documents.c.source == "signed")
-               & (documents.c.filename == form.filename.replace(".pdf", "-da-ky.pdf"))
-               & (documents.c.created_at >= form.created_at))
-        .order_by(documents.c.created_at.desc(), documents.c.doc_id))
-    return str(rows[0].doc_id) if rows else None
+    found: str | None = view.sim.newest_signed(form_doc)
+    return found
 
 
 def close_signing(view: PortalView) -> str | None:

@@ -24,6 +24,7 @@ The report's wording lives in :mod:`bakhong.grading.report_model`; it is marked 
 
 from __future__ import annotations
 
+import base64
 import html
 import json
 import logging
@@ -34,7 +35,7 @@ from typing import Any
 import ipywidgets as w
 
 from bakhong.grading.report_model import PUBLIC_TITLE, REPORT_TITLE, Report, View
-from bakhong.grading.report_output import chart_png, html_table
+from bakhong.grading.report_output import Chart, chart_png, html_table
 
 from .i18n import N_, Translator, error_text, translator
 
@@ -58,6 +59,18 @@ _STYLE = """<style>
 .bkr-report th{background:#eef3ee;text-align:left}
 .bkr-report td.num{text-align:right;white-space:nowrap}
 .bkr-note{color:#444;max-width:60em}
+.bkr-scroll{overflow-x:auto;max-width:100%}
+.bkr-report .widget-html,.bkr-report .widget-html-content{max-width:100%}
+.bkr-report .widget-hbox{flex-wrap:wrap;gap:4px}
+.bkr-report .lm-TabBar,.bkr-report .lm-TabBar-content{height:auto;min-height:0;overflow:visible}
+.bkr-report .lm-TabBar-content{flex-wrap:wrap}
+.bkr-report .lm-TabBar-tab{flex:0 1 auto;min-width:0;max-width:none;min-height:44px;
+ align-items:center}
+.bkr-report .lm-TabBar-tabLabel{white-space:normal;overflow:visible;text-overflow:clip}
+.bkr-report .lm-TabBar-tab,.bkr-report .lm-TabBar-tabLabel{color:#222 !important;opacity:1}
+.bkr-report img{max-width:100%;height:auto}
+@media (max-width:480px){.bkr-report{font-size:14px}
+ .bkr-report th,.bkr-report td{padding:.2em .3em}}
 </style>"""
 
 # The report's wording (bakhong.grading.report_model.SOURCE_STRINGS, the lessons' titles
@@ -189,19 +202,26 @@ _MARKED = (
 class DashboardHandles:
     """The dashboard. ``controls``: ``language``, ``commune`` and, with a reload, ``refresh``.
 
-    ``tables`` and ``charts`` hold each view's HTML table and image, by view name.
+    ``tables`` and ``charts`` hold each view's HTML table and image (``pictures`` the PNG
+    bytes), by view name.
     """
 
     def __init__(self, report: Report, lang: str,
-                 reload: Callable[[], Report] | None = None, *, title: bool = True) -> None:
+                 reload: Callable[[], Report] | None = None, *, title: bool = True,
+                 chart: Chart = chart_png, per_commune: tuple[str, ...] = PER_COMMUNE,
+                 ) -> None:
         self.report, self.reload, self.title = report, reload, title
+        self.chart, self.per_commune = chart, per_commune
         self.lang = lang
         self.tr: Translator = translator(lang)
         self._quiet = False
         self.header = w.HTML()
         self.message = w.HTML()
         self.tables: dict[str, w.HTML] = {v.name: w.HTML() for v in report.views}
-        self.charts: dict[str, w.Image] = {v.name: w.Image(format="png") for v in report.views}
+        #: each view's chart: an ``<img>`` with its title as the alternative text; the PNG
+        #: bytes are in ``pictures``
+        self.charts: dict[str, w.HTML] = {v.name: w.HTML() for v in report.views}
+        self.pictures: dict[str, bytes] = {}
         self.notes: dict[str, w.HTML] = {v.name: w.HTML() for v in report.views}
         self.tabs = w.Tab(children=[
             w.VBox([self.charts[v.name], self.tables[v.name], self.notes[v.name]])
@@ -274,7 +294,7 @@ class DashboardHandles:
         """The view ``name`` as shown now: narrowed to the chosen commune if it is per commune."""
         view = self.report.view(name)
         chosen = self.controls["commune"].value
-        if chosen == ALL or name not in PER_COMMUNE:
+        if chosen == ALL or name not in self.per_commune:
             return view
         province, commune = chosen
         return view.where("province", province).where("commune", commune)
@@ -284,10 +304,16 @@ class DashboardHandles:
         _ = tr
         for view in self.report.views:
             shown = self.shown(view.name)
-            self.tables[view.name].value = html_table(shown, tr, self.lang)
-            self.charts[view.name].value = chart_png(shown, tr, self.lang)
+            title = html.escape(tr(view.title))
+            self.tables[view.name].value = (  # a wide table scrolls in a box a keyboard reaches
+                f'<div class="bkr-scroll" tabindex="0" role="region" aria-label="{title}">'
+                f"{html_table(shown, tr, self.lang)}</div>")
+            picture = self.pictures[view.name] = self.chart(shown, tr, self.lang)
+            self.charts[view.name].value = (
+                f'<img alt="{title}" style="max-width:100%;height:auto" '
+                f'src="data:image/png;base64,{base64.b64encode(picture).decode("ascii")}">')
             notes = [n.render(tr) for n in view.notes]
-            if view.name not in PER_COMMUNE and self.controls["commune"].value != ALL:
+            if view.name not in self.per_commune and self.controls["commune"].value != ALL:
                 notes.append(_(COURSE_WIDE))
             self.notes[view.name].value = "".join(
                 f'<p class="bkr-note">{html.escape(text)}</p>' for text in notes)
@@ -298,10 +324,14 @@ def _message(text: str) -> str:
 
 
 def dashboard(report: Report, *, lang: str = "vi", reload: Callable[[], Report] | None = None,
-              title: bool = True) -> DashboardHandles:
+              title: bool = True, chart: Chart = chart_png,
+              per_commune: tuple[str, ...] = PER_COMMUNE) -> DashboardHandles:
     """The dashboard over ``report``; ``reload`` makes a fresh one (the refresh button);
-    ``title=False`` leaves the heading to the page (the served notebook has its own)."""
-    return DashboardHandles(report, lang, reload, title=title)
+    ``title=False`` leaves the heading to the page (the served notebook has its own);
+    ``chart`` draws a view and ``per_commune`` names the views the commune list narrows
+    (the province's dashboard passes its own)."""
+    return DashboardHandles(report, lang, reload, title=title, chart=chart,
+                            per_commune=per_commune)
 
 
 def show(config: str | Path) -> DashboardHandles | None:
@@ -312,8 +342,7 @@ def show(config: str | Path) -> DashboardHandles | None:
     """
     from IPython.display import HTML, display
 
-    from bakhong.grading.report import read_population
-    from bakhong.grading.report_views import build_report
+    from bakhong.grading.report import build_report, read_population
 
     tr = translator("vi")
     try:

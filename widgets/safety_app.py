@@ -20,18 +20,20 @@ everything is read from the simulator on every render, so a reload resumes the s
 from __future__ import annotations
 
 import html
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
 from bakhong.simulators.safety import LESSON as safety_lesson
 from bakhong.simulators.safety import SafetySimulator, Status, Step
-from bakhong.simulators.sandbox import Sandbox
 
 from .appview import AppHandles, AppView, StepHelp
 from .i18n import N_, Translator
 from .phone import badge, html_block
 from .safety_screens import build_screen
+
+if TYPE_CHECKING:
+    from bakhong.simulators.desk import Desk
 
 __all__ = ["STEP_HELP", "SafetyAppHandles", "SafetyView", "safety_app", "safety_factory"]
 
@@ -142,6 +144,6 @@ def safety_app(sim: SafetySimulator, tr: Translator, *,
     return SafetyAppHandles.build(view, sim, display=display)
 
 
-def safety_factory(sandbox: Sandbox, learner_id: str, tr: Translator) -> SafetyAppHandles:
+def safety_factory(desk: Desk, tr: Translator) -> SafetyAppHandles:
     """An ``app_factory`` for :func:`bakhong.widgets.course.course_screen`."""
-    return safety_app(sandbox.safety(learner_id), tr)
+    return safety_app(desk.app("safety"), tr)

@@ -24,7 +24,8 @@ uploads a PDF through the portal (``portal_sim_factory``), which checks files by
 >>> box = Sandbox.open("sqlite://", clock=clock, seed="doctest")
 >>> _ = box.add_learners([("hv001", "Lê Thị Hoa", "Xã Thọ Long")])
 >>> record_consent(box.store, clock, "hv001")
->>> app = signing_factory(box, "hv001", translator("vi"))
+>>> from bakhong.simulators.desk import LearnerDesk
+>>> app = signing_factory(LearnerDesk(box, "hv001"), translator("vi"))
 >>> app.controls["begin"].description
 'Đăng ký chứng thư số cá nhân'
 """
@@ -33,30 +34,26 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
-import sqlalchemy as sa
 
 from bakhong.simulators import documents as docs
 from bakhong.simulators import idnumber
 from bakhong.simulators.errors import N_, SandboxError
 from bakhong.simulators.pades import SignatureVerdict
 from bakhong.simulators.portal import NotLoggedIn, PortalSimulator, SessionExpired
-from bakhong.simulators.sandbox import Sandbox
 from bakhong.simulators.signing import (
     APP_NAME,
     NotAPdf,
     SigningSimulator,
     SigningStatus,
     Step,
+    StoredPdf,
     Transaction,
-    UnknownDocument,
 )
-from bakhong.simulators.store import documents
 
-from .appview import AppHandles, AppView
+from .appview import AppHandles, AppView, ViewState
 from .i18n import Translator
 from .phone import (
     action_button,
@@ -65,11 +62,13 @@ from .phone import (
     html_block,
     inbox_panel,
     on_click,
-    show_sms,
 )
 from .pinpad import PinPad
 from .signing_help import STEP_HELP
 from .signing_screens import build_screen
+
+if TYPE_CHECKING:
+    from bakhong.simulators.desk import Desk
 
 __all__ = ["SigningAppHandles", "SigningView", "UploadNeedsPortal", "signing_app",
            "signing_factory"]
@@ -89,18 +88,6 @@ class UploadNeedsPortal(SandboxError):
                  "nhập Cổng Dịch vụ công trước, hoặc chọn văn bản có sẵn trong danh sách.")
 
 
-@dataclass(frozen=True)
-class StoredPdf:
-    """A document of the store as the signing app shows it."""
-
-    doc_id: str
-    title: str
-    filename: str
-    mime: str
-    source: str
-    content: bytes
-
-
 class SigningAppHandles(AppHandles[SigningSimulator, "SigningView"]):
     """The signing app's parts (:class:`.appview.AppHandles`)."""
 
@@ -111,9 +98,12 @@ class SigningView(AppView):
     prefix = "bk-sign-"
     lesson = "signing"
     step_help = STEP_HELP
+    remembered = ("panel", "request_exists", "tran", "known", "confirmed", "rejected", "saved",
+                  "to_sign", "to_check", "checked", "checks")
 
     def __init__(self, sim: SigningSimulator, tr: Translator,
-                 portal_sim_factory: Callable[[], PortalSimulator] | None = None) -> None:
+                 portal_sim_factory: Callable[[], PortalSimulator] | None = None, *,
+                 handed_over: bool = False) -> None:
         super().__init__(tr)
         self.sim = sim
         self.portal_sim_factory = portal_sim_factory
@@ -131,7 +121,6 @@ class SigningView(AppView):
         self.to_check = ""  # the document picked in «Kiểm tra chữ ký»
         self.checked: tuple[str, list[SignatureVerdict]] | None = None
         self.checks = 0  # verifications made: a new one rebuilds the panel
-        self._sms_count = -1
         _ = tr
         self.persona_card = w.Accordion([html_block(self._card_html())],
                                         titles=(_("Thẻ nhân vật mô phỏng"),), selected_index=0,
@@ -142,7 +131,9 @@ class SigningView(AppView):
         self.badge = badge(tr)
         name = html.escape(_(APP_NAME))
         self.appbar = html_block(f'<div class="bk-appbar bk-appbar-sign">{name}</div>')
-        self.root = w.VBox([self.badge, self.appbar, self.persona_card, self.inbox, self.screen,
+        # opened by the portal («Ký số tờ khai»): under the portal's badge, not a second one
+        top = [] if handed_over else [self.badge]
+        self.root = w.VBox([*top, self.appbar, self.persona_card, self.inbox, self.screen,
                             self.message.root, self.below], layout=w.Layout(width="100%"))
         self.root.add_class("bk-screen")
         self.root.add_class("bk-sign-app")
@@ -195,17 +186,9 @@ class SigningView(AppView):
     # -- documents of «Kho dữ liệu cá nhân» --------------------------------------------------
 
     def document(self, doc_id: str) -> StoredPdf:
-        """A document of this learner's store, with its bytes (read from the store)."""
-        rows = self.sim.store.read(sa.select(
-            documents.c.doc_id, documents.c.title, documents.c.filename, documents.c.mime,
-            documents.c.source, documents.c.content)
-            .where((documents.c.doc_id == doc_id)
-                   & (documents.c.learner_id == self.sim.learner_id)))
-        if not rows:
-            raise UnknownDocument(doc_id)
-        r = rows[0]
-        return StoredPdf(str(r.doc_id), str(r.title), str(r.filename), str(r.mime),
-                         str(r.source), bytes(r.content))
+        """A document of this learner's store, with its bytes."""
+        found: StoredPdf = self.sim.document(doc_id)
+        return found
 
     def upload(self, filename: str, content: bytes) -> str:
         """A PDF from the phone into «Kho dữ liệu cá nhân» (through the portal); its id."""
@@ -230,7 +213,17 @@ class SigningView(AppView):
                 f'<p class="bk-hint">{hint}</p></div>')
 
     def _render_inbox(self) -> None:
-        self._sms_count = show_sms(self.inbox, self.sim.inbox(), self.tr, self._sms_count)
+        self.show_inbox(self.sim.inbox())
+
+    def view_state(self) -> ViewState:
+        state = super().view_state()
+        state.extra["pin"] = self.pinpad.digits
+        return state
+
+    def restore_after(self, state: ViewState) -> None:
+        super().restore_after(state)
+        self.pinpad.digits = str(state.extra.get("pin", ""))
+        self.pinpad.redraw()
 
     # -- rendering -----------------------------------------------------------------------
 
@@ -254,7 +247,8 @@ class SigningView(AppView):
             self.known[transaction.tran_id] = transaction
         if self.shown is None or self.shown[0] != status.step:
             self.pinpad.clear()
-            self.persona_card.selected_index = 0 if status.step in TYPING_STEPS else None
+            if not self.quiet:
+                self.persona_card.selected_index = 0 if status.step in TYPING_STEPS else None
         pdfs = tuple(self.sim.pdfs()) if self.panel in ("sign", "verify") else ()
         self._render_inbox()
 
@@ -266,17 +260,18 @@ class SigningView(AppView):
 
 def signing_app(sim: SigningSimulator, tr: Translator, *,
                 portal_sim_factory: Callable[[], PortalSimulator] | None = None,
-                display: bool = False) -> SigningAppHandles:
+                display: bool = False, handed_over: bool = False) -> SigningAppHandles:
     """Build the signing app over ``sim``; ``display=True`` shows it in a phone frame.
 
     ``portal_sim_factory`` gives the learner's portal, through which a PDF chosen on the
     phone goes into «Kho dữ liệu cá nhân»; without it only the stored documents are offered.
+    ``handed_over``: opened by the portal, under the portal's «MÔ PHỎNG» badge.
     """
-    view = SigningView(sim, tr, portal_sim_factory)
+    view = SigningView(sim, tr, portal_sim_factory, handed_over=handed_over)
     return SigningAppHandles.build(view, sim, display=display)
 
 
-def signing_factory(sandbox: Sandbox, learner_id: str, tr: Translator) -> SigningAppHandles:
+def signing_factory(desk: Desk, tr: Translator) -> SigningAppHandles:
     """An ``app_factory`` for :func:`bakhong.widgets.course.course_screen`."""
-    return signing_app(sandbox.signing(learner_id), tr,
-                       portal_sim_factory=lambda: sandbox.portal(learner_id))
+    return signing_app(desk.app("signing"), tr,
+                       portal_sim_factory=lambda: desk.app("portal"))

@@ -32,12 +32,14 @@ from bakhong.simulators.signing import (
 )
 
 from .phone import (
+    choice_list,
     facts,
     html_block,
     paragraph,
     run_safely,
     screen_title,
     vn_date,
+    zoom_button,
 )
 
 if TYPE_CHECKING:
@@ -91,19 +93,14 @@ def _back(view: SigningView) -> w.Button:
 # -- documents: pickers, uploads, pictures -------------------------------------------------
 
 def _picker(view: SigningView, cls: str, pdfs: Pdfs, value: str,
-            remember: Callable[[str], None]) -> w.Dropdown:
-    """A dropdown of the PDFs of «Kho dữ liệu cá nhân» (value: the document's id)."""
+            remember: Callable[[str], None]) -> w.ToggleButtons:
+    """The PDFs of «Kho dữ liệu cá nhân» as a list to tap (value: the document's id)."""
     _ = view.tr
     signed = _("bản đã ký")
-    options = [(_("— Chọn văn bản —"), "")] + [
-        (_(title) + (f" · {signed}" if source == "signed" else ""), doc_id)
-        for doc_id, title, source in pdfs]
-    picker = w.Dropdown(options=options,
-                        value=value if value in {doc for doc, _t, _s in pdfs} else "",
-                        description=_("Chọn văn bản trong Kho dữ liệu cá nhân"),
-                        description_allow_html=False, style={"description_width": "initial"},
-                        layout=w.Layout(width="100%"))
-    picker.add_class("bk-field")
+    options = [(_(title) + (f" · {signed}" if source == "signed" else ""), doc_id)
+               for doc_id, title, source in pdfs]
+    picker = choice_list(cls, _("Chọn văn bản trong Kho dữ liệu cá nhân"), options,
+                         value or None)
     view.keep(cls, picker)
 
     def changed(change: dict[str, object]) -> None:
@@ -112,7 +109,7 @@ def _picker(view: SigningView, cls: str, pdfs: Pdfs, value: str,
     return picker
 
 
-def _picked(picker: w.Dropdown) -> str:
+def _picked(picker: w.ToggleButtons) -> str:
     doc_id = str(picker.value or "")
     if not doc_id:
         raise NothingPicked()
@@ -150,7 +147,7 @@ def _upload(view: SigningView, cls: str, remember: Callable[[str], None]) -> lis
 def _first_page(view: SigningView, content: bytes, title: str) -> str:
     """The first page of a document as a picture (old phone browsers cannot show a PDF)."""
     _ = view.tr
-    pages = documents.page_images(content, width=PAGE_WIDTH, max_pages=1)
+    pages = documents.page_images(content, width=2 * PAGE_WIDTH, max_pages=1)  # sharp at 2x
     alt = html.escape(_("Trang 1 của «{title}»").format(title=title))
     data = base64.b64encode(pages[0]).decode()
     return (f'<img class="bk-page" alt="{alt}" width="{PAGE_WIDTH}" '
@@ -216,12 +213,13 @@ def _signed_box(view: SigningView, transaction: Transaction, signed_id: str) -> 
     picture = _first_page(view, copy.content, title)
     box = view.keep("bk-sign-signed", html_block(
         f'<div class="bk-receipt"><p><b>{line}</b></p>{picture}</div>'))
+    zoom = view.keep_as("bk-common-zoom", "zoom-signed", zoom_button(box, view.tr))
 
     def download() -> str:
         view.saved = signed_id
         return _("Tệp «{filename}» đã sẵn sàng. Bấm «Lưu tệp về điện thoại» để lưu.").format(
             filename=copy.filename)
-    items: list[w.Widget] = [box, view.button("bk-sign-download", _("Tải về"), download)]
+    items: list[w.Widget] = [box, zoom, view.button("bk-sign-download", _("Tải về"), download)]
     if view.saved == signed_id:
         data = base64.b64encode(copy.content).decode()
         label = html.escape(_("Lưu tệp về điện thoại"))
@@ -254,8 +252,9 @@ def _transaction(view: SigningView, status: SigningStatus, t: Transaction) -> li
     expiry = html.escape(_("Hết hạn lúc {time}").format(time=_expiry(t)))
     card = view.keep("bk-sign-transaction", html_block(
         f'<div class="bk-fee">{facts(rows)}<p class="bk-expiry">{expiry}</p></div>'))
-    preview = w.Accordion([html_block(_first_page(view, view.document(t.doc_id).content,
-                                                  title))],
+    page = html_block(_first_page(view, view.document(t.doc_id).content, title))
+    zoom = view.keep_as("bk-common-zoom", "zoom-preview", zoom_button(page, view.tr))
+    preview = w.Accordion([w.VBox([zoom, page], layout=w.Layout(width="100%"))],
                           titles=(_("Xem văn bản sẽ ký"),), selected_index=None,
                           layout=w.Layout(width="100%"))
     view.keep("bk-sign-preview", preview)
@@ -291,7 +290,7 @@ def waiting(view: SigningView, status: SigningStatus, pdfs: Pdfs) -> list[w.Widg
         items += _signed_box(view, shown, view.confirmed[shown.tran_id])
     elif (shown is not None and shown.tran_id not in waiting_ids
           and shown.tran_id not in view.rejected
-          and datetime.fromisoformat(shown.expires_at) < view.sim.clock.now()):
+          and datetime.fromisoformat(shown.expires_at) < view.sim.now()):
         items += _expired_box(view, shown)
     current = next((t for t in status.waiting if t.tran_id == view.tran),
                    status.waiting[0] if status.waiting else None)

@@ -126,7 +126,8 @@ def identity(view: SigningView, status: SigningStatus) -> list[w.Widget]:
     items: list[w.Widget] = [screen_title(_("Xác thực bằng tài khoản định danh điện tử"))]
     found = status.identity
     if found is None:
-        number = view.field("bk-sign-id-number", _("Số định danh cá nhân"), _("12 chữ số"))
+        number = view.field("bk-sign-id-number", _("Số định danh cá nhân"), _("12 chữ số"),
+                            keypad="numeric")
         secret = view.field("bk-sign-password", _("Mật khẩu VNeID"), secret=True)
 
         def link() -> str:
@@ -214,9 +215,10 @@ def contract(view: SigningView, status: SigningStatus) -> list[w.Widget]:
 
 def pin(view: SigningView, status: SigningStatus) -> list[w.Widget]:
     _ = view.tr
-    first = view.field("bk-sign-new-pin", _("Mã PIN ký số (6 số)"), _("6 chữ số"), secret=True)
+    first = view.field("bk-sign-new-pin", _("Mã PIN ký số (6 số)"), _("6 chữ số"), secret=True,
+                       keypad="numeric")
     again = view.field("bk-sign-new-pin-again", _("Nhập lại mã PIN"), _("6 chữ số"),
-                       secret=True)
+                       secret=True, keypad="numeric")
 
     def act() -> str:
         done = view.sim.set_pin(first.value, again.value)
@@ -237,11 +239,12 @@ def pin(view: SigningView, status: SigningStatus) -> list[w.Widget]:
 
 def locked(view: SigningView, status: SigningStatus) -> list[w.Widget]:
     _ = view.tr
-    otp = view.field("bk-sign-otp", _("Mã kích hoạt trong tin nhắn"), _("6 chữ số"))
+    otp = view.field("bk-sign-otp", _("Mã kích hoạt trong tin nhắn"), _("6 chữ số"),
+                     keypad="otp")
     first = view.field("bk-sign-new-pin", _("Mã PIN ký số mới (6 số)"), _("6 chữ số"),
-                       secret=True)
+                       secret=True, keypad="numeric")
     again = view.field("bk-sign-new-pin-again", _("Nhập lại mã PIN"), _("6 chữ số"),
-                       secret=True)
+                       secret=True, keypad="numeric")
 
     def send() -> str:
         view.sim.request_reactivation()

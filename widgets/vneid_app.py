@@ -23,28 +23,29 @@ only when what it shows changes, so a refused click keeps what the learner typed
 from __future__ import annotations
 
 import html
-from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
 from bakhong.simulators import idnumber
 from bakhong.simulators.registry import Persona
-from bakhong.simulators.sandbox import Sandbox
 from bakhong.simulators.vneid import PhoneNotOwnName, Status, Step, VneidSimulator
 
 from .appview import AppHandles, AppView
 from .i18n import Translator
 from .phone import (
     badge,
-    clock_time,
     facts,
     format_phone,
     html_block,
+    inbox_panel,
     vn_date,
 )
 from .vneid_help import STEP_HELP
 from .vneid_screens import build_screen
+
+if TYPE_CHECKING:
+    from bakhong.simulators.desk import Desk
 
 __all__ = ["VneidAppHandles", "VneidView", "vneid_app", "vneid_factory"]
 
@@ -78,11 +79,8 @@ class VneidView(AppView):
         self.sim, self.persona = sim, persona
         self.status: Status | None = None
         self.police_panel: w.Accordion | None = None
-        self._sms_count = -1
         self.persona_card = self._persona_card()
-        self.inbox = w.Accordion([html_block("")], selected_index=None,
-                                 layout=w.Layout(width="100%"))
-        self.inbox.add_class("bk-vneid-sms-inbox")
+        self.inbox = inbox_panel("bk-vneid-sms-inbox")
         self.controls.update({"persona-card": self.persona_card, "sms-inbox": self.inbox})
         _ = tr
         app_name = html.escape(_("VNeID"))
@@ -117,55 +115,32 @@ class VneidView(AppView):
         return card
 
     def _render_inbox(self) -> None:
-        _ = self.tr
-        messages = self.sim.inbox()
-        if messages:
-            parts = []
-            for index, (sender, at, body) in enumerate(messages):
-                age = "bk-sms-new" if index == 0 else "bk-sms-old"  # older ones: 2 lines
-                parts.append(
-                    f'<div class="bk-sms {age}"><div class="bk-sms-head"><b>'
-                    f"{html.escape(sender)}</b> · {html.escape(clock_time(at))}</div>"
-                    f'<div class="bk-sms-body">{html.escape(body)}</div></div>')
-            content = "".join(parts)
-        else:
-            content = "<p>" + html.escape(_("Chưa có tin nhắn.")) + "</p>"
-        self.inbox.children[0].value = f'<div role="log">{content}</div>'
-        self.inbox.titles = (_("Tin nhắn SMS ({count})").format(count=len(messages)),)
-        if self._sms_count >= 0 and len(messages) > self._sms_count:
-            self.inbox.selected_index = 0  # a new SMS: open the inbox, like a notification
-        self._sms_count = len(messages)
+        self.show_inbox([(sender, body, at) for sender, at, body in reversed(self.sim.inbox())])
 
     # -- rendering -----------------------------------------------------------------------
 
-    def _flags(self, status: Status) -> tuple[bool, bool]:
-        now = self.sim.clock.now()
-        expired = bool(status.otp_expires_at) and now > datetime.fromisoformat(
-            status.otp_expires_at or "")
-        locked = bool(status.locked_until) and now < datetime.fromisoformat(
-            status.locked_until or "")
-        return expired, locked
-
     def otp_expired(self) -> bool:
-        return self.status is not None and self._flags(self.status)[0]
+        """The simulator's decision, as of the last status it gave."""
+        return self.status is not None and self.status.otp_expired
 
     def passcode_locked(self) -> bool:
-        return self.status is not None and self._flags(self.status)[1]
+        return self.status is not None and self.status.passcode_locked
 
     def refresh(self) -> None:
         """Show the current step; raises what the simulator raises (the click shows it)."""
         status = self.sim.status()
         self.status = status
-        if self.shown is None or self.shown[0] != status.step:
-            # a new screen: open the card where the learner types its data, the inbox for OTP
+        new_step = (self.shown is None or self.shown[0] != status.step) and not self.quiet
+        if new_step:  # the card opens where the learner types its data
             self.persona_card.selected_index = 0 if status.step in _TYPING_STEPS else None
-            self.inbox.selected_index = 0 if status.step is Step.OTP else None
         self._render_inbox()
 
         def build() -> list[w.Widget]:
             self.police_panel = None
             return build_screen(self, status)
-        self.show(_signature(status, self._flags(status)), build)
+        self.show(_signature(status, (status.otp_expired, status.passcode_locked)), build)
+        if new_step and status.step is Step.OTP and self.inbox is not None:
+            self.inbox.selected_index = 0  # the code is in the SMS
 
 
 def vneid_app(sim: VneidSimulator, persona: Persona, tr: Translator, *,
@@ -175,7 +150,7 @@ def vneid_app(sim: VneidSimulator, persona: Persona, tr: Translator, *,
     return VneidAppHandles.build(view, sim, display=display)
 
 
-def vneid_factory(sandbox: Sandbox, learner_id: str, tr: Translator) -> VneidAppHandles:
+def vneid_factory(desk: Desk, tr: Translator) -> VneidAppHandles:
     """An ``app_factory`` for :func:`bakhong.widgets.course.course_screen`."""
-    sim = sandbox.vneid(learner_id)
+    sim = desk.app("vneid")
     return vneid_app(sim, sim.persona, tr)

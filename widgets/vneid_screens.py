@@ -15,7 +15,16 @@ import ipywidgets as w
 from bakhong.simulators import idnumber
 from bakhong.simulators.vneid import SECURITY_QUESTIONS, Status, Step
 
-from .phone import clock_time, facts, format_phone, html_block, paragraph, screen_title, vn_date
+from .phone import (
+    choice_list,
+    clock_time,
+    facts,
+    format_phone,
+    html_block,
+    paragraph,
+    screen_title,
+    vn_date,
+)
 
 if TYPE_CHECKING:
     from .vneid_app import VneidView
@@ -96,8 +105,10 @@ def intro(view: VneidView, status: Status) -> list[w.Widget]:
 
 def _identity_fields(view: VneidView) -> tuple[w.Text, w.Text]:
     _ = view.tr
-    number = view.field("bk-vneid-id-number", _("Số định danh cá nhân"), _("12 chữ số"))
-    phone = view.field("bk-vneid-phone", _("Số điện thoại chính chủ"), _("10 chữ số"))
+    number = view.field("bk-vneid-id-number", _("Số định danh cá nhân"), _("12 chữ số"),
+                        keypad="numeric")
+    phone = view.field("bk-vneid-phone", _("Số điện thoại chính chủ"), _("10 chữ số"),
+                       keypad="numeric")
     return number, phone
 
 
@@ -141,7 +152,7 @@ def activate(view: VneidView, status: Status) -> list[w.Widget]:
 
 def otp(view: VneidView, status: Status) -> list[w.Widget]:
     _ = view.tr
-    code = view.field("bk-vneid-otp", _("Mã OTP"), _("6 chữ số"))
+    code = view.field("bk-vneid-otp", _("Mã OTP"), _("6 chữ số"), keypad="otp")
     expired = view.otp_expired()
     items: list[w.Widget] = [
         screen_title(_("Nhập mã OTP")),
@@ -188,9 +199,10 @@ def password(view: VneidView, status: Status) -> list[w.Widget]:
 
 def _new_passcode(view: VneidView) -> tuple[w.Password, w.Password]:
     _ = view.tr
-    first = view.field("bk-vneid-new-passcode", _("Passcode mới"), _("6 chữ số"), secret=True)
+    first = view.field("bk-vneid-new-passcode", _("Passcode mới"), _("6 chữ số"), secret=True,
+                       keypad="numeric")
     again = view.field("bk-vneid-new-passcode-again", _("Nhập lại passcode"), _("6 chữ số"),
-                       secret=True)
+                       secret=True, keypad="numeric")
     return first, again
 
 
@@ -212,12 +224,9 @@ def security(view: VneidView, status: Status) -> list[w.Widget]:
     pairs = []
     for index, (q_cls, a_cls) in enumerate((("bk-vneid-question-1", "bk-vneid-answer-1"),
                                             ("bk-vneid-question-2", "bk-vneid-answer-2"))):
-        question = w.Dropdown(options=options, value=SECURITY_QUESTIONS[index],
-                              description=_("Câu hỏi {number}").format(number=index + 1),
-                              description_allow_html=False,
-                              style={"description_width": "initial"},
-                              layout=w.Layout(width="100%"))
-        question.add_class("bk-field")
+        # every question whole, as a list to tap (a dropdown would cut them on a phone)
+        question = choice_list(q_cls, _("Câu hỏi {number}").format(number=index + 1), options,
+                               SECURITY_QUESTIONS[index])
         view.keep(q_cls, question)
         answer = view.field(a_cls, _("Câu trả lời {number}").format(number=index + 1))
         pairs.append((question, answer))
@@ -234,7 +243,8 @@ def security(view: VneidView, status: Status) -> list[w.Widget]:
 
 def login(view: VneidView, status: Status) -> list[w.Widget]:
     _ = view.tr
-    number = view.field("bk-vneid-id-number", _("Số định danh cá nhân"), _("12 chữ số"))
+    number = view.field("bk-vneid-id-number", _("Số định danh cá nhân"), _("12 chữ số"),
+                        keypad="numeric")
     secret = view.field("bk-vneid-login-password", _("Mật khẩu"), secret=True)
 
     def act() -> None:
@@ -286,7 +296,8 @@ def home(view: VneidView, status: Status) -> list[w.Widget]:
     elif status.card_shown:
         items.append(_eid_card(view))
     else:
-        code = view.field("bk-vneid-passcode", _("Passcode"), _("6 chữ số"), secret=True)
+        code = view.field("bk-vneid-passcode", _("Passcode"), _("6 chữ số"), secret=True,
+                          keypad="numeric")
         if view.passcode_locked():
             items.append(paragraph(_("Passcode đang tạm khóa đến {time}.").format(
                 time=clock_time(status.locked_until or "")), "bk-expiry"))

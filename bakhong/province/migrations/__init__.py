@@ -1,0 +1,1 @@
+"""Alembic migrations of the provincial database (:func:`bakhong.province.db.migrate`)."""
