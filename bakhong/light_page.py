@@ -9,8 +9,9 @@ this one loads one script and one stylesheet built from npm in ``frontend/`` (ip
 manager, its core controls and the kernel connection of ``@jupyterlab/services``) and
 ``widgets/bakhong.css``, all under content-hashed names.
 
-``BAKHONG_PAGE=lab`` serves Voila's stock lab page instead (the fallback), and any one page
-can ask for it with ``?template=lab``.
+``BAKHONG_PAGE=lab`` serves Voila's stock lab page instead (the fallback), for the whole
+class: a page cannot ask for it (``?template=`` would start a kernel beside the preheated
+pool, :mod:`bakhong.lesson_server` drops it).
 
 Every file of the page has a content-hashed name, which :mod:`bakhong.static_caching`
 marks ``immutable``: a second page costs its HTML and its websocket only, whose messages

@@ -112,13 +112,16 @@ _LANG_SCRIPT = (b"<script>(function(){var set=function(){var p=document.querySel
 
 
 #: Frees the page's kernel when the page is left, and brings back a page whose kernel was
-#: freed meanwhile. Voila's front-end sends its shutdown beacon on ``beforeunload`` only,
-#: which phones often skip: this sends the same beacon (with the ``_xsrf`` cookie the page
-#: handler set) on ``pagehide``. A page shown again (back button, phone unlocked, Wi-Fi
-#: back, or every 20 s while visible) whose kernel is gone reloads: the server gives it a
-#: new kernel, and the learner's state is in the store.
+#: freed meanwhile; the kernel is named in the light page's ``bk-page-config``
+#: (:mod:`bakhong.light_page`) or the lab page's ``jupyter-config-data``. Voila's front-end
+#: sends its shutdown beacon on ``beforeunload`` only, which phones often skip: this sends
+#: the same beacon (with the ``_xsrf`` cookie the page handler set) on ``pagehide``; the
+#: light page's front-end sends none of its own. A page shown again (back button, phone
+#: unlocked, Wi-Fi back, or every 20 s while visible) whose kernel is gone reloads: the
+#: server gives it a new kernel, and the learner's state is in the store.
 _KERNEL_SCRIPT = (b"<script>(function(){var cfg=function(){var e=document.getElementById("
-                  b"'jupyter-config-data');if(!e)return null;try{return JSON.parse(e.textContent"
+                  b"'bk-page-config')||document.getElementById('jupyter-config-data');"
+                  b"if(!e)return null;try{return JSON.parse(e.textContent"
                   b")}catch(x){return null}};var url=function(p){var c=cfg();return c&&c.kernelId"
                   b"?(c.baseUrl||'/')+p+c.kernelId:null};addEventListener('pagehide',function(){"
                   b"var u=url('voila/api/shutdown/');if(!u||!navigator.sendBeacon)return;var m="

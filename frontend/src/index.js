@@ -6,7 +6,9 @@
 // Jupyter's websocket (/api/kernels/ID/channels), asks the kernel for every widget's
 // state at once (ipywidgets' "jupyter.widget.control" comm, as Voila's own front-end does)
 // and draws each view into its placeholder. No JupyterLab application, no rendermime, no
-// Output widget, no ipywidgets 7: the lessons use the core controls only.
+// Output widget, no ipywidgets 7: the lessons use the core controls only. Freeing the
+// kernel when the page is left is the page's head script's (bakhong/serving.py,
+// _KERNEL_SCRIPT), for this page and Voila's alike.
 import * as base from '@jupyter-widgets/base';
 import { ManagerBase } from '@jupyter-widgets/base-manager';
 import * as controls from '@jupyter-widgets/controls';
@@ -79,17 +81,6 @@ function say(text) {
   }
 }
 
-/** Closing the tab frees the kernel, as Voila's page asks it to. */
-function shutdownOnLeave(baseUrl, kernel) {
-  window.addEventListener('pagehide', () => {
-    const data = new FormData();
-    const xsrf = document.cookie.match('\\b_xsrf=([^;]*)\\b');
-    data.append('_xsrf', (xsrf && xsrf[1]) || '');
-    navigator.sendBeacon(`${baseUrl}voila/api/shutdown/${kernel.id}`, data);
-    kernel.dispose();
-  });
-}
-
 async function showViews(manager) {
   const places = [...document.querySelectorAll('[data-bk-view]')];
   await Promise.all(places.map(async (place) => {
@@ -134,7 +125,6 @@ async function start() {
   });
   const manager = new PageManager(kernel);
   window.bakhongPage = { manager, kernel };
-  shutdownOnLeave(baseUrl, kernel);
   try {
     await parsed();
     performance.mark('bk-parsed');
