@@ -35,7 +35,7 @@ LOCK_UPGRADE ?= --upgrade
 LOCK_FLAGS := --universal --python-version 3.11 --generate-hashes --quiet \
               --custom-compile-command "make lock" -c requirements/constraints.txt
 
-.PHONY: demo test test-latest lock lint bench bundle clean system-packages voice frontend
+.PHONY: demo test test-latest lock lint bench bundle clean system-packages voice frontend frontend-check
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -141,6 +141,13 @@ test-latest: system-packages $(TOOLS)/.installed
 # the result; tests/test_light_page.py checks the bundle against its sources.
 frontend:
 	cd frontend && npm ci --no-audit --no-fund && node build.mjs
+
+# CI's check that the shipped bundle is what its sources build: the source hash, then a rebuild
+# from frontend/package-lock.json in a temporary copy (npm ci, esbuild), compared byte for
+# byte; CI=1 makes a missing node/npm a failure, not a skip. About 30 s on a fresh machine.
+frontend-check: $(TESTSTAMP) system-packages
+	CI=1 $(BIN)/python -m pytest -q -p no:randomly tests/test_light_page.py \
+	  -k "built_from_these_sources or rebuild_from_the_lockfile"
 
 bench: $(TESTSTAMP) system-packages
 	$(BIN)/python bench/voila_load.py
