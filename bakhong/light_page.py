@@ -46,7 +46,7 @@ DATA_ROOT = Path(__file__).resolve().parent / "page"
 BUNDLE = DATA_ROOT / "voila" / "templates" / "bakhong" / "static"
 
 #: What the page says before its widgets are drawn, and when they cannot be.
-LOADING_TEXT = "Đang tải…"
+LOADING_TEXT = "Đang tải… / Loading…"
 BROKEN_TEXT = ("Trang chưa tải xong. Hãy tải lại trang. / The page did not load: "
                "reload it.")
 LOST_TEXT = ("Mất kết nối với máy của lớp học. Hãy tải lại trang. / The connection to "
@@ -151,7 +151,7 @@ def tornado_settings() -> dict[str, Any]:
     return {"websocket_compression_options": {}}
 
 
-def handlers(server_url: str) -> list[tuple[str, Any]]:
+def handlers(server_url: str) -> list[tuple[Any, ...]]:
     """The route of the light page's files: ``<server_url>voila/bakhong/<name>``."""
     return [(server_url.rstrip("/") + "/voila/bakhong/(.+)", assets_handler())]
 
