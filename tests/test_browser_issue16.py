@@ -27,7 +27,6 @@ from typing import Any
 import pytest
 from browser_support import (
     CHROMIUM,
-    LONG,
     SCREENSHOT_DIR,
     DemoLearner,
     DemoServer,
@@ -38,6 +37,7 @@ from browser_support import (
     latest_otp,
     launch_chromium,
     messages,
+    new_phone_context,
     screenshot,
     submit,
     wait_visible,
@@ -85,9 +85,7 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture
 def phone(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 360, "height": 800}, is_mobile=True,
-                                  has_touch=True, device_scale_factor=2, locale="vi-VN")
-    context.set_default_timeout(LONG)
+    context = new_phone_context(browser, device_scale_factor=2)
     page = context.new_page()
     yield page
     context.close()

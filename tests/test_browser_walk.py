@@ -37,6 +37,7 @@ from browser_support import (
     demo_learners,
     launch_chromium,
     messages,
+    new_phone_context,
     screenshot,
     truncated,
     wait_visible,
@@ -86,9 +87,7 @@ def browser() -> Iterator[Any]:
 @pytest.fixture
 def phone(browser: Any) -> Iterator[Any]:
     """A 360x800 touch phone at device scale 2, as the residents' phones."""
-    context = browser.new_context(viewport={"width": 360, "height": 800}, is_mobile=True,
-                                  has_touch=True, device_scale_factor=2, locale="vi-VN")
-    context.set_default_timeout(LONG)
+    context = new_phone_context(browser, device_scale_factor=2)
     page = context.new_page()
     yield page
     context.close()

@@ -21,28 +21,23 @@ from pathlib import Path
 import nbformat
 import psutil
 import pytest
-from conftest import reach_level2
+from graded_workshop import GradedWorkshop, day
 from nbclient import NotebookClient
-from test_payment_lesson import do_the_lesson
 
 from bakhong.grading import autograde_batch, grader, kernel_pool, workshop
 from bakhong.grading.course import gradebook_url
 from bakhong.grading.hidden_tests import JUDGES
 from bakhong.grading.kernel_pool import KernelPool, KernelPoolError, PooledKernelManager
-from bakhong.simulators import learners, registry, submissions
+from bakhong.simulators import submissions
 from bakhong.simulators.clock import VN_TZ, FixedClock
-from bakhong.widgets.bank_app import bank_app
-from bakhong.widgets.i18n import translator
 
 pytestmark = pytest.mark.slow
 
-LESSONS = ("vneid", "payment")
-ROSTER = [(f"hv{i:03d}", f"Học Viên Số {i}", "Xã Thọ Long") for i in range(1, 7)]
-VNEID_DONE = {"hv001", "hv004"}
-PAYMENT_DONE = {"hv002", "hv004"}
-EXPECTED = {(lid, lesson): (5.0 if lid in VNEID_DONE else 0.0) if lesson == "vneid"
-            else (7.0 if lid in PAYMENT_DONE else 0.0)
-            for lid, _, _ in ROSTER for lesson in LESSONS}
+CLASS = GradedWorkshop(6, frozenset({"hv001", "hv004"}), frozenset({"hv002", "hv004"}),
+                       "issue21", day(2026, 12, 6))
+LESSONS = CLASS.lessons
+ROSTER = CLASS.roster
+EXPECTED = CLASS.expected
 #: what a cell of a pooled kernel reports about itself
 REPORT = ("import json, os, sys\n"
           "print(json.dumps({'cwd': os.getcwd(), 'pid': os.getpid(),\n"
@@ -52,18 +47,7 @@ REPORT = ("import json, os, sys\n"
 
 
 def build(root: Path, lessons: tuple[str, ...] = LESSONS) -> None:
-    clock = FixedClock(datetime(2026, 12, 6, 9, tzinfo=VN_TZ))
-    box, _ = workshop.create(root, ROSTER, clock=clock, seed="issue21", lessons=lessons)
-    try:
-        for learner_id, _, _ in ROSTER:
-            learners.record_consent(box.store, clock, learner_id)
-            if learner_id in VNEID_DONE:
-                reach_level2(box.vneid(learner_id),
-                             registry.persona_of_learner(box.store, learner_id))
-            if learner_id in PAYMENT_DONE and "payment" in lessons:
-                do_the_lesson(bank_app(box.bank(learner_id), translator("vi")))
-    finally:
-        box.close()
+    CLASS.build(root, lessons=lessons)
 
 
 def environment() -> dict[str, str]:

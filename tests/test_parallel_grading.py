@@ -7,48 +7,28 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import datetime
 from pathlib import Path
 
 import psutil
 import pytest
 from browser_support import server_env
-from conftest import reach_level2
-from test_payment_lesson import do_the_lesson
+from graded_workshop import GradedWorkshop, day
 
 from bakhong.grading import grader, workshop
 from bakhong.grading.course import gradebook_url
-from bakhong.simulators import learners, registry, submissions
-from bakhong.simulators.clock import VN_TZ, FixedClock
-from bakhong.widgets.bank_app import bank_app
-from bakhong.widgets.i18n import translator
+from bakhong.simulators import submissions
 
 pytestmark = pytest.mark.slow
 
-LESSONS = ("vneid", "payment")
-ROSTER = [(f"hv{i:03d}", f"Học Viên Số {i}", "Xã Thọ Long") for i in range(1, 9)]
-VNEID_DONE = {"hv001", "hv002", "hv004", "hv007"}
-PAYMENT_DONE = {"hv002", "hv003", "hv007"}
-EXPECTED = {(lid, lesson): (5.0 if lid in VNEID_DONE else 0.0) if lesson == "vneid"
-            else (7.0 if lid in PAYMENT_DONE else 0.0)
-            for lid, _, _ in ROSTER for lesson in LESSONS}
+CLASS = GradedWorkshop(8, frozenset({"hv001", "hv002", "hv004", "hv007"}),
+                       frozenset({"hv002", "hv003", "hv007"}), "parallel", day(2026, 12, 1))
+LESSONS = CLASS.lessons
+ROSTER = CLASS.roster
+EXPECTED = CLASS.expected
 
 
 def build(root: Path) -> None:
-    clock = FixedClock(datetime(2026, 12, 1, 9, tzinfo=VN_TZ))
-    box, _ = workshop.create(root, ROSTER, clock=clock, seed="parallel", lessons=LESSONS)
-    try:
-        for learner_id, _, _ in ROSTER:
-            learners.record_consent(box.store, clock, learner_id)
-            if learner_id in VNEID_DONE:
-                reach_level2(box.vneid(learner_id),
-                             registry.persona_of_learner(box.store, learner_id))
-            if learner_id in PAYMENT_DONE:
-                do_the_lesson(bank_app(box.bank(learner_id), translator("vi")))
-            for lesson in LESSONS:
-                submissions.request(box.store, clock, learner_id, lesson)
-    finally:
-        box.close()
+    CLASS.build(root, hand_in=True)
 
 
 def gradebook_scores(root: Path) -> dict[tuple[str, str], float]:
