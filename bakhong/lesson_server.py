@@ -31,6 +31,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import functools
+import html
 import logging
 import re
 from collections.abc import Callable, Iterable
@@ -45,7 +46,7 @@ from bakhong.kernel_seats import KernelSeats
 from bakhong.simulators import learners
 from bakhong.simulators.errors import SandboxError, StoreBusy, UnknownLearner
 from bakhong.simulators.sandbox import Store
-from bakhong.widgets.entry import NoLearnerCode, lesson_url
+from bakhong.widgets.entry import APP_FACTORIES, LESSON_TITLES, NoLearnerCode, lesson_url
 
 log = logging.getLogger(__name__)
 
@@ -63,9 +64,30 @@ TEMPLATE = re.compile(r"[A-Za-z0-9_-]+")
 SWEEP_MS = 1000
 #: Query arguments that would make Voila start a fresh kernel beside the preheated pool.
 UNPOOLED_ARGUMENTS = ("template", "theme")
+#: A lesson's address under ``/voila/render/``: ``<lesson>/<lesson>.ipynb``.
+LESSON_PATH = re.compile(r"([a-z_]{1,40})/\1\.ipynb")
+#: What Voila renders for every lesson page (``grading.course.PAGE_NOTEBOOK``), told the
+#: lesson in the query string: one preheated pool serves every lesson.
+PAGE_NOTEBOOK = "page.ipynb"
+PAGE_TITLE = re.compile(r"<title>[^<]*</title>")
 
 _lookups = concurrent.futures.ThreadPoolExecutor(max_workers=2,
                                                  thread_name_prefix="bakhong-codes")
+
+
+def lesson_of(path: str) -> str | None:
+    """The lesson a page's address names, if the pages can show it.
+
+    >>> lesson_of("vneid/vneid.ipynb"), lesson_of("page.ipynb"), lesson_of("vneid/bank.ipynb")
+    ('vneid', None, None)
+    """
+    found = LESSON_PATH.fullmatch(path)
+    return found[1] if found and found[1] in APP_FACTORIES else None
+
+
+def page_title(lesson: str) -> str:
+    """The tab's title of ``lesson``'s page (its title in Vietnamese)."""
+    return html.escape(LESSON_TITLES.get(lesson, "bakhong"))
 
 
 def problem_text(key: str) -> tuple[str, str] | None:
@@ -249,6 +271,9 @@ def lesson_server(store: Store, seats: KernelSeats, demo_links: list[tuple[str, 
 
         @tornado.web.authenticated
         async def get(self, path: str | None = None) -> None:
+            lesson = lesson_of(path or "")
+            if lesson is None:  # the page notebook itself, or no lesson at all
+                raise tornado.web.HTTPError(404)
             for name in UNPOOLED_ARGUMENTS:
                 self.request.arguments.pop(name, None)
             typed = self.get_argument("code", "")
@@ -264,21 +289,28 @@ def lesson_server(store: Store, seats: KernelSeats, demo_links: list[tuple[str, 
                 self.set_header("Content-Type", "text/html; charset=utf-8")
                 self.finish(pages.wait_page(WAIT_RETRY_SECONDS))
                 return
-            if pass_key is not None:  # what the kernel shows this learner's desk with
-                kept = [(k, v) for k, v in parse_qsl(self.request.query, keep_blank_values=True)
-                         if k != page_pass.QUERY_KEY]  # one the phone typed is not the pass
+            # what the kernel is told in the request-info message: the lesson (from the
+            # address, never the phone's ``lesson=``) and the pass for this learner's desk
+            kept = [(k, v) for k, v in parse_qsl(self.request.query, keep_blank_values=True)
+                    if k not in (page_pass.QUERY_KEY, "lesson")]
+            kept.append(("lesson", lesson))
+            if pass_key is not None:
                 kept.append((page_pass.QUERY_KEY, page_pass.mint(pass_key, found.learner_id)))
-                self.request.query = urlencode(kept)
+            self.request.query = urlencode(kept)
             _ = self.xsrf_token  # sets the _xsrf cookie: the page's shutdown beacon needs it
-            seen = ""
+            seen, titled = "", False
             try:
-                async for html in self.get_generator(path=path):
+                async for chunk in self.get_generator(path=PAGE_NOTEBOOK):
+                    if not titled and PAGE_TITLE.search(chunk):  # the tab says the lesson
+                        chunk = PAGE_TITLE.sub(lambda _m: f"<title>{page_title(lesson)}</title>",
+                                              chunk, count=1)
+                        titled = True
                     if seat.kernel is None:
-                        named = KERNEL_ID.search(seen + html)
+                        named = KERNEL_ID.search(seen + chunk)
                         if named and seats.bind(seat, named[1]):
                             shut_down(self.kernel_manager, [named[1]])
-                        seen = html[-100:]
-                    self.write(html)
+                        seen = chunk[-100:]
+                    self.write(chunk)
                     self.flush()
             finally:
                 seats.release(seat)  # only if its page never named a kernel

@@ -40,11 +40,15 @@ __all__ = ["AddressNotHere", "HubPlace", "NotUnderHub", "PortInUse", "PortNotAll
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8866
-#: Preheated kernels per lesson (six lessons: 24 kernels waiting for pages).
+#: Preheated kernels waiting for a page, of any lesson (one pool: every lesson page renders
+#: ``release/page.ipynb``, see bakhong.lesson_server; before issue 17 four per lesson, 24).
 POOL_SIZE = 4
 #: The culler is a last resort: a page left frees its kernel within seconds
 #: (bakhong.kernel_seats), a page still open keeps it as long as it is open.
 CULL_IDLE_SECONDS = 900
+#: Voila's ``preheat_denylist`` pattern: every notebook but ``release/page.ipynb`` (Voila
+#: matches it against the notebook's full path when the pools are first filled).
+PRELOAD_ONLY_THE_PAGE = r"^(?!(.*/)?page\.ipynb$)"
 #: The class's size: learner pages (kernels) served at once, the preheated pool not counted
 #: (50 phones, a reload or a second tab for some, a margin).
 MAX_KERNELS = 64
@@ -75,6 +79,9 @@ def voila_config(
     config.KernelManager.transport = os.environ.get("BAKHONG_KERNEL_TRANSPORT", "ipc")
     config.VoilaConfiguration.preheat_kernel = True
     config.VoilaKernelManager.kernel_pools_config = {"default": {"pool_size": pool_size}}
+    # One pool for every lesson: pages render release/page.ipynb (lesson_server), whose
+    # kernels are views that can show any lesson; the lessons' own notebooks get none.
+    config.VoilaKernelManager.preheat_denylist = [PRELOAD_ONLY_THE_PAGE]
     config.VoilaKernelManager.fill_delay = 0
     # Where a preheated kernel asks for its request (bakhong.widgets.entry.request_info).
     local = "127.0.0.1" if host in ("", "0.0.0.0", "::") else host

@@ -71,12 +71,11 @@ def kernels_alive(server: Server) -> int:
 
 
 def wait_for_pool(server: Server, limit: float = 300.0) -> None:
-    """Wait until the preheated pool is filled: every lesson's ``POOL_SIZE`` kernels."""
-    from bakhong.grading.course import LESSONS
+    """Wait until the preheated pool is filled: the ``POOL_SIZE`` kernels of the one pool."""
     from bakhong.serving import POOL_SIZE
 
     end = time.monotonic() + limit
-    while kernels_alive(server) < POOL_SIZE * len(LESSONS) and time.monotonic() < end:
+    while kernels_alive(server) < POOL_SIZE and time.monotonic() < end:
         time.sleep(1.0)
 
 

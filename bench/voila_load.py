@@ -171,9 +171,10 @@ def message(session: str, msg_type: str, content: dict[str, Any], **metadata: st
 
 
 async def phone(base: str, url: str, client: httpx.AsyncClient,
-                sockets: list[Any], res: Result) -> None:
-    """Load one page and wait for the widget states of its views; record the times."""
-    start = time.perf_counter()
+                sockets: list[Any], res: Result, start: float | None = None) -> None:
+    """Load one page and wait for the widget states of its views; record the times (from
+    ``start``, a ``time.perf_counter()`` taken before, e.g. before the join page)."""
+    start = time.perf_counter() if start is None else start
     async with client.stream("GET", base + url) as reply:
         reply.raise_for_status()
         page = (await reply.aread()).decode()

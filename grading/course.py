@@ -155,6 +155,7 @@ def build(root: Path, lessons: tuple[str, ...] = LESSONS, *,
         folder.mkdir(parents=True, exist_ok=True)
         nbformat.write(lesson_notebook(lesson), folder / f"{lesson}.ipynb")  # type: ignore[no-untyped-call]
         checked(api.generate_assignment(lesson, force=True, create=True))
+    write_page_notebook(root)
     trust_released(root)
 
 
@@ -175,12 +176,40 @@ def trust_released(root: Path) -> None:
         data_dir = jupyter_data_dir()
         ensure_dir_exists(data_dir, 0o700)  # as a Jupyter app does: a new laptop lacks it
         with NotebookNotary(data_dir=data_dir) as notary:  # type: ignore[no-untyped-call]
-            for path in sorted((root / "release").glob("*/*.ipynb")):
+            for path in sorted((root / "release").glob("*/*.ipynb")) + sorted(
+                    (root / "release").glob(PAGE_NOTEBOOK)):
                 notebook = nbformat.read(path, as_version=4)  # type: ignore[no-untyped-call]
                 if not notary.check_signature(notebook):
                     notary.sign(notebook)
     except (OSError, sqlite3.Error) as err:
         print(f"(released notebooks not signed: {err})", file=sys.stderr)
+
+
+#: The one notebook Voila serves for every lesson page (``release/page.ipynb``): the lesson
+#: comes in the request (:func:`bakhong.widgets.entry.lesson_page`), so one preheated pool
+#: of kernels serves every lesson (issue 17) instead of a pool per lesson.
+PAGE_NOTEBOOK = "page.ipynb"
+PAGE_SOURCE = "from bakhong.widgets.entry import lesson_page\n\nlesson_page()"
+
+
+def write_page_notebook(root: Path) -> Path:
+    """``release/page.ipynb``, written when missing or changed (a workshop of an older kit),
+    and signed like the lessons (:func:`trust_released`)."""
+    import nbformat
+
+    from bakhong.atomic import write_text
+
+    notebook = nbformat.v4.new_notebook()  # type: ignore[no-untyped-call]
+    notebook.cells = [nbformat.v4.new_code_cell(PAGE_SOURCE)]  # type: ignore[no-untyped-call]
+    notebook.metadata.update({
+        "kernelspec": {"display_name": KERNEL_NAME, "language": "python", "name": KERNEL_NAME},
+        "title": "bakhong"})
+    path = root / "release" / PAGE_NOTEBOOK
+    text = nbformat.writes(notebook)  # type: ignore[no-untyped-call]
+    if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_text(path, text)
+    return path
 
 
 def release_missing(root: Path, lessons: tuple[str, ...] = LESSONS) -> tuple[str, ...]:
@@ -193,6 +222,7 @@ def release_missing(root: Path, lessons: tuple[str, ...] = LESSONS) -> tuple[str
     if missing:
         build(root, missing)
     else:
+        write_page_notebook(root)
         trust_released(root)
     return missing
 

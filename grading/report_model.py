@@ -134,6 +134,7 @@ STEPS: Mapping[tuple[str, str], str] = MappingProxyType({
     ("vneid", "activate"): "Kích hoạt tài khoản",
     ("vneid", "login"): "Đăng nhập VNeID",
     ("vneid", "nfc"): "Quét chip căn cước",
+    ("vneid", "chip_level2"): "Lên mức 2 trong ứng dụng (đọc chip)",
     ("vneid", "police_visit"): "Đến công an xã để lên mức 2",
     ("vneid", "reset_passcode"): "Đặt lại passcode",
     ("payment", "set_pin"): "Đặt mã PIN ngân hàng",

@@ -27,7 +27,7 @@ lesson_app("payment")
 # 2. **Chợ:** trả tiền rau cho cô Hạnh bằng mã QR của quầy. Mã QR tĩnh không có số tiền: bạn tự nhập đúng số tiền cô Hạnh nói.
 # 3. **Hóa đơn tiền điện:** quét mã QR động in trên hóa đơn. Số tiền đã có sẵn, bạn chỉ kiểm tra rồi xác nhận.
 # 4. **Cảnh giác:** ở quầy trái cây cô Lụa, quét mã rồi đọc tên người nhận. Nếu tên không phải của cô Lụa, mã đã bị dán đè: bấm **Hủy**, không trả tiền.
-# 5. **Biên lai:** nhập mã giao dịch của hóa đơn tiền điện vào «Kiểm tra biên lai».
+# 5. **Biên lai:** nhập mã giao dịch của hóa đơn tiền điện vào «Kiểm tra biên lai». Ô này chỉ có trong bài luyện tập; ở ứng dụng thật, bạn so mã giao dịch trong «Lịch sử giao dịch».
 #
 # Có thể chụp ảnh mã QR dán trên tường lớp học bằng nút «Chụp ảnh mã QR». Xong thì bấm **Nộp bài**.
 # Không bao giờ cho ai biết mã PIN hay mã OTP của bạn.

@@ -25,9 +25,9 @@ lesson_app("portal")
 #
 # 1. **Đăng nhập** bằng tài khoản định danh điện tử (VNeID) đã kích hoạt ở Bài 1: số định danh và mật khẩu của bạn.
 # 2. Tìm thủ tục **«Liên thông: Đăng ký khai sinh, đăng ký thường trú, cấp thẻ bảo hiểm y tế cho trẻ em dưới 6 tuổi»** và bấm «Nộp hồ sơ trực tuyến».
-# 3. **Khai một lần:** thông tin của bạn, của cha mẹ bé và nơi thường trú đã có sẵn. Chỉ xem lại và bấm «Tiếp tục»; chỉ sửa khi thông tin sai. Bạn chỉ gõ thông tin của bé (xem «Thẻ nhân vật mô phỏng»).
+# 3. **Khai một lần:** thông tin của bạn, của cha mẹ bé và nơi thường trú đã có sẵn. Chỉ xem lại và bấm «Tiếp tục»; chỉ sửa khi thông tin sai. Bạn chỉ gõ thông tin của bé (xem «Thẻ nhân vật mô phỏng») và xin **1 bản sao** Trích lục khai sinh.
 # 4. Đính kèm **Giấy chứng sinh** có trong Kho dữ liệu, rồi **Nộp hồ sơ**.
-# 5. **Nộp lệ phí** bằng mã QR trong ứng dụng ngân hàng, rồi quay lại cổng.
+# 5. Khai sinh đúng hạn, thường trú và thẻ bảo hiểm y tế của bé đều **miễn phí**. Chỉ bản sao Trích lục mất phí (8.000 đ một bản): **nộp phí** bằng mã QR trong ứng dụng ngân hàng, rồi quay lại cổng.
 # 6. Cán bộ có thể **yêu cầu bổ sung** giấy tờ: đọc lý do và gửi bổ sung.
 # 7. Khi hồ sơ **«Đã trả kết quả»**, tải Trích lục khai sinh về điện thoại.
 #

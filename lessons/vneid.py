@@ -25,7 +25,7 @@ lesson_app("vneid")
 #
 # 1. Đăng ký tài khoản mức 1 bằng số định danh và số điện thoại chính chủ.
 # 2. Kích hoạt tài khoản: nhập mã OTP trong tin nhắn, đặt mật khẩu, passcode 6 số và 2 câu hỏi bảo mật.
-# 3. Đến Công an xã (mô phỏng) để lên mức 2, rồi đăng nhập lại và xem mức tài khoản.
+# 3. Lên mức 2 ngay trong ứng dụng: đọc chip thẻ Căn cước (NFC) và chụp khuôn mặt (mô phỏng). Điện thoại không đọc được chip thì đến Công an xã/phường. Rồi đăng nhập lại và xem mức tài khoản.
 #
 # Xong thì bấm **Nộp bài**. Không bao giờ nhập số định danh, số điện thoại hay mã OTP thật của bạn.
 

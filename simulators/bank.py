@@ -61,7 +61,7 @@ DAILY_LIMIT = 100_000_000
 BIOMETRIC_PER_TRANSACTION = 10_000_000  # QĐ 2345/QĐ-NHNN, from 1 July 2024
 BIOMETRIC_PER_DAY = 20_000_000
 MAX_PIN_TRIES = 5
-MAX_MESSAGE = 50
+MAX_MESSAGE = 50  # the sandbox's own limit: each bank sets its own (docs/facts.md)
 OTP_LIFETIME = timedelta(minutes=3)
 TOP_UP_MAX = 50_000_000
 SMS_SENDER = "SMB"
@@ -175,7 +175,8 @@ class InvalidAmount(BankError):
 
 class InvalidMessage(BankError):
     code = "bank.message_invalid"
-    message = N_("Nội dung chuyển khoản dài tối đa 50 ký tự.")
+    message = N_("Nội dung chuyển khoản quá dài. Mỗi ngân hàng có giới hạn riêng; ứng dụng "
+                 "mô phỏng này nhận tối đa 50 ký tự.")
 
 
 class InvalidPin(BankError):

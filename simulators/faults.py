@@ -35,6 +35,8 @@ CATALOGUE: dict[str, Fault] = {f.name: f for f in (
     Fault("vneid.otp_late", N_("Tin nhắn OTP đến muộn, mã đã hết hạn"), "§1; fault 1"),
     Fault("vneid.phone_not_own_name", N_("Số điện thoại không chính chủ"), "§1; fault 3"),
     Fault("vneid.new_device", N_("Đăng nhập trên thiết bị mới"), "§1; faults 7-8"),
+    Fault("vneid.chip_read_failed", N_("Lên mức 2 trong ứng dụng: điện thoại không đọc được chip "
+                                       "thẻ Căn cước lần đầu"), "§4 (NFC read failures); fault 7"),
     Fault("bank.network_drop", N_("Mất kết nối sau khi xác nhận chuyển tiền (giao dịch treo)"),
           "§4; fault 14"),
     Fault("bank.insufficient_balance", N_("Số dư không đủ khi thanh toán"), "§4"),

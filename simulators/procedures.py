@@ -17,11 +17,18 @@ online; 281/2016/TT-BTC for copies of civil-status extracts, 8.000 đ a copy; 24
 for the judicial record, 200.000 đ) and are marked [U] in ``docs/portal.md``: Thanh Hóa's
 own resolutions were not checked. Time limits of "the same working day" are 0.
 
+The newborn bundle charges no fee for the birth, the residence or the card (``docs/facts.md``):
+registering a birth on time is free (Luật Hộ tịch 2014, Art. 11), a child under 6 has its
+health insurance paid by the state (Luật Bảo hiểm y tế, Art. 12), and a child is exempt from
+the residence fee (Thông tư 75/2022/TT-BTC, Art. 4, [U]). The only fee is the one a parent
+chooses: copies of the birth extract, 8.000 đ each (Thông tư 281/2016/TT-BTC), which the
+portal lesson practises paying.
+
 >>> bundle = by_code(NEWBORN_BUNDLE)
 >>> bundle.days, bundle.level, [c for c in bundle.components]
 (3, 2, ['1.001193', '1.004222', 'BHYT.TE6'])
 >>> [f.key for f in bundle.fees]
-['residence_online', 'extract_copy']
+['extract_copy']
 >>> search("khai sinh")[0].code == NEWBORN_BUNDLE
 True
 """
@@ -172,9 +179,11 @@ RESIDENCE_AND_CARD = Step(N_("Thường trú và thẻ bảo hiểm y tế"), (
     FieldSpec("health_facility", N_("Nơi đăng ký khám chữa bệnh ban đầu"), "choice",
               choices=HEALTH_FACILITIES),
     FieldSpec("extract_copies", N_("Số bản sao Trích lục khai sinh"), "count", required=False,
-              hint=N_("8.000 đ một bản; để 0 nếu không cần")),
+              hint=N_("Khai sinh, thường trú và thẻ bảo hiểm y tế của bé đều miễn phí; mỗi bản "
+                      "sao giá 8.000 đ, để 0 nếu không cần")),
 ))
 
+#: Not charged in the newborn bundle: a child is exempt (Thông tư 75/2022/TT-BTC, Art. 4 [U]).
 FEE_RESIDENCE = Fee("residence_online", N_("Lệ phí đăng ký thường trú (nộp trực tuyến)"),
                     10_000)
 FEE_COPY = Fee("extract_copy", N_("Phí cấp bản sao Trích lục khai sinh"), 8_000,
@@ -187,7 +196,7 @@ CATALOGUE: tuple[Procedure, ...] = (
         N_("Liên thông: Đăng ký khai sinh, đăng ký thường trú, cấp thẻ bảo hiểm y tế cho "
            "trẻ em dưới 6 tuổi"),
         N_("UBND cấp xã, Công an cấp xã, Bảo hiểm xã hội"), 3, 2,
-        (FEE_RESIDENCE, FEE_COPY), (BIRTH_CERTIFICATE,),
+        (FEE_COPY,), (BIRTH_CERTIFICATE,),
         (REQUESTER, NEWBORN, _parent("mother", N_("Thông tin người mẹ"), "mother"),
          _parent("father", N_("Thông tin người cha"), "father"), RESIDENCE_AND_CARD),
         N_("Trích lục khai sinh điện tử, xác nhận thông tin cư trú, thẻ bảo hiểm y tế"),

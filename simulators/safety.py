@@ -171,8 +171,9 @@ class Mistake(SafetyError):
 
 class GaveOtp(Mistake):
     code = "safety.gave_otp"
-    message = N_("Công an không bao giờ hỏi mã OTP qua điện thoại. Định danh mức 2 làm trực tiếp "
-                 "tại trụ sở công an xã, phường. Không đọc mã cho ai.")
+    message = N_("Công an không bao giờ hỏi mã OTP qua điện thoại. Định danh mức 2 bạn tự làm "
+                 "trong ứng dụng VNeID (đọc chip thẻ Căn cước) hoặc tại trụ sở công an xã, "
+                 "phường. Không đọc mã cho ai.")
     consequence = N_("Với mã này, kẻ gian đăng nhập tài khoản VNeID của bạn trên máy của chúng. "
                      "Sau đó chúng mượn danh bạn để vay tiền, mở tài khoản hoặc lừa người thân.")
 
@@ -239,7 +240,8 @@ class OpenedRefundLink(Mistake):
 #: What the outcome screen says after the right choice of each drill.
 RIGHT = {
     TASK_POLICE: N_("Đúng rồi. Công an không hỏi mã OTP qua điện thoại. Muốn làm định danh mức 2, "
-                    "bạn mang thẻ Căn cước đến công an xã, phường."),
+                    "bạn tự đọc chip thẻ Căn cước trong ứng dụng VNeID, hoặc mang thẻ đến công "
+                    "an xã, phường."),
     TASK_SMS: N_("Đúng rồi. Bạn đã báo cáo và xóa tin nhắn mà không cài gì. VNeID chỉ tải từ "
                  "CH Play hoặc App Store."),
     TASK_QR: N_("Đúng rồi. Tên người nhận không phải tên chủ quán. Bạn không trả tiền và đã báo "

@@ -108,7 +108,8 @@ class ConnectionLost(SigningError):
 
 class RequestExists(SigningError):
     code = "sign.request_exists"  # SmartCA 64002: Credential acceptance transaction exist
-    message = N_("Yêu cầu mua chứng thư đã tồn tại. (Mã lỗi 64002)")
+    message = N_("Yêu cầu mua chứng thư đã tồn tại. (Mã lỗi 64002: yêu cầu lần trước của bạn "
+                 "vẫn còn, không mất. Mở «Quản lý yêu cầu» để làm tiếp, không đăng ký lại.)")
 
 
 class NoPendingRequest(SigningError):
@@ -171,7 +172,8 @@ class TransactionExpired(SigningError):
 
 class TransactionNotWaiting(SigningError):
     code = "sign.transaction_not_waiting"  # SmartCA 62003
-    message = N_("Giao dịch này không còn chờ xác nhận. (Mã lỗi 62003)")
+    message = N_("Giao dịch này không còn chờ xác nhận: nó đã được xác nhận, bị từ chối hoặc "
+                 "đã hết hạn. Không cần làm gì thêm. (Mã lỗi 62003)")
 
 
 class UnknownDocument(SigningError):

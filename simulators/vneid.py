@@ -19,9 +19,12 @@ step               real screen                                           domain 
 ``RESET_PASSCODE`` «Quên passcode» → OTP → new passcode → «Đã hiểu»        "forgot passcode"
 =================  ====================================================  ==========
 
-The police-office step for level 2 (Decree 59/2022, Art. 14: the officer checks
-the chip card and takes a portrait and fingerprints) is played by the simulator
-in :meth:`VneidSimulator.visit_police`. State lives in the store, so a reloaded
+Level 2 has two ways (``docs/facts.md``). In the app (Decree 69/2024, as widely
+reported [U]): the phone reads the chip of the card by NFC and captures the face,
+played by :meth:`VneidSimulator.upgrade_with_chip`. At the police office (Decree
+59/2022, Art. 14: the officer checks the chip card and takes a portrait and
+fingerprints), played by :meth:`VneidSimulator.visit_police`; only the officer can
+also put the phone number into the citizen's own name. State lives in the store, so a reloaded
 page, a culled kernel or a phone that slept resumes at the last completed step.
 """
 
@@ -73,9 +76,10 @@ APPROVAL_SMS = (
     "cua cong dan {name} da duoc phe duyet. De nghi truy cap ung dung VNeID hoac dia chi "
     "https://vneid.gov.vn de kich hoat tai khoan"
 )
-#: After the police office registers level 2. No source gives this SMS's text (domain §1
-#: quotes the level-1 approval only): worded like the level-1 one, with the same sender,
-#: and asking to log in again, which the app needs to show level 2. A simplification [U].
+#: After level 2 is registered (in the app or at the police). No source gives this SMS's
+#: text (domain §1 quotes the level-1 approval only): worded like the level-1 one, with the
+#: same sender, and asking to log in again, which the app needs to show level 2. A
+#: simplification [U] (docs/facts.md).
 LEVEL2_SMS = (
     "Cuc Canh sat QLHC ve TTXH thong bao: Ho so dang ky tai khoan dinh danh dien tu "
     "muc do 2 cua cong dan {name} da duoc phe duyet. De nghi dang nhap lai ung dung VNeID "
@@ -141,6 +145,14 @@ class NotApproved(VneidError):
     message = N_(
         "Hồ sơ đăng ký tài khoản định danh điện tử của bạn chưa được phê duyệt. Hãy đăng ký "
         "trước, hoặc đến Công an xã/phường."
+    )
+
+
+class ChipNotRead(VneidError):
+    code = "vneid.chip_not_read"
+    message = N_(
+        "Chưa đọc được chip trên thẻ Căn cước. Đặt thẻ sát mặt sau điện thoại, giữ yên, rồi "
+        "bấm «Đọc chip thẻ Căn cước (NFC)» lần nữa."
     )
 
 
@@ -223,8 +235,9 @@ class NotActivated(VneidError):
 class LevelTooLow(VneidError):
     code = "vneid.level_too_low"
     message = N_(
-        "Thủ tục này cần tài khoản định danh điện tử mức {level}. Hãy đến Công an xã/phường "
-        "để nâng cấp tài khoản, rồi đăng nhập lại."
+        "Thủ tục này cần tài khoản định danh điện tử mức {level}. Hãy lên mức {level} trong "
+        "ứng dụng VNeID (đọc chip thẻ Căn cước và chụp khuôn mặt) hoặc tại Công an xã/phường, "
+        "rồi đăng nhập lại."
     )
 
 
@@ -385,20 +398,41 @@ class VneidSimulator(LearnerFlow):
         also updates the phone number into the citizen's own name.
         """
         def act(conn: Connection, state: dict[str, Any]) -> None:
-            state["approved_level"] = 2
             state["phone_fixed"] = True
             state.pop("phone_blocked", None)
-            if state["level"] >= 1:  # approved: the app asks to log in again to see level 2
-                state["level"] = 2
-                state["logged_in"] = False
-                state["card_shown"] = False
-                state["step"] = Step.LOGIN.value
-            else:  # approved before activation: back to the intro, to «Kích hoạt»
-                state["step"] = Step.INTRO.value
-            self._sms(conn, LEVEL2_SMS.format(name=self.persona.name_without_diacritics))
+            self._level2(conn, state)
         self._act("police_visit", act, Step.INTRO, Step.REGISTER, Step.ACTIVATE, Step.LOGIN,
                   Step.HOME)
         return self.status()
+
+    def upgrade_with_chip(self, chip_read: bool, face_captured: bool) -> Status:
+        """Level 2 in the app: the phone reads the card's chip by NFC and captures the face.
+
+        Played by the simulator: no chip is read and no photo is kept. A phone number not in
+        the citizen's own name still needs the police office (or the hotline) first.
+        """
+        def act(conn: Connection, state: dict[str, Any]) -> None:
+            if state.get("phone_blocked"):
+                raise PhoneNotOwnName()
+            if not chip_read or faults.fire(conn, self.learner_id, "vneid.chip_read_failed"):
+                raise ChipNotRead()
+            if not face_captured:
+                raise FaceNotCaptured()
+            self._level2(conn, state)
+        self._act("chip_level2", act, Step.INTRO, Step.REGISTER, Step.ACTIVATE, Step.LOGIN,
+                  Step.HOME)
+        return self.status()
+
+    def _level2(self, conn: Connection, state: dict[str, Any]) -> None:
+        state["approved_level"] = 2
+        if state["level"] >= 1:  # approved: the app asks to log in again to see level 2
+            state["level"] = 2
+            state["logged_in"] = False
+            state["card_shown"] = False
+            state["step"] = Step.LOGIN.value
+        else:  # approved before activation: back to the intro, to «Kích hoạt»
+            state["step"] = Step.INTRO.value
+        self._sms(conn, LEVEL2_SMS.format(name=self.persona.name_without_diacritics))
 
     def request_otp(self, id_number: str, phone: str) -> Status:
         """«Gửi yêu cầu»: check the ID and phone and send an OTP by SMS."""

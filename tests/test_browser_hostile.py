@@ -17,7 +17,6 @@ from typing import Any
 import pytest
 from browser_support import CHROMIUM, launch_chromium, new_phone_context, screenshot
 from test_hostile_serving import (
-    LESSONS,
     POOL_SIZE,
     LessonServer,
     serve,
@@ -78,7 +77,7 @@ def test_ten_pages_opened_and_closed_are_back_to_the_pool_within_ten_seconds(
     wait_until(lambda: not any(server.alive(k) for k in kernels), 10 - (time.monotonic() - start),
                lambda: f"alive: {[k for k in kernels if server.alive(k)]}")
     print(f"10 pages closed: every kernel gone {time.monotonic() - start:.1f} s after the first")
-    server.settle(POOL_SIZE * LESSONS, limit=60)
+    server.settle(POOL_SIZE, limit=60)
 
 
 def test_walking_to_the_next_lesson_frees_the_last_ones_kernel(
@@ -116,7 +115,7 @@ def test_a_page_whose_kernel_was_freed_comes_back_by_itself(
 
 def test_a_made_up_code_goes_to_the_join_page_without_a_kernel(
         server: LessonServer, browser: Any) -> None:
-    server.settle(POOL_SIZE * LESSONS, limit=60)
+    server.settle(POOL_SIZE, limit=60)
     before = server.kernel_ids()
     context = new_phone_context(browser)
     page = context.new_page()

@@ -323,8 +323,7 @@ def test_doctests_of_the_serving_modules() -> None:
 # --- a served workshop -----------------------------------------------------------------
 
 PAGE = "/voila/render/vneid/vneid.ipynb"
-POOL_SIZE = 1  # per lesson: six kernels waiting, few enough for a shared 2-core machine
-LESSONS = 6
+POOL_SIZE = 1  # one kernel waiting for any lesson's page (one pool since issue 17)
 
 
 @dataclass
@@ -412,7 +411,7 @@ def serve(workshop: Path, home: Path, **options: object) -> Iterator[LessonServe
         wait_until(lambda: process.poll() is not None or get(server.base + "/", timeout=5)[0]
                    == 200, 120, lambda: log.read_text(errors="replace")[-3000:])
         assert process.poll() is None, log.read_text(errors="replace")[-3000:]
-        server.settle(POOL_SIZE * LESSONS)
+        server.settle(POOL_SIZE)
         yield server
     finally:
         descendants = _descendants(process.pid)
@@ -581,7 +580,29 @@ def test_pages_left_free_their_kernels_within_seconds(
     wait_until(lambda: not any(class_server.alive(p.kernel) for p in phones),
                10 - (time.monotonic() - start),
                lambda: f"alive: {[p.kernel for p in phones if class_server.alive(p.kernel)]}")
-    class_server.settle(POOL_SIZE * LESSONS, limit=60)  # the pool refilled, nothing more
+    class_server.settle(POOL_SIZE, limit=60)  # the pool refilled, nothing more
+
+
+@pytest.mark.slow
+def test_one_preheated_pool_serves_every_lesson(
+        class_server: LessonServer, workshop: tuple[Path, Path, list[str]]) -> None:
+    """Seen (issue 17): Voila preheated a pool per lesson, 24 kernels (1.5 GB) waiting in
+    a served workshop before the first phone. Every lesson page now renders one notebook
+    and tells its kernel the lesson: the one pool serves any lesson, and the lesson comes
+    from the address, never from what the phone adds to it."""
+    class_server.settle(POOL_SIZE, limit=60)  # on the old code: six pools, six kernels
+    [waiting] = class_server.kernel_ids()
+    code = workshop[2][9]
+    status, _, page = get(class_server.base + "/voila/render/payment/payment.ipynb",
+                          params={"code": code, "lesson": "vneid"})
+    found = KERNEL_ID.search(page)
+    assert status == 200 and found and found[1] == waiting
+    assert "<title>Bài 2: Thanh toán bằng mã QR</title>" in page  # the address's lesson
+    status, _, _ = get(class_server.base + "/voila/render/page.ipynb", params={"code": code})
+    assert status == 404  # the page notebook is reached through a lesson's address only
+    status, _, _ = get(class_server.base + "/voila/render/vneid/payment.ipynb",
+                       params={"code": code})
+    assert status == 404
 
 
 @pytest.mark.slow
@@ -598,12 +619,12 @@ def test_one_code_holds_two_pages_and_the_latest_wins(
 @pytest.mark.slow
 def test_the_beacon_frees_only_a_learner_pages_kernel(
         class_server: LessonServer, workshop: tuple[Path, Path, list[str]]) -> None:
-    class_server.settle(POOL_SIZE * LESSONS, limit=60)  # the earlier tests' pages gone
-    pool = class_server.kernel_ids()
+    class_server.settle(POOL_SIZE, limit=60)  # the earlier tests' pages gone
     phone = Phone(class_server, workshop[2][11]).open(websocket=False)
     assert phone.beacon(xsrf=False) == 403  # Voila's own check stays
     assert phone.beacon(kernel=str(uuid.uuid4())) == 404
-    pooled = sorted(pool - {phone.kernel})[0]
+    class_server.settle(POOL_SIZE + 1, limit=180)  # the pool filled again beside the page
+    pooled = sorted(class_server.kernel_ids() - {phone.kernel})[0]
     assert phone.beacon(kernel=pooled) == 404 and class_server.alive(pooled)
     assert phone.beacon() == 204
     wait_until(lambda: not class_server.alive(phone.kernel), 10)

@@ -18,12 +18,8 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import secrets
-import shutil
-import signal
 import subprocess
 import time
-import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -33,207 +29,46 @@ from typing import Any
 import pg_support
 import pytest
 import sqlalchemy as sa
-from browser_support import CHROMIUM, VENV_BIN, _descendants, _reap, demo_learners, server_env
-from ports import free_port
+from browser_support import CHROMIUM, VENV_BIN, _descendants, demo_learners, server_env
+from hub_support import (
+    CHP,
+    START_S,
+    TRAINER,
+    Hub,
+    anonymous_get,
+    prefix,
+    ready,
+    running_hub,
+    start_workshop,
+    workshop_folder,
+)
+from hub_support import line as _line
+from hub_support import server as _server
+from hub_support import wait_for as _wait_for
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("hub")]
 
 REPO = Path(__file__).resolve().parent.parent
-DEPLOY_CONFIG = REPO / "deploy" / "jupyterhub" / "jupyterhub_config.py"
-CHP = shutil.which("configurable-http-proxy")
 if CHP is None and not pg_support.on_ci():
     pytest.skip("configurable-http-proxy is missing (make system-packages installs it from npm)",
                 allow_module_level=True)
 
-TRAINER = "thao"
 WORKSHOP = "lop-tho-xuan"
-PREFIX = f"/user/{TRAINER}/{WORKSHOP}/"
+PREFIX = prefix(WORKSHOP)
 ROSTER = ("Mã học viên,Họ và tên,Xã/Phường,Năm sinh,Giới tính,Có điện thoại thông minh,"
           "Có tài khoản ngân hàng\n"
           "tx-001,Lê Thị Hoa,Xã Thọ Long,1970,Nữ,Có,Không\n"
           "tx-002,Trần Văn Nam,Xã Thọ Long,1965,Nam,Không,\n")
-START_S = 120.0
-
-TEST_CONFIG = """\
-import os
-c = get_config()  # noqa: F821
-load_subconfig({deploy!r})  # noqa: F821  (the single-VM config, as deployed)
-# What a test changes: who signs in, how a workshop is spawned, the ports, an admin token.
-c.JupyterHub.authenticator_class = "dummy"
-c.Authenticator.allow_all = True
-c.JupyterHub.spawner_class = "simple"  # no Unix account per trainer
-c.SimpleLocalProcessSpawner.home_dir_template = {homes!r} + "/{{username}}"
-c.Spawner.env_keep = [*c.Spawner.env_keep, "BAKHONG_HOME"]
-# each server its own port below the kernels' ephemeral range (tests/ports.py)
-_ports = {{"": {lab_port}, {workshop!r}: {spawn_port}}}
-_deployed_hook = c.Spawner.pre_spawn_hook
-def _hook(spawner):
-    spawner.port = _ports[spawner.name]
-    if not spawner.name and os.geteuid() == 0:  # CI runs as root; trainers never do
-        spawner.args = ["--allow-root"]
-    _deployed_hook(spawner)
-c.Spawner.pre_spawn_hook = _hook
-c.JupyterHub.hub_bind_url = "http://127.0.0.1:{hub_port}"
-c.ConfigurableHTTPProxy.api_url = "http://127.0.0.1:{proxy_api_port}"
-c.ConfigurableHTTPProxy.command = [{chp!r}]
-c.JupyterHub.cleanup_servers = True  # the hub stops the workshops it started when it stops
-c.JupyterHub.services = [*c.JupyterHub.services, {{"name": "bakhong-test", "api_token": {token!r}}}]
-c.JupyterHub.load_roles = [*c.JupyterHub.load_roles, {{
-    "name": "bakhong-test", "services": ["bakhong-test"],
-    "scopes": ["admin:users", "admin:servers", "list:users", "read:users", "read:servers",
-               "list:services", "read:services", "access:servers"]}}]
-"""
-
-
-@dataclass
-class Hub:
-    url: str  # the proxy: what phones open
-    token: str
-    workshop: Path
-    store_url: str
-    gradebook_url: str
-    process: subprocess.Popen[bytes]
-    log_path: Path
-    spawn_seconds: float = 0.0
-
-    def api(self, method: str, path: str, body: object | None = None) -> tuple[int, Any]:
-        data = None if body is None else json.dumps(body).encode()
-        request = urllib.request.Request(f"{self.url}/hub/api{path}", data=data, method=method,
-                                         headers={"Authorization": f"token {self.token}",
-                                                  "Content-Type": "application/json"})
-        try:
-            with urllib.request.urlopen(request, timeout=30) as response:
-                text = response.read()
-                return response.status, json.loads(text) if text else None
-        except urllib.error.HTTPError as err:
-            return err.code, err.read().decode(errors="replace")
-
-    def log(self) -> str:
-        return self.log_path.read_text(encoding="utf-8", errors="replace")
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-        return None
-
-
-def anonymous_get(url: str) -> tuple[int, dict[str, str], str]:
-    """A phone with no hub cookie: status, headers (lower-case names), body; redirects not
-    followed."""
-    opener = urllib.request.build_opener(_NoRedirect)
-    try:
-        with opener.open(url, timeout=120) as response:
-            return (response.status, {k.lower(): v for k, v in response.headers.items()},
-                    response.read().decode())
-    except urllib.error.HTTPError as err:
-        return (err.code, {k.lower(): v for k, v in err.headers.items()},
-                err.read().decode(errors="replace"))
-
-
-def _wait_for(what: str, check: Any, timeout: float, hub: Hub | None = None) -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        found = check()
-        if found:
-            return found
-        if hub is not None and hub.process.poll() is not None:
-            raise AssertionError(f"jupyterhub exited while waiting for {what}:\n"
-                                 f"{hub.log()[-5000:]}")
-        if time.monotonic() > deadline:
-            tail = hub.log()[-5000:] if hub else ""
-            raise AssertionError(f"{what}: not within {timeout:.0f} s\n{tail}")
-        time.sleep(0.5)
-
-
-def _answers(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return response.status == 200
-    except (OSError, urllib.error.URLError):
-        return False
-
-
-def _server(hub: Hub, name: str) -> dict[str, Any] | None:
-    """The trainer's server ``name`` ("" the default one) as the REST API lists it: only a
-    running or starting server is listed."""
-    _, user = hub.api("GET", f"/users/{TRAINER}")
-    servers = user.get("servers", {}) if isinstance(user, dict) else {}
-    found = servers.get(name)
-    return found if isinstance(found, dict) else None
 
 
 def _ready(hub: Hub, name: str = WORKSHOP) -> bool:
-    return bool((_server(hub, name) or {}).get("ready"))
-
-
-def _line(proc: Any) -> str:
-    try:
-        return " ".join(proc.cmdline())
-    except Exception:  # gone meanwhile, or not ours to read
-        return ""
-
-
-@contextlib.contextmanager
-def _hub(folder: Path, workshop: Path, store_url: str, gradebook_url: str,
-         home: Path) -> Iterator[Hub]:
-    token = secrets.token_hex(24)
-    port = free_port()
-    config = folder / "hub_config.py"
-    config.write_text(TEST_CONFIG.format(
-        deploy=str(DEPLOY_CONFIG), homes=str(folder / "homes"), spawn_port=free_port(),
-        lab_port=free_port(), workshop=WORKSHOP,
-        hub_port=free_port(), proxy_api_port=free_port(), chp=CHP or "configurable-http-proxy",
-        token=token), encoding="utf-8")
-    env = server_env(home)
-    env.update({"BAKHONG_HUB_URL": f"http://127.0.0.1:{port}", "BAKHONG_POOL_SIZE": "1",
-                "BAKHONG_MAX_KERNELS": "8"})
-    for name in [n for n in env if n.startswith(("JUPYTERHUB_", "JPY_"))]:
-        del env[name]
-    log_path = folder / "jupyterhub.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen([str(VENV_BIN / "jupyterhub"), "-f", str(config)],
-                                   cwd=folder, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                   stdin=subprocess.DEVNULL, start_new_session=True)
-    hub = Hub(f"http://127.0.0.1:{port}", token, workshop, store_url, gradebook_url, process,
-              log_path)
-    try:
-        _wait_for("the hub's API", lambda: _answers(f"{hub.url}/hub/api/"), START_S, hub)
-        yield hub
-    finally:
-        left = _stop(hub)
-    assert not left, f"processes left running after the hub stopped: {left}"
-
-
-def _stop(hub: Hub) -> list[str]:
-    """Stop the workshop through the API, then the hub (one SIGTERM); returns what was
-    still running 20 s later (then killed): the proxy, the culler, ``bakhong serve``, its
-    sandbox service, grading worker and kernels must all have ended by themselves."""
-    import psutil
-
-    process = hub.process
-    seen = _descendants(process.pid)  # the proxy, the culler, the workshop and its kernels
-    with contextlib.suppress(Exception):
-        hub.api("DELETE", f"/users/{TRAINER}/servers/{WORKSHOP}")
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=10)
-    _gone, alive = psutil.wait_procs(seen, timeout=20)
-    left = []
-    for proc in alive:
-        with contextlib.suppress(psutil.Error):
-            left.append(" ".join(proc.cmdline())[:200])
-    _reap(alive, timeout=5)
-    return left
+    return ready(hub, name)
 
 
 @pytest.fixture(scope="module")
 def hub(tmp_path_factory: pytest.TempPathFactory, bakhong_home: Path) -> Iterator[Hub]:
     folder = tmp_path_factory.mktemp("hub")
-    workshop = folder / "homes" / TRAINER / "workshops" / WORKSHOP
+    workshop = workshop_folder(folder, WORKSHOP)
     with pg_support.running_server() as pg:
         store_url = pg.create_database("hub_workshop")
         gradebook_url = pg.create_database("hub_gradebook")
@@ -250,20 +85,17 @@ def hub(tmp_path_factory: pytest.TempPathFactory, bakhong_home: Path) -> Iterato
         # the store and nbgrader's gradebook are PostgreSQL databases
         assert not (workshop / "sandbox.db").exists()
         assert not (workshop / "gradebook.db").exists()
-        with _hub(folder, workshop, store_url, gradebook_url, bakhong_home) as running:
+        with running_hub(folder, bakhong_home, [WORKSHOP],
+                         {"BAKHONG_POOL_SIZE": "1", "BAKHONG_MAX_KERNELS": "8"}) as running:
+            running.workshop, running.store_url = workshop, store_url
+            running.gradebook_url = gradebook_url
             yield running
 
 
 @pytest.fixture(scope="module")
 def started(hub: Hub) -> Hub:
     """The trainer's workshop, started through the hub's REST API."""
-    status, body = hub.api("POST", f"/users/{TRAINER}")
-    assert status in (201, 409), body
-    t0 = time.monotonic()  # the POST itself waits up to the hub's slow_spawn_timeout (10 s)
-    status, body = hub.api("POST", f"/users/{TRAINER}/servers/{WORKSHOP}")
-    assert status in (201, 202), body
-    _wait_for("the workshop server to be ready", lambda: _ready(hub), START_S, hub)
-    hub.spawn_seconds = time.monotonic() - t0
+    hub.spawn_seconds = start_workshop(hub, WORKSHOP)
     return hub
 
 

@@ -246,10 +246,19 @@ def test_dossier_code_and_fee(box: Sandbox, portal: PortalSimulator) -> None:
     commune = learners.by_id(box.store, "hv001").commune_code
     assert re.fullmatch(rf"H56\.{commune}-261201-0001", d.code), d.code
     assert d.status == 1 and d.status_title == "Mới đăng ký"
-    assert d.fee is not None and d.fee.amount == 18_000 and d.fee.state == "unpaid"
-    assert [a for a, _ in d.fee.items] == ["Lệ phí đăng ký thường trú (nộp trực tuyến)",
-                                           "Phí cấp bản sao Trích lục khai sinh"]
+    # issue 20: the bundle is free (birth on time, a child's residence, the under-6 card);
+    # the one copy of the birth extract the learner asked for is the only fee
+    assert d.fee is not None and d.fee.amount == 8_000 and d.fee.state == "unpaid"
+    assert [a for a, _ in d.fee.items] == ["Phí cấp bản sao Trích lục khai sinh"]
     assert portal.draft(NEWBORN_BUNDLE) is None  # the form is done
+
+
+def test_issue20_the_newborn_bundle_is_free_without_copies(portal: PortalSimulator) -> None:
+    """Birth on time, a child's residence and the under-6 card cost nothing (docs/facts.md):
+    a bundle filed without copies of the extract has no fee request at all."""
+    fill_bundle(portal, changes={4: {"extract_copies": "0"}})
+    d = portal.submit(NEWBORN_BUNDLE)
+    assert d.fee is None
 
 
 def test_the_sequence_restarts_every_day_for_each_unit(box: Sandbox) -> None:
@@ -379,7 +388,7 @@ def test_a_refused_dossier_gives_the_fee_back(box: Sandbox, portal: PortalSimula
     d = wait(clock, portal, d.code)
     assert d.status == 3 and d.events[-1].note == "Từ chối tiếp nhận hồ sơ: {reason}"
     assert d.fee is not None and d.fee.state == "refunded"
-    assert box.bank("hv001").status().balance == paid_balance + 18_000
+    assert box.bank("hv001").status().balance == paid_balance + 8_000
     assert bank.ledger_totals(box.store)[0] == 0
 
 

@@ -36,6 +36,7 @@ import ipywidgets as w
 
 from bakhong.simulators.errors import SandboxError
 
+from . import glossary
 from .helpbar import OFFER_AFTER, HelpBar
 from .i18n import Translator, error_text
 from .phone import (
@@ -140,7 +141,15 @@ class AppView:
         self._unread = False  # an SMS came while the learner did nothing: 🔔 on the inbox
         self.quiet = False  # a render the learner did not ask for (the poller): nothing moves
         self.helpbar = HelpBar(tr, self._help_event)
+        self.helpbar.screen_text = self._screen_text
         self.controls.update(self.helpbar.controls)
+
+    def _screen_text(self) -> str:
+        """What the learner reads now (the SMS inbox, the screen, the message, the panels
+        under it): where the help bar's glossary looks for hard words."""
+        below = [c for c in self.below.children if c is not self.helpbar.root]
+        inbox = [self.inbox] if self.inbox is not None else []
+        return glossary.screen_text([*inbox, self.screen, self.message.root, *below])
 
     # -- building blocks for the screens -------------------------------------------------
 

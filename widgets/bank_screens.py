@@ -212,6 +212,8 @@ def _check(view: BankView, status: Status) -> list[w.Widget]:
     return [screen_title(_("Kiểm tra biên lai")),
             paragraph(_("Nhập mã giao dịch in trên biên lai để xem ngân hàng có ghi nhận "
                         "giao dịch đó không.")),
+            paragraph(_("Mô phỏng: ứng dụng ngân hàng thật không có ô này. Ở đó, bạn mở "
+                        "«Lịch sử giao dịch» và so mã giao dịch với biên lai."), "bk-hint"),
             reference, view.button("bk-bank-check-reference", _("Kiểm tra"), act, primary=True),
             _back(view)]
 

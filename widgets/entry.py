@@ -63,6 +63,11 @@ class NoLearnerCode(SandboxError):
     message = N_("Hãy mở đường link (hoặc quét mã QR) trên thẻ học viên của bạn.")
 
 
+class UnknownLesson(SandboxError):
+    code = "serving.unknown_lesson"
+    message = N_("Không có bài học này. Hãy mở lại đường link trên thẻ học viên của bạn.")
+
+
 class PageNotReady(SandboxError):
     code = "serving.no_request"
     message = N_("Trang chưa tải xong. Hãy tải lại trang (kéo màn hình xuống, hoặc bấm tải lại).")
@@ -164,13 +169,27 @@ def lesson_app(lesson: str) -> None:
         _lesson_page(lesson)
 
 
-def _lesson_page(lesson: str) -> None:
+def lesson_page() -> None:
+    """The page every lesson is served with (``release/page.ipynb``): the lesson comes in
+    the request, from the address the phone opened (:mod:`bakhong.lesson_server`), so one
+    pool of preheated kernels serves every lesson."""
+    if os.environ.get("NBGRADER_EXECUTION"):
+        return
+    with quiet():
+        _lesson_page(None)
+
+
+def _lesson_page(lesson: str | None) -> None:
     from IPython.display import display
 
     from .i18n import error_text, translator
 
     try:
         query = _query()
+        if lesson is None:
+            lesson = query.get("lesson", [""])[0]
+            if lesson not in APP_FACTORIES:
+                raise UnknownLesson()
         lang = query.get("lang", [None])[0]
         show_lesson(lesson, query.get("code", [""])[0], lang,
                     query.get(PASS_KEY, [""])[0])

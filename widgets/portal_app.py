@@ -281,7 +281,8 @@ class PortalView(AppView):
                 (_("Ngày, tháng, năm sinh"), s["child_birth_date"]),
                 (_("Nơi sinh"), s["facility"]),
                 (_("Mẹ"), s["mother_name"]), (_("Cha"), s["father_name"]),
-                (_("Bạn là"), _("{relation} của trẻ").format(relation=_(s["relation"]))))
+                (_("Bạn là"), _("{relation} của trẻ").format(relation=_(s["relation"]))),
+                (_("Số bản sao Trích lục khai sinh"), _("1 bản (8.000 đ)")))
         you = html.escape(_("Bạn (người nộp hồ sơ)"))
         child = html.escape(_("Em bé mới sinh: bạn nhập các thông tin này"))
         login = html.escape(_("Mật khẩu: mật khẩu VNeID bạn đã đặt ở Bài 1."))

@@ -139,6 +139,7 @@ _MARKED = (
     N_("Kích hoạt tài khoản"),
     N_("Đăng nhập VNeID"),
     N_("Quét chip căn cước"),
+    N_("Lên mức 2 trong ứng dụng (đọc chip)"),
     N_("Đến công an xã để lên mức 2"),
     N_("Đặt lại passcode"),
     N_("Đặt mã PIN ngân hàng"),

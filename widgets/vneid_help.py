@@ -21,14 +21,15 @@ STEP_HELP: dict[str, StepHelp] = {
         N_("Chưa có tài khoản thì bấm «Đăng ký». Hồ sơ đã được duyệt thì bấm «Kích hoạt tài "
            "khoản định danh điện tử», đã kích hoạt rồi thì bấm «Đăng nhập»."),
         N_("Khi hồ sơ được duyệt, bạn nhận một tin nhắn trong mục «Tin nhắn SMS» ở đầu màn "
-           "hình. Muốn lên mức hai, mở mục Đến Công an xã, phường ở cuối màn hình."),
+           "hình. Muốn lên mức hai, mở mục Lên mức hai ở cuối màn hình: đọc chip thẻ Căn cước "
+           "ngay trong ứng dụng, hoặc đến Công an xã, phường."),
     ),
     "register": StepHelp(
         N_("Nhập số định danh cá nhân và số điện thoại chính chủ, bấm «Chụp ảnh khuôn mặt», "
            "rồi bấm «Đăng ký»."),
         N_("Hai số cần nhập có trong mục «Thẻ nhân vật mô phỏng» ở đầu màn hình, không nhập số "
-           "thật của bạn. Nếu máy báo số điện thoại không chính chủ, mở mục Đến Công an xã, "
-           "phường ở cuối màn hình."),
+           "thật của bạn. Nếu máy báo số điện thoại không chính chủ, mở mục Lên mức hai ở cuối "
+           "màn hình và chọn đến Công an xã, phường."),
     ),
     "activate": StepHelp(
         N_("Nhập số định danh cá nhân và số điện thoại chính chủ, rồi bấm «Gửi yêu cầu»."),
@@ -68,8 +69,9 @@ STEP_HELP: dict[str, StepHelp] = {
            "nút. Sau đó mã OTP gửi đến máy này, xem trong mục «Tin nhắn SMS»."),
     ),
     "home": StepHelp(
-        N_("Trang chủ cho biết tài khoản của bạn ở mức mấy. Mức một thì bấm nút mô phỏng đến "
-           "Công an xã; mức hai thì nhập passcode rồi bấm «Mở thẻ Căn cước điện tử»."),
+        N_("Trang chủ cho biết tài khoản của bạn ở mức mấy. Mức một thì lên mức hai: đọc chip "
+           "thẻ Căn cước và chụp khuôn mặt ngay trong ứng dụng, hoặc đến Công an xã; mức hai "
+           "thì nhập passcode rồi bấm «Mở thẻ Căn cước điện tử»."),
         N_("Passcode là sáu số bạn đặt ở bước «Đặt passcode», không phải mật khẩu. Quên "
            "passcode thì bấm «Quên passcode» để nhận mã OTP và đặt passcode mới."),
     ),

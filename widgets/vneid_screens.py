@@ -49,8 +49,45 @@ def _bullets(lines: list[str]) -> w.HTML:
     return html_block("<ul>" + "".join(f"<li>{html.escape(x)}</li>" for x in lines) + "</ul>")
 
 
+def _toggle(view: VneidView, cls: str, label: str, done: str, icon: str) -> w.ToggleButton:
+    button = w.ToggleButton(value=False, description=label, icon=icon, tooltip=label,
+                            layout=w.Layout(width="100%"))
+    view.keep(cls, button)
+
+    def on_change(change: dict[str, object]) -> None:
+        button.description = done + " ✓" if change["new"] else label
+    button.observe(on_change, names="value")
+    return button
+
+
+def _in_app(view: VneidView, *, main: bool) -> list[w.Widget]:
+    """Level 2 in the app: read the card's chip by NFC, capture the face (Decree 69/2024 [U])."""
+    _ = view.tr
+    chip = _toggle(view, "bk-vneid-chip-read", _("Đọc chip thẻ Căn cước (NFC)"),
+                   _("Đã đọc chip"), "id-card")
+    face = _toggle(view, "bk-vneid-chip-face", _("Chụp ảnh khuôn mặt"),
+                   _("Đã chụp ảnh khuôn mặt"), "camera")
+
+    def act() -> str:
+        status = view.sim.upgrade_with_chip(bool(chip.value), bool(face.value))
+        if status.step is Step.LOGIN:
+            return _("Tài khoản của bạn đã lên mức 2. Hãy đăng nhập lại.")
+        return _("Hồ sơ mức 2 đã được duyệt. Bây giờ hãy kích hoạt tài khoản.")
+
+    text = _bullets([
+        _("Cách 1, ngay trên điện thoại: đặt thẻ Căn cước gắn chíp sát mặt sau điện thoại để "
+          "đọc chip (NFC), rồi chụp ảnh khuôn mặt."),
+        _("Ở đây chỉ là mô phỏng: bấm hai nút, không có chip nào được đọc, không ảnh nào được "
+          "lưu."),
+    ])
+    return [text, chip, face,
+            view.button("bk-vneid-chip-level2", _("Gửi yêu cầu lên mức 2"), act,
+                        primary=main)]
+
+
 def _police(view: VneidView, *, main: bool) -> list[w.Widget]:
-    """The commune police office, where level 2 is registered (Decree 59/2022, Art. 14)."""
+    """The two ways to level 2: in the app first, then the commune police office (Decree
+    59/2022, Art. 14), which alone can also put the phone number in the citizen's name."""
     _ = view.tr
 
     def act() -> str:
@@ -62,19 +99,19 @@ def _police(view: VneidView, *, main: bool) -> list[w.Widget]:
                  "Bây giờ hãy kích hoạt tài khoản.")
 
     text = _bullets([
-        _("Mức 2 làm tại Công an xã/phường, ở xã nào cũng được."),
+        _("Cách 2, tại Công an xã/phường (xã nào cũng được): khi điện thoại không đọc được "
+          "chip, hoặc số điện thoại chưa đứng tên bạn."),
         _("Mang theo thẻ Căn cước công dân gắn chíp và điện thoại có số chính chủ."),
         _("Cán bộ kiểm tra thẻ, chụp ảnh chân dung và lấy vân tay của bạn."),
         _("Cán bộ cập nhật số điện thoại đứng tên bạn, nếu cần."),
         _("Ở đây chỉ là mô phỏng: không chụp ảnh, không lấy vân tay."),
     ])
-    button = view.button("bk-vneid-visit-police", _("Mô phỏng: đến Công an xã/phường"), act,
-                         primary=main)
+    button = view.button("bk-vneid-visit-police", _("Mô phỏng: đến Công an xã/phường"), act)
+    ways = [*_in_app(view, main=main), text, button]
     if main:
-        heading = html.escape(_("Lên mức 2 tại Công an xã/phường"))
-        return [html_block(f"<h3>{heading}</h3>"),
-                text, button]
-    panel = w.Accordion([w.VBox([text, button])], titles=(_("Đến Công an xã/phường"),),
+        heading = html.escape(_("Lên mức 2"))
+        return [html_block(f"<h3>{heading}</h3>"), *ways]
+    panel = w.Accordion([w.VBox(ways)], titles=(_("Lên mức 2: trong ứng dụng hoặc tại Công an"),),
                         selected_index=None, layout=w.Layout(width="100%"))
     view.keep("bk-vneid-police-panel", panel)
     view.police_panel = panel
