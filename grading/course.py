@@ -22,8 +22,11 @@ from typing import Any
 
 from bakhong.simulators.errors import N_, SandboxError
 
-#: The lessons of the course, in teaching order.
-LESSONS = ("first_steps", "vneid", "payment", "portal", "signing", "safety")
+#: The practice lessons of the course, in teaching order, then the unaided checks
+#: («Tự làm», ``bakhong.simulators.checks``), which the lesson menu puts after their practice.
+PRACTICE = ("first_steps", "vneid", "payment", "portal", "signing", "safety")
+CHECKS = ("vneid_check", "payment_check")
+LESSONS = (*PRACTICE, *CHECKS)
 KERNEL_NAME = "bakhong"
 CELL_TIMEOUT = 20  # seconds per cell under autograde
 #: nbgrader's files (released, autograded, feedback): the owner's only, written as nbgrader

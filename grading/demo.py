@@ -44,7 +44,7 @@ from bakhong.simulators.clock import VN_TZ, FixedClock, seeded_random
 from bakhong.simulators.evidence import record
 from bakhong.simulators.sandbox import Sandbox
 
-from . import course, grader, keys, settings, workshop
+from . import grader, keys, settings, workshop
 from .report import POPULATION_FILE
 
 if TYPE_CHECKING:
@@ -61,17 +61,25 @@ TODAY_STARTED = timedelta(minutes=30)
 KEPT = 6
 SEED = "bakhong-demo"
 #: Core-lesson submissions older than this are graded while building (see the module).
-GRADED_WHEN_BUILT = timedelta(days=7)
+GRADED_WHEN_BUILT = timedelta(days=5)
+#: What a resident does at each session they come to: a practice lesson and its check
+#: («Tự làm») in the same session, safety before the portal and signing, so that residents
+#: count as trained (the checks and safety, ``settings.DEFAULT_CORE_LESSONS``) in four.
+SESSION_LESSONS: tuple[tuple[str, ...], ...] = (
+    ("first_steps",), ("vneid", "vneid_check"), ("payment", "payment_check"), ("safety",),
+    ("portal",), ("signing",))
+#: The lessons in the order the demo's residents take them.
+ORDER = tuple(lesson for group in SESSION_LESSONS for lesson in group)
 #: Grading processes while building: the sessions' batches are too small for a pool.
 WORKERS = 1
 
 
 @dataclass(frozen=True)
 class Stage:
-    """Where a resident stands: ``lessons`` complete, ``tasks`` of the next one, or ``stuck``
-    at the activation OTP of lesson 1; ``submit_partial``: pressed «Nộp bài» on the part-done
-    lesson too (a score below the pass mark). ``Stage()`` opened the link and agreed to the
-    notice, nothing more."""
+    """Where a resident stands: ``lessons`` complete (of :data:`ORDER`), ``tasks`` of the
+    next one, or ``stuck`` at the activation OTP of lesson 1; ``submit_partial``: pressed
+    «Nộp bài» on the part-done lesson too (a score below the pass mark). ``Stage()`` opened
+    the link and agreed to the notice, nothing more."""
 
     lessons: int = 0
     tasks: int = 0
@@ -86,12 +94,16 @@ STAGES: tuple[Stage, ...] = (
     *[Stage(1)] * 2,  # lesson 0 done
     Stage(1, 1), Stage(1, 2), Stage(1, 2, submit_partial=True),  # in lesson 1
     *[Stage(1, stuck=True)] * 3,  # stuck at the activation OTP, today
-    *[Stage(2)] * 9,  # VNeID level 2: trained
-    Stage(2, 1), Stage(2, 2, submit_partial=True), Stage(2, 3),  # in lesson 2
-    *[Stage(3)] * 4,  # paid by QR
-    Stage(3, 1), Stage(3, 2),  # on the portal
-    Stage(4), Stage(4, 2),  # filed the newborn bundle; in signing
-    Stage(6),  # the whole course (the portal and signing lessons cost the most to build)
+    *[Stage(2)] * 2,  # VNeID practised, its check not taken
+    Stage(2, 2, submit_partial=True),  # the VNeID check handed in short of level 2
+    *[Stage(3)] * 3,  # passed the VNeID check
+    Stage(3, 2),  # in lesson 2
+    Stage(4, 2, submit_partial=True),  # the payment check handed in, paid the swapped code
+    *[Stage(5)] * 2,  # passed the payment check
+    Stage(5, 3),  # in the safety drills
+    *[Stage(6)] * 8,  # both checks and safety: trained
+    Stage(6, 2),  # on the portal
+    Stage(8),  # the whole course (the portal and signing lessons cost the most to build)
 )
 
 
@@ -124,15 +136,21 @@ class _Sitting:
     submit: bool = True
 
 
-def _sittings(learner_id: str, stage: Stage) -> list[_Sitting]:
-    order = course.LESSONS
-    found = [_Sitting(learner_id, lesson) for lesson in order[:stage.lessons]]
+def _sittings(learner_id: str, stage: Stage) -> list[list[_Sitting]]:
+    """The resident's visits, oldest first: the sittings of each session they came to."""
+    found = [_Sitting(learner_id, lesson) for lesson in ORDER[:stage.lessons]]
     if stage.stuck:
         found.append(_Sitting(learner_id, "vneid", stuck=True, submit=False))
     elif stage.tasks:
-        found.append(_Sitting(learner_id, order[stage.lessons], stage.tasks,
+        found.append(_Sitting(learner_id, ORDER[stage.lessons], stage.tasks,
                               submit=stage.submit_partial))
-    return found or [_Sitting(learner_id, None, submit=False)]
+    if not found:
+        return [[_Sitting(learner_id, None, submit=False)]]
+    visits: dict[int, list[_Sitting]] = {}
+    for sitting in found:
+        group = next(i for i, lessons in enumerate(SESSION_LESSONS) if sitting.lesson in lessons)
+        visits.setdefault(group, []).append(sitting)
+    return list(visits.values())
 
 
 def _plan(learner_ids: list[str]) -> list[list[_Sitting]]:
@@ -154,8 +172,8 @@ def _plan(learner_ids: list[str]) -> list[list[_Sitting]]:
         mine = _sittings(learner_id, stage)
         room = [today] if (stage.stuck or stage.tasks) else list(range(len(mine) - 1, today + 1))
         last = rng.choice(room)
-        for index, sitting in enumerate(mine):
-            sessions[last - (len(mine) - 1 - index)].append(sitting)
+        for index, visit in enumerate(mine):
+            sessions[last - (len(mine) - 1 - index)].extend(visit)
     return sessions
 
 

@@ -45,7 +45,9 @@ WORKSHOP_ENV = "BAKHONG_WORKSHOP_ID"
 JUDGES = {
     "first_steps": "bakhong.simulators.first_steps",
     "vneid": "bakhong.simulators.vneid",
+    "vneid_check": "bakhong.simulators.checks",
     "payment": "bakhong.simulators.bank",
+    "payment_check": "bakhong.simulators.checks",
     "portal": "bakhong.simulators.portal",
     "signing": "bakhong.simulators.signing",
     "safety": "bakhong.simulators.safety",

@@ -56,7 +56,7 @@ from bakhong.simulators.learners import Learner
 from . import course, results, settings
 from .report_model import CommuneRow, Report, Resident, text_key
 from .report_output import csv_cell
-from .report_views import CSV_HEADER, build_views, commune_rows
+from .report_views import CSV_HEADER, build_views, commune_rows, trained_rules
 from .workshop import open_sandbox
 
 __all__ = [
@@ -365,5 +365,10 @@ def build_report(
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     found = residents(roots, pass_mark=pass_mark, core_lessons=core_lessons)
+    rules = trained_rules(
+        (chosen.core_lessons if core_lessons is None else core_lessons,
+         chosen.pass_mark if pass_mark is None else pass_mark)
+        for chosen in (settings.load(root) for root in roots))
     return build_views(found, as_of=moment, targets=common_targets(roots),
-                       population=population, public=public, workshops=len(roots))
+                       population=population, public=public, workshops=len(roots),
+                       rules=rules)

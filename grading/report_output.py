@@ -364,7 +364,7 @@ def html_page(report: Report, tr: Translate = _identity, lang: str = "vi",
              '<meta name="viewport" content="width=device-width, initial-scale=1">'
              f"<title>{title}</title><style>{_STYLE}</style></head><body><main>"
              f"<h1>{title}</h1>"]
-    parts += [f'<p class="note">{html.escape(note.render(tr))}</p>' for note in report.notes[:2]]
+    parts += [f'<p class="note">{html.escape(note.render(tr))}</p>' for note in report.notes[:3]]
     links = " · ".join(f'<a href="#{v.name}">{html.escape(tr(v.title))}</a>'
                        for v in report.views)
     parts.append(f"<nav>{links}</nav>")

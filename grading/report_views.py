@@ -48,7 +48,9 @@ from .report_model import (
     LABELS,
     LESSON_NOTE,
     METHOD_NOTE,
+    NO_RULE_NOTE,
     PUBLIC_NOTE,
+    RULE_NOTE,
     SCOPE_NOTE,
     STEPS_NOTE,
     SURVEY_NOTE,
@@ -344,13 +346,36 @@ def indicator_view(figures: pd.DataFrame, communes: View, targets: Mapping[str, 
 
 # --------------------------------------------------------------------- the report
 
+def trained_rules(chosen: Iterable[tuple[Sequence[str], float]]) -> tuple[Note, ...]:
+    """The rule(s) the report counts residents as trained by: one note per distinct
+    (``core_lessons``, ``pass_mark``) of the workshops, in the order first met.
+
+    >>> [n.render() for n in trained_rules([(("vneid_check", "safety"), 0.8)])]
+    ... # doctest: +NORMALIZE_WHITESPACE
+    ['Đã học = đạt Tự làm 1: Kích hoạt VNeID mức 2; Bài 5: An toàn trên mạng: mỗi bài ít nhất
+    80% số điểm (cài đặt core_lessons và pass_mark trong bakhong.toml của lớp).']
+    >>> trained_rules([((), 0.8)])[0].text == NO_RULE_NOTE
+    True
+    """
+    notes = []
+    for lessons, mark in dict.fromkeys((tuple(lessons), mark) for lessons, mark in chosen):
+        if not lessons:
+            notes.append(Note(NO_RULE_NOTE))
+            continue
+        notes.append(Note(RULE_NOTE, {"lessons": "; ".join(lesson_label(le) for le in lessons),
+                                      "mark": f"{mark * 100:g}"}))
+    return tuple(notes)
+
+
 
 def build_views(
     residents: Sequence[Resident], *, as_of: datetime, targets: Mapping[str, float],
     population: Mapping[tuple[str, str], int] | None = None, public: bool = False,
     lessons: Sequence[str] = course.LESSONS, workshops: int = 1,
+    rules: Sequence[Note] = (),
 ) -> Report:
-    """The four views over merged ``residents`` (no workshop is read here)."""
+    """The four views over merged ``residents`` (no workshop is read here); ``rules`` say
+    whom the report counts as trained («Đã học = đạt …», :func:`trained_rules`)."""
     figures = aggregate(results_frame(residents), as_of=as_of)
     communes = commune_view(figures, adults=_adults(population), target=targets["trained"],
                             as_of=as_of)
@@ -365,7 +390,7 @@ def build_views(
     if public:
         indicators = suppress(indicators)[0]
     day = as_of.astimezone(VN_TZ).strftime("%d/%m/%Y")
-    notes = (Note(SCOPE_NOTE, {"date": day, "workshops": str(workshops)}),
+    notes = (Note(SCOPE_NOTE, {"date": day, "workshops": str(workshops)}), *rules,
              Note(PUBLIC_NOTE if public else TRAINER_NOTE),
              *communes.notes, *per_lesson.notes, *steps.notes, *indicators.notes)
     return Report(as_of, public, workshops, (communes, per_lesson, steps, indicators), notes)

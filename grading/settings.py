@@ -9,11 +9,14 @@ another encoding (Notepad's «Unicode», i.e. UTF-16, or «ANSI», i.e. Windows-
 refused with a message naming the file and saying to save it as UTF-8. ``store_url`` is
 empty (the workshop's own ``sandbox.db``), ``sqlite:///`` followed by an absolute path, or
 a ``postgresql+psycopg://`` URL; ``core_lessons`` names lessons of
-:data:`bakhong.grading.course.LESSONS`.
+:data:`bakhong.grading.course.LESSONS`: a resident counts as trained («Đã học») once each of
+them is passed. By default (:data:`DEFAULT_CORE_LESSONS`, issue 20) they are the unaided
+checks of the "3 không" skills that the course has (VNeID and paying by QR: filing online
+and signing have no check yet) and the safety lesson; a course may choose otherwise.
 
 >>> s = CourseSettings()
 >>> s.province, s.pass_mark, s.core_lessons, s.port
-('Thanh Hóa', 0.8, ('vneid',), 8866)
+('Thanh Hóa', 0.8, ('vneid_check', 'payment_check', 'safety'), 8866)
 >>> try:
 ...     parse({"pass_mark": 1.5})
 ... except InvalidSettings as error:
@@ -43,9 +46,13 @@ from vietnam_provinces import Province
 
 from bakhong.simulators.errors import N_, SandboxError
 
-from .course import LESSONS
+from .course import CHECKS, LESSONS
+
+#: Who counts as trained by default: every unaided check the course has, and safety.
+DEFAULT_CORE_LESSONS = (*CHECKS, "safety")
 
 __all__ = [
+    "DEFAULT_CORE_LESSONS",
     "DEFAULT_TARGETS",
     "INDICATORS",
     "LANGUAGES",
@@ -116,7 +123,7 @@ class CourseSettings:
 
     province: str = "Thanh Hóa"
     pass_mark: float = 0.8
-    core_lessons: tuple[str, ...] = ("vneid",)
+    core_lessons: tuple[str, ...] = DEFAULT_CORE_LESSONS
     targets: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_TARGETS))
     language: str = "vi"
     store_url: str = ""

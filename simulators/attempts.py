@@ -51,7 +51,8 @@ log = logging.getLogger(__name__)
 #: The app flow(s) whose state each lesson keeps (``flow_states.flow``), in lesson order.
 LESSON_FLOWS: Mapping[str, tuple[str, ...]] = MappingProxyType({
     "first_steps": ("first_steps",), "vneid": ("vneid",), "payment": ("bank",),
-    "portal": ("portal",), "signing": ("signing",), "safety": ("safety",)})
+    "portal": ("portal",), "signing": ("signing",), "safety": ("safety",),
+    "vneid_check": ("vneid_check",), "payment_check": ("bank_check",)})
 
 
 class UnknownLesson(SandboxError):

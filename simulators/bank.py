@@ -289,6 +289,15 @@ def _account_id(bin_: str, number: str) -> str:
     return f"{bin_}-{number}"
 
 
+def payee_account(payee: Payee) -> str:
+    """The ledger's account of a directory payee.
+
+    >>> payee_account(STALL)
+    '999901-8801234567'
+    """
+    return _account_id(payee.bin, payee.number)
+
+
 def _ensure_account(conn: Connection, bin_: str, number: str, holder: str, kind: str,
                     at: str, learner_id: str | None = None) -> str:
     account_id = _account_id(bin_, number)
@@ -459,7 +468,8 @@ class BankSimulator(LearnerFlow):
             amount = balance(conn, self.account_id)
             receipt = self._receipt(conn, state["receipt"]) if state.get("receipt") else None
         draft = Draft(**state["draft"]) if state.get("draft") else None
-        done = frozenset(completed_tasks(learner_events(self.store, self.learner_id, LESSON)))
+        done = frozenset(completed_tasks(
+            learner_events(self.store, self.learner_id, self.lesson), self.lesson))
         return Status(Step(state["step"]), self.holder, HOME_BANK.name, self.number, amount,
                       draft, receipt, MAX_PIN_TRIES - state.get("pin_fails", 0),
                       bool(state.get("needs_biometric")), dict(state["scenario"]), done)
@@ -499,10 +509,7 @@ class BankSimulator(LearnerFlow):
         stall = vietqr.build(bin=shown.bin, account=shown.number)
         if "bank.damaged_qr" in armed:
             stall = damage(stall, shown.number)
-        bill = vietqr.build(
-            bin=POWER.bin, account=POWER.number, amount=scenario["bill_amount"],
-            bill_number=scenario["bill_number"],
-            purpose=f"TIEN DIEN T{scenario['bill_month']} {scenario['bill_number'][-6:]}")
+        bill = bill_code(scenario)
         return [
             MerchantCode("stall", STALL.title, stall, N_("Chủ tài khoản: HOANG THI HANH")),
             MerchantCode("power", POWER.title, bill,
@@ -559,7 +566,7 @@ class BankSimulator(LearnerFlow):
             text = qrimage.decode_text(image)
         except SandboxError as err:
             with self.store.transaction() as conn:
-                record(conn, self.clock, self.learner_id, LESSON, "scan_photo", err.code)
+                record(conn, self.clock, self.learner_id, self.lesson, "scan_photo", err.code)
             raise
         return self.scan(text)
 
@@ -629,8 +636,7 @@ class BankSimulator(LearnerFlow):
         def act(conn: Connection, state: dict[str, Any]) -> None:
             if state.get("draft_payee") == _account_id(SCAMMER.bin, SCAMMER.number):
                 faults.fire(conn, self.learner_id, "bank.swapped_qr")
-                record(conn, self.clock, self.learner_id, LESSON, TASK_SWAPPED, OK,
-                       payee=SCAMMER.holder)
+                self._record(conn, TASK_SWAPPED, OK, payee=SCAMMER.holder)
             self._clear_draft(state)
 
         self._act("cancel", act, Step.CONFIRM, Step.AUTH, Step.BIOMETRIC)
@@ -707,6 +713,10 @@ class BankSimulator(LearnerFlow):
                 raise ConnectionLost()
         state.update(step=Step.RECEIPT.value, receipt=request_id)
 
+    def _record(self, conn: Connection, task: str, outcome: str, **detail: Any) -> None:
+        """One event of a lesson's task in this app's lesson (the practice's, or a check's)."""
+        record(conn, self.clock, self.learner_id, self.lesson, task, outcome, **detail)
+
     def _evidence(self, conn: Connection, state: dict[str, Any], ref: str, amount: int) -> None:
         """The lesson's tasks: which payee, which kind of code, which amount."""
         payee = state["draft_payee"]
@@ -755,8 +765,7 @@ class BankSimulator(LearnerFlow):
                 raise WrongReference()
             receipt = self._receipt(conn, row.request_id)
             if row.payee_account_id == _account_id(POWER.bin, POWER.number):
-                record(conn, self.clock, self.learner_id, LESSON, TASK_RECEIPT, OK,
-                       reference=typed)
+                self._record(conn, TASK_RECEIPT, OK, reference=typed)
             return receipt
 
         return self._act("check_receipt_try", act)
@@ -807,6 +816,14 @@ class BankSimulator(LearnerFlow):
         return self.status()
 
 
+def bill_code(scenario: dict[str, Any]) -> str:
+    """The dynamic code printed on a scenario's electricity bill (its amount fixed)."""
+    return vietqr.build(
+        bin=POWER.bin, account=POWER.number, amount=scenario["bill_amount"],
+        bill_number=scenario["bill_number"],
+        purpose=f"TIEN DIEN T{scenario['bill_month']} {scenario['bill_number'][-6:]}")
+
+
 def bank_name(bin_: str) -> str:
     """The name of a sandbox bank (a source string), or of a real one from the BIN table."""
     sandbox = _BANKS.get(bin_)
@@ -846,8 +863,9 @@ def refund(conn: Connection, learner_id: str, txn_ref: str, at: datetime) -> Non
          at=at.isoformat(), learner_id=learner_id)
 
 
-def completed_tasks(events: Iterable[Event]) -> set[str]:
-    """The payment lesson's tasks done, judged from its evidence as the hidden tests judge it.
+def completed_tasks(events: Iterable[Event], lesson: str = LESSON) -> set[str]:
+    """The payment lesson's tasks done, judged from its evidence as the hidden tests judge it
+    (``lesson``: the payment check's, ``payment_check``, is judged the same way).
 
     * ``pay_static``: the stall paid by its static code, the amount the stall asked for;
     * ``pay_bill``: the electricity bill paid by its dynamic code (its amount is fixed);
@@ -873,7 +891,7 @@ def completed_tasks(events: Iterable[Event]) -> set[str]:
     done: set[str] = set()
     refused_last = False
     for event in events:
-        if event.lesson != LESSON:
+        if event.lesson != lesson:
             continue
         if event.task == TASK_SWAPPED:
             refused_last = event.outcome == OK  # only the latest attempt at the drill counts

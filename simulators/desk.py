@@ -50,7 +50,8 @@ if TYPE_CHECKING:
 __all__ = ["APPS", "DESK_CALLS", "NOT_FOR_PAGES", "Desk", "LearnerDesk", "NotAllowed", "allowed"]
 
 #: The practice apps a page may use, by the name the page calls them.
-APPS = ("first_steps", "vneid", "bank", "portal", "signing", "safety")
+APPS = ("first_steps", "vneid", "bank", "portal", "signing", "safety", "vneid_check",
+        "bank_check")
 #: Public methods of a simulator that are not the learner's to call.
 NOT_FOR_PAGES = frozenset({"hooks"})
 #: The page's own calls (methods of :class:`LearnerDesk`).
@@ -81,11 +82,13 @@ def allowed(app: str) -> frozenset[str]:
 
 
 def _simulator_class(app: str) -> type:
-    from . import bank, first_steps, portal, safety, signing, vneid
+    from . import bank, checks, first_steps, portal, safety, signing, vneid
 
     return {"first_steps": first_steps.FirstStepsSimulator, "vneid": vneid.VneidSimulator,
             "bank": bank.BankSimulator, "portal": portal.PortalSimulator,
-            "signing": signing.SigningSimulator, "safety": safety.SafetySimulator}[app]
+            "signing": signing.SigningSimulator, "safety": safety.SafetySimulator,
+            "vneid_check": checks.VneidCheckSimulator,
+            "bank_check": checks.BankCheckSimulator}[app]
 
 
 def vars_of(kind: type) -> dict[str, Any]:

@@ -29,6 +29,7 @@ from .vneid import VneidSimulator
 
 if TYPE_CHECKING:
     from .bank import BankSimulator
+    from .checks import BankCheckSimulator, VneidCheckSimulator
     from .first_steps import FirstStepsSimulator
     from .portal import PortalSimulator
     from .safety import SafetySimulator
@@ -125,6 +126,20 @@ class Sandbox:
         return SigningSimulator(self.store, self.clock, self.random("signing", learner_id,
                                                                     self.clock.now()),
                                 learner_id, self.workshop_id)
+
+    def vneid_check(self, learner_id: str) -> VneidCheckSimulator:
+        """The VNeID check («Tự làm»): :mod:`.checks`."""
+        from .checks import VneidCheckSimulator
+
+        return VneidCheckSimulator(self.store, self.clock, self.random(
+            "vneid_check", learner_id, self.clock.now()), learner_id)
+
+    def bank_check(self, learner_id: str) -> BankCheckSimulator:
+        """The payment check («Tự làm»): :mod:`.checks`."""
+        from .checks import BankCheckSimulator
+
+        return BankCheckSimulator(self.store, self.clock, self.random(
+            "bank_check", learner_id, self.clock.now()), learner_id)
 
     def first_steps(self, learner_id: str) -> FirstStepsSimulator:
         from .first_steps import FirstStepsSimulator

@@ -352,10 +352,16 @@ class VneidSimulator(LearnerFlow):
                       otp_expired=expires is not None and now > datetime.fromisoformat(expires),
                       passcode_locked=bool(locked) and now < datetime.fromisoformat(locked or ""))
 
+    def _sms_after(self) -> int:
+        """The inbox shows the messages after this one (all of them here; a check's app
+        starts with an empty inbox, :class:`.checks.VneidCheckSimulator`)."""
+        return 0
+
     def inbox(self) -> list[tuple[str, str, str]]:
         """The simulated SMS inbox, newest first: (sender, time, text)."""
         rows = self.store.read(sa.select(sms_inbox.c.sender, sms_inbox.c.at, sms_inbox.c.body)
-                               .where(sms_inbox.c.learner_id == self.learner_id)
+                               .where((sms_inbox.c.learner_id == self.learner_id)
+                                      & (sms_inbox.c.seq > self._sms_after()))
                                .order_by(sms_inbox.c.seq.desc()))
         return [(str(r.sender), str(r.at), str(r.body)) for r in rows]
 
@@ -542,7 +548,7 @@ class VneidSimulator(LearnerFlow):
         status = self.status()
         if status.step is Step.HOME and status.logged_in and status.level == 2:
             with self.store.transaction() as conn:
-                record(conn, self.clock, self.learner_id, LESSON, TASK_LEVEL2, OK, level=2)
+                record(conn, self.clock, self.learner_id, self.lesson, TASK_LEVEL2, OK, level=2)
 
     def open_card(self, passcode: str) -> Status:
         """Open the electronic ID card (level 2) with the passcode."""
@@ -581,6 +587,10 @@ class VneidSimulator(LearnerFlow):
         self._act("reset_passcode", act, Step.RESET_PASSCODE)
         return self.status()
 
+    def card(self) -> registry.Persona:
+        """The person whose account this app activates: the learner's persona."""
+        return self.persona
+
     def logout(self) -> Status:
         def act(conn: Connection, state: dict[str, Any]) -> None:
             state["logged_in"] = False
@@ -609,8 +619,9 @@ def sso_level(conn: Connection, learner_id: str, id_number: str, password: str) 
     return int(state["level"])
 
 
-def completed_tasks(events: Iterable[Event]) -> set[str]:
-    """The VNeID lesson's tasks done, judged from its evidence as the hidden tests judge it.
+def completed_tasks(events: Iterable[Event], lesson: str = LESSON) -> set[str]:
+    """The VNeID lesson's tasks done, judged from its evidence as the hidden tests judge it
+    (``lesson``: the VNeID check's, ``vneid_check``, is judged the same way).
 
     A task is done once it succeeded (an ``ok`` event): ``register`` (level 1 in the app),
     ``activate`` (the security questions, the last activation step) and ``login_level2``
@@ -627,4 +638,4 @@ def completed_tasks(events: Iterable[Event]) -> set[str]:
     ['activate', 'register']
     """
     return {e.task for e in events
-            if e.lesson == LESSON and e.outcome == OK and e.task in LESSON_TASKS}
+            if e.lesson == lesson and e.outcome == OK and e.task in LESSON_TASKS}

@@ -54,7 +54,7 @@ from functools import partial
 from types import MappingProxyType, ModuleType
 from typing import TYPE_CHECKING
 
-from . import bank, first_steps, learners, portal, registry, safety, signing, vneid
+from . import bank, checks, first_steps, learners, portal, registry, safety, signing, vneid
 from .clock import FixedClock
 from .dossiers import OFFICIAL_DELAY
 from .evidence import OK, Event, learner_events
@@ -78,6 +78,7 @@ LESSON_TASKS: Mapping[str, tuple[str, ...]] = MappingProxyType({
     "signing": (signing.TASK_RECOVER, signing.TASK_ENROL, signing.TASK_SIGN_FORM,
                 signing.TASK_TRUST_VALID, signing.TASK_SPOT_TAMPERED),
     "safety": tuple(drill.task for drill in safety.DRILLS),
+    **{check.lesson: check.tasks for check in checks.CHECKS.values()},
 })
 
 #: What the scripted residents choose (all fictional, and within each app's rules).
@@ -101,7 +102,7 @@ class NeedsFixedClock(ValueError):
 #: tests' ``bakhong.grading.hidden_tests.JUDGES``; a module without one counts ``ok`` tasks).
 _JUDGES: Mapping[str, ModuleType] = MappingProxyType({
     "first_steps": first_steps, "vneid": vneid, "payment": bank, "portal": portal,
-    "signing": signing, "safety": safety})
+    "signing": signing, "safety": safety, **dict.fromkeys(checks.CHECKS, checks)})
 
 
 def done_tasks(box: Sandbox, learner_id: str, lesson: str) -> set[str]:
@@ -222,14 +223,15 @@ def _privacy(w: _Walker) -> None:
 
 # -- lesson 1: VNeID -------------------------------------------------------------------------
 
-def _vneid_until(w: _Walker, goal: str) -> None:
+def _vneid_until(w: _Walker, goal: str, *, check: bool = False) -> None:
     """From wherever the app stands, the next right action until ``goal`` is reached.
 
     The same path as a resident's: register at level 1, activate (OTP, password, passcode,
-    two security questions), log in, level 2 at the commune police, log in again.
+    two security questions), log in, level 2 at the commune police, log in again. With
+    ``check``, in the VNeID check's app, for the person on its card.
     """
-    app = w.box.vneid(w.learner_id)
-    me = w.me
+    app = w.box.vneid_check(w.learner_id) if check else w.box.vneid(w.learner_id)
+    me = app.card()
     step = vneid.Step
     for _ in range(30):
         s = app.status()
@@ -354,6 +356,38 @@ def _check_receipt(w: _Walker) -> None:
     bill = next(r for r in app.history() if r.payee_account == bank.POWER.number)
     w.pause()
     app.check_receipt(bill.reference)
+
+
+def _check_bank(w: _Walker) -> tuple[checks.BankCheckSimulator, bank.Status]:
+    """The payment check's bank app on its home screen (its Smart OTP PIN set first)."""
+    app = w.box.bank_check(w.learner_id)
+    s = app.status()
+    if s.step is bank.Step.SETUP:
+        w.pause()
+        s = app.set_pin(BANK_PIN, BANK_PIN)
+    elif s.step is bank.Step.RECEIPT:
+        s = app.done()
+    return app, s
+
+
+def _check_stall(w: _Walker) -> None:
+    app, s = _check_bank(w)
+    w.pause(30)  # reading the goal
+    _pay(w, app, _code(app, s.scenario["stall"]), s.scenario["stall_amount"])
+
+
+def _check_bill(w: _Walker) -> None:
+    app, _s = _check_bank(w)
+    w.pause()
+    _pay(w, app, _code(app, "power"), None)
+
+
+def _check_decoy(w: _Walker) -> None:
+    app, s = _check_bank(w)
+    w.pause()
+    app.scan(_code(app, s.scenario["decoy"]))
+    w.pause()  # the payee's name is not the stall keeper's: «Hủy»
+    app.cancel()
 
 
 # -- lesson 3: the portal --------------------------------------------------------------------
@@ -525,8 +559,11 @@ def _moves(lesson: str, tasks: int) -> list[Move]:
     if lesson == "first_steps":
         return [((t[0],), _tap), ((t[1],), _type), ((t[2],), _sms), ((t[3],), _recover),
                 ((t[4],), _install), ((t[5],), _privacy)]
-    if lesson == "vneid":
-        return [((task,), partial(_vneid_until, goal=task)) for task in t]
+    if lesson in ("vneid", "vneid_check"):
+        return [((task,), partial(_vneid_until, goal=task, check=lesson == "vneid_check"))
+                for task in t]
+    if lesson == "payment_check":
+        return [((t[0],), _check_stall), ((t[1],), _check_bill), ((t[2],), _check_decoy)]
     if lesson == "payment":
         return [((t[0],), _pay_static), ((t[1],), _pay_bill), ((t[2],), _refuse_swapped),
                 ((t[3],), _check_receipt)]

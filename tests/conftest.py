@@ -84,3 +84,13 @@ def reach_level2(sim: VneidSimulator, persona: registry.Persona) -> None:
     sim.login(persona.id_number, PASSWORD)
     sim.visit_police()
     sim.login(persona.id_number, PASSWORD)
+
+
+def trained_by_vneid(root: Path) -> None:
+    """Count a workshop's residents as trained by the VNeID practice alone (the default rule
+    before issue 20): the tests of the report's mechanics grade that one lesson only."""
+    from dataclasses import replace
+
+    from bakhong.grading import settings
+
+    settings.save(root, replace(settings.load(root), core_lessons=("vneid",)))

@@ -9,6 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from conftest import trained_by_vneid
 from cryptography.hazmat.primitives import hashes
 
 from bakhong import cli
@@ -97,6 +98,7 @@ def graded_and_certified(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path
     root = base / "lop"
     clock = FixedClock(datetime(2026, 12, 1, 9, tzinfo=VN_TZ))
     box, _ = workshop.create(root, ROSTER[:3], clock=clock, seed="move", lessons=("vneid",))
+    trained_by_vneid(root)
     try:
         walkthrough.walk(box, "hv001", "vneid")
         learners.record_consent(box.store, clock, "hv002")

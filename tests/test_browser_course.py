@@ -41,7 +41,7 @@ from browser_support import (
     width_problem,
 )
 
-from bakhong.grading.course import LESSONS
+from bakhong.grading.course import LESSONS, PRACTICE
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("browser")]
 
@@ -163,11 +163,11 @@ def font_size(page: Any, selector: str) -> float:
            return parseFloat(getComputedStyle(el).fontSize) * zoom; }""", selector))
 
 
-@pytest.mark.parametrize("lesson", LESSONS)
+@pytest.mark.parametrize("lesson", PRACTICE)  # the checks, unaided: tests/test_browser_checks.py
 def test_each_lesson_on_a_phone_in_both_languages_and_large_text(
         server: DemoServer, learners: list[DemoLearner], phone: Any, lesson: str) -> None:
     page, shot = phone, f"course-{lesson}"
-    learner = learners[LESSONS.index(lesson)]
+    learner = learners[PRACTICE.index(lesson)]
     problems: list[str] = []
 
     # 1. Vietnamese

@@ -22,7 +22,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from conftest import reach_level2
+from conftest import reach_level2, trained_by_vneid
 
 from bakhong.grading import certificates, grader, workshop
 from bakhong.grading.certificates import Achievement, Claims, PassedLesson
@@ -141,6 +141,7 @@ def test_birth_year_is_printed_when_known(issuer: pki.Credential, tmp_path: Path
 def graded(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("certificates") / "lop-tho-long"
     box, _ = workshop.create(root, ROSTER, clock=FixedClock(NOW), seed="certificates-1")
+    trained_by_vneid(root)
     try:
         for learner_id, _, _ in ROSTER:
             learners.record_consent(box.store, box.clock, learner_id)

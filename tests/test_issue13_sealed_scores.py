@@ -8,7 +8,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from conftest import reach_level2
+from conftest import reach_level2, trained_by_vneid
 
 from bakhong import cli
 from bakhong.grading import grader, report, results, workshop
@@ -26,6 +26,7 @@ def graded_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("sealed") / "workshop"
     clock = FixedClock(datetime(2026, 12, 1, 9, tzinfo=VN_TZ))
     box, _ = workshop.create(root, ROSTER, clock=clock, seed="sealed", lessons=("vneid",))
+    trained_by_vneid(root)
     try:
         for learner_id, _name, _commune in ROSTER:
             learners.record_consent(box.store, clock, learner_id)

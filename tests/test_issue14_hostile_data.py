@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
-from conftest import reach_level2
+from conftest import reach_level2, trained_by_vneid
 from test_roster import write_csv
 
 from bakhong.grading import grader, trainer, workshop
@@ -218,6 +218,7 @@ def lived_in(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, 
     done = init(root, [[*FORGOTTEN, "Xã Thọ Long"], [*KEPT, "Xã Thọ Long"],
                        [*CARD_ONLY, "Phường Hạc Thành"]])
     assert done.returncode == 0, done.stderr
+    trained_by_vneid(root)  # certificates for the VNeID practice, as before issue 20
     box = workshop.open_sandbox(root)
     try:
         codes = {le.learner_id: le.code for le in learners.all_learners(box.store)}

@@ -28,6 +28,7 @@ from pathlib import Path
 import pg_support
 import pytest
 import sqlalchemy as sa
+from conftest import trained_by_vneid
 from ports import free_port
 
 from bakhong import cli
@@ -86,6 +87,7 @@ def _build(root: Path, rows: list[tuple[str, ...]], start: datetime, seed: str) 
     box, _ = workshop.init(root, _roster(root.parent / f"{root.name}.csv", rows),
                            clock=FixedClock(start), seed=seed, lessons=("vneid",),
                            current_year=2026)
+    trained_by_vneid(root)
     return box
 
 

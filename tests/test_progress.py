@@ -13,6 +13,7 @@ from bakhong.grading import course, progress, results, trainer
 from bakhong.grading.progress import REPEATED, SLOW, class_progress, commune_progress
 from bakhong.simulators import (
     bank,
+    checks,
     first_steps,
     learners,
     portal,
@@ -54,9 +55,11 @@ def test_flows_are_the_simulators_and_lessons_the_course() -> None:
     assert tuple(progress.LESSON_FLOWS) == course.LESSONS
     assert progress.LESSON_FLOWS == {
         "first_steps": (first_steps.FLOW,), "vneid": (vneid.FLOW,), "payment": (bank.FLOW,),
-        "portal": (portal.FLOW,), "signing": (signing.FLOW,), "safety": (safety.FLOW,)}
+        "portal": (portal.FLOW,), "signing": (signing.FLOW,), "safety": (safety.FLOW,),
+        **{c.lesson: (c.flow,) for c in checks.CHECKS.values()}}
     assert (first_steps.LESSON, vneid.LESSON, bank.LESSON, portal.LESSON, signing.LESSON,
-            safety.LESSON) == course.LESSONS
+            safety.LESSON) == course.PRACTICE
+    assert tuple(checks.CHECKS) == course.CHECKS
 
 
 def test_a_learner_who_did_nothing(box: Sandbox, clock: FixedClock) -> None:

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from conftest import reach_level2
+from conftest import reach_level2, trained_by_vneid
 
 from bakhong.grading import (
     course,
@@ -51,6 +51,7 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One workshop graded through the real queue: some pass, some fail, one did nothing."""
     root = tmp_path_factory.mktemp("report") / "w1"
     box, _ = workshop.create(root, ROSTER, clock=clock(), seed="report-1")
+    trained_by_vneid(root)
     try:
         for learner_id, _, _ in ROSTER:
             if learner_id == "hv004":
@@ -83,6 +84,7 @@ def second(tmp_path_factory: pytest.TempPathFactory) -> Path:
         ("b-004", "Hoàng Văn Long", HO_VUONG),                   # new resident
     ], clock=clock(), seed="report-2")
     box.close()
+    trained_by_vneid(root)
     return root
 
 
@@ -132,6 +134,19 @@ def test_one_workshop_matches_the_gradebook(graded: Path) -> None:
         assert row.rate_enrolled == row.trained / row.enrolled
         assert (row.population, row.rate_population, row.meets_target) == (None, None, None)
         assert row.target == 0.8
+
+
+def test_the_report_states_the_rule_it_counts_trained_by(graded: Path, tmp_path: Path) -> None:
+    notes = [note.render() for note in report.build_report([graded]).notes]
+    assert notes[1].startswith("Đã học = đạt Bài 1: Tài khoản định danh điện tử VNeID: mỗi "
+                               "bài ít nhất 80% số điểm")
+    root = tmp_path / "default-rule"  # issue 20: the checks the course has, and safety
+    workshop.create(root, [], clock=clock(), seed="rule", lessons=("vneid",))[0].close()
+    assert report.build_report([root]).notes[1].render().startswith(
+        "Đã học = đạt Tự làm 1: Kích hoạt VNeID mức 2; Tự làm 2: Trả tiền bằng mã QR; "
+        "Bài 5: An toàn trên mạng: mỗi bài ít nhất 80% số điểm")
+    assert report.build_report([root], core_lessons=()).notes[1].render().startswith(
+        "Đã học: không có bài bắt buộc nào")
 
 
 def test_pass_mark_and_core_lessons(graded: Path) -> None:
@@ -417,6 +432,7 @@ def test_the_projection_follows_the_grading_times(tmp_path: Path) -> None:
     root = tmp_path / "timeline"
     box, _ = workshop.create(root, [(f"t{i:02d}", f"Người Số {i}", THO_LONG) for i in range(12)],
                              clock=clock(), seed="timeline", lessons=("vneid",))
+    trained_by_vneid(root)
     week = timedelta(weeks=1)
     passes = {"t00": -6.0, "t01": -3.5, "t02": -3.5, "t03": -2.5, "t04": -2.5, "t05": -2.5,
               "t06": -0.5, "t07": -0.5, "t08": -0.5}

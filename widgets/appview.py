@@ -50,7 +50,8 @@ from .phone import (
     text_input,
 )
 
-__all__ = ["AppHandles", "AppView", "StepHelp", "ViewState", "restoring", "screen_start"]
+__all__ = ["AppHandles", "AppView", "StepHelp", "ViewState", "restoring", "screen_start",
+           "unaided"]
 
 #: The values a screen's controls hold that a rebuilt screen can be given back.
 TYPED = (w.Text, w.Password, w.Textarea, w.Dropdown, w.Checkbox, w.ToggleButton,
@@ -88,6 +89,18 @@ class ViewState:
 
 
 _PENDING: ContextVar[ViewState | None] = ContextVar("bakhong_view_state", default=None)
+_UNAIDED: ContextVar[bool] = ContextVar("bakhong_unaided", default=False)
+
+
+@contextmanager
+def unaided(on: bool = True) -> Iterator[None]:
+    """The app views built meanwhile are a check's («Tự làm», :mod:`.check_mode`): no help
+    bar (no step instruction, no hint, none offered after refusals) and no task list."""
+    token = _UNAIDED.set(on)
+    try:
+        yield
+    finally:
+        _UNAIDED.reset(token)
 
 
 @contextmanager
@@ -140,6 +153,8 @@ class AppView:
         self._sms_arrived = False  # in this render: the inbox stays open on a new screen
         self._unread = False  # an SMS came while the learner did nothing: 🔔 on the inbox
         self.quiet = False  # a render the learner did not ask for (the poller): nothing moves
+        #: a check's view (:func:`unaided`): the help bar stays hidden on every step
+        self.unaided = _UNAIDED.get()
         self.helpbar = HelpBar(tr, self._help_event)
         self.helpbar.screen_text = self._screen_text
         self.controls.update(self.helpbar.controls)
@@ -286,7 +301,7 @@ class AppView:
         key = self.help_key()
         if key != self.helpbar.key:
             self._refused = {}
-        self.helpbar.set_step(key, self.step_help.get(key))
+        self.helpbar.set_step(key, None if self.unaided else self.step_help.get(key))
         return True
 
     # -- what changes while the learner does nothing ------------------------------------------

@@ -30,7 +30,7 @@ import ipywidgets as w
 from bakhong.simulators import bank
 from bakhong.simulators.bank import BankSimulator, Status, Step
 
-from .appview import AppHandles, AppView, ViewState
+from .appview import AppHandles, AppView, ViewState, unaided
 from .bank_help import STEP_HELP
 from .bank_screens import build_screen
 from .i18n import N_, Translator
@@ -40,7 +40,7 @@ from .pinpad import PinPad
 if TYPE_CHECKING:
     from bakhong.simulators.desk import Desk
 
-__all__ = ["BankAppHandles", "BankView", "bank_app", "bank_factory"]
+__all__ = ["BankAppHandles", "BankView", "bank_app", "bank_check_factory", "bank_factory"]
 
 #: The panels of the home step.
 PANELS = ("home", "scan", "transfer", "history", "check")
@@ -87,6 +87,8 @@ class BankView(AppView):
         appbar = html_block(f'<div class="bk-appbar bk-appbar-bank">{name}</div>')
         if handed_over:  # opened by another app (the portal's fee): its badge is on show, and
             parts = [appbar, self.inbox]  # lesson 2's task list is not this lesson's
+        elif self.unaided:  # a check: the goal is stated above the app, no task list
+            parts = [badge(tr), appbar, self.inbox]
         else:
             self.controls["tasks"] = self.tasks
             parts = [badge(tr), appbar, self.tasks, self.inbox]
@@ -156,7 +158,7 @@ class BankView(AppView):
                 self.shown is None or self.shown[0] is Step.SETUP)
             if not self.quiet:
                 self.tasks.selected_index = 0 if first_home else None
-        if not self.handed_over:
+        if not self.handed_over and not self.unaided:
             self._render_tasks(status)
         self._render_inbox()
 
@@ -180,3 +182,9 @@ def bank_app(sim: BankSimulator, tr: Translator, *, display: bool = False,
 def bank_factory(desk: Desk, tr: Translator) -> BankAppHandles:
     """An ``app_factory`` for :func:`bakhong.widgets.course.course_screen`."""
     return bank_app(desk.app("bank"), tr)
+
+
+def bank_check_factory(desk: Desk, tr: Translator) -> BankAppHandles:
+    """The payment check's app, :func:`.appview.unaided` (no help bar, no task list)."""
+    with unaided():
+        return bank_app(desk.app("bank_check"), tr)

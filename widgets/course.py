@@ -23,7 +23,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import ipywidgets as w
 
-from .appview import ViewState, restoring, screen_start
+from .appview import ViewState, restoring, screen_start, unaided
+from .check_mode import CheckPanels
 from .consent import ConsentHandles, consent_screen
 from .i18n import LANGUAGES, N_, Translator, error_text, translator
 from .live import Poller
@@ -83,8 +84,12 @@ class CourseHandles:
     def __init__(self, desk: Desk, app_factory: AppFactory,
                  lang: str, on_submit: SubmitAction,
                  on_score: ScoreAction | None = None, lessons: LessonMenu | None = None,
-                 current: str = "", is_grading: GradingAction | None = None) -> None:
+                 current: str = "", is_grading: GradingAction | None = None,
+                 check: str = "") -> None:
         self.desk, self.learner_id = desk, desk.learner_id
+        #: a check's page («Tự làm», :mod:`.check_mode`): the desk's name of its app
+        self.check = check
+        self.check_panels: CheckPanels | None = None
         self.lessons, self.current = lessons or [], current
         self.app_factory, self.on_submit, self.on_score = app_factory, on_submit, on_score
         self.is_grading = is_grading
@@ -115,6 +120,9 @@ class CourseHandles:
     def _submit(self) -> str | None:
         result = self.on_submit()
         self.watch_score()
+        if self.check_panels is not None:  # a check: what went wrong, now, and no more tries
+            self.check_panels.show_review()
+            self.controls["submit"].layout.display = "none"
         return self.tr(result) if result else None
 
     def set_language(self, lang: str) -> None:
@@ -231,17 +239,25 @@ class CourseHandles:
         bar, langs = language_bar(self.lang, self.set_language, tr, message)
         controls: dict[str, w.Widget] = {f"lang-{k}": b for k, b in langs.items()}
         display = self._display_bar(tr, message, controls)
-        consent, app = None, None
-        body = self._lesson_text(tr, controls)
+        consent, app, panels = None, None, None
+        body = [] if self.check else self._lesson_text(tr, controls)
         if self._consented():
-            with restoring(state):
+            with restoring(state), unaided(bool(self.check)):
                 app = self.app_factory(self.desk, tr)
+            if self.check:
+                panels = CheckPanels(self.current, self.desk.app(self.check), tr, controls)
+                body.append(panels.goal)
             if self._from_consent:  # the page goes to the app's first screen
                 body.insert(0, screen_start())
             submit = action_button("bk-common-submit", _("Nộp bài"), primary=True)
             on_click(submit, self._submit, message, tr)
             controls["submit"] = submit
             body += [app.root, submit]
+            if panels is not None:
+                body.append(panels.review)
+                if panels.sim.finished():  # handed in: the review, and no second «Nộp bài»
+                    panels.show_review()
+                    submit.layout.display = "none"
             if self.on_score is not None:
                 on_score = self.on_score
                 score = action_button("bk-common-score", _("Xem điểm"))
@@ -252,7 +268,7 @@ class CourseHandles:
             consent = consent_screen(self._accept, tr)
             body.append(consent.root)
         self._swap(tr, message, controls, [bar, display, *body, message.root, *self._menu(tr)])
-        self.consent, self.app = consent, app
+        self.consent, self.app, self.check_panels = consent, app, panels
         self._apply_display()
         if state is not None and "course" in state.extra:
             shown, text_open = state.extra["course"]
@@ -323,13 +339,14 @@ def course_screen(desk: Desk, app_factory: AppFactory, *,
                   lang: str | None = None, on_submit: SubmitAction,
                   on_score: ScoreAction | None = None, display: bool = False,
                   lessons: LessonMenu | None = None, current: str = "",
-                  is_grading: GradingAction | None = None) -> CourseHandles:
+                  is_grading: GradingAction | None = None, check: str = "") -> CourseHandles:
     """The learner's page: consent if not given yet, then ``app_factory``'s app and «Nộp bài».
 
     ``lang`` defaults to the language saved for the learner. Never raises for a
     sandbox failure: the page then shows the message and a «Thử lại» button. Displayed
     (``display=True``, in a kernel), the page's poller starts (:meth:`CourseHandles.start_live`);
-    ``is_grading`` lets it show the score by itself after «Nộp bài».
+    ``is_grading`` lets it show the score by itself after «Nộp bài». ``check`` (the desk's
+    name of a check's app) makes it a check's page (:mod:`.check_mode`).
     """
     if lang is None:
         try:
@@ -338,7 +355,7 @@ def course_screen(desk: Desk, app_factory: AppFactory, *,
             lang = "vi"
     course = CourseHandles(desk, app_factory,
                            lang if lang in LANGUAGES else "vi", on_submit, on_score,
-                           lessons, current, is_grading)
+                           lessons, current, is_grading, check)
     try:
         course.render()
     except Exception as err:

@@ -35,14 +35,14 @@ from urllib.parse import parse_qs
 
 import ipywidgets as w
 
-from bakhong.grading import progress, results, trainer
+from bakhong.grading import progress, results, settings, trainer
 from bakhong.grading.progress import LearnerProgress, LessonScore
 from bakhong.simulators import dossiers, faults, procedures, submissions
 from bakhong.simulators.errors import N_, SandboxError
 from bakhong.simulators.evidence import HINT_OFFERED
 from bakhong.simulators.sandbox import Sandbox
 
-from .i18n import LANGUAGES, error_text, translator
+from .i18n import LANGUAGES, Translator, error_text, translator
 from .phone import (
     MessageArea,
     action_button,
@@ -61,7 +61,24 @@ ALL = ""  # the commune filter's «every commune»
 
 LESSON_NAMES = {"first_steps": N_("Làm quen"), "vneid": N_("VNeID"),
                 "payment": N_("Thanh toán QR"), "portal": N_("Hồ sơ trực tuyến"),
-                "signing": N_("Ký số"), "safety": N_("An toàn")}
+                "signing": N_("Ký số"), "safety": N_("An toàn"),
+                "vneid_check": N_("Tự làm VNeID"), "payment_check": N_("Tự làm QR")}
+#: The rule «Đã tập huấn» counts by (``core_lessons`` and ``pass_mark`` of ``bakhong.toml``).
+TRAINED_RULE = N_("Đã học = đạt {lessons}: mỗi bài ít nhất {mark}% số điểm (core_lessons, "
+                  "pass_mark trong bakhong.toml).")
+
+
+def trained_rule(core_lessons: Sequence[str], pass_mark: float, tr: Translator) -> str:
+    """The rule a resident counts as trained by, in ``tr``'s language.
+
+    >>> from bakhong.widgets.i18n import translator
+    >>> trained_rule(("vneid_check", "safety"), 0.8, translator("vi"))[:43]
+    'Đã học = đạt Tự làm VNeID, An toàn: mỗi bài'
+    """
+    names = ", ".join(tr(LESSON_NAMES.get(lesson, lesson)) for lesson in core_lessons)
+    return tr(TRAINED_RULE).format(lessons=names, mark=f"{pass_mark * 100:g}")
+
+
 STEP_NAMES = {
     "intro": N_("Màn hình đầu"), "register": N_("Đăng ký mức 1"),
     "activate": N_("Gửi yêu cầu kích hoạt"), "otp": N_("Nhập mã OTP"),
@@ -199,7 +216,7 @@ class DashboardHandles:
     does. ``progress`` is the last reading, ``shown`` the learners the filters keep."""
 
     def __init__(self, box: Sandbox, *, lang: str = "vi", pass_mark: float = 0.8,
-                 core_lessons: Sequence[str] = ("vneid",),
+                 core_lessons: Sequence[str] = settings.DEFAULT_CORE_LESSONS,
                  refresh_seconds: int = REFRESH_SECONDS) -> None:
         self.box = box
         self.lang = lang if lang in LANGUAGES else "vi"
@@ -550,8 +567,10 @@ class DashboardHandles:
                         f"{''.join(cells)}</tr>")
         head = "".join(f'<th scope="col">{_esc(h)}</th>' for h in heads)
         caption = _("Tiến độ theo xã/phường")
+        rule = trained_rule(self.core_lessons, self.pass_mark, self.tr)
         return (f"<table><caption>{_esc(caption)}</caption>"
-                f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>")
+                f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+                f'<p class="bk-dash-rule">{_esc(rule)}</p>')
 
     # -- one learner ------------------------------------------------------------------
 
@@ -738,7 +757,8 @@ class DashboardHandles:
 
 
 def dashboard(box: Sandbox, *, lang: str = "vi", pass_mark: float = 0.8,
-              core_lessons: Sequence[str] = ("vneid",), refresh_seconds: int = REFRESH_SECONDS,
+              core_lessons: Sequence[str] = settings.DEFAULT_CORE_LESSONS,
+              refresh_seconds: int = REFRESH_SECONDS,
               display: bool = False) -> DashboardHandles:
     """The dashboard over ``box``; a failure to read is shown in its message area."""
     handles = DashboardHandles(box, lang=lang, pass_mark=pass_mark, core_lessons=core_lessons,

@@ -37,11 +37,14 @@ WORKSHOP_ENV = "BAKHONG_WORKSHOP"
 STORE_ENV = "BAKHONG_STORE_URL"
 SUBMITTED = N_("Đã nộp bài. Bài của bạn đang được chấm; điểm sẽ có sau ít phút.")
 
-#: The course's lessons in teaching order, with the title the menu shows.
+#: The course's lessons in teaching order (each check after its practice), with the title
+#: the menu shows.
 LESSON_TITLES = {
     "first_steps": N_("Bài 0: Làm quen với điện thoại"),
     "vneid": N_("Bài 1: Tài khoản định danh điện tử VNeID"),
+    "vneid_check": N_("Tự làm 1: Kích hoạt VNeID mức 2"),
     "payment": N_("Bài 2: Thanh toán bằng mã QR"),
+    "payment_check": N_("Tự làm 2: Trả tiền bằng mã QR"),
     "portal": N_("Bài 3: Nộp hồ sơ trực tuyến – khai sinh cho trẻ mới sinh"),
     "signing": N_("Bài 4: Chữ ký số cá nhân – ký từ xa trên điện thoại"),
     "safety": N_("Bài 5: An toàn trên mạng"),
@@ -123,7 +126,12 @@ APP_FACTORIES = {"first_steps": ("first_steps_app", "first_steps_factory"),
                  "vneid": ("vneid_app", "vneid_factory"), "payment": ("bank_app", "bank_factory"),
                  "portal": ("portal_app", "portal_factory"),
                  "signing": ("signing_app", "signing_factory"),
-                 "safety": ("safety_app", "safety_factory")}
+                 "safety": ("safety_app", "safety_factory"),
+                 "vneid_check": ("vneid_app", "vneid_check_factory"),
+                 "payment_check": ("bank_app", "bank_check_factory")}
+#: Each check's app, by the desk's name (``bakhong.simulators.checks``): its page is in check
+#: mode (:mod:`.check_mode`).
+CHECK_APPS = {"vneid_check": "vneid_check", "payment_check": "bank_check"}
 
 
 def _app(lesson: str) -> Callable[..., object]:
@@ -233,7 +241,8 @@ def show_lesson(lesson: str, code: str, lang: str | None = None,
             for name, title in LESSON_TITLES.items()]
     return course_screen(desk, factory,  # type: ignore[arg-type]
                          lang=lang, on_submit=submit, on_score=score, display=True,
-                         lessons=menu, current=lesson, is_grading=grading)
+                         lessons=menu, current=lesson, is_grading=grading,
+                         check=CHECK_APPS.get(lesson, ""))
 
 
 def learner_desk(code: str, page_pass: str = "") -> Desk:

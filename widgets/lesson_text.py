@@ -23,7 +23,7 @@ from importlib import resources
 
 from .i18n import N_, PSEUDO_CLOSE, PSEUDO_OPEN, Translator
 
-__all__ = ["TITLE", "hide_notebook_text", "lesson_html", "lesson_markdown"]
+__all__ = ["TITLE", "hide_notebook_text", "lesson_html", "lesson_markdown", "lesson_plain"]
 
 #: The panel's title on the course page.
 TITLE = N_("Hướng dẫn bài học")
@@ -87,6 +87,22 @@ def lesson_html(lesson: str, tr: Translator) -> str:
         lines = lines[1:]
     rendered = mistune.html("\n".join(lines))
     return f'<div class="bk-lesson-text">{rendered}</div>'
+
+
+def lesson_plain(lesson: str, tr: Translator) -> str:
+    """The text without its first heading and markdown marks, as it is read aloud.
+
+    >>> from bakhong.widgets.i18n import translator
+    >>> "**" in lesson_plain("payment", translator("vi")), "#" in lesson_plain("payment",
+    ...                                                                   translator("vi"))
+    (False, False)
+    """
+    lines = lesson_markdown(lesson, tr.lang).splitlines()
+    if lines and lines[0].startswith("## "):
+        lines = lines[1:]
+    texts = [_LINE.match(line).group(2).replace("**", "")  # type: ignore[union-attr]
+             for line in lines]
+    return " ".join(text.strip() for text in texts if text.strip())
 
 
 def hide_notebook_text() -> str:

@@ -176,6 +176,9 @@ _MARKED = (
     N_("Trang Dịch vụ công giả mạo"),
     N_("Lừa «hoàn tiền» đòi mã PIN"),
     N_("Báo cáo lập ngày {date} từ {workshops} lớp học, theo sổ điểm nbgrader của từng lớp."),
+    N_("Đã học = đạt {lessons}: mỗi bài ít nhất {mark}% số điểm (cài đặt core_lessons và "
+       "pass_mark trong bakhong.toml của lớp)."),
+    N_("Đã học: không có bài bắt buộc nào, nên không ai được tính là đã học."),
     N_("Bản đầy đủ cho người hướng dẫn: không có tên, mã học viên, số định danh hay số điện "
        "thoại. Chỉ chia sẻ ra ngoài lớp học bản công khai."),
     N_("Bản công khai: số dưới 5 người ghi «<5»; tỷ lệ, số còn thiếu, xu hướng và ngày dự "
@@ -270,7 +273,7 @@ class DashboardHandles:
         report = self.report
         title = _(PUBLIC_TITLE) if report.public else _(REPORT_TITLE)
         notes = "".join(f'<p class="bkr-note">{html.escape(n.render(tr))}</p>'
-                        for n in report.notes[:2])
+                        for n in report.notes[:3])
         heading = f"<h1>{html.escape(title)}</h1>" if self.title else ""
         self.header.value = heading + notes
         commune = self.controls["commune"]

@@ -40,6 +40,16 @@ TASK_TITLES: Final[dict[str, dict[str, str]]] = {
         "activated": N_("Kích hoạt tài khoản VNeID"),
         "level2": N_("Đăng nhập lại với tài khoản mức 2"),
     },
+    "vneid_check": {
+        "registered": N_("Đăng ký tài khoản mức 1 cho người trên thẻ"),
+        "activated": N_("Kích hoạt tài khoản VNeID của người trên thẻ"),
+        "level2": N_("Lên mức 2 rồi đăng nhập lại cho người trên thẻ"),
+    },
+    "payment_check": {
+        "stall": N_("Trả đúng số tiền cho quầy bằng mã QR"),
+        "bill": N_("Trả hóa đơn tiền điện bằng mã QR trên hóa đơn"),
+        "swapped": N_("Không trả vào mã QR bị dán đè"),
+    },
     "payment": {
         "stall": N_("Trả tiền rau bằng mã QR của quầy"),
         "bill": N_("Trả hóa đơn tiền điện bằng mã QR"),

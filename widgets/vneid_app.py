@@ -31,7 +31,7 @@ from bakhong.simulators import idnumber
 from bakhong.simulators.registry import Persona
 from bakhong.simulators.vneid import PhoneNotOwnName, Status, Step, VneidSimulator
 
-from .appview import AppHandles, AppView
+from .appview import AppHandles, AppView, unaided
 from .i18n import Translator
 from .phone import (
     badge,
@@ -47,7 +47,7 @@ from .vneid_screens import build_screen
 if TYPE_CHECKING:
     from bakhong.simulators.desk import Desk
 
-__all__ = ["VneidAppHandles", "VneidView", "vneid_app", "vneid_factory"]
+__all__ = ["VneidAppHandles", "VneidView", "vneid_app", "vneid_check_factory", "vneid_factory"]
 
 #: Screens where the learner types the persona's data: the card opens by itself there.
 _TYPING_STEPS = (Step.REGISTER, Step.ACTIVATE, Step.LOGIN)
@@ -154,3 +154,10 @@ def vneid_factory(desk: Desk, tr: Translator) -> VneidAppHandles:
     """An ``app_factory`` for :func:`bakhong.widgets.course.course_screen`."""
     sim = desk.app("vneid")
     return vneid_app(sim, sim.persona, tr)
+
+
+def vneid_check_factory(desk: Desk, tr: Translator) -> VneidAppHandles:
+    """The VNeID check's app, for the person on its own card, :func:`.appview.unaided`."""
+    sim = desk.app("vneid_check")
+    with unaided():
+        return vneid_app(sim, sim.card(), tr)

@@ -1,0 +1,405 @@
+"""The unaided checks («Tự làm»): one per skill, the practice app with a fresh scenario.
+
+A check is what says a resident *can* do a skill (issue 20): the same app as the practice
+lesson, but another persona, amount or procedure than the practice used, the goal stated
+once, no step instructions, no hint, and every refusal recorded and explained only at the
+end. It is graded by nbgrader from its own evidence (lesson ``<skill>_check``), so the
+practice scores stay as they were for the trainer.
+
+What all checks share is here, once:
+
+* :class:`Check`: the check's lesson, the practice lesson it checks, its app and flow,
+  its graded tasks, and the plain words that explain each refusal at the end;
+* :class:`CheckFlow`: the check mode of an app's simulator (a mixin over its
+  :class:`~.flow.LearnerFlow`): the scenario drawn from the learner and the check
+  (:meth:`CheckFlow.draw`; a retake after the trainer's reset draws the next one), the
+  goal (:meth:`CheckFlow.goal`), the mistakes (:meth:`CheckFlow.mistakes`), and the app
+  closed once the check is handed in (:class:`CheckClosed`) until the trainer resets it
+  (:func:`.attempts.reset_attempt` on the check's flow);
+* :func:`completed_tasks`: the judge of every check's hidden tests.
+
+Each skill adds its scenario: :class:`VneidCheckSimulator` (another person of the
+learner's household activates VNeID up to level 2), :class:`BankCheckSimulator` (another
+stall, another amount, a code stuck over the other stall's, another bill).
+
+>>> from datetime import datetime
+>>> from bakhong.simulators.clock import FixedClock, VN_TZ
+>>> from bakhong.simulators.sandbox import Sandbox
+>>> from bakhong.simulators.learners import record_consent
+>>> clock = FixedClock(datetime(2026, 12, 1, 9, tzinfo=VN_TZ))
+>>> box = Sandbox.open("sqlite://", clock=clock, seed="check-doctest")
+>>> _ = box.add_learners([("hv001", "Lê Thị Hoa", "Xã Thọ Long")])
+>>> record_consent(box.store, clock, "hv001")
+>>> check = box.vneid_check("hv001")
+>>> check.card().persona_id != box.vneid("hv001").persona.persona_id
+True
+>>> check.card() == box.vneid_check("hv001").card()  # drawn from the learner, every time
+True
+>>> check.mistakes(), check.finished()
+([], False)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any, ClassVar
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from . import bank, registry, vietqr, vneid
+from .clock import Clock
+from .errors import N_, SandboxError
+from .evidence import HELP_TASKS, OK, RESET, Event, learner_events, since_last_reset
+from .flow import LearnerFlow
+from .store import Store, load_flow_state, sms_inbox
+from .store import events as event_rows
+
+__all__ = ["CHECKS", "BankCheckSimulator", "Check", "CheckClosed", "CheckFlow", "Goal",
+           "Mistake", "VneidCheckSimulator", "completed_tasks", "explanation"]
+
+#: What the explanation says of a refusal no check names.
+OTHER_MISTAKE = N_("Ứng dụng đã từ chối một thao tác. Hãy đọc kỹ thông báo của ứng dụng.")
+#: The outcome the payment check records for a stall paid another amount than asked.
+WRONG_AMOUNT = "payment.wrong_amount"
+
+
+@dataclass(frozen=True)
+class Check:
+    """One skill's check."""
+
+    lesson: str  # the check's own lesson (its notebook, its grade)
+    skill: str  # the practice lesson it checks
+    app: str  # the desk's name of its app (``Sandbox.<app>``)
+    flow: str  # its saved state (``flow_states.flow``): the trainer's reset clears it
+    tasks: tuple[str, ...]  # the graded tasks, in the order a resident earns them
+    #: refusal code -> what went wrong, in plain words (Vietnamese source strings)
+    explanations: Mapping[str, str] = field(default_factory=dict)
+    #: codes that are no mistake of the learner's (a fault the trainer switched on)
+    not_mistakes: frozenset[str] = frozenset()
+
+
+VNEID_CHECK = Check(
+    "vneid_check", "vneid", "vneid_check", "vneid_check",
+    (vneid.TASK_REGISTER, vneid.TASK_ACTIVATE, vneid.TASK_LEVEL2),
+    MappingProxyType({
+        "vneid.not_own_persona": N_("Số định danh đã nhập không phải của người trên thẻ hôm "
+                                    "nay. Luôn nhập đúng 12 số trên thẻ nhân vật."),
+        "sandbox.not_persona": N_("Đã nhập một số không có trên thẻ nhân vật. Chỉ nhập số "
+                                  "định danh và số điện thoại ghi trên thẻ."),
+        "idnumber.length": N_("Số định danh có đúng 12 chữ số. Hãy đếm lại khi nhập."),
+        "idnumber.format": N_("Số định danh chỉ gồm chữ số. Hãy nhập lại từ thẻ."),
+        "idnumber.component": N_("Số định danh nhập chưa đúng. Hãy so từng số với thẻ."),
+        "phone.invalid": N_("Số điện thoại có 10 chữ số, bắt đầu bằng số 0."),
+        "vneid.phone_mismatch": N_("Số điện thoại phải là số chính chủ ghi trên thẻ nhân vật."),
+        "vneid.phone_not_own_name": N_("Đã nhập số điện thoại của người thân. VNeID cần số "
+                                       "đứng tên chính người đăng ký."),
+        "vneid.face_missing": N_("Cần chụp ảnh khuôn mặt trước khi bấm «Đăng ký»."),
+        "vneid.not_approved": N_("Phải đăng ký mức 1 trước, rồi mới kích hoạt tài khoản."),
+        "vneid.otp_wrong": N_("Mã OTP gõ chưa đúng. Mã là 6 số trong tin nhắn mới nhất."),
+        "vneid.otp_expired": N_("Mã OTP chỉ dùng được 3 phút. Hết hạn thì bấm «Gửi lại mã»."),
+        "vneid.otp_too_many": N_("Gõ sai mã OTP nhiều lần. Hãy bấm «Gửi lại mã» và gõ mã mới."),
+        "vneid.password_weak": N_("Mật khẩu cần 8 đến 20 ký tự: chữ in hoa, chữ thường, chữ "
+                                  "số và một ký tự đặc biệt như @."),
+        "vneid.mismatch": N_("Hai lần nhập (mật khẩu hoặc passcode) phải giống hệt nhau."),
+        "vneid.passcode_invalid": N_("Passcode là đúng 6 chữ số."),
+        "vneid.questions_invalid": N_("Cần chọn 2 câu hỏi khác nhau và trả lời cả hai."),
+        "vneid.login_wrong": N_("Đăng nhập cần số định danh trên thẻ và mật khẩu vừa đặt."),
+        "vneid.passcode_wrong": N_("Passcode mở thẻ là 6 số bạn đã đặt khi kích hoạt."),
+        "vneid.passcode_locked": N_("Sai passcode 5 lần thì tài khoản bị khóa. Dùng «Quên "
+                                    "passcode» để đặt lại."),
+    }),
+    frozenset({"vneid.maintenance", "vneid.connection_failed", "vneid.wrong_step"}),
+)
+
+PAYMENT_CHECK = Check(
+    "payment_check", "payment", "bank_check", "bank_check",
+    (bank.TASK_STATIC, bank.TASK_BILL, bank.TASK_SWAPPED),
+    MappingProxyType({
+        "bank.pin_invalid": N_("Mã PIN Smart OTP là đúng 6 chữ số."),
+        "bank.pin_mismatch": N_("Hai lần nhập mã PIN phải giống hệt nhau."),
+        "bank.pin_wrong": N_("Mã PIN nhập chưa đúng: đó là 6 số bạn đã đặt lúc đầu."),
+        "bank.pin_locked": N_("Sai mã PIN 5 lần thì Smart OTP bị khóa. Dùng «Quên mã PIN» và "
+                              "mã trong tin nhắn để đặt lại."),
+        "bank.amount_invalid": N_("Số tiền chỉ gồm chữ số, ví dụ 45000."),
+        "bank.insufficient_balance": N_("Số dư không đủ cho khoản này."),
+        "bank.not_payment_code": N_("Mã đã quét không phải mã thanh toán VietQR."),
+        "bank.invalid_code": N_("Mã QR bị hỏng: hãy quét lại mã khác của quầy."),
+        "bank.otp_wrong": N_("Mã trong tin nhắn gõ chưa đúng hoặc đã hết hạn."),
+        "paid_scammer": N_("Đã trả tiền vào mã QR dán đè: tên người nhận không phải tên chủ "
+                           "quầy. Trước khi nhập mã PIN, luôn đọc tên người nhận; sai tên thì "
+                           "bấm «Hủy»."),
+        WRONG_AMOUNT: N_("Đã trả sai số tiền cho quầy. Với mã QR tĩnh, tự nhập đúng số tiền "
+                         "người bán nói, rồi xem lại trước khi xác nhận."),
+    }),
+    frozenset({"bank.maintenance", "bank.connection_lost", "bank.wrong_step"}),
+)
+
+#: Every check, by its lesson.
+CHECKS: Mapping[str, Check] = MappingProxyType({
+    check.lesson: check for check in (VNEID_CHECK, PAYMENT_CHECK)})
+
+
+def explanation(lesson: str, code: str) -> str:
+    """What went wrong, in plain words, for refusal ``code`` in check ``lesson``.
+
+    >>> explanation("vneid_check", "vneid.otp_expired")
+    'Mã OTP chỉ dùng được 3 phút. Hết hạn thì bấm «Gửi lại mã».'
+    >>> explanation("vneid_check", "no.such_code") == OTHER_MISTAKE
+    True
+    """
+    return CHECKS[lesson].explanations.get(code, OTHER_MISTAKE)
+
+
+class CheckClosed(SandboxError):
+    code = "check.closed"
+    message = N_("Bạn đã nộp bài tự làm này. Muốn làm lại, hãy hỏi người hướng dẫn.")
+
+
+@dataclass(frozen=True)
+class Goal:
+    """The goal, stated once: a source string and its values (amounts, names)."""
+
+    text: str
+    values: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """One kind of refusal in a check, how often, and what went wrong (source string)."""
+
+    code: str
+    count: int
+    explanation: str
+
+
+def mistakes_in(check: Check, events: Iterable[Event]) -> list[Mistake]:
+    """The learner's mistakes in ``events`` (one attempt at ``check``), up to the hand-in,
+    in the order first made.
+
+    >>> found = [Event("vneid_check", "otp", "vneid.otp_wrong", "", {}),
+    ...          Event("vneid_check", "otp", "vneid.maintenance", "", {}),
+    ...          Event("vneid_check", "otp", "vneid.otp_wrong", "", {}),
+    ...          Event("vneid_check", "submit", OK, "", {}),
+    ...          Event("vneid_check", "login", "check.closed", "", {})]
+    >>> [(m.code, m.count) for m in mistakes_in(VNEID_CHECK, found)]
+    [('vneid.otp_wrong', 2)]
+    """
+    counts: dict[str, int] = {}
+    for event in events:
+        if event.task == "submit":
+            break
+        code = event.outcome
+        if event.lesson == PAYMENT_CHECK.lesson and event.task == bank.TASK_STATIC \
+                and code == OK and event.detail.get("amount") != event.detail.get("asked"):
+            code = WRONG_AMOUNT
+        if code == OK or event.task in HELP_TASKS or code in check.not_mistakes:
+            continue
+        counts[code] = counts.get(code, 0) + 1
+    return [Mistake(code, n, explanation(check.lesson, code)) for code, n in counts.items()]
+
+
+def completed_tasks(events: Iterable[Event]) -> set[str]:
+    """The graded tasks done in one check's evidence (the hidden tests' judge): those of its
+    app's judge, among the check's tasks.
+
+    >>> completed_tasks([Event("payment_check", "pay_bill", OK, "", {"amount": 1, "asked": 1}),
+    ...                  Event("payment_check", "check_receipt", OK, "", {})])
+    {'pay_bill'}
+    """
+    found = list(events)
+    done: set[str] = set()
+    for lesson, check in CHECKS.items():
+        mine = [e for e in found if e.lesson == lesson]
+        if not mine:
+            continue
+        judge = vneid.completed_tasks if check.skill == "vneid" else bank.completed_tasks
+        done |= set(judge(mine, lesson=lesson)) & set(check.tasks)
+    return done
+
+
+def _seed(*parts: object) -> random.Random:
+    digest = hashlib.sha256(":".join(map(str, parts)).encode()).digest()
+    return random.Random(int.from_bytes(digest[:16], "big"))
+
+
+class CheckFlow(LearnerFlow):
+    """The check mode of an app's simulator; comes first in the bases, before the app's."""
+
+    check: ClassVar[Check]
+
+    def __init__(self, store: Store, clock: Clock, rng: random.Random, learner_id: str) -> None:
+        super().__init__(store, clock, rng, learner_id)
+        #: the attempt (0 first, one more after each trainer's reset): the scenario's seed
+        self.attempt = sum(1 for e in learner_events(store, learner_id, self.check.lesson)
+                           if e.task == RESET)
+
+    def _draw(self) -> random.Random:
+        """The scenario's random source: from the learner, the check and the attempt only."""
+        return _seed("check", self.check.lesson, self.learner_id, self.attempt)
+
+    def _attempt_events(self) -> list[Event]:
+        return since_last_reset(learner_events(self.store, self.learner_id, self.check.lesson))
+
+    def finished(self) -> bool:
+        """Whether this attempt was handed in («Nộp bài»): the app takes no more actions."""
+        return any(e.task == "submit" for e in self._attempt_events())
+
+    def mistakes(self) -> list[Mistake]:
+        """This attempt's mistakes, explained (what the page shows after «Nộp bài»)."""
+        return mistakes_in(self.check, self._attempt_events())
+
+    def goal(self) -> Goal:
+        raise NotImplementedError
+
+    def _check(self, conn: Connection, state: dict[str, Any], task: str,
+               allowed: tuple[Any, ...]) -> None:
+        handed_in = conn.execute(
+            sa.select(event_rows.c.task).where(
+                (event_rows.c.learner_id == self.learner_id)
+                & (event_rows.c.lesson == self.check.lesson)
+                & event_rows.c.task.in_(("submit", RESET)))
+            .order_by(event_rows.c.seq.desc()).limit(1)).scalar()
+        if handed_in == "submit":
+            raise CheckClosed()
+        super()._check(conn, state, task, allowed)
+
+
+# -- VNeID: another person of the household, up to level 2 -------------------------------------
+
+def check_persona(store: Store, learner_id: str, lesson: str,
+                  attempt: int = 0) -> registry.Persona:
+    """Another adult of the learner's household, drawn from the learner, the check and the
+    attempt (a retake after the trainer's reset may be for another person of the household).
+
+    Households are made of two to four adults (:func:`.registry.create_household`); the
+    newborn lesson may add a baby or a parent later, so the choice is among adults, by a
+    hash that an added member does not move unless it wins the draw (it is then kept in
+    the check's saved state: :meth:`VneidCheckSimulator._fresh`).
+    """
+    own = registry.persona_of_learner(store, learner_id)
+    adults = [p for p in registry.household(store, own.household_id)
+              if p.persona_id != own.persona_id and int(p.birth_date[:4]) <= 2008]
+    if not adults:
+        return own
+
+    def rank(p: registry.Persona) -> str:
+        return hashlib.sha256(
+            f"{lesson}:{learner_id}:{attempt}:{p.persona_id}".encode()).hexdigest()
+    return min(adults, key=rank)
+
+
+class VneidCheckSimulator(CheckFlow, vneid.VneidSimulator):
+    """VNeID up to level 2 for another person of the learner's household."""
+
+    check = VNEID_CHECK
+    flow = VNEID_CHECK.flow
+    lesson = VNEID_CHECK.lesson
+
+    def __init__(self, store: Store, clock: Clock, rng: random.Random, learner_id: str) -> None:
+        super().__init__(store, clock, rng, learner_id)
+        with store.engine.connect() as conn:
+            saved = load_flow_state(conn, learner_id, self.flow) or {}
+        chosen = saved.get("persona_id")
+        self.persona = (registry.persona(store, chosen) if chosen
+                        else check_persona(store, learner_id, self.lesson, self.attempt))
+
+    def _fresh(self) -> dict[str, Any]:
+        return {**super()._fresh(), "persona_id": self.persona.persona_id}
+
+    def _load(self, conn: Connection) -> dict[str, Any]:
+        state = super()._load(conn)
+        if "sms_after" not in state:  # the check's inbox starts empty
+            newest = conn.execute(sa.select(sa.func.max(sms_inbox.c.seq)).where(
+                sms_inbox.c.learner_id == self.learner_id)).scalar()
+            state["sms_after"] = int(newest or 0)
+        return state
+
+    def card(self) -> registry.Persona:
+        """The person whose account this check activates (the card on the screen)."""
+        return self.persona
+
+    def _sms_after(self) -> int:
+        with self.store.engine.connect() as conn:
+            return int(self._load(conn)["sms_after"])
+
+    def goal(self) -> Goal:
+        return Goal(N_("Kích hoạt tài khoản VNeID mức 2 cho {name}, theo thẻ nhân vật."),
+                    {"name": self.persona.full_name})
+
+
+# -- paying by QR: another stall, another amount, the other stall's code stuck over --------------
+
+#: The stalls a check may send the learner to; the other one's code is the swapped one.
+_STALLS = (bank.STALL, bank.FRUIT)
+#: What the sign beside each stall's code says (the practice's words).
+_OWNER_NOTES = {"stall": N_("Chủ tài khoản: HOANG THI HANH"),
+                "fruit": N_("Chủ tài khoản: PHAM THI LUA")}
+
+
+class BankCheckSimulator(CheckFlow, bank.BankSimulator):
+    """The bank app: pay one stall a drawn amount, refuse the other stall's swapped code,
+    pay a bill of another amount."""
+
+    check = PAYMENT_CHECK
+    flow = PAYMENT_CHECK.flow
+    lesson = PAYMENT_CHECK.lesson
+
+    def _fresh(self) -> dict[str, Any]:
+        draw = self._draw()
+        stall, decoy = draw.sample(_STALLS, 2)
+        scenario = {
+            "stall": stall.key, "decoy": decoy.key,
+            "stall_amount": draw.randrange(25, 150) * 1000,
+            "decoy_amount": draw.randrange(15, 90) * 1000,
+            "bill_amount": draw.randrange(120, 650) * 1000 + draw.choice((0, 500)),
+            "bill_number": f"PE04{draw.randrange(10**8):08d}",
+            "bill_month": self.clock.now().month,
+        }
+        return {"step": bank.Step.SETUP.value, "pin_fails": 0, "scenario": scenario}
+
+    def goal(self) -> Goal:
+        scenario = self.status().scenario
+        return Goal(N_("Ở chợ, trả {amount} cho {stall} và {decoy_amount} cho {decoy} bằng mã "
+                       "QR của từng quầy; rồi trả hóa đơn tiền điện tháng {month} bằng mã QR "
+                       "trên hóa đơn. Chỉ trả khi tên người nhận đúng."),
+                    {"amount": bank.money(scenario["stall_amount"]),
+                     "stall": bank.DIRECTORY[scenario["stall"]].title,
+                     "decoy_amount": bank.money(scenario["decoy_amount"]),
+                     "decoy": bank.DIRECTORY[scenario["decoy"]].title,
+                     "month": str(scenario["bill_month"])})
+
+    def merchant_codes(self) -> list[bank.MerchantCode]:
+        """The stall's own code, the other stall's code stuck over by a scammer's, the bill."""
+        scenario = self.status().scenario
+        stall, decoy = bank.DIRECTORY[scenario["stall"]], bank.DIRECTORY[scenario["decoy"]]
+        bill = bank.bill_code(scenario)
+        codes = {
+            stall.key: bank.MerchantCode(stall.key, stall.title, vietqr.build(
+                bin=stall.bin, account=stall.number), _OWNER_NOTES[stall.key]),
+            decoy.key: bank.MerchantCode(decoy.key, decoy.title, vietqr.build(
+                bin=bank.SCAMMER.bin, account=bank.SCAMMER.number), _OWNER_NOTES[decoy.key]),
+        }
+        return [codes["stall"], bank.MerchantCode(
+            "power", bank.POWER.title, bill,
+            N_("Hóa đơn tiền điện: quét mã để thanh toán đúng số tiền")), codes["fruit"]]
+
+    def _evidence(self, conn: Connection, state: dict[str, Any], ref: str, amount: int) -> None:
+        payee = state["draft_payee"]
+        scenario = state["scenario"]
+        kind = state.get("draft_initiation")
+        stall = bank.DIRECTORY[scenario["stall"]]
+        decoy = bank.DIRECTORY[scenario["decoy"]]
+        if payee == bank.payee_account(stall) and kind == "static":
+            self._record(conn, bank.TASK_STATIC, OK, reference=ref, amount=amount,
+                         asked=scenario["stall_amount"])
+        elif payee == bank.payee_account(bank.POWER) and kind == "dynamic":
+            self._record(conn, bank.TASK_BILL, OK, reference=ref, amount=amount,
+                         asked=scenario["bill_amount"])
+        elif payee == bank.payee_account(bank.SCAMMER):
+            self._record(conn, bank.TASK_SWAPPED, "paid_scammer", reference=ref,
+                         amount=amount, stall=decoy.key)
