@@ -3,8 +3,9 @@
 ``run(workshop)`` writes one dashboard notebook (its only cell calls
 :func:`bakhong.widgets.dashboard.dashboard_app`) to a temporary folder and serves it with
 the lessons' Voila settings (``bakhong.serving.voila_config``: Unix-socket kernels, no
-tracebacks, no sources, no CDN), except: no preheated pool (one trainer, one kernel), and
-idle kernels are culled only once their tab is closed, so a dashboard left open is not.
+tracebacks, no sources, no CDN) and their light page (:mod:`bakhong.light_page`), except:
+no preheated pool (one trainer, one kernel), and idle kernels are culled only once their tab
+is closed, so a dashboard left open is not.
 
 The gate (:class:`TrainerGate`):
 
@@ -263,6 +264,7 @@ def run(workshop: Path, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -
     from voila.static_file_handler import TemplateStaticFileHandler
     from voila.tornado.handler import TornadoVoilaHandler
 
+    from bakhong import light_page
     from bakhong.grading import settings, trainer
     from bakhong.grading.course import put_environment_on_path
     from bakhong.grading.workshop import open_sandbox
@@ -272,6 +274,7 @@ def run(workshop: Path, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -
     from bakhong.widgets.entry import STORE_ENV, WORKSHOP_ENV
 
     check_port(host, port)
+    page = light_page.page_choice()
     root = workshop.resolve()
     box = open_sandbox(root)
     workshop_id = box.workshop_id
@@ -366,6 +369,9 @@ def run(workshop: Path, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -
             base = self.server_url or "/"
             handlers: list[Any] = [(base + "login", LoginHandler),
                                    (base + "logout", LogoutHandler)]
+            # the light page's files (bakhong.light_page), behind the gate as Voila's are
+            handlers += [(url, guard(handler), *rest)
+                         for url, handler, *rest in light_page.handlers(base)]
             for url, handler, *rest in super().init_handlers():
                 if url.rstrip("$").endswith(("/login", "/logout")):
                     continue  # Voila's own identity pages: ours replace them
@@ -375,8 +381,9 @@ def run(workshop: Path, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -
     folder = Path(tempfile.mkdtemp(prefix="bakhong-dashboard-"))
     try:
         notebook = write_notebook(folder)
-        DashboardVoila.launch_instance([str(notebook)],
-                                       config=dashboard_config(host=host, port=port))
+        config = dashboard_config(host=host, port=port)
+        light_page.configure(config, page)  # the lessons' page (BAKHONG_PAGE=lab: Voila's)
+        DashboardVoila.launch_instance([str(notebook)], config=config)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 

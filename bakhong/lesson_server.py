@@ -41,7 +41,7 @@ from urllib.parse import parse_qsl, urlencode
 import tornado.ioloop
 import tornado.web
 
-from bakhong import page_pass, pages
+from bakhong import light_page, page_pass, pages
 from bakhong.kernel_seats import KernelSeats
 from bakhong.simulators import learners
 from bakhong.simulators.errors import SandboxError, StoreBusy, UnknownLearner
@@ -369,7 +369,9 @@ def lesson_server(store: Store, seats: KernelSeats, demo_links: list[tuple[str, 
             replaced = {TornadoVoilaHandler: LessonPage, VoilaShutdownKernelHandler: LeaveHandler,
                         VoilaKernelWebsocketHandler: KernelSocket,
                         TemplateStaticFileHandler: template_files()}
-            handlers: list[Any] = []
+            # the light page's files first (bakhong.light_page): Voila's routes end in catch-alls
+            handlers: list[Any] = [(url, with_phone_errors(handler), *rest) for url, handler, *rest
+                                   in light_page.handlers(self.server_url)]
             for url, handler, *rest in super().init_handlers():
                 if url.rstrip("$").endswith(("/login", "/logout")):
                     continue  # no login on the lessons' server

@@ -26,8 +26,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bakhong import page_pass
+from bakhong import light_page, page_pass
 from bakhong.simulators.errors import N_, SandboxError
+from bakhong.static_caching import static_caching
 from bakhong.widgets.entry import lesson_url
 from bakhong.widgets.phone import page_script
 
@@ -71,7 +72,8 @@ def voila_config(
     config.Voila.port = port
     config.Voila.base_url = base_url
     config.Voila.port_retries = 0
-    config.Voila.tornado_settings = {"websocket_max_message_size": MAX_MESSAGE_BYTES}
+    config.Voila.tornado_settings = {"websocket_max_message_size": MAX_MESSAGE_BYTES,
+                                     **light_page.tornado_settings()}
     config.Voila.open_browser = False
     # Unix sockets: no TCP port race. Windows has none: BAKHONG_KERNEL_TRANSPORT=tcp there.
     config.KernelManager.transport = os.environ.get("BAKHONG_KERNEL_TRANSPORT", "ipc")
@@ -117,13 +119,16 @@ _LANG_SCRIPT = (b"<script>(function(){var set=function(){var p=document.querySel
 
 
 #: Frees the page's kernel when the page is left, and brings back a page whose kernel was
-#: freed meanwhile. Voila's front-end sends its shutdown beacon on ``beforeunload`` only,
-#: which phones often skip: this sends the same beacon (with the ``_xsrf`` cookie the page
-#: handler set) on ``pagehide``. A page shown again (back button, phone unlocked, Wi-Fi
-#: back, or every 20 s while visible) whose kernel is gone reloads: the server gives it a
-#: new kernel, and the learner's state is in the store.
+#: freed meanwhile; the kernel is named in the light page's ``bk-page-config``
+#: (:mod:`bakhong.light_page`) or the lab page's ``jupyter-config-data``. Voila's front-end
+#: sends its shutdown beacon on ``beforeunload`` only, which phones often skip: this sends
+#: the same beacon (with the ``_xsrf`` cookie the page handler set) on ``pagehide``; the
+#: light page's front-end sends none of its own. A page shown again (back button, phone
+#: unlocked, Wi-Fi back, or every 20 s while visible) whose kernel is gone reloads: the
+#: server gives it a new kernel, and the learner's state is in the store.
 _KERNEL_SCRIPT = (b"<script>(function(){var cfg=function(){var e=document.getElementById("
-                  b"'jupyter-config-data');if(!e)return null;try{return JSON.parse(e.textContent"
+                  b"'bk-page-config')||document.getElementById('jupyter-config-data');"
+                  b"if(!e)return null;try{return JSON.parse(e.textContent"
                   b")}catch(x){return null}};var url=function(p){var c=cfg();return c&&c.kernelId"
                   b"?(c.baseUrl||'/')+p+c.kernelId:null};addEventListener('pagehide',function(){"
                   b"var u=url('voila/api/shutdown/');if(!u||!navigator.sendBeacon)return;var m="
@@ -211,7 +216,8 @@ def check_port(host: str, port: int) -> None:
 
 @functools.cache
 def offline_transforms() -> list[Any]:
-    """Tornado's output transforms for every page we serve: :func:`_offline`, then gzip.
+    """Tornado's output transforms for every page we serve: the static files' Cache-Control
+    (:mod:`bakhong.static_caching`), :func:`_offline`, then gzip.
 
     Phones share the laptop's Wi-Fi: Voila's front-end is about 5 MB of JavaScript, gzip
     sends about a quarter of it (after the CDN links are dropped).
@@ -233,7 +239,7 @@ def offline_transforms() -> list[Any]:
         def transform_chunk(self, chunk: bytes, finishing: bool) -> bytes:
             return _offline(chunk) if self.html_page else chunk
 
-    return [OfflinePage, tornado.web.GZipContentEncoding]
+    return [static_caching(), OfflinePage, tornado.web.GZipContentEncoding]
 
 
 def class_address(bound: str, reached: str, protocol: str = "http", base: str = "/") -> str:
@@ -388,6 +394,7 @@ def run(workshop: Path, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
 
     settings.require_workshop(workshop)  # before anything is written into a mistyped folder
     check_port(host, port)
+    page = light_page.page_choice()  # BAKHONG_PAGE=lab: Voila's own page; a typo stops here
     ensure_installed()
     put_environment_on_path()
     # the kernels inherit this environment: an audio folder and the service's socket, no store
@@ -413,10 +420,10 @@ def run(workshop: Path, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
     worker = subprocess.Popen([sys.executable, "-m", "bakhong.grading.worker",
                                str(workshop.resolve())])
     stop_backups = _start_backups(workshop, backups)
+    config = voila_config(host=host, port=port, pool_size=pool_size, base_url=base_url)
+    light_page.configure(config, page)
     try:
-        server.launch_instance([str(workshop.resolve() / "release")],
-                               config=voila_config(host=host, port=port, pool_size=pool_size,
-                                                   base_url=base_url))
+        server.launch_instance([str(workshop.resolve() / "release")], config=config)
     finally:
         stop_backups.set()
         worker.terminate()  # it finishes the submission it is grading, then stops

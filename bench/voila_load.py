@@ -49,7 +49,8 @@ CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic
 LAUNCH_BAKHONG = ("import sys; from pathlib import Path; from bakhong.serving import run; "
                   "run(Path(sys.argv[1]), port=int(sys.argv[2]))")
 KERNEL_ID = re.compile(r'"kernelId":\s*"([0-9a-f-]{36})"')
-VIEW_ID = re.compile(r'widget-view\+json":\s*\{"model_id":\s*"([0-9a-f]{32})"')
+#: A widget view in the page: the light page's placeholder, or the lab page's cell output.
+VIEW_ID = re.compile(r'(?:data-bk-view="|widget-view\+json":\s*\{"model_id":\s*")([0-9a-f]{32})')
 MB = 1024 * 1024
 
 

@@ -47,6 +47,7 @@ from browser_support import (
 from conftest import PASSWORD, reach_level2
 from test_portal import fill_bundle
 
+from bakhong import light_page
 from bakhong.grading import trainer, workshop
 from bakhong.simulators import dossiers, faults, learners, registry
 from bakhong.simulators.procedures import NEWBORN_BUNDLE
@@ -226,7 +227,8 @@ def test_without_the_cookie_only_the_login_form_answers(server: DashboardServer)
     for path in (f"/api/kernels/{kernel}", f"/api/kernels/{kernel}/channels",
                  "/voila/static/voila.js", "/voila/templates/lab/static/voila.js",
                  "/voila/api/shutdown/" + kernel, "/voila/files/x.ipynb",
-                 "/voila/labextensions/@jupyter-widgets/jupyterlab-manager/package.json"):
+                 "/voila/labextensions/@jupyter-widgets/jupyterlab-manager/package.json",
+                 "/voila/bakhong/" + light_page.manifest()["js"]):
         assert status(server.base_url + path) == 403, path
     assert status(server.base_url + f"/api/kernels/{kernel}",
                   headers={"Cookie": "bakhong_trainer=2|1:0|10:1|15:bakhong_trainer|4:eA==|00"}

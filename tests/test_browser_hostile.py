@@ -29,8 +29,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 if not Path(CHROMIUM).exists():  # `make test` installs it (Makefile: system-packages)
     pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)", allow_module_level=True)
 
-CONFIG_KERNEL = ("() => JSON.parse(document.getElementById('jupyter-config-data').textContent)"
-                 ".kernelId")
+#: The page's config: the light page's (bakhong.light_page), or Voila's lab page's.
+CONFIG = ("(document.getElementById('bk-page-config')"
+          " || document.getElementById('jupyter-config-data'))")
+CONFIG_KERNEL = f"() => JSON.parse({CONFIG}.textContent).kernelId"
 
 
 @pytest.fixture(scope="module")
@@ -103,7 +105,7 @@ def test_a_page_whose_kernel_was_freed_comes_back_by_itself(
     assert reply.status == 204
     wait_until(lambda: not server.alive(kernel), 10)
     page.evaluate("() => dispatchEvent(new Event('online'))")  # the Wi-Fi is back
-    page.wait_for_function(f"() => {{ const e = document.getElementById('jupyter-config-data');"
+    page.wait_for_function(f"() => {{ const e = {CONFIG};"
                            f" return e && JSON.parse(e.textContent).kernelId !== '{kernel}'; }}")
     page.locator(".bk-phone").first.wait_for(state="visible")
     assert server.alive(str(page.evaluate(CONFIG_KERNEL)))

@@ -48,6 +48,10 @@ def test_wheel_in_a_fresh_venv(tmp_path: Path) -> None:
         "m = r.files('bakhong.province').joinpath('migrations');"
         "assert m.joinpath('env.py').is_file() and m.joinpath('script.py.mako').is_file();"
         "assert m.joinpath('versions/0002_summaries.py').is_file();"
+        # issue 16: the light page's template and bundle
+        "assert r.files('bakhong').joinpath('page/voila/templates/bakhong/index.html.j2').is_file();"
+        "from bakhong import light_page;"
+        "assert all(a.body and a.gzipped for a in light_page.assets().values());"
         "assert c.lesson_notebook('vneid').cells"
     )
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "BAKHONG_HOME": str(tmp_path / "h")}
