@@ -593,11 +593,14 @@ def test_one_preheated_pool_serves_every_lesson(
     class_server.settle(POOL_SIZE, limit=60)  # on the old code: six pools, six kernels
     [waiting] = class_server.kernel_ids()
     code = workshop[2][9]
+    phone = Phone(class_server, code)
     status, _, page = get(class_server.base + "/voila/render/payment/payment.ipynb",
-                          params={"code": code, "lesson": "vneid"})
+                          params={"code": code, "lesson": "vneid"}, jar=phone.jar)
     found = KERNEL_ID.search(page)
     assert status == 200 and found and found[1] == waiting
     assert "<title>Bài 2: Thanh toán bằng mã QR</title>" in page  # the address's lesson
+    phone.kernel = found[1]
+    assert phone.beacon() == 204  # left: the next tests find the pool alone
     status, _, _ = get(class_server.base + "/voila/render/page.ipynb", params={"code": code})
     assert status == 404  # the page notebook is reached through a lesson's address only
     status, _, _ = get(class_server.base + "/voila/render/vneid/payment.ipynb",
