@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pytest
 from ports import free_port
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -339,6 +340,39 @@ def phone_page(name: str, **context_options: Any) -> Iterator[Any]:
             with contextlib.suppress(Exception):  # it must not hide the tests' own failure
                 screenshot(page, name, "zz-last")
             context.close()
+
+
+# --- the fixtures of a browser test module --------------------------------------------
+
+def demo_server_fixture(folder: str) -> Any:
+    """A module-scoped ``server`` fixture: the demo workshop served from a fresh ``folder``
+    (a module says ``server = demo_server_fixture("browser-walk")``)."""
+    @pytest.fixture(scope="module")
+    def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer]:
+        with DemoServer(tmp_path_factory.mktemp(folder)) as demo:
+            yield demo
+    return server
+
+
+@pytest.fixture(scope="module")
+def residents(server: DemoServer) -> dict[str, DemoLearner]:
+    """The demo's learners by id (needs the module's ``server``)."""
+    return {le.learner_id: le for le in demo_learners(server.workshop)}
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with launch_chromium() as chromium:
+        yield chromium
+
+
+@pytest.fixture
+def phone(browser: Any) -> Iterator[Any]:
+    """A 360x800 touch phone at device scale 2, as the residents' phones."""
+    context = new_phone_context(browser, device_scale_factor=2)
+    page = context.new_page()
+    yield page
+    context.close()
 
 
 # --- screenshots -----------------------------------------------------------------------

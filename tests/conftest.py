@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 
+# the browser tests' shared fixtures: Chromium, a phone, the demo's learners by id
+from browser_support import browser, phone, residents  # noqa: F401
+
 from bakhong.simulators import learners, registry
 from bakhong.simulators.clock import VN_TZ, FixedClock
 from bakhong.simulators.sandbox import Sandbox

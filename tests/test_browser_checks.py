@@ -14,7 +14,6 @@ Run: ``.venv/bin/python -m pytest -q -m browser tests/test_browser_checks.py``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,9 +22,7 @@ from browser_support import (
     CHROMIUM,
     DemoLearner,
     DemoServer,
-    demo_learners,
-    launch_chromium,
-    new_phone_context,
+    demo_server_fixture,
 )
 from test_browser_walk import ANSWERS, PIN, Walk, pin_pad
 
@@ -81,31 +78,7 @@ class CheckWalk(Walk):
         return seconds / 60
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer]:
-    demo = DemoServer(tmp_path_factory.mktemp("browser-checks"))
-    with demo:
-        yield demo
-
-
-@pytest.fixture(scope="module")
-def residents(server: DemoServer) -> dict[str, DemoLearner]:
-    return {le.learner_id: le for le in demo_learners(server.workshop)}
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with launch_chromium() as chromium:
-        yield chromium
-
-
-@pytest.fixture
-def phone(browser: Any) -> Iterator[Any]:
-    """A 360x800 touch phone at device scale 2, as the residents' phones."""
-    context = new_phone_context(browser, device_scale_factor=2)
-    page = context.new_page()
-    yield page
-    context.close()
+server = demo_server_fixture("browser-checks")
 
 
 def card_of(w: Walk) -> registry.Persona:

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import time
 import urllib.request
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -32,12 +31,10 @@ from browser_support import (
     DemoServer,
     choose,
     click,
-    demo_learners,
+    demo_server_fixture,
     fill,
     latest_otp,
-    launch_chromium,
     messages,
-    new_phone_context,
     screenshot,
     submit,
     wait_visible,
@@ -65,30 +62,7 @@ SCREEN_JS = """(selector) => {
 }"""
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer]:
-    demo = DemoServer(tmp_path_factory.mktemp("browser-issue16"))
-    with demo:
-        yield demo
-
-
-@pytest.fixture(scope="module")
-def residents(server: DemoServer) -> dict[str, DemoLearner]:
-    return {le.learner_id: le for le in demo_learners(server.workshop)}
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with launch_chromium() as chromium:
-        yield chromium
-
-
-@pytest.fixture
-def phone(browser: Any) -> Iterator[Any]:
-    context = new_phone_context(browser, device_scale_factor=2)
-    page = context.new_page()
-    yield page
-    context.close()
+server = demo_server_fixture("browser-issue16")
 
 
 def open_lesson(page: Any, server: DemoServer, learner: DemoLearner, lesson: str) -> None:

@@ -22,7 +22,7 @@ minutes on two busy cores: six lessons, some 80 screens, four looks each).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,10 +34,8 @@ from browser_support import (
     DemoLearner,
     DemoServer,
     choose,
-    demo_learners,
-    launch_chromium,
+    demo_server_fixture,
     messages,
-    new_phone_context,
     screenshot,
     truncated,
     wait_visible,
@@ -66,31 +64,7 @@ LOOKS = (("vi", "vi", False), ("vi-large-contrast", "vi", True),
 PHOTOGRAPHED = ("vi", "en-large-contrast")
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer]:
-    demo = DemoServer(tmp_path_factory.mktemp("browser-walk"))
-    with demo:
-        yield demo
-
-
-@pytest.fixture(scope="module")
-def residents(server: DemoServer) -> dict[str, DemoLearner]:
-    return {le.learner_id: le for le in demo_learners(server.workshop)}
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with launch_chromium() as chromium:
-        yield chromium
-
-
-@pytest.fixture
-def phone(browser: Any) -> Iterator[Any]:
-    """A 360x800 touch phone at device scale 2, as the residents' phones."""
-    context = new_phone_context(browser, device_scale_factor=2)
-    page = context.new_page()
-    yield page
-    context.close()
+server = demo_server_fixture("browser-walk")
 
 
 # -- the walker --------------------------------------------------------------------------
