@@ -49,6 +49,8 @@ CULL_IDLE_SECONDS = 900
 #: Voila's ``preheat_denylist`` pattern: every notebook but ``release/page.ipynb`` (Voila
 #: matches it against the notebook's full path when the pools are first filled).
 PRELOAD_ONLY_THE_PAGE = r"^(?!(.*/)?page\.ipynb$)"
+#: The grading worker's server (``grading.worker.main``): its pid, given by ``serve``.
+SERVER_PID_ENV = "BAKHONG_SERVER_PID"
 #: The class's size: learner pages (kernels) served at once, the preheated pool not counted
 #: (50 phones, a reload or a second tab for some, a margin).
 MAX_KERNELS = 64
@@ -417,8 +419,10 @@ def run(workshop: Path, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
                            # behind a hub's proxy the address reached is the public one
                            join_address=None if behind_proxy
                            else functools.partial(class_address, host))
+    # the worker is told who its server is: killed before it could watch, it still knows
     worker = subprocess.Popen([sys.executable, "-m", "bakhong.grading.worker",
-                               str(workshop.resolve())])
+                               str(workshop.resolve())],
+                              env={**os.environ, SERVER_PID_ENV: str(os.getpid())})
     stop_backups = _start_backups(workshop, backups)
     config = voila_config(host=host, port=port, pool_size=pool_size, base_url=base_url)
     light_page.configure(config, page)

@@ -221,10 +221,11 @@ def gradebook_writer(root: Path) -> Iterator[None]:
 
 def grade_pending(
     root: Path, box: Sandbox, *, progress: Callable[[int, int], None] | None = None,
-    workers: int = 1, pool: KernelPool | None = None,
+    workers: int = 1, pool: KernelPool | None = None, stop: threading.Event | None = None,
 ) -> list[Score]:
     """Grade every queued submission, oldest first, and those that arrive meanwhile; a
-    half-graded one is graded again.
+    half-graded one is graded again. Once ``stop`` is set (the server is gone), no new one
+    is taken: those being graded are finished, the rest wait in the queue.
 
     Each submission gets a kernel of its own from ``pool`` (kept by the caller, as the
     worker of ``serve`` does, so that its kernels are started before a «Nộp bài» comes), or
@@ -245,7 +246,7 @@ def grade_pending(
         try:
             kernels.use_environment(kernel_environment(environment))
             with AutogradeBatch(root, kernels) as batch:
-                _grade_queue(root, box, key, batch, scores, progress)
+                _grade_queue(root, box, key, batch, scores, progress, stop)
         finally:
             if pool is None:
                 kernels.close()
@@ -253,9 +254,10 @@ def grade_pending(
 
 
 def _grade_queue(root: Path, box: Sandbox, key: bytes, batch: AutogradeBatch,
-                 scores: list[Score], progress: Callable[[int, int], None] | None) -> None:
+                 scores: list[Score], progress: Callable[[int, int], None] | None,
+                 stop: threading.Event | None = None) -> None:
     """The queue, ``batch.lanes`` submissions at a time, oldest first, until nothing is
-    pending: what arrives while the batch runs is taken too."""
+    pending (what arrives while the batch runs is taken too) or ``stop`` is set."""
     from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 
     def grade_one(item: submissions.Submission) -> None:
@@ -269,7 +271,7 @@ def _grade_queue(root: Path, box: Sandbox, key: bytes, batch: AutogradeBatch,
     done = 0
     with ThreadPoolExecutor(batch.lanes, thread_name_prefix="bakhong-grading") as lanes:
         while True:
-            if len(in_flight) < batch.lanes:
+            if len(in_flight) < batch.lanes and not (stop is not None and stop.is_set()):
                 todo = [item for item in submissions.pending(box.store)
                         if item.seq not in taken]
                 for item in todo[:batch.lanes - len(in_flight)]:

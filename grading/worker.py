@@ -90,7 +90,7 @@ def _drain(root: Path, stop: threading.Event, workers: int | None) -> None:
                 if now != seen:
                     seen = now
                     if submissions.pending(box.store):
-                        for score in grader.grade_pending(root, box, pool=pool):
+                        for score in grader.grade_pending(root, box, pool=pool, stop=stop):
                             grader.LOG.info("graded %s/%s: %g/%g", score.learner_id,
                                             score.lesson, score.score, score.max_score)
                 stop.wait(POLL_SECONDS)
@@ -105,7 +105,10 @@ def main(argv: list[str] | None = None) -> int:
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
-    die_with_parent(os.getppid(), stop)
+    # the server that started this worker: if it was killed before this line ran, the
+    # worker's parent is already another process, and the watch stops the worker at once
+    parent = os.environ.pop("BAKHONG_SERVER_PID", "")
+    die_with_parent(int(parent) if parent.isdigit() else os.getppid(), stop)
     run(Path(args[0]), stop)
     return 0
 

@@ -138,7 +138,8 @@ CSS = """
 .bk-dash-detail { flex: 1 1 420px; min-width: 360px; max-width: 640px;
   border: 2px solid #0b3d91;
   border-radius: 8px; padding: 6px 12px; }
-.bk-dash-table-wrap { max-height: 62vh; overflow: auto; border: 1px solid #999; }
+.bk-dash-table-scroll { max-height: 62vh; overflow: auto; border: 1px solid #999; }
+.bk-dash-table-wrap { overflow: visible; }
 .bk-dash table { border-collapse: collapse; width: 100%; }
 .bk-dash th, .bk-dash td { border-bottom: 1px solid #ccc; padding: 4px 6px; text-align: left;
   vertical-align: top; }
@@ -547,8 +548,12 @@ class DashboardHandles:
             body.append(f'<tr><td colspan="{len(heads) + 1}">{_esc(nobody)}</td></tr>')
         caption = _("Học viên ({shown}/{total})").format(shown=len(self.shown),
                                                          total=len(self.progress))
-        return (f'<table class="bk-dash-table"><caption>{_esc(caption)}</caption>'
-                f'<thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>')
+        # the table scrolls inside a region the keyboard can reach (axe: a scrollable region
+        # must be focusable; wide with the checks' columns, it scrolls sideways too)
+        return (f'<div class="bk-dash-table-scroll" tabindex="0" role="region" '
+                f'aria-label="{_esc(caption)}">'
+                f'<table class="bk-dash-table"><caption>{_esc(caption)}</caption>'
+                f'<thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table></div>')
 
     def _communes_html(self) -> str:
         _ = self.tr
