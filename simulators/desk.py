@@ -35,6 +35,7 @@ bakhong.simulators.desk.NotAllowed: Ứng dụng luyện tập không cho phép 
 
 from __future__ import annotations
 
+import functools
 import inspect
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
@@ -74,8 +75,13 @@ def allowed(app: str) -> frozenset[str]:
     >>> "report_text" in allowed("safety"), "newest_sms" in allowed("bank")
     (True, True)
     """
-    if app not in APPS:
+    if app not in APPS:  # before the cache: a name from the wire must not grow it
         return frozenset()
+    return _public_calls(app)
+
+
+@functools.cache
+def _public_calls(app: str) -> frozenset[str]:
     return frozenset(name for name, member in vars_of(_simulator_class(app)).items()
                      if not name.startswith("_") and name not in NOT_FOR_PAGES
                      and (inspect.isfunction(member) or isinstance(member, staticmethod)))

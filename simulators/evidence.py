@@ -96,11 +96,14 @@ def record(
               "at": clock.now().isoformat(), "detail": dumps(detail)}
     key = conn.info.get(CHAIN_KEY)
     if key:
-        previous = conn.execute(sa.select(events.c.chain)
-                                .where(events.c.learner_id == learner_id)
-                                .order_by(events.c.seq.desc()).limit(1)).scalar()
+        previous = conn.execute(_PREVIOUS_LINK, {"learner_id": learner_id}).scalar()
         values["chain"] = link(key, previous, values)
-    conn.execute(events.insert().values(**values))
+    conn.execute(events.insert(), values)
+
+
+#: The learner's newest link, read on every event: built once (see ``store._FLOW_STATE``).
+_PREVIOUS_LINK = (sa.select(events.c.chain).where(events.c.learner_id == sa.bindparam("learner_id"))
+                  .order_by(events.c.seq.desc()).limit(1))
 
 
 #: The meta key holding the first event that must be linked: set when the sandbox service

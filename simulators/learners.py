@@ -356,10 +356,13 @@ def record_consent(store: Store, clock: Clock, learner_id: str) -> None:
         ))
 
 
+#: Asked in every action's transaction: built once (see ``store._FLOW_STATE``).
+_CONSENT = sa.select(consents.c.notice_version).where(
+    consents.c.learner_id == sa.bindparam("learner_id"))
+
+
 def has_consented(conn: Connection, learner_id: str) -> bool:
-    version = conn.execute(
-        sa.select(consents.c.notice_version).where(consents.c.learner_id == learner_id)
-    ).scalar()
+    version = conn.execute(_CONSENT, {"learner_id": learner_id}).scalar()
     return version == NOTICE_VERSION
 
 
