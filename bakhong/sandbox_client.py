@@ -22,6 +22,7 @@ from typing import Any
 
 from bakhong.simulators import wire
 from bakhong.simulators.errors import N_, SandboxError
+from bakhong.simulators.wire import POLLS, READINGS
 
 __all__ = ["SOCKET_ENV", "RemoteApp", "RemoteDesk", "ServiceClient", "ServiceUnavailable"]
 
@@ -31,6 +32,8 @@ SOCKET_ENV = "BAKHONG_SANDBOX_SOCKET"
 
 TIMEOUT = 60.0  # seconds: a phone's photo of a QR code, decoded on a busy laptop
 CONNECT_WAIT = 15.0  # seconds a page waits to reach a busy or restarting service
+#: How long the readings an action answered with stand for the screen drawn after it.
+FRESH_FOR = 1.0
 
 
 class ServiceUnavailable(SandboxError):
@@ -58,13 +61,32 @@ class ServiceClient:
     def __init__(self, socket_path: str, token: str, *, timeout: float = TIMEOUT) -> None:
         self.socket_path, self.token, self.timeout = socket_path, token, timeout
         self._connection: _UnixConnection | None = None
+        #: (app, reading) -> (when, value): what the last action brought back (:meth:`call`)
+        self._fresh: dict[tuple[str, str], tuple[float, Any]] = {}
 
     def call(self, target: str, method: str, args: Sequence[Any] = (),
              kwargs: Mapping[str, Any] | None = None) -> Any:
-        body = json.dumps({"pass": self.token, "target": target, "method": method,
-                           "args": wire.encode(list(args)),
-                           "kwargs": wire.encode(dict(kwargs or {}))}, ensure_ascii=False)
-        answer = self._post(body.encode("utf-8"))
+        """One call for the page. An app's action also brings back what the screen reads
+        next (:data:`~bakhong.simulators.wire.READINGS`, read by the service right after
+        it, after a refusal too), and those readings are answered from it: each once, within
+        :data:`FRESH_FOR` seconds, with no other call between. So a tap is one round trip.
+        """
+        fresh, self._fresh = self._fresh, {}
+        if method in READINGS and not args and not kwargs and (target, method) in fresh:
+            at, value = fresh.pop((target, method))
+            if time.monotonic() - at <= FRESH_FOR:
+                self._fresh = fresh  # the screen's other reading is still to come
+                return value
+        request: dict[str, Any] = {
+            "pass": self.token, "target": target, "method": method,
+            "args": wire.encode(list(args)), "kwargs": wire.encode(dict(kwargs or {}))}
+        if target != "desk" and method not in READINGS and method not in POLLS:
+            request["then"] = list(READINGS)
+        answer = self._post(json.dumps(request, ensure_ascii=False).encode("utf-8"))
+        readings = wire.decode(answer.get("then") or {})
+        if isinstance(readings, dict):
+            now = time.monotonic()
+            self._fresh = {(target, name): (now, value) for name, value in readings.items()}
         if "error" in answer:
             error = answer["error"]
             if isinstance(error, dict):

@@ -6,10 +6,13 @@ service for its one learner, over HTTP on a Unix socket (tornado, which Jupyter 
 runs on), with the pass the Voila server gave its page (:mod:`bakhong.page_pass`)::
 
     POST /call   {"pass": "v1.hv001…", "target": "vneid", "method": "submit_otp",
-                  "args": ["123456"], "kwargs": {}}
-    200          {"ok": <the result>}   or   {"error": <the refusal>}
+                  "args": ["123456"], "kwargs": {}, "then": ["status", "inbox"]}
+    200          {"ok": <the result>}   or   {"error": <the refusal>},
+                 with "then": {"status": …, "inbox": …}
 
-Values and refusals cross as :mod:`bakhong.simulators.wire` has them. The service builds a
+``then`` names what the screen reads after the action (``wire.READINGS``), read in the
+same call, so a tap is one round trip. Values and refusals cross as
+:mod:`bakhong.simulators.wire` has them. The service builds a
 :class:`~bakhong.simulators.desk.LearnerDesk` for the pass's learner and makes the call
 there: the desk refuses anything a learner's page could not do, and a pass gives no way to
 name another learner. Calls run one at a time, each one transaction: the store has one
@@ -39,6 +42,7 @@ from bakhong.sandbox_client import SOCKET_ENV
 from bakhong.simulators import wire
 from bakhong.simulators.desk import LearnerDesk
 from bakhong.simulators.errors import SandboxError
+from bakhong.simulators.wire import READINGS
 
 __all__ = ["MAX_BODY", "SOCKET_ENV", "main", "make_app", "run"]
 
@@ -76,9 +80,11 @@ def make_app(box: Any, key: bytes, *, pass_mark: float = 0.8) -> Any:
                 token, target, method = request["pass"], request["target"], request["method"]
                 args = wire.decode(request.get("args") or [])
                 kwargs = wire.decode(request.get("kwargs") or {})
+                then = request.get("then") or []
                 if not (isinstance(target, str) and isinstance(method, str)
-                        and isinstance(args, list) and isinstance(kwargs, dict)):
-                    raise TypeError("target, method, args, kwargs")
+                        and isinstance(args, list) and isinstance(kwargs, dict)
+                        and isinstance(then, list) and len(then) <= len(READINGS)):
+                    raise TypeError("target, method, args, kwargs, then")
             except (ValueError, KeyError, TypeError) as err:
                 self.set_status(400)
                 self.finish({"error": "malformed request"})
@@ -89,14 +95,19 @@ def make_app(box: Any, key: bytes, *, pass_mark: float = 0.8) -> Any:
                 self.set_status(403)
                 self.finish({"error": "pass refused"})
                 return
+            desk = desk_of(learner_id)
             try:
-                result = desk_of(learner_id).call(target, method, args, kwargs)
-                answer = {"ok": wire.encode(result)}
+                answer = {"ok": wire.encode(desk.call(target, method, args, kwargs))}
             except SandboxError as err:
                 answer = {"error": wire.encode_error(err)}
             except Exception:  # a bug: the page shows the usual «try again», we keep the log
                 LOG.exception("call %s.%s for %s failed", target, method, learner_id)
                 answer = {"error": wire.encode_error(SandboxError("unexpected"))}
+            if then:  # what the screen reads next, after a refusal too (it redraws)
+                try:
+                    answer["then"] = wire.encode(desk.readings(target, then))
+                except SandboxError:
+                    pass  # the page reads them itself, and shows what it meets
             self.set_header("Content-Type", "application/json")
             self.finish(json.dumps(answer, ensure_ascii=False))
 

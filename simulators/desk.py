@@ -42,13 +42,15 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from . import learners, submissions
 from .errors import N_, SandboxError
+from .wire import READINGS
 
 if TYPE_CHECKING:
     from .learners import Learner
     from .registry import Persona
     from .sandbox import Sandbox
 
-__all__ = ["APPS", "DESK_CALLS", "NOT_FOR_PAGES", "Desk", "LearnerDesk", "NotAllowed", "allowed"]
+__all__ = ["APPS", "DESK_CALLS", "NOT_FOR_PAGES", "READINGS", "Desk", "LearnerDesk", "NotAllowed",
+           "allowed"]
 
 #: The practice apps a page may use, by the name the page calls them.
 APPS = ("first_steps", "vneid", "bank", "portal", "signing", "safety", "vneid_check",
@@ -144,6 +146,15 @@ class LearnerDesk:
                 raise NotAllowed(f"{target}.{method}")
             function = getattr(self.app(target), method)
         return function(*args, **dict(kwargs or {}))
+
+    def readings(self, target: str, names: Iterable[str]) -> dict[str, Any]:
+        """The :data:`READINGS` among ``names`` that app ``target`` has, read now (what the
+        screen shows after an action; others are left out, not refused)."""
+        if target == "desk":
+            return {}
+        calls = allowed(target)
+        return {name: self.call(target, name) for name in READINGS
+                if name in names and name in calls}
 
     def app(self, name: str) -> Any:
         """The learner's simulator of practice app ``name`` (one per desk)."""

@@ -43,8 +43,15 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
-__all__ = ["BadMessage", "decode", "decode_error", "encode", "encode_error"]
+__all__ = ["POLLS", "READINGS", "BadMessage", "decode", "decode_error", "encode", "encode_error"]
 
+#: What a screen reads after each action (no arguments, no change): the sandbox service
+#: answers an action with those of them the app has (``LearnerDesk.readings``), so a tap
+#: is one round trip.
+READINGS = ("status", "inbox")
+#: The page's own small readings (its 2 s poller, the time): no action, so nothing is read
+#: after them.
+POLLS = ("newest_sms", "updates", "now")
 #: The package whose enums, dataclasses and errors may be rebuilt from a message.
 TRUSTED = "bakhong.simulators."
 

@@ -8,6 +8,7 @@ import time
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -20,7 +21,8 @@ from bakhong.simulators.desk import NotAllowed
 from bakhong.simulators.vneid import Step, WrongOtp
 
 KEY = bytes(range(32))
-ROSTER = [("hv001", "Lê Thị Hoa", "Xã Thọ Long"), ("hv002", "Trần Văn Nam", "Xã Thọ Long")]
+ROSTER = [("hv001", "Lê Thị Hoa", "Xã Thọ Long"), ("hv002", "Trần Văn Nam", "Xã Thọ Long"),
+          ("hv003", "Phạm Thị Lan", "Xã Thọ Long")]
 
 
 @pytest.fixture(scope="module")
@@ -182,3 +184,41 @@ def test_what_a_page_poller_watches_comes_through_the_service(
     assert desk.app("portal").updates() == (after, 0)  # no dossier yet
     now = vneid.now()  # the sandbox's time, for «Làm mới»'s "updated at" (the laptop's clock)
     assert isinstance(now, datetime) and now.utcoffset() == VN_TZ.utcoffset(None)
+
+
+def test_a_tap_is_one_round_trip(service: tuple[Path, Path],
+                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 17 «one call per tap»: the view draws the next screen from the status and SMS
+    inbox the action answered with; before, every tap asked the service three times (the
+    action, ``status()``, ``inbox()``)."""
+    from bakhong.widgets.i18n import translator
+    from bakhong.widgets.vneid_app import vneid_factory
+
+    _root, socket_path = service
+    desk = desk_for(socket_path, "hv003")
+    desk.consent()
+    app = vneid_factory(desk, translator("vi"))
+    calls: list[str] = []
+    post = ServiceClient._post
+
+    def counted(client: ServiceClient, body: bytes) -> Any:
+        calls.append(body.decode())
+        return post(client, body)
+    monkeypatch.setattr(ServiceClient, "_post", counted)
+    app.controls["go-register"].click()
+    assert app.view.status is not None and app.view.status.step is Step.REGISTER
+    assert len(calls) == 1 and '"method": "go"' in calls[0], calls
+    calls.clear()
+    app.controls["back"].click()
+    assert app.view.status.step is Step.INTRO and len(calls) == 1, calls
+    # a reading is used once: the next one asks the service again
+    assert app.sim.status().step is Step.INTRO and len(calls) == 2
+    # a refusal comes with the readings too: the screen redraws without asking
+    app.controls["go-register"].click()
+    app.controls["register"].click()  # nothing typed: refused
+    assert len(calls) == 4 and "register" in calls[3], calls
+    assert app.view.status.step is Step.REGISTER and app.message.html.value
+    # the page's poller asks for its one small reading only
+    calls.clear()
+    app.view.poll_key()
+    assert len(calls) == 1 and '"then"' not in calls[0], calls
