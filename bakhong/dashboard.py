@@ -17,7 +17,8 @@ The gate (:class:`TrainerGate`):
   over HTTPS. ``/logout`` (POST) ends the session on the server: the old cookie, replayed,
   no longer opens anything.
 * Every other handler Voila has (the page, ``/api/kernels/…`` and its websocket, static
-  files, templates, labextensions, shutdown) is subclassed with :class:`TrainerOnly`,
+  files, templates, labextensions, shutdown) is subclassed with
+  :class:`~bakhong.dashboard_handlers.TrainerOnly` (the handlers' module),
   whose ``prepare`` refuses a request without the cookie before Voila sees it: the page
   redirects to ``/login``, anything else answers 403. Voila's own ``/login``/``/logout``
   are replaced.
@@ -33,9 +34,7 @@ The gate (:class:`TrainerGate`):
 
 from __future__ import annotations
 
-import asyncio
 import html
-import inspect
 import ipaddress
 import os
 import secrets
@@ -50,7 +49,7 @@ from typing import Any
 from bakhong.simulators.errors import N_, SandboxError
 
 __all__ = ["DEFAULT_HOST", "DEFAULT_PORT", "LoginLimiter", "TrainerGate", "dashboard_config",
-           "login_page", "on_this_laptop", "run", "write_notebook"]
+           "login_page", "on_this_laptop", "refuse", "run", "write_notebook"]
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8867
@@ -249,7 +248,8 @@ class TrainerGate:
         self._sessions.pop(self._session(handler) or "", None)
 
 
-def _refuse(handler: Any, status: int, text: str) -> None:
+def refuse(handler: Any, status: int, text: str) -> None:
+    """Answer ``text`` with ``status``, nothing cached."""
     handler.clear()
     handler.set_status(status)
     handler.set_header("Content-Type", "text/plain; charset=utf-8")
@@ -258,19 +258,15 @@ def _refuse(handler: Any, status: int, text: str) -> None:
 
 
 def run(workshop: Path, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> None:
-    """Serve the workshop's dashboard until stopped (one SIGTERM stops Voila cleanly)."""
-    import tornado.web
-    from voila.app import Voila
-    from voila.static_file_handler import TemplateStaticFileHandler
-    from voila.tornado.handler import TornadoVoilaHandler
-
+    """Serve the workshop's dashboard until stopped (one SIGTERM stops Voila cleanly); its
+    handlers are in :mod:`bakhong.dashboard_handlers`."""
     from bakhong import light_page
+    from bakhong.dashboard_handlers import DashboardVoila
     from bakhong.grading import settings, trainer
     from bakhong.grading.course import put_environment_on_path
     from bakhong.grading.workshop import open_sandbox
     from bakhong.kernelspec import ensure_installed
-    from bakhong.lesson_server import NotFound, PhoneErrors, template_files, with_phone_errors
-    from bakhong.serving import check_port, offline_transforms
+    from bakhong.serving import check_port
     from bakhong.widgets.entry import STORE_ENV, WORKSHOP_ENV
 
     check_port(host, port)
@@ -286,97 +282,7 @@ def run(workshop: Path, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -
     put_environment_on_path()
     os.environ[WORKSHOP_ENV] = str(root)
     os.environ[STORE_ENV] = settings.load(root).store_url_for(root)
-    gate = TrainerGate(workshop_id)
-
-    class TrainerOnly(tornado.web.RequestHandler):
-        """Refuses a request without the trainer's cookie before the handler sees it."""
-
-        login_redirect = False
-
-        async def prepare(self, *args: Any, **kwargs: Any) -> None:
-            if not gate.admits(self):
-                if self.login_redirect and self.request.method in ("GET", "HEAD"):
-                    self.redirect(self.settings.get("base_url", "/") + "login")
-                else:
-                    _refuse(self, 403, REFUSED)
-                return
-            result = super().prepare(*args, **kwargs)
-            if inspect.isawaitable(result):
-                await result
-
-    guarded: dict[type, type] = {}
-
-    def guard(handler: type) -> type:
-        if handler not in guarded:
-            attributes = {"login_redirect": issubclass(handler, TornadoVoilaHandler)}
-            safer = template_files() if handler is TemplateStaticFileHandler else handler
-            guarded[handler] = type(f"Trainer{handler.__name__}",
-                                    (TrainerOnly, with_phone_errors(safer)), attributes)
-        return guarded[handler]
-
-    class LoginHandler(PhoneErrors):
-        def set_default_headers(self) -> None:
-            self.set_header("Cache-Control", "no-store")
-            self.set_header("X-Frame-Options", "DENY")
-            self.set_header("Content-Security-Policy",
-                            "default-src 'none'; style-src 'unsafe-inline'; "
-                            "form-action 'self'; frame-ancestors 'none'")
-
-        def page(self, status: int = 200, error: str | None = None) -> None:
-            self.set_status(status)
-            self.set_header("Content-Type", "text/html; charset=utf-8")
-            self.finish(login_page(error))
-
-        def get(self) -> None:
-            if gate.admits(self):
-                self.redirect(self.settings.get("base_url", "/"))
-                return
-            self.page()
-
-        async def post(self) -> None:
-            client = str(self.request.remote_ip)
-            wait = gate.limiter.retry_after(client, time.monotonic())
-            if wait:
-                self.set_header("Retry-After", str(wait))
-                self.page(429, TOO_MANY.format(seconds=wait))
-                return
-            gate.limiter.begin(client, time.monotonic())
-            password = self.get_body_argument("password", "")
-            right = await asyncio.get_running_loop().run_in_executor(
-                None, trainer.check_password, workshop_id, password)
-            if not right:
-                self.page(403, WRONG_PASSWORD)
-                return
-            gate.limiter.succeeded(client, time.monotonic())
-            gate.admit(self)
-            self.redirect(self.settings.get("base_url", "/"))
-
-    class LogoutHandler(PhoneErrors):
-        def post(self) -> None:
-            gate.end(self)
-            self.clear_cookie(COOKIE, path=self.settings.get("base_url", "/"))
-            self.redirect(self.settings.get("base_url", "/") + "login")
-
-    class DashboardVoila(Voila):  # type: ignore[misc]
-        def init_settings(self) -> dict[str, Any]:
-            found: dict[str, Any] = super().init_settings()
-            found["cookie_secret"] = secrets.token_bytes(32)  # new at every start
-            found["transforms"] = offline_transforms()
-            found["default_handler_class"] = NotFound
-            return found
-
-        def init_handlers(self) -> list[Any]:
-            base = self.server_url or "/"
-            handlers: list[Any] = [(base + "login", LoginHandler),
-                                   (base + "logout", LogoutHandler)]
-            # the light page's files (bakhong.light_page), behind the gate as Voila's are
-            handlers += [(url, guard(handler), *rest)
-                         for url, handler, *rest in light_page.handlers(base)]
-            for url, handler, *rest in super().init_handlers():
-                if url.rstrip("$").endswith(("/login", "/logout")):
-                    continue  # Voila's own identity pages: ours replace them
-                handlers.append((url, guard(handler), *rest))
-            return handlers
+    DashboardVoila.gate = TrainerGate(workshop_id)
 
     folder = Path(tempfile.mkdtemp(prefix="bakhong-dashboard-"))
     try:
