@@ -26,6 +26,7 @@ from PIL import Image
 from qrcode.constants import ERROR_CORRECT_M
 
 from bakhong import cli, qr_commands
+from bakhong.grading import posters
 from bakhong.simulators import bank, qrimage, vietqr
 from bakhong.simulators.sandbox import Sandbox
 
@@ -300,37 +301,37 @@ def test_decode_pictures_without_a_code(tmp_path: Path,
 
 def test_poster_payloads_are_those_of_merchant_codes(box: Sandbox) -> None:
     shown = {c.key: c for c in box.bank("hv001").merchant_codes()}
-    for key in qr_commands.MERCHANTS:
-        poster = qr_commands.poster_for(key)
+    for key in posters.MERCHANTS:
+        poster = posters.poster_for(key)
         assert poster.payload == shown[key].payload
         assert poster.sign.main == shown[key].note  # «Chủ tài khoản: …» as on screen
         assert poster.title.main == shown[key].title
-    fruit = vietqr.parse(qr_commands.poster_for("fruit").payload)
+    fruit = vietqr.parse(posters.poster_for("fruit").payload)
     assert (fruit.bin, fruit.account) == (bank.SCAMMER.bin, bank.SCAMMER.number)
-    assert qr_commands.poster_for("fruit").account == bank.FRUIT.number
-    assert qr_commands.poster_for("stall").payload == STALL_CODE
+    assert posters.poster_for("fruit").account == bank.FRUIT.number
+    assert posters.poster_for("stall").payload == STALL_CODE
 
 
 def test_poster_in_english_keeps_the_vietnamese_mark() -> None:
-    poster = qr_commands.poster_for("fruit", "en")
+    poster = posters.poster_for("fruit", "en")
     assert poster.title.main == "Mrs Lụa's fruit stall"
-    assert poster.mark == qr_commands.Line("SIMULATION – NOT A REAL CODE",
+    assert poster.mark == posters.Line("SIMULATION – NOT A REAL CODE",
                                            "MÔ PHỎNG – KHÔNG PHẢI MÃ THẬT")
-    texts = [item.text for item in qr_commands.layout(poster)
-             if isinstance(item, qr_commands.Text)]
+    texts = [item.text for item in posters.layout(poster)
+             if isinstance(item, posters.Text)]
     assert "MÔ PHỎNG – KHÔNG PHẢI MÃ THẬT" in texts
     assert "Quét mã bằng ứng dụng ngân hàng mô phỏng của lớp học" in texts
 
 
 def test_poster_layout_stays_on_the_page() -> None:
-    width, height = qr_commands.PAGE
-    for key in qr_commands.MERCHANTS:
+    width, height = posters.PAGE
+    for key in posters.MERCHANTS:
         for lang in ("vi", "en"):
-            for item in qr_commands.layout(qr_commands.poster_for(key, lang)):
-                if isinstance(item, qr_commands.Text):
-                    half = qr_commands._width_mm(item.text, item.size, item.bold) / 2
-                    assert qr_commands.MARGIN - 0.01 <= item.x - half, item
-                    assert item.x + half <= width - qr_commands.MARGIN + 0.01, item
+            for item in posters.layout(posters.poster_for(key, lang)):
+                if isinstance(item, posters.Text):
+                    half = posters._width_mm(item.text, item.size, item.bold) / 2
+                    assert posters.MARGIN - 0.01 <= item.x - half, item
+                    assert item.x + half <= width - posters.MARGIN + 0.01, item
                     assert 0 < item.y < height - 5, item
                     assert item.size >= 10, item  # still readable from a step away
 
@@ -338,11 +339,11 @@ def test_poster_layout_stays_on_the_page() -> None:
 @pytest.mark.slow
 def test_png_poster_reads_back_in_ours_and_zbarimg(tmp_path: Path,
                                                    capsys: pytest.CaptureFixture[str]) -> None:
-    for key in qr_commands.MERCHANTS:
+    for key in posters.MERCHANTS:
         out = tmp_path / f"{key}.png"
         code, printed, err = run(capsys, "qr", "poster", "--merchant", key, "--out", str(out))
         assert (code, err) == (0, "")
-        payload = qr_commands.poster_for(key).payload
+        payload = posters.poster_for(key).payload
         assert str(out) in printed and payload in printed
         picture = Image.open(out)
         assert picture.size == (2480, 3508)
@@ -362,7 +363,7 @@ def test_pdf_poster_embeds_dejavu_and_reads_back(tmp_path: Path,
     code, _, err = run(capsys, "qr", "poster", "--merchant", "fruit", "--out", str(out))
     assert (code, err) == (0, "")
     assert out.read_bytes().startswith(b"%PDF-")
-    payload = qr_commands.poster_for("fruit").payload
+    payload = posters.poster_for("fruit").payload
     subprocess.run([tool("pdftoppm"), "-r", "150", "-png", str(out), str(tmp_path / "page")],
                    check=True, timeout=120)
     page = tmp_path / "page-1.png"
