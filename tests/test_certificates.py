@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 from conftest import reach_level2, trained_by_vneid
 
-from bakhong.grading import certificates, grader, workshop
+from bakhong.grading import certificate_codes, certificates, grader, workshop
 from bakhong.grading.certificates import Achievement, Claims, PassedLesson
 from bakhong.simulators import learners, pades, pki, registry, signing, submissions
 from bakhong.simulators.clock import VN_TZ, FixedClock
@@ -47,7 +47,7 @@ def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedPr
 
 
 def test_doctests() -> None:
-    result = doctest.testmod(certificates, optionflags=doctest.ELLIPSIS)
+    result = doctest.testmod(certificate_codes, optionflags=doctest.ELLIPSIS)
     assert result.attempted and not result.failed
 
 
