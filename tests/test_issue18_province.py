@@ -239,6 +239,26 @@ def test_province_figures_equal_the_merged_report(province: Province) -> None:
     assert trend[-1][2] == sum(t for _e, t in communes.values())
 
 
+def _rule_notes(built: object) -> list[str]:
+    return [n.render() for n in built.notes if n.render().startswith("Đã học")]  # type: ignore[attr-defined]
+
+
+def test_the_province_view_states_the_rule_its_workshops_count_by(province: Province) -> None:
+    """Issue 20: the officials' view says what «đã học» means, as the laptops' report does
+    (each workshop's rule travels in its package); before, the province view said nothing."""
+    engine = _engine(province)
+    mine = _rule_notes(officials.province_report(engine, as_of=AS_OF))
+    roots = [province.roots[name] for name in ("one", "two", "three")]
+    theirs = _rule_notes(report.build_report(roots, as_of=AS_OF))
+    assert mine == theirs and len(mine) == 1, (mine, theirs)
+    assert "Bài 1: Tài khoản định danh điện tử VNeID" in mine[0] and "80%" in mine[0]
+    assert _rule_notes(officials.province_report(engine, as_of=AS_OF, public=True)) == mine
+    # a province that received packages before the rule was kept: the upgrade fills it in
+    assert db.migrate(engine, "0002") == "0002"
+    assert db.migrate(engine) == "0003"
+    assert _rule_notes(officials.province_report(engine, as_of=AS_OF)) == mine
+
+
 def test_the_public_version_hides_what_the_report_hides(province: Province) -> None:
     mine, theirs = _report_rows(province, public=True), _expected(province, public=True)
     assert mine["xa"] == theirs["xa"]
@@ -438,7 +458,7 @@ def test_migrations_down_and_up_keep_the_figures(province: Province) -> None:
     assert db.migrate(engine, "0001") == "0001"
     with engine.connect() as conn:
         assert not sa.inspect(conn).has_table("commune_counts")
-    assert db.migrate(engine) == "0002"
+    assert db.migrate(engine) == "0003"
     assert _report_rows(province) == before
 
 

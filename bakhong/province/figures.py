@@ -42,6 +42,8 @@ class WorkshopRow:
     last_created_at: datetime | None
     last_received_at: datetime | None
     residents: int
+    core_lessons: tuple[str, ...] | None = None  # the rule of its newest package
+    pass_mark: float | None = None
 
 
 @dataclass(frozen=True)
@@ -151,8 +153,13 @@ def read_workshops(conn: Connection) -> list[WorkshopRow]:
     rows = conn.execute(sa.select(
         workshops.c.workshop_id, workshops.c.label, workshops.c.registered_at,
         workshops.c.revoked_at, workshops.c.last_seq, workshops.c.last_created_at,
-        workshops.c.last_received_at, workshops.c.residents).order_by(workshops.c.serial))
-    return [WorkshopRow(*row) for row in rows]
+        workshops.c.last_received_at, workshops.c.residents, workshops.c.core_lessons,
+        workshops.c.pass_mark).order_by(workshops.c.serial))
+    return [WorkshopRow(row.workshop_id, row.label, row.registered_at, row.revoked_at,
+                        row.last_seq, row.last_created_at, row.last_received_at, row.residents,
+                        None if row.core_lessons is None else tuple(row.core_lessons),
+                        row.pass_mark)
+            for row in rows]
 
 
 def read(conn: Connection, as_of: datetime) -> Figures:

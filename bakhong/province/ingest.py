@@ -232,6 +232,8 @@ def apply(conn: Connection, serial: int, payload: Payload) -> None:
             owner[item.order] = key
     _copy(conn, residents, rows)
     summaries.add(conn, new_ids, 1)
+    conn.execute(workshops.update().where(workshops.c.workshop_id == workshop).values(
+        core_lessons=list(payload.core_lessons), pass_mark=payload.pass_mark))
     moved = [{"w": w, "p": item.order[1], "r": owner[item.order]}
              for item, w in _workshop_of(conn, others)]
     if moved:

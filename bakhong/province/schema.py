@@ -55,6 +55,9 @@ workshops = sa.Table(
     sa.Column("last_created_at", TZ),
     sa.Column("last_received_at", TZ),
     sa.Column("residents", sa.Integer, nullable=False, server_default="0"),
+    # the rule its newest package counts residents as trained by (migration 0003)
+    sa.Column("core_lessons", pg.JSONB),
+    sa.Column("pass_mark", sa.Float),
 )
 
 packages = sa.Table(

@@ -47,7 +47,7 @@ from bakhong.grading.report_model import (
     suppress,
     text_key,
 )
-from bakhong.grading.report_views import commune_view, indicator_view
+from bakhong.grading.report_views import commune_view, indicator_view, trained_rules
 from bakhong.simulators.clock import VN_TZ
 from bakhong.simulators.errors import N_
 
@@ -262,7 +262,9 @@ def build(figures: Figures, *, targets: Mapping[str, float], public: bool = Fals
     enrolled = int(figures.communes["enrolled"].sum()) if len(figures.communes) else 0
     scope = Note(PUBLIC_SCOPE_NOTE, {"date": day, "workshops": str(sent)}) if public else \
         Note(SCOPE_NOTE, {"date": day, "workshops": str(sent), "residents": str(enrolled)})
-    notes = (scope,
+    rules = trained_rules((w.core_lessons, w.pass_mark) for w in figures.workshops
+                          if w.core_lessons is not None and w.pass_mark is not None)
+    notes = (scope, *rules,
              Note(PUBLIC_NOTE if public else OFFICIAL_NOTE),
              *(note for view in views for note in view.notes))
     return Report(as_of, public, sent, views, notes)
