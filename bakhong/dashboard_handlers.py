@@ -1,4 +1,6 @@
-"""The dashboard's tornado handlers and its Voila application (:mod:`bakhong.dashboard`).
+"""The dashboards' tornado handlers and Voila applications: the trainer's
+(:mod:`bakhong.dashboard`), and the report's and the province's
+(:func:`bakhong.report_commands.serve_page`), all on the lessons' light page.
 
 The gate of one dashboard start (:class:`~bakhong.dashboard.TrainerGate`) and the
 workshop's id reach the handlers through the application's settings (``bakhong_gate``,
@@ -33,7 +35,8 @@ from bakhong.grading import trainer
 from bakhong.lesson_server import NotFound, PhoneErrors, template_files, with_phone_errors
 from bakhong.serving import offline_transforms
 
-__all__ = ["DashboardVoila", "LoginHandler", "LogoutHandler", "TrainerOnly", "guard"]
+__all__ = ["DashboardVoila", "LoginHandler", "LogoutHandler", "ReportVoila", "TrainerOnly",
+           "guard"]
 
 
 def _gate(handler: tornado.web.RequestHandler) -> TrainerGate:
@@ -149,3 +152,18 @@ class DashboardVoila(Voila):  # type: ignore[misc]
                 continue  # Voila's own identity pages: ours replace them
             handlers.append((url, guard(handler), *rest))
         return handlers
+
+
+class ReportVoila(Voila):  # type: ignore[misc]
+    """The report's (or the province's) dashboard: Voila with the light page's files, no
+    CDN, and the phone's error pages for an unknown address; open to whoever reaches it
+    (``--public`` decides what it shows, :mod:`bakhong.report_commands`)."""
+
+    def init_settings(self) -> dict[str, Any]:
+        found: dict[str, Any] = super().init_settings()
+        found["transforms"] = offline_transforms()
+        found["default_handler_class"] = NotFound
+        return found
+
+    def init_handlers(self) -> list[Any]:
+        return [*light_page.handlers(self.server_url or "/"), *super().init_handlers()]

@@ -127,21 +127,17 @@ def serve_page(
     """Serve ``module.show(config)`` as a Voila page until stopped (the report's dashboard,
     or the province's): the lessons' Voila settings, every page computed afresh."""
     import nbformat
-    from voila.app import Voila
 
+    from bakhong import light_page
+    from bakhong.dashboard_handlers import ReportVoila
     from bakhong.grading.course import put_environment_on_path
     from bakhong.kernelspec import ensure_installed
-    from bakhong.serving import check_port, offline_transforms, voila_config
+    from bakhong.serving import check_port, voila_config
 
     check_port(host, port)
+    page_kind = light_page.page_choice()  # the lessons' light page (BAKHONG_PAGE=lab: Voila's)
     ensure_installed()
     put_environment_on_path()
-
-    class ReportVoila(Voila):  # type: ignore[misc]
-        def init_settings(self) -> dict[str, Any]:
-            settings: dict[str, Any] = super().init_settings()
-            settings["transforms"] = offline_transforms()
-            return settings
 
     with tempfile.TemporaryDirectory(prefix="bakhong-report-") as folder:
         config = Path(folder) / CONFIG_FILE
@@ -155,6 +151,7 @@ def serve_page(
         voila = voila_config(host=host, port=port, pool_size=1)
         voila.VoilaConfiguration.preheat_kernel = False  # every page computes a fresh report
         voila.MappingKernelManager.cull_connected = False  # a page left open keeps working
+        light_page.configure(voila, page_kind)
         if host not in ("127.0.0.1", "localhost", "::1") and not public:
             print("Chú ý / Note: bản đầy đủ mở cho cả mạng; chia sẻ ra ngoài lớp thì dùng "
                   "--public / the full version is open to the network; use --public to share",

@@ -62,12 +62,16 @@ _STYLE = """<style>
 .bkr-scroll{overflow-x:auto;max-width:100%}
 .bkr-report .widget-html,.bkr-report .widget-html-content{max-width:100%}
 .bkr-report .widget-hbox{flex-wrap:wrap;gap:4px}
-.bkr-report .lm-TabBar,.bkr-report .lm-TabBar-content{height:auto;min-height:0;overflow:visible}
-.bkr-report .lm-TabBar-content{flex-wrap:wrap}
-.bkr-report .lm-TabBar-tab{flex:0 1 auto;min-width:0;max-width:none;min-height:44px;
- align-items:center}
-.bkr-report .lm-TabBar-tabLabel{white-space:normal;overflow:visible;text-overflow:clip}
+.bkr-report .jupyter-widget-tab>.lm-TabBar,
+.bkr-report .jupyter-widget-tab>.lm-TabBar>.lm-TabBar-content{height:auto;min-height:0;
+ overflow:visible}
+.bkr-report .jupyter-widget-tab>.lm-TabBar>.lm-TabBar-content{flex-wrap:wrap}
+.bkr-report .jupyter-widget-tab>.lm-TabBar .lm-TabBar-tab{flex:0 1 auto;min-width:0;
+ max-width:none;min-height:44px;align-items:center}
+.bkr-report .jupyter-widget-tab>.lm-TabBar .lm-TabBar-tabLabel{white-space:normal;
+ overflow:visible;text-overflow:clip}
 .bkr-report .lm-TabBar-tab,.bkr-report .lm-TabBar-tabLabel{color:#222 !important;opacity:1}
+.bkr-report h1{font-size:1.6em;line-height:1.25}
 .bkr-report img{max-width:100%;height:auto}
 @media (max-width:480px){.bkr-report{font-size:14px}
  .bkr-report th,.bkr-report td{padding:.2em .3em}}
