@@ -52,6 +52,13 @@ def copy_tables(conn: Connection, target: Store) -> None:
             rows = [dict(row._mapping) for row in conn.execute(sa.select(table))]
             if rows:
                 out.execute(table.insert(), rows)
+            counter = table.autoincrement_column
+            if counter is not None and out.dialect.name == "postgresql":
+                # the rows came with their numbers: PostgreSQL's sequence must go on after
+                # them (the first tap after a move to a hub collided with event 1)
+                out.execute(sa.text(
+                    f"SELECT setval(pg_get_serial_sequence('{table.name}', '{counter.name}'), "
+                    f"COALESCE(MAX({counter.name}), 0) + 1, false) FROM {table.name}"))
 
 
 def restore(snapshot_path: Path, url: str) -> bool:

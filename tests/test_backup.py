@@ -116,22 +116,61 @@ def graded_and_certified(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path
 def test_restored_on_another_laptop_everything_works(
         graded_and_certified: tuple[Path, Path, bytes], tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    root, pdf, issuer = graded_and_certified
+    moved = _moved(graded_and_certified, tmp_path, monkeypatch, capsys, "new-laptop")
+    assert (moved / "sandbox.db").exists()
+    _goes_on(graded_and_certified, moved, capsys)
+
+
+def test_restored_on_a_hub_into_postgresql_everything_works(
+        graded_and_certified: tuple[Path, Path, bytes], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 19: a laptop's workshop moved to a hosted one, its store into PostgreSQL (a real
+    server, started here); before, this way was written but never tried."""
+    import pg_support
+
+    with pg_support.running_server() as server:
+        url = server.create_database("restored")
+        moved = _moved(graded_and_certified, tmp_path, monkeypatch, capsys, "hub",
+                       "--store-url", url)
+        assert not (moved / "sandbox.db").exists()
+        box = workshop.open_sandbox(moved)
+        try:
+            assert box.store.engine.dialect.name == "postgresql"
+            assert len(learners.all_learners(box.store)) == 3  # ROSTER[:3]
+        finally:
+            box.close()
+        _goes_on(graded_and_certified, moved, capsys)
+
+
+def _moved(graded_and_certified: tuple[Path, Path, bytes], tmp_path: Path,
+           monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], home: str,
+           *restore_options: str) -> Path:
+    """The workshop backed up, then restored under another ``BAKHONG_HOME`` (a wrong
+    passphrase refused first, nothing written)."""
+    root, _pdf, _issuer = graded_and_certified
     archive = tmp_path / "lop.bkb"
     monkeypatch.setattr("sys.stdin", io.StringIO(PASSPHRASE + "\n"))
     assert cli.main(["backup", str(root), "--out", str(archive), "--passphrase-stdin"]) == 0
     assert archive.exists() and PASSPHRASE.encode() not in archive.read_bytes()
     assert b"hv001" not in archive.read_bytes() and b"SQLite" not in archive.read_bytes()
 
-    monkeypatch.setenv("BAKHONG_HOME", str(tmp_path / "new-laptop"))
+    monkeypatch.setenv("BAKHONG_HOME", str(tmp_path / home))
     moved = tmp_path / "moved"
     monkeypatch.setattr("sys.stdin", io.StringIO("sai-mat-khau\n"))
-    assert cli.main(["restore", str(archive), str(moved), "--passphrase-stdin"]) == 2
+    assert cli.main(["restore", str(archive), str(moved), "--passphrase-stdin",
+                     *restore_options]) == 2
     assert "Mật khẩu sao lưu không đúng" in capsys.readouterr().err and not moved.exists()
     monkeypatch.setattr("sys.stdin", io.StringIO(PASSPHRASE + "\n"))
-    assert cli.main(["restore", str(archive), str(moved), "--passphrase-stdin"]) == 0
+    assert cli.main(["restore", str(archive), str(moved), "--passphrase-stdin",
+                     *restore_options]) == 0
+    return moved
 
-    # the report, the sealed scores and the certificate issued before the move
+
+def _goes_on(graded_and_certified: tuple[Path, Path, bytes], moved: Path,
+             capsys: pytest.CaptureFixture[str]) -> None:
+    """What a moved workshop must still do: the report, the sealed scores and the
+    certificate issued before the move; grading with the same key; the same issuer."""
+    _root, pdf, issuer = graded_and_certified
     assert sum(row.trained for row in report.completion([moved])) == 1
     assert results.workshop_mismatches(moved) == []
     copied = moved / "giay-chung-nhan" / pdf.name
