@@ -308,7 +308,7 @@ class SigningSimulator(LearnerFlow):
     wrong_step = WrongStep
 
     def __init__(self, store: Store, clock: Clock, rng: random.Random, learner_id: str,
-                 workshop: str) -> None:
+                 workshop: str = "") -> None:
         super().__init__(store, clock, rng, learner_id)
         self.workshop = workshop
 
@@ -499,7 +499,7 @@ class SigningSimulator(LearnerFlow):
         # an issued request (the answer to the PIN was lost) opens the app on its certificate
         state["step"] = Step.ACTIVE.value if request.get("issued") else request["step"]
         if state.pop("lost", False):
-            record(conn, self.clock, self.learner_id, LESSON, TASK_RECOVER, OK,
+            record(conn, self.clock, self.learner_id, self.lesson, TASK_RECOVER, OK,
                    step=request["step"])
 
     def resume(self) -> SigningStatus:
@@ -562,7 +562,7 @@ class SigningSimulator(LearnerFlow):
             self._issue(conn, request)
             request["issued"] = True
             state["step"] = Step.ACTIVE.value
-            record(conn, self.clock, self.learner_id, LESSON, TASK_ENROL, OK,
+            record(conn, self.clock, self.learner_id, self.lesson, TASK_ENROL, OK,
                    request=request["request_id"])
             self._drop(conn, state, Step.PIN)
             state["step"] = Step.ACTIVE.value
@@ -656,11 +656,15 @@ class SigningSimulator(LearnerFlow):
             doc_id = self._store(conn, base, row.filename.replace(".pdf", "-da-ky.pdf"),
                                  signed, "signed")
             t["signed_doc"] = doc_id
-            if row.source == "portal-form":
-                record(conn, self.clock, self.learner_id, LESSON, TASK_SIGN_FORM, OK,
-                       document=row.title, signed=doc_id)
+            self._signed(conn, state, row, doc_id)
             return doc_id
         return self._act("sign_confirm", act, Step.ACTIVE, transaction=tran_id)
+
+    def _signed(self, conn: Connection, state: dict[str, Any], row: Any, doc_id: str) -> None:
+        """The evidence of a document signed: the lesson's form, its task."""
+        if row.source == "portal-form":
+            record(conn, self.clock, self.learner_id, self.lesson, TASK_SIGN_FORM, OK,
+                   document=row.title, signed=doc_id)
 
     def reject(self, tran_id: str) -> None:
         """«Từ chối» in the signing app (SmartCA 1: User rejected): nothing is signed."""
@@ -725,12 +729,17 @@ class SigningSimulator(LearnerFlow):
             verdict = state.get("checked", {}).get(doc_id)
             if verdict is None:
                 raise WrongStep("judge before verify")
-            scenario = state["scenario"]
-            kind = "tampered" if doc_id == scenario["tampered"] else (
-                "notice" if doc_id == scenario["notice"] else "other")
-            record(conn, self.clock, self.learner_id, LESSON, "judge", OK, document=doc_id,
-                   verdict=verdict, trusted=bool(trusted), scenario=kind)
+            self._judged(conn, state, doc_id, verdict, bool(trusted))
         self._act("judge_request", act, document=doc_id)
+
+    def _judged(self, conn: Connection, state: dict[str, Any], doc_id: str, verdict: str,
+                trusted: bool) -> None:
+        """The evidence of a judgement: which of the lesson's documents, and the answer."""
+        scenario = state["scenario"]
+        kind = "tampered" if doc_id == scenario["tampered"] else (
+            "notice" if doc_id == scenario["notice"] else "other")
+        record(conn, self.clock, self.learner_id, self.lesson, "judge", OK, document=doc_id,
+               verdict=verdict, trusted=trusted, scenario=kind)
 
 
 def _overall(found: list[pades.SignatureVerdict]) -> str:
