@@ -389,8 +389,8 @@ class SigningSimulator(LearnerFlow):
         }
 
     def _store(self, conn: Connection, title: str, filename: str, content: bytes,
-               source: str) -> str:
-        doc_id = f"D{self.rng.getrandbits(64):016x}"
+               source: str, doc_id: str = "") -> str:
+        doc_id = doc_id or f"D{self.rng.getrandbits(64):016x}"
         conn.execute(documents.insert().values(
             doc_id=doc_id, learner_id=self.learner_id, title=title, filename=filename,
             mime="application/pdf", content=content, source=source, legible=1, in_store=1,

@@ -205,7 +205,8 @@ class SigningCheckSimulator(CheckFlow, signing.SigningSimulator):
     def _ensure_scenario(self, conn: Connection, state: dict[str, Any]) -> None:
         if "scenario" in state:
             return
-        drawn = draw_scenario(self._draw())
+        draw = self._draw()
+        drawn = draw_scenario(draw)
         now = self.clock.now()
         p = self.persona
         commune = p.commune_name
@@ -216,7 +217,8 @@ class SigningCheckSimulator(CheckFlow, signing.SigningSimulator):
             paper = papers.simple_paper(
                 title=heading, agency=("GIẤY TỜ CÁ NHÂN (MÔ PHỎNG)",), rows=rows,
                 issued=now, left=("", ""), right=("Người ký", "(ký số)"))
-            made[role] = self._store(conn, title, filename, paper, "check-paper")
+            made[role] = self._store(conn, title, filename, paper, "check-paper",
+                                     f"D{draw.getrandbits(64):016x}")
         authority = self._pki(conn)
         for role in ("valid", "bad"):
             title, filename, heading, signer, rows = RECEIVED[drawn[f"{role}_index"]]
@@ -238,7 +240,8 @@ class SigningCheckSimulator(CheckFlow, signing.SigningSimulator):
                                     box=signing.POSITIONS["bottom"], reason="Ký số")
             if role == "bad" and drawn["bad_kind"] == "modified":
                 signed = _altered(signed)
-            made[role] = self._store(conn, title, filename, signed, "check-received")
+            made[role] = self._store(conn, title, filename, signed, "check-received",
+                                     f"D{draw.getrandbits(64):016x}")
         state["scenario"] = {**drawn, **{f"{role}_doc": doc for role, doc in made.items()}}
 
     def scenario(self) -> dict[str, Any]:
