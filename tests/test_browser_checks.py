@@ -1,4 +1,4 @@
-"""Issue 20: the VNeID and payment checks («Tự làm») walked on a 360x800 phone.
+"""Issue 20: the VNeID, payment and signing checks («Tự làm») walked on a 360x800 phone.
 
 Each walk opens the check's page, sees the goal stated once (with «🔊 Nghe») and no help
 bar, makes one mistake the app refuses (it is not explained yet), finishes the task, hands it
@@ -99,6 +99,7 @@ def scenario_of(w: Walk) -> dict[str, Any]:
 
 def no_help(w: Walk) -> None:
     assert w.page.locator(".bk-common-hint:visible").count() == 0, "a check shows no hint"
+    assert w.page.locator(".bk-phone .bk-hint:visible", has_text="Chỉ tin văn bản").count() == 0
 
 
 def hand_in(w: CheckWalk, explained: str) -> None:
@@ -106,6 +107,57 @@ def hand_in(w: CheckWalk, explained: str) -> None:
     w.see(".bk-check-review", "the review", has_text=explained)
     w.screen("review", ".bk-check-review")
     assert w.page.locator(".bk-common-submit:visible").count() == 0
+
+
+def practised_signing(w: Walk) -> dict[str, Any]:
+    """The signing practice's enrolment done through the simulator (a certificate and its
+    PIN, as the resident has them from lesson 4); the check's papers, as the page draws them."""
+    box = workshop.open_sandbox(w.server.workshop)
+    try:
+        walkthrough.walk(box, w.learner.learner_id, "signing", tasks=2)
+        return box.signing_check(w.learner.learner_id).scenario()
+    finally:
+        box.close()
+
+
+#: What the verdict says of each kind of paper.
+VERDICT_SAYS = {"valid": "Chữ ký hợp lệ", "modified": "đã bị sửa",
+                "untrusted": "Không xác minh được người ký"}
+
+
+def walk_signing_check(w: CheckWalk) -> None:
+    s = practised_signing(w)
+    w.open()
+    w.see(".bk-check-goal", "the goal", has_text=s["sign_title"])
+    w.screen("goal", ".bk-common-check-listen")
+    no_help(w)
+    w.tap("bk-sign-go-sign")
+    w.screen("sign", ".bk-sign-sign")
+    w.choose("bk-sign-sign-doc", label=s["sign_title"])
+    w.tap("bk-sign-sign")
+    w.screen("waiting", ".bk-sign-pin-1")
+    pin_pad(w, "bk-sign", "000000")  # the mistake: not the PIN set in the practice
+    w.tap("bk-sign-confirm")
+    w.see(".bk-msg-error", "the refusal")
+    w.refusals += 1
+    no_help(w)
+    w.screen("pin-refused", ".bk-sign-pin-1")
+    pin_pad(w, "bk-sign", walkthrough.SIGNING_PIN)
+    w.tap("bk-sign-confirm")
+    w.screen("signed", ".bk-sign-download")
+    w.tap("bk-sign-back")
+    w.tap("bk-sign-go-verify")
+    w.screen("verify", ".bk-sign-verify")
+    for role, judge in (("valid", "bk-sign-trust"), ("bad", "bk-sign-distrust")):
+        kind = "valid" if role == "valid" else s["bad_kind"]
+        w.choose("bk-sign-verify-doc", label=s[f"{role}_title"])
+        w.tap("bk-sign-verify")
+        w.see(".bk-sign-verdicts", "the verdict", has_text=VERDICT_SAYS[kind])
+        no_help(w)
+        w.screen(f"verify-{role}", ".bk-sign-verdicts")
+        w.tap(judge)
+        w.see(".bk-msg-info", "the judgment noted")
+    hand_in(w, "Mã PIN ký số nhập chưa đúng")
 
 
 def walk_vneid_check(w: CheckWalk) -> None:
@@ -208,7 +260,8 @@ def walk_payment_check(w: CheckWalk) -> None:
 
 
 WALKS = {"vneid_check": ("hv001", walk_vneid_check),
-         "payment_check": ("hv002", walk_payment_check)}
+         "payment_check": ("hv002", walk_payment_check),
+         "signing_check": ("hv003", walk_signing_check)}
 
 
 @pytest.mark.parametrize("lesson", list(WALKS))
