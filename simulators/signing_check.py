@@ -65,6 +65,9 @@ TASK_CERTIFICATE, TASK_SIGN_DOC, TASK_TRUST_VALID, TASK_SPOT_BAD = SIGNING_CHECK
 TASKS = SIGNING_CHECK.tasks
 #: How the bad paper is bad: altered after signing, or signed with a look-alike certificate.
 BAD_KINDS = ("modified", "untrusted")
+#: X.509's upper bound on a common name (RFC 5280, ub-common-name), in UTF-8 bytes as the
+#: ``cryptography`` library counts it.
+CN_BYTES = 64
 #: The outcomes the check records for a wrong paper signed and a wrong answer.
 WRONG_DOCUMENT = "sign.wrong_document"
 TRUSTED_BAD = "sign.trusted_bad"
@@ -110,10 +113,29 @@ RECEIVED = (
                                    ("Thời gian", "8 giờ sáng Chủ nhật"),
                                    ("Đóng góp", "100.000 đồng mỗi học sinh")]),
     (N_("Hợp đồng mua lúa giống (nhận qua Zalo)"), "hop-dong-lua-giong.pdf",
-     "HỢP ĐỒNG MUA BÁN", "Hợp tác xã Nông nghiệp {commune}",
+     "HỢP ĐỒNG MUA BÁN", "HTX Nông nghiệp {commune}",
      [("Hàng hóa", "Lúa giống, 50 kg"), ("Số tiền", "2.000.000 đồng (hai triệu đồng)"),
       ("Giao hàng", "Trong 7 ngày kể từ ngày ký")]),
 )
+
+
+def signer_name(name: str) -> str:
+    """The name in a signer's certificate: at most 64 bytes of UTF-8 (X.509's bound on a
+    common name, which Vietnamese letters fill fast), «(mô phỏng)» added when it fits.
+
+    >>> signer_name("UBND Xã Thọ Long")
+    'UBND Xã Thọ Long (mô phỏng)'
+    >>> signer_name("Hợp tác xã Nông nghiệp Phường Hạc Thành")  # 66 bytes with the mark
+    'Hợp tác xã Nông nghiệp Phường Hạc Thành'
+    >>> len(signer_name("Trường Tiểu học " + "Phường Rất Dài " * 4).encode()) <= CN_BYTES
+    True
+    """
+    for candidate in (f"{name} (mô phỏng)", name):
+        if len(candidate.encode()) <= CN_BYTES:
+            return candidate
+    while len(name.encode()) > CN_BYTES:
+        name = name[:-1]
+    return name.rstrip()
 
 
 def draw_scenario(rng: random.Random) -> dict[str, Any]:
@@ -230,7 +252,7 @@ class SigningCheckSimulator(CheckFlow, signing.SigningSimulator):
             if role == "bad" and drawn["bad_kind"] == "untrusted":  # a look-alike CA's
                 issuer = pki.SandboxPKI.create("gia-mao", now=now - timedelta(days=30),
                                                rng=self.rng)
-            who = issuer.issue(full_name=f"{name} (mô phỏng)",
+            who = issuer.issue(full_name=signer_name(name),
                                id_number=idnumber.make_sandbox_number(
                                    "nam", 1975, self.rng.randrange(10**6)),
                                province=p.province_name, now=now - timedelta(days=30),

@@ -185,3 +185,21 @@ def test_the_signing_check_is_graded_by_nbgrader_beside_the_practice(tmp_path: P
     assert scores == {("hv001", "signing"): 9.0, ("hv001", "signing_check"): 6.0,
                       ("hv002", "signing"): 0.0, ("hv002", "signing_check"): 3.0}
     assert 3.0 / 6.0 < settings.CourseSettings().pass_mark  # the short run fails
+
+
+def test_every_commune_s_signers_get_a_certificate(box: Sandbox) -> None:
+    """The signers' names in Vietnamese run past X.509's 64 bytes of a common name («Hợp tác
+    xã Nông nghiệp Phường Hạc Thành (mô phỏng)» is 66): the demo's build broke on one."""
+    from datetime import timedelta
+
+    from bakhong.simulators import idnumber, pki, registry
+
+    authority = pki.SandboxPKI.create("t", now=box.clock.now() - timedelta(days=90),
+                                      rng=box.random("pki"), kind="ec")
+    longest = max((name for _code, name in registry.communes()), key=lambda n: len(n.encode()))
+    for _title, _file, _heading, signer, _rows in signing_check.RECEIVED:
+        for commune in (longest, "Phường Hạc Thành"):
+            made = authority.issue(full_name=signing_check.signer_name(
+                signer.format(commune=commune)), id_number=idnumber.make_sandbox_number("nam", 1975, 1),
+                province="Thanh Hóa", now=box.clock.now(), rng=box.random("x"), kind="ec")
+            assert pki.common_name(made.certificate).startswith(signer.split()[0])
