@@ -56,7 +56,7 @@ from .clock import Clock
 from .errors import N_, SandboxError
 from .evidence import OK, Event, record
 from .flow import LearnerFlow
-from .store import Store, credentials, documents, meta, sms_inbox
+from .store import Store, credentials, documents, load_flow_state, meta, sms_inbox
 
 __all__ = [
     "LESSON", "Identity", "SigningSimulator", "SigningStatus", "Step", "Transaction",
@@ -306,6 +306,9 @@ class SigningSimulator(LearnerFlow):
     lesson = LESSON
     steps = Step
     wrong_step = WrongStep
+    #: The other app of the learner's certificate (the signing check, ``signing_check``): a
+    #: certificate it issued opens here with the PIN set there.
+    pin_source = "signing_check"
 
     def __init__(self, store: Store, clock: Clock, rng: random.Random, learner_id: str,
                  workshop: str = "") -> None:
@@ -319,7 +322,23 @@ class SigningSimulator(LearnerFlow):
                 "drops": 0}
 
     def _prepare(self, conn: Connection, state: dict[str, Any]) -> None:
+        self._adopt(conn, state)
         self._ensure_scenario(conn, state)
+
+    def _adopt(self, conn: Connection, state: dict[str, Any]) -> None:
+        """A certificate this app did not issue (one certificate a learner, issued in the
+        practice or in the check, :mod:`.signing_check`) opens on the home screen with the PIN
+        set in the other app; with no PIN known (the check retaken after the trainer's
+        reset), at «Kích hoạt lại tài khoản», the real apps' way to set a new PIN."""
+        if "pin_hash" in state or state.get("request") or self._credential(conn) is None:
+            return
+        other = load_flow_state(conn, self.learner_id, self.pin_source) or {}
+        if other.get("pin_hash"):
+            state["pin_hash"] = other["pin_hash"]
+            state["step"] = Step.ACTIVE.value
+        else:
+            state["pin_hash"] = ""
+            state["step"] = Step.LOCKED.value
 
     def _pki(self, conn: Connection) -> pki.SandboxPKI:
         return workshop_pki(conn, self.clock.now(), self.rng, self.workshop)

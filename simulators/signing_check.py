@@ -22,7 +22,13 @@ practice skipped, or its enrolment left unfinished) meets the enrolment first, w
 help, as a resident without a certificate would. Either way the graded task
 ``certificate`` is earned by the resident's own act in the check: the certificate issued
 (``enrol``) or a signature confirmed with its PIN. The PIN's failed tries and a
-re-activation are the check app's own (the practice's counters stay as they were).
+re-activation are the check app's own (the practice's counters stay as they were). One
+certificate a learner, whichever app issued it (``SigningSimulator._adopt``): the practice
+opened after a certificate enrolled in the check shows it with the check's PIN (its own
+enrolment tasks then wait for the trainer's reset of the practice, which retires the
+certificate); the check retaken after the trainer's reset, when its previous attempt
+enrolled, opens at «Kích hoạt lại tài khoản» (an SMS code and a new PIN: how the real apps
+give a PIN back).
 
 >>> from datetime import datetime
 >>> from bakhong.simulators.clock import FixedClock, VN_TZ
@@ -56,7 +62,7 @@ from .checks import SIGNING_CHECK, CheckFlow, Goal
 from .clock import Clock
 from .errors import N_
 from .evidence import OK, Event, record
-from .store import Store, load_flow_state
+from .store import Store
 
 __all__ = ["BAD_KINDS", "LESSON", "TASKS", "SigningCheckSimulator", "completed_tasks"]
 
@@ -205,22 +211,12 @@ class SigningCheckSimulator(CheckFlow, signing.SigningSimulator):
     check = SIGNING_CHECK
     flow = SIGNING_CHECK.flow
     lesson = SIGNING_CHECK.lesson
+    pin_source = signing.FLOW  # the certificate of the practice opens with its PIN
 
     def __init__(self, store: Store, clock: Clock, rng: random.Random, learner_id: str,
                  workshop: str) -> None:
         super().__init__(store, clock, rng, learner_id)
         self.workshop = workshop
-
-    # -- the certificate the resident already has ------------------------------------------
-
-    def _prepare(self, conn: Connection, state: dict[str, Any]) -> None:
-        if "pin_hash" not in state and not state.get("request") \
-                and self._credential(conn) is not None:
-            practice = load_flow_state(conn, self.learner_id, signing.FLOW) or {}
-            if practice.get("pin_hash"):  # enrolled in the practice: the same certificate
-                state["pin_hash"] = practice["pin_hash"]
-                state["step"] = signing.Step.ACTIVE.value
-        super()._prepare(conn, state)
 
     # -- the scenario ------------------------------------------------------------------------
 

@@ -203,3 +203,20 @@ def test_every_commune_s_signers_get_a_certificate(box: Sandbox) -> None:
                 signer.format(commune=commune)), id_number=idnumber.make_sandbox_number("nam", 1975, 1),
                 province="Thanh Hóa", now=box.clock.now(), rng=box.random("x"), kind="ec")
             assert pki.common_name(made.certificate).startswith(signer.split()[0])
+
+
+def test_one_certificate_whichever_app_issued_it(box: Sandbox) -> None:
+    walkthrough.walk(box, "hv001", "signing_check", tasks=1)  # enrolled in the check
+    # the check retaken after the trainer's reset: the PIN is set again by SMS code
+    submissions.request(box.store, box.clock, "hv001", "signing_check")
+    attempts.reset_attempt(box.store, box.clock, "hv001", "signing_check")
+    again = box.signing_check("hv001")
+    assert again.status().step is signing.Step.LOCKED
+    again.request_reactivation()
+    code = again.inbox()[-1][1].split(" la ")[1][:6]
+    again.reactivate(code, "975310", "975310")
+    again.confirm(again.sign(again.scenario()["sign_doc"]).tran_id, "975310")
+    assert walkthrough.done_tasks(box, "hv001", "signing_check") == {"certificate", "sign_doc"}
+    practice = box.signing("hv001")
+    assert practice.status().step is signing.Step.ACTIVE  # the same certificate, the same PIN
+    practice.confirm(practice.sign(practice.pdfs()[-1][0]).tran_id, "975310")
