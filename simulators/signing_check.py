@@ -14,8 +14,8 @@ paper counts (answering both ways until one is right would prove nothing); every
 answer, wrong paper signed and refusal is in the review after «Nộp bài».
 
 **The certificate is the one the resident already has.** A personal certificate is issued
-once and serves for years (a trust-service provider refuses a second purchase request
-while one stands, SmartCA 64002, ``domain.md`` §5), so a resident who enrolled in the
+once and serves every signature until it expires (the sandbox's: a year, :mod:`.pki`); a
+resident does not enrol again to sign a second paper. So a resident who enrolled in the
 practice meets the check's app on their certificate and signs with the PIN they set
 there; the check does not make them buy another. A resident who never enrolled (the
 practice skipped, or its enrolment left unfinished) meets the enrolment first, with no
