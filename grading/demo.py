@@ -63,11 +63,12 @@ SEED = "bakhong-demo"
 #: Core-lesson submissions older than this are graded while building (see the module).
 GRADED_WHEN_BUILT = timedelta(days=5)
 #: What a resident does at each session they come to: a practice lesson and its check
-#: («Tự làm») in the same session, safety before the portal and signing, so that residents
-#: count as trained (the checks and safety, ``settings.DEFAULT_CORE_LESSONS``) in four.
+#: («Tự làm») in the same session, safety and signing before the portal (which has no check
+#: yet), so that residents count as trained (the checks and safety,
+#: ``settings.DEFAULT_CORE_LESSONS``) in five.
 SESSION_LESSONS: tuple[tuple[str, ...], ...] = (
     ("first_steps",), ("vneid", "vneid_check"), ("payment", "payment_check"), ("safety",),
-    ("portal",), ("signing",))
+    ("signing", "signing_check"), ("portal",))
 #: The lessons in the order the demo's residents take them.
 ORDER = tuple(lesson for group in SESSION_LESSONS for lesson in group)
 #: Grading processes while building: the sessions' batches are too small for a pool.
@@ -94,16 +95,19 @@ STAGES: tuple[Stage, ...] = (
     *[Stage(1)] * 2,  # lesson 0 done
     Stage(1, 1), Stage(1, 2), Stage(1, 2, submit_partial=True),  # in lesson 1
     *[Stage(1, stuck=True)] * 3,  # stuck at the activation OTP, today
-    *[Stage(2)] * 2,  # VNeID practised, its check not taken
+    Stage(2),  # VNeID practised, its check not taken
     Stage(2, 2, submit_partial=True),  # the VNeID check handed in short of level 2
-    *[Stage(3)] * 3,  # passed the VNeID check
+    *[Stage(3)] * 2,  # passed the VNeID check
     Stage(3, 2),  # in lesson 2
     Stage(4, 2, submit_partial=True),  # the payment check handed in, paid the swapped code
     *[Stage(5)] * 2,  # passed the payment check
     Stage(5, 3),  # in the safety drills
-    *[Stage(6)] * 8,  # both checks and safety: trained
-    Stage(6, 2),  # on the portal
-    Stage(8),  # the whole course (the portal and signing lessons cost the most to build)
+    Stage(6),  # safety done, signing not started
+    Stage(7),  # signing practised, its check not taken
+    Stage(7, 2, submit_partial=True),  # the signing check handed in, the good and bad untold
+    *[Stage(8)] * 7,  # the three checks and safety: trained
+    Stage(8, 2),  # on the portal
+    Stage(9),  # the whole course (the portal and signing lessons cost the most to build)
 )
 
 

@@ -50,6 +50,7 @@ JUDGES = {
     "payment_check": "bakhong.simulators.checks",
     "portal": "bakhong.simulators.portal",
     "signing": "bakhong.simulators.signing",
+    "signing_check": "bakhong.simulators.checks",
     "safety": "bakhong.simulators.safety",
 }
 

@@ -20,7 +20,9 @@ What all checks share is here, once:
 
 Each skill adds its scenario: :class:`VneidCheckSimulator` (another person of the
 learner's household activates VNeID up to level 2), :class:`BankCheckSimulator` (another
-stall, another amount, a code stuck over the other stall's, another bill).
+stall, another amount, a code stuck over the other stall's, another bill); the signing
+check's, :class:`.signing_check.SigningCheckSimulator` (another paper to sign, a good and a
+bad signature to tell apart), is in its own module.
 
 >>> from datetime import datetime
 >>> from bakhong.simulators.clock import FixedClock, VN_TZ
@@ -61,6 +63,7 @@ from .store import events as event_rows
 
 __all__ = ["CHECKS", "BankCheckSimulator", "Check", "CheckClosed", "CheckFlow", "Goal",
            "Mistake", "VneidCheckSimulator", "completed_tasks", "explanation"]
+# the signing check's simulator is in :mod:`.signing_check` (it imports this module)
 
 #: What the explanation says of a refusal no check names.
 OTHER_MISTAKE = N_("Ứng dụng đã từ chối một thao tác. Hãy đọc kỹ thông báo của ứng dụng.")
@@ -139,9 +142,48 @@ PAYMENT_CHECK = Check(
     frozenset({"bank.maintenance", "bank.connection_lost", "bank.wrong_step"}),
 )
 
+#: The signing check's scenario and judge: :mod:`.signing_check`.
+SIGNING_CHECK = Check(
+    "signing_check", "signing", "signing_check", "signing_check",
+    ("certificate", "sign_doc", "trust_valid", "spot_bad"),
+    MappingProxyType({
+        "sign.wrong_document": N_("Đã ký một văn bản khác với văn bản cần ký. Trước khi bấm «Ký "
+                                  "số», đọc kỹ tên văn bản."),
+        "sign.trusted_bad": N_("Đã tin một văn bản có chữ ký không hợp lệ: văn bản bị sửa sau "
+                               "khi ký, hoặc chứng thư số của người ký không do CA xác minh. Chỉ "
+                               "tin khi ứng dụng báo mọi chữ ký đều hợp lệ."),
+        "sign.distrusted_valid": N_("Đã không tin một văn bản có chữ ký hợp lệ. Khi ứng dụng báo "
+                                    "chữ ký hợp lệ và đúng người ký, có thể tin văn bản."),
+        "sign.pin_invalid": N_("Mã PIN ký số là đúng 6 chữ số."),
+        "sign.pin_mismatch": N_("Hai lần nhập mã PIN phải giống hệt nhau."),
+        "sign.pin_wrong": N_("Mã PIN ký số nhập chưa đúng: đó là 6 số bạn đã đặt khi đăng ký "
+                             "chứng thư số."),
+        "sign.pin_locked": N_("Sai mã PIN 5 lần thì tài khoản ký số bị khóa. Dùng «Kích hoạt lại "
+                              "tài khoản» và mã trong tin nhắn để đặt mã PIN mới."),
+        "sign.otp_wrong": N_("Mã trong tin nhắn gõ chưa đúng hoặc đã hết hạn. Bấm «Gửi lại mã» "
+                             "rồi gõ mã mới."),
+        "sign.ekyc_incomplete": N_("Cần chụp mặt trước, mặt sau thẻ và khuôn mặt (mô phỏng) "
+                                   "trước khi tiếp tục."),
+        "sign.contract_not_accepted": N_("Cần đọc và đánh dấu đồng ý hợp đồng dịch vụ trước "
+                                         "khi tiếp tục."),
+        "sign.no_pending_request": N_("Không có yêu cầu nào đang chờ: hãy bấm «Đăng ký chứng "
+                                      "thư số cá nhân»."),
+        "sign.not_pdf": N_("Chỉ ký được tệp PDF."),
+        "sign.transaction_expired": N_("Giao dịch ký chỉ chờ ít phút. Hết hạn thì bấm «Ký số» "
+                                       "lại và xác nhận ngay bằng mã PIN."),
+        "sign.transaction_not_waiting": N_("Giao dịch đó đã xong, đã bị từ chối hoặc đã hết "
+                                           "hạn: không cần xác nhận lại."),
+        "vneid.login_wrong": N_("Đăng ký chứng thư số cần số định danh và mật khẩu VNeID của "
+                                "bạn."),
+        "vneid.level_too_low": N_("Đăng ký chứng thư số cần tài khoản VNeID mức 2."),
+    }),
+    frozenset({"sign.connection_lost", "sign.request_exists", "sign.credential_not_on_device",
+               "sign.wrong_step"}),
+)
+
 #: Every check, by its lesson.
 CHECKS: Mapping[str, Check] = MappingProxyType({
-    check.lesson: check for check in (VNEID_CHECK, PAYMENT_CHECK)})
+    check.lesson: check for check in (VNEID_CHECK, PAYMENT_CHECK, SIGNING_CHECK)})
 
 
 def explanation(lesson: str, code: str) -> str:
@@ -217,9 +259,17 @@ def completed_tasks(events: Iterable[Event]) -> set[str]:
         mine = [e for e in found if e.lesson == lesson]
         if not mine:
             continue
-        judge = vneid.completed_tasks if check.skill == "vneid" else bank.completed_tasks
-        done |= set(judge(mine, lesson=lesson)) & set(check.tasks)
+        done |= set(_judge(check)(mine, lesson=lesson)) & set(check.tasks)
     return done
+
+
+def _judge(check: Check) -> Any:
+    """The judge of ``check``'s evidence: its app's ``completed_tasks``."""
+    if check.skill == "signing":
+        from . import signing_check
+
+        return signing_check.completed_tasks
+    return vneid.completed_tasks if check.skill == "vneid" else bank.completed_tasks
 
 
 def _seed(*parts: object) -> random.Random:

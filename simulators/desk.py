@@ -54,7 +54,7 @@ __all__ = ["APPS", "DESK_CALLS", "NOT_FOR_PAGES", "READINGS", "Desk", "LearnerDe
 
 #: The practice apps a page may use, by the name the page calls them.
 APPS = ("first_steps", "vneid", "bank", "portal", "signing", "safety", "vneid_check",
-        "bank_check")
+        "bank_check", "signing_check")
 #: Public methods of a simulator that are not the learner's to call.
 NOT_FOR_PAGES = frozenset({"hooks"})
 #: The page's own calls (methods of :class:`LearnerDesk`).
@@ -90,13 +90,14 @@ def _public_calls(app: str) -> frozenset[str]:
 
 
 def _simulator_class(app: str) -> type:
-    from . import bank, checks, first_steps, portal, safety, signing, vneid
+    from . import bank, checks, first_steps, portal, safety, signing, signing_check, vneid
 
     return {"first_steps": first_steps.FirstStepsSimulator, "vneid": vneid.VneidSimulator,
             "bank": bank.BankSimulator, "portal": portal.PortalSimulator,
             "signing": signing.SigningSimulator, "safety": safety.SafetySimulator,
             "vneid_check": checks.VneidCheckSimulator,
-            "bank_check": checks.BankCheckSimulator}[app]
+            "bank_check": checks.BankCheckSimulator,
+            "signing_check": signing_check.SigningCheckSimulator}[app]
 
 
 def vars_of(kind: type) -> dict[str, Any]:

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from .portal import PortalSimulator
     from .safety import SafetySimulator
     from .signing import SigningSimulator
+    from .signing_check import SigningCheckSimulator
 
 SANDBOX_FILE = "sandbox.db"
 
@@ -140,6 +141,13 @@ class Sandbox:
 
         return BankCheckSimulator(self.store, self.clock, self.random(
             "bank_check", learner_id, self.clock.now()), learner_id)
+
+    def signing_check(self, learner_id: str) -> SigningCheckSimulator:
+        """The signing check («Tự làm»): :mod:`.signing_check`."""
+        from .signing_check import SigningCheckSimulator
+
+        return SigningCheckSimulator(self.store, self.clock, self.random(
+            "signing_check", learner_id, self.clock.now()), learner_id, self.workshop_id)
 
     def first_steps(self, learner_id: str) -> FirstStepsSimulator:
         from .first_steps import FirstStepsSimulator

@@ -56,7 +56,7 @@ from .clock import Clock
 from .errors import N_, SandboxError
 from .evidence import OK, Event, record
 from .flow import LearnerFlow
-from .store import Store, credentials, documents, meta, sms_inbox
+from .store import Store, credentials, documents, load_flow_state, meta, sms_inbox
 
 __all__ = [
     "LESSON", "Identity", "SigningSimulator", "SigningStatus", "Step", "Transaction",
@@ -306,9 +306,12 @@ class SigningSimulator(LearnerFlow):
     lesson = LESSON
     steps = Step
     wrong_step = WrongStep
+    #: The other app of the learner's certificate (the signing check, ``signing_check``): a
+    #: certificate it issued opens here with the PIN set there.
+    pin_source = "signing_check"
 
     def __init__(self, store: Store, clock: Clock, rng: random.Random, learner_id: str,
-                 workshop: str) -> None:
+                 workshop: str = "") -> None:
         super().__init__(store, clock, rng, learner_id)
         self.workshop = workshop
 
@@ -319,7 +322,23 @@ class SigningSimulator(LearnerFlow):
                 "drops": 0}
 
     def _prepare(self, conn: Connection, state: dict[str, Any]) -> None:
+        self._adopt(conn, state)
         self._ensure_scenario(conn, state)
+
+    def _adopt(self, conn: Connection, state: dict[str, Any]) -> None:
+        """A certificate this app did not issue (one certificate a learner, issued in the
+        practice or in the check, :mod:`.signing_check`) opens on the home screen with the PIN
+        set in the other app; with no PIN known (the check retaken after the trainer's
+        reset), at «Kích hoạt lại tài khoản», the real apps' way to set a new PIN."""
+        if "pin_hash" in state or state.get("request") or self._credential(conn) is None:
+            return
+        other = load_flow_state(conn, self.learner_id, self.pin_source) or {}
+        if other.get("pin_hash"):
+            state["pin_hash"] = other["pin_hash"]
+            state["step"] = Step.ACTIVE.value
+        else:
+            state["pin_hash"] = ""
+            state["step"] = Step.LOCKED.value
 
     def _pki(self, conn: Connection) -> pki.SandboxPKI:
         return workshop_pki(conn, self.clock.now(), self.rng, self.workshop)
@@ -389,8 +408,8 @@ class SigningSimulator(LearnerFlow):
         }
 
     def _store(self, conn: Connection, title: str, filename: str, content: bytes,
-               source: str) -> str:
-        doc_id = f"D{self.rng.getrandbits(64):016x}"
+               source: str, doc_id: str = "") -> str:
+        doc_id = doc_id or f"D{self.rng.getrandbits(64):016x}"
         conn.execute(documents.insert().values(
             doc_id=doc_id, learner_id=self.learner_id, title=title, filename=filename,
             mime="application/pdf", content=content, source=source, legible=1, in_store=1,
@@ -499,7 +518,7 @@ class SigningSimulator(LearnerFlow):
         # an issued request (the answer to the PIN was lost) opens the app on its certificate
         state["step"] = Step.ACTIVE.value if request.get("issued") else request["step"]
         if state.pop("lost", False):
-            record(conn, self.clock, self.learner_id, LESSON, TASK_RECOVER, OK,
+            record(conn, self.clock, self.learner_id, self.lesson, TASK_RECOVER, OK,
                    step=request["step"])
 
     def resume(self) -> SigningStatus:
@@ -562,7 +581,7 @@ class SigningSimulator(LearnerFlow):
             self._issue(conn, request)
             request["issued"] = True
             state["step"] = Step.ACTIVE.value
-            record(conn, self.clock, self.learner_id, LESSON, TASK_ENROL, OK,
+            record(conn, self.clock, self.learner_id, self.lesson, TASK_ENROL, OK,
                    request=request["request_id"])
             self._drop(conn, state, Step.PIN)
             state["step"] = Step.ACTIVE.value
@@ -656,11 +675,15 @@ class SigningSimulator(LearnerFlow):
             doc_id = self._store(conn, base, row.filename.replace(".pdf", "-da-ky.pdf"),
                                  signed, "signed")
             t["signed_doc"] = doc_id
-            if row.source == "portal-form":
-                record(conn, self.clock, self.learner_id, LESSON, TASK_SIGN_FORM, OK,
-                       document=row.title, signed=doc_id)
+            self._signed(conn, state, row, doc_id)
             return doc_id
         return self._act("sign_confirm", act, Step.ACTIVE, transaction=tran_id)
+
+    def _signed(self, conn: Connection, state: dict[str, Any], row: Any, doc_id: str) -> None:
+        """The evidence of a document signed: the lesson's form, its task."""
+        if row.source == "portal-form":
+            record(conn, self.clock, self.learner_id, self.lesson, TASK_SIGN_FORM, OK,
+                   document=row.title, signed=doc_id)
 
     def reject(self, tran_id: str) -> None:
         """«Từ chối» in the signing app (SmartCA 1: User rejected): nothing is signed."""
@@ -725,12 +748,17 @@ class SigningSimulator(LearnerFlow):
             verdict = state.get("checked", {}).get(doc_id)
             if verdict is None:
                 raise WrongStep("judge before verify")
-            scenario = state["scenario"]
-            kind = "tampered" if doc_id == scenario["tampered"] else (
-                "notice" if doc_id == scenario["notice"] else "other")
-            record(conn, self.clock, self.learner_id, LESSON, "judge", OK, document=doc_id,
-                   verdict=verdict, trusted=bool(trusted), scenario=kind)
+            self._judged(conn, state, doc_id, verdict, bool(trusted))
         self._act("judge_request", act, document=doc_id)
+
+    def _judged(self, conn: Connection, state: dict[str, Any], doc_id: str, verdict: str,
+                trusted: bool) -> None:
+        """The evidence of a judgement: which of the lesson's documents, and the answer."""
+        scenario = state["scenario"]
+        kind = "tampered" if doc_id == scenario["tampered"] else (
+            "notice" if doc_id == scenario["notice"] else "other")
+        record(conn, self.clock, self.learner_id, self.lesson, "judge", OK, document=doc_id,
+               verdict=verdict, trusted=trusted, scenario=kind)
 
 
 def _overall(found: list[pades.SignatureVerdict]) -> str:

@@ -10,7 +10,7 @@ with it::
     walk_course(box, "hv008", lessons=2, tasks=1)  # lessons 0 and 1, then lesson 2's first task
 
 **Order.** :data:`LESSON_TASKS` lists each lesson's graded tasks in the order a resident earns
-them, which is the order of the lesson's graded cells except in two places where one act
+them, which is the order of the lesson's graded cells except in three places where one act
 earns two tasks or one task comes within another:
 
 * portal: filing the bundle earns ``submit_bundle`` and, with no prefilled field retyped,
@@ -18,7 +18,10 @@ earns two tasks or one task comes within another:
   opened and retyped the requester's name, the slip the lesson counts against once-only;
 * signing: the lesson drops the connection during the enrolment (``simulators.signing``),
   so resuming the request (``recover``) comes before the certificate (``enrol``); the
-  lesson's cells list ``enrol`` first.
+  lesson's cells list ``enrol`` first;
+* the signing check: with the practice's certificate, the signature of the paper asked
+  earns ``certificate`` and ``sign_doc`` at once; a walk told to stop after ``certificate``
+  (``tasks=1``) signs the other paper by mistake.
 
 ``tasks=k`` leaves exactly the first ``k`` tasks done. A lesson walked part-way can be
 walked on later: a move whose first task is done is passed over (a bundle filed with a
@@ -464,12 +467,13 @@ def _download_result(w: _Walker) -> None:
 
 # -- lesson 4: signing -----------------------------------------------------------------------
 
-def _enrol_until(w: _Walker, goal: str) -> None:
+def _enrol_until(w: _Walker, goal: str, *, check: bool = False) -> None:
     """The enrolment with the VNeID identity; the lesson drops the connection once, and the
     resident reopens the app and goes on with the request (``recover``), then sets the PIN
-    (``enrol``) unless ``goal`` is ``recover``."""
+    (``enrol``) unless ``goal`` is ``recover``. ``check``: in the signing check's app (no
+    drop there; nothing to do for a resident with the practice's certificate)."""
     _vneid_until(w, vneid.TASK_LEVEL2)
-    app = w.box.signing(w.learner_id)
+    app = w.box.signing_check(w.learner_id) if check else w.box.signing(w.learner_id)
     step = signing.Step
     for _ in range(20):
         s = app.status()
@@ -506,6 +510,38 @@ def _sign_form(w: _Walker) -> None:
     transaction = app.sign(_scenario_doc(app, "portal-form"))
     w.pause()  # the signing app shows the transaction: «Xác nhận» with the PIN
     app.confirm(transaction.tran_id, SIGNING_PIN)
+
+
+def _check_sign(w: _Walker, *, right: bool = True) -> None:
+    """The signing check: a certificate (enrolled if the practice left none), then the paper
+    the goal names signed with the PIN, or (``right=False``) the other paper by mistake."""
+    _enrol_until(w, signing.TASK_ENROL, check=True)
+    w.pause()  # the resident opens «Ký văn bản» and reads the list
+    app = w.box.signing_check(w.learner_id)
+    scenario = app.scenario()
+    transaction = app.sign(scenario["sign_doc" if right else "decoy_doc"])
+    w.pause()
+    app.confirm(transaction.tran_id, SIGNING_PIN)
+
+
+def _check_certificate(w: _Walker) -> None:
+    """The check's first task alone: the certificate enrolled in the check, or (the practice's
+    reused) the other paper signed by mistake, which proves the certificate and its PIN."""
+    app = w.box.signing_check(w.learner_id)
+    if app.status().step is signing.Step.ACTIVE:
+        _check_sign(w, right=False)
+    else:
+        _enrol_until(w, signing.TASK_ENROL, check=True)
+
+
+def _check_judge(w: _Walker, role: str) -> None:
+    """The signing check: verify the good (``valid``) or the bad (``bad``) paper, answer right."""
+    app = w.box.signing_check(w.learner_id)
+    doc = app.scenario()[f"{role}_doc"]
+    w.pause()
+    app.verify(doc)
+    w.pause()
+    app.judge(doc, trusted=role == "valid")
 
 
 def _judge(w: _Walker, source: str, trusted: bool) -> None:
@@ -577,6 +613,11 @@ def _moves(lesson: str, tasks: int) -> list[Move]:
                 ((t[1],), partial(_enrol_until, goal=signing.TASK_ENROL)),
                 ((t[2],), _sign_form), ((t[3],), partial(_judge, source="authority", trusted=True)),
                 ((t[4],), partial(_judge, source="citizen", trusted=False))]
+    if lesson == "signing_check":
+        first: list[Move] = [((t[0],), _check_certificate)] if tasks == 1 else []
+        return [*first, ((t[1], t[0]), _check_sign),
+                ((t[2],), partial(_check_judge, role="valid")),
+                ((t[3],), partial(_check_judge, role="bad"))]
     return [((task,), _drill(task)) for task in t]  # safety
 
 

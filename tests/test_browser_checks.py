@@ -1,4 +1,4 @@
-"""Issue 20: the VNeID and payment checks («Tự làm») walked on a 360x800 phone.
+"""Issue 20: the VNeID, payment and signing checks («Tự làm») walked on a 360x800 phone.
 
 Each walk opens the check's page, sees the goal stated once (with «🔊 Nghe») and no help
 bar, makes one mistake the app refuses (it is not explained yet), finishes the task, hands it
@@ -15,6 +15,7 @@ Run: ``.venv/bin/python -m pytest -q -m browser tests/test_browser_checks.py``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import pytest
@@ -24,7 +25,7 @@ from browser_support import (
     DemoServer,
     demo_server_fixture,
 )
-from test_browser_walk import ANSWERS, PIN, Walk, pin_pad
+from test_browser_walk import ANSWERS, PIN, Walk, consent_and_level2, enrol_signing, pin_pad
 
 from bakhong.grading import workshop
 from bakhong.simulators import registry, walkthrough
@@ -99,6 +100,7 @@ def scenario_of(w: Walk) -> dict[str, Any]:
 
 def no_help(w: Walk) -> None:
     assert w.page.locator(".bk-common-hint:visible").count() == 0, "a check shows no hint"
+    assert w.page.locator(".bk-phone .bk-hint:visible", has_text="Chỉ tin văn bản").count() == 0
 
 
 def hand_in(w: CheckWalk, explained: str) -> None:
@@ -106,6 +108,75 @@ def hand_in(w: CheckWalk, explained: str) -> None:
     w.see(".bk-check-review", "the review", has_text=explained)
     w.screen("review", ".bk-check-review")
     assert w.page.locator(".bk-common-submit:visible").count() == 0
+
+
+def practised_signing(w: Walk) -> dict[str, Any]:
+    """The signing practice's enrolment done through the simulator (a certificate and its
+    PIN, as the resident has them from lesson 4); the check's papers, as the page draws them."""
+    box = workshop.open_sandbox(w.server.workshop)
+    try:
+        walkthrough.walk(box, w.learner.learner_id, "signing", tasks=2)
+        return box.signing_check(w.learner.learner_id).scenario()
+    finally:
+        box.close()
+
+
+#: What the verdict says of each kind of paper.
+VERDICT_SAYS = {"valid": "Chữ ký hợp lệ", "modified": "đã bị sửa",
+                "untrusted": "Không xác minh được người ký"}
+
+
+def check_papers(w: Walk) -> dict[str, Any]:
+    box = workshop.open_sandbox(w.server.workshop)
+    try:
+        return box.signing_check(w.learner.learner_id).scenario()
+    finally:
+        box.close()
+
+
+def walk_signing_check(w: CheckWalk, *, enrol: bool = False) -> None:
+    """The certificate from the practice, or (``enrol``) none yet: the enrolment first, in
+    the check, with VNeID at level 2 from lesson 1."""
+    if enrol:
+        consent_and_level2(w.server, w.learner.learner_id)
+        s = check_papers(w)
+    else:
+        s = practised_signing(w)
+    pin = PIN if enrol else walkthrough.SIGNING_PIN
+    w.open()
+    w.see(".bk-check-goal", "the goal", has_text=s["sign_title"])
+    w.screen("goal", ".bk-common-check-listen")
+    no_help(w)
+    if enrol:
+        enrol_signing(w, dropped=False)
+        no_help(w)
+    w.tap("bk-sign-go-sign")
+    w.screen("sign", ".bk-sign-sign")
+    w.choose("bk-sign-sign-doc", label=s["sign_title"])
+    w.tap("bk-sign-sign")
+    w.screen("waiting", ".bk-sign-pin-1")
+    pin_pad(w, "bk-sign", "000000")  # the mistake: not the PIN set in the practice
+    w.tap("bk-sign-confirm")
+    w.see(".bk-msg-error", "the refusal")
+    w.refusals += 1
+    no_help(w)
+    w.screen("pin-refused", ".bk-sign-pin-1")
+    pin_pad(w, "bk-sign", pin)
+    w.tap("bk-sign-confirm")
+    w.screen("signed", ".bk-sign-download")
+    w.tap("bk-sign-back")
+    w.tap("bk-sign-go-verify")
+    w.screen("verify", ".bk-sign-verify")
+    for role, judge in (("valid", "bk-sign-trust"), ("bad", "bk-sign-distrust")):
+        kind = "valid" if role == "valid" else s["bad_kind"]
+        w.choose("bk-sign-verify-doc", label=s[f"{role}_title"])
+        w.tap("bk-sign-verify")
+        w.see(".bk-sign-verdicts", "the verdict", has_text=VERDICT_SAYS[kind])
+        no_help(w)
+        w.screen(f"verify-{role}", ".bk-sign-verdicts")
+        w.tap(judge)
+        w.see(".bk-msg-info", "the judgment noted")
+    hand_in(w, "Mã PIN ký số nhập chưa đúng")
 
 
 def walk_vneid_check(w: CheckWalk) -> None:
@@ -207,17 +278,21 @@ def walk_payment_check(w: CheckWalk) -> None:
     hand_in(w, "chỉ gồm chữ số")
 
 
-WALKS = {"vneid_check": ("hv001", walk_vneid_check),
-         "payment_check": ("hv002", walk_payment_check)}
+#: walk -> (the check's lesson, the resident, the walk)
+WALKS = {"vneid_check": ("vneid_check", "hv001", walk_vneid_check),
+         "payment_check": ("payment_check", "hv002", walk_payment_check),
+         "signing_check": ("signing_check", "hv003", walk_signing_check),
+         "signing_check-enrol": ("signing_check", "hv004",
+                                 partial(walk_signing_check, enrol=True))}
 
 
-@pytest.mark.parametrize("lesson", list(WALKS))
+@pytest.mark.parametrize("name", list(WALKS))
 def test_a_check_walked_on_a_phone_in_four_looks(
-        server: DemoServer, residents: dict[str, DemoLearner], phone: Any, lesson: str) -> None:
-    learner_id, walk = WALKS[lesson]
+        server: DemoServer, residents: dict[str, DemoLearner], phone: Any, name: str) -> None:
+    lesson, learner_id, walk = WALKS[name]
     w = CheckWalk(phone, server, lesson, residents[learner_id])
     walk(w)
-    print(f"{lesson}: {len(w.screens)} screens, {w.taps} taps, {w.chars} characters, "
+    print(f"{name}: {len(w.screens)} screens, {w.taps} taps, {w.chars} characters, "
           f"{w.refusals} refusal(s): about {w.minutes():.1f} min at a first-timer's pace")
     assert w.minutes() <= 15
     box = workshop.open_sandbox(server.workshop)

@@ -419,10 +419,11 @@ def walk_portal(w: Walk) -> None:
     w.screen("store", ".bk-portal-document")
 
 
-def walk_signing(w: Walk) -> None:
-    consent_and_level2(w.server, w.learner.learner_id)
+def enrol_signing(w: Walk, *, dropped: bool = True) -> None:
+    """The signing app's enrolment, from its intro to the home screen with the certificate
+    (PIN :data:`PIN`); ``dropped``: the practice's lost connection after the contract, and
+    the pending request resumed."""
     le = w.learner
-    w.open()
     w.screen("intro", ".bk-sign-begin")
     w.tap("bk-sign-begin")
     w.screen("identity", ".bk-sign-link-vneid")
@@ -438,14 +439,21 @@ def walk_signing(w: Walk) -> None:
     w.tap("bk-sign-submit-ekyc")
     w.screen("contract", ".bk-sign-submit-contract")
     w.page.locator(".bk-sign-agree input").check()
-    w.tap("bk-sign-submit-contract")  # the lesson's dropped connection
-    w.screen("pending", ".bk-sign-resume")
-    w.tap("bk-sign-resume")
+    w.tap("bk-sign-submit-contract")
+    if dropped:  # the lesson's dropped connection
+        w.screen("pending", ".bk-sign-resume")
+        w.tap("bk-sign-resume")
     w.screen("pin", ".bk-sign-finish")
     w.type("bk-sign-new-pin", PIN)
     w.type("bk-sign-new-pin-again", PIN)
     w.tap("bk-sign-finish")
     w.screen("home", ".bk-sign-go-sign")
+
+
+def walk_signing(w: Walk) -> None:
+    consent_and_level2(w.server, w.learner.learner_id)
+    w.open()
+    enrol_signing(w)
     w.tap("bk-sign-go-sign")
     w.screen("sign", ".bk-sign-sign")
     w.choose("bk-sign-sign-doc", label="CT01")

@@ -53,7 +53,7 @@ from bakhong.simulators.signing import (
     Transaction,
 )
 
-from .appview import AppHandles, AppView, ViewState
+from .appview import AppHandles, AppView, ViewState, unaided
 from .i18n import Translator
 from .phone import (
     action_button,
@@ -71,7 +71,7 @@ if TYPE_CHECKING:
     from bakhong.simulators.desk import Desk
 
 __all__ = ["SigningAppHandles", "SigningView", "UploadNeedsPortal", "signing_app",
-           "signing_factory"]
+           "signing_check_factory", "signing_factory"]
 
 #: The panels of a step (the first is the step's own screen).
 PANELS: dict[Step, tuple[str, ...]] = {Step.INTRO: ("home", "requests"),
@@ -275,3 +275,10 @@ def signing_factory(desk: Desk, tr: Translator) -> SigningAppHandles:
     """An ``app_factory`` for :func:`bakhong.widgets.course.course_screen`."""
     return signing_app(desk.app("signing"), tr,
                        portal_sim_factory=lambda: desk.app("portal"))
+
+
+def signing_check_factory(desk: Desk, tr: Translator) -> SigningAppHandles:
+    """The signing check's app, :func:`.appview.unaided`: the check's papers only (no upload
+    through the portal), the learner's own certificate."""
+    with unaided():
+        return signing_app(desk.app("signing_check"), tr)

@@ -380,10 +380,11 @@ def verify(view: SigningView, status: SigningStatus, pdfs: Pdfs) -> list[w.Widge
         view.button("bk-sign-verify", _("Kiểm tra"), check, primary=True)]
     if view.checked is not None:
         items += _results(view, *view.checked)
-    return [*items,
-            paragraph(_("Chỉ tin văn bản khi mọi chữ ký đều báo xanh «Chữ ký hợp lệ». Văn bản "
-                        "nhận qua Zalo hay tin nhắn cũng phải kiểm tra."), "bk-hint"),
-            _back(view)]
+    if not view.unaided:  # the practice's hint; a check («Tự làm») leaves the judging alone
+        items.append(paragraph(_("Chỉ tin văn bản khi mọi chữ ký đều báo xanh «Chữ ký hợp lệ». "
+                                 "Văn bản nhận qua Zalo hay tin nhắn cũng phải kiểm tra."),
+                               "bk-hint"))
+    return [*items, _back(view)]
 
 
 ACTIVE_PANELS: dict[str, Panel] = {"home": home, "sign": sign, "waiting": waiting,

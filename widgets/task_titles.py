@@ -71,6 +71,12 @@ TASK_TITLES: Final[dict[str, dict[str, str]]] = {
         "trust_valid": N_("Tin văn bản có chữ ký hợp lệ"),
         "spot_tampered": N_("Không tin văn bản đã bị sửa"),
     },
+    "signing_check": {
+        "certificate": N_("Có chứng thư số và mã PIN để ký"),
+        "sign_doc": N_("Ký số đúng văn bản được yêu cầu"),
+        "trust_valid": N_("Kiểm tra chữ ký rồi tin văn bản hợp lệ"),
+        "spot_bad": N_("Không tin văn bản có chữ ký không hợp lệ"),
+    },
     "safety": {
         "police_otp": N_("Không đọc mã OTP cho người tự xưng công an"),
         "fake_sms": N_("Báo cáo tin nhắn có đường link lạ"),
