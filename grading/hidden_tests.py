@@ -49,6 +49,7 @@ JUDGES = {
     "payment": "bakhong.simulators.bank",
     "payment_check": "bakhong.simulators.checks",
     "portal": "bakhong.simulators.portal",
+    "portal_check": "bakhong.simulators.checks",
     "signing": "bakhong.simulators.signing",
     "safety": "bakhong.simulators.safety",
 }

@@ -52,7 +52,8 @@ log = logging.getLogger(__name__)
 LESSON_FLOWS: Mapping[str, tuple[str, ...]] = MappingProxyType({
     "first_steps": ("first_steps",), "vneid": ("vneid",), "payment": ("bank",),
     "portal": ("portal",), "signing": ("signing",), "safety": ("safety",),
-    "vneid_check": ("vneid_check",), "payment_check": ("bank_check",)})
+    "vneid_check": ("vneid_check",), "payment_check": ("bank_check",),
+    "portal_check": ("portal_check",)})
 
 
 class UnknownLesson(SandboxError):

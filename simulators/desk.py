@@ -51,7 +51,7 @@ __all__ = ["APPS", "DESK_CALLS", "NOT_FOR_PAGES", "Desk", "LearnerDesk", "NotAll
 
 #: The practice apps a page may use, by the name the page calls them.
 APPS = ("first_steps", "vneid", "bank", "portal", "signing", "safety", "vneid_check",
-        "bank_check")
+        "bank_check", "portal_check")
 #: Public methods of a simulator that are not the learner's to call.
 NOT_FOR_PAGES = frozenset({"hooks"})
 #: The page's own calls (methods of :class:`LearnerDesk`).
@@ -88,7 +88,8 @@ def _simulator_class(app: str) -> type:
             "bank": bank.BankSimulator, "portal": portal.PortalSimulator,
             "signing": signing.SigningSimulator, "safety": safety.SafetySimulator,
             "vneid_check": checks.VneidCheckSimulator,
-            "bank_check": checks.BankCheckSimulator}[app]
+            "bank_check": checks.BankCheckSimulator,
+            "portal_check": checks.PortalCheckSimulator}[app]
 
 
 def vars_of(kind: type) -> dict[str, Any]:
