@@ -64,10 +64,10 @@ SEED = "bakhong-demo"
 GRADED_WHEN_BUILT = timedelta(days=5)
 #: What a resident does at each session they come to: a practice lesson and its check
 #: («Tự làm») in the same session, safety before the portal and signing, so that residents
-#: count as trained (the checks and safety, ``settings.DEFAULT_CORE_LESSONS``) in four.
+#: count as trained (the checks and safety, ``settings.DEFAULT_CORE_LESSONS``) in five.
 SESSION_LESSONS: tuple[tuple[str, ...], ...] = (
     ("first_steps",), ("vneid", "vneid_check"), ("payment", "payment_check"), ("safety",),
-    ("portal",), ("signing",))
+    ("portal", "portal_check"), ("signing",))
 #: The lessons in the order the demo's residents take them.
 ORDER = tuple(lesson for group in SESSION_LESSONS for lesson in group)
 #: Grading processes while building: the sessions' batches are too small for a pool.
@@ -101,9 +101,13 @@ STAGES: tuple[Stage, ...] = (
     Stage(4, 2, submit_partial=True),  # the payment check handed in, paid the swapped code
     *[Stage(5)] * 2,  # passed the payment check
     Stage(5, 3),  # in the safety drills
-    *[Stage(6)] * 8,  # both checks and safety: trained
+    Stage(6),  # both checks and safety, the portal not started
     Stage(6, 2),  # on the portal
-    Stage(8),  # the whole course (the portal and signing lessons cost the most to build)
+    Stage(7),  # the portal practised, its check not taken
+    Stage(7, 2, submit_partial=True),  # the portal check handed in: a field retyped, the old
+    #                                    contract attached
+    *[Stage(8)] * 5,  # the three checks and safety: trained
+    Stage(9),  # the whole course (the portal and signing lessons cost the most to build)
 )
 
 

@@ -46,9 +46,9 @@ from __future__ import annotations
 
 import hashlib
 import random
-from datetime import date
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from types import MappingProxyType
 from typing import Any, ClassVar
 
@@ -597,8 +597,8 @@ class PortalCheckSimulator(CheckFlow, portal.PortalSimulator):
         s = self.scenario()
         return Goal(N_("Bạn thuê nhà để đi làm ở {address}, đến ngày {until}. Hãy đăng ký tạm "
                        "trú trực tuyến trên Cổng Dịch vụ công: đăng nhập bằng VNeID của bạn, "
-                       "đính kèm đúng hợp đồng thuê nhà, nộp lệ phí, rồi xem mã hồ sơ và trạng "
-                       "thái đến khi cán bộ tiếp nhận."),
+                       "đính kèm đúng hợp đồng thuê nhà và nộp lệ phí. Cán bộ xem hồ sơ sau "
+                       "khoảng nửa phút: mở lại hồ sơ để đọc mã hồ sơ và trạng thái mới."),
                     {"address": s["address"], "until": s["until"]})
 
     def _submitted(self, conn: Connection, d: dossiers.Dossier) -> dossiers.Dossier:

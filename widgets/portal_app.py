@@ -388,8 +388,9 @@ def portal_app(sim: PortalSimulator, tr: Translator, *,
 
 
 class PortalCheckView(PortalView):
-    """The portal in its check («Tự làm 3», :class:`~bakhong.simulators.checks.PortalCheckSimulator`):
-    the card holds only the learner's own details; what to file is the goal, above the app."""
+    """The portal in its check («Tự làm 3»,
+    :class:`~bakhong.simulators.checks.PortalCheckSimulator`): the card holds only the
+    learner's own details; what to file is the goal, above the app."""
 
     lesson = "portal_check"
 
