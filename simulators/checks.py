@@ -165,6 +165,10 @@ PORTAL_CHECK = Check(
         "portal.not_logged_in": N_("Cần đăng nhập bằng tài khoản VNeID trước khi làm thủ tục."),
         "vneid.login_wrong": N_("Đăng nhập Cổng cần số định danh của bạn và mật khẩu VNeID "
                                 "bạn đã đặt ở Bài 1."),
+        "idnumber.length": VNEID_CHECK.explanations["idnumber.length"],
+        "idnumber.format": VNEID_CHECK.explanations["idnumber.format"],
+        "idnumber.component": VNEID_CHECK.explanations["idnumber.component"],
+        "sandbox.not_persona": VNEID_CHECK.explanations["sandbox.not_persona"],
         "vneid.not_activated": N_("Tài khoản VNeID chưa kích hoạt: cần làm xong Bài 1 trước."),
         "vneid.level_too_low": N_("Thủ tục này cần tài khoản VNeID mức 2."),
         "portal.invalid_form": N_("Có ô khai chưa đúng. Đọc dòng báo đỏ dưới ô, sửa rồi bấm "
