@@ -240,9 +240,9 @@ def walk_portal_check(w: CheckWalk) -> None:
     w.screen("home", ".bk-portal-search")
     w.type("bk-portal-search", "tạm trú")
     w.tap("bk-portal-search-go")
-    w.see(".bk-portal-open-procedure", "the search results", has_text="Đăng ký tạm trú")
+    w.see(".bk-phone", "the search results", has_text="1.004194")
     w.screen("search", ".bk-portal-open-procedure")
-    w.tap("bk-portal-open-procedure", has_text="Đăng ký tạm trú")
+    w.tap("bk-portal-open-procedure")  # the one procedure found
     w.screen("procedure", ".bk-portal-start")
     w.tap("bk-portal-start")
     w.screen("form-1", ".bk-portal-prefilled")  # the registry's details: read, not retyped
@@ -271,10 +271,9 @@ def walk_portal_check(w: CheckWalk) -> None:
     w.screen("dossier-filed", ".bk-portal-pay")
     w.tap("bk-portal-pay")
     w.screen("payment", ".bk-portal-open-bank")
-    w.tap("bk-portal-open-bank")
-    w.see(".bk-portal-scan-qr", "the fee's code in the hand-off bar")
+    w.tap("bk-portal-open-bank")  # the bank, its PIN set: the fee's code scanned by itself
+    w.see(".bk-bank-continue", "the fee's payment to confirm")
     no_help(w)
-    w.tap("bk-portal-scan-qr")
     w.screen("bank-confirm", ".bk-bank-continue")
     w.tap("bk-bank-continue")
     w.see(".bk-bank-pin-1", "the PIN pad")
