@@ -94,19 +94,18 @@ STAGES: tuple[Stage, ...] = (
     *[Stage(1)] * 2,  # lesson 0 done
     Stage(1, 1), Stage(1, 2), Stage(1, 2, submit_partial=True),  # in lesson 1
     *[Stage(1, stuck=True)] * 3,  # stuck at the activation OTP, today
-    *[Stage(2)] * 2,  # VNeID practised, its check not taken
+    Stage(2),  # VNeID practised, its check not taken
     Stage(2, 2, submit_partial=True),  # the VNeID check handed in short of level 2
-    *[Stage(3)] * 3,  # passed the VNeID check
+    *[Stage(3)] * 2,  # passed the VNeID check
     Stage(3, 2),  # in lesson 2
     Stage(4, 2, submit_partial=True),  # the payment check handed in, paid the swapped code
     *[Stage(5)] * 2,  # passed the payment check
     Stage(5, 3),  # in the safety drills
-    Stage(6),  # both checks and safety, the portal not started
-    Stage(6, 2),  # on the portal
+    Stage(6, 2),  # both checks and safety, on the portal
     Stage(7),  # the portal practised, its check not taken
     Stage(7, 2, submit_partial=True),  # the portal check handed in: a field retyped, the old
     #                                    contract attached
-    *[Stage(8)] * 5,  # the three checks and safety: trained
+    *[Stage(8)] * 8,  # the three checks and safety: trained
     Stage(9),  # the whole course (the portal and signing lessons cost the most to build)
 )
 
