@@ -13,6 +13,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from test_issue20_checks import page
 
 from bakhong.grading import grader, workshop
 from bakhong.simulators import (
@@ -28,7 +29,6 @@ from bakhong.simulators.clock import VN_TZ, FixedClock
 from bakhong.simulators.desk import LearnerDesk
 from bakhong.simulators.portal import InvalidForm, MissingAttachment, NotLoggedIn
 from bakhong.simulators.sandbox import Sandbox
-from bakhong.widgets.course import CourseHandles, course_screen
 from bakhong.widgets.i18n import translator
 from bakhong.widgets.portal_app import portal_check_factory
 
@@ -133,19 +133,9 @@ def test_a_wrong_address_or_procedure_earns_no_filing(box: Sandbox) -> None:
     assert checks.same_address(s["address"].replace(",", "").lower(), s)
 
 
-def page(box: Sandbox, lang: str = "vi") -> CourseHandles:
-    desk = LearnerDesk(box, "hv001")
-
-    def submit() -> str:
-        desk.submit("portal_check")
-        return "ok"
-    return course_screen(desk, portal_check_factory, lang=lang, on_submit=submit,
-                         current="portal_check", check="portal_check")
-
-
 def test_the_check_page_states_the_goal_and_gives_no_help(box: Sandbox) -> None:
     walkthrough.walk(box, "hv001", "vneid")
-    course = page(box)
+    course = page(box, "portal_check")
     assert course.app is not None
     s = box.portal_check("hv001").scenario()
     goal = course.controls["check-goal"].value
@@ -162,7 +152,7 @@ def test_the_check_page_states_the_goal_and_gives_no_help(box: Sandbox) -> None:
     review = course.controls["check-review"]
     assert review.layout.display == "" and "(số lần: 3)" in review.value
     assert course.controls["submit"].layout.display == "none"
-    english = page(box, "en")
+    english = page(box, "portal_check", "en")
     shown = english.controls["check-goal"].value
     assert "temporary residence" in shown and s["address"] in shown
     assert "has exactly 12 digits" in english.controls["check-review"].value  # empty, 3 times
