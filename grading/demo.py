@@ -63,12 +63,11 @@ SEED = "bakhong-demo"
 #: Core-lesson submissions older than this are graded while building (see the module).
 GRADED_WHEN_BUILT = timedelta(days=5)
 #: What a resident does at each session they come to: a practice lesson and its check
-#: («Tự làm») in the same session, safety and signing before the portal (which has no check
-#: yet), so that residents count as trained (the checks and safety,
-#: ``settings.DEFAULT_CORE_LESSONS``) in five.
+#: («Tự làm») in the same session, safety before the portal and signing, so that residents
+#: count as trained (the four checks and safety, ``settings.DEFAULT_CORE_LESSONS``) in six.
 SESSION_LESSONS: tuple[tuple[str, ...], ...] = (
     ("first_steps",), ("vneid", "vneid_check"), ("payment", "payment_check"), ("safety",),
-    ("signing", "signing_check"), ("portal",))
+    ("portal", "portal_check"), ("signing", "signing_check"))
 #: The lessons in the order the demo's residents take them.
 ORDER = tuple(lesson for group in SESSION_LESSONS for lesson in group)
 #: Grading processes while building: the sessions' batches are too small for a pool.
@@ -102,12 +101,15 @@ STAGES: tuple[Stage, ...] = (
     Stage(4, 2, submit_partial=True),  # the payment check handed in, paid the swapped code
     *[Stage(5)] * 2,  # passed the payment check
     Stage(5, 3),  # in the safety drills
-    Stage(6),  # safety done, signing not started
-    Stage(7),  # signing practised, its check not taken
-    Stage(7, 2, submit_partial=True),  # the signing check handed in, the good and bad untold
-    *[Stage(8)] * 7,  # the three checks and safety: trained
-    Stage(8, 2),  # on the portal
-    Stage(9),  # the whole course (the portal and signing lessons cost the most to build)
+    Stage(6, 2),  # safety done, on the portal
+    Stage(7),  # the portal practised, its check not taken
+    Stage(7, 2, submit_partial=True),  # the portal check handed in: a field retyped, the old
+    #                                    contract attached
+    Stage(8),  # passed the portal check, signing not started
+    Stage(9),  # signing practised, its check not taken
+    Stage(9, 2, submit_partial=True),  # the signing check handed in, the good and bad untold
+    *[Stage(10)] * 6,  # the whole course: the four checks and safety, trained (the portal and
+    #                    signing lessons cost the most to build)
 )
 
 

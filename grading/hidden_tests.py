@@ -49,6 +49,7 @@ JUDGES = {
     "payment": "bakhong.simulators.bank",
     "payment_check": "bakhong.simulators.checks",
     "portal": "bakhong.simulators.portal",
+    "portal_check": "bakhong.simulators.checks",
     "signing": "bakhong.simulators.signing",
     "signing_check": "bakhong.simulators.checks",
     "safety": "bakhong.simulators.safety",

@@ -104,6 +104,7 @@ LESSONS: Mapping[str, str] = MappingProxyType({
     "safety": "Bài 5: An toàn trên mạng",
     "vneid_check": "Tự làm 1: Kích hoạt VNeID mức 2",
     "payment_check": "Tự làm 2: Trả tiền bằng mã QR",
+    "portal_check": "Tự làm 3: Nộp hồ sơ trực tuyến",
     "signing_check": "Tự làm 4: Ký số một văn bản",
 })
 

@@ -11,12 +11,13 @@ empty (the workshop's own ``sandbox.db``), ``sqlite:///`` followed by an absolut
 a ``postgresql+psycopg://`` URL; ``core_lessons`` names lessons of
 :data:`bakhong.grading.course.LESSONS`: a resident counts as trained («Đã học») once each of
 them is passed. By default (:data:`DEFAULT_CORE_LESSONS`, issue 20) they are the unaided
-checks of the "3 không" skills that the course has (VNeID, paying by QR and signing: filing
-online has no check yet) and the safety lesson; a course may choose otherwise.
+checks of the "3 không" skills (VNeID, paying by QR, filing online and signing) and the
+safety lesson; a course may choose otherwise.
 
 >>> s = CourseSettings()
->>> s.province, s.pass_mark, s.core_lessons, s.port
-('Thanh Hóa', 0.8, ('vneid_check', 'payment_check', 'signing_check', 'safety'), 8866)
+>>> s.province, s.pass_mark, s.core_lessons, s.port  # doctest: +NORMALIZE_WHITESPACE
+('Thanh Hóa', 0.8, ('vneid_check', 'payment_check', 'portal_check', 'signing_check',
+'safety'), 8866)
 >>> try:
 ...     parse({"pass_mark": 1.5})
 ... except InvalidSettings as error:

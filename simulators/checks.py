@@ -20,7 +20,10 @@ What all checks share is here, once:
 
 Each skill adds its scenario: :class:`VneidCheckSimulator` (another person of the
 learner's household activates VNeID up to level 2), :class:`BankCheckSimulator` (another
-stall, another amount, a code stuck over the other stall's, another bill); the signing
+stall, another amount, a code stuck over the other stall's, another bill),
+:class:`PortalCheckSimulator` (another procedure than the practice's newborn bundle: the
+learner registers a temporary residence at a drawn address, with the right rental contract
+among two, pays the fee and reads the dossier's code and status once received); the signing
 check's, :class:`.signing_check.SigningCheckSimulator` (another paper to sign, a good and a
 bad signature to tell apart), is in its own module.
 
@@ -47,22 +50,24 @@ import hashlib
 import random
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from types import MappingProxyType
 from typing import Any, ClassVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from . import bank, registry, vietqr, vneid
-from .clock import Clock
+from . import bank, dossiers, papers, portal, procedures, registry, vietqr, vneid
+from .clock import VN_TZ, Clock
 from .errors import N_, SandboxError
-from .evidence import HELP_TASKS, OK, RESET, Event, learner_events, since_last_reset
+from .evidence import HELP_TASKS, OK, RESET, Event, learner_events, record, since_last_reset
 from .flow import LearnerFlow
 from .store import Store, load_flow_state, sms_inbox
 from .store import events as event_rows
 
 __all__ = ["CHECKS", "BankCheckSimulator", "Check", "CheckClosed", "CheckFlow", "Goal",
-           "Mistake", "VneidCheckSimulator", "completed_tasks", "explanation"]
+           "Mistake", "PortalCheckSimulator", "VneidCheckSimulator", "completed_tasks",
+           "explanation"]
 # the signing check's simulator is in :mod:`.signing_check` (it imports this module)
 
 #: What the explanation says of a refusal no check names.
@@ -181,9 +186,74 @@ SIGNING_CHECK = Check(
                "sign.wrong_step"}),
 )
 
+#: The procedure the portal's check files (temporary residence), and what it records besides
+#: the portal's own evidence: the graded tasks a filing earns, or the slip that missed them.
+TEMPORARY = "1.004194"
+TASK_FILED = "submit_dossier"  # the check's procedure filed with the card's address and date
+TASK_PAPERS = "right_papers"  # with the rental contract of that address attached
+TASK_STATUS = "read_status"  # the dossier opened once the officials answered: code, status
+WRONG_PROCEDURE = "portal_check.wrong_procedure"
+WRONG_DETAILS = "portal_check.wrong_details"
+WRONG_PAPER = "portal_check.wrong_paper"
+RETYPED = "portal_check.retyped"
+_UPLOAD_REFUSED = N_("Tệp tải lên không dùng được (hỏng, quá lớn hoặc không phải ảnh, PDF). "
+                     "Giấy tờ cần đính kèm đã có sẵn trong Kho dữ liệu cá nhân.")
+
+PORTAL_CHECK = Check(
+    "portal_check", "portal", "portal_check", "portal_check",
+    (portal.TASK_LOGIN, TASK_FILED, portal.TASK_ONCE_ONLY, TASK_PAPERS, portal.TASK_FEE,
+     TASK_STATUS),
+    MappingProxyType({
+        "portal.not_logged_in": N_("Cần đăng nhập bằng tài khoản VNeID trước khi làm thủ tục."),
+        "vneid.login_wrong": N_("Đăng nhập Cổng cần số định danh của bạn và mật khẩu VNeID "
+                                "bạn đã đặt ở Bài 1."),
+        "idnumber.length": VNEID_CHECK.explanations["idnumber.length"],
+        "idnumber.format": VNEID_CHECK.explanations["idnumber.format"],
+        "idnumber.component": VNEID_CHECK.explanations["idnumber.component"],
+        "sandbox.not_persona": VNEID_CHECK.explanations["sandbox.not_persona"],
+        "vneid.not_activated": N_("Tài khoản VNeID chưa kích hoạt: cần làm xong Bài 1 trước."),
+        "vneid.level_too_low": N_("Thủ tục này cần tài khoản VNeID mức 2."),
+        "portal.invalid_form": N_("Có ô khai chưa đúng. Đọc dòng báo đỏ dưới ô, sửa rồi bấm "
+                                  "«Tiếp tục»."),
+        "portal.missing_attachment": N_("Đã bấm «Nộp hồ sơ» khi chưa đính kèm giấy tờ bắt buộc "
+                                        "của thủ tục."),
+        "portal.form_incomplete": N_("Phải khai hết các bước của tờ khai rồi mới nộp hồ sơ."),
+        "portal.payment_not_found": N_("Cổng chưa nhận được lệ phí. Trả bằng mã QR của hồ sơ, "
+                                       "đúng số tiền, rồi mới bấm «Kiểm tra kết quả thanh "
+                                       "toán»."),
+        "portal.payment_pending": N_("Giao dịch chưa xong: chờ ngân hàng báo thành công rồi "
+                                     "mới kiểm tra lại."),
+        "portal.already_paid": N_("Lệ phí của hồ sơ này đã trả xong: không cần trả lần nữa."),
+        "portal.no_fee": N_("Hồ sơ này không có lệ phí: không cần trả."),
+        "portal.wrong_document": N_("Biên lai và kết quả do cơ quan cấp không dùng làm giấy tờ "
+                                    "đính kèm."),
+        "portal.still_illegible": N_("Giấy tờ gửi đi phải rõ nét, đọc được."),
+        "portal.not_your_document": N_("Chỉ chọn giấy tờ có trong Kho dữ liệu của bạn."),
+        "dossier.not_allowed": N_("Hồ sơ đã kết thúc (ví dụ «Không được tiếp nhận»): hãy đọc "
+                                  "lý do rồi nộp hồ sơ mới."),
+        "document.unsupported_type": _UPLOAD_REFUSED,
+        "document.too_large": _UPLOAD_REFUSED,
+        "document.empty": _UPLOAD_REFUSED,
+        "document.damaged": _UPLOAD_REFUSED,
+        "document.damaged_pdf": _UPLOAD_REFUSED,
+        "document.damaged_image": _UPLOAD_REFUSED,
+        WRONG_PROCEDURE: N_("Đã nộp hồ sơ của một thủ tục khác. Hãy tìm đúng thủ tục «Đăng ký "
+                            "tạm trú»."),
+        WRONG_DETAILS: N_("Địa chỉ hoặc ngày tạm trú đã khai không khớp với việc cần làm. Hãy "
+                          "gõ đúng số nhà, tổ dân phố, phường và ngày hết hạn."),
+        WRONG_PAPER: N_("Đã đính kèm hợp đồng thuê nhà cũ, của một địa chỉ khác. Hãy mở giấy "
+                        "tờ ra xem: đúng địa chỉ và còn hạn thì mới đính kèm."),
+        RETYPED: N_("Đã mở ô có sẵn rồi gõ lại đúng thông tin cũ. Thông tin lấy từ cơ sở dữ liệu "
+                    "dân cư chỉ cần xem lại; chỉ bấm «Sửa» khi thông tin sai."),
+    }),
+    frozenset({"portal.session_expired", "portal.connection_lost", "portal.left_before_result",
+               "portal.wrong_step", "vneid.maintenance", "vneid.connection_failed"}),
+)
+
 #: Every check, by its lesson.
 CHECKS: Mapping[str, Check] = MappingProxyType({
-    check.lesson: check for check in (VNEID_CHECK, PAYMENT_CHECK, SIGNING_CHECK)})
+    check.lesson: check for check in (VNEID_CHECK, PAYMENT_CHECK, PORTAL_CHECK,
+                                       SIGNING_CHECK)})
 
 
 def explanation(lesson: str, code: str) -> str:
@@ -259,7 +329,10 @@ def completed_tasks(events: Iterable[Event]) -> set[str]:
         mine = [e for e in found if e.lesson == lesson]
         if not mine:
             continue
-        done |= set(_judge(check)(mine, lesson=lesson)) & set(check.tasks)
+        if check.skill == "portal":  # the portal's check records each task as it is earned
+            done |= {e.task for e in mine if e.outcome == OK and e.task in check.tasks}
+        else:
+            done |= set(_judge(check)(mine, lesson=lesson)) & set(check.tasks)
     return done
 
 
@@ -306,15 +379,19 @@ class CheckFlow(LearnerFlow):
     def goal(self) -> Goal:
         raise NotImplementedError
 
-    def _check(self, conn: Connection, state: dict[str, Any], task: str,
-               allowed: tuple[Any, ...]) -> None:
-        handed_in = conn.execute(
+    def _handed_in(self, conn: Connection) -> bool:
+        """Whether the check's newest hand-in or reset is a hand-in (in ``conn``'s view)."""
+        newest = conn.execute(
             sa.select(event_rows.c.task).where(
                 (event_rows.c.learner_id == self.learner_id)
                 & (event_rows.c.lesson == self.check.lesson)
                 & event_rows.c.task.in_(("submit", RESET)))
             .order_by(event_rows.c.seq.desc()).limit(1)).scalar()
-        if handed_in == "submit":
+        return bool(newest == "submit")
+
+    def _check(self, conn: Connection, state: dict[str, Any], task: str,
+               allowed: tuple[Any, ...]) -> None:
+        if self._handed_in(conn):
             raise CheckClosed()
         super()._check(conn, state, task, allowed)
 
@@ -453,3 +530,170 @@ class BankCheckSimulator(CheckFlow, bank.BankSimulator):
         elif payee == bank.payee_account(bank.SCAMMER):
             self._record(conn, bank.TASK_SWAPPED, "paid_scammer", reference=ref,
                          amount=amount, stall=decoy.key)
+
+
+# -- filing online: a temporary residence, the right contract, the fee, the status -----------
+
+#: Wards of Thanh Hóa after the 2025 merger (domain §7); the house and street group are drawn.
+_WARDS = ("Phường Hạc Thành", "Phường Hàm Rồng", "Phường Sầm Sơn", "Phường Bỉm Sơn",
+          "Phường Nghi Sơn")
+#: The landlords of the contracts (fictional).
+_LANDLORDS = ("Nguyễn Văn Bình", "Trần Thị Mai", "Lê Văn Hùng", "Phạm Thị Thu", "Hoàng Văn Sơn",
+              "Đỗ Thị Hằng")
+CONTRACT = N_("Hợp đồng thuê nhà – {address}")
+
+
+def _address(number: int, group: int, ward: str) -> str:
+    return f"Số {number}, tổ dân phố {group}, {ward[:1].lower()}{ward[1:]}, tỉnh Thanh Hóa"
+
+
+def _months_later(day: date, months: int, dom: int) -> date:
+    month = day.month - 1 + months
+    return date(day.year + month // 12, month % 12 + 1, dom)
+
+
+def draw_temporary(draw: random.Random, today: date) -> dict[str, Any]:
+    """A rented room away from home: its address, until when, the landlord, and an old
+    contract for another address that has run out (the paper not to attach).
+
+    >>> s = draw_temporary(_seed("doctest"), date(2026, 12, 1))
+    >>> s["procedure"], s["until"] > "", s["old_address"] != s["address"]
+    ('1.004194', True, True)
+    """
+    ward, old_ward = draw.sample(_WARDS, 2)
+    number, group = draw.randrange(2, 120), draw.randrange(1, 15)
+    until = _months_later(today, draw.randrange(4, 13), draw.randrange(1, 29))
+    old_until = _months_later(today, -draw.randrange(2, 10), draw.randrange(1, 29))
+    landlord, old_landlord = draw.sample(_LANDLORDS, 2)
+    return {"procedure": TEMPORARY, "number": number, "group": group, "ward": ward,
+            "address": _address(number, group, ward), "until": f"{until:%d/%m/%Y}",
+            "landlord": landlord,
+            "old_address": _address(draw.randrange(2, 120), draw.randrange(1, 15), old_ward),
+            "old_until": f"{old_until:%d/%m/%Y}", "old_landlord": old_landlord}
+
+
+def _fold(text: str) -> str:
+    return " ".join(procedures._fold(text).replace(",", " ").replace(".", " ").split())
+
+
+def same_address(typed: str, scenario: Mapping[str, Any]) -> bool:
+    """Whether ``typed`` names the scenario's house: its number, street group and ward
+    (diacritics, commas and the province optional).
+
+    >>> s = {"number": 27, "group": 4, "ward": "Phường Hàm Rồng"}
+    >>> same_address("27 to dan pho 4, Ham Rong", s), same_address("Số 72, tổ 4, Hàm Rồng", s)
+    (True, False)
+    """
+    words = _fold(typed).split()
+    ward = _fold(str(scenario["ward"])).removeprefix("phuong ")
+    return (str(scenario["number"]) in words and str(scenario["group"]) in words
+            and ward in " ".join(words))
+
+
+class PortalCheckSimulator(CheckFlow, portal.PortalSimulator):
+    """The portal: register a temporary residence for oneself at a drawn address, with the
+    rental contract of that address (an old one for another address is in the store too),
+    pay the fee, and read the dossier's code and status once the officials answer.
+
+    Its dossiers are those filed since the attempt began (a retake lists none of the last
+    one's); the papers and the learner's store are the learner's, as on the real portal.
+    """
+
+    check = PORTAL_CHECK
+    flow = PORTAL_CHECK.flow
+    lesson = PORTAL_CHECK.lesson
+    file_task = "file_dossier"
+
+    def _fresh(self) -> dict[str, Any]:
+        today = self.clock.now().astimezone(VN_TZ).date()
+        return {"logged_in": False, "drafts": {}, "since": self.clock.now().isoformat(),
+                "scenario": draw_temporary(self._draw(), today)}
+
+    def _ensure_scenario(self, conn: Connection, state: dict[str, Any]) -> None:
+        """The two rental contracts in the learner's store, once per attempt."""
+        if "papers" in state:
+            return
+        s = state["scenario"]
+        me = self.persona
+        made = {}
+        for key, address, landlord, until in (
+                ("right", s["address"], s["landlord"], s["until"]),
+                ("old", s["old_address"], s["old_landlord"], s["old_until"])):
+            content = papers.simple_paper(
+                title="HỢP ĐỒNG THUÊ NHÀ", agency=("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+                                                   "Độc lập - Tự do - Hạnh phúc"),
+                rows=[("Bên cho thuê", landlord), ("Bên thuê", me.full_name),
+                      ("Số định danh cá nhân bên thuê", me.id_number),
+                      ("Địa chỉ nhà cho thuê", address), ("Thời hạn thuê đến ngày", until)],
+                issued=self.clock.now(), left=("Bên cho thuê", landlord),
+                right=("Bên thuê", me.full_name))
+            made[key] = self._store_document(
+                conn, CONTRACT.format(address=address), f"hop-dong-thue-nha-{key}.pdf",
+                "application/pdf", content, "citizen")
+        state["papers"] = made
+
+    def _people(self, conn: Connection, state: dict[str, Any]) -> dict[str, registry.Persona]:
+        return {"self": self.persona}
+
+    def scenario(self) -> dict[str, Any]:
+        """The rented room the goal names (address, until when) and the contracts' ids."""
+        return self._read(lambda conn, state: {**state["scenario"], "papers": state["papers"]})
+
+    def _dossier_codes(self, conn: Connection, state: dict[str, Any]) -> list[str]:
+        since = state.get("since", "")
+        return [code for code in super()._dossier_codes(conn, state)
+                if dossiers.load(conn, code).submitted_at >= since]
+
+    def _graded(self, procedure: str) -> bool:
+        return procedure == TEMPORARY
+
+    def goal(self) -> Goal:
+        s = self.scenario()
+        return Goal(N_("Bạn thuê nhà để đi làm ở {address}, đến ngày {until}. Hãy đăng ký tạm "
+                       "trú trực tuyến trên Cổng Dịch vụ công: đăng nhập bằng VNeID của bạn, "
+                       "đính kèm đúng hợp đồng thuê nhà và nộp lệ phí. Cán bộ xem hồ sơ sau "
+                       "khoảng nửa phút: mở lại hồ sơ để đọc mã hồ sơ và trạng thái mới."),
+                    {"address": s["address"], "until": s["until"]})
+
+    def _submitted(self, conn: Connection, d: dossiers.Dossier) -> dossiers.Dossier:
+        """The filing's graded tasks, or the slips that missed them (each a mistake)."""
+        d = super()._submitted(conn, d)
+        state = self._load(conn)
+        s = state["scenario"]
+
+        def mark(task: str, right: bool, slip: str, **detail: Any) -> None:
+            record(conn, self.clock, self.learner_id, self.lesson, task, OK if right else slip,
+                   dossier=d.code, **detail)
+        if d.procedure != TEMPORARY:
+            mark(TASK_FILED, False, WRONG_PROCEDURE, procedure=d.procedure)
+            return d
+        details = (same_address(str(d.form.get("temporary_address", "")), s)
+                   and d.form.get("temporary_until") == s["until"])
+        mark(TASK_FILED, details, WRONG_DETAILS)
+        retyped = list(d.plan.get("retyped", []))
+        mark(portal.TASK_ONCE_ONLY, not retyped, RETYPED, retyped=retyped)
+        paper = dossiers.load(conn, d.code).file(procedures.RESIDENCE_PROOF.key)
+        right = paper == state["papers"]["right"]
+        mark(TASK_PAPERS, right, WRONG_PAPER)
+        if not right:  # the official refuses it at reception, with the reason
+            dossiers._update(conn, d.code, plan={**d.plan, "refuse": REFUSED_PAPER})
+            d = dossiers.load(conn, d.code)
+        return d
+
+    def dossier(self, code: str) -> dossiers.Dossier:
+        """One dossier as it stands; opened once the officials answered (received, or not),
+        its code and status are read: ``read_status``, once per dossier."""
+        def read(conn: Connection, state: dict[str, Any]) -> dossiers.Dossier:
+            d = self._mine(conn, code)
+            seen = state.setdefault("status_read", [])
+            if d.status != 1 and self._graded(d.procedure) and code not in seen \
+                    and not self._handed_in(conn):
+                seen.append(code)
+                record(conn, self.clock, self.learner_id, self.lesson, TASK_STATUS, OK,
+                       dossier=code, status=d.status)
+            return d
+        return self._read(read)
+
+
+#: The officials' reason for refusing a temporary residence with another address's contract.
+REFUSED_PAPER = N_("Hợp đồng thuê nhà đính kèm không phải của địa chỉ đăng ký tạm trú.")

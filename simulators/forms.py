@@ -54,6 +54,8 @@ def check_value(spec: FieldSpec, raw: object, today: date) -> str:
     'Lê Minh An'
     >>> check_value(FieldSpec("d", "Ngày", "date"), "1/12/2026", date(2026, 12, 1))
     '01/12/2026'
+    >>> check_value(FieldSpec("u", "Đến ngày", "end_date"), "1/6/2027", date(2026, 12, 1))
+    '01/06/2027'
     """
     text = _nfc("" if raw is None else str(raw))
     if not text:
@@ -65,11 +67,17 @@ def check_value(spec: FieldSpec, raw: object, today: date) -> str:
             raise ValueError(N_("Họ tên chỉ gồm chữ cái, viết có dấu, ít nhất 2 chữ (ví dụ: "
                                 "Lê Minh An)."))
         return " ".join(word[:1].upper() + word[1:].lower() for word in text.split())
-    if spec.kind == "date":
+    if spec.kind in ("date", "end_date"):
         try:
             day = parse_date(text)
         except ValueError:
             raise ValueError(N_("Ngày viết theo dạng ngày/tháng/năm, ví dụ 20/11/2026.")) from None
+        if spec.kind == "end_date":  # until when: today or later, within ten years
+            if day < today:
+                raise ValueError(N_("Ngày này đã qua. Hãy nhập một ngày từ hôm nay trở đi."))
+            if day.year > today.year + 10:
+                raise ValueError(N_("Năm không hợp lệ."))
+            return f"{day:%d/%m/%Y}"
         if day > today:
             raise ValueError(N_("Ngày này chưa tới. Hãy xem lại ngày, tháng, năm.")) from None
         if day.year < 1900:

@@ -29,7 +29,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -267,6 +267,9 @@ class PortalSimulator(LearnerFlow):
 
     flow = FLOW
     lesson = LESSON
+    #: The evidence's task of «Nộp hồ sơ» (filing a dossier): a check's differs, its lesson's
+    #: ``submit`` being the hand-in («Nộp bài», :mod:`.checks`).
+    file_task: ClassVar[str] = "submit"
 
     # -- plumbing ----------------------------------------------------------------------
 
@@ -354,7 +357,7 @@ class PortalSimulator(LearnerFlow):
     def documents(self) -> list[DocumentInfo]:
         """«Kho dữ liệu cá nhân»: newest first."""
         def read(conn: Connection, state: dict[str, Any]) -> list[DocumentInfo]:
-            for code in dossiers.codes_of(conn, self.learner_id):
+            for code in self._dossier_codes(conn, state):
                 self._advance(conn, code)
             rows = conn.execute(sa.select(
                 documents.c.doc_id, documents.c.title, documents.c.filename, documents.c.mime,
@@ -437,8 +440,8 @@ class PortalSimulator(LearnerFlow):
                                  .where(dossier_files.c.doc_id == doc_id)).first()
             if roles is not None and roles.role == "result":
                 d = dossiers.load(conn, roles.dossier_code)
-                if d.procedure == NEWBORN_BUNDLE:
-                    record(conn, self.clock, self.learner_id, LESSON, TASK_RESULT, OK,
+                if self._graded(d.procedure):
+                    record(conn, self.clock, self.learner_id, self.lesson, TASK_RESULT, OK,
                            dossier=d.code, document=row.title)
             return row.filename, row.mime, bytes(row.content)
         return self._act("download", act, document=doc_id)
@@ -646,11 +649,11 @@ class PortalSimulator(LearnerFlow):
                 raise ConnectionLost(number)  # saved: the retry finds it by the request id
             del state["drafts"][code]
             return self._submitted(conn, new)
-        return self._act("submit", act, procedure=code)
+        return self._act(self.file_task, act, procedure=code)
 
     def _submitted(self, conn: Connection, d: Dossier) -> Dossier:
         """The evidence of a filed dossier, with what was retyped or corrected in its form."""
-        record(conn, self.clock, self.learner_id, LESSON, TASK_SUBMIT, OK,
+        record(conn, self.clock, self.learner_id, self.lesson, TASK_SUBMIT, OK,
                procedure=d.procedure, dossier=d.code, retyped=d.plan.get("retyped", []),
                corrected=d.plan.get("corrected", []))
         return d
@@ -690,9 +693,16 @@ class PortalSimulator(LearnerFlow):
     def my_dossiers(self) -> list[Dossier]:
         """«Hồ sơ của tôi»: newest first, each as it stands now."""
         def read(conn: Connection, state: dict[str, Any]) -> list[Dossier]:
-            return [self._advance(conn, code)
-                    for code in dossiers.codes_of(conn, self.learner_id)]
+            return [self._advance(conn, code) for code in self._dossier_codes(conn, state)]
         return self._read(read)
+
+    def _dossier_codes(self, conn: Connection, state: dict[str, Any]) -> list[str]:
+        """The codes «Hồ sơ của tôi» lists, newest first: all the learner's here."""
+        return list(dossiers.codes_of(conn, self.learner_id))
+
+    def _graded(self, procedure: str) -> bool:
+        """Whether a dossier of ``procedure`` earns the lesson's tasks: the newborn bundle."""
+        return procedure == NEWBORN_BUNDLE
 
     def dossier(self, code: str) -> Dossier:
         def read(conn: Connection, state: dict[str, Any]) -> Dossier:
@@ -718,8 +728,8 @@ class PortalSimulator(LearnerFlow):
             if paper.source in ISSUED_BY_AUTHORITIES:
                 raise WrongDocument(doc_id)
             dossiers.answer_supplement(conn, d, doc_id, "supplement", self.clock.now())
-            if d.procedure == NEWBORN_BUNDLE:
-                record(conn, self.clock, self.learner_id, LESSON, TASK_SUPPLEMENT, OK,
+            if self._graded(d.procedure):
+                record(conn, self.clock, self.learner_id, self.lesson, TASK_SUPPLEMENT, OK,
                        dossier=code)
             return dossiers.load(conn, code)
         return self._act("supplement", act, dossier=code)
@@ -775,8 +785,8 @@ class PortalSimulator(LearnerFlow):
                                           receipt, "portal")
             dossiers.attach(conn, d, doc_id, "receipt", now)
             dossiers.fee_paid(conn, dossiers.load(conn, code), now)
-            if d.procedure == NEWBORN_BUNDLE:
-                record(conn, self.clock, self.learner_id, LESSON, TASK_FEE, OK, dossier=code,
+            if self._graded(d.procedure):
+                record(conn, self.clock, self.learner_id, self.lesson, TASK_FEE, OK, dossier=code,
                        amount=d.fee.amount, reference=paid.txn_ref)
             return dossiers.load(conn, code)
         return self._act("confirm_payment", act, dossier=code)

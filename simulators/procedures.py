@@ -76,7 +76,8 @@ class FieldSpec:
     ``source`` names where a prefilled value comes from (``"dan_cu"``, the National
     Population Database; ``"cu_tru"``, the residence database); ``path`` says which value
     (see :func:`bakhong.simulators.portal.prefill`). ``kind`` is one of ``text``, ``name``
-    (a person's full name), ``date``, ``choice``, ``count``, ``id_number``, ``phone``.
+    (a person's full name), ``date`` (not after today), ``end_date`` (today or later: until
+    when), ``choice``, ``count``, ``id_number``, ``phone``.
     """
 
     key: str
@@ -189,6 +190,10 @@ FEE_RESIDENCE = Fee("residence_online", N_("Lệ phí đăng ký thường trú 
 FEE_COPY = Fee("extract_copy", N_("Phí cấp bản sao Trích lục khai sinh"), 8_000,
                per_copy_field="extract_copies")
 BIRTH_CERTIFICATE = Attachment("birth_certificate", N_("Giấy chứng sinh"))
+#: Temporary residence needs a paper proving the lodging is lawful (a rental contract, a
+#: loan of lodging): Luật Cư trú 68/2020/QH14, Art. 28(1)(b) (``docs/facts.md``).
+RESIDENCE_PROOF = Attachment("residence_proof",
+                             N_("Giấy tờ chứng minh chỗ ở hợp pháp (hợp đồng thuê nhà)"))
 
 CATALOGUE: tuple[Procedure, ...] = (
     Procedure(
@@ -222,11 +227,12 @@ CATALOGUE: tuple[Procedure, ...] = (
     Procedure(
         "1.004194", N_("Đăng ký tạm trú"), N_("Công an cấp xã"), 3, 2,
         (Fee("temporary_online", N_("Lệ phí đăng ký tạm trú (nộp trực tuyến)"), 7_000),),
-        (),
+        (RESIDENCE_PROOF,),
         (REQUESTER, Step(N_("Nơi tạm trú"), (
             FieldSpec("temporary_address", N_("Địa chỉ nơi tạm trú"), "text",
                       hint=N_("Số nhà, thôn/xóm, xã/phường, tỉnh")),
-            FieldSpec("temporary_until", N_("Tạm trú đến ngày"), "date"),
+            FieldSpec("temporary_until", N_("Tạm trú đến ngày"), "end_date",
+                      hint=N_("Ngày hết hạn thuê nhà, ví dụ 30/06/2027")),
         ))),
         N_("Xác nhận thông tin về cư trú"), keywords=("tam tru", "cu tru", "di lam")),
     Procedure(

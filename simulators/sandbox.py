@@ -29,7 +29,7 @@ from .vneid import VneidSimulator
 
 if TYPE_CHECKING:
     from .bank import BankSimulator
-    from .checks import BankCheckSimulator, VneidCheckSimulator
+    from .checks import BankCheckSimulator, PortalCheckSimulator, VneidCheckSimulator
     from .first_steps import FirstStepsSimulator
     from .portal import PortalSimulator
     from .safety import SafetySimulator
@@ -141,6 +141,13 @@ class Sandbox:
 
         return BankCheckSimulator(self.store, self.clock, self.random(
             "bank_check", learner_id, self.clock.now()), learner_id)
+
+    def portal_check(self, learner_id: str) -> PortalCheckSimulator:
+        """The portal's check («Tự làm»): :mod:`.checks`."""
+        from .checks import PortalCheckSimulator
+
+        return PortalCheckSimulator(self.store, self.clock, self.random(
+            "portal_check", learner_id, self.clock.now()), learner_id)
 
     def signing_check(self, learner_id: str) -> SigningCheckSimulator:
         """The signing check («Tự làm»): :mod:`.signing_check`."""

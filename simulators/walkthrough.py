@@ -57,7 +57,18 @@ from functools import partial
 from types import MappingProxyType, ModuleType
 from typing import TYPE_CHECKING
 
-from . import bank, checks, first_steps, learners, portal, registry, safety, signing, vneid
+from . import (
+    bank,
+    checks,
+    first_steps,
+    learners,
+    portal,
+    procedures,
+    registry,
+    safety,
+    signing,
+    vneid,
+)
 from .clock import FixedClock
 from .dossiers import OFFICIAL_DELAY
 from .evidence import OK, Event, learner_events
@@ -395,20 +406,21 @@ def _check_decoy(w: _Walker) -> None:
 
 # -- lesson 3: the portal --------------------------------------------------------------------
 
-def _portal(w: _Walker) -> portal.PortalSimulator:
-    """The portal, logged in with the VNeID account (level 2 reached first if need be)."""
+def _portal(w: _Walker, *, check: bool = False) -> portal.PortalSimulator:
+    """The portal (``check``: the portal's check), logged in with the VNeID account (level 2
+    reached first if need be)."""
     if w.clock is None:
         raise NeedsFixedClock("the portal's officials act on a FixedClock (box.clock)")
     _vneid_until(w, vneid.TASK_LEVEL2)
-    app = w.box.portal(w.learner_id)
+    app = w.box.portal_check(w.learner_id) if check else w.box.portal(w.learner_id)
     if not app.status().logged_in:
         w.pause()
         app.login(w.me.id_number, PASSWORD)
     return app
 
 
-def _login(w: _Walker) -> None:
-    _portal(w)
+def _login(w: _Walker, *, check: bool = False) -> None:
+    _portal(w, check=check)
 
 
 def _newborn(app: portal.PortalSimulator) -> str:
@@ -436,9 +448,10 @@ def _file_bundle(w: _Walker, *, retype: bool) -> None:
     app.submit(NEWBORN_BUNDLE)
 
 
-def _pay_fee(w: _Walker) -> None:
-    app = _portal(w)
-    code = _newborn(app)
+def _pay_fee(w: _Walker, *, check: bool = False) -> None:
+    """The fee of the lesson's dossier (``check``: of the check's), paid in the bank app."""
+    app = _portal(w, check=check)
+    code = _temporary(app) if check else _newborn(app)
     order = app.payment_order(code)
     payer, _s = _bank_home(w)
     w.pause()
@@ -463,6 +476,39 @@ def _download_result(w: _Walker) -> None:
                          "returned the result")
     w.pause()
     app.download(next(doc for role, doc in app.dossier(code).files if role == "result"))
+
+
+# -- the portal's check: a temporary residence ------------------------------------------------
+
+def _file_temporary(w: _Walker, *, slips: int) -> None:
+    """The temporary residence: the address and end date typed, the prefilled confirmed, the
+    contract of that address attached. ``slips`` 1: the old contract attached instead; 2:
+    also the requester's name opened and retyped."""
+    app = _portal(w, check=True)
+    s = app.scenario()  # the check's: the rented room and its contracts
+    draft = app.start(checks.TEMPORARY)
+    typed = {1: {"temporary_address": s["address"], "temporary_until": s["until"]}}
+    for index in range(draft.step, len(draft.procedure.steps)):
+        w.pause(40)
+        opened = {"requester_name"} if slips >= 2 and index == 0 else set()
+        app.save_step(checks.TEMPORARY, index, typed.get(index, {}), opened)
+    w.pause()
+    paper = s["papers"]["old" if slips else "right"]
+    app.attach(checks.TEMPORARY, procedures.RESIDENCE_PROOF.key, paper)
+    w.pause()
+    app.submit(checks.TEMPORARY)
+
+
+def _temporary(app: portal.PortalSimulator) -> str:
+    return next(d.code for d in app.my_dossiers() if d.procedure == checks.TEMPORARY)
+
+
+def _check_status(w: _Walker) -> None:
+    app = _portal(w, check=True)
+    code = _temporary(app)
+    w.wait_for_officials(lambda: app.my_dossiers()[0].status != 1, "received the dossier")
+    w.pause()
+    app.dossier(code)
 
 
 # -- lesson 4: signing -----------------------------------------------------------------------
@@ -608,6 +654,11 @@ def _moves(lesson: str, tasks: int) -> list[Move]:
         return [((t[0],), _login),
                 ((t[1], t[2]), partial(_file_bundle, retype=retype)),
                 ((t[3],), _pay_fee), ((t[4],), _answer_supplement), ((t[5],), _download_result)]
+    if lesson == "portal_check":
+        slips = {2: 2, 3: 1}.get(tasks, 0)  # stop between the filing's three tasks
+        return [((t[0],), partial(_login, check=True)),
+                ((t[1], t[2], t[3]), partial(_file_temporary, slips=slips)),
+                ((t[4],), partial(_pay_fee, check=True)), ((t[5],), _check_status)]
     if lesson == "signing":
         return [((t[0],), partial(_enrol_until, goal=signing.TASK_RECOVER)),
                 ((t[1],), partial(_enrol_until, goal=signing.TASK_ENROL)),
@@ -654,7 +705,7 @@ def walk(box: Sandbox, learner_id: str, lesson: str, *, tasks: int | None = None
     if count == 0:
         return
     w = _walker(box, learner_id, clock)
-    if lesson == "portal" and w.clock is None:
+    if lesson in ("portal", "portal_check") and w.clock is None:
         raise NeedsFixedClock("the portal's officials act on a FixedClock (box.clock)")
     _consent(box, learner_id)
     earned = 0

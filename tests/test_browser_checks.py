@@ -1,4 +1,5 @@
-"""Issue 20: the VNeID, payment and signing checks («Tự làm») walked on a 360x800 phone.
+"""Issue 20: the VNeID, payment, portal and signing checks («Tự làm») walked on a 360x800
+phone.
 
 Each walk opens the check's page, sees the goal stated once (with «🔊 Nghe») and no help
 bar, makes one mistake the app refuses (it is not explained yet), finishes the task, hands it
@@ -23,9 +24,18 @@ from browser_support import (
     CHROMIUM,
     DemoLearner,
     DemoServer,
+    choose,
     demo_server_fixture,
 )
-from test_browser_walk import ANSWERS, PIN, Walk, consent_and_level2, enrol_signing, pin_pad
+from test_browser_walk import (
+    ANSWERS,
+    OFFICIALS,
+    PIN,
+    Walk,
+    consent_and_level2,
+    enrol_signing,
+    pin_pad,
+)
 
 from bakhong.grading import workshop
 from bakhong.simulators import registry, walkthrough
@@ -278,9 +288,91 @@ def walk_payment_check(w: CheckWalk) -> None:
     hand_in(w, "chỉ gồm chữ số")
 
 
+def portal_scenario_of(w: Walk) -> dict[str, Any]:
+    box = workshop.open_sandbox(w.server.workshop)
+    try:
+        return box.portal_check(w.learner.learner_id).scenario()
+    finally:
+        box.close()
+
+
+def bank_pin_set(w: Walk) -> None:
+    """The payment lesson's first step done through the simulator: the bank's PIN is set
+    (the fee is paid in the learner's own bank app, as in the practice)."""
+    box = workshop.open_sandbox(w.server.workshop)
+    try:
+        box.bank(w.learner.learner_id).set_pin(PIN, PIN)
+    finally:
+        box.close()
+
+
+def walk_portal_check(w: CheckWalk) -> None:
+    consent_and_level2(w.server, w.learner.learner_id)  # lessons 1 and 2 done before
+    bank_pin_set(w)
+    w.open()
+    w.see(".bk-check-goal", "the goal", has_text="đăng ký tạm trú")
+    s = portal_scenario_of(w)
+    w.screen("goal", ".bk-common-check-listen")
+    no_help(w)
+    w.type("bk-portal-id-number", w.learner.id_number)
+    w.type("bk-portal-password", PASSWORD)
+    w.tap("bk-portal-login")
+    w.screen("home", ".bk-portal-search")
+    w.type("bk-portal-search", "tạm trú")
+    w.tap("bk-portal-search-go")
+    w.see(".bk-phone", "the search results", has_text="1.004194")
+    w.screen("search", ".bk-portal-open-procedure")
+    w.tap("bk-portal-open-procedure")  # the one procedure found
+    w.screen("procedure", ".bk-portal-start")
+    w.tap("bk-portal-start")
+    w.screen("form-1", ".bk-portal-prefilled")  # the registry's details: read, not retyped
+    w.tap("bk-portal-continue")
+    w.see("h2.bk-title", "step 2", has_text="2/2")
+    w.page.get_by_label("Địa chỉ nơi tạm trú").fill(s["address"])
+    w.chars += len(s["address"])
+    w.page.get_by_label("Tạm trú đến ngày").fill("01/01/2020")  # the mistake: a past date
+    w.chars += 10
+    w.tap("bk-portal-continue")
+    w.see(".bk-portal-field-error .bk-error-line", "the refused date")
+    w.refusals += 1
+    no_help(w)
+    w.screen("form-2-refused", ".bk-portal-field-error .bk-error-line")
+    w.page.get_by_label("Tạm trú đến ngày").fill(s["until"])
+    w.chars += len(s["until"])
+    w.tap("bk-portal-continue")
+    w.see(".bk-portal-submit", "the review")
+    w.screen("review", ".bk-portal-submit")
+    choose(w.page, "Chọn giấy tờ trong Kho dữ liệu cá nhân", s["address"].split(", tỉnh")[0])
+    w.taps += 1
+    w.tap("bk-portal-attach")
+    w.see(".bk-portal-attached img", "the contract attached")
+    w.screen("review-attached", ".bk-portal-attached img")
+    w.tap("bk-portal-submit")
+    w.screen("dossier-filed", ".bk-portal-pay")
+    w.tap("bk-portal-pay")
+    w.screen("payment", ".bk-portal-open-bank")
+    w.tap("bk-portal-open-bank")  # the bank, its PIN set: the fee's code scanned by itself
+    w.see(".bk-bank-continue", "the fee's payment to confirm")
+    no_help(w)
+    w.screen("bank-confirm", ".bk-bank-continue")
+    w.tap("bk-bank-continue")
+    w.see(".bk-bank-pin-1", "the PIN pad")
+    pin_pad(w, "bk-bank", PIN)
+    w.tap("bk-bank-authorise")
+    w.see(".bk-bank-receipt", "the fee's receipt")
+    w.tap("bk-portal-back-to-portal")
+    w.see(".bk-portal-fee-box", "the dossier, paid", has_text="Đã thanh toán")
+    # the simulated official receives it by itself (30 s, the page's poller)
+    w.see(".bk-portal-status", "the dossier received", has_text="Được tiếp nhận",
+          timeout=OFFICIALS)
+    w.screen("dossier-received", ".bk-portal-timeline")
+    hand_in(w, "Có ô khai chưa đúng")
+
+
 #: walk -> (the check's lesson, the resident, the walk)
 WALKS = {"vneid_check": ("vneid_check", "hv001", walk_vneid_check),
          "payment_check": ("payment_check", "hv002", walk_payment_check),
+         "portal_check": ("portal_check", "hv005", walk_portal_check),
          "signing_check": ("signing_check", "hv003", walk_signing_check),
          "signing_check-enrol": ("signing_check", "hv004",
                                  partial(walk_signing_check, enrol=True))}

@@ -62,7 +62,7 @@ def test_learners_are_at_several_stages(built: tuple[Path, datetime]) -> None:
             results=results.read_workshop(root, box.store, box.workshop_id))
         lessons = {row.lesson for row in rows}
         assert {None, "first_steps", "vneid", "vneid_check", "payment", "payment_check",
-                "portal", "safety", "signing", "signing_check"} <= lessons
+                "portal", "portal_check", "safety", "signing", "signing_check"} <= lessons
         stuck = [row for row in rows if row.stuck is not None]
         assert len(stuck) >= 3 and {row.stuck.code for row in stuck if row.stuck} == {
             "vneid.otp_wrong"}

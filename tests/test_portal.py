@@ -10,7 +10,16 @@ import pytest
 import sqlalchemy as sa
 from conftest import PASSWORD, reach_level2
 
-from bakhong.simulators import bank, dossiers, evidence, faults, learners, procedures, registry
+from bakhong.simulators import (
+    bank,
+    dossiers,
+    evidence,
+    faults,
+    learners,
+    papers,
+    procedures,
+    registry,
+)
 from bakhong.simulators.clock import VN_TZ, FixedClock
 from bakhong.simulators.errors import NotInSandbox
 from bakhong.simulators.portal import (
@@ -410,12 +419,22 @@ def test_the_trainer_plays_the_official(box: Sandbox, portal: PortalSimulator,
             dossiers.official_action(conn, clock, d.code, "approve", hooks)
 
 
+def attach_lease(sim: PortalSimulator) -> None:
+    """A rental contract, uploaded and attached to the temporary residence (1.004194)."""
+    lease = papers.simple_paper(title="HỢP ĐỒNG THUÊ NHÀ", agency=("",),
+                                rows=[("Địa chỉ", "Số 5, phường Hạc Thành")], issued=MORNING)
+    sim.attach("1.004194", "residence_proof", sim.upload("hop-dong.pdf", lease))
+
+
 def test_another_procedure_returns_a_result_notice(box: Sandbox, portal: PortalSimulator,
                                                    clock: FixedClock) -> None:
     portal.start("1.004194")
     portal.save_step("1.004194", 0, {})
     portal.save_step("1.004194", 1, {"temporary_address": "Số 5, phường Hạc Thành, Thanh Hóa",
                                      "temporary_until": "01/12/2026"})
+    with pytest.raises(MissingAttachment):  # the paper proving the lodging is lawful
+        portal.submit("1.004194")
+    attach_lease(portal)
     d = portal.submit("1.004194")
     assert d.fee is not None and d.fee.amount == 7_000
     pay(box, portal, d.code)
@@ -435,6 +454,7 @@ def test_a_receipt_is_no_birth_certificate(box: Sandbox, portal: PortalSimulator
     portal.save_step("1.004194", 1, {"temporary_address": "Số 5, phường Hạc Thành",
                                      "temporary_until": "01/12/2026"})
     assert first.procedure.code == "1.004194"
+    attach_lease(portal)
     other = portal.submit("1.004194")
     pay(box, portal, other.code)
     portal.confirm_payment(other.code)

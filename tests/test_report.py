@@ -144,7 +144,8 @@ def test_the_report_states_the_rule_it_counts_trained_by(graded: Path, tmp_path:
     workshop.create(root, [], clock=clock(), seed="rule", lessons=("vneid",))[0].close()
     assert report.build_report([root]).notes[1].render().startswith(
         "Đã học = đạt Tự làm 1: Kích hoạt VNeID mức 2; Tự làm 2: Trả tiền bằng mã QR; "
-        "Tự làm 4: Ký số một văn bản; Bài 5: An toàn trên mạng: mỗi bài ít nhất 80% số điểm")
+        "Tự làm 3: Nộp hồ sơ trực tuyến; Tự làm 4: Ký số một văn bản; Bài 5: An toàn trên "
+        "mạng: mỗi bài ít nhất 80% số điểm")
     assert report.build_report([root], core_lessons=()).notes[1].render().startswith(
         "Đã học: không có bài bắt buộc nào")
 

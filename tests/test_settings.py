@@ -22,7 +22,8 @@ def test_defaults_when_file_missing(tmp_path: Path) -> None:
     assert settings == CourseSettings()
     assert settings.province == "Thanh Hóa"
     assert settings.pass_mark == 0.8
-    assert settings.core_lessons == ("vneid_check", "payment_check", "signing_check", "safety")
+    assert settings.core_lessons == ("vneid_check", "payment_check", "portal_check",
+                                     "signing_check", "safety")
     assert dict(settings.targets) == {
         "trained": 0.8,
         "smartphone": 0.8,

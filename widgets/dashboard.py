@@ -63,6 +63,7 @@ LESSON_NAMES = {"first_steps": N_("Làm quen"), "vneid": N_("VNeID"),
                 "payment": N_("Thanh toán QR"), "portal": N_("Hồ sơ trực tuyến"),
                 "signing": N_("Ký số"), "safety": N_("An toàn"),
                 "vneid_check": N_("Tự làm VNeID"), "payment_check": N_("Tự làm QR"),
+                "portal_check": N_("Tự làm hồ sơ"),
                 "signing_check": N_("Tự làm ký số")}
 #: The rule «Đã tập huấn» counts by (``core_lessons`` and ``pass_mark`` of ``bakhong.toml``).
 TRAINED_RULE = N_("Đã học = đạt {lessons}: mỗi bài ít nhất {mark}% số điểm (core_lessons, "

@@ -46,6 +46,7 @@ LESSON_TITLES = {
     "payment": N_("Bài 2: Thanh toán bằng mã QR"),
     "payment_check": N_("Tự làm 2: Trả tiền bằng mã QR"),
     "portal": N_("Bài 3: Nộp hồ sơ trực tuyến – khai sinh cho trẻ mới sinh"),
+    "portal_check": N_("Tự làm 3: Nộp hồ sơ trực tuyến"),
     "signing": N_("Bài 4: Chữ ký số cá nhân – ký từ xa trên điện thoại"),
     "signing_check": N_("Tự làm 4: Ký số một văn bản"),
     "safety": N_("Bài 5: An toàn trên mạng"),
@@ -130,11 +131,12 @@ APP_FACTORIES = {"first_steps": ("first_steps_app", "first_steps_factory"),
                  "safety": ("safety_app", "safety_factory"),
                  "vneid_check": ("vneid_app", "vneid_check_factory"),
                  "payment_check": ("bank_app", "bank_check_factory"),
+                 "portal_check": ("portal_app", "portal_check_factory"),
                  "signing_check": ("signing_app", "signing_check_factory")}
 #: Each check's app, by the desk's name (``bakhong.simulators.checks``): its page is in check
 #: mode (:mod:`.check_mode`).
 CHECK_APPS = {"vneid_check": "vneid_check", "payment_check": "bank_check",
-              "signing_check": "signing_check"}
+              "portal_check": "portal_check", "signing_check": "signing_check"}
 
 
 def _app(lesson: str) -> Callable[..., object]:

@@ -44,7 +44,7 @@ from bakhong.simulators.errors import N_, SandboxError
 from bakhong.simulators.portal import PortalSimulator
 from bakhong.simulators.signing import SigningSimulator
 
-from .appview import AppHandles, AppView, ViewState, restoring, screen_start
+from .appview import AppHandles, AppView, ViewState, restoring, screen_start, unaided
 from .bank_app import BankAppHandles, bank_app
 from .i18n import Translator, error_text
 from .phone import (
@@ -66,8 +66,8 @@ from .portal_screens import START_PAGES, Page
 if TYPE_CHECKING:
     from bakhong.simulators.desk import Desk
 
-__all__ = ["NoBankApp", "PortalAppHandles", "PortalView", "portal_app", "portal_factory",
-           "portal_sms"]
+__all__ = ["NoBankApp", "PortalAppHandles", "PortalCheckView", "PortalView", "portal_app",
+           "portal_check_factory", "portal_factory", "portal_sms"]
 
 #: Where the learner can be once logged in; each names a page function of the screens.
 PANELS = ("home", "procedure", "form", "dossiers", "dossier", "payment", "store")
@@ -204,7 +204,7 @@ class PortalView(AppView):
                            state: ViewState | None = None) -> None:
         """The bank app on the phone instead of the portal (``state``: as it was shown)."""
         order = self.sim.payment_order(code)
-        with restoring(state):
+        with restoring(state), unaided(self.unaided):  # a check's bank has no help bar either
             handles = bank_app(bank_sim, self.tr, handed_over=True)
         self.move("payment", code)
         self.bank = handles
@@ -268,14 +268,19 @@ class PortalView(AppView):
 
     # -- the parts shown on every screen -------------------------------------------------
 
+    def _me(self) -> tuple[tuple[str, str], ...]:
+        """The learner's own lines of the card: who files, and logs in."""
+        _, p = self.tr, self.sim.persona
+        return ((_("Họ và tên"), p.full_name),
+                (_("Số định danh cá nhân"), idnumber.format(p.id_number)),
+                (_("Số điện thoại"), format_phone(p.phone)))
+
     def _render_card(self) -> None:
         body = self.persona_card.children[0]
         if body.value:
             return
-        _, p, s = self.tr, self.sim.persona, self.scenario()
-        me = ((_("Họ và tên"), p.full_name),
-              (_("Số định danh cá nhân"), idnumber.format(p.id_number)),
-              (_("Số điện thoại"), format_phone(p.phone)))
+        _, s = self.tr, self.scenario()
+        me = self._me()
         baby = ((_("Họ, chữ đệm và tên của trẻ"), s["child_name"]),
                 (_("Giới tính"), _(s["child_sex"])),
                 (_("Ngày, tháng, năm sinh"), s["child_birth_date"]),
@@ -380,6 +385,34 @@ def portal_app(sim: PortalSimulator, tr: Translator, *,
     """
     view = PortalView(sim, tr, bank_sim_factory, signing_sim_factory)
     return PortalAppHandles.build(view, sim, display=display)
+
+
+class PortalCheckView(PortalView):
+    """The portal in its check («Tự làm 3»,
+    :class:`~bakhong.simulators.checks.PortalCheckSimulator`): the card holds only the
+    learner's own details; what to file is the goal, above the app."""
+
+    lesson = "portal_check"
+
+    def _render_card(self) -> None:
+        body = self.persona_card.children[0]
+        if body.value:
+            return
+        _ = self.tr
+        you = html.escape(_("Bạn (người nộp hồ sơ)"))
+        login = html.escape(_("Mật khẩu: mật khẩu VNeID bạn đã đặt ở Bài 1."))
+        hint = html.escape(_("Chỉ nhập thông tin trên thẻ này, không nhập thông tin thật."))
+        body.value = (f'<div class="bk-persona"><h3>{you}</h3>{facts(self._me())}'
+                      f'<p class="bk-hint">{login}</p><p class="bk-hint">{hint}</p></div>')
+
+
+def portal_check_factory(desk: Desk, tr: Translator) -> PortalAppHandles:
+    """The portal's check app, :func:`.appview.unaided`: the fee is paid in the learner's
+    bank app, as in the practice; no signing app (the procedure takes no form to sign)."""
+    sim = desk.app("portal_check")
+    with unaided():
+        view = PortalCheckView(sim, tr, lambda: desk.app("bank"))
+        return PortalAppHandles.build(view, sim)
 
 
 def portal_factory(desk: Desk, tr: Translator) -> PortalAppHandles:

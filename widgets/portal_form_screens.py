@@ -89,8 +89,9 @@ def _input(view: PortalView, spec: FieldSpec, value: str) -> w.Text | w.ToggleBu
             options.append((value, value))  # a registry value outside the list: shown as is
         field = choice_list("bk-portal-field", label, options, value or None)
     else:
-        placeholder = {"date": _("dd/mm/yyyy"), "count": _("từ 0 đến 10"),
-                       "id_number": _("12 chữ số"), "phone": _("10 chữ số")}.get(spec.kind, "")
+        placeholder = {"date": _("dd/mm/yyyy"), "end_date": _("dd/mm/yyyy"),
+                       "count": _("từ 0 đến 10"), "id_number": _("12 chữ số"),
+                       "phone": _("10 chữ số")}.get(spec.kind, "")
         numbers = spec.kind in ("id_number", "phone", "count")  # the phone's number pad
         field = text_input("bk-portal-field", label, placeholder,
                            keypad="numeric" if numbers else "")

@@ -45,6 +45,14 @@ TASK_TITLES: Final[dict[str, dict[str, str]]] = {
         "activated": N_("Kích hoạt tài khoản VNeID của người trên thẻ"),
         "level2": N_("Lên mức 2 rồi đăng nhập lại cho người trên thẻ"),
     },
+    "portal_check": {
+        "login": N_("Đăng nhập Cổng bằng tài khoản VNeID"),
+        "filed": N_("Nộp hồ sơ đăng ký tạm trú đúng địa chỉ và ngày"),
+        "once_only": N_("Không khai lại thông tin đã có sẵn"),
+        "papers": N_("Đính kèm đúng hợp đồng thuê nhà"),
+        "fee": N_("Nộp lệ phí trực tuyến"),
+        "status": N_("Xem mã hồ sơ và trạng thái khi được tiếp nhận"),
+    },
     "payment_check": {
         "stall": N_("Trả đúng số tiền cho quầy bằng mã QR"),
         "bill": N_("Trả hóa đơn tiền điện bằng mã QR trên hóa đơn"),
