@@ -46,7 +46,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
@@ -67,10 +67,6 @@ from .certificate_issuer import (
     revoked_numbers,
     workshop_of,
 )
-
-if TYPE_CHECKING:  # fpdf2 takes 0.4 s to import: only the printing function loads it
-    pass
-
 
 __all__ = [
     "PREFIX", "Claims", "CodeCheck", "CodeVerdict", "DamagedCode", "check_payload",

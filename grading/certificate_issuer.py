@@ -32,7 +32,6 @@ import unicodedata
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
@@ -45,10 +44,6 @@ from bakhong.simulators.errors import N_, SandboxError
 from bakhong.simulators.sandbox import Store
 
 from . import keys
-
-if TYPE_CHECKING:  # fpdf2 takes 0.4 s to import: only the printing function loads it
-    pass
-
 
 __all__ = [
     "ISSUER_META", "ISSUER_ORGANISATION", "ISSUER_TITLE", "ISSUER_YEARS", "REVOKED_SUFFIX",

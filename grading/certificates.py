@@ -31,7 +31,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from cryptography import x509
 
@@ -69,9 +69,6 @@ from .certificate_issuer import (
 from .certificate_pdf import certificate_pdf
 from .report_model import text_key
 from .workshop import open_sandbox
-
-if TYPE_CHECKING:  # fpdf2 takes 0.4 s to import: only the printing function loads it
-    pass
 
 __all__ = [
     "ISSUER_TITLE", "MESSAGES", "PREFIX", "Achievement", "CertificateCheck", "Claims",

@@ -241,6 +241,18 @@ class DemoLearner:
     persona_name: str
 
 
+@contextlib.contextmanager
+def opened_sandbox(workshop: Path) -> Iterator[Any]:
+    """The served workshop's sandbox, opened for a look behind the page, closed after."""
+    from bakhong.grading.workshop import open_sandbox
+
+    box = open_sandbox(workshop)
+    try:
+        yield box
+    finally:
+        box.close()
+
+
 def demo_learners(workshop: Path) -> list[DemoLearner]:
     """Every learner of the workshop with their persona (what the persona card shows)."""
     from bakhong.grading.workshop import open_sandbox

@@ -26,6 +26,7 @@ from browser_support import (
     DemoServer,
     choose,
     demo_server_fixture,
+    opened_sandbox,
 )
 from test_browser_walk import (
     ANSWERS,
@@ -93,19 +94,13 @@ server = demo_server_fixture("browser-checks")
 
 
 def card_of(w: Walk) -> registry.Persona:
-    box = workshop.open_sandbox(w.server.workshop)
-    try:
+    with opened_sandbox(w.server.workshop) as box:
         return box.vneid_check(w.learner.learner_id).card()
-    finally:
-        box.close()
 
 
 def scenario_of(w: Walk) -> dict[str, Any]:
-    box = workshop.open_sandbox(w.server.workshop)
-    try:
+    with opened_sandbox(w.server.workshop) as box:
         return dict(box.bank_check(w.learner.learner_id).status().scenario)
-    finally:
-        box.close()
 
 
 def no_help(w: Walk) -> None:
@@ -123,12 +118,9 @@ def hand_in(w: CheckWalk, explained: str) -> None:
 def practised_signing(w: Walk) -> dict[str, Any]:
     """The signing practice's enrolment done through the simulator (a certificate and its
     PIN, as the resident has them from lesson 4); the check's papers, as the page draws them."""
-    box = workshop.open_sandbox(w.server.workshop)
-    try:
+    with opened_sandbox(w.server.workshop) as box:
         walkthrough.walk(box, w.learner.learner_id, "signing", tasks=2)
         return box.signing_check(w.learner.learner_id).scenario()
-    finally:
-        box.close()
 
 
 #: What the verdict says of each kind of paper.
@@ -137,11 +129,8 @@ VERDICT_SAYS = {"valid": "Chữ ký hợp lệ", "modified": "đã bị sửa",
 
 
 def check_papers(w: Walk) -> dict[str, Any]:
-    box = workshop.open_sandbox(w.server.workshop)
-    try:
+    with opened_sandbox(w.server.workshop) as box:
         return box.signing_check(w.learner.learner_id).scenario()
-    finally:
-        box.close()
 
 
 def walk_signing_check(w: CheckWalk, *, enrol: bool = False) -> None:
@@ -289,21 +278,15 @@ def walk_payment_check(w: CheckWalk) -> None:
 
 
 def portal_scenario_of(w: Walk) -> dict[str, Any]:
-    box = workshop.open_sandbox(w.server.workshop)
-    try:
+    with opened_sandbox(w.server.workshop) as box:
         return box.portal_check(w.learner.learner_id).scenario()
-    finally:
-        box.close()
 
 
 def bank_pin_set(w: Walk) -> None:
     """The payment lesson's first step done through the simulator: the bank's PIN is set
     (the fee is paid in the learner's own bank app, as in the practice)."""
-    box = workshop.open_sandbox(w.server.workshop)
-    try:
+    with opened_sandbox(w.server.workshop) as box:
         box.bank(w.learner.learner_id).set_pin(PIN, PIN)
-    finally:
-        box.close()
 
 
 def walk_portal_check(w: CheckWalk) -> None:
