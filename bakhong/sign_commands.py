@@ -70,7 +70,7 @@ def root_beside(pdf: Path) -> Path:
 
 def _demo_pdf(args: argparse.Namespace) -> int:
     from bakhong import atomic
-    from bakhong.simulators import idnumber, pades, papers, pki
+    from bakhong.simulators import civil_papers, idnumber, pades, pki
     from bakhong.simulators.clock import SystemClock, seeded_random
 
     out = Path(args.out)
@@ -81,7 +81,7 @@ def _demo_pdf(args: argparse.Namespace) -> int:
     sandbox = pki.SandboxPKI.create("demo", now=now, rng=rng)
     signer = sandbox.issue(full_name=name, id_number=number, province=province, now=now,
                            rng=rng)
-    form = papers.result_notice(
+    form = civil_papers.result_notice(
         title="Đơn đề nghị", procedure="Văn bản mẫu để thực hành ký số",
         dossier_code="KYSO-MAU-0001", holder=name,
         lines=[("Số định danh cá nhân", number), ("Nơi cư trú", f"Xã Thọ Long, {province}"),

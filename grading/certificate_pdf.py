@@ -7,7 +7,7 @@ id), the certificate number, a place for the trainer to sign and a statement tha
 workshop of this course kit issues it and that it is no state diploma. It carries no
 national motto and no state emblem. A4 landscape, fpdf2 with DejaVu Sans embedded. The
 labels are part of the paper, in Vietnamese, so they are not marked for translation (as in
-:mod:`bakhong.simulators.papers`). Learner codes (the card's login secret) never appear.
+:mod:`bakhong.simulators.civil_papers`). Learner codes (the card's login secret) never appear.
 """
 
 from __future__ import annotations

@@ -324,7 +324,7 @@ def _page(pdf: bytes) -> tuple[bytes, str]:
     """The first page of ``pdf`` as a PNG (long side 2000 px) and its text, with PDFium."""
     import pypdfium2 as pdfium
 
-    from bakhong.simulators.documents import _PDFIUM
+    from bakhong.simulators.attachments import _PDFIUM
 
     with _PDFIUM:
         try:

@@ -352,7 +352,7 @@ def _readable_texts(path: Path) -> Iterator[bytes]:
 def _pdf_text(data: bytes) -> bytes:
     import pypdfium2 as pdfium
 
-    from bakhong.simulators.documents import _PDFIUM
+    from bakhong.simulators.attachments import _PDFIUM
 
     with _PDFIUM:
         try:

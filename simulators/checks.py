@@ -57,7 +57,7 @@ from typing import Any, ClassVar
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from . import bank, dossiers, papers, portal, procedures, registry, vietqr, vneid
+from . import bank, civil_papers, dossiers, portal, procedures, registry, vietqr, vneid
 from .clock import VN_TZ, Clock
 from .errors import N_, SandboxError
 from .evidence import HELP_TASKS, OK, RESET, Event, learner_events, record, since_last_reset
@@ -619,7 +619,7 @@ class PortalCheckSimulator(CheckFlow, portal.PortalSimulator):
         for key, address, landlord, until in (
                 ("right", s["address"], s["landlord"], s["until"]),
                 ("old", s["old_address"], s["old_landlord"], s["old_until"])):
-            content = papers.simple_paper(
+            content = civil_papers.simple_paper(
                 title="HỢP ĐỒNG THUÊ NHÀ", agency=("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
                                                    "Độc lập - Tự do - Hạnh phúc"),
                 rows=[("Bên cho thuê", landlord), ("Bên thuê", me.full_name),

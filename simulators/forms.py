@@ -14,8 +14,8 @@ import unicodedata
 from datetime import date
 
 from . import idnumber, registry
+from .civil_papers import Sex
 from .errors import N_, NotInSandbox
-from .papers import Sex
 from .procedures import FieldSpec
 
 __all__ = ["check_value", "parse_date", "sex_of"]

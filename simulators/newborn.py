@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
-from . import idnumber, papers, procedures, registry
+from . import civil_papers, idnumber, procedures, registry
 from .clock import VN_TZ
 from .dossiers import Dossier
 from .errors import N_
@@ -89,7 +89,8 @@ def draw(conn: Connection, rng: random.Random, me: registry.Persona,
 
 
 def certificate_args(scenario: dict[str, Any], mother: registry.Persona) -> dict[str, Any]:
-    """The arguments of :func:`bakhong.simulators.papers.birth_certificate` (but ``legible``)."""
+    """The arguments of :func:`bakhong.simulators.civil_papers.birth_certificate` (but
+    ``legible``)."""
     born = datetime.fromisoformat(scenario["child_birth"])
     return {
         "hospital": scenario["facility"], "mother_name": mother.full_name,
@@ -106,7 +107,7 @@ def result_papers(d: Dossier, people: dict[str, registry.Persona], me: registry.
     procedure = procedures.by_code(d.procedure)
     if d.procedure not in (NEWBORN_BUNDLE, "1.001193"):
         labels = {f.key: f.label for f in procedure.fields}
-        content = papers.result_notice(
+        content = civil_papers.result_notice(
             title=procedure.result, procedure=procedure.title, dossier_code=d.code,
             holder=me.full_name, lines=[(labels.get(k, k), v) for k, v in d.form.items()],
             issued=at)
@@ -116,14 +117,14 @@ def result_papers(d: Dossier, people: dict[str, registry.Persona], me: registry.
     born = parse_date(form["child_birth_date"])
     child_id = idnumber.make_sandbox_number(sex, born.year, rng.randrange(10**6))
 
-    def parent(role: str) -> papers.Parent:
-        return papers.Parent(form[f"{role}_name"], int(people[role].birth_date[:4]),
+    def parent(role: str) -> civil_papers.Parent:
+        return civil_papers.Parent(form[f"{role}_name"], int(people[role].birth_date[:4]),
                              form[f"{role}_address"], form[f"{role}_ethnicity"],
                              form[f"{role}_nationality"])
 
     local = at.astimezone(VN_TZ)
     made = [(N_("Trích lục khai sinh (bản điện tử)"), "trich-luc-khai-sinh.pdf",
-             papers.birth_extract(
+             civil_papers.birth_extract(
                  child_name=form["child_name"], child_sex=sex, born_on=born,
                  birth_place=form["child_birth_place"], child_id_number=child_id,
                  mother=parent("mother"), father=parent("father"),
@@ -134,7 +135,7 @@ def result_papers(d: Dossier, people: dict[str, registry.Persona], me: registry.
     if d.procedure == NEWBORN_BUNDLE:
         made += [
             (N_("Xác nhận thông tin về cư trú"), "xac-nhan-cu-tru.pdf",
-             papers.residence_confirmation(
+             civil_papers.residence_confirmation(
                  person_name=form["child_name"], born_on=born, sex=sex, id_number=child_id,
                  permanent_address=form["residence_address"],
                  household_head=form["household_head"],
@@ -142,8 +143,8 @@ def result_papers(d: Dossier, people: dict[str, registry.Persona], me: registry.
                  relation_to_head="Con" if form.get("requester_relation") in ("Cha", "Mẹ")
                  else "Cháu")),
             (N_("Thẻ bảo hiểm y tế"), "the-bhyt.pdf",
-             papers.health_insurance_card(
-                 card_number=papers.sandbox_card_number(rng.randrange(10**8)),
+             civil_papers.health_insurance_card(
+                 card_number=civil_papers.sandbox_card_number(rng.randrange(10**8)),
                  name=form["child_name"], born_on=born, sex=sex,
                  address=form["residence_address"], hospital=form["health_facility"],
                  issued=at)),

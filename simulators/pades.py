@@ -211,11 +211,11 @@ def _stamp_page(*, signer: str, when: datetime, width: float, height: float,
 
     Drawn with fpdf2 and DejaVu Sans (pyHanko's own text stamps need uharfbuzz for any
     letter outside Latin-1). The labels are part of the paper, like those of
-    :mod:`bakhong.simulators.papers`, so they are not marked for translation.
+    :mod:`bakhong.simulators.civil_papers`, so they are not marked for translation.
     """
     from fpdf import FPDF
 
-    from .papers import MARK
+    from .civil_papers import MARK
 
     pdf = FPDF(unit="pt", format=(width, height))
     pdf.set_auto_page_break(False)

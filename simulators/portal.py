@@ -307,13 +307,13 @@ class PortalSimulator(LearnerFlow):
         """The lesson's newborn, drawn once; the blurred photo of its certificate is stored."""
         if "scenario" in state:
             return
-        from . import papers
+        from . import civil_papers
 
         scenario = newborn.draw(conn, self.rng, self.persona,
                                 self.clock.now().astimezone(VN_TZ).date())
         state["scenario"] = scenario
         mother = self._people(conn, state)["mother"]
-        content = papers.birth_certificate(**newborn.certificate_args(scenario, mother),
+        content = civil_papers.birth_certificate(**newborn.certificate_args(scenario, mother),
                                            legible=False)
         self._store_document(conn, N_("Ảnh chụp Giấy chứng sinh"), "anh-giay-chung-sinh.pdf",
                              "application/pdf", content, "citizen", legible=False)
@@ -422,7 +422,7 @@ class PortalSimulator(LearnerFlow):
 
     def upload(self, filename: str, content: bytes, title: str = "") -> str:
         """A file from the phone (photo or PDF), checked by its content, into the store."""
-        from . import documents as docs
+        from . import attachments as docs
 
         def act(conn: Connection, state: dict[str, Any]) -> str:
             info = docs.check_attachment(filename, content)
@@ -680,12 +680,12 @@ class PortalSimulator(LearnerFlow):
 
     def _hospital_copy(self, conn: Connection, d: Dossier) -> None:
         """Asked for a clear copy, the health facility sends its electronic one to the store."""
-        from . import papers
+        from . import civil_papers
 
         state = self._load(conn)
         mother = self._people(conn, state)["mother"]
-        content = papers.birth_certificate(**newborn.certificate_args(state["scenario"], mother),
-                                           legible=True)
+        content = civil_papers.birth_certificate(
+            **newborn.certificate_args(state["scenario"], mother), legible=True)
         self._store_document(conn, N_("Giấy chứng sinh (bản điện tử của cơ sở y tế)"),
                              "giay-chung-sinh.pdf", "application/pdf", content, "hospital")
         dossiers._update(conn, d.code, plan={**d.plan, "hospital_copy": True})
@@ -757,7 +757,7 @@ class PortalSimulator(LearnerFlow):
 
     def confirm_payment(self, code: str) -> Dossier:
         """«Kiểm tra kết quả thanh toán»: the bank's answer for the fee, and the receipt."""
-        from . import papers
+        from . import civil_papers
 
         def act(conn: Connection, state: dict[str, Any]) -> Dossier:
             d = self._mine(conn, code)
@@ -776,7 +776,7 @@ class PortalSimulator(LearnerFlow):
                 raise LeftBeforeResult(code)
             now = self.clock.now()
             dossiers.set_fee(conn, d.fee.fee_id, "paid", at=now, txn_ref=paid.txn_ref)
-            receipt = papers.fee_receipt(
+            receipt = civil_papers.fee_receipt(
                 fee_id=d.fee.fee_id, dossier_code=d.code, payer=self.persona.full_name,
                 items=list(d.fee.items), amount=d.fee.amount, reference=paid.txn_ref,
                 paid_at=datetime.fromisoformat(paid.completed_at or paid.created_at))
@@ -813,7 +813,7 @@ class PortalSimulator(LearnerFlow):
         Its source is ``"portal-form"``: the signing lesson counts a form signed only then.
         Returns the new document's id; a draft not yet at review is refused.
         """
-        from . import papers
+        from . import civil_papers
 
         def act(conn: Connection, state: dict[str, Any]) -> str:
             self._raw_draft(state, code)
@@ -822,7 +822,7 @@ class PortalSimulator(LearnerFlow):
                 raise FormIncomplete()
             rows = [(spec.label, draft.values.get(spec.key, "") or "—")
                     for spec in draft.procedure.fields]
-            content = papers.simple_paper(
+            content = civil_papers.simple_paper(
                 title="TỜ KHAI", agency=("CỔNG DỊCH VỤ CÔNG (MÔ PHỎNG)",),
                 under_title=draft.procedure.title, rows=rows, issued=self.clock.now(),
                 right=("Người kê khai", "(ký số)"))

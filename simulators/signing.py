@@ -349,7 +349,7 @@ class SigningSimulator(LearnerFlow):
         """A notice signed by the commune, and a contract «sent over Zalo» that was altered."""
         if "scenario" in state:
             return
-        from . import papers
+        from . import civil_papers
 
         now = self.clock.now()
         authority = self._pki(conn)
@@ -359,7 +359,7 @@ class SigningSimulator(LearnerFlow):
                                        "nam", 1975, self.rng.randrange(10**6)),
                                    province=self.persona.province_name,
                                    now=now - timedelta(days=30), rng=self.rng)
-        notice = papers.simple_paper(
+        notice = civil_papers.simple_paper(
             title="THÔNG BÁO", agency=(f"UBND {commune.upper()}",),
             under_title="Về lịch tiêm chủng mở rộng tháng này",
             rows=[("Đối tượng", "Trẻ em dưới 6 tuổi trên địa bàn"),
@@ -374,7 +374,7 @@ class SigningSimulator(LearnerFlow):
                                      "nam", 1970, self.rng.randrange(10**6)),
                                  province=self.persona.province_name,
                                  now=now - timedelta(days=30), rng=self.rng)
-        contract = papers.simple_paper(
+        contract = civil_papers.simple_paper(
             title="HỢP ĐỒNG ĐẶT CỌC", agency=("GIẤY TỜ GIỮA CÁC BÊN",),
             under_title="Về việc mua bán thửa đất số 12, tờ bản đồ số 3",
             rows=[("Bên bán", "Trần Văn Bán"), ("Bên mua", self.persona.full_name),
@@ -390,7 +390,7 @@ class SigningSimulator(LearnerFlow):
             middle = len(signed) // 3
             altered = signed[:middle] + bytes([signed[middle] ^ 1]) + signed[middle + 1:]
         p = self.persona
-        form = papers.simple_paper(
+        form = civil_papers.simple_paper(
             title="TỜ KHAI THAY ĐỔI THÔNG TIN CƯ TRÚ", agency=("CỔNG DỊCH VỤ CÔNG (MÔ PHỎNG)",),
             under_title="Mẫu CT01 – đăng ký tạm trú",
             rows=[("Họ, chữ đệm và tên", p.full_name), ("Số định danh cá nhân", p.id_number),

@@ -57,7 +57,7 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
-from . import idnumber, pades, papers, pki, signing
+from . import civil_papers, idnumber, pades, pki, signing
 from .checks import SIGNING_CHECK, CheckFlow, Goal
 from .clock import Clock
 from .errors import N_
@@ -232,7 +232,7 @@ class SigningCheckSimulator(CheckFlow, signing.SigningSimulator):
         for role in ("sign", "decoy"):
             title, filename, content = TO_SIGN[drawn[f"{role}_index"]]
             heading, rows = content(p.full_name, commune)
-            paper = papers.simple_paper(
+            paper = civil_papers.simple_paper(
                 title=heading, agency=("GIẤY TỜ CÁ NHÂN (MÔ PHỎNG)",), rows=rows,
                 issued=now, left=("", ""), right=("Người ký", "(ký số)"))
             made[role] = self._store(conn, title, filename, paper, "check-paper",
@@ -241,7 +241,7 @@ class SigningCheckSimulator(CheckFlow, signing.SigningSimulator):
         for role in ("valid", "bad"):
             title, filename, heading, signer, rows = RECEIVED[drawn[f"{role}_index"]]
             name = signer.format(commune=commune)
-            paper = papers.simple_paper(
+            paper = civil_papers.simple_paper(
                 title=heading, agency=(name.upper(),), rows=rows,
                 issued=now - timedelta(days=2), right=("", "(ký số – mô phỏng)"))
             issuer = authority

@@ -37,7 +37,7 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import read_certification_data
 
 from bakhong import cli
-from bakhong.simulators import pades, papers, pki
+from bakhong.simulators import civil_papers, pades, pki
 from bakhong.simulators.clock import VN_TZ
 from bakhong.simulators.errors import NotInSandbox
 from bakhong.simulators.pades import SignatureVerdict
@@ -155,7 +155,7 @@ class Corpus:
 
 
 def form(issued: datetime) -> bytes:
-    return papers.result_notice(
+    return civil_papers.result_notice(
         title="Đơn đề nghị", procedure="Văn bản mẫu để thực hành ký số",
         dossier_code="KYSO-TEST-0001", holder=HOA[0],
         lines=[("Số định danh cá nhân", HOA[1]), ("Nội dung", "Cấp bản sao trích lục")],
@@ -395,7 +395,7 @@ def test_the_stamp_reads_as_text(corpus: Corpus) -> None:
     text = subprocess.run(["pdftotext", str(corpus.files["signed-lt"]), "-"], check=True,
                           capture_output=True, text=True).stdout
     for line in ("Ký bởi: Lê Thị Hoa", f"Ngày ký: {corpus.when:%d/%m/%Y %H:%M}",
-                 "Lý do: Đồng ý", papers.MARK):
+                 "Lý do: Đồng ý", civil_papers.MARK):
         assert line in text
 
 

@@ -12,11 +12,11 @@ from conftest import PASSWORD, reach_level2
 
 from bakhong.simulators import (
     bank,
+    civil_papers,
     dossiers,
     evidence,
     faults,
     learners,
-    papers,
     procedures,
     registry,
 )
@@ -421,7 +421,7 @@ def test_the_trainer_plays_the_official(box: Sandbox, portal: PortalSimulator,
 
 def attach_lease(sim: PortalSimulator) -> None:
     """A rental contract, uploaded and attached to the temporary residence (1.004194)."""
-    lease = papers.simple_paper(title="HỢP ĐỒNG THUÊ NHÀ", agency=("",),
+    lease = civil_papers.simple_paper(title="HỢP ĐỒNG THUÊ NHÀ", agency=("",),
                                 rows=[("Địa chỉ", "Số 5, phường Hạc Thành")], issued=MORNING)
     sim.attach("1.004194", "residence_proof", sim.upload("hop-dong.pdf", lease))
 

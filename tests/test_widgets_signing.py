@@ -22,7 +22,7 @@ from PIL import Image
 from test_signing import PIN, enrol, form_doc
 from test_widgets_portal import catalogue, texts_of, unwrapped, upload
 
-from bakhong.simulators import evidence, faults, idnumber, learners, papers, registry, signing
+from bakhong.simulators import civil_papers, evidence, faults, idnumber, learners, registry, signing
 from bakhong.simulators.clock import VN_TZ, FixedClock
 from bakhong.simulators.desk import LearnerDesk
 from bakhong.simulators.portal import NotLoggedIn
@@ -510,7 +510,7 @@ def test_signing_without_a_pick_says_so(box: Sandbox, app: SigningAppHandles) ->
 # -- uploads ---------------------------------------------------------------------------------------
 
 def a_pdf() -> bytes:
-    return papers.simple_paper(title="GIẤY MỜI", agency=("TỔ DÂN PHỐ (MÔ PHỎNG)",),
+    return civil_papers.simple_paper(title="GIẤY MỜI", agency=("TỔ DÂN PHỐ (MÔ PHỎNG)",),
                                rows=[("Nội dung", "Họp tổ dân phố")],
                                issued=datetime(2026, 11, 30, 9, tzinfo=VN_TZ))
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
-from bakhong.simulators import documents, procedures
+from bakhong.simulators import attachments, procedures
 from bakhong.simulators.bank import money
 from bakhong.simulators.errors import N_, SandboxError
 from bakhong.simulators.portal import DocumentInfo, PortalStatus
@@ -98,7 +98,7 @@ def fee_rows(view: PortalView, items: tuple[tuple[str, int], ...]) -> str:
 def page_pictures(view: PortalView, content: bytes, title: str) -> str:
     """The pages of a document as pictures (old phone browsers cannot show a PDF inline)."""
     _ = view.tr
-    pages = documents.page_images(content, width=PAGE_PIXELS)
+    pages = attachments.page_images(content, width=PAGE_PIXELS)
     parts = []
     for number, png in enumerate(pages, start=1):
         alt = html.escape(_("Trang {page}/{pages} của «{title}»").format(

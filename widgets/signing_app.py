@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
-from bakhong.simulators import documents as docs
+from bakhong.simulators import attachments as docs
 from bakhong.simulators import idnumber
 from bakhong.simulators.errors import N_, SandboxError
 from bakhong.simulators.pades import SignatureVerdict

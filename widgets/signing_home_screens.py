@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 import ipywidgets as w
 
-from bakhong.simulators import documents, idnumber
+from bakhong.simulators import attachments, idnumber
 from bakhong.simulators.clock import VN_TZ
 from bakhong.simulators.errors import N_, SandboxError
 from bakhong.simulators.pades import SignatureVerdict
@@ -147,7 +147,7 @@ def _upload(view: SigningView, cls: str, remember: Callable[[str], None]) -> lis
 def _first_page(view: SigningView, content: bytes, title: str) -> str:
     """The first page of a document as a picture (old phone browsers cannot show a PDF)."""
     _ = view.tr
-    pages = documents.page_images(content, width=2 * PAGE_WIDTH, max_pages=1)  # sharp at 2x
+    pages = attachments.page_images(content, width=2 * PAGE_WIDTH, max_pages=1)  # sharp at 2x
     alt = html.escape(_("Trang 1 của «{title}»").format(title=title))
     data = base64.b64encode(pages[0]).decode()
     return (f'<img class="bk-page" alt="{alt}" width="{PAGE_WIDTH}" '

@@ -17,7 +17,7 @@ given width, since the old Android browsers many residents use cannot show a PDF
 ...     print(err.code, "|", err.message)
 document.unsupported_type | Chỉ nhận tệp PDF hoặc ảnh chụp (JPG, PNG). Hãy chọn tệp khác.
 
-The fictional papers the sandbox prints are in :mod:`bakhong.simulators.papers`.
+The fictional papers the sandbox prints are in :mod:`bakhong.simulators.civil_papers`.
 """
 
 from __future__ import annotations

@@ -26,8 +26,8 @@ import pypdfium2 as pdfium
 from PIL import Image, ImageChops, ImageDraw, ImageEnhance, ImageFilter, ImageFont
 
 from . import fonts, idnumber, qrimage
+from .attachments import _PDFIUM, _png
 from .clock import VN_TZ
-from .documents import _PDFIUM, _png
 from .errors import NotInSandbox
 
 if TYPE_CHECKING:  # fpdf2 takes 0.4 s to import: only the printing functions load it

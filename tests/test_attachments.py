@@ -16,10 +16,9 @@ import pypdfium2 as pdfium
 import pytest
 from PIL import Image
 
-from bakhong.simulators import documents, fonts, qrimage
-from bakhong.simulators import papers as printed
-from bakhong.simulators.clock import VN_TZ
-from bakhong.simulators.documents import (
+from bakhong.simulators import attachments, fonts, qrimage
+from bakhong.simulators import civil_papers as printed
+from bakhong.simulators.attachments import (
     AttachmentInfo,
     DamagedImage,
     DamagedPdf,
@@ -33,6 +32,7 @@ from bakhong.simulators.documents import (
     check_attachment,
     page_images,
 )
+from bakhong.simulators.clock import VN_TZ
 from bakhong.simulators.errors import NotInSandbox
 
 ISSUED = datetime(2026, 8, 13, 10, 0, tzinfo=VN_TZ)
@@ -171,8 +171,8 @@ def test_over_10_mb_is_refused_before_parsing(monkeypatch: pytest.MonkeyPatch) -
     def must_not_open(*_args: object, **_kwargs: object) -> None:
         raise AssertionError("a file over the limit was opened")
 
-    monkeypatch.setattr(documents.pdfium, "PdfDocument", must_not_open)
-    monkeypatch.setattr(documents.Image, "open", must_not_open)
+    monkeypatch.setattr(attachments.pdfium, "PdfDocument", must_not_open)
+    monkeypatch.setattr(attachments.Image, "open", must_not_open)
     too_big = b"%PDF-1.4\n" + b"0" * (10 * 1024 * 1024 + 1 - 9)
     assert len(too_big) == 10 * 1024 * 1024 + 1
     with pytest.raises(FileTooLarge) as caught:
@@ -233,9 +233,9 @@ def test_a_pdf_that_only_restricts_copying_opens() -> None:
 
 
 def test_too_many_pages_are_refused() -> None:
-    assert check_attachment("giay.pdf", fpdf_pages(documents.MAX_PAGES)).pages == 20
+    assert check_attachment("giay.pdf", fpdf_pages(attachments.MAX_PAGES)).pages == 20
     with pytest.raises(TooManyPages) as caught:
-        check_attachment("giay.pdf", fpdf_pages(documents.MAX_PAGES + 1))
+        check_attachment("giay.pdf", fpdf_pages(attachments.MAX_PAGES + 1))
     assert caught.value.code == "document.too_many_pages"
     assert "tối đa 20 trang" in str(caught.value)
 
@@ -248,11 +248,11 @@ def test_a_decompression_bomb_is_refused() -> None:
     assert caught.value.code == "document.too_many_pixels"
     assert "40 triệu điểm ảnh" in str(caught.value)
     assert isinstance(caught.value, FileTooLarge)
-    assert documents.MAX_PIXELS == qrimage.MAX_PIXELS
+    assert attachments.MAX_PIXELS == qrimage.MAX_PIXELS
 
 
 def test_every_refusal_has_a_code_and_a_vietnamese_sentence() -> None:
-    classes = [obj for obj in vars(documents).values()
+    classes = [obj for obj in vars(attachments).values()
                if isinstance(obj, type) and issubclass(obj, DocumentError)]
     assert len(classes) >= 10
     codes = {cls.code for cls in classes}
@@ -373,7 +373,7 @@ def test_same_arguments_give_the_same_bytes(papers: dict[str, bytes], name: str)
 
 
 def test_same_bytes_in_another_process(papers: dict[str, bytes]) -> None:
-    code = ("import sys, hashlib; sys.path.insert(0, sys.argv[1]); import test_documents as t;"
+    code = ("import sys, hashlib; sys.path.insert(0, sys.argv[1]); import test_attachments as t;"
             "d = t.printed.birth_certificate(**t.CERTIFICATE, legible=False);"
             "print(hashlib.sha256(d).hexdigest())")
     out = subprocess.run([sys.executable, "-c", code, str(Path(__file__).parent)],
