@@ -66,12 +66,19 @@ def report_from(pool: KernelPool, folder: Path) -> dict[str, object]:
     return found
 
 
+def running(pid: int) -> bool:
+    """Whether ``pid`` still runs (a zombie does not); a process that ends while it is
+    looked at has ended (CI: it went between ``pid_exists`` and ``Process``)."""
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+
+
 def gone(pids: list[int], timeout: float = 30) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        alive = [pid for pid in pids if psutil.pid_exists(pid)
-                 and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE]
-        if not alive:
+        if not any(running(pid) for pid in pids):
             return True
         time.sleep(0.1)
     return False
