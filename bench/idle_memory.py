@@ -3,16 +3,22 @@ per lesson (how ``bakhong serve`` preheated until issue 17) and stock Voila, sam
 
     .venv/bin/python bench/idle_memory.py [--pool-size 4]
 
-Each server serves the same fresh demo workshop (``bench/voila_load.build_workshop``) on
-a free loopback port and is left until it and its kernels are idle (the pools filled);
+Each server serves the same new workshop, built with ``bakhong init`` from the demo's
+roster of 40 residents (a workshop before its class: nothing submitted yet), on a free
+loopback port, and is left until it and its kernels are idle (the pools filled);
 then the PSS of its whole process tree (server, sandbox service, grading worker, kernels)
 and its number of kernels are printed, with the ratios against the pool per lesson:
 
 * **one pool** (today): every lesson page renders ``release/page.ipynb`` and is told its
   lesson in the request, so one pool of ``--pool-size`` kernels serves any lesson;
 * **pool per lesson** (before): the same server with Voila's pools per notebook, every
-  lesson's own notebook preheated (``--pool-size`` kernels each, six lessons);
+  lesson's own notebook preheated (``--pool-size`` kernels each);
 * **stock**: plain ``voila`` on the lessons' folder, no preheat, for scale.
+
+Grading starts with the class (``grading/worker.py``): nbgrader and the grading kernels
+are there from a resident's first tap, not on a server nobody uses yet. The demo workshop
+(``bakhong demo``) has submissions waiting, so its worker grades them at once and keeps its
+kernels: ``--demo`` serves that instead.
 
 A kernel that is only a view (issue 17) can show any lesson, which is what lets one pool
 serve them all; pages still open from a preheated kernel (``bench/voila_load.py``).
@@ -23,8 +29,10 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
+from importlib.resources import as_file, files
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -52,14 +60,30 @@ def idle(name: str, argv: list[str], port: int, log: Path) -> tuple[float, int]:
         server.stop()
 
 
+def new_workshop(root: Path) -> None:
+    """A workshop as a trainer makes one the day before the class (``bakhong init``)."""
+    from bakhong.kernelspec import ensure_installed
+
+    roster = files("bakhong") / "data" / "demo-roster.csv"
+    with as_file(roster) as path:
+        subprocess.run([str(BIN / "bakhong"), "init", str(root), "--roster", str(path)],
+                       check=True, stdout=subprocess.DEVNULL)
+    ensure_installed()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--pool-size", type=int, default=4)
+    parser.add_argument("--demo", action="store_true",
+                        help="serve the demo workshop (submissions waiting to be graded)")
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="bakhong-idle-"))
     try:
         ws = tmp / "ws"
-        build_workshop(ws, 1)
+        if args.demo:
+            build_workshop(ws, 1)
+        else:
+            new_workshop(ws)
         rows = []
         for name, code in (("one pool (today)", ONE_POOL), ("pool per lesson", PER_LESSON)):
             port = free_port()

@@ -12,8 +12,10 @@ is grading, so nothing is half-recorded. **One per workshop**: it holds an exclu
 worker finishes its submission, or a second server on the same folder) waits for it and
 grades nothing meanwhile.
 
-**A «Nộp bài» is taken at once.** The worker keeps a pool of grading kernels started ahead
-for the session (:mod:`.kernel_pool`), and looks at the queue every ``POLL_SECONDS``
+**A «Nộp bài» is taken at once.** Once the class starts (the first thing committed to the
+store after the worker started: a resident's first tap), the worker imports nbgrader and
+keeps a pool of grading kernels started ahead for the session (:mod:`.kernel_pool`); a
+served workshop nobody uses yet holds none of it. It looks at the queue every ``POLL_SECONDS``
 (0.1 s): with SQLite it first asks the store whether anything was committed since it last
 looked (``PRAGMA data_version``, a few microseconds; see
 :func:`bakhong.simulators.submissions.watch`), and reads the queue only then.
@@ -31,10 +33,16 @@ import signal
 import sys
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bakhong.simulators import submissions
 
 from . import grader, keys, workshop
+
+if TYPE_CHECKING:
+    from bakhong.simulators.sandbox import Sandbox
+
+    from .kernel_pool import KernelPool
 
 POLL_SECONDS = 0.1
 LOCK_FILE = "worker.lock"
@@ -75,28 +83,40 @@ def _drain(root: Path, stop: threading.Event, workers: int | None) -> None:
     box = workshop.open_sandbox(root)
     pool = grader.grading_pool(workers or grader.default_workers(), root / grader.KERNELS_DIR)
     try:
-        try:  # start the kernels now, not when the first «Nộp bài» comes
-            pool.use_environment(grader.kernel_environment(grader.grading_environment(
-                box.workshop_id, keys.load_key(box.workshop_id))))
-        except keys.MissingKey:
-            pass  # grade_pending says so when there is something to grade
-        from . import autograde_batch  # noqa: F401  (nbgrader: 2 s to import, not at a «Nộp bài»)
-        if pool.environment is not None and pool.wait_ready(stop=stop):
-            grader.LOG.info("ready: %d grading kernels started ahead", pool.size)
         with submissions.watch(box.store) as version:
-            seen: object = None
+            seen, warm, first = version(), False, True
             while not stop.is_set():
                 now = version()
-                if now != seen:
-                    seen = now
-                    if submissions.pending(box.store):
-                        for score in grader.grade_pending(root, box, pool=pool, stop=stop):
-                            grader.LOG.info("graded %s/%s: %g/%g", score.learner_id,
-                                            score.lesson, score.score, score.max_score)
+                changed, seen = now != seen, now
+                pending = (changed or first) and submissions.pending(box.store)
+                first = False
+                if not warm and (changed or pending):
+                    _warm_up(box, pool, stop)
+                    warm = True
+                if pending:
+                    for score in grader.grade_pending(root, box, pool=pool, stop=stop):
+                        grader.LOG.info("graded %s/%s: %g/%g", score.learner_id,
+                                        score.lesson, score.score, score.max_score)
                 stop.wait(POLL_SECONDS)
     finally:
         pool.close()
         box.close()
+
+
+def _warm_up(box: Sandbox, pool: KernelPool, stop: threading.Event) -> None:
+    """Import nbgrader (about 2 s of CPU and 65 MB) and start the grading kernels (a
+    template and ``pool.size`` kernels, about 150 MB): when the class starts, that is, at
+    the first thing committed to the store after the worker started (a resident's first
+    tap, minutes before their first «Nộp bài»), or at once if submissions wait. A served
+    workshop that nobody uses yet holds none of it (issue 17: idle memory)."""
+    try:
+        pool.use_environment(grader.kernel_environment(grader.grading_environment(
+            box.workshop_id, keys.load_key(box.workshop_id))))
+    except keys.MissingKey:
+        pass  # grade_pending says so when there is something to grade
+    from . import autograde_batch  # noqa: F401  (nbgrader: 2 s to import, not at a «Nộp bài»)
+    if pool.environment is not None and pool.wait_ready(stop=stop):
+        grader.LOG.info("ready: %d grading kernels started ahead", pool.size)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -158,3 +158,31 @@ def test_the_worker_dies_with_its_server_and_never_runs_twice(tmp_path: Path) ->
         for process in (first, second):
             if process.poll() is None:
                 process.kill()
+
+
+def test_grading_starts_with_the_class(tmp_path: Path) -> None:
+    """Issue 17 (idle memory): a served workshop nobody uses yet held nbgrader and a template
+    with three grading kernels (about 220 MB of its 600). The worker now starts them at the
+    first thing committed to the store (here a resident's consent), minutes before anyone's
+    first «Nộp bài»; and a submission that comes first is graded all the same."""
+    import psutil
+
+    root = tmp_path / "ws"
+    clock = FixedClock(datetime(2026, 11, 28, 9, tzinfo=VN_TZ))
+    box, _ = workshop.create(root, ROSTER, clock=clock, seed="warm")
+    worker = start_worker(root)
+    try:
+        wait_until(lambda: lock_is_held(root / grader.WORK_DIR / "worker.lock"), 60)
+        time.sleep(3)
+        assert not psutil.Process(worker.pid).children(recursive=True), \
+            "grading kernels started before the class"
+        learners.record_consent(box.store, clock, "hv001")  # the class starts
+        wait_until(lambda: len(psutil.Process(worker.pid).children(recursive=True)) >= 2, 60)
+        submissions.request(box.store, clock, "hv001", "vneid")
+        wait_until(lambda: not submissions.pending(box.store), 120)
+        [row] = submissions.latest_all(box.store)
+        assert (row.status, row.score) == (submissions.GRADED, 0.0)
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        worker.wait(timeout=60)
+        box.close()
