@@ -61,6 +61,18 @@ MAX_KERNELS = 64
 MAX_MESSAGE_BYTES = 16 * 1024 * 1024
 
 
+def _shut_in_the_pages(config: Any) -> None:
+    """Page kernels start through :mod:`bakhong.page_kernel`: shut in by Landlock, they read
+    nothing of the workshop (its store, gradebook, keys, the other kernels' files)."""
+    from bakhong.page_kernel import PageKernelSpecs, landlock_abi
+
+    config.VoilaConfiguration.kernel_spec_manager_class = PageKernelSpecs
+    if landlock_abi() == 0:
+        log.warning("Máy này không có Landlock (Linux 5.13 trở lên): trang của học viên đọc "
+                    "được tệp của lớp / this system has no Landlock (Linux 5.13 or later): "
+                    "the learners' kernels can read the workshop's files")
+
+
 def voila_config(
     *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, pool_size: int = POOL_SIZE,
     base_url: str = "/",
@@ -425,6 +437,7 @@ def run(workshop: Path, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
                               env={**os.environ, SERVER_PID_ENV: str(os.getpid())})
     stop_backups = _start_backups(workshop, backups)
     config = voila_config(host=host, port=port, pool_size=pool_size, base_url=base_url)
+    _shut_in_the_pages(config)
     light_page.configure(config, page)
     try:
         server.launch_instance([str(workshop.resolve() / "release")], config=config)

@@ -155,7 +155,7 @@ def cpu_seconds(procs: list[psutil.Process]) -> float:
 
 def is_kernel(proc: psutil.Process) -> bool:
     text = line(proc)
-    return "ipykernel" in text or "bakhong.kernel" in text
+    return any(k in text for k in ("ipykernel", "bakhong.kernel", "bakhong.page_kernel"))
 
 
 def filled(side: Side, logs: list[Path]) -> bool:

@@ -125,7 +125,7 @@ class Server:
         found = []
         for p in self.tree()[1:]:
             with contextlib.suppress(psutil.Error):
-                if "ipykernel_launcher" in p.cmdline():
+                if {"ipykernel_launcher", "bakhong.page_kernel"} & set(p.cmdline()):
                     found.append(p)
         return found
 

@@ -338,8 +338,9 @@ class LessonServer:
         found = []
         for proc in _descendants(self.process.pid):
             with contextlib.suppress(psutil.Error):
-                if proc.status() != psutil.STATUS_ZOMBIE and "ipykernel_launcher" in " ".join(
-                        proc.cmdline()):
+                line = " ".join(proc.cmdline())
+                if proc.status() != psutil.STATUS_ZOMBIE and (
+                        "ipykernel_launcher" in line or "bakhong.page_kernel" in line):
                     found.append(proc)
         return found
 

@@ -48,7 +48,7 @@ def _kernels(server: DemoServer) -> list[int]:
     found = []
     for proc in psutil.Process(server.process.pid).children(recursive=True):
         try:
-            if any("ipykernel" in part for part in proc.cmdline()):
+            if any("ipykernel" in part or "page_kernel" in part for part in proc.cmdline()):
                 found.append(proc.pid)
         except psutil.Error:
             continue
@@ -106,6 +106,86 @@ def test_a_live_kernel_holds_no_store_and_no_key(demo: DemoServer) -> None:
     finally:
         box.close()
     assert rows, "the taps left no evidence"
+
+
+#: run inside a live page kernel: what it can open of the paths it is given
+_PROBE = """
+import json as _j, os as _o
+def _try(path):
+    try:
+        if _o.path.isdir(path):
+            _o.listdir(path)
+        else:
+            with open(path, "rb") as f:
+                f.read(1)
+        return "read"
+    except PermissionError:
+        return "denied"
+    except OSError as err:
+        return type(err).__name__
+import bakhong.widgets.bank_app  # a lesson's app still imports
+print(_j.dumps({p: _try(p) for p in %r}))
+"""
+
+
+def _connection_file(pid: int) -> str | None:
+    import psutil
+
+    line = psutil.Process(pid).cmdline()
+    return line[line.index("-f") + 1] if "-f" in line else None
+
+
+def test_a_live_kernel_cannot_open_the_workshop(demo: DemoServer) -> None:
+    """Issue 17: "a kernel that tries to read the store, the keys or another learner's state
+    finds nothing to read". A kernel ran as the trainer's account and could open
+    ``sandbox.db`` by its path. Page kernels now start shut in by Landlock
+    (``bakhong/page_kernel.py``): code run inside a live page's kernel (here through the
+    kernel's own connection file, as the test's account can) is refused the store, the
+    gradebook, the keys, the workshop's folder and the other kernels' connection files,
+    and still imports the apps."""
+    from jupyter_client.blocking.client import BlockingKernelClient
+
+    from bakhong.page_kernel import landlock_abi
+
+    if landlock_abi() == 0:
+        pytest.skip("this Linux has no Landlock")
+    learner = _newcomer(demo)
+    with phone_page("issue17-shut-in") as page:
+        page.goto(demo.lesson_url(learner.code), timeout=LONG)
+        wait_visible(page, ".bk-common-consent-accept", "the consent screen")
+        kernels = {pid: _connection_file(pid) for pid in _kernels(demo)}
+        files = [f for f in kernels.values() if f]
+        private = [demo.workshop / "sandbox.db", demo.workshop / "gradebook.db",
+                   demo.workshop, demo.workshop / "release", demo.home / "keys",
+                   *(f for f in (demo.home / "keys").rglob("*") if f.is_file())]
+        answered = 0
+        for pid, own in kernels.items():
+            if own is None:
+                continue
+            targets = [str(p) for p in private] + [f for f in files if f != own]
+            client = BlockingKernelClient(connection_file=own)
+            client.load_connection_file()
+            client.start_channels()
+            lines: list[str] = []
+
+            def hook(msg: dict, lines: list[str] = lines) -> None:  # type: ignore[type-arg]
+                if msg["msg_type"] == "stream":
+                    lines.append(msg["content"]["text"])
+            try:
+                reply = client.execute_interactive(_PROBE % (targets,), timeout=20,
+                                                   output_hook=hook)
+            except TimeoutError:
+                continue  # a preheated kernel still waiting for its page
+            finally:
+                client.stop_channels()
+            assert reply["content"]["status"] == "ok", reply["content"]
+            import json
+
+            found = json.loads("".join(lines))
+            opened = {path: how for path, how in found.items() if how != "denied"}
+            assert not opened, f"kernel {pid} could open {opened}"
+            answered += 1
+        assert answered >= 1, "no live kernel answered"
 
 
 def _newcomer(server: DemoServer) -> DemoLearner:

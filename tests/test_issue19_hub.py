@@ -175,7 +175,7 @@ def test_grading_processes_follow_the_hubs_cpu_limit(monkeypatch: pytest.MonkeyP
 
 def _kernels(hub: Hub) -> list[Any]:
     return [proc for proc in _descendants(hub.process.pid)
-            if "ipykernel" in _line(proc) or "bakhong.kernel" in _line(proc)]
+            if any(k in _line(proc) for k in ("ipykernel", "bakhong.kernel", "page_kernel"))]
 
 
 def test_no_kernel_holds_the_hubs_token(started: Hub) -> None:
