@@ -11,6 +11,8 @@ allow this process and everything it starts only:
 
 * reading (and running) the Python installation, the kit's own packages and the system's
   libraries and settings (``/usr``, ``/lib*``, ``/etc``, ``/dev``);
+* reading the spoken instructions ``serve`` made ahead (``WORKSHOP/audio``; one not made
+  yet the kernel makes in its own folder, see :func:`bakhong.widgets.speech.audio_for`);
 * reading its own connection file, and making (and removing) its sockets beside it, not
   reading the other kernels' files there;
 * a private temporary folder of its own (``TMPDIR``, IPython's folder, its working folder)
@@ -140,8 +142,11 @@ def kit_folders() -> list[str]:
 
 def kernel_rules(connection_file: str, private: str) -> list[tuple[str, int]]:
     """What a page kernel may do: see the module's notes."""
+    from bakhong.widgets.speech import cache_dir
+
     folder = str(Path(connection_file).resolve().parent)
     return [*((path, READ) for path in (*SYSTEM, *kit_folders())),
+            (str(cache_dir()), READ),  # the spoken instructions serve made ahead
             ("/dev", DEVICES),
             (str(Path(connection_file).resolve()), READ_FILE),
             (folder, MAKE_SOCK | REMOVE_FILE),
@@ -166,7 +171,11 @@ def main() -> None:
         os.environ.update(TMPDIR=private, IPYTHONDIR=private)
         tempfile.tempdir = private
         os.chdir(private)  # its folder is not the workshop's
-        confine(kernel_rules(connection_file, private))
+        if confine(kernel_rules(connection_file, private)):
+            # psutil is optional to ipykernel, which uses it to find the kernel's children
+            # at shutdown by listing /proc: a page kernel has none, and /proc is shut (the
+            # server's environment is there), so ipykernel is told there is no psutil
+            sys.modules["psutil"] = None  # type: ignore[assignment]
     from ipykernel import kernelapp
 
     sys.argv[0] = "ipykernel_launcher"

@@ -415,6 +415,8 @@ def run(workshop: Path, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
     for name in ("BAKHONG_WORKSHOP", "BAKHONG_STORE_URL"):
         os.environ.pop(name, None)
     os.environ.setdefault("BAKHONG_AUDIO_CACHE", str(workshop.resolve() / "audio"))
+    # there before the first kernel: page kernels are let read it (bakhong.page_kernel)
+    Path(os.environ["BAKHONG_AUDIO_CACHE"]).mkdir(parents=True, exist_ok=True)
     added = release_missing(workshop)  # a workshop made by an older kit
     if added:
         print(f"Thêm bài học mới / lessons added: {', '.join(added)}", flush=True)

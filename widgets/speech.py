@@ -89,14 +89,25 @@ def audio_for(text: str, lang: str, cache: Path | None = None) -> bytes:
     voice = VOICES.get(lang, VOICES["vi"])
     spoken = speakable(text)
     folder = cache if cache is not None else cache_dir()
-    path = _path(spoken, voice, folder)
-    if path.exists():
-        return path.read_bytes()
+    # a page kernel under serve reads the shared cache only (bakhong.page_kernel): what is
+    # not there yet it makes in its own temporary folder, never where others would hear it
+    for place in (folder, Path(tempfile.gettempdir()) / "audio"):
+        path = _path(spoken, voice, place)
+        try:
+            return path.read_bytes()
+        except OSError:  # not there, or not this kernel's to read
+            continue
     engine = shutil.which("espeak-ng")
     if engine is None or not spoken:
         raise SpeechUnavailable()
-    folder.mkdir(parents=True, exist_ok=True)
-    handle, partial = tempfile.mkstemp(dir=folder, suffix=".part")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, partial = tempfile.mkstemp(dir=folder, suffix=".part")
+    except PermissionError:
+        folder = Path(tempfile.gettempdir()) / "audio"
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, partial = tempfile.mkstemp(dir=folder, suffix=".part")
+    path = _path(spoken, voice, folder)
     os.close(handle)
     try:
         # the text goes on stdin: never parsed as options, whatever it starts with
