@@ -21,16 +21,10 @@ lesson_app("first_steps")
 # %% [markdown] nbgrader={"grade": false, "grade_id": "intro", "locked": true, "schema_version": 3, "solution": false}
 # ## Hướng dẫn bài học
 #
-# Bài này giúp bạn làm quen với điện thoại trước khi dùng các dịch vụ công. Bạn luyện trên **điện thoại mô phỏng**: mọi tên, số và tài khoản ở đây là của nhân vật mô phỏng.
-# Trang chủ có 5 phần, làm phần nào trước cũng được. Xong phần nào, phần đó có dấu ✅.
-#
-# 1. **Bấm vào nút:** bấm đúng nút theo thứ tự màn hình nói. Chạm nhẹ một lần, không cần bấm giữ.
-# 2. **Gõ chữ có dấu:** gõ tên xã của bạn cho đủ dấu. Màn hình chỉ cách gõ Telex (ví dụ «Thoj» thành «Thọ»).
-# 3. **Đọc mã trong tin nhắn:** mở «Tin nhắn SMS», đọc mã 6 chữ số rồi gõ vào. Mã chỉ dùng được trong 5 phút.
-# 4. **Cài ứng dụng khi quên mật khẩu:** chọn loại điện thoại, cài ứng dụng VNeID. Cửa hàng hỏi mật khẩu mà bạn đã quên: bấm «Quên mật khẩu?», nhận mã qua tin nhắn, đặt mật khẩu mới, rồi cài ứng dụng.
-# 5. **Dữ liệu của bạn:** trả lời 5 câu hỏi ngắn về thông báo dữ liệu của khóa học.
-#
-# Xong thì bấm **Nộp bài**. Không bao giờ cho ai biết mật khẩu hay mã trong tin nhắn của bạn.
+# Bài này giúp bạn làm quen với **điện thoại mô phỏng**: mọi tên, số và tài khoản ở đây là giả.
+# Trang chủ có 5 phần, làm phần nào trước cũng được.
+# Không bao giờ cho ai biết mật khẩu hay mã trong tin nhắn.
+# Xong thì bấm **Nộp bài**.
 
 # %% nbgrader={"grade": true, "grade_id": "tap", "locked": true, "points": 1, "schema_version": 3, "solution": false}
 ### BEGIN HIDDEN TESTS

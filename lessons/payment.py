@@ -20,17 +20,10 @@ lesson_app("payment")
 # %% [markdown] nbgrader={"grade": false, "grade_id": "intro", "locked": true, "schema_version": 3, "solution": false}
 # ## Hướng dẫn bài học
 #
-# Trả tiền bằng mã QR: không cần mang tiền mặt, không phải thối tiền, có biên lai để đối chiếu.
-# Bạn luyện trên **ứng dụng ngân hàng mô phỏng**; tiền và tài khoản ở đây đều là giả, không có tiền thật nào được chuyển.
-#
-# 1. Cài mã PIN Smart OTP (6 số) lần đầu dùng ứng dụng.
-# 2. **Chợ:** trả tiền rau cho cô Hạnh bằng mã QR của quầy. Mã QR tĩnh không có số tiền: bạn tự nhập đúng số tiền cô Hạnh nói.
-# 3. **Hóa đơn tiền điện:** quét mã QR động in trên hóa đơn. Số tiền đã có sẵn, bạn chỉ kiểm tra rồi xác nhận.
-# 4. **Cảnh giác:** ở quầy trái cây cô Lụa, quét mã rồi đọc tên người nhận. Nếu tên không phải của cô Lụa, mã đã bị dán đè: bấm **Hủy**, không trả tiền.
-# 5. **Biên lai:** nhập mã giao dịch của hóa đơn tiền điện vào «Kiểm tra biên lai». Ô này chỉ có trong bài luyện tập; ở ứng dụng thật, bạn so mã giao dịch trong «Lịch sử giao dịch».
-#
-# Có thể chụp ảnh mã QR dán trên tường lớp học bằng nút «Chụp ảnh mã QR». Xong thì bấm **Nộp bài**.
-# Không bao giờ cho ai biết mã PIN hay mã OTP của bạn.
+# Trả tiền bằng mã QR thì không cần tiền mặt; tiền ở đây là tiền giả.
+# Trước khi trả, luôn đọc tên người nhận; sai tên thì bấm **Hủy**.
+# Ô «Kiểm tra biên lai» chỉ có trong bài luyện tập.
+# Không cho ai biết mã PIN; xong thì bấm **Nộp bài**.
 
 # %% nbgrader={"grade": true, "grade_id": "stall", "locked": true, "points": 2, "schema_version": 3, "solution": false}
 ### BEGIN HIDDEN TESTS

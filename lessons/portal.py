@@ -20,18 +20,10 @@ lesson_app("portal")
 # %% [markdown] nbgrader={"grade": false, "grade_id": "intro", "locked": true, "schema_version": 3, "solution": false}
 # ## Hướng dẫn bài học
 #
-# Nhà vừa có em bé. Thay vì đến Ủy ban xã, bạn làm **một lần** trên Cổng Dịch vụ công: khai sinh, đăng ký thường trú và thẻ bảo hiểm y tế cho bé.
-# Đây là **cổng mô phỏng**: hồ sơ, cán bộ và giấy tờ đều là giả.
-#
-# 1. **Đăng nhập** bằng tài khoản định danh điện tử (VNeID) đã kích hoạt ở Bài 1: số định danh và mật khẩu của bạn.
-# 2. Tìm thủ tục **«Liên thông: Đăng ký khai sinh, đăng ký thường trú, cấp thẻ bảo hiểm y tế cho trẻ em dưới 6 tuổi»** và bấm «Nộp hồ sơ trực tuyến».
-# 3. **Khai một lần:** thông tin của bạn, của cha mẹ bé và nơi thường trú đã có sẵn. Chỉ xem lại và bấm «Tiếp tục»; chỉ sửa khi thông tin sai. Bạn chỉ gõ thông tin của bé (xem «Thẻ nhân vật mô phỏng») và xin **1 bản sao** Trích lục khai sinh.
-# 4. Đính kèm **Giấy chứng sinh** có trong Kho dữ liệu, rồi **Nộp hồ sơ**.
-# 5. Khai sinh đúng hạn, thường trú và thẻ bảo hiểm y tế của bé đều **miễn phí**. Chỉ bản sao Trích lục mất phí (8.000 đ một bản): **nộp phí** bằng mã QR trong ứng dụng ngân hàng, rồi quay lại cổng.
-# 6. Cán bộ có thể **yêu cầu bổ sung** giấy tờ: đọc lý do và gửi bổ sung.
-# 7. Khi hồ sơ **«Đã trả kết quả»**, tải Trích lục khai sinh về điện thoại.
-#
-# Cán bộ (mô phỏng) xử lý hồ sơ sau khoảng nửa phút mỗi bước: bấm «Làm mới» để xem. Xong thì bấm **Nộp bài**.
+# Nhà vừa có em bé: bạn làm giấy tờ cho bé trên **Cổng Dịch vụ công** mô phỏng.
+# Thông tin của bạn đã có sẵn, bạn chỉ gõ thông tin của bé.
+# Khai sinh, thường trú và thẻ bảo hiểm y tế đều **miễn phí**; bạn xin **1 bản sao** Trích lục, giá 8.000 đ.
+# Cán bộ trả lời sau khoảng nửa phút; xong thì bấm **Nộp bài**.
 
 # %% nbgrader={"grade": true, "grade_id": "login", "locked": true, "points": 1, "schema_version": 3, "solution": false}
 ### BEGIN HIDDEN TESTS

@@ -20,14 +20,10 @@ lesson_app("vneid")
 # %% [markdown] nbgrader={"grade": false, "grade_id": "intro", "locked": true, "schema_version": 3, "solution": false}
 # ## Hướng dẫn bài học
 #
-# Có tài khoản VNeID mức 2, bạn làm thủ tục hành chính trên điện thoại, không phải đến trụ sở xã.
-# Trong bài này bạn luyện trên **ứng dụng mô phỏng** với một **nhân vật mô phỏng** (xem «Thẻ nhân vật mô phỏng» ở trên):
-#
-# 1. Đăng ký tài khoản mức 1 bằng số định danh và số điện thoại chính chủ.
-# 2. Kích hoạt tài khoản: nhập mã OTP trong tin nhắn, đặt mật khẩu, passcode 6 số và 2 câu hỏi bảo mật.
-# 3. Lên mức 2 ngay trong ứng dụng: đọc chip thẻ Căn cước (NFC) và chụp khuôn mặt (mô phỏng). Điện thoại không đọc được chip thì đến Công an xã/phường. Rồi đăng nhập lại và xem mức tài khoản.
-#
-# Xong thì bấm **Nộp bài**. Không bao giờ nhập số định danh, số điện thoại hay mã OTP thật của bạn.
+# Có tài khoản VNeID mức 2, bạn làm thủ tục trên điện thoại, không phải đến xã.
+# Bạn đăng ký, kích hoạt, rồi lên mức 2 ngay trong ứng dụng bằng chip thẻ Căn cước.
+# Không bao giờ nhập số định danh, số điện thoại hay mã OTP thật của bạn.
+# Xong thì bấm **Nộp bài**.
 
 # %% nbgrader={"grade": true, "grade_id": "registered", "locked": true, "points": 1, "schema_version": 3, "solution": false}
 ### BEGIN HIDDEN TESTS

@@ -34,7 +34,7 @@ import ipywidgets as w
 
 from . import lesson_text, speech
 from .i18n import N_, Translator
-from .phone import MessageArea, action_button, html_block, on_click
+from .phone import MessageArea, action_button, audio_player, html_block, on_click
 
 if TYPE_CHECKING:
     from bakhong.simulators.checks import Mistake
@@ -118,11 +118,7 @@ class CheckPanels:
         return box
 
     def speak(self) -> None:
-        data = speech.audio_for(self._spoken(), self.tr.lang)
-        audio = w.Audio(value=data, format="wav", autoplay=True, loop=False, controls=True,
-                        layout=w.Layout(width="100%"))
-        audio.add_class("bk-common-audio-player")
-        self.player.children = (audio,)
+        self.player.children = (audio_player(speech.audio_for(self._spoken(), self.tr.lang)),)
 
     def show_review(self) -> None:
         """Fill and show the review (after «Nộp bài», or on a page of a check handed in)."""

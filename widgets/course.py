@@ -24,13 +24,14 @@ from typing import TYPE_CHECKING, Any, Protocol
 import ipywidgets as w
 
 from .appview import ViewState, restoring, screen_start, unaided
-from .check_mode import CheckPanels
+from .check_mode import LISTEN, CheckPanels
 from .consent import ConsentHandles, consent_screen
 from .i18n import LANGUAGES, N_, Translator, error_text, translator
 from .live import Poller
 from .phone import (
     MessageArea,
     action_button,
+    audio_player,
     badge,
     close_tree,
     html_block,
@@ -240,7 +241,7 @@ class CourseHandles:
         controls: dict[str, w.Widget] = {f"lang-{k}": b for k, b in langs.items()}
         display = self._display_bar(tr, message, controls)
         consent, app, panels = None, None, None
-        body = [] if self.check else self._lesson_text(tr, controls)
+        body = [] if self.check else self._lesson_text(tr, controls, message)
         if self._consented():
             with restoring(state), unaided(bool(self.check)):
                 app = self.app_factory(self.desk, tr)
@@ -277,17 +278,30 @@ class CourseHandles:
             if isinstance(panel, w.Accordion):
                 panel.selected_index = text_open
 
-    def _lesson_text(self, tr: Translator, controls: dict[str, w.Widget]) -> list[w.Widget]:
-        """The lesson's own text in the page's language, folded (``.lesson_text``)."""
-        from . import lesson_text
+    def _lesson_text(self, tr: Translator, controls: dict[str, w.Widget],
+                     message: MessageArea) -> list[w.Widget]:
+        """The lesson's own text in the page's language (3-4 short sentences), folded above
+        the app, with «🔊 Nghe» to hear it read (``.lesson_text``, ``.speech``)."""
+        from . import lesson_text, speech
 
         if not self.current:
             return []
+        lesson = self.current
         try:
-            text = lesson_text.lesson_html(self.current, tr)
+            text = lesson_text.lesson_html(lesson, tr)
         except FileNotFoundError:  # a lesson without text of its own
             return []
-        panel = w.Accordion([html_block(lesson_text.hide_notebook_text() + text)],
+        player = w.Box([], layout=w.Layout(width="100%"))
+        player.add_class("bk-common-audio")
+        listen = action_button("bk-common-lesson-listen", "🔊 " + tr(LISTEN))
+
+        def speak() -> None:
+            data = speech.audio_for(lesson_text.lesson_plain(lesson, tr), tr.lang)
+            player.children = (audio_player(data),)
+        on_click(listen, speak, message, tr)
+        controls["lesson-listen"] = listen
+        panel = w.Accordion([w.VBox([html_block(lesson_text.hide_notebook_text() + text),
+                                     listen, player], layout=w.Layout(width="100%"))],
                             selected_index=None, layout=w.Layout(width="100%"))
         panel.titles = ("📖 " + tr(lesson_text.TITLE),)
         panel.add_class("bk-common-lesson-text")

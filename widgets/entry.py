@@ -155,8 +155,9 @@ def _apps() -> dict[str, Callable[..., object]]:
 
 
 def spoken_texts() -> list[tuple[str, str]]:
-    """Every app step's instruction in every language, as «Đọc hướng dẫn» reads it
-    (``bakhong serve`` makes their audio ahead, :func:`.speech.prepare`)."""
+    """Every app step's instruction in every language, as «Đọc hướng dẫn» reads it, and
+    every practice lesson's own text (``bakhong serve`` makes their audio ahead,
+    :func:`.speech.prepare`)."""
     from .appview import AppView
     from .i18n import translator
 
@@ -166,10 +167,15 @@ def spoken_texts() -> list[tuple[str, str]]:
         views += [v for v in vars(module).values()
                   if isinstance(v, type) and issubclass(v, AppView) and v is not AppView
                   and v.__module__ == module.__name__]
+    from .lesson_text import lesson_plain
+
     texts = []
     for lang in ("vi", "en"):
         tr = translator(lang)
         texts += [(tr(h.instruction), lang) for view in views for h in view.step_help.values()]
+        # a practice lesson's own text («🔊 Nghe» in its panel; a check's adds its goal)
+        texts += [(lesson_plain(lesson, tr), lang) for lesson in APP_FACTORIES
+                  if lesson not in CHECK_APPS]
     return list(dict.fromkeys(texts))
 
 

@@ -39,7 +39,7 @@ from bakhong.simulators.evidence import HINT_OFFERED, HINT_OPENED, READ_ALOUD
 
 from . import glossary, speech
 from .i18n import Translator
-from .phone import MessageArea, action_button, close_tree, on_click
+from .phone import MessageArea, action_button, audio_player, close_tree, on_click
 
 if TYPE_CHECKING:
     from .appview import StepHelp
@@ -155,10 +155,7 @@ class HelpBar:
             text += "".join(f" {t.heading(self.tr)}: {_(t.text)}" for t in self.found)
         data = speech.audio_for(text, self.tr.lang)
         self._stop()
-        audio = w.Audio(value=data, format="wav", autoplay=True, loop=False, controls=True,
-                        layout=w.Layout(width="100%"))
-        audio.add_class("bk-common-audio-player")
-        self.player.children = (audio,)
+        self.player.children = (audio_player(data),)
         self.on_event(READ_ALOUD, self.key)
 
     # -- drawing -------------------------------------------------------------------------

@@ -86,6 +86,14 @@ def html_block(markup: str, *classes: str) -> w.HTML:
     return block
 
 
+def audio_player(data: bytes) -> w.Audio:
+    """A WAV read aloud (:mod:`.speech`), playing at once, with its controls to replay it."""
+    audio = w.Audio(value=data, format="wav", autoplay=True, loop=False, controls=True,
+                    layout=w.Layout(width="100%"))
+    audio.add_class("bk-common-audio-player")
+    return audio
+
+
 def paragraph(text: str, css: str = "") -> w.HTML:
     return html_block(f'<p class="{css}">{html.escape(text)}</p>' if css
                       else f"<p>{html.escape(text)}</p>")
