@@ -325,7 +325,7 @@ def test_before_consent_the_lesson_text_is_folded_in_the_phone(box: Sandbox) -> 
     assert course.consent is not None and course.app is None
     panel = course.controls["lesson-text"]
     assert panel.selected_index is None  # folded; the notebook's copy is hidden
-    assert ".jp-MarkdownCell { display: none; }" in panel.children[0].value
+    assert ".jp-MarkdownCell { display: none; }" in panel.children[0].children[0].value
 
 
 def test_the_police_visit_sends_a_level_2_sms(box: Sandbox) -> None:

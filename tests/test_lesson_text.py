@@ -61,7 +61,7 @@ def test_the_course_page_shows_the_text_in_its_language(box: Sandbox, lang: str)
     if page.consent is not None:
         page.consent.controls["consent-accept"].click()
     panel = page.controls["lesson-text"]
-    shown = panel.children[0].value
+    shown = panel.children[0].children[0].value  # the text, then «🔊 Nghe» and its player
     assert ".jp-MarkdownCell { display: none; }" in shown  # the notebook's copy is hidden
     words = html.unescape(re.sub(r"<[^>]+>", " ", re.sub(r"<style.*?</style>", "", shown)))
     if lang == "en":
