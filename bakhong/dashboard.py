@@ -35,21 +35,21 @@ The gate (:class:`TrainerGate`):
 from __future__ import annotations
 
 import html
-import ipaddress
 import os
 import secrets
 import shutil
 import sys
 import tempfile
 import time
-from collections import deque
 from pathlib import Path
 from typing import Any
 
+from bakhong.limits import AttemptLimiter, on_this_laptop
 from bakhong.simulators.errors import N_, SandboxError
 
 __all__ = ["DEFAULT_HOST", "DEFAULT_PORT", "LoginLimiter", "TrainerGate", "dashboard_config",
            "login_page", "on_this_laptop", "refuse", "run", "write_notebook"]
+
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8867
@@ -60,79 +60,18 @@ CULL_IDLE_SECONDS = 1800
 PER_CLIENT, WINDOW_SECONDS = 5, 60.0
 
 
+class LoginLimiter(AttemptLimiter):
+    """Wrong trainer passwords: at most :data:`PER_CLIENT` a minute from one address
+    (:class:`bakhong.limits.AttemptLimiter`)."""
+
+    def __init__(self, per_client: int = PER_CLIENT, window: float = WINDOW_SECONDS) -> None:
+        super().__init__(per_client, window)
+
+
 class NoTrainerPassword(SandboxError):
     code = "dashboard.no_password"
     message = N_("Lớp học này chưa có mật khẩu người hướng dẫn. Hãy đặt bằng lệnh "
                  "«bakhong trainer-password {workshop}».")
-
-
-def on_this_laptop(client: str) -> bool:
-    """Whether ``client`` is the laptop itself (a loopback address, IPv4-mapped too).
-
-    >>> on_this_laptop("127.0.0.1"), on_this_laptop("::1"), on_this_laptop("::ffff:127.0.0.1")
-    (True, True, True)
-    >>> on_this_laptop("192.168.1.23"), on_this_laptop("not an address")
-    (False, False)
-    """
-    try:
-        address = ipaddress.ip_address(client)
-    except ValueError:
-        return False
-    mapped = getattr(address, "ipv4_mapped", None)
-    return bool(address.is_loopback or (mapped is not None and mapped.is_loopback))
-
-
-class LoginLimiter:
-    """At most ``per_client`` attempts from one address per window; never a limit on the
-    laptop itself (:func:`on_this_laptop`), nor one over all addresses together.
-
-    A right password takes its attempt back (:meth:`succeeded`).
-
-    >>> limiter = LoginLimiter(per_client=2, window=60)
-    >>> limiter.begin("10.0.0.2", 0), limiter.begin("10.0.0.2", 1)
-    (None, None)
-    >>> limiter.retry_after("10.0.0.2", 2), limiter.retry_after("10.0.0.3", 2)
-    (58, 0)
-    >>> limiter.retry_after("10.0.0.2", 61)
-    0
-    >>> for second in range(10):
-    ...     limiter.begin("127.0.0.1", 100 + second)
-    >>> limiter.retry_after("127.0.0.1", 110)
-    0
-    """
-
-    def __init__(self, per_client: int = PER_CLIENT, window: float = WINDOW_SECONDS) -> None:
-        self.per_client, self.window = per_client, window
-        self._clients: dict[str, deque[float]] = {}
-
-    def _expire(self, now: float) -> None:
-        for client in list(self._clients):
-            times = self._clients[client]
-            while times and now - times[0] >= self.window:
-                times.popleft()
-            if not times:
-                del self._clients[client]
-
-    def retry_after(self, client: str, now: float) -> int:
-        """Seconds before ``client`` may try again (0: now)."""
-        if on_this_laptop(client):
-            return 0
-        self._expire(now)
-        mine = self._clients.get(client, deque())
-        if len(mine) >= self.per_client:
-            return max(1, round(mine[0] + self.window - now))
-        return 0
-
-    def begin(self, client: str, now: float) -> None:
-        if on_this_laptop(client):
-            return
-        self._expire(now)
-        self._clients.setdefault(client, deque()).append(now)
-
-    def succeeded(self, client: str, now: float) -> None:
-        times = self._clients.get(client)
-        if times:
-            times.pop()
 
 
 _STYLE = """body{font:18px/1.5 system-ui,sans-serif;max-width:420px;margin:40px auto;padding:12px;

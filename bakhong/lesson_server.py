@@ -7,8 +7,12 @@ lesson page:
 
 * **The code is looked up first** (:func:`find_learner`: bounded readings, read-only, off
   the event loop). An unknown code, or none, goes to the join page with its message; no
-  kernel is taken. ``template``/``theme`` are dropped from the query: either would make
-  Voila start a fresh kernel beside the preheated pool.
+  kernel is taken. **Guessing is slow:** after :data:`CODE_GUESSES` unknown codes from one
+  address in :data:`CODE_WINDOW` seconds, that address is told to wait (429 on ``/join``)
+  and no code it types is looked up until the window has passed (the laptop itself is never
+  limited; behind a hub's proxy the address is the phone's, :mod:`bakhong.limits`).
+  ``template``/``theme`` are dropped from the query: either would make Voila start a fresh
+  kernel beside the preheated pool.
 * **Each learner page takes a seat** (:class:`bakhong.kernel_seats.KernelSeats`): the
   class's size counts learner kernels only, never the pool; one learner holds at most two
   pages, the latest wins; a full class asks the newcomer to wait (503, retried by itself).
@@ -34,6 +38,7 @@ import functools
 import html
 import logging
 import re
+import time
 from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
@@ -43,8 +48,9 @@ import tornado.web
 
 from bakhong import light_page, page_pass, pages
 from bakhong.kernel_seats import KernelSeats
+from bakhong.limits import AttemptLimiter
 from bakhong.simulators import learners
-from bakhong.simulators.errors import SandboxError, StoreBusy, UnknownLearner
+from bakhong.simulators.errors import N_, SandboxError, StoreBusy, UnknownLearner
 from bakhong.simulators.sandbox import Store
 from bakhong.widgets.entry import APP_FACTORIES, LESSON_TITLES, NoLearnerCode, lesson_url
 
@@ -55,9 +61,24 @@ __all__ = ["PROBLEMS", "NotFound", "PhoneErrors", "find_learner", "lesson_server
 
 #: The kernel a page holds, as its page config names it for the front-end.
 KERNEL_ID = re.compile(r'"kernelId":\s*"([0-9a-f-]{36})"')
+
+
+class TooManyCodes(SandboxError):
+    """Too many unknown codes from one address: it waits (see the module's notes)."""
+
+    code = "join.too_many"
+    message = N_("Đã nhập sai mã nhiều lần. Hãy đợi vài phút rồi thử lại, hoặc nhờ người "
+                 "hướng dẫn xem lại thẻ học viên.")
+
+
 #: Why a code opened no lesson, by the key the join page is sent with.
 PROBLEMS: dict[str, type[SandboxError]] = {
-    "unknown": UnknownLearner, "no_code": NoLearnerCode, "busy": StoreBusy}
+    "unknown": UnknownLearner, "no_code": NoLearnerCode, "busy": StoreBusy,
+    "too_many": TooManyCodes}
+#: Unknown codes one address may type in :data:`CODE_WINDOW` seconds: a resident who
+#: mistypes a few times never meets it; a script trying codes gets 20 tries per 10 minutes,
+#: about 2,900 a day, against 26^8 (2 x 10^11) codes a card can carry.
+CODE_GUESSES, CODE_WINDOW = 20, 600.0
 WAIT_RETRY_SECONDS = 15
 #: A template's name, as ``/voila/templates/<name>/static/…`` carries it.
 TEMPLATE = re.compile(r"[A-Za-z0-9_-]+")
@@ -237,6 +258,18 @@ def lesson_server(store: Store, seats: KernelSeats, demo_links: list[tuple[str, 
             shutting.add(task)
             task.add_done_callback(shutting.discard)
 
+    guesses = AttemptLimiter(CODE_GUESSES, CODE_WINDOW)
+
+    async def learner_of(client: str, typed: str) -> learners.Learner | str:
+        """:func:`find_learner`, unless ``client`` (an address) has typed too many unknown
+        codes lately (``"too_many"``, nothing looked up); an unknown code counts."""
+        if guesses.retry_after(client, time.monotonic()):
+            return "too_many"
+        found = await find_learner(store, typed)
+        if found == "unknown":
+            guesses.begin(client, time.monotonic())
+        return found
+
     def join_url(base: str, problem: str, typed: str) -> str:
         query = {"problem": problem}
         if 0 < len(typed.strip()) <= pages.ECHO_CHARS:
@@ -259,8 +292,11 @@ def lesson_server(store: Store, seats: KernelSeats, demo_links: list[tuple[str, 
             if not self.request.path.rstrip("/").endswith("join"):
                 self.page(self.get_argument("problem", ""), typed)
                 return
-            found = await find_learner(store, typed)
+            found = await learner_of(self.request.remote_ip or "", typed)
             if isinstance(found, str):
+                if found == "too_many":
+                    self.set_status(429)
+                    self.set_header("Retry-After", str(int(CODE_WINDOW)))
                 self.page(found, typed)
                 return
             base = self.settings.get("base_url", "/")
@@ -277,7 +313,7 @@ def lesson_server(store: Store, seats: KernelSeats, demo_links: list[tuple[str, 
             for name in UNPOOLED_ARGUMENTS:
                 self.request.arguments.pop(name, None)
             typed = self.get_argument("code", "")
-            found = await find_learner(store, typed)
+            found = await learner_of(self.request.remote_ip or "", typed)
             if isinstance(found, str):
                 self.redirect(join_url(self.settings.get("base_url", "/"), found, typed))
                 return
