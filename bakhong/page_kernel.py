@@ -25,7 +25,9 @@ set, and for every process the kernel starts. Connecting to a Unix socket is not
 access: the service's socket stays reachable, and the service checks the pass.
 
 Where Landlock is missing (another system, an old Linux, a container that forbids it) the
-kernel runs as before and the server's log says so once (:func:`landlock_abi`).
+kernel runs as before and the server's log says so once (:func:`landlock_abi`); where a rule
+is refused, the kernel says so in the server's log and runs as before: a class whose pages
+do not open would be worse than a kernel that is not shut in.
 
     python -m bakhong.page_kernel -f CONNECTION_FILE
 """
@@ -171,7 +173,12 @@ def main() -> None:
         os.environ.update(TMPDIR=private, IPYTHONDIR=private)
         tempfile.tempdir = private
         os.chdir(private)  # its folder is not the workshop's
-        if confine(kernel_rules(connection_file, private)):
+        try:
+            confined = confine(kernel_rules(connection_file, private))
+        except OSError as err:  # a Linux that refuses a rule: the page still opens (logged)
+            print(f"[bakhong page kernel] not shut in: {err}", file=sys.stderr, flush=True)
+            confined = False
+        if confined:
             # psutil is optional to ipykernel, which uses it to find the kernel's children
             # at shutdown by listing /proc: a page kernel has none, and /proc is shut (the
             # server's environment is there), so ipykernel is told there is no psutil

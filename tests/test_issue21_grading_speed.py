@@ -28,8 +28,9 @@ from bakhong.grading import autograde_batch, grader, kernel_pool, workshop
 from bakhong.grading.course import gradebook_url
 from bakhong.grading.hidden_tests import JUDGES
 from bakhong.grading.kernel_pool import KernelPool, KernelPoolError, PooledKernelManager
-from bakhong.simulators import submissions
+from bakhong.simulators import learners, submissions
 from bakhong.simulators.clock import VN_TZ, FixedClock
+from bakhong.simulators.sandbox import Sandbox
 
 pytestmark = pytest.mark.slow
 
@@ -241,6 +242,12 @@ def wait_until(condition, timeout: float) -> None:  # type: ignore[no-untyped-de
         time.sleep(0.05)
 
 
+def class_starts(box: Sandbox) -> None:
+    """A resident's first tap, as far as the worker can tell (something committed to the
+    store): the worker starts its kernels then (issue 17), not when it starts."""
+    learners.record_consent(box.store, box.clock, ROSTER[0][0])
+
+
 def kill_with_everything(worker: subprocess.Popen[str]) -> list[psutil.Process]:
     """kill -9 of the worker; what it had started (the template, the kernels)."""
     children = psutil.Process(worker.pid).children(recursive=True)
@@ -257,11 +264,13 @@ def test_killed_while_its_kernel_pool_lives(tmp_path: Path) -> None:
     box = workshop.open_sandbox(root)
     try:
         worker, ready = start_worker(root)
+        class_starts(box)
         wait_until(lambda: len(psutil.Process(worker.pid).children(recursive=True)) >= 2, 60)
         left = kill_with_everything(worker)  # the template is starting or forking
         assert left and gone([p.pid for p in left])
 
         worker, ready = start_worker(root)
+        class_starts(box)
         assert ready.wait(120)
         pool_processes = psutil.Process(worker.pid).children(recursive=True)
         assert len(pool_processes) >= 1 + grader.default_workers() + 1  # template, kernels

@@ -83,7 +83,7 @@ def test_a_confined_process_reads_the_kit_and_not_the_workshop(tmp_path: Path) -
     if speech.available():
         assert found["new"] == "RIFF"
         assert sorted(audio.iterdir()) == before, "the kernel wrote into the shared cache"
-        assert list((private / "audio").glob("*.wav")), "made in its own folder"
+        assert list(private.glob("bakhong-audio-*/*.wav")), "made in its own folder"
 
 
 def test_serve_starts_the_bakhong_kernel_through_the_launcher() -> None:

@@ -81,6 +81,18 @@ def _path(text: str, voice: str, cache: Path) -> Path:
     return cache / f"{voice}-{key}.wav"
 
 
+#: this process's own audio folder, once made (:func:`_own_folder`)
+_OWN: list[Path] = []
+
+
+def _own_folder() -> Path:
+    """A private folder of this process (``tempfile.mkdtemp``: mode 0700; in a page kernel,
+    inside its own temporary folder) for audio the shared cache would not take."""
+    if not _OWN:
+        _OWN.append(Path(tempfile.mkdtemp(prefix="bakhong-audio-")))
+    return _OWN[0]
+
+
 def audio_for(text: str, lang: str, cache: Path | None = None) -> bytes:
     """The WAV bytes of ``text`` read in ``lang``, from the cache or made now.
 
@@ -90,12 +102,13 @@ def audio_for(text: str, lang: str, cache: Path | None = None) -> bytes:
     spoken = speakable(text)
     folder = cache if cache is not None else cache_dir()
     # a page kernel under serve reads the shared cache only (bakhong.page_kernel): what is
-    # not there yet it makes in its own temporary folder, never where others would hear it
-    for place in (folder, Path(tempfile.gettempdir()) / "audio"):
+    # not there yet it makes in a folder of its own (:func:`_own_folder`), never where
+    # others would hear it
+    for place in (folder, *_OWN):
         path = _path(spoken, voice, place)
         try:
             return path.read_bytes()
-        except OSError:  # not there, or not this kernel's to read
+        except OSError:  # not there, or not this process's to read
             continue
     engine = shutil.which("espeak-ng")
     if engine is None or not spoken:
@@ -104,8 +117,7 @@ def audio_for(text: str, lang: str, cache: Path | None = None) -> bytes:
         folder.mkdir(parents=True, exist_ok=True)
         handle, partial = tempfile.mkstemp(dir=folder, suffix=".part")
     except PermissionError:
-        folder = Path(tempfile.gettempdir()) / "audio"
-        folder.mkdir(parents=True, exist_ok=True)
+        folder = _own_folder()
         handle, partial = tempfile.mkstemp(dir=folder, suffix=".part")
     path = _path(spoken, voice, folder)
     os.close(handle)
