@@ -242,10 +242,12 @@ def wait_until(condition, timeout: float) -> None:  # type: ignore[no-untyped-de
         time.sleep(0.05)
 
 
-def class_starts(box: Sandbox) -> None:
-    """A resident's first tap, as far as the worker can tell (something committed to the
-    store): the worker starts its kernels then (issue 17), not when it starts."""
+def class_starts(box: Sandbox) -> bool:
+    """A resident's tap, as far as the worker can tell (something committed to the store):
+    the worker starts its kernels at the first one after it started (issue 17), not when
+    it starts. Called while waiting, since the worker may not be watching yet. False."""
     learners.record_consent(box.store, box.clock, ROSTER[0][0])
+    return False
 
 
 def kill_with_everything(worker: subprocess.Popen[str]) -> list[psutil.Process]:
@@ -264,14 +266,13 @@ def test_killed_while_its_kernel_pool_lives(tmp_path: Path) -> None:
     box = workshop.open_sandbox(root)
     try:
         worker, ready = start_worker(root)
-        class_starts(box)
-        wait_until(lambda: len(psutil.Process(worker.pid).children(recursive=True)) >= 2, 60)
+        wait_until(lambda: class_starts(box) or len(
+            psutil.Process(worker.pid).children(recursive=True)) >= 2, 60)
         left = kill_with_everything(worker)  # the template is starting or forking
         assert left and gone([p.pid for p in left])
 
         worker, ready = start_worker(root)
-        class_starts(box)
-        assert ready.wait(120)
+        wait_until(lambda: class_starts(box) or ready.wait(0.5), 120)
         pool_processes = psutil.Process(worker.pid).children(recursive=True)
         assert len(pool_processes) >= 1 + grader.default_workers() + 1  # template, kernels
         for learner_id, _, _ in ROSTER:
