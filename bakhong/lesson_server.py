@@ -45,10 +45,11 @@ from urllib.parse import parse_qsl, urlencode
 
 import tornado.ioloop
 import tornado.web
+from tornado.httputil import HTTPServerRequest
 
 from bakhong import light_page, page_pass, pages
 from bakhong.kernel_seats import KernelSeats
-from bakhong.limits import AttemptLimiter
+from bakhong.limits import AttemptLimiter, phone_address
 from bakhong.simulators import learners
 from bakhong.simulators.errors import N_, SandboxError, StoreBusy, UnknownLearner
 from bakhong.simulators.sandbox import Store
@@ -260,9 +261,10 @@ def lesson_server(store: Store, seats: KernelSeats, demo_links: list[tuple[str, 
 
     guesses = AttemptLimiter(CODE_GUESSES, CODE_WINDOW)
 
-    async def learner_of(client: str, typed: str) -> learners.Learner | str:
-        """:func:`find_learner`, unless ``client`` (an address) has typed too many unknown
-        codes lately (``"too_many"``, nothing looked up); an unknown code counts."""
+    async def learner_of(request: HTTPServerRequest, typed: str) -> learners.Learner | str:
+        """:func:`find_learner`, unless the phone that sent ``request`` has typed too many
+        unknown codes lately (``"too_many"``, nothing looked up); an unknown code counts."""
+        client = phone_address(request, behind_proxy)
         if guesses.retry_after(client, time.monotonic()):
             return "too_many"
         found = await find_learner(store, typed)
@@ -292,11 +294,13 @@ def lesson_server(store: Store, seats: KernelSeats, demo_links: list[tuple[str, 
             if not self.request.path.rstrip("/").endswith("join"):
                 self.page(self.get_argument("problem", ""), typed)
                 return
-            found = await learner_of(self.request.remote_ip or "", typed)
+            found = await learner_of(self.request, typed)
             if isinstance(found, str):
                 if found == "too_many":
                     self.set_status(429)
-                    self.set_header("Retry-After", str(int(CODE_WINDOW)))
+                    wait = guesses.retry_after(phone_address(self.request, behind_proxy),
+                                               time.monotonic())
+                    self.set_header("Retry-After", str(max(wait, 1)))
                 self.page(found, typed)
                 return
             base = self.settings.get("base_url", "/")
@@ -313,7 +317,7 @@ def lesson_server(store: Store, seats: KernelSeats, demo_links: list[tuple[str, 
             for name in UNPOOLED_ARGUMENTS:
                 self.request.arguments.pop(name, None)
             typed = self.get_argument("code", "")
-            found = await learner_of(self.request.remote_ip or "", typed)
+            found = await learner_of(self.request, typed)
             if isinstance(found, str):
                 self.redirect(join_url(self.settings.get("base_url", "/"), found, typed))
                 return

@@ -2,8 +2,10 @@
 lesson server. The laptop itself is never limited, and no limit counts all addresses
 together (one phone guessing never locks the class out).
 
-Behind a hub's proxy the address is the phone's, from the proxy's ``X-Forwarded-For``
-(``bakhong serve --hub`` trusts it: tornado's ``xheaders``).
+Behind a hub's proxy the address is the phone's: the last entry of ``X-Forwarded-For``,
+the one the proxy appended (:func:`phone_address`). Nothing else a phone sends is trusted:
+tornado's ``xheaders`` would also take ``X-Real-Ip`` as the address, which a phone can set
+to anything, the laptop's own address included.
 """
 
 from __future__ import annotations
@@ -11,7 +13,41 @@ from __future__ import annotations
 import ipaddress
 from collections import deque
 
-__all__ = ["AttemptLimiter", "on_this_laptop"]
+from tornado.httputil import HTTPServerRequest
+
+__all__ = ["AttemptLimiter", "on_this_laptop", "phone_address"]
+
+
+def phone_address(request: HTTPServerRequest, behind_proxy: bool) -> str:
+    """The address of the phone that sent ``request``: the peer's address, or behind a
+    hub's proxy the last ``X-Forwarded-For`` entry, the one the proxy appended (what the
+    phone itself put before it, and ``X-Real-Ip``, are not trusted). A request without the
+    header did not come through the proxy: the machine itself (the server listens on the
+    hub's internal address), as the peer's address says.
+
+    >>> from tornado.httputil import HTTPHeaders
+    >>> def request(**headers):
+    ...     made = HTTPServerRequest(uri="/join", headers=HTTPHeaders(headers))
+    ...     made.remote_ip = headers.get("X-Real-Ip", "127.0.0.1")  # as xheaders would
+    ...     return made
+    >>> phone_address(request(**{"X-Forwarded-For": "127.0.0.1, 203.0.113.7"}), True)
+    '203.0.113.7'
+    >>> phone_address(request(**{"X-Forwarded-For": "203.0.113.7", "X-Real-Ip": "127.0.0.1"}),
+    ...               True)
+    '203.0.113.7'
+    >>> phone_address(request(), True)
+    '127.0.0.1'
+    >>> phone_address(request(), False)
+    '127.0.0.1'
+    """
+    if not behind_proxy:
+        return str(request.remote_ip or "")
+    forwarded = request.headers.get("X-Forwarded-For", "")[-1024:]
+    last = forwarded.rsplit(",", 1)[-1].strip()
+    try:
+        return str(ipaddress.ip_address(last))
+    except ValueError:
+        return str(request.remote_ip or "")
 
 
 def on_this_laptop(client: str) -> bool:

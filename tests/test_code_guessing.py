@@ -34,15 +34,24 @@ class Served:
     port: int
     codes: list[str]
     process: subprocess.Popen[bytes]
+    last_retry_after: str = ""
 
-    def join(self, code: str, phone: str | None) -> tuple[int, str, str]:
+    def join(self, code: str, phone: str | None,
+             sent: dict[str, str] | None = None) -> tuple[int, str, str]:
         """``GET {PREFIX}join?code=…`` as the hub's proxy forwards a phone's request (or as
-        the laptop itself, ``phone=None``): status, Location, body."""
+        the laptop itself, ``phone=None``): status, Location, body. ``sent``: headers the
+        phone itself sent, which the proxy passes on (it appends the phone's address to an
+        ``X-Forwarded-For`` the phone sent)."""
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        headers = {"X-Forwarded-For": phone} if phone else {}
+        headers = dict(sent or {})
+        if phone:
+            headers["X-Forwarded-For"] = ", ".join(
+                [*filter(None, [headers.get("X-Forwarded-For")]), phone])
+        self.last_retry_after = ""
         try:
             connection.request("GET", f"{PREFIX}join?code={code}", headers=headers)
             response = connection.getresponse()
+            self.last_retry_after = response.getheader("Retry-After") or ""
             return (response.status, response.getheader("Location") or "",
                     response.read().decode("utf-8", "replace"))
         finally:
@@ -116,3 +125,19 @@ def test_a_phone_that_guesses_codes_is_made_to_wait(served: Served) -> None:
     assert status == 302 and "code=" in where, (status, where)
     for index in range(CODE_GUESSES + 2):  # the laptop itself is never limited
         assert served.join(_made_up(index), None)[0] == 200
+
+
+def test_a_phone_cannot_pass_for_another_address(served: Served) -> None:
+    """A phone that sends its own ``X-Real-Ip`` or ``X-Forwarded-For`` (the laptop's
+    address, or a new one each time) is still the address the proxy saw: tornado's
+    ``xheaders`` took ``X-Real-Ip`` as the address, so a phone could guess for ever."""
+    guesser = "203.0.113.99"
+    for index in range(CODE_GUESSES):
+        forged = {"X-Real-Ip": "127.0.0.1" if index % 2 else f"198.18.0.{index + 1}",
+                  "X-Forwarded-For": "127.0.0.1"}
+        status, _, _ = served.join(_made_up(100 + index), guesser, forged)
+        assert status == 200, (index, status)
+    status, _, _ = served.join(_made_up(199), guesser, {"X-Real-Ip": "127.0.0.1"})
+    assert status == 429, "a forged X-Real-Ip passed the phone off as the laptop"
+    # the wait the limiter knows, not a fixed 600 s
+    assert 0 < int(served.last_retry_after) <= 600, served.last_retry_after
