@@ -2,10 +2,10 @@
 lesson server. The laptop itself is never limited, and no limit counts all addresses
 together (one phone guessing never locks the class out).
 
-Behind a hub's proxy the address is the phone's: the last entry of ``X-Forwarded-For``,
-the one the proxy appended (:func:`phone_address`). Nothing else a phone sends is trusted:
-tornado's ``xheaders`` would also take ``X-Real-Ip`` as the address, which a phone can set
-to anything, the laptop's own address included.
+Behind a hub's proxy the address is the phone's: the last entry of ``X-Forwarded-For``
+that is not this machine's, the one the proxy appended (:func:`phone_address`). Nothing
+else a phone sends is trusted: tornado's ``xheaders`` would also take ``X-Real-Ip`` as the
+address, which a phone can set to anything, the laptop's own address included.
 """
 
 from __future__ import annotations
@@ -16,38 +16,6 @@ from collections import deque
 from tornado.httputil import HTTPServerRequest
 
 __all__ = ["AttemptLimiter", "on_this_laptop", "phone_address"]
-
-
-def phone_address(request: HTTPServerRequest, behind_proxy: bool) -> str:
-    """The address of the phone that sent ``request``: the peer's address, or behind a
-    hub's proxy the last ``X-Forwarded-For`` entry, the one the proxy appended (what the
-    phone itself put before it, and ``X-Real-Ip``, are not trusted). A request without the
-    header did not come through the proxy: the machine itself (the server listens on the
-    hub's internal address), as the peer's address says.
-
-    >>> from tornado.httputil import HTTPHeaders
-    >>> def request(**headers):
-    ...     made = HTTPServerRequest(uri="/join", headers=HTTPHeaders(headers))
-    ...     made.remote_ip = headers.get("X-Real-Ip", "127.0.0.1")  # as xheaders would
-    ...     return made
-    >>> phone_address(request(**{"X-Forwarded-For": "127.0.0.1, 203.0.113.7"}), True)
-    '203.0.113.7'
-    >>> phone_address(request(**{"X-Forwarded-For": "203.0.113.7", "X-Real-Ip": "127.0.0.1"}),
-    ...               True)
-    '203.0.113.7'
-    >>> phone_address(request(), True)
-    '127.0.0.1'
-    >>> phone_address(request(), False)
-    '127.0.0.1'
-    """
-    if not behind_proxy:
-        return str(request.remote_ip or "")
-    forwarded = request.headers.get("X-Forwarded-For", "")[-1024:]
-    last = forwarded.rsplit(",", 1)[-1].strip()
-    try:
-        return str(ipaddress.ip_address(last))
-    except ValueError:
-        return str(request.remote_ip or "")
 
 
 def on_this_laptop(client: str) -> bool:
@@ -64,6 +32,40 @@ def on_this_laptop(client: str) -> bool:
         return False
     mapped = getattr(address, "ipv4_mapped", None)
     return bool(address.is_loopback or (mapped is not None and mapped.is_loopback))
+
+
+def phone_address(request: HTTPServerRequest, behind_proxy: bool) -> str:
+    """The address of the phone that sent ``request``: the peer's address, or behind a
+    hub's proxy the last ``X-Forwarded-For`` entry that is not this machine's, the one the
+    proxy appended (a TLS proxy on the same machine in front of the hub's appends its own
+    loopback address after the phone's). What the phone itself put before it, and
+    ``X-Real-Ip``, are not trusted. A request without the header did not come through the
+    proxy: the machine itself, as the peer's address says.
+
+    >>> from tornado.httputil import HTTPHeaders
+    >>> def request(**headers):
+    ...     made = HTTPServerRequest(uri="/join", headers=HTTPHeaders(headers))
+    ...     made.remote_ip = headers.get("X-Real-Ip", "127.0.0.1")  # as xheaders would
+    ...     return made
+    >>> phone_address(request(**{"X-Forwarded-For": "127.0.0.1, 203.0.113.7"}), True)
+    '203.0.113.7'
+    >>> phone_address(request(**{"X-Forwarded-For": "203.0.113.7", "X-Real-Ip": "127.0.0.1"}),
+    ...               True)
+    '203.0.113.7'
+    >>> phone_address(request(**{"X-Forwarded-For": "10.1.1.1, 203.0.113.7, 127.0.0.1"}), True)
+    '203.0.113.7'
+    >>> phone_address(request(), True), phone_address(request(), False)
+    ('127.0.0.1', '127.0.0.1')
+    """
+    forwarded = request.headers.get("X-Forwarded-For", "")[-1024:] if behind_proxy else ""
+    for entry in reversed(forwarded.split(",")):
+        try:
+            address = str(ipaddress.ip_address(entry.strip()))
+        except ValueError:
+            break
+        if not on_this_laptop(address):
+            return address
+    return str(request.remote_ip or "")
 
 
 class AttemptLimiter:

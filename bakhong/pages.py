@@ -179,11 +179,23 @@ def error_page(status: int, home: str = "/") -> str:
 <p lang="en"><small>{html.escape(english)} ({status})</small></p>""")
 
 
+def notice_page(title: str, text: str, english: str, *, refresh: int | None = None) -> str:
+    """A page that tells a resident one thing: Vietnamese, then English below; with
+    ``refresh``, it reloads itself after so many seconds.
+
+    >>> page = notice_page("Lớp học đang mở lại", "Đợi một chút.", "Wait.", refresh=5)
+    >>> "<h1>Lớp học đang mở lại</h1>" in page, 'content="5"' in page
+    (True, True)
+    """
+    return _page(f"{title} – bakhong", f"""
+<h1>{html.escape(title)}</h1>
+<p role="status">{html.escape(text)}</p>
+<p lang="en"><small>{html.escape(english)}</small></p>""", refresh=refresh)
+
+
 def wait_page(retry_seconds: int) -> str:
     """Shown when every kernel the laptop can hold is busy; the page retries by itself."""
-    return _page("Vui lòng đợi – bakhong", f"""
-<h1>Vui lòng đợi một chút</h1>
-<p role="status">Lớp học đang đông người. Trang sẽ tự mở lại sau {retry_seconds} giây;
-bạn không cần làm gì.</p>
-<p lang="en"><small>The class is busy: this page retries by itself.</small></p>""",
-                 refresh=retry_seconds)
+    return notice_page("Vui lòng đợi một chút",
+                       f"Lớp học đang đông người. Trang sẽ tự mở lại sau {retry_seconds} giây; "
+                       "bạn không cần làm gì.",
+                       "The class is busy: this page retries by itself.", refresh=retry_seconds)

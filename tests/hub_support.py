@@ -195,7 +195,8 @@ def running_hub(folder: Path, home: Path, workshops: Sequence[str],
         hub_port=free_port(), proxy_api_port=free_port(), chp=CHP or "configurable-http-proxy",
         token=token), encoding="utf-8")
     hub_env = server_env(home)
-    hub_env.update({"BAKHONG_HUB_URL": f"http://127.0.0.1:{port}", **(env or {})})
+    hub_env.update({"BAKHONG_HUB_URL": f"http://127.0.0.1:{port}",
+                    "BAKHONG_DOOR_PORT": str(free_port()), **(env or {})})
     for name in [n for n in hub_env if n.startswith(("JUPYTERHUB_", "JPY_"))]:
         del hub_env[name]
     log_path = folder / "jupyterhub.log"

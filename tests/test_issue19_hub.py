@@ -55,6 +55,8 @@ if CHP is None and not pg_support.on_ci():
 
 WORKSHOP = "lop-tho-xuan"
 PREFIX = prefix(WORKSHOP)
+#: The cards' address on a hub: the workshops' door (bakhong/hub_door.py)
+DOOR_PATH = f"/services/lop/{TRAINER}/{WORKSHOP}/"
 ROSTER = ("Mã học viên,Họ và tên,Xã/Phường,Năm sinh,Giới tính,Có điện thoại thông minh,"
           "Có tài khoản ngân hàng\n"
           "tx-001,Lê Thị Hoa,Xã Thọ Long,1970,Nữ,Có,Không\n"
@@ -126,9 +128,32 @@ def test_a_resident_reaches_the_workshop_without_a_hub_account(started: Hub) -> 
     status, headers, _ = anonymous_get(f"{hub.url}/hub/home")
     assert status == 302 and "/hub/login" in headers["location"], headers
 
-    # the culler runs as a hub service
+    # the culler runs as a hub service, and so does the door
     status, services = hub.api("GET", "/services")
-    assert status == 200 and "idle-culler" in services, services
+    assert status == 200 and "idle-culler" in services and "lop" in services, services
+
+
+def test_the_door_sends_a_phone_on_and_opens_nothing_else(started: Hub) -> None:
+    """The cards' address (``/services/lop/TRAINER/WORKSHOP/join?code=…``) sends a phone
+    to the running workshop with its code; what is not a workshop is «Không tìm thấy lớp
+    học», and the trainer's JupyterLab (the server with no name) cannot be reached or
+    started through it."""
+    hub = started
+    learner = next(le for le in demo_learners(hub.workshop) if le.learner_id == "tx-001")
+    status, headers, _ = anonymous_get(f"{hub.url}{DOOR_PATH}join?code={learner.code}")
+    assert status == 302, (status, headers)
+    assert headers["location"].endswith(f"{PREFIX}join?code={learner.code}"), headers
+    # no code, or a code too long to be one: the join page, to type it
+    for path in ("", f"join?code={'U' * 500}"):
+        status, headers, _ = anonymous_get(f"{hub.url}{DOOR_PATH}{path}")
+        assert status == 302 and headers["location"].endswith(PREFIX), headers
+    for path in (f"{TRAINER}/khong-co-lop/", f"{TRAINER}//", f"{TRAINER}/", "nobody/lop/",
+                 f"{TRAINER}/..%2F/", f"{TRAINER.upper()}/{WORKSHOP}/", f"{TRAINER}/{'a' * 65}/"):
+        status, _, page = anonymous_get(f"{hub.url}/services/lop/{path}")
+        assert status == 404 and "Không tìm thấy lớp học" in page, (path, status)
+        assert "There is no class at this address" in page
+    status, body = hub.api("GET", f"/users/{TRAINER}")
+    assert status == 200 and "" not in body.get("servers", {}), "the door started JupyterLab"
 
 
 def test_the_trainers_jupyterlab_is_behind_the_hub_login(started: Hub) -> None:
@@ -318,9 +343,10 @@ def test_a_phone_activates_vneid_and_submits_through_the_hub(started: Hub) -> No
 @pytest.mark.browser
 def test_the_culler_stops_an_idle_workshop_and_the_learner_resumes(started: Hub) -> None:
     """The idle culler (the deployed one's package and scopes, with a 5 s timeout) stops the
-    workshop and every process of it; a resident's visit then meets the hub, not a class
-    (not resumed by itself: docs/hosting.md); the trainer starts it again, and the learner's
-    page opens where she was, at level 2, with her score."""
+    workshop and every process of it; the workshop's own address then meets the hub's
+    login, but the card's address (the door) starts the workshop again for the resident,
+    and her page opens where she was, at level 2, with her score. Before the door, the
+    resident met the hub's English login and only the trainer could restart the class."""
     if not Path(CHROMIUM).exists():
         if pg_support.on_ci():
             pytest.fail(f"{CHROMIUM} is missing; CI must run the hub journey")
@@ -353,16 +379,24 @@ def test_the_culler_stops_an_idle_workshop_and_the_learner_resumes(started: Hub)
     _gone, alive = psutil.wait_procs(old, timeout=30)
     assert not alive, [_line(p) for p in alive]
 
+    # the workshop's own address now reaches the hub, which knows only trainers
     status, headers, _ = anonymous_get(f"{hub.url}{PREFIX}")
     assert status in (302, 303) and "/hub/" in headers.get("location", ""), (status, headers)
 
-    status, body = hub.api("POST", f"/users/{TRAINER}/servers/{WORKSHOP}")
-    assert status in (201, 202), body
-    _wait_for("the workshop started again", lambda: _ready(hub), START_S, hub)
+    # the card's address (the door) wakes it: «Lớp học đang mở lại», reloading by itself,
+    # then the class, with no one on the hub doing anything
     with launch_chromium() as browser:
         context = new_phone_context(browser)
         page = context.new_page()
         try:
+            page.goto(f"{hub.url}{DOOR_PATH}join?code={learner.code}",
+                      wait_until="domcontentloaded")
+            wait_visible(page, "h1", "the door's page while the workshop wakes",
+                         has_text="Lớp học đang mở lại")
+            screenshot(page, "hub-resumed", "00-waking")
+            wait_visible(page, ".bk-phone", "the first lesson, reached from the door",
+                         timeout=START_S * 1000)
+            assert _ready(hub)
             page.goto(f"{hub.url}{PREFIX}voila/render/vneid/vneid.ipynb?code={learner.code}",
                       wait_until="domcontentloaded")
             wait_visible(page, ".bk-vneid-level", "the home screen at level 2, resumed",

@@ -20,6 +20,7 @@
 #   BAKHONG_MAX_KERNELS      learner pages per workshop at once (default 64)
 #   BAKHONG_POOL_SIZE        preheated kernels per lesson (default 2)
 #   BAKHONG_CULL_AFTER       seconds without traffic before a workshop is stopped (3600)
+#   BAKHONG_DOOR_PORT        where the workshops' door listens on 127.0.0.1 (10101)
 #
 # c is JupyterHub's configuration object (traitlets loads this file with it defined).
 # ruff: noqa: F821
@@ -124,3 +125,22 @@ c.JupyterHub.load_roles = [
         "services": ["idle-culler"],
     },
 ]
+
+# --- the workshops' door: the address on the learner cards --------------------------------
+# /services/lop/<trainer>/<workshop>/join?code=… sends a phone on to the running workshop,
+# or starts a stopped (culled) one and shows «Lớp học đang mở lại» until it is ready; a
+# workshop deleted on the hub's home page is «Không tìm thấy lớp học» (bakhong/hub_door.py).
+# Cards: bakhong cards WORKSHOP --base-url https://HUB/services/lop/<trainer>/<workshop>
+DOOR_PORT = int(os.environ.get("BAKHONG_DOOR_PORT", "10101"))
+c.JupyterHub.services.append({
+    "name": "lop",
+    "url": f"http://127.0.0.1:{DOOR_PORT}",
+    "command": [sys.executable, "-m", "bakhong.hub_door"],
+})
+c.JupyterHub.load_roles.append({
+    "name": "bakhong-door",
+    # read the trainers' servers, start a stopped one; never access:servers (open a
+    # workshop), admin or tokens
+    "scopes": ["read:users:name", "read:servers", "servers"],
+    "services": ["lop"],
+})
