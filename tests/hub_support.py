@@ -18,6 +18,7 @@ import os
 import secrets
 import shutil
 import signal
+import ssl
 import subprocess
 import time
 import urllib.error
@@ -79,6 +80,7 @@ class Hub:
     store_url: str = ""
     gradebook_url: str = ""
     spawn_seconds: float = 0.0
+    cafile: str | None = None  # an HTTPS hub's own certificate, which the test trusts
 
     def api(self, method: str, path: str, body: object | None = None) -> tuple[int, Any]:
         data = None if body is None else json.dumps(body).encode()
@@ -86,7 +88,8 @@ class Hub:
                                          headers={"Authorization": f"token {self.token}",
                                                   "Content-Type": "application/json"})
         try:
-            with urllib.request.urlopen(request, timeout=30) as response:
+            with urllib.request.urlopen(request, timeout=30,
+                                        context=trusting(self.cafile)) as response:
                 text = response.read()
                 return response.status, json.loads(text) if text else None
         except urllib.error.HTTPError as err:
@@ -112,10 +115,48 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def anonymous_get(url: str) -> tuple[int, dict[str, str], str]:
+def trusting(cafile: str | None) -> ssl.SSLContext | None:
+    """An SSL context that trusts ``cafile`` (an HTTPS hub's self-signed certificate)."""
+    return ssl.create_default_context(cafile=cafile) if cafile else None
+
+
+def self_signed(folder: Path, host: str = "127.0.0.1") -> tuple[Path, Path]:
+    """A certificate and key for ``host`` (an IP address), as a hub's TLS needs them."""
+    import datetime
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, host)])
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+            .public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(minutes=5))
+            .not_valid_after(now + datetime.timedelta(days=1))
+            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(
+                ipaddress.ip_address(host))]), critical=False)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .sign(key, hashes.SHA256()))
+    cert_path, key_path = folder / "hub.crt", folder / "hub.key"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM,
+                                           serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    key_path.chmod(0o600)
+    return cert_path, key_path
+
+
+def anonymous_get(url: str, cafile: str | None = None) -> tuple[int, dict[str, str], str]:
     """A phone with no hub cookie: status, headers (lower-case names), body; redirects not
-    followed."""
-    opener = urllib.request.build_opener(_NoRedirect)
+    followed; ``cafile``: an HTTPS hub's certificate."""
+    handlers: list[Any] = [_NoRedirect]
+    if cafile:
+        handlers.append(urllib.request.HTTPSHandler(context=trusting(cafile)))
+    opener = urllib.request.build_opener(*handlers)
     try:
         with opener.open(url, timeout=120) as response:
             return (response.status, {k.lower(): v for k, v in response.headers.items()},
@@ -140,9 +181,9 @@ def wait_for(what: str, check: Any, timeout: float, hub: Hub | None = None) -> A
         time.sleep(0.5)
 
 
-def answers(url: str) -> bool:
+def answers(url: str, cafile: str | None = None) -> bool:
     try:
-        with urllib.request.urlopen(url, timeout=5) as response:
+        with urllib.request.urlopen(url, timeout=5, context=trusting(cafile)) as response:
             return response.status == 200
     except (OSError, urllib.error.URLError):
         return False
@@ -182,10 +223,12 @@ def line(proc: Any) -> str:
 
 @contextlib.contextmanager
 def running_hub(folder: Path, home: Path, workshops: Sequence[str],
-                env: dict[str, str] | None = None) -> Iterator[Hub]:
+                env: dict[str, str] | None = None, *, https: bool = False) -> Iterator[Hub]:
     """The hub on a free port, its proxy, its culler; ``workshops`` are the named servers
     it may start (each given a port); ``env`` adds to the hub's environment (e.g.
-    ``BAKHONG_POOL_SIZE``, which the deployed config passes to ``bakhong serve``)."""
+    ``BAKHONG_POOL_SIZE``, which the deployed config passes to ``bakhong serve``);
+    ``https``: the proxy serves TLS with a self-signed certificate (the deployed config's
+    ``BAKHONG_HUB_SSL_CERT``/``_KEY``), which :attr:`Hub.cafile` trusts."""
     token = secrets.token_hex(24)
     port = free_port()
     config = folder / "hub_config.py"
@@ -195,7 +238,12 @@ def running_hub(folder: Path, home: Path, workshops: Sequence[str],
         hub_port=free_port(), proxy_api_port=free_port(), chp=CHP or "configurable-http-proxy",
         token=token), encoding="utf-8")
     hub_env = server_env(home)
-    hub_env.update({"BAKHONG_HUB_URL": f"http://127.0.0.1:{port}",
+    scheme, cafile = "http", None
+    if https:
+        cert, key = self_signed(folder)
+        scheme, cafile = "https", str(cert)
+        hub_env.update({"BAKHONG_HUB_SSL_CERT": str(cert), "BAKHONG_HUB_SSL_KEY": str(key)})
+    hub_env.update({"BAKHONG_HUB_URL": f"{scheme}://127.0.0.1:{port}",
                     "BAKHONG_DOOR_PORT": str(free_port()), **(env or {})})
     for name in [n for n in hub_env if n.startswith(("JUPYTERHUB_", "JPY_"))]:
         del hub_env[name]
@@ -205,9 +253,10 @@ def running_hub(folder: Path, home: Path, workshops: Sequence[str],
                                    cwd=folder, env=hub_env, stdout=log,
                                    stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                    start_new_session=True)
-    hub = Hub(f"http://127.0.0.1:{port}", token, process, log_path, tuple(workshops))
+    hub = Hub(f"{scheme}://127.0.0.1:{port}", token, process, log_path, tuple(workshops),
+              cafile=cafile)
     try:
-        wait_for("the hub's API", lambda: answers(f"{hub.url}/hub/api/"), START_S, hub)
+        wait_for("the hub's API", lambda: answers(f"{hub.url}/hub/api/", cafile), START_S, hub)
         yield hub
     finally:
         left = stop(hub)
