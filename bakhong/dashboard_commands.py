@@ -5,6 +5,12 @@
     ``bakhong serve``; by default on this laptop only (``--host 0.0.0.0`` to open it to the
     Wi-Fi: the password still guards it). Exits 2 if the workshop has no trainer password.
 
+``bakhong dashboard WORKSHOP --in-jupyterlab``
+    On a hub (``docs/hosting.md``): writes the dashboard notebook into the workshop's folder
+    and prints its address in the trainer's own JupyterLab, where Voila's server extension
+    renders it behind the hub's login (the hub's sign-in is the dashboard's password; no
+    port of its own). Run it in JupyterLab's terminal.
+
 ``bakhong trainer-password WORKSHOP [--password-stdin]``
     Sets the trainer password (:func:`bakhong.grading.trainer.set_password`): typed twice,
     hidden, or one line read from stdin. At least 8 characters; exits 2 otherwise, or when
@@ -17,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import os
 import sys
 from pathlib import Path
 
@@ -38,7 +45,31 @@ def _workshop_id(root: Path) -> str:
 def _dashboard(args: argparse.Namespace) -> int:
     from bakhong import dashboard
 
+    if args.in_jupyterlab:
+        return _in_jupyterlab(Path(args.workshop))
     dashboard.run(Path(args.workshop), host=args.host, port=args.port)
+    return 0
+
+
+def _in_jupyterlab(root: Path) -> int:
+    """The dashboard notebook in the workshop's folder, and where the trainer's JupyterLab
+    on the hub renders it with Voila (``/user/<trainer>/voila/render/<path>``)."""
+    from urllib.parse import quote
+
+    from bakhong import dashboard
+
+    _workshop_id(root)  # refuses a folder that holds no workshop
+    path = dashboard.write_notebook(root.resolve())
+    print(f"Đã ghi bảng theo dõi / dashboard notebook written: {path}")
+    prefix = os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "")
+    home = Path(os.environ.get("HOME") or Path.home()).resolve()
+    if not prefix.startswith("/user/") or not path.is_relative_to(home):
+        print("Mở tệp này bằng Voila trong JupyterLab của bạn trên hub / open it with Voila in "
+              "your JupyterLab on the hub: …/user/<bạn/you>/voila/render/<đường dẫn/path>")
+        return 0
+    address = f"{prefix.rstrip('/')}/voila/render/{quote(path.relative_to(home).as_posix())}"
+    print(f"Mở / open: {address}")
+    print("(sau khi đăng nhập hub / after signing in to the hub)")
     return 0
 
 
@@ -78,6 +109,9 @@ def add_parser(commands: Subcommands[argparse.ArgumentParser]) -> None:
                       help=f"địa chỉ phục vụ / address to serve on (mặc định: {DEFAULT_HOST})")
     dash.add_argument("--port", type=int, default=DEFAULT_PORT,
                       help=f"cổng / port (mặc định: {DEFAULT_PORT})")
+    dash.add_argument("--in-jupyterlab", action="store_true",
+                      help="trên hub: ghi bảng theo dõi để mở trong JupyterLab của bạn / on a "
+                           "hub: write the dashboard to open in your JupyterLab")
     dash.set_defaults(func=_dashboard)
     help_text = "Đặt mật khẩu người hướng dẫn / set the trainer password"
     password = commands.add_parser("trainer-password", help=help_text, description=help_text)

@@ -173,6 +173,57 @@ def test_the_trainers_jupyterlab_is_behind_the_hub_login(started: Hub) -> None:
     assert status in (202, 204), body
 
 
+def test_the_trainer_sees_the_dashboard_in_jupyterlab(started: Hub, bakhong_home: Path) -> None:
+    """The trainer's dashboard on a hub: ``bakhong dashboard WORKSHOP --in-jupyterlab`` (in
+    JupyterLab's terminal) writes its notebook into the workshop and prints its address in
+    the trainer's JupyterLab, where Voila renders it behind the hub's login: a phone is sent
+    to the hub, the trainer signed in to the hub sees the class, her residents by name."""
+    if not Path(CHROMIUM).exists():
+        if pg_support.on_ci():
+            pytest.fail(f"{CHROMIUM} is missing; CI must run the hub journey")
+        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)")
+    from browser_support import launch_chromium, screenshot, wait_visible
+
+    hub = started
+    home = hub.workshop.parent.parent
+    env = {**server_env(bakhong_home), "HOME": str(home),
+           "JUPYTERHUB_SERVICE_PREFIX": f"/user/{TRAINER}/"}  # as JupyterLab's terminal has
+    wrote = subprocess.run([str(VENV_BIN / "bakhong"), "dashboard", str(hub.workshop),
+                            "--in-jupyterlab"], env=env, capture_output=True, text=True,
+                           timeout=120, check=False)
+    assert wrote.returncode == 0, wrote.stdout + wrote.stderr
+    address = next(line.split(": ", 1)[1] for line in wrote.stdout.splitlines()
+                   if line.startswith("Mở / open: "))
+    assert address.startswith(f"/user/{TRAINER}/voila/render/workshops/{WORKSHOP}/"), address
+
+    status, body = hub.api("POST", f"/users/{TRAINER}/server")
+    assert status in (201, 202), body
+    try:
+        _wait_for("the trainer's JupyterLab", lambda: _ready(hub, ""), START_S, hub)
+        status, headers, _ = anonymous_get(f"{hub.url}{address}")
+        assert status == 302 and "/hub/" in headers["location"], (status, headers)
+        with launch_chromium() as browser:
+            context = browser.new_context(viewport={"width": 1280, "height": 900},
+                                          locale="vi-VN")
+            page = context.new_page()
+            try:
+                page.goto(f"{hub.url}/hub/login", wait_until="domcontentloaded")
+                page.fill("#username_input", TRAINER)
+                page.fill("#password_input", "mat-khau-thu")
+                page.click("#login_submit")
+                page.wait_for_url("**/user/**", timeout=60_000)
+                page.goto(f"{hub.url}{address}", wait_until="domcontentloaded")
+                wait_visible(page, ".bk-dash-table", "the class on the trainer's dashboard",
+                             timeout=120_000)
+                wait_visible(page, ".bk-dash-table", "a resident by name", has_text="Lê Thị Hoa")
+                screenshot(page, "hub-dashboard", "01-class")
+            finally:
+                context.close()
+    finally:
+        status, body = hub.api("DELETE", f"/users/{TRAINER}/server")
+        assert status in (202, 204), body
+
+
 def test_serve_hub_outside_a_hub_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                          capsys: pytest.CaptureFixture[str]) -> None:
     from bakhong import cli
