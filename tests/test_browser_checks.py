@@ -51,8 +51,8 @@ PASSWORD, PASSCODE = "Matkhau@2026", "246810"
 class CheckWalk(Walk):
     """A :class:`test_browser_walk.Walk` of a check: its time includes reading the review."""
 
-    def minutes(self, *, review: bool = True) -> float:
-        return super().minutes(review=review)
+    def minutes(self, *, review: bool = True, whole: bool = False) -> float:
+        return super().minutes(review=review, whole=whole)
 
 
 server = demo_server_fixture("browser-checks")

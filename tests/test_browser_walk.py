@@ -15,6 +15,10 @@ that screen shows must still be there after each switch.
 Screenshots: ``test-artifacts/screenshots/walk-<lesson>-<nn>-<screen>-<look>.png`` (the
 Vietnamese and the English large-text look of every screen, and any look with a problem).
 
+Each walk also estimates the lesson's length for a first-timer over 55 (issue 20): the
+resident's own path at :data:`PACE`, leaving out what the walk visits only to check its
+screens (:meth:`Walk.aside`).
+
 Run: ``.venv/bin/python -m pytest -q -m browser tests/test_browser_walk.py`` (about 20
 minutes on two busy cores: six lessons, some 80 screens, four looks each).
 """
@@ -22,7 +26,10 @@ minutes on two busy cores: six lessons, some 80 screens, four looks each).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,8 +51,11 @@ from browser_support import (
 from conftest import PASSCODE, PASSWORD, reach_level2
 
 from bakhong.grading import workshop
+from bakhong.grading.course import PRACTICE
 from bakhong.simulators import learners, registry
 from bakhong.simulators.store import sms_inbox
+from bakhong.widgets.i18n import translator
+from bakhong.widgets.lesson_text import lesson_plain
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("browser")]
 
@@ -74,11 +84,14 @@ class Pace:
     """Seconds a first-time learner over 55 takes (a deliberately slow reading of the
     classroom: hunting each key on a phone keyboard, reading every screen twice)."""
 
-    goal: float = 90  # reading (and listening to) the lesson's text, or a check's goal
+    goal: float = 90  # reading (and listening to) a check's goal, its only instruction
+    word: float = 1.0  # a word (a syllable) of a practice lesson's text, read or heard
+    listen: float = 15  # finding «🔊 Nghe» and starting it
     screen: float = 25  # reading a new screen before acting
     tap: float = 4
     char: float = 2.0  # one character on the phone keyboard
     refusal: float = 45  # reading a refusal and working out what to do
+    slips: int = 1  # refusals a first-timer meets at least, on a path that has none
     review: float = 60  # reading a check's review at the end
 
 
@@ -102,13 +115,52 @@ class Walk:
     taps: int = 0
     chars: int = 0
     refusals: int = 0
+    waited: float = 0  # seconds the lesson itself makes the resident wait (its officials)
+    #: what the walk did :meth:`aside` (screens, taps, characters, refusals)
+    off_path: Counter[str] = field(default_factory=Counter)
 
-    def minutes(self, *, review: bool = False) -> float:
-        """The walk at :data:`PACE`, in minutes (``review``: a check's, read at the end)."""
-        seconds = (PACE.goal + PACE.screen * len(self.screens) + PACE.tap * self.taps
-                   + PACE.char * self.chars + PACE.refusal * self.refusals
-                   + (PACE.review if review else 0))
+    def _tally(self) -> Counter[str]:
+        return Counter(screens=len(self.screens), taps=self.taps, chars=self.chars,
+                       refusals=self.refusals)
+
+    @contextmanager
+    def aside(self) -> Iterator[None]:
+        """What the walk visits to check its screens but a resident need not: a deliberate
+        mistake, the other way to the same goal, a screen no task asks for. It is checked
+        in the four looks like the rest, and left out of :meth:`minutes`."""
+        before = self._tally()
+        try:
+            yield
+        finally:
+            self.off_path.update(self._tally() - before)
+
+    def reading(self) -> float:
+        """Seconds to take in the instruction: a practice lesson's text at :data:`PACE`'s
+        words (heard with «🔊 Nghe»); a check's goal, its only instruction, at ``goal``."""
+        if self.lesson not in PRACTICE:
+            return PACE.goal
+        words = len(lesson_plain(self.lesson, translator("vi")).split())
+        return PACE.listen + PACE.word * words
+
+    def minutes(self, *, review: bool = False, whole: bool = False) -> float:
+        """A resident's path through the lesson at :data:`PACE`, in minutes: the walk less
+        what it did :meth:`aside` (``whole``: all of it), with at least ``PACE.slips``
+        refusals and the lesson's own waits (``review``: a check's, read at the end)."""
+        tally = self._tally() - (Counter() if whole else self.off_path)
+        seconds = (self.reading() + PACE.screen * tally["screens"] + PACE.tap * tally["taps"]
+                   + PACE.char * tally["chars"]
+                   + PACE.refusal * max(tally["refusals"], PACE.slips)
+                   + self.waited + (PACE.review if review else 0))
         return seconds / 60
+
+    def estimate(self) -> str:
+        """The line the walks print: the counts, a resident's path, and the whole walk."""
+        tally = self._tally() - self.off_path
+        return (f"{self.lesson}: a resident's path of {tally['screens']} screens, "
+                f"{tally['taps']} taps, {tally['chars']} characters, {tally['refusals']} "
+                f"refusal(s): about {self.minutes():.1f} min at a first-timer's pace "
+                f"(the whole walk, {len(self.screens)} screens: "
+                f"{self.minutes(whole=True):.1f} min)")
 
     # taps and typing
     def tap(self, cls: str, has_text: str | None = None) -> None:
@@ -238,14 +290,16 @@ def walk_vneid(w: Walk) -> None:
     w.consent()
     w.see(".bk-vneid-go-register", "the intro")
     w.screen("intro", ".bk-vneid-go-register")
-    w.unfold("bk-vneid-police-panel")  # the folded police office, under the message
-    w.screen("intro-police", ".bk-vneid-visit-police")
+    with w.aside():
+        w.unfold("bk-vneid-police-panel")  # the folded police office, under the message
+        w.screen("intro-police", ".bk-vneid-visit-police")
     w.tap("bk-vneid-go-register")
     w.screen("register", ".bk-vneid-register")
-    w.tap("bk-vneid-register")  # nothing typed: a refusal in the message area
-    w.see(".bk-msg-error", "the refusal")
-    w.refusals += 1
-    w.screen("register-error", ".bk-vneid-register")
+    with w.aside():
+        w.tap("bk-vneid-register")  # nothing typed: a refusal in the message area
+        w.see(".bk-msg-error", "the refusal")
+        w.refusals += 1
+        w.screen("register-error", ".bk-vneid-register")
     w.type("bk-vneid-id-number", le.id_number)
     w.type("bk-vneid-phone", le.phone)
     w.tap("bk-vneid-face")
@@ -285,25 +339,27 @@ def walk_vneid(w: Walk) -> None:
     w.type("bk-vneid-login-password", PASSWORD)
     w.tap("bk-vneid-login")
     w.screen("home-level-2", ".bk-vneid-open-card")
-    w.type("bk-vneid-passcode", "000000")
-    w.tap("bk-vneid-open-card")
-    w.see(".bk-msg-error", "a wrong passcode")
-    w.refusals += 1
-    w.screen("home-wrong-passcode", ".bk-vneid-open-card")
-    w.tap("bk-vneid-forgot-passcode")
-    w.see(".bk-vneid-submit-otp", "the OTP for a new passcode")
-    w.type("bk-vneid-otp", w.sms_code(r"Ma OTP cua ban la (\d{6})"))
-    w.tap("bk-vneid-submit-otp")
-    w.screen("reset-passcode", ".bk-vneid-reset-passcode")
-    w.type("bk-vneid-new-passcode", PASSCODE)
-    w.type("bk-vneid-new-passcode-again", PASSCODE)
-    w.tap("bk-vneid-reset-passcode")
-    w.see(".bk-vneid-open-card", "home again")
+    with w.aside():  # a forgotten passcode, and a new one by OTP
+        w.type("bk-vneid-passcode", "000000")
+        w.tap("bk-vneid-open-card")
+        w.see(".bk-msg-error", "a wrong passcode")
+        w.refusals += 1
+        w.screen("home-wrong-passcode", ".bk-vneid-open-card")
+        w.tap("bk-vneid-forgot-passcode")
+        w.see(".bk-vneid-submit-otp", "the OTP for a new passcode")
+        w.type("bk-vneid-otp", w.sms_code(r"Ma OTP cua ban la (\d{6})"))
+        w.tap("bk-vneid-submit-otp")
+        w.screen("reset-passcode", ".bk-vneid-reset-passcode")
+        w.type("bk-vneid-new-passcode", PASSCODE)
+        w.type("bk-vneid-new-passcode-again", PASSCODE)
+        w.tap("bk-vneid-reset-passcode")
+        w.see(".bk-vneid-open-card", "home again")
     w.type("bk-vneid-passcode", PASSCODE)
     w.tap("bk-vneid-open-card")
     w.screen("home-card", ".bk-vneid-eid-card")
-    w.unfold("bk-vneid-sms-inbox")
-    w.screen("sms-inbox-open", ".bk-vneid-sms-inbox .bk-sms-new")
+    with w.aside():
+        w.unfold("bk-vneid-sms-inbox")
+        w.screen("sms-inbox-open", ".bk-vneid-sms-inbox .bk-sms-new")
 
 
 def pin_pad(w: Walk, prefix: str, pin: str) -> None:
@@ -336,33 +392,54 @@ def walk_payment(w: Walk) -> None:
     w.screen("confirm-swapped", ".bk-bank-cancel")
     w.tap("bk-bank-cancel")
     w.see(".bk-msg-info", "the cancellation")
-    w.tap("bk-bank-go-history")
-    w.screen("history", ".bk-bank-history")
-    w.tap("bk-bank-back")
-    w.tap("bk-bank-go-check")
-    w.screen("check", ".bk-bank-check-reference")
-    w.tap("bk-bank-back")
-    w.tap("bk-bank-go-transfer")
-    w.screen("transfer", ".bk-bank-find-payee")
-    w.tap("bk-bank-back")
-    w.unfold("bk-bank-tasks")
-    w.screen("home-tasks-open", ".bk-bank-tasks .bk-tasklist")
-    # Smart OTP locked after five wrong PINs, then «Quên mã PIN»
+    # the electricity bill, then its receipt checked by its reference
     w.tap("bk-bank-go-scan")
     w.tap("bk-bank-pick-power")
+    w.screen("confirm-bill", ".bk-bank-continue")
     w.tap("bk-bank-continue")
-    for left in (4, 3, 2, 1, 0):
-        w.see(".bk-bank-pin-1", "the PIN pad")
-        pin_pad(w, "bk-bank", "000000")
-        w.tap("bk-bank-authorise")
-        w.refusals += 1
-        if left:  # as a resident does, the next try after the refusal: a tap on «Xác nhận»
-            # while it is still disabled by the try before is not a tap (CI: «còn 1 lần»)
-            w.see(".bk-msg", f"the refusal with {left} tries left", has_text=f"còn {left} lần")
-    w.screen("locked", ".bk-bank-forgot-pin")
-    w.tap("bk-bank-forgot-pin")
-    w.see(".bk-msg-info", "the reset code sent")
-    w.screen("locked-code-sent", ".bk-bank-reset-pin")
+    w.see(".bk-bank-pin-1", "the PIN pad")
+    pin_pad(w, "bk-bank", PIN)
+    w.tap("bk-bank-authorise")
+    w.see(".bk-bank-receipt", "the bill's receipt")
+    box = workshop.open_sandbox(w.server.workshop)
+    try:
+        reference = box.bank(w.learner.learner_id).history()[0].reference
+    finally:
+        box.close()
+    w.tap("bk-bank-done")
+    w.tap("bk-bank-go-check")
+    w.screen("check", ".bk-bank-check-reference")
+    w.type("bk-bank-reference", reference)
+    w.tap("bk-bank-check-reference")
+    w.see(".bk-msg-info", "the receipt found")
+    w.tap("bk-bank-back")
+    with w.aside():
+        w.tap("bk-bank-go-history")
+        w.screen("history", ".bk-bank-history")
+        w.tap("bk-bank-back")
+        w.tap("bk-bank-go-transfer")
+        w.screen("transfer", ".bk-bank-find-payee")
+        w.tap("bk-bank-back")
+        w.unfold("bk-bank-tasks")
+        w.screen("home-tasks-open", ".bk-bank-tasks .bk-tasklist")
+        # Smart OTP locked after five wrong PINs, then «Quên mã PIN»
+        w.tap("bk-bank-go-scan")
+        w.tap("bk-bank-pick-stall")
+        w.type("bk-bank-amount", "20000")
+        w.tap("bk-bank-continue")
+        for left in (4, 3, 2, 1, 0):
+            w.see(".bk-bank-pin-1", "the PIN pad")
+            pin_pad(w, "bk-bank", "000000")
+            w.tap("bk-bank-authorise")
+            w.refusals += 1
+            if left:  # as a resident does, the next try after the refusal: a tap on
+                # «Xác nhận» while it is still disabled by the try before is not a tap
+                w.see(".bk-msg", f"the refusal with {left} tries left",
+                      has_text=f"còn {left} lần")
+        w.screen("locked", ".bk-bank-forgot-pin")
+        w.tap("bk-bank-forgot-pin")
+        w.see(".bk-msg-info", "the reset code sent")
+        w.screen("locked-code-sent", ".bk-bank-reset-pin")
 
 
 def walk_portal(w: Walk) -> None:
@@ -382,40 +459,50 @@ def walk_portal(w: Walk) -> None:
     w.screen("procedure", ".bk-portal-start")
     w.tap("bk-portal-start")
     w.screen("form-1", ".bk-portal-prefilled")
-    w.tap("bk-portal-edit")  # «Sửa» opens a prefilled value
-    w.screen("form-1-edit", ".bk-portal-field")
-    w.tap("bk-portal-edit")  # «Giữ nguyên»: the registry's value again
-    w.see(".bk-portal-edit", "the value kept", has_text="Sửa")
+    with w.aside():
+        w.tap("bk-portal-edit")  # «Sửa» opens a prefilled value
+        w.screen("form-1-edit", ".bk-portal-field")
+        w.tap("bk-portal-edit")  # «Giữ nguyên»: the registry's value again
+        w.see(".bk-portal-edit", "the value kept", has_text="Sửa")
     w.tap("bk-portal-continue")
     w.see("h2.bk-title", "step 2", has_text="2/5")
-    w.tap("bk-portal-continue")  # nothing typed: a red line under each field
-    w.see(".bk-portal-field-error .bk-error-line", "the errors of step 2")
-    w.screen("form-2-errors", ".bk-portal-field-error .bk-error-line")
+    with w.aside():
+        w.tap("bk-portal-continue")  # nothing typed: a red line under each field
+        w.see(".bk-portal-field-error .bk-error-line", "the errors of step 2")
+        w.refusals += 1
+        w.screen("form-2-errors", ".bk-portal-field-error .bk-error-line")
     card = w.page.locator(".bk-portal-persona-card").inner_text()
 
     def card_value(label: str) -> str:
         found = re.search(rf"{re.escape(label)}:\s*(.+)", card)
         assert found, card
         return found.group(1).strip()
-    w.page.get_by_label("Họ, chữ đệm và tên của trẻ").fill(card_value("Họ, chữ đệm và tên "
-                                                                        "của trẻ"))
-    w.page.get_by_label("Ngày, tháng, năm sinh").fill(card_value("Ngày, tháng, năm sinh"))
-    choose(w.page, "Giới tính", card_value("Giới tính"))
-    w.page.get_by_label("Nơi sinh").fill(card_value("Nơi sinh"))
-    choose(w.page, "Quan hệ của người nộp với trẻ", card_value("Bạn là").split()[0])
+
+    def fill(label: str, value: str) -> None:
+        w.chars += len(value)
+        w.page.get_by_label(label).fill(value)
+
+    def pick(label: str, *args: Any, **kwargs: Any) -> None:
+        w.taps += 2  # open the list, tap the option
+        choose(w.page, label, *args, **kwargs)
+    fill("Họ, chữ đệm và tên của trẻ", card_value("Họ, chữ đệm và tên của trẻ"))
+    fill("Ngày, tháng, năm sinh", card_value("Ngày, tháng, năm sinh"))
+    pick("Giới tính", card_value("Giới tính"))
+    fill("Nơi sinh", card_value("Nơi sinh"))
+    pick("Quan hệ của người nộp với trẻ", card_value("Bạn là").split()[0])
     w.tap("bk-portal-continue")
     for step in (3, 4):
         w.see("h2.bk-title", f"step {step}", has_text=f"{step}/5")
         w.screen(f"form-{step}", ".bk-portal-continue")
         w.tap("bk-portal-continue")
     w.see("h2.bk-title", "step 5", has_text="5/5")
-    choose(w.page, "Nơi đăng ký khám chữa bệnh ban đầu", index=0)
-    w.page.get_by_label("Số bản sao Trích lục khai sinh").fill("1")
+    pick("Nơi đăng ký khám chữa bệnh ban đầu", index=0)
+    fill("Số bản sao Trích lục khai sinh", "1")
     w.screen("form-5", ".bk-portal-field")
     w.tap("bk-portal-continue")
     w.see(".bk-portal-submit", "the review")
     w.screen("review", ".bk-portal-submit")
-    choose(w.page, "Chọn giấy tờ trong Kho dữ liệu cá nhân", index=0)
+    pick("Chọn giấy tờ trong Kho dữ liệu cá nhân", index=0)
     w.tap("bk-portal-attach")
     w.see(".bk-portal-attached img", "the attached paper")
     w.screen("review-attached", ".bk-portal-attached img")
@@ -442,26 +529,32 @@ def walk_portal(w: Walk) -> None:
     w.tap("bk-portal-back-to-portal")
     w.see(".bk-portal-fee-box", "the dossier, paid", has_text="Đã thanh toán")
     w.screen("dossier-paid", ".bk-portal-timeline")
-    # the simulated officials: their steps come by themselves (30 s each, poller)
+    # the simulated officials: their steps come by themselves (30 s each, poller); the
+    # resident waits for them as the walk does
+    started = time.monotonic()
     w.see(".bk-portal-supplement", "the supplement request, without «Làm mới»",
           timeout=OFFICIALS)
+    w.waited += time.monotonic() - started
     w.screen("dossier-supplement", ".bk-portal-send-supplement")
-    choose(w.page, "Chọn giấy tờ trong Kho dữ liệu cá nhân", "bản điện tử của cơ sở y tế")
+    pick("Chọn giấy tờ trong Kho dữ liệu cá nhân", "bản điện tử của cơ sở y tế")
     w.tap("bk-portal-send-supplement")
+    started = time.monotonic()
     w.see(".bk-portal-status", "the result, without «Làm mới»", has_text="Đã trả kết quả",
           timeout=OFFICIALS)
+    w.waited += time.monotonic() - started
     w.screen("dossier-result", ".bk-portal-download-doc")
     w.tap("bk-portal-view-doc")
     w.see(".bk-portal-doc-pages img", "the result's pages")
     w.screen("dossier-result-view", ".bk-portal-doc-pages img")
     w.tap("bk-portal-download-doc")
     w.screen("dossier-saved", ".bk-portal-save-link")
-    w.tap("bk-portal-back", has_text="Hồ sơ của tôi")
-    w.screen("my-dossiers", ".bk-portal-open-dossier")
-    w.tap("bk-portal-back")
-    w.see(".bk-portal-go-store", "home")
-    w.tap("bk-portal-go-store")
-    w.screen("store", ".bk-portal-document")
+    with w.aside():
+        w.tap("bk-portal-back", has_text="Hồ sơ của tôi")
+        w.screen("my-dossiers", ".bk-portal-open-dossier")
+        w.tap("bk-portal-back")
+        w.see(".bk-portal-go-store", "home")
+        w.tap("bk-portal-go-store")
+        w.screen("store", ".bk-portal-document")
 
 
 def enrol_signing(w: Walk, *, dropped: bool = True) -> None:
@@ -563,23 +656,25 @@ def walk_first_steps(w: Walk) -> None:
     home()
     w.tap("bk-start-open-store")
     w.screen("store-pick", ".bk-start-pick-android")
-    # the iPhone's way to the new password, then «Đổi loại điện thoại» and Android's to the end
-    w.tap("bk-start-pick-iphone")
-    w.screen("store-app-iphone", ".bk-start-install")
-    w.tap("bk-start-install")
-    w.screen("apple-sign-in", ".bk-start-forgot")
-    w.tap("bk-start-forgot")
-    w.screen("apple-iforgot", ".bk-start-apple-continue")
-    w.tap("bk-start-apple-continue")
-    w.screen("apple-phone", ".bk-start-confirm-phone")
-    w.type("bk-start-phone", w.learner.phone)
-    w.tap("bk-start-confirm-phone")
-    w.screen("apple-code", ".bk-start-check-code")
-    w.type("bk-start-recovery-code", w.sms_code(r"là: (\d{6})"))
-    w.tap("bk-start-check-code")
-    w.screen("apple-new-password", ".bk-start-save-password")
-    w.tap("bk-start-change-phone")
-    w.see(".bk-start-pick-android", "the choice of phone again")
+    # the iPhone's way to the new password, then «Đổi loại điện thoại» and Android's to the
+    # end: a resident takes the way of their own phone
+    with w.aside():
+        w.tap("bk-start-pick-iphone")
+        w.screen("store-app-iphone", ".bk-start-install")
+        w.tap("bk-start-install")
+        w.screen("apple-sign-in", ".bk-start-forgot")
+        w.tap("bk-start-forgot")
+        w.screen("apple-iforgot", ".bk-start-apple-continue")
+        w.tap("bk-start-apple-continue")
+        w.screen("apple-phone", ".bk-start-confirm-phone")
+        w.type("bk-start-phone", w.learner.phone)
+        w.tap("bk-start-confirm-phone")
+        w.screen("apple-code", ".bk-start-check-code")
+        w.type("bk-start-recovery-code", w.sms_code(r"là: (\d{6})"))
+        w.tap("bk-start-check-code")
+        w.screen("apple-new-password", ".bk-start-save-password")
+        w.tap("bk-start-change-phone")
+        w.see(".bk-start-pick-android", "the choice of phone again")
     w.tap("bk-start-pick-android")
     w.screen("store-app", ".bk-start-install")
     w.tap("bk-start-install")
@@ -676,6 +771,11 @@ WALKS: dict[str, tuple[str, Callable[[Walk], None]]] = {
 }
 
 
+#: Lessons whose resident's path is still over 15 minutes at :data:`PACE` (issue 20, open):
+#: filing online, about 20 min, 2.5 of them waiting for the simulated officials.
+LONGER_THAN_A_SITTING = frozenset({"portal"})
+
+
 @pytest.mark.parametrize("lesson", list(WALKS))
 def test_every_screen_fits_in_four_looks_and_keeps_its_place(
         server: DemoServer, residents: dict[str, DemoLearner], phone: Any,
@@ -683,8 +783,11 @@ def test_every_screen_fits_in_four_looks_and_keeps_its_place(
     learner_id, walk = WALKS[lesson]
     w = Walk(phone, server, lesson, residents[learner_id])
     walk(w)
-    # issue 20: a lesson a first-timer over 55 finishes in one sitting (the walk visits
-    # more screens than a resident must: the estimate is on the long side)
-    print(f"{lesson}: {len(w.screens)} screens, {w.taps} taps, {w.chars} characters, "
-          f"{w.refusals} refusal(s): about {w.minutes():.1f} min at a first-timer's pace")
+    # issue 20: a lesson a first-timer over 55 finishes in one sitting (15 min): the
+    # resident's path, at the walk's slow pace
+    print(w.estimate())
     w.report()
+    if lesson in LONGER_THAN_A_SITTING:
+        assert w.minutes() > 15, f"{w.estimate()}: take it out of LONGER_THAN_A_SITTING"
+    else:
+        assert w.minutes() <= 15, w.estimate()
