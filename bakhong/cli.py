@@ -435,6 +435,7 @@ def parser() -> argparse.ArgumentParser:
         card_commands,
         certificate_commands,
         dashboard_commands,
+        lab_commands,
         province_commands,
         report_commands,
         sign_commands,
@@ -445,6 +446,7 @@ def parser() -> argparse.ArgumentParser:
     card_commands.add_parser(commands)  # bakhong cards | revoke
     certificate_commands.add_parser(commands)  # bakhong certificate WORKSHOP | verify FILE
     dashboard_commands.add_parser(commands)  # bakhong dashboard | trainer-password
+    lab_commands.add_parser(commands)  # bakhong lab WORKSHOP
     report_commands.add_parser(commands)  # bakhong report WORKSHOP... [--out FILE | --serve]
     backup_commands.add_parser(commands)  # bakhong backup | restore
     sync_commands.add_parser(commands)  # bakhong sync WORKSHOP [--out FILE | --register …]
