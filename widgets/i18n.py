@@ -70,10 +70,46 @@ class Translator:
             said = f"{PSEUDO_OPEN}{message}{PSEUDO_CLOSE}"
         else:
             said = self._catalogue.gettext(message)
+            if said == message and TITLED in message:
+                said = self._titled(message)
         calls = _RECORDING.get()
         if calls is not None:
             calls.append((message, said))
         return said
+
+
+    def _titled(self, message: str) -> str:
+        """A title the simulators stored with its particular filled in, from a catalogued
+        ``"<name> – {x}"`` (a contract's address): translated by its template.
+
+        >>> translator("en")("Hợp đồng thuê nhà – Số 27, tổ dân phố 4, phường Hàm Rồng")
+        'Rental contract – Số 27, tổ dân phố 4, phường Hàm Rồng'
+        >>> translator("en")("Chưa có trong danh mục – gì đó")
+        'Chưa có trong danh mục – gì đó'
+        """
+        head, tail = message.split(TITLED, 1)
+        for template in _templates(self.lang).get(head, ()):
+            said = self._catalogue.gettext(template)
+            if said != template:
+                return said.replace(template[len(head) + len(TITLED):], tail, 1)
+        return message
+
+
+#: What joins a stored title's name and its particular (``"Hợp đồng thuê nhà – {address}"``).
+TITLED = " – "
+
+
+@cache
+def _templates(lang: str) -> dict[str, tuple[str, ...]]:
+    """The catalogue's ``"<name> – {placeholder}"`` messages of ``lang``, by name."""
+    found: dict[str, list[str]] = {}
+    catalogue = _catalogue(lang)
+    for message in getattr(catalogue, "_catalog", {}):
+        if isinstance(message, str) and TITLED in message:
+            head, tail = message.split(TITLED, 1)
+            if tail.startswith("{") and tail.endswith("}") and tail.count("{") == 1:
+                found.setdefault(head, []).append(message)
+    return {head: tuple(messages) for head, messages in found.items()}
 
 
 @cache
