@@ -220,7 +220,7 @@ def _bar(done: int, total: int, what: str) -> None:
 
 
 def _grade(args: argparse.Namespace) -> int:
-    from bakhong.grading import grader, results, workshop
+    from bakhong.grading import grader, keys, overrides, results, workshop
     from bakhong.simulators import submissions
 
     root = Path(args.workshop)
@@ -232,6 +232,17 @@ def _grade(args: argparse.Namespace) -> int:
     scores = grader.grade_pending(root, box, progress=_progress, workers=workers)
     for score in scores:
         print(f"{score.learner_id}\t{score.lesson}\t{score.score:g}/{score.max_score:g}")
+    found = overrides.find(root)  # a trainer's manual scores in formgrader, with reasons
+    if found:
+        applied, unexplained = overrides.apply(root, box.store, box.clock,
+                                               keys.load_key(box.workshop_id), box.workshop_id,
+                                               found)
+        for grade in overrides.recorded(root):
+            if any((o.learner_id, o.lesson) == (grade.learner_id, grade.lesson)
+                   for o in applied):
+                print(overrides.text(grade))
+        for override in unexplained:
+            print(overrides.unexplained_text(override, args.workshop), file=sys.stderr)
     failed = [s for s in submissions.latest_all(box.store) if s.status == submissions.FAILED]
     for item in failed:
         print(f"{item.learner_id}\t{item.lesson}\tlỗi chấm / grading failed", file=sys.stderr)

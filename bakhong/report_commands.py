@@ -53,7 +53,7 @@ def _population(path: str | Path | None) -> dict[tuple[str, str], int] | None:
 
 def _report(args: argparse.Namespace, clock: Clock | None = None) -> int:
     """``bakhong report``: write the files (or ``--serve``); ``clock`` for tests."""
-    from bakhong.grading import report, report_output, results
+    from bakhong.grading import overrides, report, report_output, results
 
     roots = [Path(w) for w in args.workshops]
     chosen = args.population or report.workshop_population(roots)
@@ -69,6 +69,8 @@ def _report(args: argparse.Namespace, clock: Clock | None = None) -> int:
     for root in roots:  # scores not counted because bakhong did not record them as they stand
         for mismatch in results.workshop_mismatches(root):
             print(mismatch.text(str(root)), file=sys.stderr)
+        for grade in overrides.recorded(root):  # and the trainers' overrides, with reasons
+            print(overrides.text(grade), file=sys.stderr)
     built = report.build_report(roots, population=population, clock=clock,
                                       public=args.public)
     if args.out:

@@ -53,8 +53,8 @@ from bakhong.simulators import learners as learners_mod
 from bakhong.simulators.clock import Clock, SystemClock
 from bakhong.simulators.learners import Learner
 
-from . import course, results, settings
-from .report_model import CommuneRow, Report, Resident, text_key
+from . import course, overrides, results, settings
+from .report_model import OVERRIDE_NOTE, CommuneRow, Note, Report, Resident, text_key
 from .report_output import csv_cell
 from .report_views import CSV_HEADER, build_views, commune_rows, trained_rules
 from .workshop import open_sandbox
@@ -369,6 +369,9 @@ def build_report(
         (chosen.core_lessons if core_lessons is None else core_lessons,
          chosen.pass_mark if pass_mark is None else pass_mark)
         for chosen in (settings.load(root) for root in roots))
+    overridden = sum(len(overrides.recorded(root)) for root in roots)
+    if overridden:
+        rules = (*rules, Note(OVERRIDE_NOTE, {"count": str(overridden)}))
     return build_views(found, as_of=moment, targets=common_targets(roots),
                        population=population, public=public, workshops=len(roots),
                        rules=rules)

@@ -181,6 +181,8 @@ SCOPE_NOTE = "Báo cáo lập ngày {date} từ {workshops} lớp học, theo s�
 RULE_NOTE = ("Đã học = đạt {lessons}: mỗi bài ít nhất {mark}% số điểm (cài đặt core_lessons và "
              "pass_mark trong bakhong.toml của lớp).")
 NO_RULE_NOTE = "Đã học: không có bài bắt buộc nào, nên không ai được tính là đã học."
+OVERRIDE_NOTE = ("Người hướng dẫn đã sửa {count} điểm do bakhong chấm, mỗi điểm có ghi lý do "
+                 "(bakhong grade và bakhong report liệt kê).")
 TRAINER_NOTE = ("Bản đầy đủ cho người hướng dẫn: không có tên, mã học viên, số định danh hay số "
                 "điện thoại. Chỉ chia sẻ ra ngoài lớp học bản công khai.")
 PUBLIC_NOTE = ("Bản công khai: số dưới 5 người ghi «<5»; tỷ lệ, số còn thiếu, xu hướng và ngày "
@@ -206,8 +208,8 @@ BANK_NOTE = ("Tài khoản ngân hàng: chỉ tính người từ 15 tuổi tr�
 #: Every source string above: the dashboard marks each one for the catalogue.
 SOURCE_STRINGS: tuple[str, ...] = (
     REPORT_TITLE, PUBLIC_TITLE, NO_DATA, *TITLES.values(), *LABELS.values(), *LESSONS.values(),
-    *INDICATORS.values(), *STEPS.values(), SCOPE_NOTE, RULE_NOTE, NO_RULE_NOTE, TRAINER_NOTE,
-    PUBLIC_NOTE, METHOD_NOTE, LESSON_NOTE, STEPS_NOTE, SURVEY_NOTE, BANK_NOTE)
+    *INDICATORS.values(), *STEPS.values(), SCOPE_NOTE, RULE_NOTE, NO_RULE_NOTE, OVERRIDE_NOTE,
+    TRAINER_NOTE, PUBLIC_NOTE, METHOD_NOTE, LESSON_NOTE, STEPS_NOTE, SURVEY_NOTE, BANK_NOTE)
 
 
 def lesson_label(lesson: str) -> str:

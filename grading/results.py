@@ -54,14 +54,19 @@ __all__ = ["Grade", "Mismatch", "Results", "check", "key_of", "passes", "read",
 
 
 def seal(key: bytes, workshop_id: str, learner_id: str, lesson: str, score: float,
-         max_score: float, missing: Sequence[str], graded_at: str) -> str:
-    """The grader's seal over one result.
+         max_score: float, missing: Sequence[str], graded_at: str,
+         override: str | None = None) -> str:
+    """The grader's seal over one result, and over a trainer's override of it (a result
+    without one is sealed as before overrides existed).
 
     >>> seal(b"k" * 32, "w1", "hv001", "vneid", 5.0, 5.0, (), "2026-12-01T09:00:00+07:00")[:12]
     '867b6898fa28'
     """
-    body = json.dumps([workshop_id, learner_id, lesson, float(score), float(max_score),
-                       sorted(missing), graded_at], ensure_ascii=False, separators=(",", ":"))
+    fields: list[object] = [workshop_id, learner_id, lesson, float(score), float(max_score),
+                            sorted(missing), graded_at]
+    if override is not None:
+        fields.append(override)
+    body = json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
     return hmac.new(key, body.encode(), hashlib.sha256).hexdigest()
 
 
@@ -87,6 +92,8 @@ class Grade:
     max_score: float
     missing: tuple[str, ...]
     graded_at: datetime
+    #: A trainer's override (JSON: its reason and the tasks it changed), or None.
+    override: str | None = None
 
     @property
     def fraction(self) -> float:
@@ -214,14 +221,15 @@ def read(store: Store, key: bytes | Callable[[], bytes], workshop_id: str, *,
         score, max_score = float(row.score or 0), float(row.max_score or 0)
         assert isinstance(secret, bytes)
         expected = seal(secret, workshop_id, row.learner_id, row.lesson, score, max_score,
-                        row.missing, row.graded_at or "")
+                        row.missing, row.graded_at or "", row.override)
         if row.seal is None or not hmac.compare_digest(expected, row.seal):
             broken.append(Mismatch(SEAL, row.learner_id, row.lesson, row.score,
                                    row.max_score, None))
             broken_seqs.append(row.seq)
             continue
         grades.append(Grade(row.seq, row.learner_id, row.lesson, score, max_score,
-                            row.missing, datetime.fromisoformat(row.graded_at or "")))
+                            row.missing, datetime.fromisoformat(row.graded_at or ""),
+                            row.override))
     # an edited row that a later sealed grade of the same pair replaced counts no more
     newest = {(g.learner_id, g.lesson): g.seq for g in grades}
     broken = [m for m, seq in zip(broken, broken_seqs, strict=True)

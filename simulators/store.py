@@ -9,7 +9,7 @@ store applies the missing migrations in one transaction.
 
 >>> store = Store.open("sqlite://")
 >>> store.schema_version()
-9
+10
 >>> with store.transaction() as tx:
 ...     _ = tx.execute(meta.insert().values(key="hello", value="xin chào"))
 >>> store.get_meta("hello")
@@ -33,7 +33,7 @@ from sqlalchemy.pool import StaticPool
 
 from .errors import SchemaTooNew, StoreBusy, StoreError
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 BUSY_TIMEOUT_MS = 10_000
 
 metadata = sa.MetaData()
@@ -154,9 +154,13 @@ submissions = sa.Table(
     # the grader's seal over the result (bakhong.grading.results), so an edit is noticed
     sa.Column("missing", sa.Text, nullable=True),
     sa.Column("seal", sa.String(64), nullable=True),
+    # schema 10: a trainer's override of the grader's score, JSON {"reason": …, "tasks":
+    # {grade_id: [auto, manual]}} (bakhong.grading.overrides), under the same seal
+    sa.Column("override", sa.Text, nullable=True),
 )
-#: Columns added to ``submissions`` by schema 7.
+#: Columns added to ``submissions`` by schema 7, and by schema 10.
 _SUBMISSION_COLUMNS_7 = ("missing", "seal")
+_SUBMISSION_COLUMNS_10 = ("override",)
 
 # schema 3: the payment sandbox (bakhong.simulators.bank). Amounts are whole VND.
 bank_accounts = sa.Table(
@@ -329,6 +333,11 @@ def _add_columns(conn: Connection, table: sa.Table, names: tuple[str, ...]) -> N
             conn.exec_driver_sql(f"ALTER TABLE {table.name} ADD COLUMN {name} {kind}")
 
 
+def _migrate_to_10(conn: Connection) -> None:
+    """A trainer's override of a graded result (none on rows graded before)."""
+    _add_columns(conn, submissions, _SUBMISSION_COLUMNS_10)
+
+
 def _migrate_to_8(conn: Connection) -> None:
     """Whether the roster gave each learner's id (unknown, NULL, for those enrolled before)."""
     _add_columns(conn, learners, _LEARNER_COLUMNS_8)
@@ -338,7 +347,7 @@ def _migrate_to_8(conn: Connection) -> None:
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     1: _migrate_to_1, 2: _migrate_to_2, 3: _migrate_to_3, 4: _migrate_to_4,
     5: _migrate_to_5, 6: _migrate_to_6, 7: _migrate_to_7,
-    8: _migrate_to_8, 9: _migrate_to_9}
+    8: _migrate_to_8, 9: _migrate_to_9, 10: _migrate_to_10}
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

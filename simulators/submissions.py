@@ -50,12 +50,14 @@ class Submission:
     missing: tuple[str, ...] = ()
     graded_at: str | None = None
     seal: str | None = None
+    #: A trainer's override of the grader's score (JSON, ``bakhong.grading.overrides``).
+    override: str | None = None
 
 
 _COLUMNS = (submissions.c.seq, submissions.c.learner_id, submissions.c.lesson,
             submissions.c.requested_at, submissions.c.status, submissions.c.score,
             submissions.c.max_score, submissions.c.missing, submissions.c.graded_at,
-            submissions.c.seal)
+            submissions.c.seal, submissions.c.override)
 
 
 def _submission(row: Any) -> Submission:
@@ -105,6 +107,21 @@ def mark(store: Store, clock: Clock, seq: int, status: str,
             status=status, score=score, max_score=max_score,
             missing=json.dumps(list(missing)) if status == GRADED else None, seal=seal,
             graded_at=(graded_at or clock.now().isoformat()) if done else None))
+
+
+def add_graded(store: Store, clock: Clock, learner_id: str, lesson: str, score: float,
+               max_score: float, *, missing: Sequence[str], graded_at: str, seal: str,
+               override: str) -> Submission:
+    """A graded row that no «Nộp bài» asked for: a trainer's override of the newest result
+    (``bakhong.grading.overrides``), sealed by the caller."""
+    with store.transaction() as conn:
+        inserted = conn.execute(submissions.insert().values(
+            learner_id=learner_id, lesson=lesson, requested_at=clock.now().isoformat(),
+            status=GRADED, score=score, max_score=max_score, missing=json.dumps(list(missing)),
+            graded_at=graded_at, seal=seal, override=override)).inserted_primary_key
+    seq = int(inserted[0]) if inserted else 0
+    return Submission(seq, learner_id, lesson, clock.now().isoformat(), GRADED, score,
+                      max_score, tuple(missing), graded_at, seal, override)
 
 
 def graded(store: Store) -> list[Submission]:
