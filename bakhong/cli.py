@@ -253,6 +253,32 @@ def _grade(args: argparse.Namespace) -> int:
     return 1 if failed or edited else 0
 
 
+def _override(args: argparse.Namespace) -> int:
+    """A trainer's manual scores in formgrader, recorded with their reason (issue 20)."""
+    from bakhong.grading import keys, overrides, workshop
+
+    root = Path(args.workshop)
+    if not args.reason.strip():
+        print("Lỗi / Error: hãy ghi lý do / give a reason (--reason \"…\")", file=sys.stderr)
+        return 2
+    box = workshop.open_sandbox(root)
+    try:
+        done = overrides.explain(root, box.store, box.clock, keys.load_key(box.workshop_id),
+                                 box.workshop_id, args.learner, args.lesson, args.reason)
+    finally:
+        box.close()
+    if done is None:
+        print(f"Lỗi / Error: không có điểm sửa tay nào của {args.learner[:40]!r}, bài "
+              f"{args.lesson[:40]!r} trong sổ điểm: hãy sửa điểm trong formgrader trước "
+              f"(bakhong lab) / no manual score of this learner and lesson in the gradebook: "
+              f"change it in formgrader first", file=sys.stderr)
+        return 2
+    grade = next(g for g in overrides.recorded(root)
+                 if (g.learner_id, g.lesson) == (done.learner_id, done.lesson))
+    print(overrides.text(grade))
+    return 0
+
+
 def _faults(args: argparse.Namespace) -> int:
     from bakhong.card_commands import card_code
     from bakhong.grading import workshop
@@ -416,6 +442,13 @@ def parser() -> argparse.ArgumentParser:
     grade.add_argument("--workers", type=int, default=0,
                        help="số kernel chấm khởi động sẵn (mặc định: số lõi CPU) / grading "
                             "kernels started ahead (default: one per core)")
+    override = add("override", "Ghi lý do cho điểm đã sửa tay trong formgrader / record the "
+                   "reason for scores changed by hand in formgrader", _override)
+    override.add_argument("workshop", help="thư mục lớp học / workshop folder")
+    override.add_argument("learner", help="mã học viên (learner_id) / learner id")
+    override.add_argument("lesson", help="bài học / lesson")
+    override.add_argument("--reason", required=True,
+                          help="lý do sửa điểm / why the score was changed")
     fault = add("faults", "Bật/tắt tình huống lỗi / switch simulator faults", _faults)
     fault.add_argument("workshop", help="thư mục lớp học / workshop folder")
     fault.add_argument("--learner", metavar="CODE",

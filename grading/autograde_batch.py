@@ -67,9 +67,17 @@ def score_of(gradebook: Gradebook, learner_id: str, lesson: str) -> Score:
     """A submission's score in nbgrader's gradebook, with its graded tasks short of full
     points."""
     found = gradebook.find_submission(lesson, learner_id)
-    missing = tuple(grade.name for notebook in found.notebooks for grade in notebook.grades
+    grades = [grade for notebook in found.notebooks for grade in notebook.grades]
+    missing = tuple(grade.name for grade in grades
                     if (grade.score or 0) + 1e-9 < (grade.max_score or 0))
-    return Score(learner_id, lesson, float(found.score), float(found.max_score), missing)
+    manual = {grade.name: (grade.auto_score, float(grade.manual_score)) for grade in grades
+              if grade.manual_score is not None and (
+                  grade.auto_score is None or abs(grade.manual_score - grade.auto_score) > 1e-9)}
+    auto = sum(float(grade.auto_score or 0) for grade in grades)
+    auto_missing = tuple(grade.name for grade in grades
+                         if float(grade.auto_score or 0) + 1e-9 < float(grade.max_score or 0))
+    return Score(learner_id, lesson, float(found.score), float(found.max_score), missing,
+                 manual, auto, auto_missing)
 
 
 class PooledExecute(Execute):  # type: ignore[misc]

@@ -33,7 +33,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -67,6 +67,11 @@ class Score:
     max_score: float
     #: the graded cells (``grade_id``) short of full points
     missing: tuple[str, ...] = ()
+    #: cells a trainer scored by hand in formgrader: grade_id -> (autograder's, manual);
+    #: then ``auto`` and ``auto_missing`` are the autograder's own result
+    manual: dict[str, tuple[float | None, float]] = field(default_factory=dict)
+    auto: float = 0.0
+    auto_missing: tuple[str, ...] = ()
 
 
 def grading_environment(workshop_id: str, key: bytes) -> dict[str, str]:
@@ -300,6 +305,22 @@ def _finish(box: Sandbox, key: bytes, item: submissions.Submission,
         LOG.error("grading %s/%s failed: %s", item.learner_id, item.lesson, err.detail)
         submissions.mark(box.store, box.clock, item.seq, submissions.FAILED)
     else:
-        results.record(box.store, box.clock, key, box.workshop_id, item.seq, item.learner_id,
-                       item.lesson, score.score, score.max_score, score.missing)
+        if not score.manual:
+            results.record(box.store, box.clock, key, box.workshop_id, item.seq,
+                           item.learner_id, item.lesson, score.score, score.max_score,
+                           score.missing)
+        else:  # a trainer's manual scores stay only as the override they were explained by
+            from .overrides import carried
+
+            kept = carried(box.store, key, box.workshop_id, item.learner_id, item.lesson,
+                           score.manual)
+            if kept is not None:
+                results.record(box.store, box.clock, key, box.workshop_id, item.seq,
+                               item.learner_id, item.lesson, score.score, score.max_score,
+                               score.missing, override=kept)
+            else:
+                score = replace(score, score=score.auto, missing=score.auto_missing)
+                results.record(box.store, box.clock, key, box.workshop_id, item.seq,
+                               item.learner_id, item.lesson, score.auto, score.max_score,
+                               score.auto_missing)
         scores.append(score)

@@ -2,25 +2,28 @@
 
 The grading worker judges a resident from her evidence. Where it judged wrongly (the sandbox
 failed her at the class's worst moment, a task done in a way the check did not foresee), the
-trainer opens the submission in formgrader (``bakhong lab``), gives the task's cell a
-manual score and writes the reason in the same cell's comment: both are nbgrader's own
-(``Grade.manual_score``, ``Comment.manual_comment``). ``bakhong grade`` then finds them
-(:func:`find`) and records each as the lesson's newest result (:func:`apply`): the
-gradebook's score with the override's tasks and reason, under the grader's seal
-(:func:`bakhong.grading.results.seal` covers the override too). From then on every screen
-that reads results (the dashboard, «Xem điểm», the report, certificates, the province) counts
-the trainer's score, and the report lists each override with its reason.
+trainer opens the submission in formgrader (``bakhong lab``) and gives the task's cell a
+manual score (nbgrader's own ``Grade.manual_score``); formgrader has no comment box on an
+autograded test cell, so the reason is given with ``bakhong override WORKSHOP LEARNER
+LESSON --reason "…"``, which records the submission's manual scores as the lesson's newest
+result (:func:`apply`): the gradebook's score with the override's tasks and reason, under
+the grader's seal (:func:`bakhong.grading.results.seal` covers the override too). From then
+on every screen that reads results (the dashboard, «Xem điểm», the report, certificates,
+the province) counts the trainer's score; ``grade`` and ``report`` list each override with
+its reason, and the report's notes count them.
 
-A manual score without a reason is not applied: :func:`find` returns it as *unexplained*,
-``grade`` says so, and the results' check keeps naming the gradebook's score as not
-bakhong's, as for any other edit. A reason is bounded (:data:`REASON_CHARS`).
+A manual score without a reason is not counted: ``grade`` names it with what to do, and the
+results' check keeps naming the gradebook's score as not bakhong's, as for any other edit.
+An override stays while the gradebook keeps the manual score (nbgrader keeps it when a
+resubmission is graded again): ``grade`` records it again over the new grade. A reason is
+bounded (:data:`REASON_CHARS`).
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from bakhong.simulators import submissions
@@ -29,8 +32,8 @@ from bakhong.simulators.sandbox import Store
 
 from . import course, results
 
-__all__ = ["REASON_CHARS", "Override", "apply", "find", "reason_of", "recorded", "text",
-           "unexplained_text"]
+__all__ = ["REASON_CHARS", "Override", "apply", "explain", "find", "reason_of", "recorded",
+           "text", "unexplained_text"]
 
 REASON_CHARS = 500
 
@@ -108,17 +111,25 @@ def find(root: Path) -> list[Override]:
 def apply(root: Path, store: Store, clock: Clock, key: bytes, workshop_id: str,
           found: Sequence[Override] | None = None) -> tuple[list[Override], list[Override]]:
     """Record each explained override that is not the lesson's result yet as its newest
-    sealed result; returns (applied now, unexplained). An override already recorded is
-    passed over, so running ``grade`` again changes nothing."""
+    sealed result; returns (applied now, unexplained). An override without a reason of its
+    own takes the one recorded for the same manual scores before, if any. An override
+    already the result is passed over, so running ``grade`` again changes nothing."""
     found = find(root) if found is None else found
     current = results.read(store, key, workshop_id, pass_mark=0.0, core_lessons=())
     applied: list[Override] = []
-    unexplained = [o for o in found if not o.reason]
+    unexplained: list[Override] = []
     for override in found:
-        if not override.reason:
-            continue
+        history = current.history(override.learner_id, override.lesson)
+        if not override.reason:  # explained before (a resubmission graded again since)?
+            before = next((g.override for g in reversed(history) if g.override), None)
+            same = before is not None and json.loads(before).get("tasks") == json.loads(
+                override.record()).get("tasks")
+            if not same:
+                unexplained.append(override)
+                continue
+            override = replace(override, reason=reason_of(before))
         record = override.record()
-        now = current.current(override.learner_id, override.lesson)
+        now = history[-1] if history else None
         if now is not None and now.override == record \
                 and abs(now.score - override.score) < 1e-9:
             continue
@@ -132,6 +143,34 @@ def apply(root: Path, store: Store, clock: Clock, key: bytes, workshop_id: str,
                               graded_at, record))
         applied.append(override)
     return applied, unexplained
+
+
+def carried(store: Store, key: bytes, workshop_id: str, learner_id: str, lesson: str,
+            manual: dict[str, tuple[float | None, float]]) -> str | None:
+    """The override record a new grade of ``learner_id``'s ``lesson`` carries: the newest
+    one recorded for these same manual scores (a resubmission graded again), else None."""
+    tasks = {k: list(v) for k, v in sorted(manual.items())}
+    history = results.read(store, key, workshop_id, pass_mark=0.0,
+                           core_lessons=()).history(learner_id, lesson)
+    for grade in reversed(history):
+        if grade.override and json.loads(grade.override).get("tasks") == tasks:
+            return grade.override
+    return None
+
+
+def explain(root: Path, store: Store, clock: Clock, key: bytes, workshop_id: str,
+            learner_id: str, lesson: str, reason: str) -> Override | None:
+    """``bakhong override``: the manual scores of ``learner_id``'s ``lesson`` recorded with
+    ``reason``; None when the gradebook holds none for that submission."""
+    reason = " ".join(reason.split())[:REASON_CHARS]
+    if not reason:
+        raise ValueError("empty reason")
+    chosen = [replace(o, reason=reason) for o in find(root)
+              if (o.learner_id, o.lesson) == (learner_id, lesson)]
+    if not chosen:
+        return None
+    apply(root, store, clock, key, workshop_id, chosen)
+    return chosen[0]
 
 
 def recorded(root: Path) -> list[results.Grade]:
@@ -166,10 +205,9 @@ def text(grade: results.Grade) -> str:
 
 def unexplained_text(override: Override, workshop: str) -> str:
     """A manual score without a reason, as ``grade`` prints it."""
+    command = (f'bakhong override {workshop} {override.learner_id} {override.lesson} '
+               f'--reason "…"')
     return (f"Điểm sửa tay của {override.learner_id}, bài «{override.lesson}» chưa có lý do, "
-            f"nên chưa được tính: trong formgrader (bakhong lab {workshop}), hãy ghi lý do vào "
-            f"ô nhận xét của ô đã sửa điểm, rồi chạy lại bakhong grade {workshop}\n"
+            f"nên chưa được tính. Hãy ghi lý do: {command}\n"
             f"  The manual score of {override.learner_id}, lesson «{override.lesson}», has no "
-            f"reason and is not counted: in formgrader (bakhong lab {workshop}) write the "
-            f"reason in the comment of the cell whose score you changed, then run bakhong "
-            f"grade {workshop} again")
+            f"reason and is not counted. Give the reason: {command}")

@@ -72,13 +72,14 @@ def seal(key: bytes, workshop_id: str, learner_id: str, lesson: str, score: floa
 
 def record(store: Store, clock: Clock, key: bytes, workshop_id: str, seq: int,
            learner_id: str, lesson: str, score: float, max_score: float,
-           missing: Sequence[str]) -> None:
-    """Mark queue row ``seq`` graded with its sealed result (the grader's last step)."""
+           missing: Sequence[str], *, override: str | None = None) -> None:
+    """Mark queue row ``seq`` graded with its sealed result (the grader's last step);
+    ``override``: the trainer's override it carries (``bakhong.grading.overrides``)."""
     graded_at = clock.now().isoformat()
     submissions.mark(store, clock, seq, submissions.GRADED, score, max_score,
-                     missing=tuple(missing), graded_at=graded_at,
+                     missing=tuple(missing), graded_at=graded_at, override=override,
                      seal=seal(key, workshop_id, learner_id, lesson, score, max_score,
-                               missing, graded_at))
+                               missing, graded_at, override))
 
 
 @dataclass(frozen=True)

@@ -99,13 +99,14 @@ def pending(store: Store) -> list[Submission]:
 def mark(store: Store, clock: Clock, seq: int, status: str,
          score: float | None = None, max_score: float | None = None, *,
          missing: Sequence[str] = (), seal: str | None = None,
-         graded_at: str | None = None) -> None:
+         graded_at: str | None = None, override: str | None = None) -> None:
     """Set a row's status; a graded row gets its result (``graded_at`` defaults to now)."""
     done = status in (GRADED, FAILED)
     with store.transaction() as conn:
         conn.execute(submissions.update().where(submissions.c.seq == seq).values(
             status=status, score=score, max_score=max_score,
             missing=json.dumps(list(missing)) if status == GRADED else None, seal=seal,
+            override=override if status == GRADED else None,
             graded_at=(graded_at or clock.now().isoformat()) if done else None))
 
 

@@ -3,9 +3,8 @@ reason, which the report and the gradebook audit show».
 
 Two residents handed in the VNeID lesson; hv002 did none of it and is graded 0/5. The trainer
 gives her cells manual scores in nbgrader's gradebook, as formgrader's «Manual Grading» does
-(``Grade.manual_score``), first with a reason on one cell only, then on every cell
-(``Comment.manual_comment``). Before, any manual score was named as an edit outside bakhong
-and never counted; a manual score without a reason still is.
+(``Grade.manual_score``), then gives the reason with ``bakhong override``. Before, any manual
+score was named as an edit outside bakhong and never counted; without a reason it still is.
 """
 
 from __future__ import annotations
@@ -41,18 +40,18 @@ def root(tmp_path: Path) -> Path:
     return root
 
 
-def _manual(root: Path, reasons: dict[str, str]) -> None:
-    """hv002's VNeID cells given full marks by hand; ``reasons``: the comments written."""
+def _manual(root: Path) -> None:
+    """hv002's VNeID cells given full marks by hand, as formgrader saves them."""
     from nbgrader.api import Gradebook
 
     with Gradebook(course.gradebook_url(root)) as gradebook:
         for cell in CELLS:
-            grade = gradebook.find_grade(cell, "vneid", "vneid", "hv002")
-            grade.manual_score = POINTS[cell]
-            if cell in reasons:
-                gradebook.find_comment(cell, "vneid", "vneid", "hv002").manual_comment = \
-                    reasons[cell]
+            gradebook.find_grade(cell, "vneid", "vneid", "hv002").manual_score = POINTS[cell]
         gradebook.db.commit()
+
+
+def _override(root: Path, reason: str = REASON) -> int:
+    return cli.main(["override", str(root), "hv002", "vneid", "--reason", reason])
 
 
 def _results(root: Path) -> results.Results:
@@ -68,13 +67,16 @@ def test_an_override_with_its_reason_counts_and_is_shown(
     assert not _results(root).trained("hv002")
     capsys.readouterr()
 
-    _manual(root, {"level2": REASON})  # one cell of three explained: not applied
+    _manual(root)  # no reason yet: not counted, and grade says what to do
     assert cli.main(["grade", str(root)]) == 1
     err = capsys.readouterr().err
     assert "chưa có lý do" in err and "has no reason" in err
+    assert "bakhong override" in err
     assert not _results(root).trained("hv002")
+    assert _override(root, "   ") == 2  # a reason is required
+    assert cli.main(["override", str(root), "hv001", "vneid", "--reason", REASON]) == 2
 
-    _manual(root, dict.fromkeys(CELLS, REASON))
+    assert _override(root) == 0, capsys.readouterr().err
     assert cli.main(["grade", str(root)]) == 0, capsys.readouterr().err
     out = capsys.readouterr().out
     assert "Điểm người hướng dẫn sửa: hv002, bài «vneid», 5/5" in out and REASON in out
@@ -102,9 +104,15 @@ def test_an_override_with_its_reason_counts_and_is_shown(
         box.close()
 
 
-def test_an_override_is_under_the_seal(root: Path) -> None:
-    _manual(root, dict.fromkeys(CELLS, REASON))
-    assert cli.main(["grade", str(root)]) == 0
+def test_an_override_stays_when_graded_again_and_is_under_the_seal(root: Path) -> None:
+    _manual(root)
+    assert _override(root) == 0
+    # every submission graded again from its evidence: nbgrader keeps the manual scores, and
+    # grade records the override again over the new grade, with its reason
+    assert cli.main(["grade", str(root), "--all"]) == 0
+    current = _results(root).current("hv002", "vneid")
+    assert current is not None and current.score == 5.0
+    assert overrides.reason_of(current.override) == REASON
     box = open_sandbox(root)
     try:
         with box.store.transaction() as conn:
@@ -114,4 +122,4 @@ def test_an_override_is_under_the_seal(root: Path) -> None:
         box.close()
     found = _results(root)
     assert not found.trained("hv002"), "an edited override still counted"
-    assert [m.kind for m in found.broken] == [results.SEAL]
+    assert found.broken and {m.kind for m in found.broken} == {results.SEAL}
