@@ -587,6 +587,11 @@ def released(root: Path) -> dict[str, ReleasedVariant]:
     return found
 
 
+def page_entries(root: Path) -> dict[str, tuple[str, str, str]]:
+    """What a lesson page is told of the workshop's variants: name -> (base, title, text)."""
+    return {v.name: (v.base, v.title, v.text) for v in released(root).values()}
+
+
 def release(root: Path, path: Path) -> tuple[Variant, bool]:
     """Check ``path`` and release it into workshop ``root``'s course with nbgrader's API
     (``generate_assignment``, as :func:`.course.build` releases the course's lessons);

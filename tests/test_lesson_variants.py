@@ -240,3 +240,49 @@ def test_every_refusal_is_typed(good: str, tmp_path: Path) -> None:
         assert issubclass(error, VariantRefused)
         with pytest.raises(VariantRefused):
             lesson_variants.check(draft(tmp_path, change(good)))
+
+
+def test_a_released_variant_opens_on_the_page_with_its_title_and_text(root: Path) -> None:
+    """What ``serve`` does for a variant: the lesson server knows its address and title, the
+    desk lists it and takes its «Nộp bài», the menu shows it, the page shows the base's app
+    with the variant's text."""
+    import html
+
+    from bakhong.lesson_server import lesson_of, page_title
+    from bakhong.simulators.desk import LearnerDesk, NotAllowed
+    from bakhong.widgets.course import course_screen
+    from bakhong.widgets.entry import LESSON_TITLES, _app, lesson_menu
+
+    if NAME not in lesson_variants.released(root):  # this test run alone: release it first
+        path = root / "variants" / f"{NAME}.py"
+        if not path.exists():
+            lesson_variants.new(root, "payment", NAME)
+        path.write_text(edited(path), encoding="utf-8")
+        lesson_variants.release(root, path)
+    entries = lesson_variants.page_entries(root)
+    titles = {name: title for name, (_, title, _) in entries.items()}
+    assert lesson_of(f"{NAME}/{NAME}.ipynb", titles) == NAME
+    assert lesson_of(f"{NAME}/{NAME}.ipynb") is None  # not released in that workshop
+    assert page_title(NAME, titles) == html.escape(TITLE)
+
+    box = workshop.open_sandbox(root)
+    try:
+        desk = LearnerDesk(box, "hv002", variants=lambda: entries)
+        assert desk.lesson_variants()[NAME][:2] == ("payment", TITLE)
+        menu = lesson_menu(desk.learner().code, desk.lesson_variants())
+        assert (NAME, TITLE, f"../{NAME}/{NAME}.ipynb?code={desk.learner().code}") == menu[-1]
+        assert [name for name, _, _ in menu[:-1]] == list(LESSON_TITLES)  # the course's first
+        base, _title, text = entries[NAME]
+        page = course_screen(desk, _app(base), lang="en", on_submit=lambda: None,
+                             lessons=menu, current=NAME, base=base, text=text)
+        if page.consent is not None:
+            page.consent.controls["consent-accept"].click()
+        shown = page.controls["lesson-text"].children[0].children[0].value
+        assert html.escape(LOCAL_NOTE) in shown or LOCAL_NOTE in shown
+        assert desk.submit(NAME).lesson == NAME
+        with pytest.raises(NotAllowed):
+            LearnerDesk(box, "hv002").submit(NAME)  # a desk not told of the variant
+        with pytest.raises(NotAllowed):
+            desk.submit("payment_elsewhere")
+    finally:
+        box.close()
