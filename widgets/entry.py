@@ -270,7 +270,12 @@ def show_lesson(lesson: str, code: str, lang: str | None = None,
         return SUBMITTED
 
     def score(tr: Translator) -> str:
-        return score_text(desk.latest_submission(lesson), tr, pass_mark)
+        latest = desk.latest_submission(lesson)
+        if latest is not None and base != lesson:  # a variant's cells are its base's
+            import dataclasses
+
+            latest = dataclasses.replace(latest, lesson=base)
+        return score_text(latest, tr, pass_mark)
 
     def grading() -> bool:  # the page's poller shows the score once this turns False
         from bakhong.simulators import submissions

@@ -88,8 +88,9 @@ def markdown_html(markdown: str, *, escape: bool = False) -> str:
     """A lesson's markdown as the panel shows it (its first heading left out); ``escape``
     for a workshop's own text (a variant's), whose HTML is shown as text, never run.
 
-    >>> markdown_html("## Hướng dẫn\n\nMở **7 giờ** <b onclick=x>", escape=True)
-    '<div class="bk-lesson-text"><p>Mở <strong>7 giờ</strong> &lt;b onclick=x&gt;</p>\n</div>'
+    >>> print(markdown_html("Mở **7 giờ** <b onclick=x>", escape=True))
+    <div class="bk-lesson-text"><p>Mở <strong>7 giờ</strong> &lt;b onclick=x&gt;</p>
+    </div>
     """
     import mistune
 
