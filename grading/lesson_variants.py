@@ -31,6 +31,8 @@ import ast
 import copy
 import json
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -146,6 +148,13 @@ class Unedited(VariantRefused):
 class BadTitle(VariantRefused):
     code = "variant.bad_title"
     message = N_("Tiêu đề bài (title) phải có, trên một dòng, tối đa {limit} ký tự.")
+
+
+class CellsFixed(VariantRefused):
+    code = "variant.cells_fixed"
+    message = N_("Đã có học viên nộp bài «{name}»: khi phát lại chỉ được đổi tiêu đề, chữ và "
+                 "điểm, không được thêm, bỏ hay đổi tên ô ({cells}). Muốn vậy, hãy tạo bài "
+                 "với tên khác.")
 
 
 class NoGradedTask(VariantRefused):
@@ -604,12 +613,14 @@ def release(root: Path, path: Path) -> tuple[Variant, bool]:
 
     variant = check(path)
     settings.require_workshop(root)
+    _cells_kept_after_submissions(root, variant)
     before = released(root)
     folder = root / "source" / variant.name
     folder.mkdir(parents=True, exist_ok=True)
     nbformat.write(variant.notebook, folder / f"{variant.name}.ipynb")  # type: ignore[no-untyped-call]
-    api = course.nbgrader_api(root.resolve())
-    course.checked(api.generate_assignment(variant.name, force=True, create=True))
+    with _kept_release(root, variant.name):
+        api = course.nbgrader_api(root.resolve())
+        course.checked(api.generate_assignment(variant.name, force=True, create=True))
     course.trust_released(root)
     entries = [v.__dict__ for v in before.values() if v.name != variant.name]
     entries.append(ReleasedVariant(variant.name, variant.base, variant.title,
@@ -617,3 +628,49 @@ def release(root: Path, path: Path) -> tuple[Variant, bool]:
     write_text(root / REGISTRY, json.dumps({"version": 1, "variants": entries},
                                            ensure_ascii=False, indent=1))
     return variant, variant.name in before
+
+
+def _cells_kept_after_submissions(root: Path, variant: Variant) -> None:
+    """Once a variant is handed in, nbgrader keeps its cells (``SaveCells``: "Cannot add or
+    remove cells … because there are submissions"): refuse such a release before nbgrader
+    removes the released copy."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    if not course.has_gradebook(root):
+        return
+    with Gradebook(course.gradebook_url(root)) as gradebook:
+        try:
+            notebook = gradebook.find_notebook(variant.name, variant.name)
+        except MissingEntry:
+            return
+        if not notebook.submissions:
+            return
+        old = {cell.name for cell in notebook.source_cells} | {
+            cell.name for cell in notebook.grade_cells}
+    new = {str(meta["grade_id"]) for meta in map(_nbgrader, variant.notebook.cells)
+           if meta.get("grade_id") and (meta.get("grade") or meta.get("solution")
+                                        or meta.get("locked"))}
+    if old != new:
+        raise CellsFixed(name=variant.name, cells=", ".join(sorted(old ^ new)))
+
+
+@contextmanager
+def _kept_release(root: Path, name: str) -> Iterator[None]:
+    """The released copy as it was if nbgrader fails (``force`` removes it first)."""
+    import shutil
+    import tempfile
+
+    released_dir = root / "release" / name
+    if not released_dir.is_dir():
+        yield
+        return
+    with tempfile.TemporaryDirectory(dir=root, prefix=".release-") as kept:
+        copy_dir = Path(kept) / name
+        shutil.copytree(released_dir, copy_dir)
+        try:
+            yield
+        except BaseException:
+            if released_dir.exists():
+                shutil.rmtree(released_dir)
+            shutil.copytree(copy_dir, released_dir)
+            raise

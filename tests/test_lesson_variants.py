@@ -15,6 +15,7 @@ from bakhong.grading.lesson_variants import (
     BadMetadata,
     BadVariantName,
     CellLogic,
+    CellsFixed,
     GradedWithoutTests,
     HiddenTestsLeak,
     NameTaken,
@@ -102,6 +103,19 @@ def test_new_check_release_and_grade(root: Path, capsys: pytest.CaptureFixture[s
     finally:
         box.close()
     assert scores == {"hv001": (7.0, 7.0), "hv002": (0.0, 7.0)}
+
+    # handed in: released again, its points may change, its cells may not (nbgrader keeps
+    # them); a refused release leaves the released copy as it was
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('"points": 3', '"points": 4'), encoding="utf-8")
+    assert lesson_variants.release(root, path)[1]
+    swapped = text.index('# %% nbgrader={"grade": true, "grade_id": "swapped"')
+    path.write_text(text[:swapped], encoding="utf-8")
+    with pytest.raises(CellsFixed, match="swapped"):
+        lesson_variants.release(root, path)
+    assert (root / "release" / NAME / f"{NAME}.ipynb").is_file()
+    path.write_text(text, encoding="utf-8")
+    lesson_variants.release(root, path)
 
 
 def test_a_variant_export_in_another_folder_scores_nothing(tmp_path: Path) -> None:
