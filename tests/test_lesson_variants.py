@@ -300,3 +300,37 @@ def test_a_released_variant_opens_on_the_page_with_its_title_and_text(root: Path
             desk.submit("payment_elsewhere")
     finally:
         box.close()
+
+
+def test_the_sandbox_service_tells_pages_of_a_variant_released_while_it_runs(
+        root: Path, tmp_path: Path, good: str) -> None:
+    """Under ``serve`` the page's desk is the service's: it reads the workshop's list anew."""
+    import threading
+    import time
+
+    from bakhong import page_pass, sandbox_service
+    from bakhong.sandbox_client import RemoteDesk, ServiceClient
+    from bakhong.simulators.desk import NotAllowed
+
+    key = bytes(range(32))
+    socket_path = tmp_path / "sandbox.sock"
+    stop = threading.Event()
+    thread = threading.Thread(target=sandbox_service.run, args=(root, socket_path, key, stop),
+                              daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 30
+        while not socket_path.exists():
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        desk = RemoteDesk(ServiceClient(str(socket_path), page_pass.mint(key, "hv001")),
+                          "hv001")
+        with pytest.raises(NotAllowed):
+            desk.submit("payment_later")
+        assert "payment_later" not in desk.lesson_variants()
+        lesson_variants.release(root, draft(tmp_path, good, name="payment_later"))
+        assert desk.lesson_variants()["payment_later"][:2] == ("payment", TITLE)
+        assert desk.submit("payment_later").lesson == "payment_later"
+    finally:
+        stop.set()
+        thread.join(10)
