@@ -301,6 +301,7 @@ def _read(path: Path) -> Any:
             notebook = jupytext.reads(text, fmt="py:percent")
         else:
             notebook = nbformat.reads(text, as_version=4)  # type: ignore[no-untyped-call]
+            nbformat.validate(notebook)  # type: ignore[no-untyped-call]
     except Exception as err:  # jupytext and nbformat raise many kinds for a broken file
         raise BadVariantFile(path=str(path), reason=type(err).__name__) from err
     if len(notebook.cells) > MAX_CELLS:
@@ -449,7 +450,7 @@ def _check_metadata(notebook: Any) -> None:
         try:
             validator.validate_cell(cell)
         except (ValidationError, SchemaTooOldError, SchemaTooNewError,
-                jsonschema.ValidationError) as err:
+                jsonschema.ValidationError, KeyError, TypeError) as err:
             reason = getattr(err, "message", None) or str(err)
             raise BadMetadata(cell=name, reason=str(reason).splitlines()[0][:120]) from err
         if meta.get("solution"):
