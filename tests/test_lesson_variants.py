@@ -334,3 +334,12 @@ def test_the_sandbox_service_tells_pages_of_a_variant_released_while_it_runs(
     finally:
         stop.set()
         thread.join(10)
+
+
+def test_a_variant_never_counts_for_trained() -> None:
+    """``core_lessons`` names the course's own lessons: a variant is refused there."""
+    from bakhong.grading.settings import InvalidSettings, parse
+
+    with pytest.raises(InvalidSettings) as info:
+        parse({"core_lessons": ["vneid_check", NAME]})
+    assert info.value.field == "core_lessons"
