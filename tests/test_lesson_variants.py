@@ -343,3 +343,34 @@ def test_a_variant_never_counts_for_trained() -> None:
     with pytest.raises(InvalidSettings) as info:
         parse({"core_lessons": ["vneid_check", NAME]})
     assert info.value.field == "core_lessons"
+
+
+def test_show_lesson_opens_a_variant_with_its_base_app(root: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """The page's own entry (``lesson_page`` → ``show_lesson``), here over the workshop's
+    store (no service): the variant's name opens the payment app, the menu ends with it, and
+    «Nộp bài» queues the variant."""
+    from bakhong.sandbox_client import SOCKET_ENV
+    from bakhong.simulators import learners
+    from bakhong.widgets import entry
+
+    if NAME not in lesson_variants.released(root):
+        path = root / "variants" / f"{NAME}.py"
+        if not path.exists():
+            lesson_variants.new(root, "payment", NAME)
+        path.write_text(edited(path), encoding="utf-8")
+        lesson_variants.release(root, path)
+    for name in (SOCKET_ENV, entry.STORE_ENV, "NBGRADER_EXECUTION"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv(entry.WORKSHOP_ENV, str(root))
+    box = workshop.open_sandbox(root)
+    try:
+        code = learners.by_id(box.store, "hv001").code
+    finally:
+        box.close()
+    page = entry.show_lesson(NAME, code, "vi")
+    assert page.current == NAME and page.base == "payment"  # type: ignore[attr-defined]
+    assert page.lessons[-1][:2] == (NAME, TITLE)  # type: ignore[attr-defined]
+    assert type(page.app.view).__module__ == "bakhong.widgets.bank_app"  # type: ignore[attr-defined]
+    with pytest.raises(entry.UnknownLesson):
+        entry.show_lesson("payment_unknown", code, "vi")

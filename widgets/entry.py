@@ -314,9 +314,13 @@ def learner_desk(code: str, page_pass: str = "") -> Desk:
 
     if not code.strip():
         raise NoLearnerCode()
-    box = Sandbox.open(os.environ.get(STORE_ENV) or _workshop() / SANDBOX_FILE)
+    from bakhong.grading.lesson_variants import page_entries
+
+    workshop = _workshop()
+    box = Sandbox.open(os.environ.get(STORE_ENV) or workshop / SANDBOX_FILE)
     learner = learners.by_code(box.store, code)
-    return LearnerDesk(box, learner.learner_id, pass_mark=_pass_mark())
+    return LearnerDesk(box, learner.learner_id, pass_mark=_pass_mark(),
+                       variants=lambda: page_entries(workshop))
 
 
 def _pass_mark() -> float:
