@@ -42,7 +42,7 @@ from bakhong.simulators.errors import N_, SandboxError
 from . import course
 
 __all__ = ["DRAFTS", "EDIT_MARK", "MAX_BYTES", "MAX_CELLS", "REGISTRY", "ReleasedVariant",
-           "Variant", "VariantRefused", "check", "new", "release", "released",
+           "Variant", "VariantRefused", "check", "new", "page_entries", "release", "released",
            "validate_name"]
 
 #: The released variants of a workshop, under its folder.
