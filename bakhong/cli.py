@@ -480,6 +480,7 @@ def parser() -> argparse.ArgumentParser:
         certificate_commands,
         dashboard_commands,
         lab_commands,
+        lesson_commands,
         province_commands,
         report_commands,
         sign_commands,
@@ -495,6 +496,7 @@ def parser() -> argparse.ArgumentParser:
     backup_commands.add_parser(commands)  # bakhong backup | restore
     sync_commands.add_parser(commands)  # bakhong sync WORKSHOP [--out FILE | --register …]
     province_commands.add_parser(commands)  # bakhong province init | serve | import | …
+    lesson_commands.add_parser(commands)  # bakhong lesson new | check | release
     return root
 
 

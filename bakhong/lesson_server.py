@@ -39,7 +39,7 @@ import html
 import logging
 import re
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
@@ -87,7 +87,7 @@ SWEEP_MS = 1000
 #: Query arguments that would make Voila start a fresh kernel beside the preheated pool.
 UNPOOLED_ARGUMENTS = ("template", "theme")
 #: A lesson's address under ``/voila/render/``: ``<lesson>/<lesson>.ipynb``.
-LESSON_PATH = re.compile(r"([a-z_]{1,40})/\1\.ipynb")
+LESSON_PATH = re.compile(r"([a-z][a-z0-9_]{0,39})/\1\.ipynb")
 #: What Voila renders for every lesson page (``grading.course.PAGE_NOTEBOOK``), told the
 #: lesson in the query string: one preheated pool serves every lesson.
 PAGE_NOTEBOOK = "page.ipynb"
@@ -97,19 +97,24 @@ _lookups = concurrent.futures.ThreadPoolExecutor(max_workers=2,
                                                  thread_name_prefix="bakhong-codes")
 
 
-def lesson_of(path: str) -> str | None:
-    """The lesson a page's address names, if the pages can show it.
+def lesson_of(path: str, variants: Mapping[str, str] | None = None) -> str | None:
+    """The lesson a page's address names, if the pages can show it: a course lesson, or
+    one of the workshop's own ``variants`` (name -> title, ``bakhong lesson release``).
 
     >>> lesson_of("vneid/vneid.ipynb"), lesson_of("page.ipynb"), lesson_of("vneid/bank.ipynb")
     ('vneid', None, None)
+    >>> lesson_of("vneid_xa2/vneid_xa2.ipynb"), lesson_of("vneid_xa2/vneid_xa2.ipynb",
+    ...                                                   {"vneid_xa2": "Bài của xã"})
+    (None, 'vneid_xa2')
     """
     found = LESSON_PATH.fullmatch(path)
-    return found[1] if found and found[1] in APP_FACTORIES else None
+    known = found is not None and (found[1] in APP_FACTORIES or found[1] in (variants or {}))
+    return found[1] if found and known else None
 
 
-def page_title(lesson: str) -> str:
+def page_title(lesson: str, variants: Mapping[str, str] | None = None) -> str:
     """The tab's title of ``lesson``'s page (its title in Vietnamese)."""
-    return html.escape(LESSON_TITLES.get(lesson, "bakhong"))
+    return html.escape(LESSON_TITLES.get(lesson) or (variants or {}).get(lesson, "bakhong"))
 
 
 def problem_text(key: str) -> tuple[str, str] | None:
@@ -219,7 +224,8 @@ class RoutineKernelLines(logging.Filter):
 def lesson_server(store: Store, seats: KernelSeats, demo_links: list[tuple[str, str, str]],
                   first_lesson: str, transforms: list[Any], pass_key: bytes | None = None,
                   join_address: Callable[[str, str, str], str] | None = None,
-                  behind_proxy: bool = False) -> Any:
+                  behind_proxy: bool = False,
+                  variants: Callable[[], Mapping[str, str]] | None = None) -> Any:
     """The Voila application class serving the workshop's ``release/`` folder; ``transforms``
     are tornado's output transforms for every page (``serving.offline_transforms``).
 
@@ -235,7 +241,10 @@ def lesson_server(store: Store, seats: KernelSeats, demo_links: list[tuple[str, 
     join page) is under Voila's ``base_url``: under JupyterHub that is the workshop's prefix,
     ``/user/<trainer>/<workshop>/``. ``behind_proxy`` (a hub's proxy in front) trusts its
     ``X-Forwarded-For``/``-Proto`` headers, so the class address shows ``https`` when the
-    proxy's does."""
+    proxy's does.
+
+    ``variants`` gives the workshop's own variants of lessons (name -> title), asked on each
+    page opened, so a variant released while the class runs opens too."""
     from jupyter_core.utils import ensure_async
     from voila.app import Voila
     from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
@@ -311,7 +320,8 @@ def lesson_server(store: Store, seats: KernelSeats, demo_links: list[tuple[str, 
 
         @tornado.web.authenticated
         async def get(self, path: str | None = None) -> None:
-            lesson = lesson_of(path or "")
+            titles = variants() if variants is not None else {}
+            lesson = lesson_of(path or "", titles)
             if lesson is None:  # the page notebook itself, or no lesson at all
                 raise tornado.web.HTTPError(404)
             for name in UNPOOLED_ARGUMENTS:
@@ -341,9 +351,10 @@ def lesson_server(store: Store, seats: KernelSeats, demo_links: list[tuple[str, 
             seen, titled = "", False
             try:
                 async for chunk in self.get_generator(path=PAGE_NOTEBOOK):
-                    if not titled and PAGE_TITLE.search(chunk):  # the tab says the lesson
-                        chunk = PAGE_TITLE.sub(lambda _m: f"<title>{page_title(lesson)}</title>",
-                                              chunk, count=1)
+                    title_at = None if titled else PAGE_TITLE.search(chunk)
+                    if title_at is not None:  # the tab says the lesson
+                        chunk = (chunk[:title_at.start()] + f"<title>{page_title(lesson, titles)}"
+                                 f"</title>" + chunk[title_at.end():])
                         titled = True
                     if seat.kernel is None:
                         named = KERNEL_ID.search(seen + chunk)

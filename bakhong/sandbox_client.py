@@ -203,5 +203,8 @@ class RemoteDesk:
     def latest_submission(self, lesson: str) -> Any:
         return self._desk("latest_submission", lesson)
 
+    def lesson_variants(self) -> dict[str, tuple[str, str, str]]:
+        return dict(self._desk("lesson_variants"))
+
     def pass_mark(self) -> float:
         return float(self._desk("pass_mark"))

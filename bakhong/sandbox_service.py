@@ -40,7 +40,7 @@ from typing import Any
 from bakhong import page_pass
 from bakhong.sandbox_client import SOCKET_ENV
 from bakhong.simulators import wire
-from bakhong.simulators.desk import LearnerDesk
+from bakhong.simulators.desk import LearnerDesk, Variants
 from bakhong.simulators.errors import SandboxError
 from bakhong.simulators.wire import READINGS
 
@@ -56,15 +56,18 @@ BACKLOG = 1024
 DESKS = 512
 
 
-def make_app(box: Any, key: bytes, *, pass_mark: float = 0.8) -> Any:
+def make_app(box: Any, key: bytes, *, pass_mark: float = 0.8,
+             variants: Variants | None = None) -> Any:
     """The tornado application answering ``/call`` over ``box`` with the pass key ``key``
-    (``pass_mark``: the course's, for «Xem điểm»)."""
+    (``pass_mark``: the course's, for «Xem điểm»; ``variants``: the workshop's own variants
+    of lessons, read anew on each use)."""
     import tornado.web
 
     desks: OrderedDict[str, LearnerDesk] = OrderedDict()
 
     def desk_of(learner_id: str) -> LearnerDesk:
-        desk = desks.pop(learner_id, None) or LearnerDesk(box, learner_id, pass_mark=pass_mark)
+        desk = desks.pop(learner_id, None) or LearnerDesk(box, learner_id, pass_mark=pass_mark,
+                                                           variants=variants)
         desks[learner_id] = desk
         while len(desks) > DESKS:
             desks.popitem(last=False)
@@ -123,13 +126,15 @@ def run(root: Path, socket_path: Path, key: bytes, stop: threading.Event | None 
     import tornado.netutil
 
     from bakhong.grading import settings
+    from bakhong.grading.lesson_variants import page_entries
     from bakhong.grading.workshop import open_sandbox
     from bakhong.simulators import evidence
 
     box = open_sandbox(root)
     box.store.single_writer()
     evidence.start_chain(box.store)  # from now on, evidence must come through here
-    app = make_app(box, key, pass_mark=settings.load(root).pass_mark)
+    app = make_app(box, key, pass_mark=settings.load(root).pass_mark,
+                   variants=lambda: page_entries(root))
 
     async def serve() -> None:
         server = tornado.httpserver.HTTPServer(app, max_body_size=MAX_BODY)

@@ -400,6 +400,7 @@ def run(workshop: Path, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
     """
     from bakhong.grading import settings
     from bakhong.grading.course import LESSONS, put_environment_on_path, release_missing
+    from bakhong.grading.lesson_variants import page_entries
     from bakhong.grading.workshop import open_sandbox
     from bakhong.kernel_seats import KernelSeats
     from bakhong.kernelspec import ensure_installed
@@ -432,7 +433,9 @@ def run(workshop: Path, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
                            offline_transforms(), pass_key=key, behind_proxy=behind_proxy,
                            # behind a hub's proxy the address reached is the public one
                            join_address=None if behind_proxy
-                           else functools.partial(class_address, host))
+                           else functools.partial(class_address, host),
+                           variants=lambda: {name: title for name, (_, title, _)
+                                             in page_entries(workshop).items()})
     # the worker is told who its server is: killed before it could watch, it still knows
     worker = subprocess.Popen([sys.executable, "-m", "bakhong.grading.worker",
                                str(workshop.resolve())],

@@ -58,6 +58,25 @@ def lesson_title(lesson: str) -> str:
     return lesson
 
 
+def workshop_lessons(root: Path) -> tuple[str, ...]:
+    """The lessons of the workshop at ``root``: the course's (:data:`LESSONS`), then the
+    workshop's own variants it released (:mod:`.lesson_variants`)."""
+    from .lesson_variants import released
+
+    return (*LESSONS, *released(root))
+
+
+def lesson_base(root: Path, lesson: str) -> str:
+    """The course lesson whose app and evidence ``lesson`` uses: itself, or the base of a
+    variant released in the workshop at ``root``."""
+    if lesson in LESSONS:
+        return lesson
+    from .lesson_variants import released
+
+    found = released(root).get(lesson)
+    return found.base if found is not None else lesson
+
+
 def lesson_text(lesson: str) -> str:
     return resources.files("bakhong.lessons").joinpath(f"{lesson}.py").read_text("utf-8")
 

@@ -42,7 +42,7 @@ from bakhong.simulators import evidence, learnerid, submissions
 from bakhong.simulators.sandbox import Sandbox
 
 from . import course, keys, results
-from .hidden_tests import EVIDENCE_FILE, KEY_ENV, WORKSHOP_ENV
+from .hidden_tests import EVIDENCE_FILE, KEY_ENV, VARIANT_KEY, WORKSHOP_ENV
 
 if TYPE_CHECKING:
     from .autograde_batch import AutogradeBatch
@@ -86,8 +86,12 @@ def write_submission(root: Path, box: Sandbox, key: bytes, learner_id: str, less
     if folder.exists():
         shutil.rmtree(folder)
     shutil.copytree(root / "release" / lesson, folder)
+    base = course.lesson_base(root, lesson)
     export = evidence.export(box.store, box.clock, key, workshop=box.workshop_id,
-                             learner_id=learner_id, lesson=lesson)
+                             learner_id=learner_id, lesson=base)
+    if base != lesson:  # a workshop's variant: its base's evidence, signed for this variant
+        body = {k: v for k, v in export.items() if k != "mac"}
+        export = evidence.sign_export(key, {**body, VARIANT_KEY: lesson})
     (folder / EVIDENCE_FILE).write_text(json.dumps(export, ensure_ascii=False, indent=1),
                                         encoding="utf-8")
     # nbgrader compares this with the graded copy's: always the real time of submission.

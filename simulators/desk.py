@@ -60,7 +60,7 @@ NOT_FOR_PAGES = frozenset({"hooks"})
 #: The page's own calls (methods of :class:`LearnerDesk`).
 DESK_CALLS = frozenset({"learner", "persona", "consented", "consent", "set_language",
                         "display_modes", "set_display_modes", "submit", "latest_submission",
-                        "pass_mark"})
+                        "pass_mark", "lesson_variants"})
 
 
 class NotAllowed(SandboxError):
@@ -126,14 +126,23 @@ class Desk(Protocol):
     def submit(self, lesson: str) -> submissions.Submission: ...
     def latest_submission(self, lesson: str) -> submissions.Submission | None: ...
     def pass_mark(self) -> float: ...
+    def lesson_variants(self) -> dict[str, tuple[str, str, str]]: ...
+
+
+#: A workshop's own variants of lessons, as the desk is told them: name -> (base lesson,
+#: title, text) (``bakhong.grading.lesson_variants``; asked anew on each use).
+Variants = Callable[[], Mapping[str, tuple[str, str, str]]]
 
 
 class LearnerDesk:
     """One learner's calls to the sandbox (see the module's notes); ``pass_mark`` is the
-    course's (``bakhong.toml``), which «Xem điểm» judges by."""
+    course's (``bakhong.toml``), which «Xem điểm» judges by; ``variants``, the workshop's
+    own variants of lessons, which a page may show and hand in too."""
 
-    def __init__(self, box: Sandbox, learner_id: str, *, pass_mark: float = 0.8) -> None:
+    def __init__(self, box: Sandbox, learner_id: str, *, pass_mark: float = 0.8,
+                 variants: Variants | None = None) -> None:
         self.box, self.learner_id, self._pass_mark = box, learner_id, pass_mark
+        self._variants = variants
         self._apps: dict[str, Any] = {}
 
     def call(self, target: str, method: str, args: Sequence[Any] = (),
@@ -198,7 +207,7 @@ class LearnerDesk:
         """«Nộp bài»: queue the lesson for grading."""
         from .walkthrough import LESSON_TASKS
 
-        if lesson not in LESSON_TASKS:
+        if lesson not in LESSON_TASKS and lesson not in self.lesson_variants():
             raise NotAllowed(f"lesson {lesson[:16]!r}")
         return submissions.request(self.box.store, self.box.clock, self.learner_id, lesson)
 
@@ -207,3 +216,7 @@ class LearnerDesk:
 
     def pass_mark(self) -> float:
         return self._pass_mark
+
+    def lesson_variants(self) -> dict[str, tuple[str, str, str]]:
+        """The workshop's own variants of lessons: name -> (base lesson, title, text)."""
+        return dict(self._variants()) if self._variants is not None else {}

@@ -86,8 +86,11 @@ class CourseHandles:
                  lang: str, on_submit: SubmitAction,
                  on_score: ScoreAction | None = None, lessons: LessonMenu | None = None,
                  current: str = "", is_grading: GradingAction | None = None,
-                 check: str = "") -> None:
+                 check: str = "", base: str = "", text: str | None = None) -> None:
         self.desk, self.learner_id = desk, desk.learner_id
+        #: the course lesson whose app this is (``current`` unless a workshop's variant), and
+        #: a variant's own text (markdown), shown instead of the base lesson's
+        self.base, self.text = base or current, text
         #: a check's page («Tự làm», :mod:`.check_mode`): the desk's name of its app
         self.check = check
         self.check_panels: CheckPanels | None = None
@@ -246,7 +249,7 @@ class CourseHandles:
             with restoring(state), unaided(bool(self.check)):
                 app = self.app_factory(self.desk, tr)
             if self.check:
-                panels = CheckPanels(self.current, self.desk.app(self.check), tr, controls)
+                panels = CheckPanels(self.base, self.desk.app(self.check), tr, controls)
                 body.append(panels.goal)
             if self._from_consent:  # the page goes to the app's first screen
                 body.insert(0, screen_start())
@@ -286,9 +289,10 @@ class CourseHandles:
 
         if not self.current:
             return []
-        lesson = self.current
+        lesson, own = self.current, self.text
         try:
-            text = lesson_text.lesson_html(lesson, tr)
+            text = (lesson_text.lesson_html(lesson, tr) if own is None
+                    else lesson_text.markdown_html(own, escape=True))
         except FileNotFoundError:  # a lesson without text of its own
             return []
         player = w.Box([], layout=w.Layout(width="100%"))
@@ -296,7 +300,9 @@ class CourseHandles:
         listen = action_button("bk-common-lesson-listen", "🔊 " + tr(LISTEN))
 
         def speak() -> None:
-            data = speech.audio_for(lesson_text.lesson_plain(lesson, tr), tr.lang)
+            plain = (lesson_text.lesson_plain(lesson, tr) if own is None
+                     else lesson_text.markdown_plain(own))
+            data = speech.audio_for(plain, tr.lang if own is None else "vi")
             player.children = (audio_player(data),)
         on_click(listen, speak, message, tr)
         controls["lesson-listen"] = listen
@@ -353,14 +359,17 @@ def course_screen(desk: Desk, app_factory: AppFactory, *,
                   lang: str | None = None, on_submit: SubmitAction,
                   on_score: ScoreAction | None = None, display: bool = False,
                   lessons: LessonMenu | None = None, current: str = "",
-                  is_grading: GradingAction | None = None, check: str = "") -> CourseHandles:
+                  is_grading: GradingAction | None = None, check: str = "", base: str = "",
+                  text: str | None = None) -> CourseHandles:
     """The learner's page: consent if not given yet, then ``app_factory``'s app and «Nộp bài».
 
     ``lang`` defaults to the language saved for the learner. Never raises for a
     sandbox failure: the page then shows the message and a «Thử lại» button. Displayed
     (``display=True``, in a kernel), the page's poller starts (:meth:`CourseHandles.start_live`);
     ``is_grading`` lets it show the score by itself after «Nộp bài». ``check`` (the desk's
-    name of a check's app) makes it a check's page (:mod:`.check_mode`).
+    name of a check's app) makes it a check's page (:mod:`.check_mode`). A workshop's
+    variant of a lesson is ``current``, its ``base`` the course lesson whose app it shows, and
+    ``text`` its own text (Vietnamese markdown, in every language: it has no translation).
     """
     if lang is None:
         try:
@@ -369,7 +378,7 @@ def course_screen(desk: Desk, app_factory: AppFactory, *,
             lang = "vi"
     course = CourseHandles(desk, app_factory,
                            lang if lang in LANGUAGES else "vi", on_submit, on_score,
-                           lessons, current, is_grading, check)
+                           lessons, current, is_grading, check, base, text)
     try:
         course.render()
     except Exception as err:

@@ -14,8 +14,9 @@ import html
 import json
 import math
 import os
+import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qs
@@ -51,6 +52,11 @@ LESSON_TITLES = {
     "signing_check": N_("Tự làm 4: Ký số một văn bản"),
     "safety": N_("Bài 5: An toàn trên mạng"),
 }
+
+
+#: A workshop's variant of a lesson (``bakhong.grading.lesson_variants.NAME``): its page is
+#: asked for by name, and the desk says whether the workshop released it.
+VARIANT_NAME = re.compile(r"[a-z][a-z0-9_]{2,31}")
 
 
 def lesson_url(lesson: str, code: str | None = None) -> str:
@@ -207,7 +213,7 @@ def _lesson_page(lesson: str | None) -> None:
         query = _query()
         if lesson is None:
             lesson = query.get("lesson", [""])[0]
-            if lesson not in APP_FACTORIES:
+            if lesson not in APP_FACTORIES and not VARIANT_NAME.fullmatch(lesson):
                 raise UnknownLesson()
         lang = query.get("lang", [None])[0]
         show_lesson(lesson, query.get("code", [""])[0], lang,
@@ -223,13 +229,40 @@ def _lesson_page(lesson: str | None) -> None:
         display(page)  # type: ignore[no-untyped-call]
 
 
+def lesson_menu(code: str, variants: Mapping[str, tuple[str, str, str]] | None = None,
+                ) -> list[tuple[str, str, str]]:
+    """The lesson menu: (lesson, title, link) of the course's lessons, then the workshop's
+    own variants (``variants``: name -> (base, title, text), as the desk tells them).
+
+    >>> [name for name, _, _ in lesson_menu("K7M2QX9P", {"payment_xa": ("payment", "Xã", "")})
+    ...  ][-2:]
+    ['safety', 'payment_xa']
+    >>> lesson_menu("K7M2QX9P")[0][2]
+    '../first_steps/first_steps.ipynb?code=K7M2QX9P'
+    """
+    # relative links: the same server, whatever its address or base URL (JupyterHub)
+    titles = {**LESSON_TITLES, **{name: title for name, (_, title, _) in (variants or {}).items()
+                                  if name not in LESSON_TITLES}}
+    return [(name, title, f"../{name}/{name}.ipynb?code={code}")
+            for name, title in titles.items()]
+
+
 def show_lesson(lesson: str, code: str, lang: str | None = None,
                 page_pass: str = "") -> object:
-    """Display the learner's course screen, over the learner's desk (:func:`learner_desk`)."""
+    """Display the learner's course screen, over the learner's desk (:func:`learner_desk`).
+
+    A workshop's variant of a lesson (``bakhong lesson release``) shows its base lesson's
+    app, with the variant's own text; «Nộp bài» hands in the variant."""
     from .course import course_screen
 
     desk = learner_desk(code, page_pass)
-    factory = _app(lesson)
+    variants = desk.lesson_variants()
+    base, text = lesson, None
+    if lesson not in APP_FACTORIES:
+        if lesson not in variants:
+            raise UnknownLesson()
+        base, _title, text = variants[lesson]
+    factory = _app(base)
     pass_mark = desk.pass_mark()
 
     def submit() -> str:
@@ -237,7 +270,12 @@ def show_lesson(lesson: str, code: str, lang: str | None = None,
         return SUBMITTED
 
     def score(tr: Translator) -> str:
-        return score_text(desk.latest_submission(lesson), tr, pass_mark)
+        latest = desk.latest_submission(lesson)
+        if latest is not None and base != lesson:  # a variant's cells are its base's
+            import dataclasses
+
+            latest = dataclasses.replace(latest, lesson=base)
+        return score_text(latest, tr, pass_mark)
 
     def grading() -> bool:  # the page's poller shows the score once this turns False
         from bakhong.simulators import submissions
@@ -246,14 +284,11 @@ def show_lesson(lesson: str, code: str, lang: str | None = None,
         return latest is not None and latest.status in (submissions.QUEUED,
                                                         submissions.GRADING)
 
-    code = desk.learner().code
-    # relative links: the same server, whatever its address or base URL (JupyterHub)
-    menu = [(name, title, f"../{name}/{name}.ipynb?code={code}")
-            for name, title in LESSON_TITLES.items()]
+    menu = lesson_menu(desk.learner().code, variants)
     return course_screen(desk, factory,  # type: ignore[arg-type]
                          lang=lang, on_submit=submit, on_score=score, display=True,
                          lessons=menu, current=lesson, is_grading=grading,
-                         check=CHECK_APPS.get(lesson, ""))
+                         check=CHECK_APPS.get(base, ""), base=base, text=text)
 
 
 def learner_desk(code: str, page_pass: str = "") -> Desk:
@@ -279,9 +314,13 @@ def learner_desk(code: str, page_pass: str = "") -> Desk:
 
     if not code.strip():
         raise NoLearnerCode()
-    box = Sandbox.open(os.environ.get(STORE_ENV) or _workshop() / SANDBOX_FILE)
+    from bakhong.grading.lesson_variants import page_entries
+
+    workshop = _workshop()
+    box = Sandbox.open(os.environ.get(STORE_ENV) or workshop / SANDBOX_FILE)
     learner = learners.by_code(box.store, code)
-    return LearnerDesk(box, learner.learner_id, pass_mark=_pass_mark())
+    return LearnerDesk(box, learner.learner_id, pass_mark=_pass_mark(),
+                       variants=lambda: page_entries(workshop))
 
 
 def _pass_mark() -> float:

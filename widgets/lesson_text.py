@@ -23,7 +23,8 @@ from importlib import resources
 
 from .i18n import N_, PSEUDO_CLOSE, PSEUDO_OPEN, Translator
 
-__all__ = ["TITLE", "hide_notebook_text", "lesson_html", "lesson_markdown", "lesson_plain"]
+__all__ = ["TITLE", "hide_notebook_text", "lesson_html", "lesson_markdown", "lesson_plain",
+           "markdown_html", "markdown_plain"]
 
 #: The panel's title on the course page.
 TITLE = N_("Hướng dẫn bài học")
@@ -80,12 +81,24 @@ def lesson_markdown(lesson: str, lang: str) -> str:
 def lesson_html(lesson: str, tr: Translator) -> str:
     """The text as HTML, without its first heading (the panel's title says it); the
     lessons' own markdown: trusted, nothing typed by a learner."""
+    return markdown_html(lesson_markdown(lesson, tr.lang))
+
+
+def markdown_html(markdown: str, *, escape: bool = False) -> str:
+    """A lesson's markdown as the panel shows it (its first heading left out); ``escape``
+    for a workshop's own text (a variant's), whose HTML is shown as text, never run.
+
+    >>> print(markdown_html("Mở **7 giờ** <b onclick=x>", escape=True))
+    <div class="bk-lesson-text"><p>Mở <strong>7 giờ</strong> &lt;b onclick=x&gt;</p>
+    </div>
+    """
     import mistune
 
-    lines = lesson_markdown(lesson, tr.lang).splitlines()
+    lines = markdown.splitlines()
     if lines and lines[0].startswith("## "):
         lines = lines[1:]
-    rendered = mistune.html("\n".join(lines))
+    render = mistune.create_markdown(escape=True) if escape else mistune.html
+    rendered = render("\n".join(lines))
     return f'<div class="bk-lesson-text">{rendered}</div>'
 
 
@@ -97,7 +110,12 @@ def lesson_plain(lesson: str, tr: Translator) -> str:
     ...                                                                   translator("vi"))
     (False, False)
     """
-    lines = lesson_markdown(lesson, tr.lang).splitlines()
+    return markdown_plain(lesson_markdown(lesson, tr.lang))
+
+
+def markdown_plain(markdown: str) -> str:
+    """A lesson's markdown without its first heading and marks, as it is read aloud."""
+    lines = markdown.splitlines()
     if lines and lines[0].startswith("## "):
         lines = lines[1:]
     texts = [_LINE.match(line).group(2).replace("**", "")  # type: ignore[union-attr]
