@@ -11,9 +11,11 @@ workshop's folder, which is nbgrader's course (``source/``, ``release/``, ``subm
   who picks another language in JupyterLab's menu keeps it;
 * **formgrader** at ``/formgrader``: every lesson with its submissions, each resident's
   autograded notebook and scores, from the same gradebook the grading worker writes.
-  Scores are the grading worker's: a score changed by hand in formgrader is not counted
-  for "trained" (``bakhong grade`` and ``report`` name it as not recorded by bakhong,
-  :mod:`bakhong.grading.results`); overriding a score with a reason is not built yet.
+  Where a resident was judged wrongly, the trainer gives the task's cell a manual score
+  there and then the reason with ``bakhong override WORKSHOP LEARNER LESSON --reason "…"``
+  (:mod:`bakhong.grading.overrides`): from then on the override counts everywhere, under the
+  grader's seal, and ``grade``, ``report`` and the report's notes show it. A manual score
+  without a reason is not counted, and ``grade`` says so.
 
 Run from the workshop's folder so that formgrader reads its ``nbgrader_config.py`` (nbgrader
 looks in the current folder). JupyterLab prints its address with the login token.

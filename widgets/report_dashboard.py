@@ -183,6 +183,8 @@ _MARKED = (
     N_("Đã học = đạt {lessons}: mỗi bài ít nhất {mark}% số điểm (cài đặt core_lessons và "
        "pass_mark trong bakhong.toml của lớp)."),
     N_("Đã học: không có bài bắt buộc nào, nên không ai được tính là đã học."),
+    N_("Người hướng dẫn đã sửa {count} điểm do bakhong chấm, mỗi điểm có ghi lý do "
+       "(bakhong grade và bakhong report liệt kê)."),
     N_("Bản đầy đủ cho người hướng dẫn: không có tên, mã học viên, số định danh hay số điện "
        "thoại. Chỉ chia sẻ ra ngoài lớp học bản công khai."),
     N_("Bản công khai: số dưới 5 người ghi «<5»; tỷ lệ, số còn thiếu, xu hướng và ngày dự "
