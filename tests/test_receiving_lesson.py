@@ -51,8 +51,7 @@ def sell(app: ReceivingAppHandles, *, hurry: bool = False, amount_in_code: bool 
     tap(app, "go-history")
     assert receiving.BUYER.holder in app.controls["history"].value
     assert "+" + bank.money(price) in app.controls["history"].value
-    tap(app, "back")
-    tap(app, "go-my-qr")
+    tap(app, "back")  # back where the history was opened from
     app.controls["sale-amount"].value = str(price)
     app.controls["sale-sender"].value = receiving.BUYER.key
     tap(app, "hand-goods")
@@ -82,7 +81,6 @@ def spot_fake(app: ReceivingAppHandles, *, fooled: bool = False) -> None:
     tap(app, "go-history")
     assert receiving.FAKE_BUYER.holder not in app.controls["history"].value
     tap(app, "back")
-    tap(app, "go-fake")
     tap(app, "refuse-goods")
     assert app.message.kind == "info", app.message.text
 

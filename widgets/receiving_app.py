@@ -65,7 +65,7 @@ class ReceivingView(BankView):
 
     lesson = receiving.LESSON
     step_help = STEP_HELP
-    remembered = ("panel", "qr_amount")
+    remembered = ("panel", "qr_amount", "came_from")
     panels = PANELS
     tasks_list = TASKS
     sim: ReceivingSimulator
@@ -76,6 +76,8 @@ class ReceivingView(BankView):
         self.qr_amount = ""
         #: the history as last opened (``None``: opened again on the next history screen)
         self.rows: list[Receipt] | None = None
+        #: the panel the history was opened from: «Quay lại» goes back there
+        self.came_from = "home"
 
     def go(self, panel: str) -> Callable[[], None]:
         """A home button: the history is opened (the buyer's money is seen), the faked sale
@@ -85,6 +87,7 @@ class ReceivingView(BankView):
         def act() -> None:
             if panel == "history":
                 self.rows = self.sim.open_history()
+                self.came_from = self.panel if self.panel != "history" else "home"
             elif panel == "fake":
                 self.sim.start_fake()
             switch()

@@ -150,9 +150,9 @@ def _history(view: ReceivingView, status: Status) -> list[w.Widget]:
         body = paragraph(_("Chưa có giao dịch nào."))
     view.keep("bk-bank-history", body)
     balance = paragraph(_("Số dư: {amount}").format(amount=bank.money(status.balance)))
+    back = view.button("bk-bank-back", _("Quay lại"), view.go(view.came_from))
     return [screen_title(_("Lịch sử giao dịch")), balance,
-            paragraph(_("Mới nhất ở trên. Tiền vào có dấu cộng (+)."), "bk-hint"), body,
-            _back(view)]
+            paragraph(_("Mới nhất ở trên. Tiền vào có dấu cộng (+)."), "bk-hint"), body, back]
 
 
 def _allowance(view: ReceivingView, status: Status) -> list[w.Widget]:
