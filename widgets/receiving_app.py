@@ -81,7 +81,7 @@ class ReceivingView(BankView):
 
     def go(self, panel: str) -> Callable[[], None]:
         """A home button: the history is opened (the buyer's money is seen), the faked sale
-        begins as its panel opens."""
+        begins as its panel opens; the task list folds when a panel opens."""
         switch = super().go(panel)
 
         def act() -> None:
@@ -90,6 +90,8 @@ class ReceivingView(BankView):
                 self.came_from = self.panel if self.panel != "history" else "home"
             elif panel == "fake":
                 self.sim.start_fake()
+            if panel != "home":  # the task list folds: the panel's screen starts on top
+                self.tasks.selected_index = None
             switch()
         return act
 
