@@ -288,10 +288,11 @@ class ReceivingSimulator(bank.BankSimulator):
     @staticmethod
     def _answer(amount: str | int | None, sender: str | None,
                 expected_amount: int, expected_sender: Payee) -> None:
-        if amount is None or str(amount).strip() == "" or not sender:
+        """The amount and the sender answered (a sender among :data:`SENDERS` only: what
+        a page sends is not trusted, and nothing else is kept)."""
+        if amount is None or str(amount).strip() == "" or not isinstance(sender, str) \
+                or sender not in SENDERS:
             raise NoAnswer()
-        if sender not in SENDERS:
-            raise NoAnswer(str(sender)[:16])
         if bank.parse_amount(amount) != expected_amount:
             raise WrongAmount()
         if sender != expected_sender.key:
