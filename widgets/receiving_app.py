@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
-from bakhong.simulators import bank, receiving
+from bakhong.simulators import receiving
 from bakhong.simulators.bank import Receipt, Status, Step
 from bakhong.simulators.receiving import ReceivingSimulator
 
@@ -34,7 +34,7 @@ from .appview import AppHandles
 from .bank_app import BankView
 from .i18n import N_, Translator
 from .receiving_help import STEP_HELP
-from .receiving_screens import build_screen
+from .receiving_screens import build_screen, money
 
 if TYPE_CHECKING:
     from bakhong.simulators.desk import Desk
@@ -102,7 +102,7 @@ class ReceivingView(BankView):
 
     def task_values(self, status: Status) -> dict[str, object]:
         scenario = status.scenario
-        return {"price": bank.money(scenario["price"]), "month": scenario["allowance_month"]}
+        return {"price": money(self, scenario["price"]), "month": scenario["allowance_month"]}
 
     def _signature(self, status: Status) -> tuple[Any, ...]:
         scenario = status.scenario

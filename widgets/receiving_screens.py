@@ -18,7 +18,7 @@ from bakhong.simulators import bank, qrimage
 from bakhong.simulators.bank import Receipt, Status
 from bakhong.simulators.receiving import ALLOWANCE, SENDERS
 
-from .bank_screens import _account_card, _back
+from .bank_screens import _back
 from .phone import choice_list, clock_time, facts, html_block, paragraph, screen_title, vn_date
 
 if TYPE_CHECKING:
@@ -27,6 +27,27 @@ if TYPE_CHECKING:
 __all__ = ["build_screen"]
 
 Screen = Callable[["ReceivingView", Status], list[w.Widget]]
+
+
+def money(view: ReceivingView, amount: int) -> str:
+    """An amount as the bank app writes it in the page's language: «75.000 đ» in Vietnamese,
+    «VND 75,000» in English (as the English screens of Vietnamese bank apps write it).
+
+    >>> from types import SimpleNamespace
+    >>> [money(SimpleNamespace(tr=SimpleNamespace(lang=lang)), 75000) for lang in ("vi", "en")]
+    ['75.000 đ', 'VND 75,000']
+    """
+    return f"VND {amount:,}" if view.tr.lang == "en" else bank.money(amount)
+
+
+def _account_card(view: ReceivingView, status: Status) -> w.HTML:
+    _ = view.tr
+    rows = ((_("Chủ tài khoản"), status.holder), (_("Số tài khoản"), status.account))
+    label = html.escape(_("Số dư"))
+    amount = html.escape(money(view, status.balance))
+    card = html_block(f'<div class="bk-account-card">{facts(rows)}<p>{label}: '
+                      f'<span class="bk-amount">{amount}</span></p></div>')
+    return view.keep("bk-bank-balance", card)  # type: ignore[return-value]
 
 
 def _scene(text: str) -> w.HTML:
@@ -72,7 +93,7 @@ def _home(view: ReceivingView, status: Status) -> list[w.Widget]:
 def _my_qr(view: ReceivingView, status: Status) -> list[w.Widget]:
     _ = view.tr
     scenario = status.scenario
-    price = bank.money(scenario["price"])
+    price = money(view, scenario["price"])
     payload = view.sim.my_code(view.qr_amount or None)
     data = base64.b64encode(qrimage.render_png(payload)).decode()
     alt = html.escape(_("Mã QR nhận tiền của {holder}").format(holder=status.holder))
@@ -82,7 +103,7 @@ def _my_qr(view: ReceivingView, status: Status) -> list[w.Widget]:
     card = html_block(facts(((_("Chủ tài khoản"), status.holder),
                              (_("Số tài khoản"), status.account),
                              (_("Ngân hàng"), _(status.bank)),
-                             (_("Số tiền"), bank.money(int(view.qr_amount))
+                             (_("Số tiền"), money(view, int(view.qr_amount))
                               if view.qr_amount else _("người mua tự nhập")))))
     items: list[w.Widget] = [screen_title(_("Mã QR nhận tiền"))]
     if scenario["sold"]:
@@ -131,7 +152,7 @@ def _row(view: ReceivingView, receipt: Receipt, account: str) -> str:
     who = ((_("Người chuyển"), receipt.payer_name), (_("Ngân hàng chuyển"), _(receipt.payer_bank)))
     if not incoming:
         who = ((_("Người nhận"), receipt.payee_name), (_("Ngân hàng nhận"), _(receipt.payee_bank)))
-    amount = html.escape(sign + bank.money(receipt.amount))
+    amount = html.escape(sign + money(view, receipt.amount))
     kind = html.escape(_("Tiền vào") if incoming else _("Tiền ra"))
     return (f'<p><b>{kind}</b>: <span class="bk-amount">{amount}</span></p>'
             + facts((*who, (_("Nội dung"), receipt.message or "—"),
@@ -149,7 +170,7 @@ def _history(view: ReceivingView, status: Status) -> list[w.Widget]:
     else:
         body = paragraph(_("Chưa có giao dịch nào."))
     view.keep("bk-bank-history", body)
-    balance = paragraph(_("Số dư: {amount}").format(amount=bank.money(status.balance)))
+    balance = paragraph(_("Số dư: {amount}").format(amount=money(view, status.balance)))
     back = view.button("bk-bank-back", _("Quay lại"), view.go(view.came_from))
     return [screen_title(_("Lịch sử giao dịch")), balance,
             paragraph(_("Mới nhất ở trên. Tiền vào có dấu cộng (+)."), "bk-hint"), body, back]
@@ -162,7 +183,7 @@ def _allowance(view: ReceivingView, status: Status) -> list[w.Widget]:
     items: list[w.Widget] = [screen_title(_("Tiền trợ cấp tháng {month}").format(month=month))]
     if scenario["allowance_done"]:
         items.append(_scene(_("Đúng: {sender} đã chuyển {amount}.").format(
-            sender=ALLOWANCE.holder, amount=bank.money(scenario["allowance_amount"]))))
+            sender=ALLOWANCE.holder, amount=money(view, scenario["allowance_amount"]))))
         return [*items, _back(view)]
     amount, sender = _answer_fields(view, "bk-bank-allowance-amount",
                                     "bk-bank-allowance-sender")
@@ -185,7 +206,7 @@ def _screenshot(view: ReceivingView) -> w.HTML:
     """The picture on the buyer's phone: it looks like a receipt, and proves nothing."""
     _ = view.tr
     shot = view.sim.screenshot()
-    rows = facts(((_("Số tiền"), bank.money(shot.amount)),
+    rows = facts(((_("Số tiền"), money(view, shot.amount)),
                   (_("Người nhận"), shot.payee_name),
                   (_("Số tài khoản nhận"), shot.payee_account),
                   (_("Nội dung"), shot.message),
@@ -201,7 +222,7 @@ def _screenshot(view: ReceivingView) -> w.HTML:
 def _fake(view: ReceivingView, status: Status) -> list[w.Widget]:
     _ = view.tr
     scenario = status.scenario
-    price = bank.money(scenario["fake_price"])
+    price = money(view, scenario["fake_price"])
     items: list[w.Widget] = [screen_title(_("Anh Dũng mua gà"))]
     if scenario["fake_done"]:
         items.append(_scene(_("Đúng: tiền chưa về nên bạn chưa giao gà. Anh Dũng đi mất: ảnh "
