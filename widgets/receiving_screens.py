@@ -45,8 +45,10 @@ def _account_card(view: ReceivingView, status: Status) -> w.HTML:
     rows = ((_("Chủ tài khoản"), status.holder), (_("Số tài khoản"), status.account))
     label = html.escape(_("Số dư"))
     amount = html.escape(money(view, status.balance))
-    card = html_block(f'<div class="bk-account-card">{facts(rows)}<p>{label}: '
-                      f'<span class="bk-amount">{amount}</span></p></div>')
+    # the learner's own data (a persona's): not words to translate
+    card = html_block(f'<div class="bk-account-card bk-persona">{facts(rows)}<p>'
+                      f'<span class="bk-key">{label}:</span> '
+                      f'<span class="bk-value bk-amount">{amount}</span></p></div>')
     return view.keep("bk-bank-balance", card)  # type: ignore[return-value]
 
 
