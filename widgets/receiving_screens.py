@@ -156,7 +156,8 @@ def _row(view: ReceivingView, receipt: Receipt, account: str) -> str:
         who = ((_("Người nhận"), receipt.payee_name), (_("Ngân hàng nhận"), _(receipt.payee_bank)))
     amount = html.escape(sign + money(view, receipt.amount))
     kind = html.escape(_("Tiền vào") if incoming else _("Tiền ra"))
-    return (f'<p><b>{kind}</b>: <span class="bk-amount">{amount}</span></p>'
+    nowrap = ' style="white-space: nowrap"'  # «+75.000 đ» on one line
+    return (f'<p><b>{kind}</b>: <span class="bk-amount"{nowrap}>{amount}</span></p>'
             + facts((*who, (_("Nội dung"), receipt.message or "—"),
                      (_("Thời gian"), f"{clock_time(receipt.at)} {vn_date(receipt.at)}"),
                      (_("Mã giao dịch"), receipt.reference))))
