@@ -57,6 +57,7 @@ JUDGES = {
     "signing": "bakhong.simulators.signing",
     "signing_check": "bakhong.simulators.checks",
     "safety": "bakhong.simulators.safety",
+    "receiving": "bakhong.simulators.receiving",
 }
 
 

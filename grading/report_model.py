@@ -102,6 +102,7 @@ LESSONS: Mapping[str, str] = MappingProxyType({
     "portal": "Bài 3: Nộp hồ sơ trực tuyến – khai sinh cho trẻ mới sinh",
     "signing": "Bài 4: Chữ ký số cá nhân – ký từ xa trên điện thoại",
     "safety": "Bài 5: An toàn trên mạng",
+    "receiving": "Bài 6: Nhận tiền vào tài khoản",
     "vneid_check": "Tự làm 1: Kích hoạt VNeID mức 2",
     "payment_check": "Tự làm 2: Trả tiền bằng mã QR",
     "portal_check": "Tự làm 3: Nộp hồ sơ trực tuyến",
@@ -174,6 +175,11 @@ STEPS: Mapping[tuple[str, str], str] = MappingProxyType({
     ("safety", "refuse_swapped_qr"): "Mã QR bị dán đè ở quầy hàng",
     ("safety", "spot_fake_portal"): "Trang Dịch vụ công giả mạo",
     ("safety", "refuse_refund_pin"): "Lừa «hoàn tiền» đòi mã PIN",
+    ("receiving", "buyer_scan"): "Cho người mua quét mã QR nhận tiền",
+    ("receiving", "open_history"): "Xem lịch sử giao dịch",
+    ("receiving", "show_own_qr"): "Xác nhận tiền bán hàng đã về",
+    ("receiving", "check_allowance"): "Kiểm tra tiền trợ cấp",
+    ("receiving", "spot_fake_transfer"): "Ảnh chuyển tiền giả",
 })
 
 NO_DATA = "Chưa có số liệu"

@@ -53,7 +53,7 @@ __all__ = ["APPS", "DESK_CALLS", "NOT_FOR_PAGES", "READINGS", "Desk", "LearnerDe
            "allowed"]
 
 #: The practice apps a page may use, by the name the page calls them.
-APPS = ("first_steps", "vneid", "bank", "portal", "signing", "safety", "vneid_check",
+APPS = ("first_steps", "vneid", "bank", "portal", "signing", "safety", "receiving", "vneid_check",
         "bank_check", "portal_check", "signing_check")
 #: Public methods of a simulator that are not the learner's to call.
 NOT_FOR_PAGES = frozenset({"hooks"})
@@ -90,11 +90,22 @@ def _public_calls(app: str) -> frozenset[str]:
 
 
 def _simulator_class(app: str) -> type:
-    from . import bank, checks, first_steps, portal, safety, signing, signing_check, vneid
+    from . import (
+        bank,
+        checks,
+        first_steps,
+        portal,
+        receiving,
+        safety,
+        signing,
+        signing_check,
+        vneid,
+    )
 
     return {"first_steps": first_steps.FirstStepsSimulator, "vneid": vneid.VneidSimulator,
             "bank": bank.BankSimulator, "portal": portal.PortalSimulator,
             "signing": signing.SigningSimulator, "safety": safety.SafetySimulator,
+            "receiving": receiving.ReceivingSimulator,
             "vneid_check": checks.VneidCheckSimulator,
             "bank_check": checks.BankCheckSimulator,
             "portal_check": checks.PortalCheckSimulator,

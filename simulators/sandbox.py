@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from .checks import BankCheckSimulator, PortalCheckSimulator, VneidCheckSimulator
     from .first_steps import FirstStepsSimulator
     from .portal import PortalSimulator
+    from .receiving import ReceivingSimulator
     from .safety import SafetySimulator
     from .signing import SigningSimulator
     from .signing_check import SigningCheckSimulator
@@ -168,6 +169,13 @@ class Sandbox:
 
         return SafetySimulator(self.store, self.clock,
                                self.random("safety", learner_id, self.clock.now()), learner_id)
+
+    def receiving(self, learner_id: str) -> ReceivingSimulator:
+        """Lesson 6's bank app (receiving money): :mod:`.receiving`."""
+        from .receiving import ReceivingSimulator
+
+        return ReceivingSimulator(self.store, self.clock, self.random(
+            "receiving", learner_id, self.clock.now()), learner_id)
 
     def add_learners(self, entries: Iterable[tuple[str, str, str]],
                      province: str = registry.DEFAULT_PROVINCE) -> list[Learner]:

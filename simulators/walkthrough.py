@@ -64,6 +64,7 @@ from . import (
     learners,
     portal,
     procedures,
+    receiving,
     registry,
     safety,
     signing,
@@ -92,6 +93,7 @@ LESSON_TASKS: Mapping[str, tuple[str, ...]] = MappingProxyType({
     "signing": (signing.TASK_RECOVER, signing.TASK_ENROL, signing.TASK_SIGN_FORM,
                 signing.TASK_TRUST_VALID, signing.TASK_SPOT_TAMPERED),
     "safety": tuple(drill.task for drill in safety.DRILLS),
+    "receiving": receiving.TASKS,
     **{check.lesson: check.tasks for check in checks.CHECKS.values()},
 })
 
@@ -116,7 +118,8 @@ class NeedsFixedClock(ValueError):
 #: tests' ``bakhong.grading.hidden_tests.JUDGES``; a module without one counts ``ok`` tasks).
 _JUDGES: Mapping[str, ModuleType] = MappingProxyType({
     "first_steps": first_steps, "vneid": vneid, "payment": bank, "portal": portal,
-    "signing": signing, "safety": safety, **dict.fromkeys(checks.CHECKS, checks)})
+    "signing": signing, "safety": safety, "receiving": receiving,
+    **dict.fromkeys(checks.CHECKS, checks)})
 
 
 def done_tasks(box: Sandbox, learner_id: str, lesson: str) -> set[str]:
@@ -630,6 +633,36 @@ def _drill(task: str) -> Callable[[_Walker], None]:
     return run
 
 
+# -- lesson 6: receiving money ---------------------------------------------------------------
+
+def _sell(w: _Walker) -> None:
+    app = w.box.receiving(w.learner_id)
+    price = app.status().scenario["price"]
+    w.pause()
+    app.buyer_scan()
+    w.pause()
+    app.open_history()
+    w.pause()
+    app.confirm_sale(price, receiving.BUYER.key)
+
+
+def _allowance(w: _Walker) -> None:
+    app = w.box.receiving(w.learner_id)
+    w.pause()
+    app.open_history()
+    w.pause()
+    app.answer_allowance(app.status().scenario["allowance_amount"], receiving.ALLOWANCE.key)
+
+
+def _spot_fake(w: _Walker) -> None:
+    app = w.box.receiving(w.learner_id)
+    app.start_fake()
+    w.pause()
+    app.open_history()
+    w.pause()
+    app.answer_fake(False)
+
+
 # -- the moves of each lesson ----------------------------------------------------------------
 
 Move = tuple[tuple[str, ...], Callable[[_Walker], None]]
@@ -669,6 +702,8 @@ def _moves(lesson: str, tasks: int) -> list[Move]:
         return [*first, ((t[1], t[0]), _check_sign),
                 ((t[2],), partial(_check_judge, role="valid")),
                 ((t[3],), partial(_check_judge, role="bad"))]
+    if lesson == "receiving":
+        return [((t[0],), _sell), ((t[1],), _allowance), ((t[2],), _spot_fake)]
     return [((task,), _drill(task)) for task in t]  # safety
 
 

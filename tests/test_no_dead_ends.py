@@ -24,6 +24,7 @@ from bakhong.simulators import (
     first_steps,
     learners,
     portal,
+    receiving,
     registry,
     safety,
     signing,
@@ -494,6 +495,34 @@ def test_safety_every_mistake_then_right(box: Sandbox) -> None:
     assert safety.completed_tasks(events(box, safety.LESSON)) == {d.task for d in safety.DRILLS}
     assert {"safety.gave_otp", "safety.paid_swapped_qr", "safety.logged_in_fake_portal",
             "safety.gave_pin"} <= refused(box, safety.LESSON)
+
+
+# -- lesson 6: receiving money ---------------------------------------------------------------
+
+def test_receiving_every_mistake_then_right(box: Sandbox) -> None:
+    sim = box.receiving("hv001")
+    scenario = sim.status().scenario
+    price, allowance = scenario["price"], scenario["allowance_amount"]
+    sim.buyer_scan()
+    with pytest.raises(receiving.NotArrived):  # the goods before the money
+        sim.confirm_sale(price, receiving.BUYER.key)
+    with pytest.raises(receiving.NotChecked):  # the SMS believed
+        sim.answer_allowance(allowance, receiving.ALLOWANCE.key)
+    sim.start_fake()
+    with pytest.raises(receiving.HandedOnScreenshot):  # the screenshot believed
+        sim.answer_fake(True)
+    sim.open_history()
+    with pytest.raises(receiving.WrongAmount):
+        sim.confirm_sale(price + 1000, receiving.BUYER.key)
+    with pytest.raises(receiving.WrongSender):
+        sim.answer_allowance(allowance, receiving.BUYER.key)
+    assert receiving.completed_tasks(events(box, receiving.LESSON)) == set()
+    sim.confirm_sale(price, receiving.BUYER.key)
+    sim.answer_allowance(allowance, receiving.ALLOWANCE.key)
+    sim.answer_fake(False)
+    assert receiving.completed_tasks(events(box, receiving.LESSON)) == set(receiving.TASKS)
+    assert {"receiving.not_arrived", "receiving.not_checked", "receiving.handed_on_screenshot",
+            "receiving.wrong_amount", "receiving.wrong_sender"} <= refused(box, receiving.LESSON)
 
 
 # -- graded by nbgrader ----------------------------------------------------------------------

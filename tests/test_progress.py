@@ -17,6 +17,7 @@ from bakhong.simulators import (
     first_steps,
     learners,
     portal,
+    receiving,
     registry,
     safety,
     signing,
@@ -56,9 +57,9 @@ def test_flows_are_the_simulators_and_lessons_the_course() -> None:
     assert progress.LESSON_FLOWS == {
         "first_steps": (first_steps.FLOW,), "vneid": (vneid.FLOW,), "payment": (bank.FLOW,),
         "portal": (portal.FLOW,), "signing": (signing.FLOW,), "safety": (safety.FLOW,),
-        **{c.lesson: (c.flow,) for c in checks.CHECKS.values()}}
+        "receiving": (receiving.FLOW,), **{c.lesson: (c.flow,) for c in checks.CHECKS.values()}}
     assert (first_steps.LESSON, vneid.LESSON, bank.LESSON, portal.LESSON, signing.LESSON,
-            safety.LESSON) == course.PRACTICE
+            safety.LESSON, receiving.LESSON) == course.PRACTICE
     assert tuple(checks.CHECKS) == course.CHECKS
 
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import ipywidgets as w
 
@@ -68,7 +68,11 @@ class BankView(AppView):
     prefix = "bk-bank-"
     lesson = bank.LESSON
     step_help = STEP_HELP
-    remembered = ("panel",)
+    remembered: ClassVar[tuple[str, ...]] = ("panel",)
+    #: The panels of the home step (lesson 6's view has its own).
+    panels: tuple[str, ...] = PANELS
+    #: The lesson's tasks (lesson 6's view has its own).
+    tasks_list: tuple[tuple[str, str], ...] = TASKS
 
     def __init__(self, sim: BankSimulator, tr: Translator, *, handed_over: bool = False) -> None:
         super().__init__(tr)
@@ -101,28 +105,32 @@ class BankView(AppView):
 
     def go(self, panel: str) -> Callable[[], None]:
         def act() -> None:
-            if panel not in PANELS:
+            if panel not in self.panels:
                 raise ValueError(panel)
             self.panel = panel
         return act
 
     # -- the parts shown on every screen -------------------------------------------------
 
+    def task_values(self, status: Status) -> dict[str, object]:
+        """What the task list's texts are filled with."""
+        scenario = status.scenario
+        return {"stall": bank.money(scenario["stall_amount"]),
+                "bill": bank.money(scenario["bill_amount"]), "month": scenario["bill_month"]}
+
     def _render_tasks(self, status: Status) -> None:
         _ = self.tr
         done = status.done
-        scenario = status.scenario
-        values = {"stall": bank.money(scenario["stall_amount"]),
-                  "bill": bank.money(scenario["bill_amount"]), "month": scenario["bill_month"]}
+        values = self.task_values(status)
         items = []
-        for task, text in TASKS:
+        for task, text in self.tasks_list:
             mark = "✅" if task in done else "⬜"
             state = _("đã xong") if task in done else _("chưa làm")
             items.append(f'<li><span aria-label="{html.escape(state)}">{mark}</span> '
                          f"{html.escape(_(text).format(**values))}</li>")
         self.tasks.children[0].value = f'<ol class="bk-tasklist">{"".join(items)}</ol>'
         self.tasks.titles = (_("Việc cần làm ({done}/{total})").format(
-            done=sum(task in done for task, _t in TASKS), total=len(TASKS)),)
+            done=sum(task in done for task, _t in self.tasks_list), total=len(self.tasks_list)),)
 
     def _render_inbox(self) -> None:
         self.show_inbox(self.sim.inbox())
@@ -164,8 +172,12 @@ class BankView(AppView):
 
         def build() -> list[w.Widget]:
             self.pinpad.detach()
-            return build_screen(self, status)
+            return self.build_screen(status)
         self.show(self._signature(status), build)
+
+    def build_screen(self, status: Status) -> list[w.Widget]:
+        """The widgets of the screen ``status`` is on (:mod:`.bank_screens`)."""
+        return build_screen(self, status)
 
 
 def bank_app(sim: BankSimulator, tr: Translator, *, display: bool = False,

@@ -51,6 +51,7 @@ LESSON_TITLES = {
     "signing": N_("Bài 4: Chữ ký số cá nhân – ký từ xa trên điện thoại"),
     "signing_check": N_("Tự làm 4: Ký số một văn bản"),
     "safety": N_("Bài 5: An toàn trên mạng"),
+    "receiving": N_("Bài 6: Nhận tiền vào tài khoản"),
 }
 
 
@@ -135,6 +136,7 @@ APP_FACTORIES = {"first_steps": ("first_steps_app", "first_steps_factory"),
                  "portal": ("portal_app", "portal_factory"),
                  "signing": ("signing_app", "signing_factory"),
                  "safety": ("safety_app", "safety_factory"),
+                 "receiving": ("receiving_app", "receiving_factory"),
                  "vneid_check": ("vneid_app", "vneid_check_factory"),
                  "payment_check": ("bank_app", "bank_check_factory"),
                  "portal_check": ("portal_app", "portal_check_factory"),

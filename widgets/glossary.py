@@ -74,6 +74,22 @@ TERMS: tuple[Term, ...] = (
          N_("Ô vuông gồm nhiều chấm đen trắng. Điện thoại quét mã để đọc số tài khoản, tên "
             "người nhận và có khi cả số tiền, bạn không phải gõ."),
          ("mã qr", "qr code", "vietqr")),
+    Term("balance", N_("Số dư"),
+         N_("Số tiền đang có trong tài khoản ngân hàng của bạn. Tiền vào thì số dư tăng, tiền ra "
+            "thì số dư giảm."),
+         ("số dư", "balance")),
+    Term("transfer", N_("Chuyển khoản"),
+         N_("Trả tiền từ tài khoản này sang tài khoản khác qua ngân hàng, không dùng tiền mặt. "
+            "Người nhận xem «Lịch sử giao dịch» để biết tiền đã về chưa."),
+         ("chuyển khoản", "transfer")),
+    Term("allowance", N_("Trợ cấp"),
+         N_("Khoản tiền Nhà nước trả hằng tháng cho người đủ điều kiện, ví dụ người cao tuổi. "
+            "Có thể nhận tiền mặt hoặc nhận vào tài khoản ngân hàng."),
+         ("trợ cấp", "allowance")),
+    Term("screenshot", N_("Ảnh chụp màn hình"),
+         N_("Ảnh chụp lại những gì hiện trên điện thoại. Ảnh này rất dễ sửa hoặc làm giả, nên "
+            "không chứng minh được tiền đã chuyển."),
+         ("ảnh chụp màn hình", "screenshot")),
     Term("vneid", N_("VNeID"),
          N_("Ứng dụng định danh điện tử của Bộ Công an. Tài khoản VNeID dùng để đăng nhập Cổng "
             "Dịch vụ công và thay thẻ Căn cước khi làm thủ tục."),

@@ -179,6 +179,11 @@ _MARKED = (
     N_("Mã QR bị dán đè ở quầy hàng"),
     N_("Trang Dịch vụ công giả mạo"),
     N_("Lừa «hoàn tiền» đòi mã PIN"),
+    N_("Cho người mua quét mã QR nhận tiền"),
+    N_("Xem lịch sử giao dịch"),
+    N_("Xác nhận tiền bán hàng đã về"),
+    N_("Kiểm tra tiền trợ cấp"),
+    N_("Ảnh chuyển tiền giả"),
     N_("Báo cáo lập ngày {date} từ {workshops} lớp học, theo sổ điểm nbgrader của từng lớp."),
     N_("Đã học = đạt {lessons}: mỗi bài ít nhất {mark}% số điểm (cài đặt core_lessons và "
        "pass_mark trong bakhong.toml của lớp)."),
