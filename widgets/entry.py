@@ -238,7 +238,7 @@ def lesson_menu(code: str, variants: Mapping[str, tuple[str, str, str]] | None =
 
     >>> [name for name, _, _ in lesson_menu("K7M2QX9P", {"payment_xa": ("payment", "Xã", "")})
     ...  ][-2:]
-    ['safety', 'payment_xa']
+    ['receiving', 'payment_xa']
     >>> lesson_menu("K7M2QX9P")[0][2]
     '../first_steps/first_steps.ipynb?code=K7M2QX9P'
     """
