@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Any
 from bakhong.simulators import evidence, learnerid, submissions
 from bakhong.simulators.sandbox import Sandbox
 
-from . import course, keys, results
+from . import course, keys, overrides, results
 from .hidden_tests import EVIDENCE_FILE, KEY_ENV, VARIANT_KEY, WORKSHOP_ENV
 
 if TYPE_CHECKING:
@@ -314,9 +314,7 @@ def _finish(box: Sandbox, key: bytes, item: submissions.Submission,
                            item.learner_id, item.lesson, score.score, score.max_score,
                            score.missing)
         else:  # a trainer's manual scores stay only as the override they were explained by
-            from .overrides import carried
-
-            kept = carried(box.store, key, box.workshop_id, item.learner_id, item.lesson,
+            kept = overrides.carried(box.store, key, box.workshop_id, item.learner_id, item.lesson,
                            score.manual)
             if kept is not None:
                 results.record(box.store, box.clock, key, box.workshop_id, item.seq,

@@ -52,9 +52,20 @@ class Override:
 
     def record(self) -> str:
         """What the queue row keeps (and the seal covers): the reason and the tasks."""
-        return json.dumps({"reason": self.reason,
-                           "tasks": {k: list(v) for k, v in sorted(self.tasks.items())}},
+        return json.dumps({"reason": self.reason, "tasks": _tasks(self.tasks)},
                           ensure_ascii=False, sort_keys=True)
+
+
+def _tasks(manual: dict[str, tuple[float | None, float]]) -> dict[str, list[float | None]]:
+    return {k: list(v) for k, v in sorted(manual.items())}
+
+
+def _explained(history: Sequence[results.Grade],
+               manual: dict[str, tuple[float | None, float]]) -> str | None:
+    """The newest override record in ``history`` made for these same manual scores."""
+    wanted = _tasks(manual)
+    return next((g.override for g in reversed(history)
+                 if g.override and json.loads(g.override).get("tasks") == wanted), None)
 
 
 def reason_of(record: str | None) -> str:
@@ -73,7 +84,7 @@ def reason_of(record: str | None) -> str:
 
 def find(root: Path) -> list[Override]:
     """Every submission in the workshop's gradebook where a cell's manual score differs
-    from the autograder's, with the reason written in those cells' comments ("" if none)."""
+    from the autograder's (its reason not known yet: :func:`explain` gives it)."""
     from nbgrader.api import Gradebook
 
     if not course.has_gradebook(root):
@@ -83,11 +94,8 @@ def find(root: Path) -> list[Override]:
         for assignment in gradebook.assignments:
             for submission in gradebook.assignment_submissions(assignment.name):
                 tasks: dict[str, tuple[float | None, float]] = {}
-                reasons: list[str] = []
                 missing: list[str] = []
                 for notebook in submission.notebooks:
-                    comments = {c.name: (c.manual_comment or "").strip()
-                                for c in notebook.comments}
                     for grade in notebook.grades:
                         if float(grade.score or 0) + 1e-9 < float(grade.max_score or 0):
                             missing.append(grade.name)
@@ -96,15 +104,11 @@ def find(root: Path) -> list[Override]:
                                               and abs(manual - grade.auto_score) < 1e-9):
                             continue
                         tasks[grade.name] = (grade.auto_score, float(manual))
-                        if comments.get(grade.name):
-                            reasons.append(comments[grade.name])
                 if tasks:
                     found.append(Override(
                         str(submission.student_id), assignment.name,
                         float(submission.score or 0), float(submission.max_score or 0),
-                        tuple(sorted(missing)), tasks,
-                        " / ".join(reasons)[:REASON_CHARS] if len(reasons) == len(tasks)
-                        else ""))
+                        tuple(sorted(missing)), tasks))
     return found
 
 
@@ -121,10 +125,8 @@ def apply(root: Path, store: Store, clock: Clock, key: bytes, workshop_id: str,
     for override in found:
         history = current.history(override.learner_id, override.lesson)
         if not override.reason:  # explained before (a resubmission graded again since)?
-            before = next((g.override for g in reversed(history) if g.override), None)
-            same = before is not None and json.loads(before).get("tasks") == json.loads(
-                override.record()).get("tasks")
-            if not same:
+            before = _explained(history, override.tasks)
+            if before is None:
                 unexplained.append(override)
                 continue
             override = replace(override, reason=reason_of(before))
@@ -149,13 +151,8 @@ def carried(store: Store, key: bytes, workshop_id: str, learner_id: str, lesson:
             manual: dict[str, tuple[float | None, float]]) -> str | None:
     """The override record a new grade of ``learner_id``'s ``lesson`` carries: the newest
     one recorded for these same manual scores (a resubmission graded again), else None."""
-    tasks = {k: list(v) for k, v in sorted(manual.items())}
-    history = results.read(store, key, workshop_id, pass_mark=0.0,
-                           core_lessons=()).history(learner_id, lesson)
-    for grade in reversed(history):
-        if grade.override and json.loads(grade.override).get("tasks") == tasks:
-            return grade.override
-    return None
+    return _explained(results.read(store, key, workshop_id, pass_mark=0.0,
+                                   core_lessons=()).history(learner_id, lesson), manual)
 
 
 def explain(root: Path, store: Store, clock: Clock, key: bytes, workshop_id: str,
