@@ -24,7 +24,8 @@ from bakhong.simulators.errors import N_, SandboxError
 
 #: The practice lessons of the course, in teaching order, then the unaided checks
 #: («Tự làm», ``bakhong.simulators.checks``), which the lesson menu puts after their practice.
-PRACTICE = ("first_steps", "vneid", "payment", "portal", "signing", "safety", "receiving")
+PRACTICE = ("first_steps", "vneid", "payment", "portal", "portal_result", "signing", "safety",
+            "receiving")
 CHECKS = ("vneid_check", "payment_check", "portal_check", "signing_check")
 LESSONS = (*PRACTICE, *CHECKS)
 KERNEL_NAME = "bakhong"
@@ -67,14 +68,17 @@ def workshop_lessons(root: Path) -> tuple[str, ...]:
 
 
 def lesson_base(root: Path, lesson: str) -> str:
-    """The course lesson whose app and evidence ``lesson`` uses: itself, or the base of a
-    variant released in the workshop at ``root``."""
+    """The course lesson whose app and evidence ``lesson`` uses: itself, the lesson whose app
+    a later part shares (``portal_result``'s is ``portal``: :data:`bakhong.simulators.attempts.
+    SHARED_APP`), or the base of a variant released in the workshop at ``root``."""
+    from bakhong.simulators.attempts import evidence_lesson
+
     if lesson in LESSONS:
-        return lesson
+        return evidence_lesson(lesson)
     from .lesson_variants import released
 
     found = released(root).get(lesson)
-    return found.base if found is not None else lesson
+    return evidence_lesson(found.base) if found is not None else lesson
 
 
 def lesson_text(lesson: str) -> str:

@@ -71,7 +71,7 @@ GRADED_WHEN_BUILT = timedelta(days=2)
 #: receiving money (lesson 6) comes last, at a seventh.
 SESSION_LESSONS: tuple[tuple[str, ...], ...] = (
     ("first_steps",), ("vneid", "vneid_check"), ("payment", "payment_check"), ("safety",),
-    ("portal", "portal_check"), ("signing", "signing_check"), ("receiving",))
+    ("portal", "portal_result", "portal_check"), ("signing", "signing_check"), ("receiving",))
 #: The lessons in the order the demo's residents take them.
 ORDER = tuple(lesson for group in SESSION_LESSONS for lesson in group)
 #: Grading processes while building: the sessions' batches are too small for a pool.
@@ -106,17 +106,17 @@ STAGES: tuple[Stage, ...] = (
     *[Stage(5)] * 2,  # passed the payment check
     Stage(5, 3),  # in the safety drills
     Stage(6, 2),  # safety done, on the portal
-    Stage(7),  # the portal practised, its check not taken
-    Stage(7, 2, submit_partial=True),  # the portal check handed in: a field retyped, the old
+    Stage(7, 1),  # the bundle filed (lesson 3), its fee paid in lesson 3b, the officials next
+    Stage(8, 2, submit_partial=True),  # the portal check handed in: a field retyped, the old
     #                                    contract attached
-    Stage(8),  # passed the portal check, signing not started
-    Stage(9),  # signing practised, its check not taken
-    Stage(9, 2, submit_partial=True),  # the signing check handed in, the good and bad untold
-    *[Stage(10)] * 2,  # the four checks and safety, trained; lesson 6 not started (the portal
+    Stage(9),  # passed the portal check, signing not started
+    Stage(10),  # signing practised, its check not taken
+    Stage(10, 2, submit_partial=True),  # the signing check handed in, the good and bad untold
+    *[Stage(11)] * 2,  # the four checks and safety, trained; lesson 6 not started (the portal
     #                    and signing lessons cost the most to build)
-    Stage(10, 1),  # in lesson 6: paid at the market by their own QR code
-    Stage(10, 2, submit_partial=True),  # lesson 6 handed in before the faked screenshot
-    *[Stage(11)] * 2,  # the whole course, receiving money included
+    Stage(11, 1),  # in lesson 6: paid at the market by their own QR code
+    Stage(11, 2, submit_partial=True),  # lesson 6 handed in before the faked screenshot
+    *[Stage(12)] * 2,  # the whole course, receiving money included
 )
 
 

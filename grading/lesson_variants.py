@@ -527,11 +527,12 @@ def check(path: Path) -> Variant:
 
 
 def _check_task(cell: str, base: str, found: tuple[str, str], earlier: list[str]) -> None:
+    from bakhong.simulators.attempts import evidence_lesson
     from bakhong.simulators.walkthrough import LESSON_TASKS
 
     lesson, task = found
     known = LESSON_TASKS[base]
-    if lesson != base:
+    if lesson != evidence_lesson(base):  # a later part's tests ask for its app's lesson
         raise UnknownTask(cell=cell, base=base, task=f"{lesson[:40]}/{task[:40]}",
                           tasks=", ".join(known))
     if task not in known:

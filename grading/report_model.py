@@ -100,6 +100,7 @@ LESSONS: Mapping[str, str] = MappingProxyType({
     "vneid": "Bài 1: Tài khoản định danh điện tử VNeID",
     "payment": "Bài 2: Thanh toán bằng mã QR",
     "portal": "Bài 3: Nộp hồ sơ trực tuyến – khai sinh cho trẻ mới sinh",
+    "portal_result": "Bài 3b: Theo dõi hồ sơ – trả lệ phí, bổ sung, nhận kết quả",
     "signing": "Bài 4: Chữ ký số cá nhân – ký từ xa trên điện thoại",
     "safety": "Bài 5: An toàn trên mạng",
     "receiving": "Bài 6: Nhận tiền vào tài khoản",

@@ -20,10 +20,10 @@ lesson_app("portal")
 # %% [markdown] nbgrader={"grade": false, "grade_id": "intro", "locked": true, "schema_version": 3, "solution": false}
 # ## Hướng dẫn bài học
 #
-# Nhà vừa có em bé: bạn làm giấy tờ cho bé trên **Cổng Dịch vụ công** mô phỏng.
+# Nhà vừa có em bé: bạn nộp hồ sơ cho bé trên **Cổng Dịch vụ công** mô phỏng.
 # Thông tin của bạn đã có sẵn, bạn chỉ gõ thông tin của bé.
-# Khai sinh, thường trú và thẻ bảo hiểm y tế đều **miễn phí**; bạn xin **1 bản sao** Trích lục, giá 8.000 đ.
-# Cán bộ trả lời sau khoảng nửa phút; xong thì bấm **Nộp bài**.
+# Khai sinh, thường trú và thẻ bảo hiểm y tế đều **miễn phí**; bạn xin **1 bản sao** Trích lục.
+# Nộp hồ sơ xong thì bấm **Nộp bài**; trả lệ phí và nhận kết quả ở Bài 3b.
 
 # %% nbgrader={"grade": true, "grade_id": "login", "locked": true, "points": 1, "schema_version": 3, "solution": false}
 ### BEGIN HIDDEN TESTS
@@ -44,25 +44,4 @@ assert task_done("portal", "submit_bundle")
 from bakhong.grading.hidden_tests import task_done
 
 assert task_done("portal", "once_only")
-### END HIDDEN TESTS
-
-# %% nbgrader={"grade": true, "grade_id": "fee", "locked": true, "points": 1, "schema_version": 3, "solution": false}
-### BEGIN HIDDEN TESTS
-from bakhong.grading.hidden_tests import task_done
-
-assert task_done("portal", "pay_fee")
-### END HIDDEN TESTS
-
-# %% nbgrader={"grade": true, "grade_id": "supplement", "locked": true, "points": 2, "schema_version": 3, "solution": false}
-### BEGIN HIDDEN TESTS
-from bakhong.grading.hidden_tests import task_done
-
-assert task_done("portal", "answer_supplement")
-### END HIDDEN TESTS
-
-# %% nbgrader={"grade": true, "grade_id": "result", "locked": true, "points": 1, "schema_version": 3, "solution": false}
-### BEGIN HIDDEN TESTS
-from bakhong.grading.hidden_tests import task_done
-
-assert task_done("portal", "download_result")
 ### END HIDDEN TESTS

@@ -43,19 +43,39 @@ from .errors import N_, SandboxError
 from .evidence import OK, RESET, record
 from .store import Store, consents, credentials, events, flow_states, submissions
 
-__all__ = ["LESSON_FLOWS", "Reset", "UnknownLesson", "consented", "current_lesson_events",
-           "flow_states_of", "queue_rows", "reset_attempt", "submitted"]
+__all__ = ["LESSON_FLOWS", "SHARED_APP", "Reset", "UnknownLesson", "consented",
+           "current_lesson_events", "evidence_lesson", "flow_states_of", "queue_rows",
+           "reset_attempt", "submitted"]
 
 log = logging.getLogger(__name__)
 
 #: The app flow(s) whose state each lesson keeps (``flow_states.flow``), in lesson order.
 LESSON_FLOWS: Mapping[str, tuple[str, ...]] = MappingProxyType({
     "first_steps": ("first_steps",), "vneid": ("vneid",), "payment": ("bank",),
-    "portal": ("portal",), "signing": ("signing",), "safety": ("safety",),
+    "portal": ("portal",), "portal_result": ("portal",), "signing": ("signing",),
+    "safety": ("safety",),
     "receiving": ("receiving",),
     "vneid_check": ("vneid_check",), "payment_check": ("bank_check",),
     "portal_check": ("portal_check",),
     "signing_check": ("signing_check",)})
+
+
+#: Lessons that are a later part of another lesson's app (issue 20: a lesson a resident
+#: finishes in one sitting): the portal's filing is lesson 3, paying its fee, answering the
+#: officials' request and receiving the result lesson 3b (``portal_result``). Such a lesson
+#: has no evidence of its own: it is judged on its app's (``portal``), its graded tasks the
+#: later ones, and resetting it starts that app over, both parts.
+SHARED_APP: Mapping[str, str] = MappingProxyType({"portal_result": "portal"})
+
+
+def evidence_lesson(lesson: str) -> str:
+    """The lesson whose evidence ``lesson`` is judged on: itself, or the lesson whose app a
+    later part shares (:data:`SHARED_APP`).
+
+    >>> evidence_lesson("portal_result"), evidence_lesson("payment")
+    ('portal', 'payment')
+    """
+    return SHARED_APP.get(lesson, lesson)
 
 
 class UnknownLesson(SandboxError):
@@ -92,10 +112,12 @@ def reset_attempt(store: Store, clock: Clock, learner_id: str, lesson: str) -> R
             retired = conn.execute(credentials.update().where(
                 (credentials.c.learner_id == learner_id) & credentials.c.revoked_at.is_(None))
                 .values(revoked_at=now)).rowcount or 0
+        judged_on = evidence_lesson(lesson)
         has_evidence = conn.execute(sa.select(events.c.seq).where(
-            (events.c.learner_id == learner_id) & (events.c.lesson == lesson)).limit(1)).first()
+            (events.c.learner_id == learner_id) & (events.c.lesson == judged_on)).limit(1)
+        ).first()
         if has_evidence is not None:  # evidence implies consent: record() accepts it
-            record(conn, clock, learner_id, lesson, RESET, OK, by="trainer",
+            record(conn, clock, learner_id, judged_on, RESET, OK, by="trainer",
                    flows=list(cleared))
     log.info("reset %s/%s: flows %s, %d certificate(s) retired", learner_id, lesson,
              cleared, retired)

@@ -15,7 +15,9 @@ earns two tasks or one task comes within another:
 
 * portal: filing the bundle earns ``submit_bundle`` and, with no prefilled field retyped,
   ``once_only``. A walk told to stop after ``submit_bundle`` (``tasks=2``) files it having
-  opened and retyped the requester's name, the slip the lesson counts against once-only;
+  opened and retyped the requester's name, the slip the lesson counts against once-only.
+  Its later part (lesson 3b, ``portal_result``: the fee, the supplement, the result) walks
+  the filing first if it is not done;
 * signing: the lesson drops the connection during the enrolment (``simulators.signing``),
   so resuming the request (``recover``) comes before the certificate (``enrol``); the
   lesson's cells list ``enrol`` first;
@@ -70,6 +72,7 @@ from . import (
     signing,
     vneid,
 )
+from .attempts import SHARED_APP, evidence_lesson
 from .clock import FixedClock
 from .dossiers import OFFICIAL_DELAY
 from .evidence import OK, Event, learner_events
@@ -88,8 +91,8 @@ LESSON_TASKS: Mapping[str, tuple[str, ...]] = MappingProxyType({
     "first_steps": first_steps.TASKS,
     "vneid": (vneid.TASK_REGISTER, vneid.TASK_ACTIVATE, vneid.TASK_LEVEL2),
     "payment": (bank.TASK_STATIC, bank.TASK_BILL, bank.TASK_SWAPPED, bank.TASK_RECEIPT),
-    "portal": (portal.TASK_LOGIN, portal.TASK_SUBMIT, portal.TASK_ONCE_ONLY, portal.TASK_FEE,
-               portal.TASK_SUPPLEMENT, portal.TASK_RESULT),
+    "portal": (portal.TASK_LOGIN, portal.TASK_SUBMIT, portal.TASK_ONCE_ONLY),
+    "portal_result": (portal.TASK_FEE, portal.TASK_SUPPLEMENT, portal.TASK_RESULT),
     "signing": (signing.TASK_RECOVER, signing.TASK_ENROL, signing.TASK_SIGN_FORM,
                 signing.TASK_TRUST_VALID, signing.TASK_SPOT_TAMPERED),
     "safety": tuple(drill.task for drill in safety.DRILLS),
@@ -118,13 +121,13 @@ class NeedsFixedClock(ValueError):
 #: tests' ``bakhong.grading.hidden_tests.JUDGES``; a module without one counts ``ok`` tasks).
 _JUDGES: Mapping[str, ModuleType] = MappingProxyType({
     "first_steps": first_steps, "vneid": vneid, "payment": bank, "portal": portal,
-    "signing": signing, "safety": safety, "receiving": receiving,
+    "portal_result": portal, "signing": signing, "safety": safety, "receiving": receiving,
     **dict.fromkeys(checks.CHECKS, checks)})
 
 
 def done_tasks(box: Sandbox, learner_id: str, lesson: str) -> set[str]:
     """The graded tasks of ``lesson`` the learner has done, as the lesson's simulator judges."""
-    found = learner_events(box.store, learner_id, lesson)
+    found = learner_events(box.store, learner_id, evidence_lesson(lesson))
     judge: Callable[[list[Event]], set[str]] | None = getattr(
         _JUDGES[lesson], "completed_tasks", None)
     judged = set(judge(found)) if judge else {e.task for e in found if e.outcome == OK}
@@ -684,9 +687,9 @@ def _moves(lesson: str, tasks: int) -> list[Move]:
                 ((t[3],), _check_receipt)]
     if lesson == "portal":
         retype = tasks == 2  # stop between the filing and once-only (module notes)
-        return [((t[0],), _login),
-                ((t[1], t[2]), partial(_file_bundle, retype=retype)),
-                ((t[3],), _pay_fee), ((t[4],), _answer_supplement), ((t[5],), _download_result)]
+        return [((t[0],), _login), ((t[1], t[2]), partial(_file_bundle, retype=retype))]
+    if lesson == "portal_result":
+        return [((t[0],), _pay_fee), ((t[1],), _answer_supplement), ((t[2],), _download_result)]
     if lesson == "portal_check":
         slips = {2: 2, 3: 1}.get(tasks, 0)  # stop between the filing's three tasks
         return [((t[0],), partial(_login, check=True)),
@@ -740,9 +743,11 @@ def walk(box: Sandbox, learner_id: str, lesson: str, *, tasks: int | None = None
     if count == 0:
         return
     w = _walker(box, learner_id, clock)
-    if lesson in ("portal", "portal_check") and w.clock is None:
+    if lesson in ("portal", "portal_result", "portal_check") and w.clock is None:
         raise NeedsFixedClock("the portal's officials act on a FixedClock (box.clock)")
     _consent(box, learner_id)
+    if lesson in SHARED_APP:  # a later part of another lesson's app: that lesson first
+        walk(box, learner_id, SHARED_APP[lesson], clock=clock)
     earned = 0
     for earns, move in _moves(lesson, count):
         if earned >= count:

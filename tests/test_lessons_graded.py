@@ -28,7 +28,7 @@ def test_portal_and_signing_lessons(tmp_path: Path) -> None:
     root = tmp_path / "workshop"
     clock = FixedClock(datetime(2026, 12, 1, 9, tzinfo=VN_TZ))
     box, _ = workshop.create(root, ROSTER, clock=clock, seed="graded-3-4",
-                             lessons=("portal", "signing"))
+                             lessons=("portal", "portal_result", "signing"))
     try:
         for learner_id, _, _ in ROSTER:
             learners.record_consent(box.store, clock, learner_id)
@@ -70,17 +70,20 @@ def test_portal_and_signing_lessons(tmp_path: Path) -> None:
         second.judge(found["Hợp đồng đặt cọc (nhận qua Zalo)"], trusted=True)
 
         for learner_id, _, _ in ROSTER:  # hv003 did nothing
-            for lesson in ("portal", "signing"):
+            for lesson in ("portal", "portal_result", "signing"):
                 submissions.request(box.store, clock, learner_id, lesson)
         scores = {(s.learner_id, s.lesson): s.score for s in grader.grade_pending(root, box)}
     finally:
         box.close()
     assert scores == {
-        ("hv001", "portal"): 9.0, ("hv001", "signing"): 9.0,
+        ("hv001", "portal"): 5.0, ("hv001", "portal_result"): 4.0, ("hv001", "signing"): 9.0,
         ("hv002", "portal"): 3.0,  # logged in (1), submitted (2); retyped: no once-only
+        ("hv002", "portal_result"): 0.0,  # filed, but neither paid nor answered the officials
         ("hv002", "signing"): 0.0,
-        ("hv003", "portal"): 0.0, ("hv003", "signing"): 0.0,
+        ("hv003", "portal"): 0.0, ("hv003", "portal_result"): 0.0, ("hv003", "signing"): 0.0,
     }
     with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
         assert gradebook.find_submission("signing", "hv001").max_score == 9.0
         assert gradebook.find_submission("portal", "hv002").score == 3.0
+        # lesson 3b is graded on the portal's evidence, in its own gradebook entry
+        assert gradebook.find_submission("portal_result", "hv001").max_score == 4.0

@@ -56,10 +56,11 @@ def test_flows_are_the_simulators_and_lessons_the_course() -> None:
     assert tuple(progress.LESSON_FLOWS) == course.LESSONS
     assert progress.LESSON_FLOWS == {
         "first_steps": (first_steps.FLOW,), "vneid": (vneid.FLOW,), "payment": (bank.FLOW,),
-        "portal": (portal.FLOW,), "signing": (signing.FLOW,), "safety": (safety.FLOW,),
+        "portal": (portal.FLOW,), "portal_result": (portal.FLOW,), "signing": (signing.FLOW,),
+        "safety": (safety.FLOW,),
         "receiving": (receiving.FLOW,), **{c.lesson: (c.flow,) for c in checks.CHECKS.values()}}
-    assert (first_steps.LESSON, vneid.LESSON, bank.LESSON, portal.LESSON, signing.LESSON,
-            safety.LESSON, receiving.LESSON) == course.PRACTICE
+    assert (first_steps.LESSON, vneid.LESSON, bank.LESSON, portal.LESSON, "portal_result",
+            signing.LESSON, safety.LESSON, receiving.LESSON) == course.PRACTICE
     assert tuple(checks.CHECKS) == course.CHECKS
 
 

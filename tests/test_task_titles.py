@@ -63,9 +63,8 @@ def test_score_text_names_the_missing_tasks() -> None:
         "Điểm bài này: 5/7. Còn thiếu: Từ chối mã QR bị dán đè. Bạn chưa đạt: cần ít nhất 6/7 "
         "điểm.")
     assert "Still to do: Refuse a QR code stuck over the real one." in score_text(row, en)
-    two = score_text(graded("portal", 5.0, 9.0, "once_only", "supplement"), vi)
-    assert "Còn thiếu: Không gõ lại thông tin đã có sẵn; Gửi bổ sung giấy tờ khi cán bộ yêu " \
-        "cầu." in two
+    two = score_text(graded("portal_result", 1.0, 4.0, "fee", "supplement"), vi)
+    assert "Còn thiếu: Nộp lệ phí bằng mã QR; Gửi bổ sung giấy tờ khi cán bộ yêu cầu." in two
 
 
 def test_score_text_says_when_everything_is_done_and_passed() -> None:

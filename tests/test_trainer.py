@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from conftest import PASSWORD as VNEID_PASSWORD
 from conftest import reach_level2
 
 from bakhong.grading import grader, keys, trainer, workshop
@@ -137,6 +138,21 @@ def test_a_second_reset_counts_from_the_last_marker(
     markers = [e for e in evidence.learner_events(box.store, "hv001", "vneid")
                if e.task == evidence.RESET]
     assert len(markers) == 2
+
+
+def test_resetting_lesson_3b_starts_the_portal_over(
+        box: Sandbox, persona: registry.Persona, clock: FixedClock) -> None:
+    """Lesson 3b (``portal_result``) has no evidence of its own: it shares the portal app
+    of lesson 3, so its reset clears that app and marks the portal's evidence."""
+    reach_level2(box.vneid("hv001"), persona)
+    box.portal("hv001").login(persona.id_number, VNEID_PASSWORD)
+    assert "portal" in flows(box, "hv001")
+    done = trainer.reset_attempt(box.store, clock, "hv001", "portal_result")
+    assert done == trainer.Reset("hv001", "portal_result", ("portal",), 0, True)
+    assert "portal" not in flows(box, "hv001")
+    marker = evidence.learner_events(box.store, "hv001", "portal")[-1]
+    assert marker.task == evidence.RESET
+    assert evidence.learner_events(box.store, "hv001", "portal_result") == []
 
 
 def test_a_lesson_without_evidence_needs_no_marker(box: Sandbox, clock: FixedClock) -> None:

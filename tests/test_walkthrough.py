@@ -14,6 +14,7 @@ from bakhong.grading import course
 from bakhong.grading.hidden_tests import completed
 from bakhong.grading.progress import class_progress
 from bakhong.simulators import learners
+from bakhong.simulators.attempts import evidence_lesson
 from bakhong.simulators.clock import VN_TZ, FixedClock, SystemClock
 from bakhong.simulators.evidence import learner_events
 from bakhong.simulators.sandbox import Sandbox
@@ -33,13 +34,15 @@ def notebook_tasks(lesson: str) -> list[str]:
     tree = ast.parse((LESSONS_DIR / f"{lesson}.py").read_text(encoding="utf-8"))
     return [node.args[1].value for node in ast.walk(tree)
             if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "task_done"
-            and isinstance(node.args[1], ast.Constant) and node.args[0].value == lesson]
+            and isinstance(node.args[1], ast.Constant)
+            and node.args[0].value == evidence_lesson(lesson)]
 
 
 def judged(box: Sandbox, learner_id: str, lesson: str) -> set[str]:
     """What the hidden tests would pass: the lesson's judge over the learner's evidence,
     among the tasks the notebook grades."""
-    found = completed(lesson, learner_events(box.store, learner_id, lesson))
+    judged_on = evidence_lesson(lesson)  # a later part is judged on its app's lesson
+    found = completed(judged_on, learner_events(box.store, learner_id, judged_on))
     return found & set(notebook_tasks(lesson))
 
 

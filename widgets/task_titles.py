@@ -68,6 +68,8 @@ TASK_TITLES: Final[dict[str, dict[str, str]]] = {
         "login": N_("Đăng nhập Cổng Dịch vụ công bằng VNeID"),
         "submitted": N_("Nộp hồ sơ khai sinh cho bé"),
         "once_only": N_("Không gõ lại thông tin đã có sẵn"),
+    },
+    "portal_result": {
         "fee": N_("Nộp lệ phí bằng mã QR"),
         "supplement": N_("Gửi bổ sung giấy tờ khi cán bộ yêu cầu"),
         "result": N_("Tải kết quả về điện thoại"),
