@@ -18,11 +18,14 @@ import json
 import socket
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bakhong.simulators import wire
 from bakhong.simulators.errors import N_, SandboxError
 from bakhong.simulators.wire import POLLS, READINGS
+
+if TYPE_CHECKING:
+    from bakhong.simulators.desk import VariantEntry
 
 __all__ = ["SOCKET_ENV", "RemoteApp", "RemoteDesk", "ServiceClient", "ServiceUnavailable"]
 
@@ -203,8 +206,9 @@ class RemoteDesk:
     def latest_submission(self, lesson: str) -> Any:
         return self._desk("latest_submission", lesson)
 
-    def lesson_variants(self) -> dict[str, tuple[str, str, str]]:
-        return dict(self._desk("lesson_variants"))
+    def lesson_variants(self) -> dict[str, VariantEntry]:
+        return {name: (str(base), str(title), str(text), tuple(map(str, tasks)))
+                for name, (base, title, text, tasks) in self._desk("lesson_variants").items()}
 
     def pass_mark(self) -> float:
         return float(self._desk("pass_mark"))

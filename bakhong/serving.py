@@ -434,7 +434,7 @@ def run(workshop: Path, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
                            # behind a hub's proxy the address reached is the public one
                            join_address=None if behind_proxy
                            else functools.partial(class_address, host),
-                           variants=lambda: {name: title for name, (_, title, _)
+                           variants=lambda: {name: entry[1] for name, entry
                                              in page_entries(workshop).items()})
     # the worker is told who its server is: killed before it could watch, it still knows
     worker = subprocess.Popen([sys.executable, "-m", "bakhong.grading.worker",

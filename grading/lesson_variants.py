@@ -35,11 +35,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bakhong.simulators.errors import N_, SandboxError
 
 from . import course
+
+if TYPE_CHECKING:
+    from bakhong.simulators.desk import VariantEntry
 
 __all__ = ["DRAFTS", "EDIT_MARK", "MAX_BYTES", "MAX_CELLS", "REGISTRY", "ReleasedVariant",
            "Variant", "VariantRefused", "check", "new", "page_entries", "release", "released",
@@ -183,6 +186,9 @@ class ReleasedVariant:
     base: str
     title: str
     text: str
+    #: the base lesson's graded tasks it keeps, in its cells' order (none listed: a registry
+    #: written before they were, read as all of them)
+    tasks: tuple[str, ...] = ()
 
 
 def validate_name(name: str) -> str:
@@ -526,12 +532,18 @@ def check(path: Path) -> Variant:
     return Variant(name, base, title.strip(), text, tuple(tasks), _source_notebook(notebook))
 
 
-def _check_task(cell: str, base: str, found: tuple[str, str], earlier: list[str]) -> None:
-    from bakhong.simulators.attempts import evidence_lesson
+def _known_tasks(base: str) -> tuple[str, ...]:
+    """The graded tasks of course lesson ``base``, in the order a resident earns them."""
     from bakhong.simulators.walkthrough import LESSON_TASKS
 
+    return LESSON_TASKS[base]
+
+
+def _check_task(cell: str, base: str, found: tuple[str, str], earlier: list[str]) -> None:
+    from bakhong.simulators.attempts import evidence_lesson
+
     lesson, task = found
-    known = LESSON_TASKS[base]
+    known = _known_tasks(base)
     if lesson != evidence_lesson(base):  # a later part's tests ask for its app's lesson
         raise UnknownTask(cell=cell, base=base, task=f"{lesson[:40]}/{task[:40]}",
                           tasks=", ".join(known))
@@ -589,8 +601,13 @@ def released(root: Path) -> dict[str, ReleasedVariant]:
     entries = data.get("variants") if isinstance(data, dict) else None
     for entry in entries if isinstance(entries, list) else []:
         try:
-            variant = ReleasedVariant(validate_name(entry["name"]), _base(entry["base"]),
-                                      str(entry["title"])[:MAX_TITLE], str(entry["text"]))
+            base = _base(entry["base"])
+            kept = entry.get("tasks", [])
+            known = _known_tasks(base)
+            variant = ReleasedVariant(validate_name(entry["name"]), base,
+                                      str(entry["title"])[:MAX_TITLE], str(entry["text"]),
+                                      tuple(t for t in known if t in kept)
+                                      if isinstance(kept, list) else ())
         except (SandboxError, KeyError, TypeError):
             continue
         if (root / "release" / variant.name / f"{variant.name}.ipynb").is_file():
@@ -598,9 +615,10 @@ def released(root: Path) -> dict[str, ReleasedVariant]:
     return found
 
 
-def page_entries(root: Path) -> dict[str, tuple[str, str, str]]:
-    """What a lesson page is told of the workshop's variants: name -> (base, title, text)."""
-    return {v.name: (v.base, v.title, v.text) for v in released(root).values()}
+def page_entries(root: Path) -> dict[str, VariantEntry]:
+    """What a lesson page is told of the workshop's variants: name -> (base, title, text,
+    the graded tasks it keeps)."""
+    return {v.name: (v.base, v.title, v.text, v.tasks) for v in released(root).values()}
 
 
 def release(root: Path, path: Path) -> tuple[Variant, bool]:
@@ -625,8 +643,8 @@ def release(root: Path, path: Path) -> tuple[Variant, bool]:
         course.checked(api.generate_assignment(variant.name, force=True, create=True))
     course.trust_released(root)
     entries = [v.__dict__ for v in before.values() if v.name != variant.name]
-    entries.append(ReleasedVariant(variant.name, variant.base, variant.title,
-                                   variant.text).__dict__)
+    entries.append(ReleasedVariant(variant.name, variant.base, variant.title, variant.text,
+                                   tuple(task for _, task, _ in variant.tasks)).__dict__)
     write_text(root / REGISTRY, json.dumps({"version": 1, "variants": entries},
                                            ensure_ascii=False, indent=1))
     return variant, variant.name in before

@@ -137,12 +137,14 @@ class Desk(Protocol):
     def submit(self, lesson: str) -> submissions.Submission: ...
     def latest_submission(self, lesson: str) -> submissions.Submission | None: ...
     def pass_mark(self) -> float: ...
-    def lesson_variants(self) -> dict[str, tuple[str, str, str]]: ...
+    def lesson_variants(self) -> dict[str, VariantEntry]: ...
 
 
-#: A workshop's own variants of lessons, as the desk is told them: name -> (base lesson,
-#: title, text) (``bakhong.grading.lesson_variants``; asked anew on each use).
-Variants = Callable[[], Mapping[str, tuple[str, str, str]]]
+#: A workshop's own variant of a lesson, as the desk is told it: (base lesson, title, text,
+#: the base's graded tasks it keeps; empty: all of them) (``bakhong.grading.lesson_variants``).
+VariantEntry = tuple[str, str, str, tuple[str, ...]]
+#: The workshop's variants, name -> entry, asked anew on each use.
+Variants = Callable[[], Mapping[str, VariantEntry]]
 
 
 class LearnerDesk:
@@ -228,6 +230,7 @@ class LearnerDesk:
     def pass_mark(self) -> float:
         return self._pass_mark
 
-    def lesson_variants(self) -> dict[str, tuple[str, str, str]]:
-        """The workshop's own variants of lessons: name -> (base lesson, title, text)."""
+    def lesson_variants(self) -> dict[str, VariantEntry]:
+        """The workshop's own variants of lessons: name -> (base lesson, title, text, kept
+        tasks)."""
         return dict(self._variants()) if self._variants is not None else {}

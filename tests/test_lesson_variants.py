@@ -3,6 +3,7 @@ release``, and a released variant graded by nbgrader from a resident's evidence.
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -40,6 +41,10 @@ def root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     made = tmp_path_factory.mktemp("variants") / "workshop"
     CLASS.build(made)
     return made
+
+
+#: The tasks the edited variant grades: the payment lesson's, less the receipt.
+KEPT = ("pay_static", "pay_bill", "refuse_swapped_qr")
 
 
 def edited(path: Path) -> str:
@@ -274,7 +279,7 @@ def test_a_released_variant_opens_on_the_page_with_its_title_and_text(root: Path
         path.write_text(edited(path), encoding="utf-8")
         lesson_variants.release(root, path)
     entries = lesson_variants.page_entries(root)
-    titles = {name: title for name, (_, title, _) in entries.items()}
+    titles = {name: entry[1] for name, entry in entries.items()}
     assert lesson_of(f"{NAME}/{NAME}.ipynb", titles) == NAME
     assert lesson_of(f"{NAME}/{NAME}.ipynb") is None  # not released in that workshop
     assert page_title(NAME, titles) == html.escape(TITLE)
@@ -286,7 +291,8 @@ def test_a_released_variant_opens_on_the_page_with_its_title_and_text(root: Path
         menu = lesson_menu(desk.learner().code, desk.lesson_variants())
         assert (NAME, TITLE, f"../{NAME}/{NAME}.ipynb?code={desk.learner().code}") == menu[-1]
         assert [name for name, _, _ in menu[:-1]] == list(LESSON_TITLES)  # the course's first
-        base, _title, text = entries[NAME]
+        base, _title, text, kept = entries[NAME]
+        assert kept == KEPT  # the receipt's cell was dropped
         page = course_screen(desk, _app(base), lang="en", on_submit=lambda: None,
                              lessons=menu, current=NAME, base=base, text=text)
         if page.consent is not None:
@@ -329,7 +335,8 @@ def test_the_sandbox_service_tells_pages_of_a_variant_released_while_it_runs(
             desk.submit("payment_later")
         assert "payment_later" not in desk.lesson_variants()
         lesson_variants.release(root, draft(tmp_path, good, name="payment_later"))
-        assert desk.lesson_variants()["payment_later"][:2] == ("payment", TITLE)
+        told = desk.lesson_variants()["payment_later"]  # through the service, as JSON
+        assert told[:2] == ("payment", TITLE) and told[3] == KEPT
         assert desk.submit("payment_later").lesson == "payment_later"
     finally:
         stop.set()
@@ -372,6 +379,38 @@ def test_show_lesson_opens_a_variant_with_its_base_app(root: Path,
     assert page.current == NAME and page.base == "payment"  # type: ignore[attr-defined]
     menu = [item[:2] for item in page.lessons]  # type: ignore[attr-defined]
     assert (NAME, TITLE) in menu[len(entry.LESSON_TITLES):]  # after the course's lessons
-    assert type(page.app.view).__module__ == "bakhong.widgets.bank_app"  # type: ignore[attr-defined]
+    view = page.app.view  # type: ignore[attr-defined]
+    assert type(view).__module__ == "bakhong.widgets.bank_app"
+    # its task list: the tasks the variant grades, not the receipt it dropped
+    assert tuple(task for task, _ in view.tasks_list) == KEPT
+    assert view.tasks.titles[0].endswith("/3)")
+    assert "biên lai" not in view.tasks.children[0].value
+    # a registry written before the kept tasks were listed shows all of the base's
+    registry = root / lesson_variants.REGISTRY
+    saved = registry.read_text(encoding="utf-8")
+    try:
+        data = json.loads(saved)
+        for entry_ in data["variants"]:
+            del entry_["tasks"]
+        registry.write_text(json.dumps(data), encoding="utf-8")
+        assert lesson_variants.page_entries(root)[NAME][3] == ()
+        old = entry.show_lesson(NAME, code, "vi").app.view  # type: ignore[attr-defined]
+        assert len(old.tasks_list) == 4 and "biên lai" in old.tasks.children[0].value
+    finally:
+        registry.write_text(saved, encoding="utf-8")
     with pytest.raises(entry.UnknownLesson):
         entry.show_lesson("payment_unknown", code, "vi")
+
+
+def test_a_variant_of_lesson_3b_asks_for_the_portals_evidence(root: Path) -> None:
+    """Lesson 3b is graded on the portal's evidence (``task_done("portal", …)``): a variant
+    of it keeps those cells, and ``check`` takes them as the base's own."""
+    path = lesson_variants.new(root, "portal_result", "portal_result_xa")
+    text = path.read_text(encoding="utf-8")
+    assert 'task_done("portal", "pay_fee")' in text
+    text = re.sub(r'#   title: ".*"', '#   title: "Bài 3b (xã Thọ Long)"', text)
+    text = re.sub(r"# «SỬA: ghi chú.*", f"# {LOCAL_NOTE}", text)
+    variant = lesson_variants.check(draft(path.parent, text, name="portal_result_xa"))
+    assert variant.base == "portal_result"
+    assert [task for _, task, _ in variant.tasks] == ["pay_fee", "answer_supplement",
+                                                      "download_result"]

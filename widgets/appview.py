@@ -26,7 +26,7 @@ nothing (an SMS, an official acting on a dossier): the course page's poller
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Hashable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -50,8 +50,8 @@ from .phone import (
     text_input,
 )
 
-__all__ = ["AppHandles", "AppView", "StepHelp", "ViewState", "restoring", "screen_start",
-           "unaided"]
+__all__ = ["AppHandles", "AppView", "StepHelp", "ViewState", "keeping_tasks", "restoring",
+           "screen_start", "unaided"]
 
 #: The values a screen's controls hold that a rebuilt screen can be given back.
 TYPED = (w.Text, w.Password, w.Textarea, w.Dropdown, w.Checkbox, w.ToggleButton,
@@ -90,6 +90,7 @@ class ViewState:
 
 _PENDING: ContextVar[ViewState | None] = ContextVar("bakhong_view_state", default=None)
 _UNAIDED: ContextVar[bool] = ContextVar("bakhong_unaided", default=False)
+_KEPT_TASKS: ContextVar[frozenset[str] | None] = ContextVar("bakhong_kept_tasks", default=None)
 
 
 @contextmanager
@@ -101,6 +102,17 @@ def unaided(on: bool = True) -> Iterator[None]:
         yield
     finally:
         _UNAIDED.reset(token)
+
+
+@contextmanager
+def keeping_tasks(tasks: Iterable[str]) -> Iterator[None]:
+    """The app views built meanwhile are a workshop's variant of their lesson, which grades
+    ``tasks`` of it only: a task list the view shows lists those alone."""
+    token = _KEPT_TASKS.set(frozenset(tasks))
+    try:
+        yield
+    finally:
+        _KEPT_TASKS.reset(token)
 
 
 @contextmanager
@@ -155,6 +167,8 @@ class AppView:
         self.quiet = False  # a render the learner did not ask for (the poller): nothing moves
         #: a check's view (:func:`unaided`): the help bar stays hidden on every step
         self.unaided = _UNAIDED.get()
+        #: a variant's view (:func:`keeping_tasks`): the graded tasks its task list shows
+        self.kept_tasks = _KEPT_TASKS.get()
         self.helpbar = HelpBar(tr, self._help_event)
         self.helpbar.screen_text = self._screen_text
         self.controls.update(self.helpbar.controls)

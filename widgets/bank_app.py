@@ -77,6 +77,8 @@ class BankView(AppView):
     def __init__(self, sim: BankSimulator, tr: Translator, *, handed_over: bool = False) -> None:
         super().__init__(tr)
         self.sim = sim
+        if self.kept_tasks is not None:  # a workshop's variant: the tasks it grades
+            self.tasks_list = tuple(t for t in self.tasks_list if t[0] in self.kept_tasks)
         self.status: Status | None = None
         self.panel = "home"
         self.pinpad = PinPad(tr)  # the digits stay in the kernel, never a synced value

@@ -27,7 +27,7 @@ from bakhong.sandbox_client import SOCKET_ENV
 from bakhong.simulators.errors import N_, SandboxError
 
 if TYPE_CHECKING:  # the app cell imports this module: nothing here may warn (bakhong.quiet)
-    from bakhong.simulators.desk import Desk
+    from bakhong.simulators.desk import Desk, VariantEntry
     from bakhong.simulators.submissions import Submission
 
     from .i18n import Translator
@@ -233,19 +233,20 @@ def _lesson_page(lesson: str | None) -> None:
         display(page)  # type: ignore[no-untyped-call]
 
 
-def lesson_menu(code: str, variants: Mapping[str, tuple[str, str, str]] | None = None,
+def lesson_menu(code: str, variants: Mapping[str, VariantEntry] | None = None,
                 ) -> list[tuple[str, str, str]]:
     """The lesson menu: (lesson, title, link) of the course's lessons, then the workshop's
-    own variants (``variants``: name -> (base, title, text), as the desk tells them).
+    own variants (``variants``: name -> (base, title, text, kept tasks), as the desk tells
+    them).
 
-    >>> [name for name, _, _ in lesson_menu("K7M2QX9P", {"payment_xa": ("payment", "Xã", "")})
+    >>> [name for name, _, _ in lesson_menu("K7M2QX9P", {"payment_xa": ("payment", "Xã", "", ())})
     ...  ][-2:]
     ['receiving', 'payment_xa']
     >>> lesson_menu("K7M2QX9P")[0][2]
     '../first_steps/first_steps.ipynb?code=K7M2QX9P'
     """
     # relative links: the same server, whatever its address or base URL (JupyterHub)
-    titles = {**LESSON_TITLES, **{name: title for name, (_, title, _) in (variants or {}).items()
+    titles = {**LESSON_TITLES, **{name: entry[1] for name, entry in (variants or {}).items()
                                   if name not in LESSON_TITLES}}
     return [(name, title, f"../{name}/{name}.ipynb?code={code}")
             for name, title in titles.items()]
@@ -265,8 +266,10 @@ def show_lesson(lesson: str, code: str, lang: str | None = None,
     if lesson not in APP_FACTORIES:
         if lesson not in variants:
             raise UnknownLesson()
-        base, _title, text = variants[lesson]
+        base, _title, text, kept = variants[lesson]
     factory = _app(base)
+    if kept:  # a variant grading part of its base: its task list shows that part
+        factory = _keeping(factory, kept)
     pass_mark = desk.pass_mark()
 
     def submit() -> str:
@@ -293,6 +296,16 @@ def show_lesson(lesson: str, code: str, lang: str | None = None,
                          lang=lang, on_submit=submit, on_score=score, display=True,
                          lessons=menu, current=lesson, is_grading=grading,
                          check=CHECK_APPS.get(base, ""), base=base, text=text)
+
+
+def _keeping(factory: Callable[..., object], tasks: tuple[str, ...]) -> Callable[..., object]:
+    """``factory``, its app built showing ``tasks`` alone (:func:`.appview.keeping_tasks`)."""
+    from .appview import keeping_tasks
+
+    def build(*args: object, **kwargs: object) -> object:
+        with keeping_tasks(tasks):
+            return factory(*args, **kwargs)
+    return build
 
 
 def learner_desk(code: str, page_pass: str = "") -> Desk:
