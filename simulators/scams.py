@@ -351,7 +351,7 @@ class ScamsSimulator(DrillFlow[Status]):
                 raise UnknownDrill(to)
             if not state.get("locked"):
                 raise self._fail(state, ReportedBeforeLocking())
-            self._finish(state, right=True, reported=True)
+            self._finish(state, right=True)
 
         return self._choose("report", TASK_AFTER, act, Step.AFTER_SCAM, to=to)
 

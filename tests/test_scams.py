@@ -98,7 +98,7 @@ def test_after_scam_lock_first_then_report(box: Sandbox, sim: ScamsSimulator) ->
     assert done(box) == set()  # locking alone is not the drill
     sim.report_scam("156")
     status = sim.status()
-    assert status.outcome is not None and status.outcome.right and status.outcome.reported
+    assert status.outcome is not None and status.outcome.right
     assert outcomes(box, scams.TASK_AFTER) == ["scams.reported_before_locking", evidence.OK]
     assert [e.detail["how"] for e in events(box) if e.task == "lock_account"] == ["app"]
 

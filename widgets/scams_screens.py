@@ -3,7 +3,9 @@
 Each scene looks like the phone screen it copies: a chat, an incoming call, a video call, the
 bank's SMS. Each function takes the view and the current status and returns the screen's
 widgets; buttons call the simulator and return the line shown in green. Web addresses are
-plain text, never links: nothing opens a site.
+plain text, never links: nothing opens a site. The home list and the outcome
+(``bk-scams-explanation``, ``bk-scams-retry``) are built by
+:mod:`.drill_screens`, as in the safety app.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ import ipywidgets as w
 from bakhong.simulators import bank, scams
 from bakhong.simulators.scams import Status, Step
 
+from .drill_screens import bubble as _bubble
+from .drill_screens import drill_home, drill_outcome
 from .phone import html_block, paragraph, screen_title
 
 if TYPE_CHECKING:
@@ -46,11 +50,6 @@ def _leave(view: ScamsView) -> w.Button:
     return view.button("bk-scams-home", _("Về danh sách bài luyện"), act)
 
 
-def _bubble(who: str, text: str) -> str:
-    return (f'<div class="bk-bubble"><span class="bk-bubble-who">{_esc(who)}</span>'
-            f"{_esc(text)}</div>")
-
-
 def _name(view: ScamsView) -> str:
     return view.sim.persona.full_name
 
@@ -67,25 +66,10 @@ def _call_card(view: ScamsView, cls: str, kind: str, who: str) -> w.HTML:
 
 def home(view: ScamsView, status: Status) -> list[w.Widget]:
     _ = view.tr
-    items: list[w.Widget] = [
-        screen_title(_("Bài luyện cảnh giác lừa đảo")),
-        paragraph(_("Mỗi bài là một chiêu lừa có thật, hay nhắm vào người cao tuổi. Hãy làm như "
-                    "bạn sẽ làm ngoài đời.")),
-        paragraph(_("Đã xong {done}/{total} bài.").format(done=len(status.done),
-                                                          total=len(scams.DRILLS)),
-                  "bk-hint"),
-    ]
-    for drill in scams.DRILLS:
-        done = drill.task in status.done
-        label = ("✓ " if done else "○ ") + _(drill.title)
-
-        def act(task: str = drill.task) -> None:
-            view.sim.start(task)
-        button = view.button(f"bk-scams-start-{DRILL_KEYS[drill.task]}", label, act)
-        state = _("đã xong") if done else _("chưa làm")
-        button.tooltip = f"{_(drill.title)} ({state})"
-        items.append(button)
-    return items
+    return drill_home(view, view.sim, title=_("Bài luyện cảnh giác lừa đảo"),
+                      intro=_("Mỗi bài là một chiêu lừa có thật, hay nhắm vào người cao tuổi. "
+                              "Hãy làm như bạn sẽ làm ngoài đời."),
+                      drills=scams.DRILLS, keys=DRILL_KEYS, done=status.done)
 
 
 # -- 1. the Zalo code -------------------------------------------------------------------------
@@ -293,29 +277,8 @@ def after_scam(view: ScamsView, status: Status) -> list[w.Widget]:
 # -- the outcome ------------------------------------------------------------------------------
 
 def outcome(view: ScamsView, status: Status) -> list[w.Widget]:
-    _ = view.tr
-    result = status.outcome
-    assert result is not None
-    lines = [f"<p>{_esc(_(result.explanation))}</p>"]
-    if result.consequence:
-        real = _("Nếu đây là thật:")
-        lines.append(f"<p><b>{_esc(real)}</b> {_esc(_(result.consequence))}</p>")
-    if result.reported and result.drill == scams.TASK_SAFE_ACCOUNT:
-        lines.append(f"<p>{_esc(_(scams.REPORTED_CALL))}</p>")
-    css = "bk-right" if result.right else "bk-wrong"
-    body = html_block(f'<div class="{css}" role="status">{"".join(lines)}</div>')
-    view.keep("bk-scams-explanation", body)
-
-    def again() -> None:
-        view.sim.retry()
-
-    def back() -> None:
-        view.sim.home()
-    heading = _("Bạn đã làm đúng") if result.right else _("Chưa đúng: hãy làm lại")
-    return [screen_title(heading), body,
-            view.button("bk-scams-retry", _("Làm lại"), again, primary=not result.right),
-            view.button("bk-scams-home", _("Về danh sách bài luyện"), back,
-                        primary=result.right)]
+    assert status.outcome is not None
+    return drill_outcome(view, view.sim, status.outcome, scams.REPORTED_CALL)
 
 
 SCREENS: dict[Step, Screen] = {
