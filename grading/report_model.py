@@ -104,6 +104,7 @@ LESSONS: Mapping[str, str] = MappingProxyType({
     "signing": "Bài 4: Chữ ký số cá nhân – ký từ xa trên điện thoại",
     "safety": "Bài 5: An toàn trên mạng",
     "receiving": "Bài 6: Nhận tiền vào tài khoản",
+    "scams": "Bài 8: Cảnh giác lừa đảo nhắm vào người cao tuổi",
     "vneid_check": "Tự làm 1: Kích hoạt VNeID mức 2",
     "payment_check": "Tự làm 2: Trả tiền bằng mã QR",
     "portal_check": "Tự làm 3: Nộp hồ sơ trực tuyến",
@@ -181,6 +182,11 @@ STEPS: Mapping[tuple[str, str], str] = MappingProxyType({
     ("receiving", "show_own_qr"): "Xác nhận tiền bán hàng đã về",
     ("receiving", "check_allowance"): "Kiểm tra tiền trợ cấp",
     ("receiving", "spot_fake_transfer"): "Ảnh chuyển tiền giả",
+    ("scams", "refuse_zalo_otp"): "Bạn bè xin mã Zalo",
+    ("scams", "hospital_call"): "Cuộc gọi «cháu bị tai nạn»",
+    ("scams", "refuse_safe_account"): "«Công an» đòi chuyển vào «tài khoản an toàn»",
+    ("scams", "refuse_biometric_call"): "«Ngân hàng» gọi cập nhật sinh trắc học",
+    ("scams", "after_scam"): "Lỡ bị lừa: khóa tài khoản, báo cáo",
 })
 
 NO_DATA = "Chưa có số liệu"

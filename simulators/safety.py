@@ -81,10 +81,11 @@ Whether a label's own domain is registered on the Internet was not checked (no n
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, ClassVar
+from types import MappingProxyType
+from typing import Any, ClassVar, Generic, TypeVar
 
 from sqlalchemy.engine import Connection
 
@@ -96,8 +97,8 @@ from .flow import LearnerFlow
 from .learners import require_consent
 
 __all__ = [
-    "DRILLS", "FLOW", "LESSON", "Address", "Drill", "Mistake", "SafetySimulator", "Status",
-    "Step", "completed_tasks",
+    "DRILLS", "FLOW", "LESSON", "Address", "Drill", "DrillFlow", "Mistake", "SafetySimulator",
+    "Status", "Step", "completed_tasks",
 ]
 
 LESSON = "safety"
@@ -129,7 +130,7 @@ class Step(StrEnum):
 class Drill:
     task: str
     title: str  # Vietnamese source string
-    first: Step
+    first: StrEnum
 
 
 DRILLS = (
@@ -140,6 +141,7 @@ DRILLS = (
     Drill(TASK_REFUND, N_("Tin nhắn «hoàn tiền điện» hỏi mã PIN"), Step.REFUND_CHAT),
 )
 _DRILLS = {d.task: d for d in DRILLS}
+S = TypeVar("S")
 
 
 # --- refusals and mistakes --------------------------------------------------------------------
@@ -373,19 +375,114 @@ def lookup_payee(payload: str) -> QrShown:
 
 # --- the simulator ------------------------------------------------------------------------------
 
-class SafetySimulator(LearnerFlow):
+class DrillFlow(LearnerFlow, Generic[S]):
+    """A list of scam drills over one flow: the plumbing the safety and scams lessons share.
+
+    A subclass names its ``drills`` (each with its first scene), its ``steps`` enum (with
+    ``home`` and ``outcome``), and the ``scene_keys`` of its state that a drill's start
+    clears. A choice in a scene is recorded by :meth:`_choose`, which tells a mistake (kept,
+    the drill's evidence) from a refusal.
+    """
+
+    drills: ClassVar[Mapping[str, Drill]]
+    scene_keys: ClassVar[tuple[str, ...]] = ()
+    unknown_drill: ClassVar[type[SandboxError]]
+
+    def _choose(self, action: str, task: str | None,
+                act: Callable[[Connection, dict[str, Any]], None], *allowed: StrEnum,
+                **detail: Any) -> S:
+        """Run ``act`` in one transaction and record it.
+
+        The event's task is the drill's when ``task`` is given (a decisive choice), else the
+        action's own name (navigation). A :class:`Mistake` is saved with the scene's new step
+        and recorded under its code, then raised; other refusals change nothing.
+        """
+        refusal: SandboxError | None = None
+        with self.store.transaction() as conn:
+            require_consent(conn, self.learner_id)
+            state = self._load(conn)
+            step = state["step"]
+            try:
+                if allowed and self.steps(step) not in allowed:
+                    raise self.wrong_step(f"{action} at {step}")
+                act(conn, state)
+            except Mistake as err:
+                refusal = err
+            except SandboxError as err:
+                refusal = err
+                state = self._load(conn)
+            self._save(conn, state)
+            # a success carries the step it led to, as the other apps record it
+            # (grading.progress); a mistake or a refusal the scene where it was made
+            facts = {"step": step if refusal is not None else state["step"], "choice": action,
+                     "drill": state.get("drill"), **detail}
+            name = action
+            if task is not None and (refusal is None or isinstance(refusal, Mistake)):
+                name = task  # a decisive choice: the drill's own task
+                facts.pop("drill")
+            record(conn, self.clock, self.learner_id, self.lesson, name,
+                   refusal.code if refusal else OK, **facts)
+        if refusal is not None:
+            raise refusal
+        return self.status()
+
+    def status(self) -> S:
+        raise NotImplementedError
+
+    def _finish(self, state: dict[str, Any], *, right: bool, code: str = OK,
+                reported: bool = False) -> None:
+        drill = state["drill"]
+        state["outcome"] = {"drill": drill, "right": right, "code": code, "reported": reported}
+        if right:
+            state["done"] = sorted({*state.get("done", []), drill})
+        state["step"] = "outcome"
+
+    def _fail(self, state: dict[str, Any], mistake: Mistake) -> Mistake:
+        self._finish(state, right=False, code=mistake.code)
+        return mistake
+
+    # -- home -------------------------------------------------------------------------------
+
+    def start(self, task: str) -> S:
+        """Open a drill from the home list (or again from its outcome screen)."""
+        def act(conn: Connection, state: dict[str, Any]) -> None:
+            drill = self.drills.get(task)
+            if drill is None:
+                raise self.unknown_drill(task)
+            for key in ("outcome", *self.scene_keys):
+                state.pop(key, None)
+            state.update(drill=task, step=drill.first.value)
+
+        return self._choose("start", None, act, self.steps("home"), self.steps("outcome"),
+                            drill=task)
+
+    def retry(self) -> S:
+        """«Thử lại» on the outcome screen: the same drill from its first scene."""
+        with self.store.engine.connect() as conn:
+            state = self._load(conn)
+        return self.start(str(state.get("drill") or ""))
+
+    def home(self) -> S:
+        """«Về danh sách bài luyện» from any scene: the drill is left as it stood."""
+        def act(conn: Connection, state: dict[str, Any]) -> None:
+            state["step"] = "home"
+
+        return self._choose("home", None, act)
+
+
+class SafetySimulator(DrillFlow["Status"]):
     """One learner's safety drills, over the store (flow state ``safety``).
 
-    The plumbing is :class:`~.flow.LearnerFlow`'s; a choice in a scene is recorded by
-    :meth:`_choose`, which tells a mistake (kept, the drill's evidence) from a refusal.
+    The plumbing is :class:`DrillFlow`'s (and :class:`~.flow.LearnerFlow`'s).
     """
 
     flow = FLOW
     lesson = LESSON
     steps = Step
     wrong_step = WrongStep
-
-    # -- plumbing ---------------------------------------------------------------------------
+    drills = MappingProxyType({d.task: d for d in DRILLS})
+    scene_keys = ("portal", "scanned", "sms_reported", "sms_opened", "declined")
+    unknown_drill = UnknownDrill
 
     def _fresh(self) -> dict[str, Any]:
         return {"step": Step.HOME.value, "drill": None, "scenario": self._scenario()}
@@ -403,56 +500,6 @@ class SafetySimulator(LearnerFlow):
             "portal_order": order,
         }
 
-    def _choose(self, action: str, task: str | None,
-                act: Callable[[Connection, dict[str, Any]], None], *allowed: Step,
-                **detail: Any) -> Status:
-        """Run ``act`` in one transaction and record it.
-
-        The event's task is the drill's when ``task`` is given (a decisive choice), else the
-        action's own name (navigation). A :class:`Mistake` is saved with the scene's new step
-        and recorded under its code, then raised; other refusals change nothing.
-        """
-        refusal: SandboxError | None = None
-        with self.store.transaction() as conn:
-            require_consent(conn, self.learner_id)
-            state = self._load(conn)
-            step = state["step"]
-            try:
-                if allowed and Step(step) not in allowed:
-                    raise WrongStep(f"{action} at {step}")
-                act(conn, state)
-            except Mistake as err:
-                refusal = err
-            except SandboxError as err:
-                refusal = err
-                state = self._load(conn)
-            self._save(conn, state)
-            # a success carries the step it led to, as the other apps record it
-            # (grading.progress); a mistake or a refusal the scene where it was made
-            facts = {"step": step if refusal is not None else state["step"], "choice": action,
-                     "drill": state.get("drill"), **detail}
-            name = action
-            if task is not None and (refusal is None or isinstance(refusal, Mistake)):
-                name = task  # a decisive choice: the drill's own task
-                facts.pop("drill")
-            record(conn, self.clock, self.learner_id, LESSON, name,
-                   refusal.code if refusal else OK, **facts)
-        if refusal is not None:
-            raise refusal
-        return self.status()
-
-    def _finish(self, state: dict[str, Any], *, right: bool, code: str = OK,
-                reported: bool = False) -> None:
-        drill = state["drill"]
-        state["outcome"] = {"drill": drill, "right": right, "code": code, "reported": reported}
-        if right:
-            state["done"] = sorted({*state.get("done", []), drill})
-        state["step"] = Step.OUTCOME.value
-
-    def _fail(self, state: dict[str, Any], mistake: Mistake) -> Mistake:
-        self._finish(state, right=False, code=mistake.code)
-        return mistake
-
     # -- reading ----------------------------------------------------------------------------
 
     def status(self) -> Status:
@@ -464,34 +511,6 @@ class SafetySimulator(LearnerFlow):
                       outcome, dict(state["scenario"]), bool(state.get("sms_reported")),
                       bool(state.get("sms_opened")), portal, qr,
                       int(state.get("declined", 0)))
-
-    # -- home -------------------------------------------------------------------------------
-
-    def start(self, task: str) -> Status:
-        """Open a drill from the home list (or again from its outcome screen)."""
-        def act(conn: Connection, state: dict[str, Any]) -> None:
-            drill = _DRILLS.get(task)
-            if drill is None:
-                raise UnknownDrill(task)
-            for key in ("outcome", "portal", "scanned", "sms_reported", "sms_opened",
-                        "declined"):
-                state.pop(key, None)
-            state.update(drill=task, step=drill.first.value)
-
-        return self._choose("start", None, act, Step.HOME, Step.OUTCOME, drill=task)
-
-    def retry(self) -> Status:
-        """«Thử lại» on the outcome screen: the same drill from its first scene."""
-        with self.store.engine.connect() as conn:
-            state = self._load(conn)
-        return self.start(str(state.get("drill") or ""))
-
-    def home(self) -> Status:
-        """«Về danh sách bài luyện» from any scene: the drill is left as it stood."""
-        def act(conn: Connection, state: dict[str, Any]) -> None:
-            state["step"] = Step.HOME.value
-
-        return self._choose("home", None, act)
 
     # -- 1. the police call -----------------------------------------------------------------
 

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from .portal import PortalSimulator
     from .receiving import ReceivingSimulator
     from .safety import SafetySimulator
+    from .scams import ScamsSimulator
     from .signing import SigningSimulator
     from .signing_check import SigningCheckSimulator
 
@@ -176,6 +177,13 @@ class Sandbox:
 
         return ReceivingSimulator(self.store, self.clock, self.random(
             "receiving", learner_id, self.clock.now()), learner_id)
+
+    def scams(self, learner_id: str) -> ScamsSimulator:
+        """Lesson 8's drills (scams aimed at older people): :mod:`.scams`."""
+        from .scams import ScamsSimulator
+
+        return ScamsSimulator(self.store, self.clock,
+                              self.random("scams", learner_id, self.clock.now()), learner_id)
 
     def add_learners(self, entries: Iterable[tuple[str, str, str]],
                      province: str = registry.DEFAULT_PROVINCE) -> list[Learner]:

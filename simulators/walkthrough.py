@@ -69,6 +69,7 @@ from . import (
     receiving,
     registry,
     safety,
+    scams,
     signing,
     vneid,
 )
@@ -97,6 +98,7 @@ LESSON_TASKS: Mapping[str, tuple[str, ...]] = MappingProxyType({
                 signing.TASK_TRUST_VALID, signing.TASK_SPOT_TAMPERED),
     "safety": tuple(drill.task for drill in safety.DRILLS),
     "receiving": receiving.TASKS,
+    "scams": scams.TASKS,
     **{check.lesson: check.tasks for check in checks.CHECKS.values()},
 })
 
@@ -122,6 +124,7 @@ class NeedsFixedClock(ValueError):
 _JUDGES: Mapping[str, ModuleType] = MappingProxyType({
     "first_steps": first_steps, "vneid": vneid, "payment": bank, "portal": portal,
     "portal_result": portal, "signing": signing, "safety": safety, "receiving": receiving,
+    "scams": scams,
     **dict.fromkeys(checks.CHECKS, checks)})
 
 
@@ -666,6 +669,30 @@ def _spot_fake(w: _Walker) -> None:
     app.answer_fake(False)
 
 
+# -- lesson 8: scams aimed at older people ----------------------------------------------------
+
+def _scam_drill(task: str) -> Callable[[_Walker], None]:
+    def run(w: _Walker) -> None:
+        app = w.box.scams(w.learner_id)
+        app.start(task)
+        w.pause(40)  # the scene is read
+        if task == scams.TASK_ZALO:
+            app.call_friend()
+        elif task == scams.TASK_HOSPITAL:
+            app.call_grandson()
+        elif task == scams.TASK_SAFE_ACCOUNT:
+            app.refuse_police(report=True)
+        elif task == scams.TASK_BIOMETRIC:
+            app.refuse_biometric()
+        else:
+            app.lock_account("app")
+            w.pause()
+            app.report_scam("156")
+        w.pause(10)
+        app.home()
+    return run
+
+
 # -- the moves of each lesson ----------------------------------------------------------------
 
 Move = tuple[tuple[str, ...], Callable[[_Walker], None]]
@@ -707,6 +734,8 @@ def _moves(lesson: str, tasks: int) -> list[Move]:
                 ((t[3],), partial(_check_judge, role="bad"))]
     if lesson == "receiving":
         return [((t[0],), _sell), ((t[1],), _allowance), ((t[2],), _spot_fake)]
+    if lesson == "scams":
+        return [((task,), _scam_drill(task)) for task in t]
     return [((task,), _drill(task)) for task in t]  # safety
 
 

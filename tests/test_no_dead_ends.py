@@ -27,6 +27,7 @@ from bakhong.simulators import (
     receiving,
     registry,
     safety,
+    scams,
     signing,
     vneid,
 )
@@ -523,6 +524,40 @@ def test_receiving_every_mistake_then_right(box: Sandbox) -> None:
     assert receiving.completed_tasks(events(box, receiving.LESSON)) == set(receiving.TASKS)
     assert {"receiving.not_arrived", "receiving.not_checked", "receiving.handed_on_screenshot",
             "receiving.wrong_amount", "receiving.wrong_sender"} <= refused(box, receiving.LESSON)
+
+
+# -- lesson 8: scams aimed at older people ----------------------------------------------------
+
+def test_scams_every_mistake_then_right(box: Sandbox) -> None:
+    sim = box.scams("hv001")
+    wrong_then_right = [
+        (scams.TASK_ZALO, (sim.send_zalo_code, sim.ask_in_chat), sim.call_friend),
+        (scams.TASK_HOSPITAL, (sim.send_hospital_money,), sim.call_grandson),
+        (scams.TASK_SAFE_ACCOUNT, (sim.send_safe_account, sim.keep_secret), sim.refuse_police),
+        (scams.TASK_BIOMETRIC, (sim.open_biometric_link,), sim.refuse_biometric),
+    ]
+    for task, wrongs, right in wrong_then_right:
+        sim.start(task)
+        for wrong in wrongs:
+            with pytest.raises(safety.Mistake):
+                wrong()
+            sim.retry()
+        right()
+        sim.home()
+    sim.start(scams.TASK_AFTER)
+    for wrong in (lambda: sim.report_scam("156"), sim.wait_and_see, sim.call_recovery):
+        with pytest.raises(safety.Mistake):
+            wrong()
+        sim.retry()
+    assert scams.completed_tasks(events(box, scams.LESSON)) == set(scams.TASKS) - {
+        scams.TASK_AFTER}
+    sim.lock_account("hotline")
+    sim.report_scam("police")
+    assert scams.completed_tasks(events(box, scams.LESSON)) == set(scams.TASKS)
+    assert {"scams.sent_zalo_code", "scams.asked_in_chat", "scams.sent_hospital_money",
+            "scams.sent_safe_account", "scams.kept_secret", "scams.opened_biometric_link",
+            "scams.reported_before_locking", "scams.waited",
+            "scams.called_recovery"} <= refused(box, scams.LESSON)
 
 
 # -- graded by nbgrader ----------------------------------------------------------------------

@@ -20,6 +20,7 @@ from bakhong.simulators import (
     receiving,
     registry,
     safety,
+    scams,
     signing,
     submissions,
     vneid,
@@ -57,10 +58,10 @@ def test_flows_are_the_simulators_and_lessons_the_course() -> None:
     assert progress.LESSON_FLOWS == {
         "first_steps": (first_steps.FLOW,), "vneid": (vneid.FLOW,), "payment": (bank.FLOW,),
         "portal": (portal.FLOW,), "portal_result": (portal.FLOW,), "signing": (signing.FLOW,),
-        "safety": (safety.FLOW,),
-        "receiving": (receiving.FLOW,), **{c.lesson: (c.flow,) for c in checks.CHECKS.values()}}
+        "safety": (safety.FLOW,), "receiving": (receiving.FLOW,), "scams": (scams.FLOW,),
+        **{c.lesson: (c.flow,) for c in checks.CHECKS.values()}}
     assert (first_steps.LESSON, vneid.LESSON, bank.LESSON, portal.LESSON, "portal_result",
-            signing.LESSON, safety.LESSON, receiving.LESSON) == course.PRACTICE
+            signing.LESSON, safety.LESSON, receiving.LESSON, scams.LESSON) == course.PRACTICE
     assert tuple(checks.CHECKS) == course.CHECKS
 
 

@@ -53,6 +53,7 @@ LESSON_TITLES = {
     "signing_check": N_("Tự làm 4: Ký số một văn bản"),
     "safety": N_("Bài 5: An toàn trên mạng"),
     "receiving": N_("Bài 6: Nhận tiền vào tài khoản"),
+    "scams": N_("Bài 8: Cảnh giác lừa đảo nhắm vào người cao tuổi"),
 }
 
 
@@ -139,6 +140,7 @@ APP_FACTORIES = {"first_steps": ("first_steps_app", "first_steps_factory"),
                  "signing": ("signing_app", "signing_factory"),
                  "safety": ("safety_app", "safety_factory"),
                  "receiving": ("receiving_app", "receiving_factory"),
+                 "scams": ("scams_app", "scams_factory"),
                  "vneid_check": ("vneid_app", "vneid_check_factory"),
                  "payment_check": ("bank_app", "bank_check_factory"),
                  "portal_check": ("portal_app", "portal_check_factory"),
@@ -241,7 +243,7 @@ def lesson_menu(code: str, variants: Mapping[str, VariantEntry] | None = None,
 
     >>> [name for name, _, _ in lesson_menu("K7M2QX9P", {"payment_xa": ("payment", "Xã", "", ())})
     ...  ][-2:]
-    ['receiving', 'payment_xa']
+    ['scams', 'payment_xa']
     >>> lesson_menu("K7M2QX9P")[0][2]
     '../first_steps/first_steps.ipynb?code=K7M2QX9P'
     """

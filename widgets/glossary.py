@@ -90,6 +90,22 @@ TERMS: tuple[Term, ...] = (
          N_("Ảnh chụp lại những gì hiện trên điện thoại. Ảnh này rất dễ sửa hoặc làm giả, nên "
             "không chứng minh được tiền đã chuyển."),
          ("ảnh chụp màn hình", "screenshot")),
+    Term("biometrics", N_("Sinh trắc học"),
+         N_("Dùng khuôn mặt hoặc vân tay của bạn để ngân hàng nhận ra bạn. Chỉ cập nhật trong "
+            "ứng dụng chính thức của ngân hàng hoặc tại quầy, không theo đường link ai gửi."),
+         ("sinh trắc học", "biometric")),
+    Term("safe_account", N_("Tài khoản an toàn"),
+         N_("Cái tên kẻ gian bịa ra để bắt bạn chuyển tiền cho chúng. Công an và ngân hàng "
+            "không bao giờ bắt chuyển tiền vào «tài khoản an toàn»."),
+         ("tài khoản an toàn", "safe account")),
+    Term("hotline_156", N_("Tổng đài 156 và 5656"),
+         N_("Tổng đài của Nhà nước nhận báo cáo cuộc gọi và tin nhắn lừa đảo, rác. "
+            "Gọi 156 để báo cuộc gọi; nhắn tin đến 5656 để báo tin nhắn."),
+         ("156", "5656")),
+    Term("lock_account", N_("Khóa tài khoản"),
+         N_("Tạm dừng mọi giao dịch của tài khoản ngân hàng hay thẻ, để kẻ gian không rút được "
+            "tiền. Làm trong ứng dụng ngân hàng, hoặc gọi số tổng đài in trên thẻ."),
+         ("khóa tài khoản", "khóa thẻ", "lock the account", "lock your account")),
     Term("vneid", N_("VNeID"),
          N_("Ứng dụng định danh điện tử của Bộ Công an. Tài khoản VNeID dùng để đăng nhập Cổng "
             "Dịch vụ công và thay thẻ Căn cước khi làm thủ tục."),

@@ -184,6 +184,11 @@ _MARKED = (
     N_("Xác nhận tiền bán hàng đã về"),
     N_("Kiểm tra tiền trợ cấp"),
     N_("Ảnh chuyển tiền giả"),
+    N_("Bạn bè xin mã Zalo"),
+    N_("Cuộc gọi «cháu bị tai nạn»"),
+    N_("«Công an» đòi chuyển vào «tài khoản an toàn»"),
+    N_("«Ngân hàng» gọi cập nhật sinh trắc học"),
+    N_("Lỡ bị lừa: khóa tài khoản, báo cáo"),
     N_("Báo cáo lập ngày {date} từ {workshops} lớp học, theo sổ điểm nbgrader của từng lớp."),
     N_("Đã học = đạt {lessons}: mỗi bài ít nhất {mark}% số điểm (cài đặt core_lessons và "
        "pass_mark trong bakhong.toml của lớp)."),

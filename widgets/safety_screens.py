@@ -3,7 +3,9 @@
 Each scene looks like the phone screen it copies: an incoming call, the SMS inbox, a shop
 counter and the bank's confirm screen, a browser, a chat. Each function takes the view and
 the current status and returns the screen's widgets; buttons call the simulator and return
-the line shown in green. Web addresses are plain text, never links: nothing opens a site.
+the line shown in green. Web addresses are plain text, never links: nothing opens a site. The
+home list and the outcome (``bk-safe-explanation``, ``bk-safe-retry``) are built
+by :mod:`.drill_screens`, shared with lesson 8's app.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ import ipywidgets as w
 from bakhong.simulators import bank, qrimage, safety
 from bakhong.simulators.safety import Status, Step
 
+from .drill_screens import bubble as _bubble
+from .drill_screens import drill_home, drill_outcome
 from .phone import facts, html_block, paragraph, screen_title
 
 if TYPE_CHECKING:
@@ -46,11 +50,6 @@ def _leave(view: SafetyView) -> w.Button:
     return view.button("bk-safe-home", _("Về danh sách bài luyện"), act)
 
 
-def _bubble(who: str, text: str) -> str:
-    return (f'<div class="bk-bubble"><span class="bk-bubble-who">{_esc(who)}</span>'
-            f"{_esc(text)}</div>")
-
-
 def _persona_words(view: SafetyView) -> dict[str, str]:
     persona = view.sim.persona
     commune = persona.commune_name
@@ -61,25 +60,10 @@ def _persona_words(view: SafetyView) -> dict[str, str]:
 
 def home(view: SafetyView, status: Status) -> list[w.Widget]:
     _ = view.tr
-    items: list[w.Widget] = [
-        screen_title(_("Bài luyện an toàn trên mạng")),
-        paragraph(_("Mỗi bài là một tình huống lừa đảo có thật. Hãy từ chối hoặc báo cáo, "
-                    "như bạn sẽ làm ngoài đời.")),
-        paragraph(_("Đã xong {done}/{total} bài.").format(done=len(status.done),
-                                                          total=len(safety.DRILLS)),
-                  "bk-hint"),
-    ]
-    for drill in safety.DRILLS:
-        done = drill.task in status.done
-        label = ("✓ " if done else "○ ") + _(drill.title)
-
-        def act(task: str = drill.task) -> None:
-            view.sim.start(task)
-        button = view.button(f"bk-safe-start-{DRILL_KEYS[drill.task]}", label, act)
-        state = _("đã xong") if done else _("chưa làm")
-        button.tooltip = f"{_(drill.title)} ({state})"
-        items.append(button)
-    return items
+    return drill_home(view, view.sim, title=_("Bài luyện an toàn trên mạng"),
+                      intro=_("Mỗi bài là một tình huống lừa đảo có thật. Hãy từ chối hoặc báo "
+                              "cáo, như bạn sẽ làm ngoài đời."),
+                      drills=safety.DRILLS, keys=DRILL_KEYS, done=status.done)
 
 
 # -- 1. the police call -----------------------------------------------------------------------
@@ -353,29 +337,8 @@ def refund_chat(view: SafetyView, status: Status) -> list[w.Widget]:
 # -- the outcome ------------------------------------------------------------------------------
 
 def outcome(view: SafetyView, status: Status) -> list[w.Widget]:
-    _ = view.tr
-    result = status.outcome
-    assert result is not None
-    lines = [f"<p>{_esc(_(result.explanation))}</p>"]
-    if result.consequence:
-        real = _("Nếu đây là thật:")
-        lines.append(f"<p><b>{_esc(real)}</b> {_esc(_(result.consequence))}</p>")
-    if result.reported:
-        lines.append(f"<p>{_esc(_(safety.REPORTED_CALL))}</p>")
-    css = "bk-right" if result.right else "bk-wrong"
-    body = html_block(f'<div class="{css}" role="status">{"".join(lines)}</div>')
-    view.keep("bk-safe-explanation", body)
-
-    def again() -> None:
-        view.sim.retry()
-
-    def back() -> None:
-        view.sim.home()
-    heading = _("Bạn đã làm đúng") if result.right else _("Chưa đúng: hãy làm lại")
-    return [screen_title(heading), body,
-            view.button("bk-safe-retry", _("Làm lại"), again, primary=not result.right),
-            view.button("bk-safe-home", _("Về danh sách bài luyện"), back,
-                        primary=result.right)]
+    assert status.outcome is not None
+    return drill_outcome(view, view.sim, status.outcome, safety.REPORTED_CALL)
 
 
 SCREENS: dict[Step, Screen] = {

@@ -99,6 +99,13 @@ TASK_TITLES: Final[dict[str, dict[str, str]]] = {
         "allowance": N_("Kiểm tra tiền trợ cấp: ai chuyển, bao nhiêu"),
         "fake_transfer": N_("Không giao hàng vì ảnh «Chuyển tiền thành công»"),
     },
+    "scams": {
+        "zalo_otp": N_("Không gửi mã Zalo cho «bạn» nhắn xin"),
+        "hospital_call": N_("Cuộc gọi «cháu bị tai nạn»: cúp máy, gọi cho cháu"),
+        "safe_account": N_("Không chuyển tiền vào «tài khoản an toàn»"),
+        "biometric_call": N_("Không cập nhật sinh trắc học theo đường link"),
+        "after_scam": N_("Lỡ bị lừa: khóa tài khoản trước, rồi báo cáo"),
+    },
 }
 
 #: Said for a ``grade_id`` the table does not know (a lesson changed without its title).

@@ -1,0 +1,388 @@
+"""Scams aimed at older people, and what to do after one: lesson 8's five drills.
+
+A sibling of :mod:`.safety`: the same drill machinery (:class:`~.safety.DrillFlow`), its own
+flow ``scams``, tasks and mistakes. Every choice is an evidence event: the right one with
+outcome ``ok``, a wrong one with the code of its :class:`~.safety.Mistake` (``scams.…``), the
+scene's step in ``detail["step"]``. A wrong choice ends the attempt with a plain explanation;
+the drill can be retried and counts once it is done right (the mistake stays in the evidence).
+
+=========================  ======================================================================
+drill (task)               scene
+=========================  ======================================================================
+``refuse_zalo_otp``        ``zalo_chat``: a "friend" on the chat app Zalo asks for the 6-digit code
+                           that has just arrived by SMS "sent to you by mistake". Right: don't send
+                           it, call the friend on the number in the contacts. Sending it is the
+                           mistake (the account is taken over and borrows from your contacts).
+``hospital_call``          ``hospital_call``: a caller says the learner's grandson is in hospital
+                           after an accident and money is needed now. Right: hang up and call the
+                           grandson (or his parents) on a number you know. Transferring is the
+                           mistake.
+``refuse_safe_account``    ``police_video``: a "police officer" on a video call says the account is
+                           in a money-laundering case; the money must go to a "safe account" and
+                           the family must not be told. Right: refuse and hang up (optionally
+                           report to 156). Transferring, or keeping it secret, is the mistake.
+``refuse_biometric_call``  ``biometric_call``: "bank staff" call to update the biometrics (sinh trắc
+                           học) through a link and an app they send. Right: refuse; update only in
+                           the bank's own app or at the branch. Opening the link is the mistake.
+``after_scam``             ``after_scam``: the learner already read a code to a stranger and money
+                           left. Right, in order: lock the account (in the bank app, or by calling
+                           the hotline printed on the card), then report (156/5656, or the
+                           police). Reporting first, waiting, or calling a "money recovery"
+                           service is recorded as a mistake.
+=========================  ======================================================================
+
+**Sources**: see ``docs/facts.md`` (lesson 8), with [S] sourced and [U] unverified. Names,
+numbers and amounts are fictional; the only real numbers shown are the public switchboards
+156, 5656 and 113.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Any
+
+from sqlalchemy.engine import Connection
+
+from .errors import N_
+from .evidence import OK, Event
+from .safety import Drill, DrillFlow, Mistake, SafetyError
+
+__all__ = ["DRILLS", "FLOW", "LESSON", "TASKS", "Outcome", "ScamsSimulator", "Status", "Step",
+           "completed_tasks"]
+
+LESSON = "scams"
+FLOW = "scams"
+
+TASK_ZALO = "refuse_zalo_otp"
+TASK_HOSPITAL = "hospital_call"
+TASK_SAFE_ACCOUNT = "refuse_safe_account"
+TASK_BIOMETRIC = "refuse_biometric_call"
+TASK_AFTER = "after_scam"
+
+
+class Step(StrEnum):
+    HOME = "home"
+    ZALO_CHAT = "zalo_chat"
+    HOSPITAL_CALL = "hospital_call"
+    POLICE_VIDEO = "police_video"
+    BIOMETRIC_CALL = "biometric_call"
+    AFTER_SCAM = "after_scam"
+    OUTCOME = "outcome"
+
+
+DRILLS = (
+    Drill(TASK_ZALO, N_("Bạn bè nhắn Zalo xin mã 6 số"), Step.ZALO_CHAT),
+    Drill(TASK_HOSPITAL, N_("Cuộc gọi báo cháu bị tai nạn, cần tiền gấp"), Step.HOSPITAL_CALL),
+    Drill(TASK_SAFE_ACCOUNT, N_("«Công an» gọi video bắt chuyển tiền vào «tài khoản an toàn»"),
+          Step.POLICE_VIDEO),
+    Drill(TASK_BIOMETRIC, N_("«Ngân hàng» gọi hướng dẫn cập nhật sinh trắc học"),
+          Step.BIOMETRIC_CALL),
+    Drill(TASK_AFTER, N_("Lỡ bị lừa: làm gì ngay sau đó"), Step.AFTER_SCAM),
+)
+TASKS = tuple(d.task for d in DRILLS)
+
+#: The fictional people of the scenes.
+FRIEND = "Lan"
+GRANDSON = "Minh"
+#: A hidden caller number (never a real-looking full number), as the safety lesson shows it.
+CALLER_NUMBER = "+84 ••• ••• 279"
+ZALO_SENDER = "Zalo"
+
+
+# --- refusals and mistakes --------------------------------------------------------------------
+
+class ScamsError(SafetyError):
+    code = "scams.error"
+
+
+class UnknownDrill(ScamsError):
+    code = "scams.unknown_drill"
+    message = N_("Không có bài luyện này. Hãy chọn một bài trong danh sách.")
+
+
+class WrongStep(ScamsError):
+    code = "scams.wrong_step"
+    message = N_("Thao tác này chưa thực hiện được ở bước hiện tại. Hãy làm theo màn hình.")
+
+
+class SentZaloCode(Mistake):
+    code = "scams.sent_zalo_code"
+    message = N_("Mã 6 số là mã đăng nhập tài khoản Zalo của bạn. Không ai «gửi nhầm» mã vào "
+                 "máy bạn. Đừng gửi mã cho ai, kể cả bạn bè: hãy gọi cho bạn bằng số trong "
+                 "danh bạ để hỏi.")
+    consequence = N_("Kẻ gian đã chiếm tài khoản Zalo của bạn Lan, giờ chiếm nốt tài khoản của "
+                     "bạn. Chúng nhắn cho người thân trong danh bạ của bạn để vay tiền.")
+
+
+class ReplyAskedInChat(Mistake):
+    code = "scams.asked_in_chat"
+    message = N_("Hỏi lại trong tin nhắn không đủ: người đang nhắn có thể là kẻ gian đã chiếm "
+                 "tài khoản của bạn Lan, họ sẽ trả lời «đúng rồi». Hãy gọi điện cho bạn.")
+
+
+class SentHospitalMoney(Mistake):
+    code = "scams.sent_hospital_money"
+    message = N_("Bệnh viện cấp cứu trước, không đòi tiền qua điện thoại. Cúp máy, gọi cho "
+                 "cháu hoặc bố mẹ cháu bằng số bạn đã biết.")
+    consequence = N_("Tiền vào tài khoản của kẻ gian. Cháu vẫn đang ở trường, bình an; số tiền "
+                     "đã chuyển rất khó lấy lại.")
+
+
+class SentToSafeAccount(Mistake):
+    code = "scams.sent_safe_account"
+    message = N_("Không có «tài khoản an toàn» nào. Công an không làm việc qua cuộc gọi video, "
+                 "không bắt chuyển tiền và không bắt giữ bí mật với gia đình.")
+    consequence = N_("Tiền chuyển đi là mất: «tài khoản an toàn» là tài khoản của kẻ gian.")
+
+
+class KeptSecret(Mistake):
+    code = "scams.kept_secret"
+    message = N_("Kẻ gian bắt giữ bí mật để không ai can ngăn bạn. Hãy cúp máy và kể ngay với "
+                 "con cháu.")
+    consequence = N_("Bạn ở một mình với kẻ gian, chúng gọi lại nhiều lần cho đến khi bạn "
+                     "chuyển tiền.")
+
+
+class OpenedBiometricLink(Mistake):
+    code = "scams.opened_biometric_link"
+    message = N_("Ngân hàng không gọi điện hướng dẫn cập nhật sinh trắc học và không gửi "
+                 "đường link. Chỉ cập nhật trong ứng dụng chính thức của ngân hàng hoặc tại "
+                 "quầy giao dịch.")
+    consequence = N_("Ứng dụng giả điều khiển điện thoại của bạn, đọc mã OTP và chuyển hết "
+                     "tiền trong tài khoản.")
+
+
+class ReportedBeforeLocking(Mistake):
+    code = "scams.reported_before_locking"
+    message = N_("Báo cáo là đúng, nhưng làm sau. Việc đầu tiên là khóa tài khoản: trong lúc "
+                 "bạn gọi báo cáo, kẻ gian vẫn đang rút tiền.")
+
+
+class WaitedAfterScam(Mistake):
+    code = "scams.waited"
+    message = N_("Không chờ được: mỗi phút chờ, kẻ gian rút thêm tiền. Khóa tài khoản ngay, "
+                 "rồi báo cáo.")
+    consequence = N_("Kẻ gian rút hết tiền còn lại và dùng tài khoản của bạn để lừa người khác.")
+
+
+class CalledRecovery(Mistake):
+    code = "scams.called_recovery"
+    message = N_("Không có dịch vụ nào «lấy lại tiền bị lừa» qua mạng. Người nhận lời giúp "
+                 "lại là kẻ lừa đảo lần hai.")
+    consequence = N_("Chúng đòi bạn nộp «phí» trước, rồi biến mất. Bạn mất tiền lần thứ hai.")
+
+
+_MISTAKES: dict[str, type[Mistake]] = {
+    cls.code: cls for cls in (SentZaloCode, ReplyAskedInChat, SentHospitalMoney,
+                              SentToSafeAccount, KeptSecret, OpenedBiometricLink,
+                              ReportedBeforeLocking, WaitedAfterScam, CalledRecovery)}
+
+#: What the outcome screen says after the right choice of each drill.
+RIGHT = {
+    TASK_ZALO: N_("Đúng rồi. Bạn không gửi mã, và gọi cho Lan bằng số trong danh bạ. Lan bảo "
+                  "tài khoản Zalo của Lan đã bị chiếm: người nhắn tin là kẻ gian."),
+    TASK_HOSPITAL: N_("Đúng rồi. Bạn cúp máy và gọi cho cháu Minh: cháu đang ở trường, bình an. "
+                      "Người gọi là kẻ lừa đảo."),
+    TASK_SAFE_ACCOUNT: N_("Đúng rồi. Công an không gọi video bắt chuyển tiền. Không có "
+                          "«tài khoản an toàn» nào cả."),
+    TASK_BIOMETRIC: N_("Đúng rồi. Cập nhật sinh trắc học chỉ làm trong ứng dụng chính thức của "
+                       "ngân hàng hoặc tại quầy, không theo đường link người lạ gửi."),
+    TASK_AFTER: N_("Đúng rồi. Khóa tài khoản trước để chặn tiền ra, rồi báo cáo để nhà mạng "
+                   "chặn số và công an điều tra."),
+}
+
+#: Said after the right choice when the learner also reported the caller to 156.
+REPORTED_CALL = N_("Bạn đã báo số này cho tổng đài 156 để nhà mạng chặn cuộc gọi lừa đảo.")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    drill: str
+    right: bool
+    code: str  # ``ok`` or the mistake's code
+    reported: bool = False
+
+    @property
+    def explanation(self) -> str:
+        """Why: the right drill's text, or the mistake's message (a source string)."""
+        return RIGHT[self.drill] if self.right else _MISTAKES[self.code].message
+
+    @property
+    def consequence(self) -> str:
+        return "" if self.right else _MISTAKES[self.code].consequence
+
+
+@dataclass(frozen=True)
+class Status:
+    step: Step
+    drill: str | None
+    done: frozenset[str]
+    outcome: Outcome | None
+    scenario: dict[str, Any]
+    locked: str  # how the account was locked in the after-scam drill ("app", "hotline"), or ""
+
+
+# --- the simulator ------------------------------------------------------------------------------
+
+class ScamsSimulator(DrillFlow[Status]):
+    """One learner's lesson 8 drills, over the store (flow state ``scams``)."""
+
+    flow = FLOW
+    lesson = LESSON
+    steps = Step
+    wrong_step = WrongStep
+    drills = MappingProxyType({d.task: d for d in DRILLS})
+    scene_keys = ("locked",)
+    unknown_drill = UnknownDrill
+
+    def _fresh(self) -> dict[str, Any]:
+        return {"step": Step.HOME.value, "drill": None, "scenario": self._scenario()}
+
+    def _scenario(self) -> dict[str, Any]:
+        """The learner's scenes: drawn once, then kept (a reload shows the same code)."""
+        return {
+            "zalo_code": f"{self.rng.randrange(10**6):06d}",
+            "hospital_amount": self.rng.randrange(20, 60) * 1_000_000,
+            "lost_amount": self.rng.randrange(3, 15) * 1_000_000,
+        }
+
+    def status(self) -> Status:
+        state = self._current()
+        outcome = Outcome(**state["outcome"]) if state.get("outcome") else None
+        return Status(Step(state["step"]), state.get("drill"), frozenset(state.get("done", [])),
+                      outcome, dict(state["scenario"]), str(state.get("locked", "")))
+
+    # -- 1. the Zalo code -------------------------------------------------------------------
+
+    def send_zalo_code(self) -> Status:
+        """«Gửi mã cho Lan»: the mistake."""
+        def act(conn: Connection, state: dict[str, Any]) -> None:
+            raise self._fail(state, SentZaloCode())
+
+        return self._choose("send_code", TASK_ZALO, act, Step.ZALO_CHAT)
+
+    def ask_in_chat(self) -> Status:
+        """«Hỏi lại trong tin nhắn»: not enough, the account may be the scammer's."""
+        def act(conn: Connection, state: dict[str, Any]) -> None:
+            raise self._fail(state, ReplyAskedInChat())
+
+        return self._choose("ask_in_chat", TASK_ZALO, act, Step.ZALO_CHAT)
+
+    def call_friend(self) -> Status:
+        """«Không gửi, gọi cho Lan bằng số trong danh bạ»: right."""
+        def act(conn: Connection, state: dict[str, Any]) -> None:
+            self._finish(state, right=True)
+
+        return self._choose("call_friend", TASK_ZALO, act, Step.ZALO_CHAT)
+
+    # -- 2. the hospital call ---------------------------------------------------------------
+
+    def send_hospital_money(self) -> Status:
+        def act(conn: Connection, state: dict[str, Any]) -> None:
+            raise self._fail(state, SentHospitalMoney())
+
+        return self._choose("transfer", TASK_HOSPITAL, act, Step.HOSPITAL_CALL)
+
+    def call_grandson(self) -> Status:
+        """«Cúp máy, gọi cho cháu bằng số trong danh bạ»: right."""
+        def act(conn: Connection, state: dict[str, Any]) -> None:
+            self._finish(state, right=True)
+
+        return self._choose("call_family", TASK_HOSPITAL, act, Step.HOSPITAL_CALL)
+
+    # -- 3. the "safe account" --------------------------------------------------------------
+
+    def send_safe_account(self) -> Status:
+        def act(conn: Connection, state: dict[str, Any]) -> None:
+            raise self._fail(state, SentToSafeAccount())
+
+        return self._choose("transfer", TASK_SAFE_ACCOUNT, act, Step.POLICE_VIDEO)
+
+    def keep_secret(self) -> Status:
+        def act(conn: Connection, state: dict[str, Any]) -> None:
+            raise self._fail(state, KeptSecret())
+
+        return self._choose("keep_secret", TASK_SAFE_ACCOUNT, act, Step.POLICE_VIDEO)
+
+    def refuse_police(self, *, report: bool = False) -> Status:
+        """«Từ chối, cúp máy» (and, with ``report``, report the number to 156)."""
+        def act(conn: Connection, state: dict[str, Any]) -> None:
+            self._finish(state, right=True, reported=report)
+
+        return self._choose("refuse_call", TASK_SAFE_ACCOUNT, act, Step.POLICE_VIDEO,
+                            reported=report)
+
+    # -- 4. the biometric call --------------------------------------------------------------
+
+    def open_biometric_link(self) -> Status:
+        def act(conn: Connection, state: dict[str, Any]) -> None:
+            raise self._fail(state, OpenedBiometricLink())
+
+        return self._choose("open_link", TASK_BIOMETRIC, act, Step.BIOMETRIC_CALL)
+
+    def refuse_biometric(self) -> Status:
+        """«Từ chối; tự cập nhật trong ứng dụng ngân hàng hoặc tại quầy»: right."""
+        def act(conn: Connection, state: dict[str, Any]) -> None:
+            self._finish(state, right=True)
+
+        return self._choose("refuse_call", TASK_BIOMETRIC, act, Step.BIOMETRIC_CALL)
+
+    # -- 5. after the scam ------------------------------------------------------------------
+
+    def lock_account(self, how: str) -> Status:
+        """Lock the account: ``"app"`` (in the bank app) or ``"hotline"`` (the card's number).
+
+        The first step, not yet the drill: it is done once reported afterwards.
+        """
+        def act(conn: Connection, state: dict[str, Any]) -> None:
+            if how not in ("app", "hotline"):
+                raise UnknownDrill(how)
+            state["locked"] = how
+
+        return self._choose("lock_account", None, act, Step.AFTER_SCAM, how=how)
+
+    def report_scam(self, to: str) -> Status:
+        """Report to ``"156"`` (156/5656) or the ``"police"``: right once the account is locked."""
+        def act(conn: Connection, state: dict[str, Any]) -> None:
+            if to not in ("156", "police"):
+                raise UnknownDrill(to)
+            if not state.get("locked"):
+                raise self._fail(state, ReportedBeforeLocking())
+            self._finish(state, right=True)
+
+        return self._choose("report", TASK_AFTER, act, Step.AFTER_SCAM, to=to)
+
+    def wait_and_see(self) -> Status:
+        def act(conn: Connection, state: dict[str, Any]) -> None:
+            raise self._fail(state, WaitedAfterScam())
+
+        return self._choose("wait", TASK_AFTER, act, Step.AFTER_SCAM)
+
+    def call_recovery(self) -> Status:
+        def act(conn: Connection, state: dict[str, Any]) -> None:
+            raise self._fail(state, CalledRecovery())
+
+        return self._choose("call_recovery", TASK_AFTER, act, Step.AFTER_SCAM)
+
+
+def zalo_sms(code: str) -> str:
+    """The login code SMS that arrives during the chat (written for the course [U])."""
+    return (f"Ma xac thuc Zalo cua ban la {code}. Khong chia se ma nay voi bat ky ai, ke ca "
+            "nguoi than.")
+
+
+def completed_tasks(events: Iterable[Event]) -> set[str]:
+    """The lesson 8 drills done, judged from the evidence as the hidden tests judge it.
+
+    >>> from bakhong.simulators.evidence import Event
+    >>> sorted(completed_tasks([Event(LESSON, TASK_ZALO, "scams.sent_zalo_code", "", {}),
+    ...                         Event(LESSON, TASK_ZALO, OK, "", {}),
+    ...                         Event(LESSON, "lock_account", OK, "", {}),
+    ...                         Event("safety", TASK_AFTER, OK, "", {})]))
+    ['refuse_zalo_otp']
+    """
+    return {e.task for e in events
+            if e.lesson == LESSON and e.task in TASKS and e.outcome == OK}
