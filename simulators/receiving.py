@@ -34,6 +34,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from . import bank, vietqr
@@ -41,7 +42,7 @@ from .bank import HOME_BANK, Payee, Receipt, Step, money, post
 from .clock import VN_TZ
 from .errors import N_, SandboxError
 from .evidence import OK, Event, learner_events
-from .store import sms_inbox
+from .store import ledger, sms_inbox
 
 __all__ = [
     "ALLOWANCE", "BUYER", "FAKE_BUYER", "LESSON", "SENDERS", "TASKS", "TASK_ALLOWANCE",
@@ -184,13 +185,20 @@ class ReceivingSimulator(bank.BankSimulator):
         return {"step": Step.HOME.value, "pin_fails": 0, "scenario": scenario, "credits": []}
 
     def _prepare(self, conn: Connection, state: dict[str, Any]) -> None:
-        """The allowance is paid as the lesson starts, with the bank's SMS."""
+        """The allowance is paid as the lesson starts, with the bank's SMS; once a month
+        into the account: after a trainer's reset (a fresh state over the same ledger as
+        lesson 2) the month's allowance already paid is found in the ledger, not paid again."""
         scenario = state["scenario"]
         if scenario["allowance_paid"]:
             return
         scenario["allowance_paid"] = True
-        amount = scenario["allowance_amount"]
         message = f"BHXH MO PHONG CHI TRA TRO CAP THANG {scenario['allowance_month']}"
+        paid = self._paid_this_month(conn, ALLOWANCE)
+        if paid is not None:  # the same month's allowance, as the ledger and the SMS hold it
+            scenario["allowance_amount"] = paid["amount"]
+            state["credits"].append({**paid, "sender": ALLOWANCE.key, "message": message})
+            return
+        amount = scenario["allowance_amount"]
         at = self._credit(conn, state, ALLOWANCE, amount, message)
         conn.execute(sms_inbox.insert().values(
             learner_id=self.learner_id, sender=bank.SMS_SENDER, at=at,
@@ -202,6 +210,24 @@ class ReceivingSimulator(bank.BankSimulator):
         if task not in _ACTIONS:  # the bank's paying actions: lesson 2's
             raise NotInThisLesson(task)
         super()._check(conn, state, task, allowed)
+
+    def _paid_this_month(self, conn: Connection, sender: Payee) -> dict[str, Any] | None:
+        """The money ``sender`` paid into the learner's account this month (Vietnam's
+        calendar), the first such transfer: its reference, amount and time; or ``None``."""
+        source = bank.payee_account(sender)
+        out = ledger.alias("paid_out")
+        rows = conn.execute(
+            sa.select(ledger.c.txn_ref, ledger.c.amount, ledger.c.at)
+            .join(out, (out.c.txn_ref == ledger.c.txn_ref) & (out.c.account_id == source)
+                  & (out.c.amount < 0))
+            .where((ledger.c.account_id == self.account_id) & (ledger.c.amount > 0))
+            .order_by(ledger.c.seq)).all()
+        now = self.clock.now().astimezone(VN_TZ)
+        for row in rows:
+            at = datetime.fromisoformat(row.at).astimezone(VN_TZ)
+            if (at.year, at.month) == (now.year, now.month):
+                return {"reference": row.txn_ref, "amount": int(row.amount), "at": row.at}
+        return None
 
     def _credit(self, conn: Connection, state: dict[str, Any], sender: Payee, amount: int,
                 message: str) -> str:
