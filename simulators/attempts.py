@@ -55,7 +55,7 @@ LESSON_FLOWS: Mapping[str, tuple[str, ...]] = MappingProxyType({
     "receiving": ("receiving",),
     "vneid_check": ("vneid_check",), "payment_check": ("bank_check",),
     "portal_check": ("portal_check",),
-    "signing_check": ("signing_check",)})
+    "signing_check": ("signing_check",), "receiving_check": ("receiving_check",)})
 
 
 class UnknownLesson(SandboxError):
