@@ -68,10 +68,10 @@ GRADED_WHEN_BUILT = timedelta(days=2)
 #: What a resident does at each session they come to: a practice lesson and its check
 #: («Tự làm») in the same session, safety before the portal and signing, so that residents
 #: count as trained (the four checks and safety, ``settings.DEFAULT_CORE_LESSONS``) in six;
-#: receiving money (lesson 6) comes last, at a seventh.
+#: receiving money (lesson 6) and its check come last, at a seventh.
 SESSION_LESSONS: tuple[tuple[str, ...], ...] = (
     ("first_steps",), ("vneid", "vneid_check"), ("payment", "payment_check"), ("safety",),
-    ("portal", "portal_check"), ("signing", "signing_check"), ("receiving",))
+    ("portal", "portal_check"), ("signing", "signing_check"), ("receiving", "receiving_check"))
 #: The lessons in the order the demo's residents take them.
 ORDER = tuple(lesson for group in SESSION_LESSONS for lesson in group)
 #: Grading processes while building: the sessions' batches are too small for a pool.
@@ -116,7 +116,9 @@ STAGES: tuple[Stage, ...] = (
     #                    and signing lessons cost the most to build)
     Stage(10, 1),  # in lesson 6: paid at the market by their own QR code
     Stage(10, 2, submit_partial=True),  # lesson 6 handed in before the faked screenshot
-    *[Stage(11)] * 2,  # the whole course, receiving money included
+    Stage(11, 2, submit_partial=True),  # the receiving check handed in: the goods handed on
+    #                                     the faked screenshot
+    Stage(12),  # the whole course, receiving money and its check included
 )
 
 

@@ -650,12 +650,21 @@ def _sell(w: _Walker, check: bool = False) -> None:
     app.confirm_sale(price, receiving.BUYER.key)
 
 
-def _allowance(w: _Walker, check: bool = False) -> None:
+def _allowance(w: _Walker, check: bool = False, then_fooled: bool = False) -> None:
+    """The allowance checked; ``then_fooled``: then the goods handed to the buyer with the
+    faked screenshot (the recorded mistake of a check handed in with two tasks of three)."""
     app = _receiving(w, check)
     w.pause()
     app.open_history()
     w.pause()
     app.answer_allowance(app.status().scenario["allowance_amount"], receiving.ALLOWANCE.key)
+    if then_fooled:
+        app.start_fake()
+        w.pause()
+        try:
+            app.answer_fake(True)
+        except receiving.HandedOnScreenshot:
+            pass
 
 
 def _spot_fake(w: _Walker, check: bool = False) -> None:
@@ -708,7 +717,9 @@ def _moves(lesson: str, tasks: int) -> list[Move]:
                 ((t[3],), partial(_check_judge, role="bad"))]
     if lesson in ("receiving", "receiving_check"):
         check = lesson == "receiving_check"
-        return [((t[0],), partial(_sell, check=check)), ((t[1],), partial(_allowance, check=check)),
+        fooled = check and tasks == 2  # the check's last task missed: fooled by the picture
+        return [((t[0],), partial(_sell, check=check)),
+                ((t[1],), partial(_allowance, check=check, then_fooled=fooled)),
                 ((t[2],), partial(_spot_fake, check=check))]
     return [((task,), _drill(task)) for task in t]  # safety
 
