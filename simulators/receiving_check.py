@@ -14,8 +14,9 @@ The three graded tasks are lesson 6's (:data:`.receiving.TASKS`), judged the sam
 (:func:`.receiving.completed_tasks` on the check's evidence); every refusal before «Nộp
 bài» is a mistake, explained only in the review (:data:`.checks.RECEIVING_CHECK`).
 
-The allowance is paid once a month into the account, from its sender: a retake in the same
-month finds it in the ledger and shows it again, never pays it twice (as in lesson 6).
+The allowance's sender is drawn from the learner alone (not the attempt), and an allowance is
+paid once a month into the account from its sender: a retake in the same month finds it in
+the ledger and shows it again, never pays it twice (as in lesson 6).
 
 >>> from datetime import datetime
 >>> from bakhong.simulators.clock import FixedClock, VN_TZ
@@ -42,7 +43,7 @@ from typing import Any
 
 from . import receiving
 from .bank import Payee, money
-from .checks import RECEIVING_CHECK, CheckFlow, Goal
+from .checks import RECEIVING_CHECK, CheckFlow, Goal, _seed
 from .clock import VN_TZ
 from .errors import N_
 
@@ -101,7 +102,10 @@ class ReceivingCheckSimulator(CheckFlow, receiving.ReceivingSimulator):
         state = super()._fresh()
         draw = self._draw()
         buyer, fake = draw.sample(BUYERS, 2)
-        allowance = draw.choice(ALLOWANCE_SENDERS)
+        # the allowance's sender is the learner's, whatever the attempt: a retake in the
+        # same month shows the allowance already paid, never one more (module's notes)
+        allowance = _seed("check", self.check.lesson, self.learner_id, "allowance").choice(
+            ALLOWANCE_SENDERS)
         now = self.clock.now()
         state["scenario"].update({
             "price": draw.randrange(20, 150) * 1000,
