@@ -59,6 +59,7 @@ JUDGES = {
     "safety": "bakhong.simulators.safety",
     "receiving": "bakhong.simulators.receiving",
     "scams": "bakhong.simulators.scams",
+    "receiving_check": "bakhong.simulators.checks",
 }
 
 

@@ -109,6 +109,7 @@ LESSONS: Mapping[str, str] = MappingProxyType({
     "payment_check": "Tự làm 2: Trả tiền bằng mã QR",
     "portal_check": "Tự làm 3: Nộp hồ sơ trực tuyến",
     "signing_check": "Tự làm 4: Ký số một văn bản",
+    "receiving_check": "Tự làm 6: Nhận tiền vào tài khoản",
 })
 
 INDICATORS: Mapping[str, str] = MappingProxyType({
@@ -182,6 +183,11 @@ STEPS: Mapping[tuple[str, str], str] = MappingProxyType({
     ("receiving", "show_own_qr"): "Xác nhận tiền bán hàng đã về",
     ("receiving", "check_allowance"): "Kiểm tra tiền trợ cấp",
     ("receiving", "spot_fake_transfer"): "Ảnh chuyển tiền giả",
+    ("receiving_check", "buyer_scan"): "Cho người mua quét mã QR nhận tiền",
+    ("receiving_check", "open_history"): "Xem lịch sử giao dịch",
+    ("receiving_check", "show_own_qr"): "Xác nhận tiền bán hàng đã về",
+    ("receiving_check", "check_allowance"): "Kiểm tra tiền trợ cấp",
+    ("receiving_check", "spot_fake_transfer"): "Ảnh chuyển tiền giả",
     ("scams", "refuse_zalo_otp"): "Bạn bè xin mã Zalo",
     ("scams", "hospital_call"): "Cuộc gọi «cháu bị tai nạn»",
     ("scams", "refuse_safe_account"): "«Công an» đòi chuyển vào «tài khoản an toàn»",

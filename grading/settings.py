@@ -47,10 +47,11 @@ from vietnam_provinces import Province
 
 from bakhong.simulators.errors import N_, SandboxError
 
-from .course import CHECKS, LESSONS
+from .course import LESSONS
 
-#: Who counts as trained by default: every unaided check the course has, and safety.
-DEFAULT_CORE_LESSONS = (*CHECKS, "safety")
+#: Who counts as trained by default: the unaided checks of the "3 không" skills, and safety
+#: (the receiving check, of lesson 6, is not among them: a course may add it).
+DEFAULT_CORE_LESSONS = ("vneid_check", "payment_check", "portal_check", "signing_check", "safety")
 
 __all__ = [
     "DEFAULT_CORE_LESSONS",

@@ -57,7 +57,17 @@ from typing import Any, ClassVar
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from . import bank, civil_papers, dossiers, portal, procedures, registry, vietqr, vneid
+from . import (
+    bank,
+    civil_papers,
+    dossiers,
+    portal,
+    procedures,
+    receiving,
+    registry,
+    vietqr,
+    vneid,
+)
 from .clock import VN_TZ, Clock
 from .errors import N_, SandboxError
 from .evidence import HELP_TASKS, OK, RESET, Event, learner_events, record, since_last_reset
@@ -68,7 +78,8 @@ from .store import events as event_rows
 __all__ = ["CHECKS", "BankCheckSimulator", "Check", "CheckClosed", "CheckFlow", "Goal",
            "Mistake", "PortalCheckSimulator", "VneidCheckSimulator", "completed_tasks",
            "explanation"]
-# the signing check's simulator is in :mod:`.signing_check` (it imports this module)
+# the signing check's simulator is in :mod:`.signing_check`, the receiving check's in
+# :mod:`.receiving_check` (they import this module)
 
 #: What the explanation says of a refusal no check names.
 OTHER_MISTAKE = N_("Ứng dụng đã từ chối một thao tác. Hãy đọc kỹ thông báo của ứng dụng.")
@@ -250,10 +261,43 @@ PORTAL_CHECK = Check(
                "portal.wrong_step", "vneid.maintenance", "vneid.connection_failed"}),
 )
 
+#: The receiving check's scenario: :mod:`.receiving_check`; its judge is lesson 6's.
+RECEIVING_CHECK = Check(
+    "receiving_check", "receiving", "receiving_check", "receiving_check",
+    (receiving.TASK_OWN_QR, receiving.TASK_ALLOWANCE, receiving.TASK_FAKE),
+    MappingProxyType({
+        "receiving.not_arrived": N_("Đã định giao hàng khi tiền chưa về tài khoản. Luôn mở "
+                                    "«Lịch sử giao dịch» và thấy khoản tiền vào rồi mới giao "
+                                    "hàng."),
+        "receiving.wrong_amount": N_("Số tiền đã ghi khác số tiền đã về. Đọc số tiền ở khoản "
+                                     "tiền vào (có dấu cộng) trong «Lịch sử giao dịch»."),
+        "receiving.wrong_sender": N_("Đã chọn sai người chuyển. Tên người chuyển có trong «Lịch "
+                                     "sử giao dịch», ở khoản tiền vào."),
+        "receiving.no_answer": N_("Cần ghi số tiền và chọn người chuyển rồi mới trả lời."),
+        "receiving.not_checked": N_("Đã trả lời khi chưa mở «Lịch sử giao dịch». Tin nhắn và ảnh "
+                                    "chụp màn hình có thể bị làm giả: luôn xem trong tài khoản "
+                                    "của mình."),
+        "receiving.handed_on_screenshot": N_("Đã giao hàng chỉ vì xem ảnh «Chuyển tiền thành "
+                                             "công». Ảnh này rất dễ làm giả: chỉ giao hàng khi "
+                                             "thấy tiền đã về trong «Lịch sử giao dịch»."),
+        "receiving.qr_amount_not_price": N_("Số tiền trên mã QR khác giá hàng. Gõ đúng giá, hoặc "
+                                            "để trống để người mua tự nhập."),
+        "receiving.already_paid": N_("Người mua đã chuyển tiền rồi: không cần cho quét mã lần "
+                                     "nữa, chỉ cần xem «Lịch sử giao dịch»."),
+        "receiving.not_scanned": N_("Chưa cho người mua quét mã QR nhận tiền của bạn."),
+        "receiving.fake_not_started": N_("Người mua thứ hai chưa đến: mở cảnh của người đó ở "
+                                         "trang chủ trước."),
+        "receiving.not_in_lesson": N_("Bài này chỉ nhận tiền: không cần trả hay chuyển tiền."),
+        "bank.amount_invalid": PAYMENT_CHECK.explanations["bank.amount_invalid"],
+        "bank.over_limit": N_("Số tiền trên mã quá lớn. Gõ đúng giá hàng."),
+    }),
+    frozenset({"bank.maintenance", "bank.connection_lost", "bank.wrong_step"}),
+)
+
 #: Every check, by its lesson.
 CHECKS: Mapping[str, Check] = MappingProxyType({
     check.lesson: check for check in (VNEID_CHECK, PAYMENT_CHECK, PORTAL_CHECK,
-                                       SIGNING_CHECK)})
+                                       SIGNING_CHECK, RECEIVING_CHECK)})
 
 
 def explanation(lesson: str, code: str) -> str:
@@ -342,6 +386,8 @@ def _judge(check: Check) -> Any:
         from . import signing_check
 
         return signing_check.completed_tasks
+    if check.skill == "receiving":
+        return receiving.completed_tasks
     return vneid.completed_tasks if check.skill == "vneid" else bank.completed_tasks
 
 

@@ -54,7 +54,7 @@ __all__ = ["APPS", "DESK_CALLS", "NOT_FOR_PAGES", "READINGS", "Desk", "LearnerDe
 
 #: The practice apps a page may use, by the name the page calls them.
 APPS = ("first_steps", "vneid", "bank", "portal", "signing", "safety", "receiving", "scams",
-        "vneid_check", "bank_check", "portal_check", "signing_check")
+        "vneid_check", "bank_check", "portal_check", "signing_check", "receiving_check")
 #: Public methods of a simulator that are not the learner's to call.
 NOT_FOR_PAGES = frozenset({"hooks"})
 #: The page's own calls (methods of :class:`LearnerDesk`).
@@ -96,6 +96,7 @@ def _simulator_class(app: str) -> type:
         first_steps,
         portal,
         receiving,
+        receiving_check,
         safety,
         scams,
         signing,
@@ -110,7 +111,8 @@ def _simulator_class(app: str) -> type:
             "vneid_check": checks.VneidCheckSimulator,
             "bank_check": checks.BankCheckSimulator,
             "portal_check": checks.PortalCheckSimulator,
-            "signing_check": signing_check.SigningCheckSimulator}[app]
+            "signing_check": signing_check.SigningCheckSimulator,
+            "receiving_check": receiving_check.ReceivingCheckSimulator}[app]
 
 
 def vars_of(kind: type) -> dict[str, Any]:

@@ -34,6 +34,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from . import bank, vietqr
@@ -41,11 +42,11 @@ from .bank import HOME_BANK, Payee, Receipt, Step, money, post
 from .clock import VN_TZ
 from .errors import N_, SandboxError
 from .evidence import OK, Event, learner_events
-from .store import sms_inbox
+from .store import ledger, sms_inbox
 
 __all__ = [
-    "ALLOWANCE", "BUYER", "FAKE_BUYER", "LESSON", "SENDERS", "TASKS", "TASK_ALLOWANCE",
-    "TASK_FAKE", "TASK_OWN_QR", "ReceivingSimulator", "completed_tasks",
+    "ALLOWANCE", "BUYER", "FAKE_BUYER", "LESSON", "SCENE", "SENDERS", "TASKS", "TASK_ALLOWANCE",
+    "TASK_FAKE", "TASK_OWN_QR", "ReceivingSimulator", "completed_tasks", "scene", "senders",
 ]
 
 LESSON = "receiving"
@@ -72,6 +73,38 @@ ALLOWANCE = Payee("allowance", "999901", "1900888868", "BAO HIEM XA HOI MO PHONG
 SENDERS: Mapping[str, Payee] = {p.key: p for p in (BUYER, FAKE_BUYER, bank.RELATIVE, ALLOWANCE)}
 #: The allowance's amounts (fictional: the real amounts are set by decree, docs/facts.md).
 ALLOWANCE_AMOUNTS = (500_000, 750_000, 1_000_000, 1_500_000)
+#: What the allowance's transfer says (``{month}``: the month it is for).
+ALLOWANCE_MEMO = "BHXH MO PHONG CHI TRA TRO CAP THANG {month}"
+#: How the scenes name the two buyers and what they buy (Vietnamese source strings; a check
+#: draws others: :func:`scene`).
+SCENE = {"buyer": N_("bà Tâm"), "goods": N_("rau"), "fake_buyer": N_("anh Dũng"),
+         "fake_goods": N_("gà")}
+
+
+def scene(scenario: Mapping[str, Any]) -> dict[str, str]:
+    """Who the scenes are about: the buyer, the goods, the buyer with the screenshot and
+    theirs (source strings, to translate), this lesson's or a check's drawn ones.
+
+    >>> drawn = scene({"cast": {"buyer": {"who": "chị Hương", "goods": "trứng"}}})
+    >>> scene({})["buyer"], drawn["buyer"], drawn["goods"], drawn["fake_buyer"]
+    ('bà Tâm', 'chị Hương', 'trứng', 'anh Dũng')
+    """
+    cast = scenario.get("cast") or {}
+    found = dict(SCENE)
+    for key in ("buyer", "fake_buyer"):
+        if key in cast:
+            found[key] = cast[key]["who"]
+            found[key.replace("buyer", "goods")] = cast[key]["goods"]
+    return found
+
+
+def senders(scenario: Mapping[str, Any]) -> dict[str, Payee]:
+    """Who may have paid, by the key a page answers with: :data:`SENDERS`, or the people a
+    check drew in their place (its ``cast``)."""
+    cast = scenario.get("cast") or {}
+    return {key: Payee(key, cast[key]["bin"], cast[key]["number"], cast[key]["holder"],
+                       cast[key]["title"]) if key in cast else payee
+            for key, payee in SENDERS.items()}
 
 
 # -- the mistakes, each with what to do instead ----------------------------------------------
@@ -184,14 +217,23 @@ class ReceivingSimulator(bank.BankSimulator):
         return {"step": Step.HOME.value, "pin_fails": 0, "scenario": scenario, "credits": []}
 
     def _prepare(self, conn: Connection, state: dict[str, Any]) -> None:
-        """The allowance is paid as the lesson starts, with the bank's SMS."""
+        """The allowance is paid as the lesson starts, with the bank's SMS; once a month
+        into the account: after a trainer's reset (a fresh state over the same ledger as
+        lesson 2) the month's allowance already paid is found in the ledger, not paid again."""
         scenario = state["scenario"]
         if scenario["allowance_paid"]:
             return
         scenario["allowance_paid"] = True
+        sender = senders(scenario)[ALLOWANCE.key]
+        memo = (scenario.get("cast") or {}).get(ALLOWANCE.key, {}).get("memo", ALLOWANCE_MEMO)
+        message = memo.format(month=scenario["allowance_month"])
+        paid = self._paid_this_month(conn, sender)
+        if paid is not None:  # the same month's allowance, as the ledger and the SMS hold it
+            scenario["allowance_amount"] = paid["amount"]
+            state["credits"].append({**paid, "sender": sender.key, "message": message})
+            return
         amount = scenario["allowance_amount"]
-        message = f"BHXH MO PHONG CHI TRA TRO CAP THANG {scenario['allowance_month']}"
-        at = self._credit(conn, state, ALLOWANCE, amount, message)
+        at = self._credit(conn, state, sender, amount, message)
         conn.execute(sms_inbox.insert().values(
             learner_id=self.learner_id, sender=bank.SMS_SENDER, at=at,
             body=f"TK {bank.mask(self.number)} +{_sms_money(amount)} luc {_day(at)}. "
@@ -202,6 +244,24 @@ class ReceivingSimulator(bank.BankSimulator):
         if task not in _ACTIONS:  # the bank's paying actions: lesson 2's
             raise NotInThisLesson(task)
         super()._check(conn, state, task, allowed)
+
+    def _paid_this_month(self, conn: Connection, sender: Payee) -> dict[str, Any] | None:
+        """The money ``sender`` paid into the learner's account this month (Vietnam's
+        calendar), the first such transfer: its reference, amount and time; or ``None``."""
+        source = bank.payee_account(sender)
+        out = ledger.alias("paid_out")
+        rows = conn.execute(
+            sa.select(ledger.c.txn_ref, ledger.c.amount, ledger.c.at)
+            .join(out, (out.c.txn_ref == ledger.c.txn_ref) & (out.c.account_id == source)
+                  & (out.c.amount < 0))
+            .where((ledger.c.account_id == self.account_id) & (ledger.c.amount > 0))
+            .order_by(ledger.c.seq)).all()
+        now = self.clock.now().astimezone(VN_TZ)
+        for row in rows:
+            at = datetime.fromisoformat(row.at).astimezone(VN_TZ)
+            if (at.year, at.month) == (now.year, now.month):
+                return {"reference": row.txn_ref, "amount": int(row.amount), "at": row.at}
+        return None
 
     def _credit(self, conn: Connection, state: dict[str, Any], sender: Payee, amount: int,
                 message: str) -> str:
@@ -224,7 +284,8 @@ class ReceivingSimulator(bank.BankSimulator):
     def status(self) -> bank.Status:
         """The bank's status, with this lesson's tasks done."""
         status = super().status()
-        done = frozenset(completed_tasks(learner_events(self.store, self.learner_id, LESSON)))
+        done = frozenset(completed_tasks(
+            learner_events(self.store, self.learner_id, self.lesson), self.lesson))
         return dataclasses.replace(status, done=done)
 
     def my_code(self, amount: str | int | None = None) -> str:
@@ -237,15 +298,17 @@ class ReceivingSimulator(bank.BankSimulator):
     def incoming(self) -> list[Receipt]:
         """The money received in this lesson, newest first."""
         state = self._current()
-        return [self._incoming_receipt(c) for c in reversed(state["credits"])]
+        people = senders(state["scenario"])
+        return [self._incoming_receipt(c, people) for c in reversed(state["credits"])]
 
     def transactions(self) -> list[Receipt]:
         """The history: money received (its payee is the learner) and paid, newest first."""
         both = [*self.incoming(), *self.history()]
         return sorted(both, key=lambda r: datetime.fromisoformat(r.at), reverse=True)
 
-    def _incoming_receipt(self, credit: Mapping[str, Any]) -> Receipt:
-        sender = SENDERS[credit["sender"]]
+    def _incoming_receipt(self, credit: Mapping[str, Any],
+                          people: Mapping[str, Payee]) -> Receipt:
+        sender = people[credit["sender"]]
         return Receipt(reference=credit["reference"], at=credit["at"], status="done",
                        payer_name=sender.holder, payer_account=bank.mask(sender.number),
                        payer_bank=bank.bank_name(sender.bin), payee_name=self.holder,
@@ -262,7 +325,8 @@ class ReceivingSimulator(bank.BankSimulator):
             if scenario["scanned"] and not any(c["sender"] == BUYER.key
                                                for c in state["credits"]):
                 amount = scenario["qr_amount"] or scenario["price"]
-                self._credit(conn, state, BUYER, amount, "NGUYEN THI TAM CHUYEN TIEN")
+                buyer = senders(scenario)[BUYER.key]
+                self._credit(conn, state, buyer, amount, f"{buyer.holder} CHUYEN TIEN")
             scenario["allowance_checked"] = True
             if scenario["fake_started"]:
                 scenario["fake_checked"] = True
@@ -287,7 +351,7 @@ class ReceivingSimulator(bank.BankSimulator):
 
     @staticmethod
     def _answer(amount: str | int | None, sender: str | None,
-                expected_amount: int, expected_sender: Payee) -> None:
+                expected_amount: int, expected_sender: str) -> None:
         """The amount and the sender answered (a sender among :data:`SENDERS` only: what
         a page sends is not trusted, and nothing else is kept)."""
         if amount is None or str(amount).strip() == "" or not isinstance(sender, str) \
@@ -295,7 +359,7 @@ class ReceivingSimulator(bank.BankSimulator):
             raise NoAnswer()
         if bank.parse_amount(amount) != expected_amount:
             raise WrongAmount()
-        if sender != expected_sender.key:
+        if sender != expected_sender:
             raise WrongSender()
 
     def confirm_sale(self, amount: str | int | None, sender: str | None) -> bank.Status:
@@ -307,7 +371,7 @@ class ReceivingSimulator(bank.BankSimulator):
             paid = next((c for c in state["credits"] if c["sender"] == BUYER.key), None)
             if paid is None:
                 raise NotArrived()
-            self._answer(amount, sender, int(paid["amount"]), BUYER)
+            self._answer(amount, sender, int(paid["amount"]), BUYER.key)
             scenario["sold"] = True
 
         self._act(TASK_OWN_QR, act)
@@ -319,7 +383,7 @@ class ReceivingSimulator(bank.BankSimulator):
             scenario = state["scenario"]
             if not scenario["allowance_checked"]:
                 raise NotChecked()
-            self._answer(amount, sender, int(scenario["allowance_amount"]), ALLOWANCE)
+            self._answer(amount, sender, int(scenario["allowance_amount"]), ALLOWANCE.key)
             scenario["allowance_done"] = True
 
         self._act(TASK_ALLOWANCE, act)
@@ -339,11 +403,13 @@ class ReceivingSimulator(bank.BankSimulator):
     def screenshot(self) -> Receipt:
         """What the buyer's screenshot shows: a transfer to the learner that never happened."""
         scenario = self._current()["scenario"]
+        buyer = senders(scenario)[FAKE_BUYER.key]
+        goods = bank.ascii_upper(scene(scenario)["fake_goods"])
         return Receipt(reference=scenario["fake_reference"], at=self._now(), status="done",
-                       payer_name=FAKE_BUYER.holder, payer_account=bank.mask(FAKE_BUYER.number),
-                       payer_bank=bank.bank_name(FAKE_BUYER.bin), payee_name=self.holder,
+                       payer_name=buyer.holder, payer_account=bank.mask(buyer.number),
+                       payer_bank=bank.bank_name(buyer.bin), payee_name=self.holder,
                        payee_account=self.number, payee_bank=HOME_BANK.name,
-                       amount=int(scenario["fake_price"]), message="TRAN VAN DUNG MUA GA")
+                       amount=int(scenario["fake_price"]), message=f"{buyer.holder} MUA {goods}")
 
     def answer_fake(self, hand_goods: bool) -> bank.Status:
         """The learner hands the goods (the mistake) or tells the buyer the money has not

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from .first_steps import FirstStepsSimulator
     from .portal import PortalSimulator
     from .receiving import ReceivingSimulator
+    from .receiving_check import ReceivingCheckSimulator
     from .safety import SafetySimulator
     from .scams import ScamsSimulator
     from .signing import SigningSimulator
@@ -157,6 +158,13 @@ class Sandbox:
 
         return SigningCheckSimulator(self.store, self.clock, self.random(
             "signing_check", learner_id, self.clock.now()), learner_id, self.workshop_id)
+
+    def receiving_check(self, learner_id: str) -> ReceivingCheckSimulator:
+        """The receiving check («Tự làm»): :mod:`.receiving_check`."""
+        from .receiving_check import ReceivingCheckSimulator
+
+        return ReceivingCheckSimulator(self.store, self.clock, self.random(
+            "receiving_check", learner_id, self.clock.now()), learner_id)
 
     def first_steps(self, learner_id: str) -> FirstStepsSimulator:
         from .first_steps import FirstStepsSimulator

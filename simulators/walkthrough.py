@@ -639,12 +639,16 @@ def _drill(task: str) -> Callable[[_Walker], None]:
     return run
 
 
-# -- lesson 6: receiving money ---------------------------------------------------------------
+# -- lesson 6: receiving money (and its check) ----------------------------------------------
 
-def _sell(w: _Walker) -> None:
-    app = w.box.receiving(w.learner_id)
+def _receiving(w: _Walker, check: bool) -> receiving.ReceivingSimulator:
+    return w.box.receiving_check(w.learner_id) if check else w.box.receiving(w.learner_id)
+
+
+def _sell(w: _Walker, check: bool = False) -> None:
+    app = _receiving(w, check)
     price = app.status().scenario["price"]
-    w.pause()
+    w.pause(30 if check else STEP_SECONDS)  # a check: reading the goal first
     app.buyer_scan()
     w.pause()
     app.open_history()
@@ -652,16 +656,25 @@ def _sell(w: _Walker) -> None:
     app.confirm_sale(price, receiving.BUYER.key)
 
 
-def _allowance(w: _Walker) -> None:
-    app = w.box.receiving(w.learner_id)
+def _allowance(w: _Walker, check: bool = False, then_fooled: bool = False) -> None:
+    """The allowance checked; ``then_fooled``: then the goods handed to the buyer with the
+    faked screenshot (the recorded mistake of a check handed in with two tasks of three)."""
+    app = _receiving(w, check)
     w.pause()
     app.open_history()
     w.pause()
     app.answer_allowance(app.status().scenario["allowance_amount"], receiving.ALLOWANCE.key)
+    if then_fooled:
+        app.start_fake()
+        w.pause()
+        try:
+            app.answer_fake(True)
+        except receiving.HandedOnScreenshot:
+            pass
 
 
-def _spot_fake(w: _Walker) -> None:
-    app = w.box.receiving(w.learner_id)
+def _spot_fake(w: _Walker, check: bool = False) -> None:
+    app = _receiving(w, check)
     app.start_fake()
     w.pause()
     app.open_history()
@@ -732,8 +745,12 @@ def _moves(lesson: str, tasks: int) -> list[Move]:
         return [*first, ((t[1], t[0]), _check_sign),
                 ((t[2],), partial(_check_judge, role="valid")),
                 ((t[3],), partial(_check_judge, role="bad"))]
-    if lesson == "receiving":
-        return [((t[0],), _sell), ((t[1],), _allowance), ((t[2],), _spot_fake)]
+    if lesson in ("receiving", "receiving_check"):
+        check = lesson == "receiving_check"
+        fooled = check and tasks == 2  # the check's last task missed: fooled by the picture
+        return [((t[0],), partial(_sell, check=check)),
+                ((t[1],), partial(_allowance, check=check, then_fooled=fooled)),
+                ((t[2],), partial(_spot_fake, check=check))]
     if lesson == "scams":
         return [((task,), _scam_drill(task)) for task in t]
     return [((task,), _drill(task)) for task in t]  # safety

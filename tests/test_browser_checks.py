@@ -1,5 +1,5 @@
-"""Issue 20: the VNeID, payment, portal and signing checks («Tự làm») walked on a 360x800
-phone.
+"""Issue 20: the VNeID, payment, portal, signing and receiving checks («Tự làm») walked on a
+360x800 phone.
 
 Each walk opens the check's page, sees the goal stated once (with «🔊 Nghe») and no help
 bar, makes one mistake the app refuses (it is not explained yet), finishes the task, hands it
@@ -317,13 +317,71 @@ def walk_portal_check(w: CheckWalk) -> None:
     hand_in(w, "Có ô khai chưa đúng")
 
 
+def receiving_scenario_of(w: Walk) -> dict[str, Any]:
+    with opened_sandbox(w.server.workshop) as box:
+        return dict(box.receiving_check(w.learner.learner_id).status().scenario)
+
+
+def walk_receiving_check(w: CheckWalk) -> None:
+    """Lesson 6's three tasks with the check's drawn people; the mistake: the goods handed
+    before the money was seen in the history."""
+    w.open()
+    w.consent()
+    w.see(".bk-check-goal", "the goal", has_text="Ở chợ")
+    s = receiving_scenario_of(w)
+    cast = s["cast"]
+    w.see(".bk-check-goal", "the drawn buyer", has_text=cast["buyer"]["who"])
+    w.screen("goal", ".bk-common-check-listen")
+    no_help(w)
+    assert w.page.locator(".bk-bank-tasks").count() == 0, "a check lists no tasks"
+    price, allowance = str(s["price"]), str(s["allowance_amount"])
+    w.tap("bk-bank-go-my-qr")
+    w.screen("my-qr", ".bk-bank-buyer-scan")
+    w.tap("bk-bank-buyer-scan")
+    w.see(".bk-bank-hand-goods", "the sale's answer")
+    w.type("bk-bank-sale-amount", price)
+    w.choose("bk-bank-sale-sender", label=cast["buyer"]["holder"])
+    w.tap("bk-bank-hand-goods")  # the mistake: before looking at the history
+    w.see(".bk-msg-error", "the refusal")
+    w.refusals += 1
+    no_help(w)
+    w.screen("sale-refused", ".bk-bank-hand-goods")
+    w.tap("bk-bank-go-history")
+    w.see(".bk-bank-history", "the history", has_text=cast["buyer"]["holder"])
+    w.screen("history", ".bk-bank-history")
+    w.tap("bk-bank-back")
+    w.see(".bk-bank-hand-goods", "back at the sale")
+    w.type("bk-bank-sale-amount", price)
+    w.choose("bk-bank-sale-sender", label=cast["buyer"]["holder"])
+    w.tap("bk-bank-hand-goods")
+    w.see(".bk-msg-info", "the goods handed")
+    w.tap("bk-bank-back")
+    w.tap("bk-bank-go-allowance")
+    w.screen("allowance", ".bk-bank-answer-allowance")
+    w.type("bk-bank-allowance-amount", allowance)
+    w.choose("bk-bank-allowance-sender", label=cast["allowance"]["holder"])
+    w.tap("bk-bank-answer-allowance")
+    w.see(".bk-msg-info", "the allowance answered")
+    w.tap("bk-bank-back")
+    w.tap("bk-bank-go-fake")
+    w.screen("fake", ".bk-bank-screenshot")
+    w.tap("bk-bank-go-history")
+    w.see(".bk-bank-history", "the history again")
+    w.tap("bk-bank-back")
+    w.see(".bk-bank-refuse-goods", "back at the faked sale")
+    w.tap("bk-bank-refuse-goods")
+    w.see(".bk-msg-info", "the faked sale refused")
+    hand_in(w, "Đã định giao hàng khi tiền chưa về")
+
+
 #: walk -> (the check's lesson, the resident, the walk)
 WALKS = {"vneid_check": ("vneid_check", "hv001", walk_vneid_check),
          "payment_check": ("payment_check", "hv002", walk_payment_check),
          "portal_check": ("portal_check", "hv005", walk_portal_check),
          "signing_check": ("signing_check", "hv003", walk_signing_check),
          "signing_check-enrol": ("signing_check", "hv004",
-                                 partial(walk_signing_check, enrol=True))}
+                                 partial(walk_signing_check, enrol=True)),
+         "receiving_check": ("receiving_check", "hv006", walk_receiving_check)}
 
 
 @pytest.mark.parametrize("name", list(WALKS))

@@ -172,3 +172,34 @@ def test_errors_are_vietnamese_with_an_english_translation() -> None:
                  receiving.AlreadyPaid, receiving.NotScanned, receiving.FakeNotStarted,
                  receiving.NotInThisLesson, receiving.QrAmountNotPrice):
         assert en(kind.message) != kind.message, kind
+
+
+def test_a_reset_never_pays_the_same_months_allowance_twice(box: Sandbox, clock) -> None:  # type: ignore[no-untyped-def]
+    """The trainer's reset clears the flow, not the ledger it shares with lesson 2: the
+    month's allowance already paid is found again, not paid a second time."""
+    from bakhong.simulators import attempts
+
+    first = box.receiving("hv001")
+    amount = first.status().scenario["allowance_amount"]
+    first.open_history()
+    first.answer_allowance(amount, ALLOWANCE.key)
+    paid = first.status().balance
+    assert paid == bank.OPENING_BALANCE + amount
+    for _ in range(2):
+        attempts.reset_attempt(box.store, clock, "hv001", receiving.LESSON)
+        again = box.receiving("hv001")
+        status = again.status()
+        assert status.balance == paid  # nothing paid twice
+        assert status.scenario["allowance_amount"] == amount  # the amount the SMS told
+        assert [(r.payer_name, r.amount) for r in again.incoming()] == [(ALLOWANCE.holder,
+                                                                         amount)]
+        assert len(again.inbox()) == 1
+        again.open_history()
+        again.answer_allowance(amount, ALLOWANCE.key)
+    kept = evidence.learner_events(box.store, "hv001", receiving.LESSON)
+    assert [e.task for e in kept].count(receiving.TASK_ALLOWANCE) == 3  # no evidence lost
+    assert bank.ledger_totals(box.store)[0] == 0
+    clock.advance(days=35)  # next month's allowance is another payment
+    attempts.reset_attempt(box.store, clock, "hv001", receiving.LESSON)
+    later = box.receiving("hv001").status()
+    assert later.balance == paid + later.scenario["allowance_amount"]

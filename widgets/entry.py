@@ -53,6 +53,7 @@ LESSON_TITLES = {
     "signing_check": N_("Tự làm 4: Ký số một văn bản"),
     "safety": N_("Bài 5: An toàn trên mạng"),
     "receiving": N_("Bài 6: Nhận tiền vào tài khoản"),
+    "receiving_check": N_("Tự làm 6: Nhận tiền vào tài khoản"),
     "scams": N_("Bài 8: Cảnh giác lừa đảo nhắm vào người cao tuổi"),
 }
 
@@ -144,11 +145,13 @@ APP_FACTORIES = {"first_steps": ("first_steps_app", "first_steps_factory"),
                  "vneid_check": ("vneid_app", "vneid_check_factory"),
                  "payment_check": ("bank_app", "bank_check_factory"),
                  "portal_check": ("portal_app", "portal_check_factory"),
-                 "signing_check": ("signing_app", "signing_check_factory")}
+                 "signing_check": ("signing_app", "signing_check_factory"),
+                 "receiving_check": ("receiving_app", "receiving_check_factory")}
 #: Each check's app, by the desk's name (``bakhong.simulators.checks``): its page is in check
 #: mode (:mod:`.check_mode`).
 CHECK_APPS = {"vneid_check": "vneid_check", "payment_check": "bank_check",
-              "portal_check": "portal_check", "signing_check": "signing_check"}
+              "portal_check": "portal_check", "signing_check": "signing_check",
+              "receiving_check": "receiving_check"}
 
 
 def _app(lesson: str) -> Callable[..., object]:

@@ -30,7 +30,7 @@ from bakhong.simulators import receiving
 from bakhong.simulators.bank import Receipt, Status, Step
 from bakhong.simulators.receiving import ReceivingSimulator
 
-from .appview import AppHandles
+from .appview import AppHandles, unaided
 from .bank_app import BankView
 from .i18n import N_, Translator
 from .receiving_help import STEP_HELP
@@ -39,7 +39,8 @@ from .receiving_screens import build_screen, money
 if TYPE_CHECKING:
     from bakhong.simulators.desk import Desk
 
-__all__ = ["ReceivingAppHandles", "ReceivingView", "receiving_app", "receiving_factory"]
+__all__ = ["ReceivingAppHandles", "ReceivingView", "receiving_app", "receiving_check_factory",
+           "receiving_factory"]
 
 #: The panels of the home step.
 PANELS = ("home", "my_qr", "history", "allowance", "fake")
@@ -128,3 +129,9 @@ def receiving_app(sim: ReceivingSimulator, tr: Translator, *,
 def receiving_factory(desk: Desk, tr: Translator) -> ReceivingAppHandles:
     """An ``app_factory`` for :func:`bakhong.widgets.course.course_screen`."""
     return receiving_app(desk.app("receiving"), tr)
+
+
+def receiving_check_factory(desk: Desk, tr: Translator) -> ReceivingAppHandles:
+    """The receiving check's app, :func:`.appview.unaided` (no help bar, no task list)."""
+    with unaided():
+        return receiving_app(desk.app("receiving_check"), tr)

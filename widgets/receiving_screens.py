@@ -16,7 +16,7 @@ import ipywidgets as w
 
 from bakhong.simulators import bank, qrimage
 from bakhong.simulators.bank import Receipt, Status
-from bakhong.simulators.receiving import ALLOWANCE, SENDERS
+from bakhong.simulators.receiving import ALLOWANCE, scene, senders
 
 from .bank_screens import _back
 from .phone import choice_list, clock_time, facts, html_block, paragraph, screen_title, vn_date
@@ -52,25 +52,36 @@ def _account_card(view: ReceivingView, status: Status) -> w.HTML:
     return view.keep("bk-bank-balance", card)  # type: ignore[return-value]
 
 
+def names(view: ReceivingView, status: Status) -> dict[str, str]:
+    """Who the scenes are about, in the page's language: ``buyer``, ``goods``,
+    ``fake_buyer``, ``fake_goods``, and each name with a capital (``Buyer``, ``Fake_buyer``)
+    to begin a sentence (lesson 6's bà Tâm and anh Dũng, or a check's drawn people)."""
+    found = {key: view.tr(value) for key, value in scene(status.scenario).items()}
+    for key in ("buyer", "fake_buyer"):
+        found[key.capitalize()] = found[key][:1].upper() + found[key][1:]
+    return found
+
+
 def _scene(text: str) -> w.HTML:
     """What happens in front of the learner, outside the phone."""
     return html_block(f'<div class="bk-merchant bk-sign">{html.escape(text)}</div>')
 
 
-def _senders(view: ReceivingView, cls: str) -> w.ToggleButtons:
+def _senders(view: ReceivingView, status: Status, cls: str) -> w.ToggleButtons:
     _ = view.tr
-    choice = choice_list(cls, _("Người chuyển"), [(p.holder, p.key) for p in SENDERS.values()])
+    people = senders(status.scenario)
+    choice = choice_list(cls, _("Người chuyển"), [(p.holder, p.key) for p in people.values()])
     view.keep(cls, choice)
     return choice
 
 
-def _answer_fields(view: ReceivingView, amount_cls: str,
+def _answer_fields(view: ReceivingView, status: Status, amount_cls: str,
                    sender_cls: str) -> tuple[w.Text, w.ToggleButtons]:
     """«Số tiền đã nhận» and «Người chuyển» (classes literal: see the docs)."""
     _ = view.tr
     amount = view.field(amount_cls, _("Số tiền đã nhận (đồng)"), _("ví dụ 35000"),
                         keypad="numeric")
-    return amount, _senders(view, sender_cls)  # type: ignore[return-value]
+    return amount, _senders(view, status, sender_cls)  # type: ignore[return-value]
 
 
 def _history_button(view: ReceivingView) -> w.Button:
@@ -89,13 +100,15 @@ def _home(view: ReceivingView, status: Status) -> list[w.Widget]:
             view.button("bk-bank-go-allowance",
                         _("Tiền trợ cấp tháng {month}").format(month=month),
                         view.go("allowance")),
-            view.button("bk-bank-go-fake", _("Anh Dũng mua gà"), view.go("fake"))]
+            view.button("bk-bank-go-fake", _("{Fake_buyer} mua {fake_goods}").format(
+                **names(view, status)), view.go("fake"))]
 
 
 def _my_qr(view: ReceivingView, status: Status) -> list[w.Widget]:
     _ = view.tr
     scenario = status.scenario
     price = money(view, scenario["price"])
+    who = names(view, status)
     payload = view.sim.my_code(view.qr_amount or None)
     data = base64.b64encode(qrimage.render_png(payload)).decode()
     alt = html.escape(_("Mã QR nhận tiền của {holder}").format(holder=status.holder))
@@ -109,10 +122,11 @@ def _my_qr(view: ReceivingView, status: Status) -> list[w.Widget]:
                               if view.qr_amount else _("người mua tự nhập")))))
     items: list[w.Widget] = [screen_title(_("Mã QR nhận tiền"))]
     if scenario["sold"]:
-        items.append(_scene(_("Bạn đã giao rau. Bà Tâm đã trả {price}.").format(price=price)))
+        items.append(_scene(_("Bạn đã giao {goods}. {Buyer} đã trả {price}.").format(
+            price=price, **who)))
     elif not scenario["scanned"]:
-        items.append(_scene(_("Ở chợ: bà Tâm mua rau giá {price}. Bà muốn chuyển khoản bằng "
-                              "mã QR.").format(price=price)))
+        items.append(_scene(_("Ở chợ: {buyer} mua {goods} giá {price} và muốn chuyển khoản "
+                              "bằng mã QR.").format(price=price, **who)))
     items += [picture, card]
     if not scenario["scanned"]:
         amount = view.field("bk-bank-qr-amount", _("Số tiền trên mã (không bắt buộc)"),
@@ -127,23 +141,23 @@ def _my_qr(view: ReceivingView, status: Status) -> list[w.Widget]:
 
         def scan() -> str:
             view.sim.buyer_scan(view.qr_amount or None)
-            return _("Bà Tâm đã quét mã và nói: «Tôi chuyển rồi nhé.»")
+            return _("{Buyer} đã quét mã và nói: «Tôi chuyển rồi nhé.»").format(**who)
         items += [amount, view.button("bk-bank-make-qr", _("Tạo mã có số tiền"), make),
                   view.button("bk-bank-buyer-scan", _("Cho người mua quét mã"), scan,
                               primary=True)]
     elif not scenario["sold"]:
-        amount, sender = _answer_fields(view, "bk-bank-sale-amount", "bk-bank-sale-sender")
+        amount, sender = _answer_fields(view, status, "bk-bank-sale-amount", "bk-bank-sale-sender")
 
         def hand() -> str:
             view.sim.confirm_sale(amount.value, sender.value)
-            return _("Đúng. Tiền đã về, bạn giao rau cho bà Tâm.")
-        items += [_scene(_("Bà Tâm nói đã chuyển tiền. Trước khi giao rau, hãy xem tiền đã về "
-                           "tài khoản chưa.")),
+            return _("Đúng. Tiền đã về, bạn giao {goods} cho {buyer}.").format(**who)
+        items += [_scene(_("{Buyer} nói đã chuyển tiền. Trước khi giao {goods}, hãy xem tiền đã "
+                           "về tài khoản chưa.").format(**who)),
                   _history_button(view),
                   paragraph(_("Thấy tiền đã về thì ghi số tiền và người chuyển:")),
                   amount, sender,
-                  view.button("bk-bank-hand-goods", _("Giao rau cho bà Tâm"), hand,
-                              primary=True)]
+                  view.button("bk-bank-hand-goods", _("Giao {goods} cho {buyer}").format(**who),
+                              hand, primary=True)]
     return [*items, _back(view)]
 
 
@@ -186,9 +200,10 @@ def _allowance(view: ReceivingView, status: Status) -> list[w.Widget]:
     items: list[w.Widget] = [screen_title(_("Tiền trợ cấp tháng {month}").format(month=month))]
     if scenario["allowance_done"]:
         items.append(_scene(_("Đúng: {sender} đã chuyển {amount}.").format(
-            sender=ALLOWANCE.holder, amount=money(view, scenario["allowance_amount"]))))
+            sender=senders(scenario)[ALLOWANCE.key].holder,
+            amount=money(view, scenario["allowance_amount"]))))
         return [*items, _back(view)]
-    amount, sender = _answer_fields(view, "bk-bank-allowance-amount",
+    amount, sender = _answer_fields(view, status, "bk-bank-allowance-amount",
                                     "bk-bank-allowance-sender")
 
     def answer() -> str:
@@ -205,7 +220,7 @@ def _allowance(view: ReceivingView, status: Status) -> list[w.Widget]:
     return items
 
 
-def _screenshot(view: ReceivingView) -> w.HTML:
+def _screenshot(view: ReceivingView, status: Status) -> w.HTML:
     """The picture on the buyer's phone: it looks like a receipt, and proves nothing."""
     _ = view.tr
     shot = view.sim.screenshot()
@@ -215,7 +230,8 @@ def _screenshot(view: ReceivingView) -> w.HTML:
                   (_("Nội dung"), shot.message),
                   (_("Mã giao dịch"), shot.reference)))
     title = html.escape(_("Chuyển tiền thành công"))
-    caption = html.escape(_("Ảnh trên điện thoại của anh Dũng"))
+    caption = html.escape(_("Ảnh trên điện thoại của {fake_buyer}").format(
+        **names(view, status)))
     picture = html_block(f'<div class="bk-screenshot"><p class="bk-hint">{caption}</p>'
                          f'<p class="bk-amount">✔ {title}</p>{rows}</div>')
     view.keep("bk-bank-screenshot", picture)
@@ -226,10 +242,11 @@ def _fake(view: ReceivingView, status: Status) -> list[w.Widget]:
     _ = view.tr
     scenario = status.scenario
     price = money(view, scenario["fake_price"])
-    items: list[w.Widget] = [screen_title(_("Anh Dũng mua gà"))]
+    who = names(view, status)
+    items: list[w.Widget] = [screen_title(_("{Fake_buyer} mua {fake_goods}").format(**who))]
     if scenario["fake_done"]:
-        items.append(_scene(_("Đúng: tiền chưa về nên bạn chưa giao gà. Anh Dũng đi mất: ảnh "
-                              "của anh là ảnh giả.")))
+        items.append(_scene(_("Đúng: tiền chưa về nên bạn chưa giao {fake_goods}. {Fake_buyer} "
+                              "đi mất: ảnh đó là ảnh giả.").format(**who)))
         return [*items, _back(view)]
 
     def hand() -> None:
@@ -238,13 +255,14 @@ def _fake(view: ReceivingView, status: Status) -> list[w.Widget]:
     def refuse() -> str:
         view.sim.answer_fake(False)
         return _("Đúng. Tiền chưa về thì chưa giao hàng.")
-    items += [_scene(_("Anh Dũng mua một con gà giá {price}. Anh đưa điện thoại cho bạn xem: "
-                       "«Chuyển rồi đấy, giao gà đi!»").format(price=price)),
-              _screenshot(view),
+    items += [_scene(_("{Fake_buyer} mua {fake_goods} giá {price} và đưa điện thoại cho bạn "
+                       "xem: «Chuyển rồi đấy, giao hàng đi!»").format(price=price, **who)),
+              _screenshot(view, status),
               _history_button(view),
-              view.button("bk-bank-refuse-goods", _("Báo anh Dũng: tiền chưa về"), refuse,
-                          primary=True),
-              view.button("bk-bank-give-goods", _("Giao gà cho anh Dũng"), hand),
+              view.button("bk-bank-refuse-goods", _("Báo {fake_buyer}: tiền chưa về").format(
+                  **who), refuse, primary=True),
+              view.button("bk-bank-give-goods", _("Giao {fake_goods} cho {fake_buyer}").format(
+                  **who), hand),
               _back(view)]
     return items
 

@@ -94,6 +94,11 @@ TASK_TITLES: Final[dict[str, dict[str, str]]] = {
         "fake_portal": N_("Nhận ra trang Dịch vụ công giả"),
         "refund_pin": N_("Không đưa mã PIN cho tin nhắn «hoàn tiền điện»"),
     },
+    "receiving_check": {
+        "own_qr": N_("Nhận tiền bằng mã QR, xem tiền về rồi mới giao hàng"),
+        "allowance": N_("Xem tiền trợ cấp: ai chuyển, bao nhiêu"),
+        "fake_transfer": N_("Không giao hàng vì ảnh chuyển tiền"),
+    },
     "receiving": {
         "own_qr": N_("Nhận tiền bằng mã QR của mình, xem tiền về rồi mới giao hàng"),
         "allowance": N_("Kiểm tra tiền trợ cấp: ai chuyển, bao nhiêu"),
