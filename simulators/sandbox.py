@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from .safety import SafetySimulator
     from .signing import SigningSimulator
     from .signing_check import SigningCheckSimulator
+    from .vneid_daily import VneidDailySimulator
 
 SANDBOX_FILE = "sandbox.db"
 
@@ -176,6 +177,13 @@ class Sandbox:
 
         return ReceivingSimulator(self.store, self.clock, self.random(
             "receiving", learner_id, self.clock.now()), learner_id)
+
+    def vneid_daily(self, learner_id: str) -> VneidDailySimulator:
+        """Lesson 7's VNeID app (everyday VNeID): :mod:`.vneid_daily`."""
+        from .vneid_daily import VneidDailySimulator
+
+        return VneidDailySimulator(self.store, self.clock, self.random(
+            "vneid_daily", learner_id, self.clock.now()), learner_id)
 
     def add_learners(self, entries: Iterable[tuple[str, str, str]],
                      province: str = registry.DEFAULT_PROVINCE) -> list[Learner]:
