@@ -24,7 +24,8 @@ from bakhong.simulators.errors import N_, SandboxError
 
 #: The practice lessons of the course, in teaching order, then the unaided checks
 #: («Tự làm», ``bakhong.simulators.checks``), which the lesson menu puts after their practice.
-PRACTICE = ("first_steps", "vneid", "payment", "portal", "signing", "safety", "receiving")
+PRACTICE = ("first_steps", "vneid", "payment", "portal", "signing", "safety", "receiving",
+            "vneid_daily")
 CHECKS = ("vneid_check", "payment_check", "portal_check", "signing_check")
 LESSONS = (*PRACTICE, *CHECKS)
 KERNEL_NAME = "bakhong"

@@ -52,7 +52,7 @@ log = logging.getLogger(__name__)
 LESSON_FLOWS: Mapping[str, tuple[str, ...]] = MappingProxyType({
     "first_steps": ("first_steps",), "vneid": ("vneid",), "payment": ("bank",),
     "portal": ("portal",), "signing": ("signing",), "safety": ("safety",),
-    "receiving": ("receiving",),
+    "receiving": ("receiving",), "vneid_daily": ("vneid_daily",),
     "vneid_check": ("vneid_check",), "payment_check": ("bank_check",),
     "portal_check": ("portal_check",),
     "signing_check": ("signing_check",)})

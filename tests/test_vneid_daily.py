@@ -156,7 +156,9 @@ def test_the_screens_are_checked_on_the_server(sim: VneidDailySimulator) -> None
         sim.qr_payload()
 
 
-def test_consent_comes_first(box: Sandbox) -> None:
+def test_the_walk_earns_every_task_and_consent_comes_first(box: Sandbox) -> None:
+    walkthrough.walk(box, "hv001", "vneid_daily")
+    assert done(box) == set(vneid_daily.TASKS)
     with pytest.raises(ConsentRequired):
         box.vneid_daily("hv002").login("123456")
 

@@ -62,7 +62,7 @@ ALL = ""  # the commune filter's «every commune»
 LESSON_NAMES = {"first_steps": N_("Làm quen"), "vneid": N_("VNeID"),
                 "payment": N_("Thanh toán QR"), "portal": N_("Hồ sơ trực tuyến"),
                 "signing": N_("Ký số"), "safety": N_("An toàn"),
-                "receiving": N_("Nhận tiền"),
+                "receiving": N_("Nhận tiền"), "vneid_daily": N_("VNeID hằng ngày"),
                 "vneid_check": N_("Tự làm VNeID"), "payment_check": N_("Tự làm QR"),
                 "portal_check": N_("Tự làm hồ sơ"),
                 "signing_check": N_("Tự làm ký số")}

@@ -52,6 +52,7 @@ LESSON_TITLES = {
     "signing_check": N_("Tự làm 4: Ký số một văn bản"),
     "safety": N_("Bài 5: An toàn trên mạng"),
     "receiving": N_("Bài 6: Nhận tiền vào tài khoản"),
+    "vneid_daily": N_("Bài 7: Dùng VNeID hằng ngày"),
 }
 
 
@@ -137,6 +138,7 @@ APP_FACTORIES = {"first_steps": ("first_steps_app", "first_steps_factory"),
                  "signing": ("signing_app", "signing_factory"),
                  "safety": ("safety_app", "safety_factory"),
                  "receiving": ("receiving_app", "receiving_factory"),
+                 "vneid_daily": ("vneid_daily_app", "vneid_daily_factory"),
                  "vneid_check": ("vneid_app", "vneid_check_factory"),
                  "payment_check": ("bank_app", "bank_check_factory"),
                  "portal_check": ("portal_app", "portal_check_factory"),
@@ -238,7 +240,7 @@ def lesson_menu(code: str, variants: Mapping[str, tuple[str, str, str]] | None =
 
     >>> [name for name, _, _ in lesson_menu("K7M2QX9P", {"payment_xa": ("payment", "Xã", "")})
     ...  ][-2:]
-    ['receiving', 'payment_xa']
+    ['vneid_daily', 'payment_xa']
     >>> lesson_menu("K7M2QX9P")[0][2]
     '../first_steps/first_steps.ipynb?code=K7M2QX9P'
     """

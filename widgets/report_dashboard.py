@@ -184,6 +184,11 @@ _MARKED = (
     N_("Xác nhận tiền bán hàng đã về"),
     N_("Kiểm tra tiền trợ cấp"),
     N_("Ảnh chuyển tiền giả"),
+    N_("Đăng nhập VNeID bằng passcode"),
+    N_("Tích hợp thẻ BHYT và giấy phép lái xe"),
+    N_("Mở giấy tờ trong ví"),
+    N_("Đưa thẻ BHYT trên VNeID ở phòng khám"),
+    N_("Tìm thủ tục liên thông khai sinh"),
     N_("Báo cáo lập ngày {date} từ {workshops} lớp học, theo sổ điểm nbgrader của từng lớp."),
     N_("Đã học = đạt {lessons}: mỗi bài ít nhất {mark}% số điểm (cài đặt core_lessons và "
        "pass_mark trong bakhong.toml của lớp)."),

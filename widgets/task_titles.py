@@ -97,6 +97,11 @@ TASK_TITLES: Final[dict[str, dict[str, str]]] = {
         "allowance": N_("Kiểm tra tiền trợ cấp: ai chuyển, bao nhiêu"),
         "fake_transfer": N_("Không giao hàng vì ảnh «Chuyển tiền thành công»"),
     },
+    "vneid_daily": {
+        "wallet": N_("Tích hợp thẻ BHYT và giấy phép lái xe vào «Ví giấy tờ»"),
+        "clinic": N_("Ở phòng khám: cho quét mã QR thẻ BHYT trên VNeID"),
+        "newborn": N_("Tìm thủ tục liên thông khai sinh trong VNeID"),
+    },
 }
 
 #: Said for a ``grade_id`` the table does not know (a lesson changed without its title).
