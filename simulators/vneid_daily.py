@@ -9,7 +9,7 @@ its own screen state (flow ``vneid_daily``); lesson 1's account is only read.
 
 Three tasks, each an action of :class:`VneidDailySimulator` (:meth:`~.flow.LearnerFlow._act`):
 
-* **the document wallet** (``add_wallet_papers``): «Ví giấy tờ» → «Tích hợp giấy tờ»:
+* **the document wallet** (``add_wallet_papers``): «Ví giấy tờ» → «Tích hợp thông tin»:
   the health-insurance card (thẻ BHYT) found by the learner's ID number, and the driving
   licence (giấy phép lái xe) found by the number typed from the persona card; the app
   shows the paper's data from the (simulated) national data and the learner confirms it
@@ -197,7 +197,7 @@ class AlreadyInWallet(DailyMistake):
 
 class NotInWallet(DailyMistake):
     code = "vneid_daily.not_in_wallet"
-    message = N_("Giấy tờ này chưa có trong «Ví giấy tờ». Hãy bấm «Tích hợp giấy tờ» trước.")
+    message = N_("Giấy tờ này chưa có trong «Ví giấy tờ». Hãy bấm «Tích hợp thông tin» trước.")
 
 
 class ClinicNotStarted(DailyMistake):
@@ -337,7 +337,7 @@ class VneidDailySimulator(LearnerFlow):
         return self.status()
 
     def find_paper(self, kind: str, number: str = "") -> Status:
-        """«Tích hợp giấy tờ»: the BHYT card found by the learner's ID number, the driving
+        """«Tích hợp thông tin»: the BHYT card found by the learner's ID number, the driving
         licence by the number typed (compared with the persona's, never kept)."""
         paper = kind if kind in INTEGRABLE else "other"
 

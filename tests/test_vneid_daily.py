@@ -66,7 +66,7 @@ def test_the_wallet_takes_her_own_papers_after_mistakes(box: Sandbox,
                                                         sim: VneidDailySimulator) -> None:
     logged_in(sim).go(Step.WALLET)
     with pytest.raises(vneid_daily.WrongStep):
-        sim.find_paper(BHYT)  # «Tích hợp giấy tờ» first
+        sim.find_paper(BHYT)  # «Tích hợp thông tin» first
     sim.go(Step.ADD_PAPER)
     mine = sim.papers()
     with pytest.raises(vneid_daily.NotOnCard):

@@ -98,7 +98,7 @@ TERMS: tuple[Term, ...] = (
          N_("Mục trong VNeID giữ giấy tờ của bạn: căn cước điện tử, thẻ bảo hiểm y tế, giấy "
             "phép lái xe. Mở bằng passcode, trên điện thoại của chính bạn."),
          ("ví giấy tờ", "document wallet")),
-    Term("integrate", N_("Tích hợp giấy tờ"),
+    Term("integrate", N_("Tích hợp thông tin"),
          N_("Đưa giấy tờ có sẵn trong dữ liệu của Nhà nước vào ví VNeID. Bạn chỉ kiểm tra "
             "thông tin đúng là của mình rồi xác nhận."),
          ("tích hợp", "add a paper")),

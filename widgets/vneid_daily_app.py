@@ -49,7 +49,7 @@ __all__ = ["TASKS", "VneidDailyAppHandles", "VneidDailyView", "vneid_daily_app",
 #: The lesson's tasks, in the order the list shows them.
 TASKS = (
     (vneid_daily.TASK_WALLET, N_("Thêm thẻ BHYT và giấy phép lái xe của bạn vào «Ví giấy "
-                                 "tờ» (Tích hợp giấy tờ).")),
+                                 "tờ» (Tích hợp thông tin).")),
     (vneid_daily.TASK_CLINIC, N_("Ở phòng khám, mở thẻ BHYT (hoặc căn cước điện tử) trong ví "
                                  "và cho lễ tân quét mã QR.")),
     (vneid_daily.TASK_NEWBORN, N_("Trong «Thủ tục hành chính», tìm thủ tục liên thông khai "

@@ -25,7 +25,7 @@ STEP_HELP: dict[str, StepHelp] = {
            "ngoài đời, không phải nút của ứng dụng."),
     ),
     "wallet": StepHelp(
-        N_("Đây là ví giấy tờ. Bấm «Tích hợp giấy tờ» để thêm thẻ bảo hiểm y tế và giấy phép "
+        N_("Đây là ví giấy tờ. Bấm «Tích hợp thông tin» để thêm thẻ bảo hiểm y tế và giấy phép "
            "lái xe, hoặc bấm vào một giấy tờ để mở."),
         N_("Ở phòng khám, bấm «Thẻ BHYT» hoặc «Căn cước điện tử» để mở thẻ cùng mã QR, rồi "
            "cho lễ tân quét."),

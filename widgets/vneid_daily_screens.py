@@ -1,6 +1,6 @@
 """The screens of lesson 7's VNeID app (everyday VNeID), one function per step.
 
-The real app's words where the sources give them («Ví giấy tờ», «Tích hợp giấy tờ»,
+The real app's words where the sources give them («Ví giấy tờ», «Tích hợp thông tin»,
 «Thủ tục hành chính»: ``docs/facts.md``); what happens outside the phone (the clinic's
 counter, a daughter's newborn) is in a dashed box, as the other lessons' scenes are.
 """
@@ -106,12 +106,12 @@ def login(view: VneidDailyView, status: Status) -> list[w.Widget]:
 
     def act() -> None:
         view.sim.login(code.value)
-    lines = [_("Tài khoản định danh điện tử mức 2 của {name}.").format(
-        name=view.persona.full_name)]
-    lines.append(_("Passcode có trên thẻ nhân vật mô phỏng. Passcode bạn đặt ở Bài 1 cũng "
-                   "dùng được.") if status.own_account
-                 else _("Passcode có trên thẻ nhân vật mô phỏng."))
-    return [screen_title(_("Đăng nhập bằng passcode")), *(paragraph(x) for x in lines), code,
+    account = html.escape(_("Tài khoản định danh điện tử mức 2 của"))
+    owner = html_block(  # the persona's name: the learner's own data, not words to translate
+        f'<p>{account} <span class="bk-value">{html.escape(view.persona.full_name)}</span></p>')
+    where = (_("Passcode có trên thẻ nhân vật mô phỏng. Passcode bạn đặt ở Bài 1 cũng dùng "
+               "được.") if status.own_account else _("Passcode có trên thẻ nhân vật mô phỏng."))
+    return [screen_title(_("Đăng nhập bằng passcode")), owner, paragraph(where), code,
             view.button("bk-vneid-daily-login", _("Đăng nhập"), act, primary=True)]
 
 
@@ -149,7 +149,7 @@ def wallet(view: VneidDailyView, status: Status) -> list[w.Widget]:
     if missing:
         items += [paragraph(_("Chưa có: {papers}.").format(
                       papers=", ".join(_(PAPER_NAMES[k]) for k in missing))),
-                  view.button("bk-vneid-daily-go-add-paper", _("Tích hợp giấy tờ"),
+                  view.button("bk-vneid-daily-go-add-paper", _("Tích hợp thông tin"),
                               _go(view, Step.ADD_PAPER), primary=True)]
     return [*items, _back(view, Step.HOME)]
 
@@ -167,7 +167,7 @@ def add_paper(view: VneidDailyView, status: Status) -> list[w.Widget]:
         view.sim.find_paper(str(kind.value or ""), number.value)
         return _("Đã tìm thấy giấy tờ. Hãy kiểm tra thông tin.")
     note = _("Thẻ BHYT được tìm theo số định danh của bạn; chỉ giấy phép lái xe cần gõ số.")
-    return [screen_title(_("Tích hợp giấy tờ")), kind, number, paragraph(note, "bk-hint"),
+    return [screen_title(_("Tích hợp thông tin")), kind, number, paragraph(note, "bk-hint"),
             view.button("bk-vneid-daily-find-paper", _("Tìm giấy tờ"), find, primary=True),
             _back(view, Step.WALLET)]
 
