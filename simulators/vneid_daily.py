@@ -152,7 +152,7 @@ def papers_of(persona: Persona) -> dict[str, Paper]:
         CCCD: Paper(CCCD, persona.id_number, persona.full_name, persona.birth_date,
                     persona.address, "2036-12-31"),
         BHYT: Paper(BHYT, province + _digits(persona, "bhyt", 8), persona.full_name,
-                    persona.birth_date, N_("Trạm Y tế xã {commune}"), "2026-12-31"),
+                    persona.birth_date, N_("Trạm Y tế {commune}"), "2026-12-31"),
         GPLX: Paper(GPLX, province + _digits(persona, "gplx", 10), persona.full_name,
                     persona.birth_date, "A1", N_("Không thời hạn")),
     }

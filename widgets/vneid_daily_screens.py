@@ -75,7 +75,9 @@ def _clinic(view: VneidDailyView, status: Status) -> list[w.Widget]:
     _ = view.tr
     if not status.clinic_started:
         return []
-    if vneid_daily.TASK_CLINIC in status.done:
+    if vneid_daily.TASK_CLINIC in status.done:  # said under the card shown, then gone
+        if status.step is not Step.PAPER:
+            return []
         return [_scene(_("Lễ tân đã quét mã và nhận thẻ bảo hiểm y tế của bạn. Mời bạn ngồi "
                          "chờ khám."))]
 
@@ -161,7 +163,7 @@ def add_paper(view: VneidDailyView, status: Status) -> list[w.Widget]:
                        kinds[0][1] if len(kinds) == 1 else None)
     view.keep("bk-vneid-daily-paper-kind", kind)
     number = view.field("bk-vneid-daily-paper-number", _("Số giấy phép lái xe"),
-                        _("12 chữ số, trên thẻ nhân vật"), keypad="numeric")
+                        _("12 chữ số"), keypad="numeric")
 
     def find() -> str:
         view.sim.find_paper(str(kind.value or ""), number.value)
@@ -175,7 +177,7 @@ def add_paper(view: VneidDailyView, status: Status) -> list[w.Widget]:
 def _paper_facts(view: VneidDailyView, paper: Paper) -> str:
     _ = view.tr
     number = idnumber.format(paper.number) if paper.kind == CCCD else paper.number
-    detail = {CCCD: _("Nơi cư trú"), BHYT: _("Nơi đăng ký khám chữa bệnh ban đầu"),
+    detail = {CCCD: _("Nơi cư trú"), BHYT: _("Nơi khám bệnh ban đầu"),
               GPLX: _("Hạng")}[paper.kind]
     value = _(paper.detail).format(commune=view.persona.commune_name) \
         if paper.kind == BHYT else paper.detail
@@ -207,11 +209,9 @@ def confirm_paper(view: VneidDailyView, status: Status) -> list[w.Widget]:
 def paper(view: VneidDailyView, status: Status) -> list[w.Widget]:
     _ = view.tr
     shown = view.sim.papers()[status.paper or CCCD]
-    name = html.escape(_(PAPER_NAMES[shown.kind]))
     data = base64.b64encode(qrimage.render_png(view.sim.qr_payload())).decode()
     alt = html.escape(_("Mã QR của {paper}").format(paper=_(PAPER_NAMES[shown.kind])))
-    card = html_block(f'<div class="bk-card-eid bk-persona"><h3>{name}</h3>'
-                      f'{_paper_facts(view, shown)}</div>'
+    card = html_block(f'<div class="bk-card-eid bk-persona">{_paper_facts(view, shown)}</div>'
                       f'<img class="bk-qr-code" alt="{alt}" width="200" height="200" '
                       f'src="data:image/png;base64,{data}">')
     view.keep("bk-vneid-daily-paper-card", card)
