@@ -110,7 +110,8 @@ def login(view: VneidDailyView, status: Status) -> list[w.Widget]:
         view.sim.login(code.value)
     account = html.escape(_("Tài khoản định danh điện tử mức 2 của"))
     owner = html_block(  # the persona's name: the learner's own data, not words to translate
-        f'<p>{account} <span class="bk-value">{html.escape(view.persona.full_name)}</span></p>')
+        f'<p class="bk-persona">{account} '
+        f'<span class="bk-value">{html.escape(view.persona.full_name)}</span></p>')
     where = (_("Passcode có trên thẻ nhân vật mô phỏng. Passcode bạn đặt ở Bài 1 cũng dùng "
                "được.") if status.own_account else _("Passcode có trên thẻ nhân vật mô phỏng."))
     return [screen_title(_("Đăng nhập bằng passcode")), owner, paragraph(where), code,
