@@ -619,6 +619,21 @@ def sso_level(conn: Connection, learner_id: str, id_number: str, password: str) 
     return int(state["level"])
 
 
+def has_level2_passcode(conn: Connection, learner_id: str) -> bool:
+    """Whether the learner's account in this app reached level 2 with a passcode set (lesson
+    7, :mod:`.vneid_daily`, then accepts that passcode; nothing is changed here)."""
+    state = load_flow_state(conn, learner_id, FLOW) or {}
+    return int(state.get("level", 0)) >= 2 and bool(state.get("passcode"))
+
+
+def passcode_matches(conn: Connection, learner_id: str, passcode: str) -> bool:
+    """Whether ``passcode`` is the passcode of the learner's level-2 account (nothing typed
+    is stored)."""
+    state = load_flow_state(conn, learner_id, FLOW) or {}
+    return has_level2_passcode(conn, learner_id) and \
+        _hash(passcode, learner_id) == state["passcode"]
+
+
 def completed_tasks(events: Iterable[Event], lesson: str = LESSON) -> set[str]:
     """The VNeID lesson's tasks done, judged from its evidence as the hidden tests judge it
     (``lesson``: the VNeID check's, ``vneid_check``, is judged the same way).

@@ -45,12 +45,11 @@ from .errors import N_, SandboxError
 from .evidence import OK, Event, learner_events
 from .flow import LearnerFlow, Refusal
 from .registry import Persona
-from .store import load_flow_state
 
 __all__ = [
-    "CLINIC_CHOICES", "FLOW", "LESSON", "NEWBORN_PROCEDURE", "PAPERS", "PROCEDURES", "TASKS",
-    "TASK_CLINIC", "TASK_NEWBORN", "TASK_WALLET", "DailyMistake", "Paper", "Status", "Step",
-    "VneidDailySimulator", "completed_tasks", "papers_of",
+    "BACK", "CLINIC_CHOICES", "FLOW", "LESSON", "NEWBORN_PROCEDURE", "PAPERS", "PROCEDURES",
+    "TASKS", "TASK_CLINIC", "TASK_NEWBORN", "TASK_WALLET", "DailyMistake", "Paper", "Status",
+    "Step", "VneidDailySimulator", "completed_tasks", "papers_of",
 ]
 
 LESSON = "vneid_daily"
@@ -103,6 +102,11 @@ class Step(StrEnum):
     PROCEDURE = "procedure"
 
 
+#: Where «Quay lại» leads from each screen.
+BACK: Mapping[Step, Step] = {
+    Step.WALLET: Step.HOME, Step.ADD_PAPER: Step.WALLET, Step.CONFIRM_PAPER: Step.ADD_PAPER,
+    Step.PAPER: Step.WALLET, Step.PROCEDURES: Step.HOME, Step.PROCEDURE: Step.PROCEDURES,
+}
 #: Where «go» may lead from each screen (the app's buttons and «Quay lại»).
 MOVES: Mapping[Step, frozenset[Step]] = {
     Step.HOME: frozenset({Step.WALLET, Step.PROCEDURES}),
@@ -271,18 +275,13 @@ class VneidDailySimulator(LearnerFlow):
         judged from them)."""
         return {"step": state["step"], "wallet": list(state["wallet"]), **detail}
 
-    def _lesson1(self, conn: Connection) -> dict[str, Any]:
-        return load_flow_state(conn, self.learner_id, vneid.FLOW) or {}
-
     # -- readings -----------------------------------------------------------------------
 
     def status(self) -> Status:
         def read(conn: Connection, state: dict[str, Any]) -> Status:
-            own = self._lesson1(conn)
             return Status(Step(state["step"]), tuple(p for p in PAPERS if p in state["wallet"]),
                           state["paper"], state["clinic_started"], state["procedure"],
-                          int(own.get("level", 0)) >= 2 and bool(own.get("passcode")),
-                          frozenset())
+                          vneid.has_level2_passcode(conn, self.learner_id), frozenset())
         status = self._read(read)
         done = frozenset(completed_tasks(learner_events(self.store, self.learner_id, LESSON)))
         return dataclasses.replace(status, done=done)
@@ -311,10 +310,8 @@ class VneidDailySimulator(LearnerFlow):
         """«Đăng nhập bằng passcode»: the card's passcode, or lesson 1's."""
         def act(conn: Connection, state: dict[str, Any]) -> None:
             typed = str(passcode).strip()
-            own = self._lesson1(conn)
-            ok = typed == self.card_passcode() or (
-                int(own.get("level", 0)) >= 2 and bool(own.get("passcode"))
-                and vneid._hash(typed, self.learner_id) == own["passcode"])
+            ok = typed == self.card_passcode() or \
+                vneid.passcode_matches(conn, self.learner_id, typed)
             if not ok:
                 state["passcode_fails"] += 1
                 raise WrongPasscode()
@@ -325,15 +322,16 @@ class VneidDailySimulator(LearnerFlow):
 
     def go(self, step: Step | str) -> Status:
         """A button that opens another screen, or «Quay lại»."""
+        target = next((s for s in Step if s == step), None)  # a page's value: untrusted
+
         def act(conn: Connection, state: dict[str, Any]) -> None:
             here = Step(state["step"])
-            target = Step(step) if step in Step.__members__.values() else None
             if target is None or target not in MOVES.get(here, frozenset()):
                 raise WrongStep(f"{here} -> {step}")
             state["step"] = target.value
             if target in (Step.WALLET, Step.HOME, Step.ADD_PAPER):
                 state["paper"] = None
-        self._act("go." + (str(step) if step in Step.__members__.values() else "other"), act)
+        self._act("go." + (target.value if target else "other"), act)
         return self.status()
 
     def find_paper(self, kind: str, number: str = "") -> Status:

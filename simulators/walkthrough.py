@@ -676,11 +676,7 @@ def _daily_home(w: _Walker) -> vneid_daily.VneidDailySimulator:
         app.login(app.card_passcode())
     while (step := app.status().step) is not vneid_daily.Step.HOME:
         w.pause()
-        app.go(vneid_daily.Step.WALLET if step in (vneid_daily.Step.ADD_PAPER,
-                                                   vneid_daily.Step.PAPER)
-               else vneid_daily.Step.PROCEDURES if step is vneid_daily.Step.PROCEDURE
-               else vneid_daily.Step.ADD_PAPER if step is vneid_daily.Step.CONFIRM_PAPER
-               else vneid_daily.Step.HOME)
+        app.go(vneid_daily.BACK[step])  # «Quay lại»
     return app
 
 
