@@ -68,12 +68,12 @@ GRADED_WHEN_BUILT = timedelta(days=2)
 #: What a resident does at each session they come to: a practice lesson and its check
 #: («Tự làm») in the same session, safety before the portal and signing, so that residents
 #: count as trained (the four checks and safety, ``settings.DEFAULT_CORE_LESSONS``) in six;
-#: receiving money (lesson 6) and its check come at a seventh, and scams aimed at older
-#: people (lesson 8) last, at an eighth.
+#: receiving money (lesson 6) and its check come at a seventh, everyday VNeID (lesson 7) at an
+#: eighth and scams aimed at older people (lesson 8) last, at a ninth (today's).
 SESSION_LESSONS: tuple[tuple[str, ...], ...] = (
     ("first_steps",), ("vneid", "vneid_check"), ("payment", "payment_check"), ("safety",),
     ("portal", "portal_result", "portal_check"), ("signing", "signing_check"),
-    ("receiving", "receiving_check"), ("scams",))
+    ("receiving", "receiving_check"), ("vneid_daily",), ("scams",))
 #: The lessons in the order the demo's residents take them.
 ORDER = tuple(lesson for group in SESSION_LESSONS for lesson in group)
 #: Grading processes while building: the sessions' batches are too small for a pool.
@@ -119,9 +119,9 @@ STAGES: tuple[Stage, ...] = (
     Stage(11, 2, submit_partial=True),  # lesson 6 handed in before the faked screenshot
     Stage(12, 2, submit_partial=True),  # the receiving check handed in: the goods handed on
     #                                     the faked screenshot
-    Stage(13, 2),  # receiving money and its check done; in lesson 8, two scam drills done
-    Stage(13, 4, submit_partial=True),  # lesson 8 handed in before "what to do after one"
-    Stage(14),  # the whole course, receiving money, its check and the scams lesson included
+    Stage(13, 1),  # in lesson 7: the health card and the driving licence in the wallet
+    Stage(14, 4, submit_partial=True),  # lesson 8 handed in before "what to do after one"
+    Stage(15),  # the whole course: receiving money and its check, everyday VNeID, the scams
 )
 
 

@@ -104,6 +104,7 @@ LESSONS: Mapping[str, str] = MappingProxyType({
     "signing": "Bài 4: Chữ ký số cá nhân – ký từ xa trên điện thoại",
     "safety": "Bài 5: An toàn trên mạng",
     "receiving": "Bài 6: Nhận tiền vào tài khoản",
+    "vneid_daily": "Bài 7: Dùng VNeID hằng ngày",
     "scams": "Bài 8: Cảnh giác lừa đảo nhắm vào người cao tuổi",
     "vneid_check": "Tự làm 1: Kích hoạt VNeID mức 2",
     "payment_check": "Tự làm 2: Trả tiền bằng mã QR",
@@ -193,6 +194,11 @@ STEPS: Mapping[tuple[str, str], str] = MappingProxyType({
     ("scams", "refuse_safe_account"): "«Công an» đòi chuyển vào «tài khoản an toàn»",
     ("scams", "refuse_biometric_call"): "«Ngân hàng» gọi cập nhật sinh trắc học",
     ("scams", "after_scam"): "Lỡ bị lừa: khóa tài khoản, báo cáo",
+    ("vneid_daily", "login"): "Đăng nhập VNeID bằng passcode",
+    ("vneid_daily", "add_wallet_papers"): "Tích hợp thẻ BHYT và giấy phép lái xe",
+    ("vneid_daily", "open_paper"): "Mở giấy tờ trong ví",
+    ("vneid_daily", "show_at_clinic"): "Đưa thẻ BHYT trên VNeID ở phòng khám",
+    ("vneid_daily", "newborn_in_app"): "Tìm thủ tục liên thông khai sinh",
 })
 
 NO_DATA = "Chưa có số liệu"

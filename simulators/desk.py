@@ -53,8 +53,8 @@ __all__ = ["APPS", "DESK_CALLS", "NOT_FOR_PAGES", "READINGS", "Desk", "LearnerDe
            "allowed"]
 
 #: The practice apps a page may use, by the name the page calls them.
-APPS = ("first_steps", "vneid", "bank", "portal", "signing", "safety", "receiving", "scams",
-        "vneid_check", "bank_check", "portal_check", "signing_check", "receiving_check")
+APPS = ("first_steps", "vneid", "bank", "portal", "signing", "safety", "receiving", "vneid_daily",
+        "scams", "vneid_check", "bank_check", "portal_check", "signing_check", "receiving_check")
 #: Public methods of a simulator that are not the learner's to call.
 NOT_FOR_PAGES = frozenset({"hooks"})
 #: The page's own calls (methods of :class:`LearnerDesk`).
@@ -102,12 +102,14 @@ def _simulator_class(app: str) -> type:
         signing,
         signing_check,
         vneid,
+        vneid_daily,
     )
 
     return {"first_steps": first_steps.FirstStepsSimulator, "vneid": vneid.VneidSimulator,
             "bank": bank.BankSimulator, "portal": portal.PortalSimulator,
             "signing": signing.SigningSimulator, "safety": safety.SafetySimulator,
-            "receiving": receiving.ReceivingSimulator, "scams": scams.ScamsSimulator,
+            "receiving": receiving.ReceivingSimulator,
+            "vneid_daily": vneid_daily.VneidDailySimulator, "scams": scams.ScamsSimulator,
             "vneid_check": checks.VneidCheckSimulator,
             "bank_check": checks.BankCheckSimulator,
             "portal_check": checks.PortalCheckSimulator,

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from .scams import ScamsSimulator
     from .signing import SigningSimulator
     from .signing_check import SigningCheckSimulator
+    from .vneid_daily import VneidDailySimulator
 
 SANDBOX_FILE = "sandbox.db"
 
@@ -185,6 +186,13 @@ class Sandbox:
 
         return ReceivingSimulator(self.store, self.clock, self.random(
             "receiving", learner_id, self.clock.now()), learner_id)
+
+    def vneid_daily(self, learner_id: str) -> VneidDailySimulator:
+        """Lesson 7's VNeID app (everyday VNeID): :mod:`.vneid_daily`."""
+        from .vneid_daily import VneidDailySimulator
+
+        return VneidDailySimulator(self.store, self.clock, self.random(
+            "vneid_daily", learner_id, self.clock.now()), learner_id)
 
     def scams(self, learner_id: str) -> ScamsSimulator:
         """Lesson 8's drills (scams aimed at older people): :mod:`.scams`."""

@@ -619,6 +619,26 @@ def sso_level(conn: Connection, learner_id: str, id_number: str, password: str) 
     return int(state["level"])
 
 
+def _level2_passcode(conn: Connection, learner_id: str) -> str | None:
+    """The saved passcode (hashed) of the learner's account once it reached level 2."""
+    state = load_flow_state(conn, learner_id, FLOW) or {}
+    saved = state.get("passcode")
+    return str(saved) if saved and int(state.get("level", 0)) >= 2 else None
+
+
+def has_level2_passcode(conn: Connection, learner_id: str) -> bool:
+    """Whether the learner's account in this app reached level 2 with a passcode set (lesson
+    7, :mod:`.vneid_daily`, then accepts that passcode; nothing is changed here)."""
+    return _level2_passcode(conn, learner_id) is not None
+
+
+def passcode_matches(conn: Connection, learner_id: str, passcode: str) -> bool:
+    """Whether ``passcode`` is the passcode of the learner's level-2 account (nothing typed
+    is stored)."""
+    saved = _level2_passcode(conn, learner_id)
+    return saved is not None and _hash(passcode, learner_id) == saved
+
+
 def completed_tasks(events: Iterable[Event], lesson: str = LESSON) -> set[str]:
     """The VNeID lesson's tasks done, judged from its evidence as the hidden tests judge it
     (``lesson``: the VNeID check's, ``vneid_check``, is judged the same way).

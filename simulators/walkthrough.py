@@ -72,6 +72,7 @@ from . import (
     scams,
     signing,
     vneid,
+    vneid_daily,
 )
 from .attempts import SHARED_APP, evidence_lesson
 from .clock import FixedClock
@@ -98,6 +99,7 @@ LESSON_TASKS: Mapping[str, tuple[str, ...]] = MappingProxyType({
                 signing.TASK_TRUST_VALID, signing.TASK_SPOT_TAMPERED),
     "safety": tuple(drill.task for drill in safety.DRILLS),
     "receiving": receiving.TASKS,
+    "vneid_daily": vneid_daily.TASKS,
     "scams": scams.TASKS,
     **{check.lesson: check.tasks for check in checks.CHECKS.values()},
 })
@@ -124,7 +126,7 @@ class NeedsFixedClock(ValueError):
 _JUDGES: Mapping[str, ModuleType] = MappingProxyType({
     "first_steps": first_steps, "vneid": vneid, "payment": bank, "portal": portal,
     "portal_result": portal, "signing": signing, "safety": safety, "receiving": receiving,
-    "scams": scams,
+    "vneid_daily": vneid_daily, "scams": scams,
     **dict.fromkeys(checks.CHECKS, checks)})
 
 
@@ -706,6 +708,56 @@ def _scam_drill(task: str) -> Callable[[_Walker], None]:
     return run
 
 
+# -- lesson 7: everyday VNeID ---------------------------------------------------------------
+
+def _daily_home(w: _Walker) -> vneid_daily.VneidDailySimulator:
+    """Lesson 7's app, logged in (with the persona card's passcode) and on its home."""
+    app = w.box.vneid_daily(w.learner_id)
+    if app.status().step is vneid_daily.Step.LOGIN:
+        w.pause()
+        app.login(app.card_passcode())
+    while (step := app.status().step) is not vneid_daily.Step.HOME:
+        w.pause()
+        app.go(vneid_daily.BACK[step])  # «Quay lại»
+    return app
+
+
+def _wallet(w: _Walker) -> None:
+    app = _daily_home(w)
+    w.pause()
+    app.go(vneid_daily.Step.WALLET)
+    for kind in vneid_daily.INTEGRABLE:
+        if kind in app.status().wallet:
+            continue
+        w.pause()
+        app.go(vneid_daily.Step.ADD_PAPER)
+        w.pause()
+        app.find_paper(kind, app.papers()[kind].number if kind == vneid_daily.GPLX else "")
+        w.pause()
+        app.confirm_paper()
+
+
+def _clinic(w: _Walker) -> None:
+    app = _daily_home(w)
+    w.pause()
+    app.start_clinic()
+    w.pause()
+    app.go(vneid_daily.Step.WALLET)
+    w.pause()
+    shown = vneid_daily.BHYT if vneid_daily.BHYT in app.status().wallet else vneid_daily.CCCD
+    app.open_paper(shown)
+    w.pause()
+    app.clinic_answer(vneid_daily.SHOW_QR)
+
+
+def _newborn_in_app(w: _Walker) -> None:
+    app = _daily_home(w)
+    w.pause()
+    app.go(vneid_daily.Step.PROCEDURES)
+    w.pause()
+    app.choose_procedure(vneid_daily.NEWBORN_PROCEDURE)
+
+
 # -- the moves of each lesson ----------------------------------------------------------------
 
 Move = tuple[tuple[str, ...], Callable[[_Walker], None]]
@@ -753,6 +805,10 @@ def _moves(lesson: str, tasks: int) -> list[Move]:
                 ((t[2],), partial(_spot_fake, check=check))]
     if lesson == "scams":
         return [((task,), _scam_drill(task)) for task in t]
+    if lesson == "receiving":
+        return [((t[0],), _sell), ((t[1],), _allowance), ((t[2],), _spot_fake)]
+    if lesson == "vneid_daily":
+        return [((t[0],), _wallet), ((t[1],), _clinic), ((t[2],), _newborn_in_app)]
     return [((task,), _drill(task)) for task in t]  # safety
 
 

@@ -30,6 +30,7 @@ from bakhong.simulators import (
     scams,
     signing,
     vneid,
+    vneid_daily,
 )
 from bakhong.simulators.clock import VN_TZ, FixedClock
 from bakhong.simulators.evidence import OK, Event
@@ -558,6 +559,47 @@ def test_scams_every_mistake_then_right(box: Sandbox) -> None:
             "scams.sent_safe_account", "scams.kept_secret", "scams.opened_biometric_link",
             "scams.reported_before_locking", "scams.waited",
             "scams.called_recovery"} <= refused(box, scams.LESSON)
+
+
+# -- lesson 7: everyday VNeID ---------------------------------------------------------------
+
+def test_vneid_daily_every_mistake_then_right(box: Sandbox) -> None:
+    sim = box.vneid_daily("hv001")
+    step = vneid_daily.Step
+    with pytest.raises(vneid_daily.WrongPasscode):
+        sim.login("999999" if sim.card_passcode() != "999999" else "888888")
+    sim.login(sim.card_passcode())
+    sim.start_clinic()
+    with pytest.raises(vneid_daily.ScreenshotShown):
+        sim.clinic_answer(vneid_daily.SCREENSHOT)
+    with pytest.raises(vneid_daily.PasscodeShared):
+        sim.clinic_answer(vneid_daily.TELL_PASSCODE)
+    with pytest.raises(vneid_daily.NotShown):
+        sim.clinic_answer(vneid_daily.SHOW_QR)
+    sim.go(step.PROCEDURES)
+    with pytest.raises(vneid_daily.WrongProcedure):
+        sim.choose_procedure("temporary")
+    sim.go(step.HOME)
+    sim.go(step.WALLET)
+    sim.go(step.ADD_PAPER)
+    with pytest.raises(vneid_daily.NotOnCard):
+        sim.find_paper(vneid_daily.GPLX, "123456789012")
+    assert vneid_daily.completed_tasks(events(box, vneid_daily.LESSON)) == set()
+    for kind in vneid_daily.INTEGRABLE:
+        sim.find_paper(kind, sim.papers()[kind].number)
+        sim.confirm_paper()
+        if kind != vneid_daily.INTEGRABLE[-1]:
+            sim.go(step.ADD_PAPER)
+    sim.open_paper(vneid_daily.BHYT)
+    sim.clinic_answer(vneid_daily.SHOW_QR)
+    sim.go(step.WALLET)
+    sim.go(step.HOME)
+    sim.go(step.PROCEDURES)
+    sim.choose_procedure(vneid_daily.NEWBORN_PROCEDURE)
+    assert vneid_daily.completed_tasks(events(box, vneid_daily.LESSON)) == set(vneid_daily.TASKS)
+    assert {"vneid_daily.passcode_wrong", "vneid_daily.screenshot", "vneid_daily.passcode_shared",
+            "vneid_daily.not_shown", "vneid_daily.wrong_procedure",
+            "vneid_daily.not_on_card"} <= refused(box, vneid_daily.LESSON)
 
 
 # -- graded by nbgrader ----------------------------------------------------------------------

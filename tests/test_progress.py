@@ -24,6 +24,7 @@ from bakhong.simulators import (
     signing,
     submissions,
     vneid,
+    vneid_daily,
 )
 from bakhong.simulators.clock import FixedClock
 from bakhong.simulators.procedures import NEWBORN_BUNDLE
@@ -58,10 +59,12 @@ def test_flows_are_the_simulators_and_lessons_the_course() -> None:
     assert progress.LESSON_FLOWS == {
         "first_steps": (first_steps.FLOW,), "vneid": (vneid.FLOW,), "payment": (bank.FLOW,),
         "portal": (portal.FLOW,), "portal_result": (portal.FLOW,), "signing": (signing.FLOW,),
-        "safety": (safety.FLOW,), "receiving": (receiving.FLOW,), "scams": (scams.FLOW,),
+        "safety": (safety.FLOW,), "receiving": (receiving.FLOW,),
+        "vneid_daily": (vneid_daily.FLOW,), "scams": (scams.FLOW,),
         **{c.lesson: (c.flow,) for c in checks.CHECKS.values()}}
     assert (first_steps.LESSON, vneid.LESSON, bank.LESSON, portal.LESSON, "portal_result",
-            signing.LESSON, safety.LESSON, receiving.LESSON, scams.LESSON) == course.PRACTICE
+            signing.LESSON, safety.LESSON, receiving.LESSON, vneid_daily.LESSON,
+            scams.LESSON) == course.PRACTICE
     assert tuple(checks.CHECKS) == course.CHECKS
 
 

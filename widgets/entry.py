@@ -54,6 +54,7 @@ LESSON_TITLES = {
     "safety": N_("Bài 5: An toàn trên mạng"),
     "receiving": N_("Bài 6: Nhận tiền vào tài khoản"),
     "receiving_check": N_("Tự làm 6: Nhận tiền vào tài khoản"),
+    "vneid_daily": N_("Bài 7: Dùng VNeID hằng ngày"),
     "scams": N_("Bài 8: Cảnh giác lừa đảo nhắm vào người cao tuổi"),
 }
 
@@ -142,6 +143,7 @@ APP_FACTORIES = {"first_steps": ("first_steps_app", "first_steps_factory"),
                  "safety": ("safety_app", "safety_factory"),
                  "receiving": ("receiving_app", "receiving_factory"),
                  "scams": ("scams_app", "scams_factory"),
+                 "vneid_daily": ("vneid_daily_app", "vneid_daily_factory"),
                  "vneid_check": ("vneid_app", "vneid_check_factory"),
                  "payment_check": ("bank_app", "bank_check_factory"),
                  "portal_check": ("portal_app", "portal_check_factory"),

@@ -106,6 +106,22 @@ TERMS: tuple[Term, ...] = (
          N_("Tạm dừng mọi giao dịch của tài khoản ngân hàng hay thẻ, để kẻ gian không rút được "
             "tiền. Làm trong ứng dụng ngân hàng, hoặc gọi số tổng đài in trên thẻ."),
          ("khóa tài khoản", "khóa thẻ", "lock the account", "lock your account")),
+    Term("bhyt", N_("Thẻ BHYT"),
+         N_("Thẻ bảo hiểm y tế. Khi đi khám chữa bệnh, đưa thẻ này để được bảo hiểm trả một "
+            "phần tiền. Có thể dùng thẻ trong ví giấy tờ của VNeID thay thẻ giấy."),
+         ("bhyt", "bảo hiểm y tế", "health-insurance", "health insurance")),
+    Term("wallet", N_("Ví giấy tờ"),
+         N_("Mục trong VNeID giữ giấy tờ của bạn: căn cước điện tử, thẻ bảo hiểm y tế, giấy "
+            "phép lái xe. Mở bằng passcode, trên điện thoại của chính bạn."),
+         ("ví giấy tờ", "document wallet")),
+    Term("integrate", N_("Tích hợp thông tin"),
+         N_("Đưa giấy tờ có sẵn trong dữ liệu của Nhà nước vào ví VNeID. Bạn chỉ kiểm tra "
+            "thông tin đúng là của mình rồi xác nhận."),
+         ("tích hợp", "add a paper")),
+    Term("joint", N_("Liên thông"),
+         N_("Nhiều thủ tục làm cùng một lần bằng một bộ hồ sơ, ví dụ khai sinh, thường trú và "
+            "thẻ bảo hiểm y tế cho trẻ mới sinh."),
+         ("liên thông", "joint procedure")),
     Term("vneid", N_("VNeID"),
          N_("Ứng dụng định danh điện tử của Bộ Công an. Tài khoản VNeID dùng để đăng nhập Cổng "
             "Dịch vụ công và thay thẻ Căn cước khi làm thủ tục."),

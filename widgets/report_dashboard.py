@@ -189,6 +189,11 @@ _MARKED = (
     N_("«Công an» đòi chuyển vào «tài khoản an toàn»"),
     N_("«Ngân hàng» gọi cập nhật sinh trắc học"),
     N_("Lỡ bị lừa: khóa tài khoản, báo cáo"),
+    N_("Đăng nhập VNeID bằng passcode"),
+    N_("Tích hợp thẻ BHYT và giấy phép lái xe"),
+    N_("Mở giấy tờ trong ví"),
+    N_("Đưa thẻ BHYT trên VNeID ở phòng khám"),
+    N_("Tìm thủ tục liên thông khai sinh"),
     N_("Báo cáo lập ngày {date} từ {workshops} lớp học, theo sổ điểm nbgrader của từng lớp."),
     N_("Đã học = đạt {lessons}: mỗi bài ít nhất {mark}% số điểm (cài đặt core_lessons và "
        "pass_mark trong bakhong.toml của lớp)."),

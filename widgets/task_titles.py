@@ -111,6 +111,11 @@ TASK_TITLES: Final[dict[str, dict[str, str]]] = {
         "biometric_call": N_("Không cập nhật sinh trắc học theo đường link"),
         "after_scam": N_("Lỡ bị lừa: khóa tài khoản trước, rồi báo cáo"),
     },
+    "vneid_daily": {
+        "wallet": N_("Tích hợp thẻ BHYT và giấy phép lái xe vào «Ví giấy tờ»"),
+        "clinic": N_("Ở phòng khám: cho quét mã QR thẻ BHYT trên VNeID"),
+        "newborn": N_("Tìm thủ tục liên thông khai sinh trong VNeID"),
+    },
 }
 
 #: Said for a ``grade_id`` the table does not know (a lesson changed without its title).
