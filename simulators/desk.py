@@ -53,8 +53,8 @@ __all__ = ["APPS", "DESK_CALLS", "NOT_FOR_PAGES", "READINGS", "Desk", "LearnerDe
            "allowed"]
 
 #: The practice apps a page may use, by the name the page calls them.
-APPS = ("first_steps", "vneid", "bank", "portal", "signing", "safety", "receiving", "vneid_check",
-        "bank_check", "portal_check", "signing_check")
+APPS = ("first_steps", "vneid", "bank", "portal", "signing", "safety", "receiving", "bills",
+        "vneid_check", "bank_check", "portal_check", "signing_check")
 #: Public methods of a simulator that are not the learner's to call.
 NOT_FOR_PAGES = frozenset({"hooks"})
 #: The page's own calls (methods of :class:`LearnerDesk`).
@@ -92,6 +92,7 @@ def _public_calls(app: str) -> frozenset[str]:
 def _simulator_class(app: str) -> type:
     from . import (
         bank,
+        bills,
         checks,
         first_steps,
         portal,
@@ -106,6 +107,7 @@ def _simulator_class(app: str) -> type:
             "bank": bank.BankSimulator, "portal": portal.PortalSimulator,
             "signing": signing.SigningSimulator, "safety": safety.SafetySimulator,
             "receiving": receiving.ReceivingSimulator,
+            "bills": bills.BillsSimulator,
             "vneid_check": checks.VneidCheckSimulator,
             "bank_check": checks.BankCheckSimulator,
             "portal_check": checks.PortalCheckSimulator,
