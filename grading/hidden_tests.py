@@ -58,6 +58,7 @@ JUDGES = {
     "signing_check": "bakhong.simulators.checks",
     "safety": "bakhong.simulators.safety",
     "receiving": "bakhong.simulators.receiving",
+    "bills": "bakhong.simulators.bills",
 }
 
 

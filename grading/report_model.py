@@ -104,6 +104,7 @@ LESSONS: Mapping[str, str] = MappingProxyType({
     "signing": "Bài 4: Chữ ký số cá nhân – ký từ xa trên điện thoại",
     "safety": "Bài 5: An toàn trên mạng",
     "receiving": "Bài 6: Nhận tiền vào tài khoản",
+    "bills": "Bài 9: Trả hóa đơn hằng tháng",
     "vneid_check": "Tự làm 1: Kích hoạt VNeID mức 2",
     "payment_check": "Tự làm 2: Trả tiền bằng mã QR",
     "portal_check": "Tự làm 3: Nộp hồ sơ trực tuyến",
@@ -181,6 +182,10 @@ STEPS: Mapping[tuple[str, str], str] = MappingProxyType({
     ("receiving", "show_own_qr"): "Xác nhận tiền bán hàng đã về",
     ("receiving", "check_allowance"): "Kiểm tra tiền trợ cấp",
     ("receiving", "spot_fake_transfer"): "Ảnh chuyển tiền giả",
+    ("bills", "lookup_bill"): "Tra cứu hóa đơn bằng mã khách hàng",
+    ("bills", "pay_electricity"): "Trả tiền điện bằng mã khách hàng",
+    ("bills", "auto_debit"): "Đăng ký thanh toán tự động tiền nước",
+    ("bills", "top_up_phone"): "Nạp tiền điện thoại cho số của mình",
 })
 
 NO_DATA = "Chưa có số liệu"

@@ -55,6 +55,7 @@ LESSON_FLOWS: Mapping[str, tuple[str, ...]] = MappingProxyType({
     "portal": ("portal",), "portal_result": ("portal",), "signing": ("signing",),
     "safety": ("safety",),
     "receiving": ("receiving",),
+    "bills": ("bills",),
     "vneid_check": ("vneid_check",), "payment_check": ("bank_check",),
     "portal_check": ("portal_check",),
     "signing_check": ("signing_check",)})

@@ -61,6 +61,7 @@ from typing import TYPE_CHECKING
 
 from . import (
     bank,
+    bills,
     checks,
     first_steps,
     learners,
@@ -97,6 +98,7 @@ LESSON_TASKS: Mapping[str, tuple[str, ...]] = MappingProxyType({
                 signing.TASK_TRUST_VALID, signing.TASK_SPOT_TAMPERED),
     "safety": tuple(drill.task for drill in safety.DRILLS),
     "receiving": receiving.TASKS,
+    "bills": bills.TASKS,
     **{check.lesson: check.tasks for check in checks.CHECKS.values()},
 })
 
@@ -122,6 +124,7 @@ class NeedsFixedClock(ValueError):
 _JUDGES: Mapping[str, ModuleType] = MappingProxyType({
     "first_steps": first_steps, "vneid": vneid, "payment": bank, "portal": portal,
     "portal_result": portal, "signing": signing, "safety": safety, "receiving": receiving,
+    "bills": bills,
     **dict.fromkeys(checks.CHECKS, checks)})
 
 
@@ -666,6 +669,39 @@ def _spot_fake(w: _Walker) -> None:
     app.answer_fake(False)
 
 
+# -- lesson 9: monthly bills ----------------------------------------------------------------
+
+def _bills_app(w: _Walker) -> bills.BillsSimulator:
+    """The bills lesson's bank app on its home screen (its Smart OTP PIN set first)."""
+    app = w.box.bills(w.learner_id)
+    if app.status().step is bank.Step.SETUP:
+        w.pause()
+        app.set_pin(BANK_PIN, BANK_PIN)
+    return app
+
+
+def _pay_electricity(w: _Walker) -> None:
+    app = _bills_app(w)
+    own = app.paper_bills()[0]
+    w.pause()
+    app.lookup_bill(bills.ELECTRICITY.key, own.customer_code)
+    w.pause()
+    app.pay_bill(BANK_PIN)
+
+
+def _auto_debit(w: _Walker) -> None:
+    app = _bills_app(w)
+    own = app.paper_bills()[2]
+    w.pause()
+    app.register_auto_debit(bills.WATER.key, own.customer_code, 300_000, BANK_PIN)
+
+
+def _top_up_phone(w: _Walker) -> None:
+    app = _bills_app(w)
+    w.pause()
+    app.top_up_phone(app.my_phone(), 50_000, BANK_PIN)
+
+
 # -- the moves of each lesson ----------------------------------------------------------------
 
 Move = tuple[tuple[str, ...], Callable[[_Walker], None]]
@@ -707,6 +743,8 @@ def _moves(lesson: str, tasks: int) -> list[Move]:
                 ((t[3],), partial(_check_judge, role="bad"))]
     if lesson == "receiving":
         return [((t[0],), _sell), ((t[1],), _allowance), ((t[2],), _spot_fake)]
+    if lesson == "bills":
+        return [((t[0],), _pay_electricity), ((t[1],), _auto_debit), ((t[2],), _top_up_phone)]
     return [((task,), _drill(task)) for task in t]  # safety
 
 

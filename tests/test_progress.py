@@ -13,6 +13,7 @@ from bakhong.grading import course, progress, results, trainer
 from bakhong.grading.progress import REPEATED, SLOW, class_progress, commune_progress
 from bakhong.simulators import (
     bank,
+    bills,
     checks,
     first_steps,
     learners,
@@ -58,9 +59,10 @@ def test_flows_are_the_simulators_and_lessons_the_course() -> None:
         "first_steps": (first_steps.FLOW,), "vneid": (vneid.FLOW,), "payment": (bank.FLOW,),
         "portal": (portal.FLOW,), "portal_result": (portal.FLOW,), "signing": (signing.FLOW,),
         "safety": (safety.FLOW,),
-        "receiving": (receiving.FLOW,), **{c.lesson: (c.flow,) for c in checks.CHECKS.values()}}
+        "receiving": (receiving.FLOW,), "bills": (bills.FLOW,),
+        **{c.lesson: (c.flow,) for c in checks.CHECKS.values()}}
     assert (first_steps.LESSON, vneid.LESSON, bank.LESSON, portal.LESSON, "portal_result",
-            signing.LESSON, safety.LESSON, receiving.LESSON) == course.PRACTICE
+            signing.LESSON, safety.LESSON, receiving.LESSON, bills.LESSON) == course.PRACTICE
     assert tuple(checks.CHECKS) == course.CHECKS
 
 

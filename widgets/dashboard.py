@@ -64,6 +64,7 @@ LESSON_NAMES = {"first_steps": N_("Làm quen"), "vneid": N_("VNeID"),
                 "portal_result": N_("Kết quả hồ sơ"),
                 "signing": N_("Ký số"), "safety": N_("An toàn"),
                 "receiving": N_("Nhận tiền"),
+                "bills": N_("Hóa đơn"),
                 "vneid_check": N_("Tự làm VNeID"), "payment_check": N_("Tự làm QR"),
                 "portal_check": N_("Tự làm hồ sơ"),
                 "signing_check": N_("Tự làm ký số")}

@@ -53,6 +53,7 @@ LESSON_TITLES = {
     "signing_check": N_("Tự làm 4: Ký số một văn bản"),
     "safety": N_("Bài 5: An toàn trên mạng"),
     "receiving": N_("Bài 6: Nhận tiền vào tài khoản"),
+    "bills": N_("Bài 9: Trả hóa đơn hằng tháng"),
 }
 
 
@@ -139,6 +140,7 @@ APP_FACTORIES = {"first_steps": ("first_steps_app", "first_steps_factory"),
                  "signing": ("signing_app", "signing_factory"),
                  "safety": ("safety_app", "safety_factory"),
                  "receiving": ("receiving_app", "receiving_factory"),
+                 "bills": ("bills_app", "bills_factory"),
                  "vneid_check": ("vneid_app", "vneid_check_factory"),
                  "payment_check": ("bank_app", "bank_check_factory"),
                  "portal_check": ("portal_app", "portal_check_factory"),
@@ -240,7 +242,7 @@ def lesson_menu(code: str, variants: Mapping[str, tuple[str, str, str]] | None =
 
     >>> [name for name, _, _ in lesson_menu("K7M2QX9P", {"payment_xa": ("payment", "Xã", "")})
     ...  ][-2:]
-    ['receiving', 'payment_xa']
+    ['bills', 'payment_xa']
     >>> lesson_menu("K7M2QX9P")[0][2]
     '../first_steps/first_steps.ipynb?code=K7M2QX9P'
     """

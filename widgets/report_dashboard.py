@@ -184,6 +184,10 @@ _MARKED = (
     N_("Xác nhận tiền bán hàng đã về"),
     N_("Kiểm tra tiền trợ cấp"),
     N_("Ảnh chuyển tiền giả"),
+    N_("Tra cứu hóa đơn bằng mã khách hàng"),
+    N_("Trả tiền điện bằng mã khách hàng"),
+    N_("Đăng ký thanh toán tự động tiền nước"),
+    N_("Nạp tiền điện thoại cho số của mình"),
     N_("Báo cáo lập ngày {date} từ {workshops} lớp học, theo sổ điểm nbgrader của từng lớp."),
     N_("Đã học = đạt {lessons}: mỗi bài ít nhất {mark}% số điểm (cài đặt core_lessons và "
        "pass_mark trong bakhong.toml của lớp)."),
