@@ -62,16 +62,18 @@ KEPT = 6
 SEED = "bakhong-demo"
 #: Core-lesson submissions older than this are graded while building (see the module): all
 #: but today's, so that residents who finished the four checks and safety count as trained
-#: (a resident takes six sessions to be trained, seven for the whole course, and those who
+#: (a resident takes six sessions to be trained, eight for the whole course, and those who
 #: finished at the session three days ago were left in the queue with five days).
 GRADED_WHEN_BUILT = timedelta(days=2)
 #: What a resident does at each session they come to: a practice lesson and its check
 #: («Tự làm») in the same session, safety before the portal and signing, so that residents
 #: count as trained (the four checks and safety, ``settings.DEFAULT_CORE_LESSONS``) in six;
-#: receiving money (lesson 6) comes last, at a seventh.
+#: receiving money (lesson 6) comes at a seventh, the monthly bills (lesson 9) last, at an
+#: eighth.
 SESSION_LESSONS: tuple[tuple[str, ...], ...] = (
     ("first_steps",), ("vneid", "vneid_check"), ("payment", "payment_check"), ("safety",),
-    ("portal", "portal_result", "portal_check"), ("signing", "signing_check"), ("receiving",))
+    ("portal", "portal_result", "portal_check"), ("signing", "signing_check"), ("receiving",),
+    ("bills",))
 #: The lessons in the order the demo's residents take them.
 ORDER = tuple(lesson for group in SESSION_LESSONS for lesson in group)
 #: Grading processes while building: the sessions' batches are too small for a pool.
@@ -116,7 +118,9 @@ STAGES: tuple[Stage, ...] = (
     #                    and signing lessons cost the most to build)
     Stage(11, 1),  # in lesson 6: paid at the market by their own QR code
     Stage(11, 2, submit_partial=True),  # lesson 6 handed in before the faked screenshot
-    *[Stage(12)] * 2,  # the whole course, receiving money included
+    Stage(12, 1),  # lesson 6 done; in lesson 9: the electricity bill paid by customer code
+    Stage(12, 2, submit_partial=True),  # lesson 9 handed in before the phone top-up
+    Stage(13),  # the whole course, receiving money and the monthly bills included
 )
 
 
