@@ -54,7 +54,7 @@ __all__ = ["KEPT", "SESSIONS_DAYS_AGO", "STAGES", "Stage", "Summary", "build",
            "population_path", "roster_path"]
 
 #: Days before ``now`` of the past sessions (two a week), oldest first; then today's.
-SESSIONS_DAYS_AGO = (27, 24, 20, 17, 13, 10, 6, 3)
+SESSIONS_DAYS_AGO = (31, 27, 24, 20, 17, 13, 10, 6, 3)
 SESSION_HOUR = 8
 TODAY_STARTED = timedelta(minutes=30)
 #: The demo learners the browser tests start from nothing: never touched here.
@@ -69,11 +69,12 @@ GRADED_WHEN_BUILT = timedelta(days=2)
 #: («Tự làm») in the same session, safety before the portal and signing, so that residents
 #: count as trained (the four checks and safety, ``settings.DEFAULT_CORE_LESSONS``) in six;
 #: receiving money (lesson 6) and its check come at a seventh, everyday VNeID (lesson 7) at an
-#: eighth and scams aimed at older people (lesson 8) last, at a ninth (today's).
+#: eighth, scams aimed at older people (lesson 8) at a ninth and the monthly bills (lesson 9)
+#: last, at a tenth (today's).
 SESSION_LESSONS: tuple[tuple[str, ...], ...] = (
     ("first_steps",), ("vneid", "vneid_check"), ("payment", "payment_check"), ("safety",),
     ("portal", "portal_result", "portal_check"), ("signing", "signing_check"),
-    ("receiving", "receiving_check"), ("vneid_daily",), ("scams",))
+    ("receiving", "receiving_check"), ("vneid_daily",), ("scams",), ("bills",))
 #: The lessons in the order the demo's residents take them.
 ORDER = tuple(lesson for group in SESSION_LESSONS for lesson in group)
 #: Grading processes while building: the sessions' batches are too small for a pool.
@@ -120,8 +121,9 @@ STAGES: tuple[Stage, ...] = (
     Stage(12, 2, submit_partial=True),  # the receiving check handed in: the goods handed on
     #                                     the faked screenshot
     Stage(13, 1),  # in lesson 7: the health card and the driving licence in the wallet
-    Stage(14, 4, submit_partial=True),  # lesson 8 handed in before "what to do after one"
-    Stage(15),  # the whole course: receiving money and its check, everyday VNeID, the scams
+    Stage(15, 2, submit_partial=True),  # lesson 9 handed in before the phone top-up
+    Stage(16),  # the whole course: receiving money and its check, everyday VNeID, the scams,
+    #             the monthly bills
 )
 
 

@@ -106,6 +106,7 @@ LESSONS: Mapping[str, str] = MappingProxyType({
     "receiving": "Bài 6: Nhận tiền vào tài khoản",
     "vneid_daily": "Bài 7: Dùng VNeID hằng ngày",
     "scams": "Bài 8: Cảnh giác lừa đảo nhắm vào người cao tuổi",
+    "bills": "Bài 9: Trả hóa đơn hằng tháng",
     "vneid_check": "Tự làm 1: Kích hoạt VNeID mức 2",
     "payment_check": "Tự làm 2: Trả tiền bằng mã QR",
     "portal_check": "Tự làm 3: Nộp hồ sơ trực tuyến",
@@ -199,6 +200,10 @@ STEPS: Mapping[tuple[str, str], str] = MappingProxyType({
     ("vneid_daily", "open_paper"): "Mở giấy tờ trong ví",
     ("vneid_daily", "show_at_clinic"): "Đưa thẻ BHYT trên VNeID ở phòng khám",
     ("vneid_daily", "newborn_in_app"): "Tìm thủ tục liên thông khai sinh",
+    ("bills", "lookup_bill"): "Tra cứu hóa đơn bằng mã khách hàng",
+    ("bills", "pay_electricity"): "Trả tiền điện bằng mã khách hàng",
+    ("bills", "auto_debit"): "Đăng ký thanh toán tự động tiền nước",
+    ("bills", "top_up_phone"): "Nạp tiền điện thoại cho số của mình",
 })
 
 NO_DATA = "Chưa có số liệu"

@@ -54,7 +54,8 @@ __all__ = ["APPS", "DESK_CALLS", "NOT_FOR_PAGES", "READINGS", "Desk", "LearnerDe
 
 #: The practice apps a page may use, by the name the page calls them.
 APPS = ("first_steps", "vneid", "bank", "portal", "signing", "safety", "receiving", "vneid_daily",
-        "scams", "vneid_check", "bank_check", "portal_check", "signing_check", "receiving_check")
+        "scams", "bills", "vneid_check", "bank_check", "portal_check", "signing_check",
+        "receiving_check")
 #: Public methods of a simulator that are not the learner's to call.
 NOT_FOR_PAGES = frozenset({"hooks"})
 #: The page's own calls (methods of :class:`LearnerDesk`).
@@ -92,6 +93,7 @@ def _public_calls(app: str) -> frozenset[str]:
 def _simulator_class(app: str) -> type:
     from . import (
         bank,
+        bills,
         checks,
         first_steps,
         portal,
@@ -110,6 +112,7 @@ def _simulator_class(app: str) -> type:
             "signing": signing.SigningSimulator, "safety": safety.SafetySimulator,
             "receiving": receiving.ReceivingSimulator,
             "vneid_daily": vneid_daily.VneidDailySimulator, "scams": scams.ScamsSimulator,
+            "bills": bills.BillsSimulator,
             "vneid_check": checks.VneidCheckSimulator,
             "bank_check": checks.BankCheckSimulator,
             "portal_check": checks.PortalCheckSimulator,

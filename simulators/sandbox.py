@@ -29,6 +29,7 @@ from .vneid import VneidSimulator
 
 if TYPE_CHECKING:
     from .bank import BankSimulator
+    from .bills import BillsSimulator
     from .checks import BankCheckSimulator, PortalCheckSimulator, VneidCheckSimulator
     from .first_steps import FirstStepsSimulator
     from .portal import PortalSimulator
@@ -200,6 +201,13 @@ class Sandbox:
 
         return ScamsSimulator(self.store, self.clock,
                               self.random("scams", learner_id, self.clock.now()), learner_id)
+
+    def bills(self, learner_id: str) -> BillsSimulator:
+        """Lesson 9's bank app (bills that come every month): :mod:`.bills`."""
+        from .bills import BillsSimulator
+
+        return BillsSimulator(self.store, self.clock, self.random(
+            "bills", learner_id, self.clock.now()), learner_id)
 
     def add_learners(self, entries: Iterable[tuple[str, str, str]],
                      province: str = registry.DEFAULT_PROVINCE) -> list[Learner]:

@@ -61,6 +61,7 @@ from typing import TYPE_CHECKING
 
 from . import (
     bank,
+    bills,
     checks,
     first_steps,
     learners,
@@ -101,6 +102,7 @@ LESSON_TASKS: Mapping[str, tuple[str, ...]] = MappingProxyType({
     "receiving": receiving.TASKS,
     "vneid_daily": vneid_daily.TASKS,
     "scams": scams.TASKS,
+    "bills": bills.TASKS,
     **{check.lesson: check.tasks for check in checks.CHECKS.values()},
 })
 
@@ -127,6 +129,7 @@ _JUDGES: Mapping[str, ModuleType] = MappingProxyType({
     "first_steps": first_steps, "vneid": vneid, "payment": bank, "portal": portal,
     "portal_result": portal, "signing": signing, "safety": safety, "receiving": receiving,
     "vneid_daily": vneid_daily, "scams": scams,
+    "bills": bills,
     **dict.fromkeys(checks.CHECKS, checks)})
 
 
@@ -758,6 +761,39 @@ def _newborn_in_app(w: _Walker) -> None:
     app.choose_procedure(vneid_daily.NEWBORN_PROCEDURE)
 
 
+# -- lesson 9: monthly bills ----------------------------------------------------------------
+
+def _bills_app(w: _Walker) -> bills.BillsSimulator:
+    """The bills lesson's bank app on its home screen (its Smart OTP PIN set first)."""
+    app = w.box.bills(w.learner_id)
+    if app.status().step is bank.Step.SETUP:
+        w.pause()
+        app.set_pin(BANK_PIN, BANK_PIN)
+    return app
+
+
+def _pay_electricity(w: _Walker) -> None:
+    app = _bills_app(w)
+    own = app.paper_bills()[0]
+    w.pause()
+    app.lookup_bill(bills.ELECTRICITY.key, own.customer_code)
+    w.pause()
+    app.pay_bill(BANK_PIN)
+
+
+def _auto_debit(w: _Walker) -> None:
+    app = _bills_app(w)
+    own = app.paper_bills()[2]
+    w.pause()
+    app.register_auto_debit(bills.WATER.key, own.customer_code, 300_000, BANK_PIN)
+
+
+def _top_up_phone(w: _Walker) -> None:
+    app = _bills_app(w)
+    w.pause()
+    app.top_up_phone(app.my_phone(), 50_000, BANK_PIN)
+
+
 # -- the moves of each lesson ----------------------------------------------------------------
 
 Move = tuple[tuple[str, ...], Callable[[_Walker], None]]
@@ -809,6 +845,8 @@ def _moves(lesson: str, tasks: int) -> list[Move]:
         return [((t[0],), _sell), ((t[1],), _allowance), ((t[2],), _spot_fake)]
     if lesson == "vneid_daily":
         return [((t[0],), _wallet), ((t[1],), _clinic), ((t[2],), _newborn_in_app)]
+    if lesson == "bills":
+        return [((t[0],), _pay_electricity), ((t[1],), _auto_debit), ((t[2],), _top_up_phone)]
     return [((task,), _drill(task)) for task in t]  # safety
 
 

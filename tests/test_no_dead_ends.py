@@ -19,6 +19,7 @@ from test_signing import form_doc
 
 from bakhong.simulators import (
     bank,
+    bills,
     evidence,
     faults,
     first_steps,
@@ -600,6 +601,31 @@ def test_vneid_daily_every_mistake_then_right(box: Sandbox) -> None:
     assert {"vneid_daily.passcode_wrong", "vneid_daily.screenshot", "vneid_daily.passcode_shared",
             "vneid_daily.not_shown", "vneid_daily.wrong_procedure",
             "vneid_daily.not_on_card"} <= refused(box, vneid_daily.LESSON)
+
+
+# -- lesson 9: monthly bills ----------------------------------------------------------------
+
+def test_bills_every_mistake_then_right(box: Sandbox) -> None:
+    sim = box.bills("hv001")
+    sim.set_pin(PIN, PIN)
+    power, other_power, water, other_water = sim.paper_bills()
+    sim.lookup_bill(bills.ELECTRICITY.key, other_power.customer_code)
+    with pytest.raises(bills.NotYourBill):  # the neighbour's bill paid
+        sim.pay_bill(PIN)
+    with pytest.raises(bills.NotYourBill):  # the neighbour's water code
+        sim.register_auto_debit(bills.WATER.key, other_water.customer_code, 500_000, PIN)
+    with pytest.raises(bills.LimitTooLow):
+        sim.register_auto_debit(bills.WATER.key, water.customer_code, 1000, PIN)
+    with pytest.raises(bills.TopUpStranger):  # the stranger's SMS believed
+        sim.top_up_phone(bills.STRANGER_PHONE, 100_000, PIN)
+    assert bills.completed_tasks(events(box, bills.LESSON)) == set()
+    sim.lookup_bill(bills.ELECTRICITY.key, power.customer_code)
+    sim.pay_bill(PIN)
+    sim.register_auto_debit(bills.WATER.key, water.customer_code, 300_000, PIN)
+    sim.top_up_phone(sim.my_phone(), 50_000, PIN)
+    assert bills.completed_tasks(events(box, bills.LESSON)) == set(bills.TASKS)
+    assert {"bills.not_your_bill", "bills.limit_too_low",
+            "bills.top_up_stranger"} <= refused(box, bills.LESSON)
 
 
 # -- graded by nbgrader ----------------------------------------------------------------------

@@ -13,6 +13,7 @@ from bakhong.grading import course, progress, results, trainer
 from bakhong.grading.progress import REPEATED, SLOW, class_progress, commune_progress
 from bakhong.simulators import (
     bank,
+    bills,
     checks,
     first_steps,
     learners,
@@ -60,11 +61,11 @@ def test_flows_are_the_simulators_and_lessons_the_course() -> None:
         "first_steps": (first_steps.FLOW,), "vneid": (vneid.FLOW,), "payment": (bank.FLOW,),
         "portal": (portal.FLOW,), "portal_result": (portal.FLOW,), "signing": (signing.FLOW,),
         "safety": (safety.FLOW,), "receiving": (receiving.FLOW,),
-        "vneid_daily": (vneid_daily.FLOW,), "scams": (scams.FLOW,),
+        "vneid_daily": (vneid_daily.FLOW,), "scams": (scams.FLOW,), "bills": (bills.FLOW,),
         **{c.lesson: (c.flow,) for c in checks.CHECKS.values()}}
     assert (first_steps.LESSON, vneid.LESSON, bank.LESSON, portal.LESSON, "portal_result",
             signing.LESSON, safety.LESSON, receiving.LESSON, vneid_daily.LESSON,
-            scams.LESSON) == course.PRACTICE
+            scams.LESSON, bills.LESSON) == course.PRACTICE
     assert tuple(checks.CHECKS) == course.CHECKS
 
 

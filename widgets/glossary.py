@@ -122,6 +122,22 @@ TERMS: tuple[Term, ...] = (
          N_("Nhiều thủ tục làm cùng một lần bằng một bộ hồ sơ, ví dụ khai sinh, thường trú và "
             "thẻ bảo hiểm y tế cho trẻ mới sinh."),
          ("liên thông", "joint procedure")),
+    Term("customer_code", N_("Mã khách hàng"),
+         N_("Dãy chữ và số in trên hóa đơn điện, nước, riêng cho nhà bạn. Ngân hàng dùng mã này "
+            "để tìm hóa đơn; xem đúng tên nhà mình rồi mới trả."),
+         ("mã khách hàng", "customer code")),
+    Term("auto_debit", N_("Thanh toán tự động"),
+         N_("Bạn cho phép ngân hàng tự trừ tiền trong tài khoản để trả hóa đơn mỗi tháng. Có "
+            "thể hủy bất cứ lúc nào trong ứng dụng ngân hàng."),
+         ("thanh toán tự động", "automatic payment")),
+    Term("limit", N_("Hạn mức"),
+         N_("Số tiền nhiều nhất ngân hàng được trừ. Hóa đơn cao hơn hạn mức thì ngân hàng không "
+            "tự trả, và báo cho bạn."),
+         ("hạn mức", "limit")),
+    Term("top_up", N_("Nạp tiền điện thoại"),
+         N_("Trả tiền trước cho nhà mạng để gọi điện, nhắn tin, dùng mạng. Người lạ nhắn tin nhờ "
+            "nạp tiền hộ thường là lừa đảo."),
+         ("nạp tiền", "top up", "top-up")),
     Term("vneid", N_("VNeID"),
          N_("Ứng dụng định danh điện tử của Bộ Công an. Tài khoản VNeID dùng để đăng nhập Cổng "
             "Dịch vụ công và thay thẻ Căn cước khi làm thủ tục."),

@@ -194,6 +194,10 @@ _MARKED = (
     N_("Mở giấy tờ trong ví"),
     N_("Đưa thẻ BHYT trên VNeID ở phòng khám"),
     N_("Tìm thủ tục liên thông khai sinh"),
+    N_("Tra cứu hóa đơn bằng mã khách hàng"),
+    N_("Trả tiền điện bằng mã khách hàng"),
+    N_("Đăng ký thanh toán tự động tiền nước"),
+    N_("Nạp tiền điện thoại cho số của mình"),
     N_("Báo cáo lập ngày {date} từ {workshops} lớp học, theo sổ điểm nbgrader của từng lớp."),
     N_("Đã học = đạt {lessons}: mỗi bài ít nhất {mark}% số điểm (cài đặt core_lessons và "
        "pass_mark trong bakhong.toml của lớp)."),

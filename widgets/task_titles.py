@@ -116,6 +116,11 @@ TASK_TITLES: Final[dict[str, dict[str, str]]] = {
         "clinic": N_("Ở phòng khám: cho quét mã QR thẻ BHYT trên VNeID"),
         "newborn": N_("Tìm thủ tục liên thông khai sinh trong VNeID"),
     },
+    "bills": {
+        "electricity": N_("Trả tiền điện bằng mã khách hàng, đúng hóa đơn của mình"),
+        "auto_debit": N_("Đăng ký thanh toán tự động tiền nước, hạn mức đủ trả"),
+        "top_up": N_("Nạp tiền điện thoại cho số của mình, không cho số lạ"),
+    },
 }
 
 #: Said for a ``grade_id`` the table does not know (a lesson changed without its title).
