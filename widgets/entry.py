@@ -271,7 +271,7 @@ def show_lesson(lesson: str, code: str, lang: str | None = None,
 
     desk = learner_desk(code, page_pass)
     variants = desk.lesson_variants()
-    base, text = lesson, None
+    base, text, kept = lesson, None, ()
     if lesson not in APP_FACTORIES:
         if lesson not in variants:
             raise UnknownLesson()
