@@ -400,6 +400,9 @@ def test_show_lesson_opens_a_variant_with_its_base_app(root: Path,
         registry.write_text(saved, encoding="utf-8")
     with pytest.raises(entry.UnknownLesson):
         entry.show_lesson("payment_unknown", code, "vi")
+    # the course's own lesson, beside: all its tasks listed
+    course_page = entry.show_lesson("payment", code, "vi")
+    assert len(course_page.app.view.tasks_list) == 4  # type: ignore[attr-defined]
 
 
 def test_a_variant_of_lesson_3b_asks_for_the_portals_evidence(root: Path) -> None:
