@@ -74,7 +74,7 @@ TASKS = tuple(d.task for d in DRILLS)
 
 #: The fictional people of the scenes.
 GRANDSON = "Minh"
-SHOP = "Cửa hàng điện thoại Tâm Phát"
+SHOP = "Tâm Phát"  # the phone shop's name
 SHOP_OWNER = "Tâm"
 NEPHEW = "Hùng"
 

@@ -56,6 +56,7 @@ LESSON_TITLES = {
     "receiving_check": N_("Tự làm 6: Nhận tiền vào tài khoản"),
     "vneid_daily": N_("Bài 7: Dùng VNeID hằng ngày"),
     "scams": N_("Bài 8: Cảnh giác lừa đảo nhắm vào người cao tuổi"),
+    "secrets": N_("Bài 10: Giữ bí mật của mình"),
 }
 
 
@@ -143,6 +144,7 @@ APP_FACTORIES = {"first_steps": ("first_steps_app", "first_steps_factory"),
                  "safety": ("safety_app", "safety_factory"),
                  "receiving": ("receiving_app", "receiving_factory"),
                  "scams": ("scams_app", "scams_factory"),
+                 "secrets": ("secrets_app", "secrets_factory"),
                  "vneid_daily": ("vneid_daily_app", "vneid_daily_factory"),
                  "vneid_check": ("vneid_app", "vneid_check_factory"),
                  "payment_check": ("bank_app", "bank_check_factory"),
@@ -248,7 +250,7 @@ def lesson_menu(code: str, variants: Mapping[str, VariantEntry] | None = None,
 
     >>> [name for name, _, _ in lesson_menu("K7M2QX9P", {"payment_xa": ("payment", "Xã", "", ())})
     ...  ][-2:]
-    ['scams', 'payment_xa']
+    ['secrets', 'payment_xa']
     >>> lesson_menu("K7M2QX9P")[0][2]
     '../first_steps/first_steps.ipynb?code=K7M2QX9P'
     """
