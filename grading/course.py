@@ -25,7 +25,7 @@ from bakhong.simulators.errors import N_, SandboxError
 #: The practice lessons of the course, in teaching order, then the unaided checks
 #: («Tự làm», ``bakhong.simulators.checks``), which the lesson menu puts after their practice.
 PRACTICE = ("first_steps", "vneid", "payment", "portal", "portal_result", "signing", "safety",
-            "receiving", "vneid_daily", "scams", "bills")
+            "receiving", "vneid_daily", "scams", "bills", "secrets")
 CHECKS = ("vneid_check", "payment_check", "portal_check", "signing_check", "receiving_check")
 LESSONS = (*PRACTICE, *CHECKS)
 KERNEL_NAME = "bakhong"

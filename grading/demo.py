@@ -1,9 +1,9 @@
-"""The demo workshop: forty fictional residents, four weeks of a class, ready to show.
+"""The demo workshop: forty fictional residents, five weeks of a class, ready to show.
 
 ``bakhong demo`` builds it with :func:`build` from ``bakhong/data/demo-roster.csv`` and puts
 ``bakhong/data/demo-population.csv`` beside it as ``WORKSHOP/population.csv``, which
 ``bakhong report`` reads when no ``--population`` is given. The class met twice a week for
-four weeks (:data:`SESSIONS_DAYS_AGO`, 08:00 each time) and is meeting now: today's session
+five weeks (:data:`SESSIONS_DAYS_AGO`, 08:00 each time) and is meeting now: today's session
 began :data:`TODAY_STARTED` before ``now``. Each resident beyond the first
 six (the learners the browser tests start from nothing) has a :class:`Stage` drawn from
 :data:`STAGES` with a fixed seed, and goes through it one lesson per session with the
@@ -54,7 +54,7 @@ __all__ = ["KEPT", "SESSIONS_DAYS_AGO", "STAGES", "Stage", "Summary", "build",
            "population_path", "roster_path"]
 
 #: Days before ``now`` of the past sessions (two a week), oldest first; then today's.
-SESSIONS_DAYS_AGO = (31, 27, 24, 20, 17, 13, 10, 6, 3)
+SESSIONS_DAYS_AGO = (34, 31, 27, 24, 20, 17, 13, 10, 6, 3)
 SESSION_HOUR = 8
 TODAY_STARTED = timedelta(minutes=30)
 #: The demo learners the browser tests start from nothing: never touched here.
@@ -62,19 +62,19 @@ KEPT = 6
 SEED = "bakhong-demo"
 #: Core-lesson submissions older than this are graded while building (see the module): all
 #: but today's, so that residents who finished the four checks and safety count as trained
-#: (a resident takes six sessions to be trained, eight for the whole course, and those who
+#: (a resident takes six sessions to be trained, ten for the whole course, and those who
 #: finished at the session three days ago were left in the queue with five days).
 GRADED_WHEN_BUILT = timedelta(days=2)
 #: What a resident does at each session they come to: a practice lesson and its check
 #: («Tự làm») in the same session, safety before the portal and signing, so that residents
 #: count as trained (the four checks and safety, ``settings.DEFAULT_CORE_LESSONS``) in six;
 #: receiving money (lesson 6) and its check come at a seventh, everyday VNeID (lesson 7) at an
-#: eighth, scams aimed at older people (lesson 8) at a ninth and the monthly bills (lesson 9)
-#: last, at a tenth (today's).
+#: eighth, scams aimed at older people (lesson 8) at a ninth, the monthly bills (lesson 9) at a
+#: tenth and keeping one's secrets (lesson 10) last, at an eleventh (today's).
 SESSION_LESSONS: tuple[tuple[str, ...], ...] = (
     ("first_steps",), ("vneid", "vneid_check"), ("payment", "payment_check"), ("safety",),
     ("portal", "portal_result", "portal_check"), ("signing", "signing_check"),
-    ("receiving", "receiving_check"), ("vneid_daily",), ("scams",), ("bills",))
+    ("receiving", "receiving_check"), ("vneid_daily",), ("scams",), ("bills",), ("secrets",))
 #: The lessons in the order the demo's residents take them.
 ORDER = tuple(lesson for group in SESSION_LESSONS for lesson in group)
 #: Grading processes while building: the sessions' batches are too small for a pool.
@@ -98,7 +98,7 @@ class Stage:
 STAGES: tuple[Stage, ...] = (
     *[Stage()] * 2,  # consented, nothing done yet
     Stage(0, 2), Stage(0, 3), Stage(0, 5),  # in lesson 0
-    *[Stage(1)] * 2,  # lesson 0 done
+    Stage(1),  # lesson 0 done
     Stage(1, 1), Stage(1, 2), Stage(1, 2, submit_partial=True),  # in lesson 1
     *[Stage(1, stuck=True)] * 3,  # stuck at the activation OTP, today
     Stage(2),  # VNeID practised, its check not taken
@@ -122,8 +122,10 @@ STAGES: tuple[Stage, ...] = (
     #                                     the faked screenshot
     Stage(13, 1),  # in lesson 7: the health card and the driving licence in the wallet
     Stage(15, 2, submit_partial=True),  # lesson 9 handed in before the phone top-up
-    Stage(16),  # the whole course: receiving money and its check, everyday VNeID, the scams,
-    #             the monthly bills
+    Stage(16, 2),  # in lesson 10: the passwords' notebook and her own name, not yet who may
+    #                help or the borrowed phone
+    Stage(17),  # the whole course: receiving money and its check, everyday VNeID, the scams,
+    #             the monthly bills, keeping one's secrets
 )
 
 
@@ -216,7 +218,7 @@ def _sit(box: Sandbox, clock: FixedClock, sitting: _Sitting) -> None:
 
 @dataclass
 class _History:
-    """The four weeks replayed on the workshop's clock, session by session."""
+    """The five weeks replayed on the workshop's clock, session by session."""
 
     root: Path
     box: Sandbox

@@ -59,6 +59,7 @@ JUDGES = {
     "safety": "bakhong.simulators.safety",
     "receiving": "bakhong.simulators.receiving",
     "scams": "bakhong.simulators.scams",
+    "secrets": "bakhong.simulators.secrets",
     "receiving_check": "bakhong.simulators.checks",
     "vneid_daily": "bakhong.simulators.vneid_daily",
     "bills": "bakhong.simulators.bills",

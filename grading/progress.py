@@ -88,7 +88,7 @@ __all__ = [
 #: Lessons whose evidence events carry the app's step (``detail["step"]``; lesson 0's and
 #: the safety drills' carry the step the action was taken at).
 _STEP_IN_EVENTS = frozenset({"first_steps", "vneid", "payment", "signing", "safety",
-                             "receiving", "vneid_daily", "scams", "bills"})
+                             "receiving", "vneid_daily", "scams", "bills", "secrets"})
 
 STUCK_REPEATS = 3
 STUCK_WINDOW = timedelta(minutes=10)

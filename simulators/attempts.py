@@ -54,7 +54,7 @@ LESSON_FLOWS: Mapping[str, tuple[str, ...]] = MappingProxyType({
     "first_steps": ("first_steps",), "vneid": ("vneid",), "payment": ("bank",),
     "portal": ("portal",), "portal_result": ("portal",), "signing": ("signing",),
     "safety": ("safety",), "receiving": ("receiving",), "vneid_daily": ("vneid_daily",),
-    "scams": ("scams",), "bills": ("bills",),
+    "scams": ("scams",), "bills": ("bills",), "secrets": ("secrets",),
     "vneid_check": ("vneid_check",), "payment_check": ("bank_check",),
     "portal_check": ("portal_check",),
     "signing_check": ("signing_check",), "receiving_check": ("receiving_check",)})

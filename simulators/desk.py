@@ -54,7 +54,7 @@ __all__ = ["APPS", "DESK_CALLS", "NOT_FOR_PAGES", "READINGS", "Desk", "LearnerDe
 
 #: The practice apps a page may use, by the name the page calls them.
 APPS = ("first_steps", "vneid", "bank", "portal", "signing", "safety", "receiving", "vneid_daily",
-        "scams", "bills", "vneid_check", "bank_check", "portal_check", "signing_check",
+        "scams", "bills", "secrets", "vneid_check", "bank_check", "portal_check", "signing_check",
         "receiving_check")
 #: Public methods of a simulator that are not the learner's to call.
 NOT_FOR_PAGES = frozenset({"hooks"})
@@ -101,6 +101,7 @@ def _simulator_class(app: str) -> type:
         receiving_check,
         safety,
         scams,
+        secrets,
         signing,
         signing_check,
         vneid,
@@ -113,6 +114,7 @@ def _simulator_class(app: str) -> type:
             "receiving": receiving.ReceivingSimulator,
             "vneid_daily": vneid_daily.VneidDailySimulator, "scams": scams.ScamsSimulator,
             "bills": bills.BillsSimulator,
+            "secrets": secrets.SecretsSimulator,
             "vneid_check": checks.VneidCheckSimulator,
             "bank_check": checks.BankCheckSimulator,
             "portal_check": checks.PortalCheckSimulator,

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from .receiving_check import ReceivingCheckSimulator
     from .safety import SafetySimulator
     from .scams import ScamsSimulator
+    from .secrets import SecretsSimulator
     from .signing import SigningSimulator
     from .signing_check import SigningCheckSimulator
     from .vneid_daily import VneidDailySimulator
@@ -208,6 +209,13 @@ class Sandbox:
 
         return BillsSimulator(self.store, self.clock, self.random(
             "bills", learner_id, self.clock.now()), learner_id)
+
+    def secrets(self, learner_id: str) -> SecretsSimulator:
+        """Lesson 10's scenes (keeping one's secrets): :mod:`.secrets`."""
+        from .secrets import SecretsSimulator
+
+        return SecretsSimulator(self.store, self.clock,
+                                self.random("secrets", learner_id, self.clock.now()), learner_id)
 
     def add_learners(self, entries: Iterable[tuple[str, str, str]],
                      province: str = registry.DEFAULT_PROVINCE) -> list[Learner]:

@@ -71,6 +71,7 @@ from . import (
     registry,
     safety,
     scams,
+    secrets,
     signing,
     vneid,
     vneid_daily,
@@ -103,6 +104,7 @@ LESSON_TASKS: Mapping[str, tuple[str, ...]] = MappingProxyType({
     "vneid_daily": vneid_daily.TASKS,
     "scams": scams.TASKS,
     "bills": bills.TASKS,
+    "secrets": secrets.TASKS,
     **{check.lesson: check.tasks for check in checks.CHECKS.values()},
 })
 
@@ -129,7 +131,7 @@ _JUDGES: Mapping[str, ModuleType] = MappingProxyType({
     "first_steps": first_steps, "vneid": vneid, "payment": bank, "portal": portal,
     "portal_result": portal, "signing": signing, "safety": safety, "receiving": receiving,
     "vneid_daily": vneid_daily, "scams": scams,
-    "bills": bills,
+    "bills": bills, "secrets": secrets,
     **dict.fromkeys(checks.CHECKS, checks)})
 
 
@@ -711,6 +713,26 @@ def _scam_drill(task: str) -> Callable[[_Walker], None]:
     return run
 
 
+# -- lesson 10: keeping one's secrets --------------------------------------------------------
+
+def _secrets_scene(task: str) -> Callable[[_Walker], None]:
+    def run(w: _Walker) -> None:
+        app = w.box.secrets(w.learner_id)
+        app.start(task)
+        w.pause(30)  # the scene is read
+        if task == secrets.TASK_NOTEBOOK:
+            app.notebook_at_home()
+        elif task == secrets.TASK_OWN_NAME:
+            app.own_name()
+        elif task == secrets.TASK_HELP:
+            app.type_pin_myself()
+        else:
+            app.take_phone_back()
+        w.pause(10)
+        app.home()
+    return run
+
+
 # -- lesson 7: everyday VNeID ---------------------------------------------------------------
 
 def _daily_home(w: _Walker) -> vneid_daily.VneidDailySimulator:
@@ -841,6 +863,8 @@ def _moves(lesson: str, tasks: int) -> list[Move]:
                 ((t[2],), partial(_spot_fake, check=check))]
     if lesson == "scams":
         return [((task,), _scam_drill(task)) for task in t]
+    if lesson == "secrets":
+        return [((task,), _secrets_scene(task)) for task in t]
     if lesson == "receiving":
         return [((t[0],), _sell), ((t[1],), _allowance), ((t[2],), _spot_fake)]
     if lesson == "vneid_daily":

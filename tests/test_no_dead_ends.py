@@ -29,6 +29,7 @@ from bakhong.simulators import (
     registry,
     safety,
     scams,
+    secrets,
     signing,
     vneid,
     vneid_daily,
@@ -560,6 +561,35 @@ def test_scams_every_mistake_then_right(box: Sandbox) -> None:
             "scams.sent_safe_account", "scams.kept_secret", "scams.opened_biometric_link",
             "scams.reported_before_locking", "scams.waited",
             "scams.called_recovery"} <= refused(box, scams.LESSON)
+
+
+# -- lesson 10: keeping one's secrets --------------------------------------------------------
+
+def test_secrets_every_mistake_then_right(box: Sandbox) -> None:
+    sim = box.secrets("hv001")
+    wrong_then_right = [
+        (secrets.TASK_NOTEBOOK, (sim.stick_on_phone, sim.photo_in_gallery, sim.same_password),
+         sim.notebook_at_home),
+        (secrets.TASK_OWN_NAME, (sim.sim_in_shop_name, sim.wallet_in_nephew_name),
+         sim.own_name),
+        (secrets.TASK_HELP, (sim.grandson_types_pin, sim.stranger_helps), sim.type_pin_myself),
+        (secrets.TASK_LEND, (sim.let_borrower_go_on, sim.tell_borrower_pin),
+         sim.take_phone_back),
+    ]
+    for task, wrongs, right in wrong_then_right:
+        sim.start(task)
+        for wrong in wrongs:
+            with pytest.raises(safety.Mistake):
+                wrong()
+            assert sim.status().step is secrets.Step.OUTCOME  # explained, never stuck
+            sim.retry()
+        right()
+        sim.home()
+    assert secrets.completed_tasks(events(box, secrets.LESSON)) == set(secrets.TASKS)
+    assert {"secrets.sticky_note", "secrets.photo_in_gallery", "secrets.same_password",
+            "secrets.sim_in_other_name", "secrets.account_in_other_name",
+            "secrets.helper_typed_pin", "secrets.stranger_helped", "secrets.let_borrower_go_on",
+            "secrets.told_borrower_pin"} <= refused(box, secrets.LESSON)
 
 
 # -- lesson 7: everyday VNeID ---------------------------------------------------------------

@@ -22,6 +22,7 @@ from bakhong.simulators import (
     registry,
     safety,
     scams,
+    secrets,
     signing,
     submissions,
     vneid,
@@ -62,10 +63,10 @@ def test_flows_are_the_simulators_and_lessons_the_course() -> None:
         "portal": (portal.FLOW,), "portal_result": (portal.FLOW,), "signing": (signing.FLOW,),
         "safety": (safety.FLOW,), "receiving": (receiving.FLOW,),
         "vneid_daily": (vneid_daily.FLOW,), "scams": (scams.FLOW,), "bills": (bills.FLOW,),
-        **{c.lesson: (c.flow,) for c in checks.CHECKS.values()}}
+        "secrets": (secrets.FLOW,), **{c.lesson: (c.flow,) for c in checks.CHECKS.values()}}
     assert (first_steps.LESSON, vneid.LESSON, bank.LESSON, portal.LESSON, "portal_result",
             signing.LESSON, safety.LESSON, receiving.LESSON, vneid_daily.LESSON,
-            scams.LESSON, bills.LESSON) == course.PRACTICE
+            scams.LESSON, bills.LESSON, secrets.LESSON) == course.PRACTICE
     assert tuple(checks.CHECKS) == course.CHECKS
 
 

@@ -106,6 +106,26 @@ TERMS: tuple[Term, ...] = (
          N_("Tạm dừng mọi giao dịch của tài khoản ngân hàng hay thẻ, để kẻ gian không rút được "
             "tiền. Làm trong ứng dụng ngân hàng, hoặc gọi số tổng đài in trên thẻ."),
          ("khóa tài khoản", "khóa thẻ", "lock the account", "lock your account")),
+    Term("own_name", N_("Đứng tên, chính chủ"),
+         N_("SIM, tài khoản hay ví «đứng tên» ai là của người đó. «Chính chủ» là đăng ký bằng "
+            "giấy tờ của chính người dùng. Của bạn thì phải đứng tên bạn."),
+         ("đứng tên", "chính chủ", "in your own name", "in the name of")),
+    Term("e_wallet", N_("Ví điện tử"),
+         N_("Ứng dụng giữ tiền để trả tiền điện, nước, mua hàng bằng điện thoại, như một tài "
+            "khoản ngân hàng nhỏ. Ví phải đứng tên chính bạn."),
+         ("ví điện tử", "e-wallet")),
+    Term("sim", N_("SIM"),
+         N_("Thẻ nhỏ lắp trong điện thoại, mang số điện thoại của bạn. Mã OTP của ngân hàng và "
+            "VNeID gửi về số này."),
+         ("sim",)),
+    Term("digital_team", N_("Tổ công nghệ số cộng đồng"),
+         N_("Những người ở thôn, xã được giao giúp bà con dùng điện thoại và dịch vụ công. Họ "
+            "chỉ cách làm, không bao giờ hỏi mật khẩu hay mã của bạn."),
+         ("tổ công nghệ số", "digital technology team")),
+    Term("gallery", N_("Thư viện ảnh"),
+         N_("Nơi điện thoại giữ mọi ảnh bạn chụp. Ai cầm máy, hay ứng dụng lạ được cài vào "
+            "máy, đều có thể xem."),
+         ("thư viện ảnh", "gallery")),
     Term("bhyt", N_("Thẻ BHYT"),
          N_("Thẻ bảo hiểm y tế. Khi đi khám chữa bệnh, đưa thẻ này để được bảo hiểm trả một "
             "phần tiền. Có thể dùng thẻ trong ví giấy tờ của VNeID thay thẻ giấy."),

@@ -111,6 +111,12 @@ TASK_TITLES: Final[dict[str, dict[str, str]]] = {
         "biometric_call": N_("Không cập nhật sinh trắc học theo đường link"),
         "after_scam": N_("Lỡ bị lừa: khóa tài khoản trước, rồi báo cáo"),
     },
+    "secrets": {
+        "notebook": N_("Cất mật khẩu, mã PIN vào sổ ở nhà"),
+        "own_name": N_("SIM và ví điện tử đứng tên chính mình"),
+        "who_may_help": N_("Người giúp chỉ chỗ bấm, mình tự gõ mã PIN"),
+        "lend_phone": N_("Lấy lại điện thoại người lạ «mượn gọi nhờ»"),
+    },
     "vneid_daily": {
         "wallet": N_("Tích hợp thẻ BHYT và giấy phép lái xe vào «Ví giấy tờ»"),
         "clinic": N_("Ở phòng khám: cho quét mã QR thẻ BHYT trên VNeID"),

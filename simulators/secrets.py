@@ -1,0 +1,325 @@
+"""Keeping one's secrets: lesson 10's four choices.
+
+A sibling of :mod:`.scams` on the drill machinery of :mod:`.safety`
+(:class:`~.safety.DrillFlow`): its own flow ``secrets``, tasks and mistakes. Every choice is an
+evidence event: the right one with outcome ``ok``, a wrong one with the code of its
+:class:`~.safety.Mistake` (``secrets.…``), the scene's step in ``detail["step"]``. A wrong
+choice ends the attempt with a plain explanation; the scene can be retried and counts once it
+is done right (the mistake stays in the evidence).
+
+=====================  ==========================================================================
+scene (task)           what the learner chooses
+=====================  ==========================================================================
+``password_notebook``  where to keep the passwords and PINs she cannot remember. Right: a notebook
+                       kept at home in a safe place. A note stuck on the phone, a photo in the
+                       phone's gallery, or one password for everything are the mistakes.
+``own_name``           a shop offers to register her SIM, and open her e-wallet, under the shop
+                       owner's or a nephew's name "to save time". Right: refuse, register both
+                       in her own name with her own ID card.
+``who_may_help``       she cannot open her bank app. Right: her grandson (or the commune's
+                       digital-technology team) shows where to tap, and she types her PIN
+                       herself, the screen covered. Telling the grandson the PIN, or handing
+                       the phone to a "helpful" stranger, are the mistakes.
+``lend_phone``         a stranger at the market borrows her phone "to make a call" and opens her
+                       bank app. Right: take the phone back at once and lock the screen. Letting
+                       them go on, or telling them the PIN, are the mistakes.
+=====================  ==========================================================================
+
+**Sources**: see ``docs/facts.md`` (lesson 10), with [S] sourced and [U] unverified. Names,
+numbers and places are fictional.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Any
+
+from sqlalchemy.engine import Connection
+
+from .errors import N_
+from .evidence import OK, Event
+from .safety import Drill, DrillFlow, Mistake, SafetyError
+
+__all__ = ["DRILLS", "FLOW", "LESSON", "TASKS", "Outcome", "SecretsSimulator", "Status", "Step",
+           "completed_tasks"]
+
+LESSON = "secrets"
+FLOW = "secrets"
+
+TASK_NOTEBOOK = "password_notebook"
+TASK_OWN_NAME = "own_name"
+TASK_HELP = "who_may_help"
+TASK_LEND = "lend_phone"
+
+
+class Step(StrEnum):
+    HOME = "home"
+    NOTEBOOK = "password_notebook"
+    SHOP = "shop_counter"
+    HELPER = "who_may_help"
+    LEND = "lend_phone"
+    OUTCOME = "outcome"
+
+
+DRILLS = (
+    Drill(TASK_NOTEBOOK, N_("Cất mật khẩu và mã PIN ở đâu"), Step.NOTEBOOK),
+    Drill(TASK_OWN_NAME, N_("Cửa hàng đòi đăng ký SIM, ví điện tử tên người khác"), Step.SHOP),
+    Drill(TASK_HELP, N_("Ai được giúp, ai không được giúp"), Step.HELPER),
+    Drill(TASK_LEND, N_("Người lạ mượn điện thoại «gọi nhờ»"), Step.LEND),
+)
+TASKS = tuple(d.task for d in DRILLS)
+
+#: The fictional people of the scenes.
+GRANDSON = "Minh"
+SHOP = "Tâm Phát"  # the phone shop's name
+SHOP_OWNER = "Tâm"
+NEPHEW = "Hùng"
+
+
+# --- refusals and mistakes --------------------------------------------------------------------
+
+class SecretsError(SafetyError):
+    code = "secrets.error"
+
+
+class UnknownDrill(SecretsError):
+    code = "secrets.unknown_drill"
+    message = N_("Không có bài luyện này. Hãy chọn một bài trong danh sách.")
+
+
+class WrongStep(SecretsError):
+    code = "secrets.wrong_step"
+    message = N_("Thao tác này chưa thực hiện được ở bước hiện tại. Hãy làm theo màn hình.")
+
+
+class StickyNote(Mistake):
+    code = "secrets.sticky_note"
+    message = N_("Mẩu giấy dán trên điện thoại đi cùng điện thoại: ai cầm máy cũng đọc được "
+                 "mã. Hãy ghi vào sổ và cất sổ ở nhà, chỗ kín đáo.")
+    consequence = N_("Rơi điện thoại ở chợ, người nhặt được có cả máy lẫn mã PIN, mở ứng dụng "
+                     "ngân hàng và chuyển tiền đi.")
+
+
+class PhotoInGallery(Mistake):
+    code = "secrets.photo_in_gallery"
+    message = N_("Ảnh trong thư viện ảnh của điện thoại không kín: ai mượn máy, ứng dụng lạ, "
+                 "hay kẻ gian điều khiển máy từ xa đều xem được. Hãy ghi vào sổ, cất ở nhà.")
+    consequence = N_("Một ứng dụng giả được cài vào máy đọc thư viện ảnh, thấy ảnh chụp mật "
+                     "khẩu và mã PIN, rồi rút tiền.")
+
+
+class SamePassword(Mistake):
+    code = "secrets.same_password"
+    message = N_("Một mật khẩu cho mọi thứ thì lộ một chỗ là mất tất cả. Mỗi ứng dụng một mật "
+                 "khẩu riêng, ghi vào sổ cất ở nhà.")
+    consequence = N_("Mật khẩu Zalo bị lộ; kẻ gian thử đúng mật khẩu đó với ứng dụng ngân hàng "
+                     "và VNeID, và vào được cả hai.")
+
+
+class SimInOtherName(Mistake):
+    code = "secrets.sim_in_other_name"
+    message = N_("SIM phải đăng ký đúng tên, đúng giấy tờ của người dùng. SIM đứng tên người "
+                 "khác có thể bị khóa, và mã OTP của ngân hàng, VNeID gửi về số đó không còn "
+                 "là của bạn.")
+    consequence = N_("Chủ cửa hàng đứng tên SIM của bạn. Một ngày SIM bị khóa, bạn không nhận "
+                     "được mã OTP để vào ngân hàng và VNeID.")
+
+
+class AccountInOtherName(Mistake):
+    code = "secrets.account_in_other_name"
+    message = N_("Tài khoản, ví điện tử phải đứng tên chính mình. Tài khoản đứng tên người "
+                 "khác, tiền trong đó là của người khác; mượn tên, cho mượn tên để mở tài khoản "
+                 "là vi phạm pháp luật, và kẻ gian hay dùng những tài khoản như vậy để lừa đảo.")
+    consequence = N_("Tiền lương hưu của bạn vào một ví đứng tên cháu Hùng. Bạn không tự rút "
+                     "được, và ví đó có thể bị dùng để nhận tiền lừa đảo.")
+
+
+class HelperTypedPin(Mistake):
+    code = "secrets.helper_typed_pin"
+    message = N_("Cháu được chỉ chỗ bấm, nhưng mật khẩu, mã PIN, mã OTP thì chỉ mình bạn gõ. "
+                 "Bạn tự gõ, che màn hình lại.")
+    consequence = N_("Mã PIN không còn là bí mật. Ai biết mã PIN, cầm được máy là chuyển được "
+                     "tiền của bạn.")
+
+
+class StrangerHelped(Mistake):
+    code = "secrets.stranger_helped"
+    message = N_("Không đưa điện thoại đã mở khóa cho người lạ, dù họ tỏ ra tốt bụng. Ở xã, "
+                 "hãy hỏi tổ công nghệ số cộng đồng hoặc cán bộ ở quầy: họ chỉ cách, không "
+                 "hỏi mã của bạn.")
+    consequence = N_("Người lạ đọc được mã OTP vừa đến và chuyển tiền trong tài khoản của bạn "
+                     "đi, rồi trả máy, cảm ơn.")
+
+
+class LetBorrowerGoOn(Mistake):
+    code = "secrets.let_borrower_go_on"
+    message = N_("Người mượn máy «gọi nhờ» không có việc gì trong ứng dụng ngân hàng. Lấy lại "
+                 "điện thoại ngay và khóa màn hình.")
+    consequence = N_("Người đó chuyển tiền từ tài khoản của bạn sang tài khoản của họ trong "
+                     "lúc bạn chờ.")
+
+
+class ToldBorrowerPin(Mistake):
+    code = "secrets.told_borrower_pin"
+    message = N_("Không đọc mã PIN cho ai, dù họ nói gì. Lấy lại điện thoại ngay; lần sau, "
+                 "bạn tự bấm số giúp họ và giữ máy trong tay.")
+    consequence = N_("Có mã PIN, người đó chuyển hết tiền trong tài khoản của bạn.")
+
+
+_MISTAKES: dict[str, type[Mistake]] = {
+    cls.code: cls for cls in (StickyNote, PhotoInGallery, SamePassword, SimInOtherName,
+                              AccountInOtherName, HelperTypedPin, StrangerHelped,
+                              LetBorrowerGoOn, ToldBorrowerPin)}
+
+#: What the outcome screen says after the right choice of each scene.
+RIGHT = {
+    TASK_NOTEBOOK: N_("Đúng rồi. Sổ ghi mật khẩu cất ở nhà, chỗ kín đáo, không mang theo "
+                      "cùng điện thoại. Mỗi ứng dụng một mật khẩu riêng."),
+    TASK_OWN_NAME: N_("Đúng rồi. SIM, tài khoản ngân hàng và ví điện tử đều đứng tên chính "
+                      "bạn, bằng căn cước của bạn. Mã OTP về đúng số của bạn."),
+    TASK_HELP: N_("Đúng rồi. Cháu chỉ chỗ bấm, bạn tự gõ mã PIN và che màn hình. Tổ công nghệ "
+                  "số cộng đồng ở xã cũng giúp như vậy, không bao giờ hỏi mã của bạn."),
+    TASK_LEND: N_("Đúng rồi. Bạn lấy lại điện thoại và khóa màn hình. Lần sau, bạn tự bấm số "
+                  "giúp và giữ máy trong tay."),
+}
+
+#: Said after the right choice when the learner asked the commune's team rather than family.
+ASKED_TEAM = N_("Bạn cũng có thể đến tổ công nghệ số cộng đồng của xã mỗi khi cần.")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    drill: str
+    right: bool
+    code: str  # ``ok`` or the mistake's code
+    reported: bool = False  # the right helper was the commune's team (who_may_help)
+
+    @property
+    def explanation(self) -> str:
+        """Why: the right scene's text, or the mistake's message (a source string)."""
+        return RIGHT[self.drill] if self.right else _MISTAKES[self.code].message
+
+    @property
+    def consequence(self) -> str:
+        return "" if self.right else _MISTAKES[self.code].consequence
+
+
+@dataclass(frozen=True)
+class Status:
+    step: Step
+    drill: str | None
+    done: frozenset[str]
+    outcome: Outcome | None
+    scenario: dict[str, Any]
+
+
+# --- the simulator ------------------------------------------------------------------------------
+
+class SecretsSimulator(DrillFlow[Status]):
+    """One learner's lesson 10 scenes, over the store (flow state ``secrets``)."""
+
+    flow = FLOW
+    lesson = LESSON
+    steps = Step
+    wrong_step = WrongStep
+    drills = MappingProxyType({d.task: d for d in DRILLS})
+    unknown_drill = UnknownDrill
+
+    def _fresh(self) -> dict[str, Any]:
+        return {"step": Step.HOME.value, "drill": None, "scenario": self._scenario()}
+
+    def _scenario(self) -> dict[str, Any]:
+        """The learner's scenes: drawn once, then kept (a reload shows the same numbers)."""
+        return {
+            "sim_tail": f"{self.rng.randrange(1000):03d}",
+            "balance": self.rng.randrange(2, 9) * 1_000_000,
+        }
+
+    def status(self) -> Status:
+        state = self._current()
+        outcome = Outcome(**state["outcome"]) if state.get("outcome") else None
+        return Status(Step(state["step"]), state.get("drill"), frozenset(state.get("done", [])),
+                      outcome, dict(state["scenario"]))
+
+    def _mistake(self, action: str, task: str, step: Step, mistake: type[Mistake]) -> Status:
+        def act(conn: Connection, state: dict[str, Any]) -> None:
+            raise self._fail(state, mistake())
+
+        return self._choose(action, task, act, step)
+
+    def _right(self, action: str, task: str, step: Step, **detail: Any) -> Status:
+        reported = bool(detail.get("team"))
+
+        def act(conn: Connection, state: dict[str, Any]) -> None:
+            self._finish(state, right=True, reported=reported)
+
+        return self._choose(action, task, act, step, **detail)
+
+    # -- 1. where the passwords are kept ----------------------------------------------------
+
+    def stick_on_phone(self) -> Status:
+        """«Ghi ra giấy, dán sau điện thoại»: the mistake."""
+        return self._mistake("sticky_note", TASK_NOTEBOOK, Step.NOTEBOOK, StickyNote)
+
+    def photo_in_gallery(self) -> Status:
+        return self._mistake("photo", TASK_NOTEBOOK, Step.NOTEBOOK, PhotoInGallery)
+
+    def same_password(self) -> Status:
+        return self._mistake("same_password", TASK_NOTEBOOK, Step.NOTEBOOK, SamePassword)
+
+    def notebook_at_home(self) -> Status:
+        """«Ghi vào sổ, cất ở nhà, chỗ kín đáo»: right."""
+        return self._right("notebook", TASK_NOTEBOOK, Step.NOTEBOOK)
+
+    # -- 2. in one's own name ---------------------------------------------------------------
+
+    def sim_in_shop_name(self) -> Status:
+        return self._mistake("sim_other_name", TASK_OWN_NAME, Step.SHOP, SimInOtherName)
+
+    def wallet_in_nephew_name(self) -> Status:
+        return self._mistake("wallet_other_name", TASK_OWN_NAME, Step.SHOP, AccountInOtherName)
+
+    def own_name(self) -> Status:
+        """«Từ chối; đăng ký SIM và ví bằng căn cước của chính mình»: right."""
+        return self._right("own_name", TASK_OWN_NAME, Step.SHOP)
+
+    # -- 3. who may help --------------------------------------------------------------------
+
+    def grandson_types_pin(self) -> Status:
+        return self._mistake("grandson_types", TASK_HELP, Step.HELPER, HelperTypedPin)
+
+    def stranger_helps(self) -> Status:
+        return self._mistake("stranger", TASK_HELP, Step.HELPER, StrangerHelped)
+
+    def type_pin_myself(self, *, team: bool = False) -> Status:
+        """The grandson (or, with ``team``, the commune's team) shows; she types: right."""
+        return self._right("type_myself", TASK_HELP, Step.HELPER, team=team)
+
+    # -- 4. lending the phone ---------------------------------------------------------------
+
+    def let_borrower_go_on(self) -> Status:
+        return self._mistake("let_go_on", TASK_LEND, Step.LEND, LetBorrowerGoOn)
+
+    def tell_borrower_pin(self) -> Status:
+        return self._mistake("tell_pin", TASK_LEND, Step.LEND, ToldBorrowerPin)
+
+    def take_phone_back(self) -> Status:
+        """«Lấy lại điện thoại ngay, khóa màn hình»: right."""
+        return self._right("take_back", TASK_LEND, Step.LEND)
+
+
+def completed_tasks(events: Iterable[Event]) -> set[str]:
+    """The lesson 10 scenes done, judged from the evidence as the hidden tests judge it.
+
+    >>> from bakhong.simulators.evidence import Event
+    >>> sorted(completed_tasks([Event(LESSON, TASK_LEND, "secrets.tell_pin", "", {}),
+    ...                         Event(LESSON, TASK_NOTEBOOK, OK, "", {}),
+    ...                         Event(LESSON, "start", OK, "", {}),
+    ...                         Event("scams", TASK_LEND, OK, "", {})]))
+    ['password_notebook']
+    """
+    return {e.task for e in events
+            if e.lesson == LESSON and e.task in TASKS and e.outcome == OK}
