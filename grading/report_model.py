@@ -111,6 +111,7 @@ LESSONS: Mapping[str, str] = MappingProxyType({
     "portal_check": "Tự làm 3: Nộp hồ sơ trực tuyến",
     "signing_check": "Tự làm 4: Ký số một văn bản",
     "receiving_check": "Tự làm 6: Nhận tiền vào tài khoản",
+    "vneid_daily_check": "Tự làm 7: Dùng VNeID hằng ngày",
 })
 
 INDICATORS: Mapping[str, str] = MappingProxyType({
@@ -199,6 +200,11 @@ STEPS: Mapping[tuple[str, str], str] = MappingProxyType({
     ("vneid_daily", "open_paper"): "Mở giấy tờ trong ví",
     ("vneid_daily", "show_at_clinic"): "Đưa thẻ BHYT trên VNeID ở phòng khám",
     ("vneid_daily", "newborn_in_app"): "Tìm thủ tục liên thông khai sinh",
+    ("vneid_daily_check", "login"): "Đăng nhập VNeID bằng passcode",
+    ("vneid_daily_check", "add_wallet_papers"): "Tích hợp giấy tờ vào ví",
+    ("vneid_daily_check", "open_paper"): "Mở giấy tờ trong ví",
+    ("vneid_daily_check", "show_at_clinic"): "Đưa thẻ BHYT trên VNeID ở nơi khám",
+    ("vneid_daily_check", "newborn_in_app"): "Tìm đúng thủ tục hành chính",
 })
 
 NO_DATA = "Chưa có số liệu"

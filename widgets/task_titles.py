@@ -116,6 +116,11 @@ TASK_TITLES: Final[dict[str, dict[str, str]]] = {
         "clinic": N_("Ở phòng khám: cho quét mã QR thẻ BHYT trên VNeID"),
         "newborn": N_("Tìm thủ tục liên thông khai sinh trong VNeID"),
     },
+    "vneid_daily_check": {
+        "wallet": N_("Tích hợp giấy tờ được giao vào «Ví giấy tờ»"),
+        "clinic": N_("Ở nơi khám: cho quét mã QR thẻ BHYT trên VNeID"),
+        "procedure": N_("Tìm đúng thủ tục trong «Thủ tục hành chính»"),
+    },
 }
 
 #: Said for a ``grade_id`` the table does not know (a lesson changed without its title).
