@@ -107,10 +107,34 @@ class NotAccepted(DailyMistake):
     message = N_("Không được chấp nhận. Hãy thử cách khác.")
 
 
+# One quiet kind per practice refusal that would explain the right choice: its code, so the
+# review explains it, and module-level classes, so a page's desk rebuilds them (``wire``).
+
+class QuietScreenshot(NotAccepted):
+    code = ScreenshotShown.code
+
+
+class QuietPasscodeShared(NotAccepted):
+    code = PasscodeShared.code
+
+
+class QuietWrongPaper(NotAccepted):
+    code = WrongPaperShown.code
+
+
+class QuietNotShown(NotAccepted):
+    code = NotShown.code
+
+
+class QuietWrongProcedure(NotAccepted):
+    code = WrongProcedure.code
+
+
 #: The practice's refusals that would explain the right choice, and their quiet kind.
 _QUIET: dict[type[DailyMistake], type[DailyMistake]] = {
-    kind: type(f"Quiet{kind.__name__}", (NotAccepted,), {"code": kind.code})
-    for kind in (ScreenshotShown, PasscodeShared, WrongPaperShown, NotShown, WrongProcedure)}
+    ScreenshotShown: QuietScreenshot, PasscodeShared: QuietPasscodeShared,
+    WrongPaperShown: QuietWrongPaper, NotShown: QuietNotShown,
+    WrongProcedure: QuietWrongProcedure}
 
 
 class VneidDailyCheckSimulator(CheckFlow, vneid_daily.VneidDailySimulator):

@@ -17,7 +17,9 @@ from bakhong.simulators import (
     learners,
     submissions,
     vneid_daily,
+    vneid_daily_check,
     walkthrough,
+    wire,
 )
 from bakhong.simulators.clock import VN_TZ, FixedClock
 from bakhong.simulators.desk import LearnerDesk
@@ -142,6 +144,10 @@ def test_every_refusal_code_of_lesson_7_is_explained() -> None:
     en = translator("en")
     for text in checks.VNEID_DAILY_CHECK.explanations.values():
         assert en(text) != text, text
+    for quiet in vneid_daily_check._QUIET.values():  # a page's desk rebuilds each one
+        found = wire.decode_error(wire.encode_error(quiet()))
+        assert type(found) is quiet and found.code in checks.VNEID_DAILY_CHECK.explanations
+    assert en(NotAccepted.message) != NotAccepted.message
 
 
 def test_the_check_is_in_the_course() -> None:
