@@ -177,6 +177,11 @@ class VneidDailyCheckSimulator(CheckFlow, vneid_daily.VneidDailySimulator):
     def _target(self, state: dict[str, Any]) -> str:
         return str(state["scenario"]["procedure"])
 
+    def card(self) -> registry.Persona:
+        """The person whose app this check opens (the card on the screen; a page's desk
+        answers ``persona`` with the learner's own)."""
+        return self.persona
+
     def scenario(self) -> dict[str, Any]:
         """The papers to integrate, the counter and the procedure drawn."""
         return self._read(lambda conn, state: dict(state["scenario"]))

@@ -182,6 +182,8 @@ def test_the_check_page_names_the_drawn_person_and_gives_no_help(box: Sandbox) -
     assert isinstance(app, VneidDailyAppHandles) and "tasks" not in app.controls
     assert app.view.helpbar.root.layout.display == "none"
     check = box.vneid_daily_check("hv001")
+    assert app.view.persona == check.card()  # the drawn person's card, not the learner's
+    assert check.card().persona_id != box.vneid_daily("hv001").persona.persona_id
     goal = course.controls["check-goal"].value
     assert check.persona.full_name in goal and "phòng khám" not in goal
     app.controls["passcode"].value = "000000"

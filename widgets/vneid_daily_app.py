@@ -157,4 +157,4 @@ def vneid_daily_check_factory(desk: Desk, tr: Translator) -> VneidDailyAppHandle
     :func:`.appview.unaided` (no help bar, no task list)."""
     sim = desk.app("vneid_daily_check")
     with unaided():
-        return vneid_daily_app(sim, sim.persona, tr)
+        return vneid_daily_app(sim, sim.card(), tr)
