@@ -272,6 +272,7 @@ def show_lesson(lesson: str, code: str, lang: str | None = None,
     desk = learner_desk(code, page_pass)
     variants = desk.lesson_variants()
     base, text = lesson, None
+    kept: tuple[str, ...] = ()  # a course lesson grades all its tasks
     if lesson not in APP_FACTORIES:
         if lesson not in variants:
             raise UnknownLesson()
