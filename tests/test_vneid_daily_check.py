@@ -236,3 +236,13 @@ def test_the_vneid_daily_check_is_graded_from_its_evidence(tmp_path: Path) -> No
         box.close()
     assert scores == {("hv001", LESSON): 6.0, ("hv002", LESSON): 4.0, ("hv003", LESSON): 0.0,
                       ("hv001", "vneid_daily"): 6.0}
+
+
+def test_show_lesson_builds_the_check_page(box: Sandbox, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The lesson page's own entry (a course lesson, not a workshop's variant) builds it."""
+    from bakhong.widgets import entry
+
+    monkeypatch.setattr(entry, "learner_desk", lambda code, page_pass="": LearnerDesk(box, "hv001"))
+    course = entry.show_lesson(LESSON, "", "vi")
+    assert isinstance(course, CourseHandles) and isinstance(course.app, VneidDailyAppHandles)
+    assert "check-goal" in course.controls
