@@ -68,13 +68,14 @@ GRADED_WHEN_BUILT = timedelta(days=2)
 #: What a resident does at each session they come to: a practice lesson and its check
 #: («Tự làm») in the same session, safety before the portal and signing, so that residents
 #: count as trained (the four checks and safety, ``settings.DEFAULT_CORE_LESSONS``) in six;
-#: receiving money (lesson 6) and its check come at a seventh, everyday VNeID (lesson 7) at an
-#: eighth, scams aimed at older people (lesson 8) at a ninth, the monthly bills (lesson 9) at a
-#: tenth and keeping one's secrets (lesson 10) last, at an eleventh (today's).
+#: receiving money (lesson 6) and its check come at a seventh, everyday VNeID (lesson 7) and
+#: its check at an eighth, scams aimed at older people (lesson 8) at a ninth, the monthly bills
+#: (lesson 9) at a tenth and keeping one's secrets (lesson 10) last, at an eleventh (today's).
 SESSION_LESSONS: tuple[tuple[str, ...], ...] = (
     ("first_steps",), ("vneid", "vneid_check"), ("payment", "payment_check"), ("safety",),
     ("portal", "portal_result", "portal_check"), ("signing", "signing_check"),
-    ("receiving", "receiving_check"), ("vneid_daily",), ("scams",), ("bills",), ("secrets",))
+    ("receiving", "receiving_check"), ("vneid_daily", "vneid_daily_check"), ("scams",),
+    ("bills",), ("secrets",))
 #: The lessons in the order the demo's residents take them.
 ORDER = tuple(lesson for group in SESSION_LESSONS for lesson in group)
 #: Grading processes while building: the sessions' batches are too small for a pool.
@@ -106,7 +107,7 @@ STAGES: tuple[Stage, ...] = (
     *[Stage(3)] * 2,  # passed the VNeID check
     Stage(3, 2),  # in lesson 2
     Stage(4, 2, submit_partial=True),  # the payment check handed in, paid the swapped code
-    *[Stage(5)] * 2,  # passed the payment check
+    Stage(5),  # passed the payment check
     Stage(5, 3),  # in the safety drills
     Stage(6, 2),  # safety done, on the portal
     Stage(7, 1),  # the bundle filed (lesson 3), its fee paid in lesson 3b, the officials next
@@ -121,10 +122,12 @@ STAGES: tuple[Stage, ...] = (
     Stage(12, 2, submit_partial=True),  # the receiving check handed in: the goods handed on
     #                                     the faked screenshot
     Stage(13, 1),  # in lesson 7: the health card and the driving licence in the wallet
-    Stage(15, 2, submit_partial=True),  # lesson 9 handed in before the phone top-up
-    Stage(16, 2),  # in lesson 10: the passwords' notebook and her own name, not yet who may
+    Stage(14, 2, submit_partial=True),  # the everyday VNeID check handed in: the papers and
+    #                                     the counter right, the practice's procedure picked
+    Stage(16, 2, submit_partial=True),  # lesson 9 handed in before the phone top-up
+    Stage(17, 2),  # in lesson 10: the passwords' notebook and her own name, not yet who may
     #                help or the borrowed phone
-    Stage(17),  # the whole course: receiving money and its check, everyday VNeID, the scams,
+    Stage(18),  # the whole course: receiving money, everyday VNeID and their checks, the scams,
     #             the monthly bills, keeping one's secrets
 )
 

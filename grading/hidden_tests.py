@@ -61,6 +61,7 @@ JUDGES = {
     "scams": "bakhong.simulators.scams",
     "secrets": "bakhong.simulators.secrets",
     "receiving_check": "bakhong.simulators.checks",
+    "vneid_daily_check": "bakhong.simulators.checks",
     "vneid_daily": "bakhong.simulators.vneid_daily",
     "bills": "bakhong.simulators.bills",
 }

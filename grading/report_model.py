@@ -113,6 +113,7 @@ LESSONS: Mapping[str, str] = MappingProxyType({
     "portal_check": "Tự làm 3: Nộp hồ sơ trực tuyến",
     "signing_check": "Tự làm 4: Ký số một văn bản",
     "receiving_check": "Tự làm 6: Nhận tiền vào tài khoản",
+    "vneid_daily_check": "Tự làm 7: Dùng VNeID hằng ngày",
 })
 
 INDICATORS: Mapping[str, str] = MappingProxyType({
@@ -209,6 +210,11 @@ STEPS: Mapping[tuple[str, str], str] = MappingProxyType({
     ("bills", "pay_electricity"): "Trả tiền điện bằng mã khách hàng",
     ("bills", "auto_debit"): "Đăng ký thanh toán tự động tiền nước",
     ("bills", "top_up_phone"): "Nạp tiền điện thoại cho số của mình",
+    ("vneid_daily_check", "login"): "Đăng nhập VNeID bằng passcode",
+    ("vneid_daily_check", "add_wallet_papers"): "Tích hợp giấy tờ vào ví",
+    ("vneid_daily_check", "open_paper"): "Mở giấy tờ trong ví",
+    ("vneid_daily_check", "show_at_clinic"): "Đưa thẻ BHYT trên VNeID ở nơi khám",
+    ("vneid_daily_check", "newborn_in_app"): "Tìm đúng thủ tục hành chính",
 })
 
 NO_DATA = "Chưa có số liệu"

@@ -50,7 +50,8 @@ from bakhong.simulators.errors import N_, SandboxError
 from .course import LESSONS
 
 #: Who counts as trained by default: the unaided checks of the "3 không" skills, and safety
-#: (the receiving check, of lesson 6, is not among them: a course may add it).
+#: (the receiving and everyday VNeID checks, of lessons 6 and 7, are not among them: a course
+#: may add them).
 DEFAULT_CORE_LESSONS = ("vneid_check", "payment_check", "portal_check", "signing_check", "safety")
 
 __all__ = [

@@ -67,6 +67,7 @@ from . import (
     registry,
     vietqr,
     vneid,
+    vneid_daily,
 )
 from .clock import VN_TZ, Clock
 from .errors import N_, SandboxError
@@ -79,7 +80,8 @@ __all__ = ["CHECKS", "BankCheckSimulator", "Check", "CheckClosed", "CheckFlow", 
            "Mistake", "PortalCheckSimulator", "VneidCheckSimulator", "completed_tasks",
            "explanation"]
 # the signing check's simulator is in :mod:`.signing_check`, the receiving check's in
-# :mod:`.receiving_check` (they import this module)
+# :mod:`.receiving_check`, the everyday VNeID check's in :mod:`.vneid_daily_check` (they
+# import this module)
 
 #: What the explanation says of a refusal no check names.
 OTHER_MISTAKE = N_("Ứng dụng đã từ chối một thao tác. Hãy đọc kỹ thông báo của ứng dụng.")
@@ -294,10 +296,41 @@ RECEIVING_CHECK = Check(
     frozenset({"bank.maintenance", "bank.connection_lost", "bank.wrong_step"}),
 )
 
+#: The everyday VNeID check's scenario: :mod:`.vneid_daily_check`; its judge is lesson 7's.
+VNEID_DAILY_CHECK = Check(
+    "vneid_daily_check", "vneid_daily", "vneid_daily_check", "vneid_daily_check",
+    vneid_daily.TASKS,
+    MappingProxyType({
+        "vneid_daily.passcode_wrong": N_("Passcode gõ chưa đúng. Passcode gồm 6 chữ số, ghi trên "
+                                         "thẻ nhân vật của người hôm nay."),
+        "vneid_daily.not_on_card": N_("Số giấy phép lái xe gõ chưa đúng. Hãy so từng số với thẻ "
+                                      "nhân vật; không nhập số của người khác."),
+        "vneid_daily.unknown_paper": N_("Cần chọn loại giấy tờ trong danh sách trước khi tìm."),
+        "vneid_daily.already_in_wallet": N_("Giấy tờ đó đã có trong «Ví giấy tờ»: không cần "
+                                            "tích hợp lần nữa."),
+        "vneid_daily.not_in_wallet": N_("Giấy tờ đó chưa có trong ví: phải bấm «Tích hợp thông "
+                                        "tin» trước."),
+        "vneid_daily.clinic_not_started": N_("Chưa đến quầy: bấm nút đến nơi khám ở trang chủ "
+                                             "trước."),
+        "vneid_daily.not_shown": N_("Đã cho quét mã khi chưa mở thẻ. Mở thẻ BHYT (hoặc căn cước "
+                                    "điện tử) trong «Ví giấy tờ» trước, rồi mới cho quét mã QR."),
+        "vneid_daily.wrong_paper": N_("Đã đưa giấy phép lái xe. Khám bệnh có bảo hiểm y tế thì "
+                                      "đưa thẻ BHYT hoặc căn cước điện tử trong VNeID."),
+        "vneid_daily.screenshot": N_("Đã đưa ảnh chụp màn hình thẻ. Nơi khám cần quét mã QR trên "
+                                     "ứng dụng VNeID đang mở; ảnh còn dễ bị người khác lấy dùng."),
+        "vneid_daily.passcode_shared": N_("Đã đọc passcode cho nhân viên. Không bao giờ nói "
+                                          "passcode cho ai: bạn tự mở thẻ rồi cho họ quét mã."),
+        "vneid_daily.wrong_procedure": N_("Đã chọn một thủ tục khác với việc cần làm. Đọc kỹ tên "
+                                          "từng thủ tục trong «Thủ tục hành chính» trước khi "
+                                          "chọn."),
+    }),
+    frozenset({"vneid_daily.wrong_step"}),
+)
+
 #: Every check, by its lesson.
 CHECKS: Mapping[str, Check] = MappingProxyType({
     check.lesson: check for check in (VNEID_CHECK, PAYMENT_CHECK, PORTAL_CHECK,
-                                       SIGNING_CHECK, RECEIVING_CHECK)})
+                                       SIGNING_CHECK, RECEIVING_CHECK, VNEID_DAILY_CHECK)})
 
 
 def explanation(lesson: str, code: str) -> str:
@@ -388,6 +421,8 @@ def _judge(check: Check) -> Any:
         return signing_check.completed_tasks
     if check.skill == "receiving":
         return receiving.completed_tasks
+    if check.skill == "vneid_daily":
+        return vneid_daily.completed_tasks
     return vneid.completed_tasks if check.skill == "vneid" else bank.completed_tasks
 
 

@@ -55,7 +55,7 @@ __all__ = ["APPS", "DESK_CALLS", "NOT_FOR_PAGES", "READINGS", "Desk", "LearnerDe
 #: The practice apps a page may use, by the name the page calls them.
 APPS = ("first_steps", "vneid", "bank", "portal", "signing", "safety", "receiving", "vneid_daily",
         "scams", "bills", "secrets", "vneid_check", "bank_check", "portal_check", "signing_check",
-        "receiving_check")
+        "receiving_check", "vneid_daily_check")
 #: Public methods of a simulator that are not the learner's to call.
 NOT_FOR_PAGES = frozenset({"hooks"})
 #: The page's own calls (methods of :class:`LearnerDesk`).
@@ -106,6 +106,7 @@ def _simulator_class(app: str) -> type:
         signing_check,
         vneid,
         vneid_daily,
+        vneid_daily_check,
     )
 
     return {"first_steps": first_steps.FirstStepsSimulator, "vneid": vneid.VneidSimulator,
@@ -119,7 +120,8 @@ def _simulator_class(app: str) -> type:
             "bank_check": checks.BankCheckSimulator,
             "portal_check": checks.PortalCheckSimulator,
             "signing_check": signing_check.SigningCheckSimulator,
-            "receiving_check": receiving_check.ReceivingCheckSimulator}[app]
+            "receiving_check": receiving_check.ReceivingCheckSimulator,
+            "vneid_daily_check": vneid_daily_check.VneidDailyCheckSimulator}[app]
 
 
 def vars_of(kind: type) -> dict[str, Any]:

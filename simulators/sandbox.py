@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from .signing import SigningSimulator
     from .signing_check import SigningCheckSimulator
     from .vneid_daily import VneidDailySimulator
+    from .vneid_daily_check import VneidDailyCheckSimulator
 
 SANDBOX_FILE = "sandbox.db"
 
@@ -195,6 +196,13 @@ class Sandbox:
 
         return VneidDailySimulator(self.store, self.clock, self.random(
             "vneid_daily", learner_id, self.clock.now()), learner_id)
+
+    def vneid_daily_check(self, learner_id: str) -> VneidDailyCheckSimulator:
+        """The everyday VNeID check («Tự làm 7»): :mod:`.vneid_daily_check`."""
+        from .vneid_daily_check import VneidDailyCheckSimulator
+
+        return VneidDailyCheckSimulator(self.store, self.clock, self.random(
+            "vneid_daily_check", learner_id, self.clock.now()), learner_id)
 
     def scams(self, learner_id: str) -> ScamsSimulator:
         """Lesson 8's drills (scams aimed at older people): :mod:`.scams`."""

@@ -47,9 +47,9 @@ from .flow import LearnerFlow, Refusal
 from .registry import Persona
 
 __all__ = [
-    "BACK", "CLINIC_CHOICES", "FLOW", "LESSON", "NEWBORN_PROCEDURE", "PAPERS", "PROCEDURES",
-    "TASKS", "TASK_CLINIC", "TASK_NEWBORN", "TASK_WALLET", "DailyMistake", "Paper", "Status",
-    "Step", "VneidDailySimulator", "completed_tasks", "papers_of",
+    "BACK", "CLINIC_CHOICES", "COUNTERS", "FLOW", "LESSON", "NEWBORN_PROCEDURE", "PAPERS",
+    "PROCEDURES", "TASKS", "TASK_CLINIC", "TASK_NEWBORN", "TASK_WALLET", "DailyMistake",
+    "Paper", "Status", "Step", "VneidDailySimulator", "completed_tasks", "papers_of",
 ]
 
 LESSON = "vneid_daily"
@@ -75,6 +75,10 @@ INTEGRABLE = (BHYT, GPLX)
 #: The clinic's scene: what the learner may do when the receptionist asks for the card.
 SHOW_QR, SCREENSHOT, TELL_PASSCODE = "show_qr", "screenshot", "tell_passcode"
 CLINIC_CHOICES = (SHOW_QR, SCREENSHOT, TELL_PASSCODE)
+#: The counters that may ask for the health card: the lesson's clinic, and those a check
+#: («Tự làm 7», :mod:`.vneid_daily_check`) draws instead (all fictional).
+CLINIC, HOSPITAL, HEALTH_STATION = "clinic", "hospital", "health_station"
+COUNTERS = (CLINIC, HOSPITAL, HEALTH_STATION)
 
 #: «Thủ tục hành chính» as the sandbox lists it (the real list and its wording are [U],
 #: docs/facts.md); key -> name.
@@ -255,6 +259,10 @@ class Status:
     #: lesson 1's account reached level 2: its passcode opens this app too
     own_account: bool
     done: frozenset[str]
+    #: the counter that asks for the health card (:data:`COUNTERS`; a check draws another)
+    counter: str = CLINIC
+    #: the procedure to find in «Thủ tục hành chính» (a check draws another)
+    target: str = NEWBORN_PROCEDURE
 
 
 class VneidDailySimulator(LearnerFlow):
@@ -283,8 +291,16 @@ class VneidDailySimulator(LearnerFlow):
                           state["paper"], state["clinic_started"], state["procedure"],
                           vneid.has_level2_passcode(conn, self.learner_id), frozenset())
         status = self._read(read)
-        done = frozenset(completed_tasks(learner_events(self.store, self.learner_id, LESSON)))
+        done = frozenset(completed_tasks(self._lesson_events(), self.lesson))
         return dataclasses.replace(status, done=done)
+
+    def _lesson_events(self) -> list[Event]:
+        """The evidence the task marks are read from (a check: its attempt's)."""
+        return learner_events(self.store, self.learner_id, self.lesson)
+
+    def _target(self, state: dict[str, Any]) -> str:
+        """The procedure to find: the newborn bundle (a check draws another)."""
+        return NEWBORN_PROCEDURE
 
     def papers(self) -> dict[str, Paper]:
         """The persona's papers (the wallet shows those in :attr:`Status.wallet`)."""
@@ -405,7 +421,7 @@ class VneidDailySimulator(LearnerFlow):
         def act(conn: Connection, state: dict[str, Any]) -> None:
             if key not in PROCEDURES:
                 raise WrongStep(f"procedure {key!r}")
-            if key != NEWBORN_PROCEDURE:
+            if key != self._target(state):
                 raise WrongProcedure(name=PROCEDURES[key])
             state["procedure"] = key
             state["step"] = Step.PROCEDURE.value

@@ -733,13 +733,14 @@ def _secrets_scene(task: str) -> Callable[[_Walker], None]:
     return run
 
 
-# -- lesson 7: everyday VNeID ---------------------------------------------------------------
+# -- lesson 7: everyday VNeID (and its check) -----------------------------------------------
 
-def _daily_home(w: _Walker) -> vneid_daily.VneidDailySimulator:
-    """Lesson 7's app, logged in (with the persona card's passcode) and on its home."""
-    app = w.box.vneid_daily(w.learner_id)
+def _daily_home(w: _Walker, check: bool = False) -> vneid_daily.VneidDailySimulator:
+    """Lesson 7's app (or its check's), logged in (with the persona card's passcode) and on
+    its home."""
+    app = w.box.vneid_daily_check(w.learner_id) if check else w.box.vneid_daily(w.learner_id)
     if app.status().step is vneid_daily.Step.LOGIN:
-        w.pause()
+        w.pause(30 if check else STEP_SECONDS)  # a check: reading the goal first
         app.login(app.card_passcode())
     while (step := app.status().step) is not vneid_daily.Step.HOME:
         w.pause()
@@ -747,8 +748,8 @@ def _daily_home(w: _Walker) -> vneid_daily.VneidDailySimulator:
     return app
 
 
-def _wallet(w: _Walker) -> None:
-    app = _daily_home(w)
+def _wallet(w: _Walker, check: bool = False) -> None:
+    app = _daily_home(w, check)
     w.pause()
     app.go(vneid_daily.Step.WALLET)
     for kind in vneid_daily.INTEGRABLE:
@@ -762,8 +763,11 @@ def _wallet(w: _Walker) -> None:
         app.confirm_paper()
 
 
-def _clinic(w: _Walker) -> None:
-    app = _daily_home(w)
+def _clinic(w: _Walker, check: bool = False, then_wrong: bool = False) -> None:
+    """The health card shown at the counter; ``then_wrong``: then the practice's newborn
+    bundle picked instead of the check's procedure (the recorded mistake of a check handed in
+    with two tasks of three)."""
+    app = _daily_home(w, check)
     w.pause()
     app.start_clinic()
     w.pause()
@@ -773,14 +777,22 @@ def _clinic(w: _Walker) -> None:
     app.open_paper(shown)
     w.pause()
     app.clinic_answer(vneid_daily.SHOW_QR)
+    if then_wrong:
+        app = _daily_home(w, check)
+        app.go(vneid_daily.Step.PROCEDURES)
+        w.pause()
+        try:
+            app.choose_procedure(vneid_daily.NEWBORN_PROCEDURE)
+        except vneid_daily.DailyMistake:
+            pass
 
 
-def _newborn_in_app(w: _Walker) -> None:
-    app = _daily_home(w)
+def _newborn_in_app(w: _Walker, check: bool = False) -> None:
+    app = _daily_home(w, check)
     w.pause()
     app.go(vneid_daily.Step.PROCEDURES)
     w.pause()
-    app.choose_procedure(vneid_daily.NEWBORN_PROCEDURE)
+    app.choose_procedure(app.status().target)
 
 
 # -- lesson 9: monthly bills ----------------------------------------------------------------
@@ -867,8 +879,12 @@ def _moves(lesson: str, tasks: int) -> list[Move]:
         return [((task,), _secrets_scene(task)) for task in t]
     if lesson == "receiving":
         return [((t[0],), _sell), ((t[1],), _allowance), ((t[2],), _spot_fake)]
-    if lesson == "vneid_daily":
-        return [((t[0],), _wallet), ((t[1],), _clinic), ((t[2],), _newborn_in_app)]
+    if lesson in ("vneid_daily", "vneid_daily_check"):
+        check = lesson == "vneid_daily_check"
+        wrong = check and tasks == 2  # the check's last task missed: the practice's procedure
+        return [((t[0],), partial(_wallet, check=check)),
+                ((t[1],), partial(_clinic, check=check, then_wrong=wrong)),
+                ((t[2],), partial(_newborn_in_app, check=check))]
     if lesson == "bills":
         return [((t[0],), _pay_electricity), ((t[1],), _auto_debit), ((t[2],), _top_up_phone)]
     return [((task,), _drill(task)) for task in t]  # safety

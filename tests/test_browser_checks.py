@@ -1,5 +1,5 @@
-"""Issue 20: the VNeID, payment, portal, signing and receiving checks («Tự làm») walked on a
-360x800 phone.
+"""Issue 20: the VNeID, payment, portal, signing, receiving and everyday VNeID checks («Tự
+làm») walked on a 360x800 phone.
 
 Each walk opens the check's page, sees the goal stated once (with «🔊 Nghe») and no help
 bar, makes one mistake the app refuses (it is not explained yet), finishes the task, hands it
@@ -38,7 +38,7 @@ from test_browser_walk import (
 )
 
 from bakhong.grading import workshop
-from bakhong.simulators import registry, walkthrough
+from bakhong.simulators import learners, registry, vneid_daily, walkthrough
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("browser")]
 
@@ -374,6 +374,87 @@ def walk_receiving_check(w: CheckWalk) -> None:
     hand_in(w, "Đã định giao hàng khi tiền chưa về")
 
 
+def daily_check_of(w: Walk) -> tuple[dict[str, Any], str, str]:
+    """The everyday VNeID check's scenario and the passcode and licence number on its persona
+    card (as the resident reads them on the card); consent recorded if not yet (the resident
+    is shared with the receiving check's walk)."""
+    with opened_sandbox(w.server.workshop) as box:
+        learner_id = w.learner.learner_id
+        with box.store.engine.connect() as conn:
+            consented = learners.has_consented(conn, learner_id)
+        if not consented:
+            learners.record_consent(box.store, box.clock, learner_id)
+        sim = box.vneid_daily_check(learner_id)
+        return sim.scenario(), sim.card_passcode(), sim.papers()[vneid_daily.GPLX].number
+
+
+#: What the button to the counter says, by the check's draw; the papers' names in the list.
+COUNTER_SAYS = {vneid_daily.HOSPITAL: "bệnh viện huyện", vneid_daily.HEALTH_STATION: "trạm y tế"}
+PAPER_LABELS = {vneid_daily.BHYT: "Thẻ BHYT", vneid_daily.GPLX: "Giấy phép lái xe"}
+
+
+def walk_vneid_daily_check(w: CheckWalk) -> None:
+    """Lesson 7's three tasks on the check's drawn person, papers, counter and procedure; the
+    mistake: the practice's newborn bundle picked instead of the check's procedure."""
+    s, passcode, licence = daily_check_of(w)
+    w.open()
+    w.see(".bk-check-goal", "the goal", has_text="Ví giấy tờ")
+    w.screen("goal", ".bk-common-check-listen")
+    no_help(w)
+    assert w.page.locator(".bk-vneid-daily-tasks").count() == 0, "a check lists no tasks"
+    w.type("bk-vneid-daily-passcode", passcode)
+    w.tap("bk-vneid-daily-login")
+    w.see(".bk-vneid-daily-go-wallet", "the home screen")
+    w.screen("home", ".bk-vneid-daily-go-clinic")
+    # 1. the wallet: the papers the goal names
+    w.tap("bk-vneid-daily-go-wallet")
+    w.see(".bk-vneid-daily-go-add-paper", "the wallet")
+    for index, kind in enumerate(s["papers"]):
+        w.tap("bk-vneid-daily-go-add-paper")
+        w.see(".bk-vneid-daily-find-paper", "«Tích hợp thông tin»")
+        if index == 0:
+            w.screen("add-paper", ".bk-vneid-daily-find-paper")
+        if index + 1 < len(s["papers"]):  # the last kind left is chosen already
+            w.choose("bk-vneid-daily-paper-kind", label=PAPER_LABELS[kind])
+        if kind == vneid_daily.GPLX:
+            w.type("bk-vneid-daily-paper-number", licence)
+        w.tap("bk-vneid-daily-find-paper")
+        w.see(".bk-vneid-daily-confirm-paper", "the paper found")
+        w.tap("bk-vneid-daily-confirm-paper")
+        w.see(f".bk-vneid-daily-open-{kind}", "the paper in the wallet")
+    w.screen("wallet-full", ".bk-vneid-daily-open-gplx")
+    w.tap("bk-vneid-daily-back")
+    # 2. the drawn counter: the health card opened in the app, its QR code scanned
+    w.see(".bk-vneid-daily-go-clinic", "back home", has_text=COUNTER_SAYS[s["counter"]])
+    w.tap("bk-vneid-daily-go-clinic")
+    w.see(".bk-vneid-daily-clinic-show-qr", "the counter")
+    w.screen("counter", ".bk-vneid-daily-clinic-show-qr")
+    w.tap("bk-vneid-daily-go-wallet")
+    w.see(".bk-vneid-daily-open-bhyt", "the wallet at the counter")
+    w.tap("bk-vneid-daily-open-bhyt")
+    w.see(".bk-vneid-daily-paper-card", "the health card open")
+    w.tap("bk-vneid-daily-clinic-show-qr")
+    w.see(".bk-msg-info", "the card scanned")
+    # 3. the procedure: the practice's newborn bundle first (the mistake, not explained yet)
+    w.tap("bk-vneid-daily-back")
+    w.see(".bk-vneid-daily-open-bhyt", "the wallet")
+    w.tap("bk-vneid-daily-back")
+    w.see(".bk-vneid-daily-go-procedures", "home again")
+    w.tap("bk-vneid-daily-go-procedures")
+    w.see(".bk-vneid-daily-procedure-newborn", "the procedures")
+    w.screen("procedures", ".bk-vneid-daily-procedure-newborn")
+    w.tap("bk-vneid-daily-procedure-newborn")
+    w.see(".bk-msg-error", "the refusal", has_text="Không được chấp nhận")
+    w.refusals += 1
+    assert w.page.locator(".bk-msg-error", has_text="khai sinh").count() == 0, "not explained"
+    no_help(w)
+    w.screen("procedure-refused", ".bk-vneid-daily-procedure-newborn")
+    w.tap(f"bk-vneid-daily-procedure-{s['procedure']}")
+    w.see(".bk-vneid-daily-go-home", "the procedure opened")
+    w.screen("procedure", ".bk-vneid-daily-go-home")
+    hand_in(w, "Đã chọn một thủ tục khác")
+
+
 #: walk -> (the check's lesson, the resident, the walk)
 WALKS = {"vneid_check": ("vneid_check", "hv001", walk_vneid_check),
          "payment_check": ("payment_check", "hv002", walk_payment_check),
@@ -381,7 +462,9 @@ WALKS = {"vneid_check": ("vneid_check", "hv001", walk_vneid_check),
          "signing_check": ("signing_check", "hv003", walk_signing_check),
          "signing_check-enrol": ("signing_check", "hv004",
                                  partial(walk_signing_check, enrol=True)),
-         "receiving_check": ("receiving_check", "hv006", walk_receiving_check)}
+         "receiving_check": ("receiving_check", "hv006", walk_receiving_check),
+         # the same resident as the receiving check's: another check, its own flow
+         "vneid_daily_check": ("vneid_daily_check", "hv006", walk_vneid_daily_check)}
 
 
 @pytest.mark.parametrize("name", list(WALKS))

@@ -80,6 +80,13 @@ def test_learners_are_at_several_stages(built: tuple[Path, datetime]) -> None:
         assert all(("submit", "ok") in events for events in took)
         assert sorted({any(o == "receiving.handed_on_screenshot" for _, o in events)
                        for events in took}) == [False, True]
+        daily = [[(e.task, e.outcome) for e in learner_events(box.store, le.learner_id)
+                  if e.lesson == "vneid_daily_check"] for le in everyone]
+        daily = [events for events in daily if events]
+        assert len(daily) >= 2 and all(("submit", "ok") in events for events in daily)
+        # the everyday VNeID check handed in: passed, and once with the practice's procedure
+        assert sum(any(o == "vneid_daily.wrong_procedure" for _, o in events)
+                   for events in daily) == 1
         first = min(e.at for le in everyone for e in learner_events(box.store, le.learner_id))
         last = max(e.at for le in everyone for e in learner_events(box.store, le.learner_id))
         assert datetime.fromisoformat(first) < before - timedelta(days=25)

@@ -127,6 +127,11 @@ TASK_TITLES: Final[dict[str, dict[str, str]]] = {
         "auto_debit": N_("Đăng ký thanh toán tự động tiền nước, hạn mức đủ trả"),
         "top_up": N_("Nạp tiền điện thoại cho số của mình, không cho số lạ"),
     },
+    "vneid_daily_check": {
+        "wallet": N_("Tích hợp giấy tờ được giao vào «Ví giấy tờ»"),
+        "clinic": N_("Ở nơi khám: cho quét mã QR thẻ BHYT trên VNeID"),
+        "procedure": N_("Tìm đúng thủ tục trong «Thủ tục hành chính»"),
+    },
 }
 
 #: Said for a ``grade_id`` the table does not know (a lesson changed without its title).

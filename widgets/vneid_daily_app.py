@@ -34,7 +34,7 @@ from bakhong.simulators import idnumber, vneid_daily
 from bakhong.simulators.registry import Persona
 from bakhong.simulators.vneid_daily import GPLX, Status, Step, VneidDailySimulator
 
-from .appview import AppHandles, AppView
+from .appview import AppHandles, AppView, unaided
 from .i18n import N_, Translator
 from .phone import badge, facts, html_block, vn_date
 from .vneid_daily_help import STEP_HELP
@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from bakhong.simulators.desk import Desk
 
 __all__ = ["TASKS", "VneidDailyAppHandles", "VneidDailyView", "vneid_daily_app",
-           "vneid_daily_factory"]
+           "vneid_daily_check_factory", "vneid_daily_factory"]
 
 #: The lesson's tasks, in the order the list shows them.
 TASKS = (
@@ -80,9 +80,12 @@ class VneidDailyView(AppView):
                                  layout=w.Layout(width="100%"))
         self.tasks.add_class("bk-vneid-daily-tasks")
         self.persona_card = self._persona_card()
-        self.controls.update({"tasks": self.tasks, "persona-card": self.persona_card})
+        self.controls["persona-card"] = self.persona_card
         appbar = html_block(f'<div class="bk-appbar">{html.escape(_("VNeID"))}</div>')
-        self.root = w.VBox([badge(tr), appbar, self.tasks, self.persona_card, self.screen,
+        tasks = [] if self.unaided else [self.tasks]  # a check: the goal is above, no list
+        if tasks:
+            self.controls["tasks"] = self.tasks
+        self.root = w.VBox([badge(tr), appbar, *tasks, self.persona_card, self.screen,
                             self.message.root, self.below], layout=w.Layout(width="100%"))
         self.root.add_class("bk-screen")
         self.root.add_class("bk-vneid-app")
@@ -132,7 +135,8 @@ class VneidDailyView(AppView):
 def _signature(status: Status, lang: str) -> tuple[Any, ...]:
     """What a screen shows of the status: a change rebuilds it, anything else keeps the typing."""
     return (status.step, status.wallet, status.paper, status.clinic_started,
-            vneid_daily.TASK_CLINIC in status.done, status.procedure, lang)
+            vneid_daily.TASK_CLINIC in status.done, status.procedure, status.counter,
+            status.target, lang)
 
 
 def vneid_daily_app(sim: VneidDailySimulator, persona: Persona, tr: Translator, *,
@@ -146,3 +150,11 @@ def vneid_daily_factory(desk: Desk, tr: Translator) -> VneidDailyAppHandles:
     """An ``app_factory`` for :func:`bakhong.widgets.course.course_screen`."""
     sim = desk.app("vneid_daily")
     return vneid_daily_app(sim, sim.persona, tr)
+
+
+def vneid_daily_check_factory(desk: Desk, tr: Translator) -> VneidDailyAppHandles:
+    """The everyday VNeID check's app, for the person on its own card,
+    :func:`.appview.unaided` (no help bar, no task list)."""
+    sim = desk.app("vneid_daily_check")
+    with unaided():
+        return vneid_daily_app(sim, sim.card(), tr)

@@ -54,6 +54,51 @@ PROCEDURE_CLASSES = {
 }
 
 
+#: What each counter that asks for the health card says (:data:`.vneid_daily.COUNTERS`: the
+#: lesson's clinic, or the check's hospital or health station): the heading, the button that
+#: goes there, the arrival, the staff's question, the right answer and what follows, and the
+#: two buttons that name the staff.
+COUNTER_TEXTS: dict[str, dict[str, str]] = {
+    vneid_daily.CLINIC: {
+        "title": N_("Ở phòng khám (mô phỏng)"), "go": N_("Đến phòng khám"),
+        "arrived": N_("Bạn đang ở quầy tiếp đón của phòng khám."),
+        "ask": N_("Lễ tân: «Bác cho xem thẻ bảo hiểm y tế ạ.» Bác không mang thẻ giấy."),
+        "right": N_("Đúng. Lễ tân quét mã QR trên điện thoại của bạn; không cần thẻ giấy."),
+        "done": N_("Lễ tân đã quét mã và nhận thẻ bảo hiểm y tế của bạn. Mời bạn ngồi chờ "
+                   "khám."),
+        "show": N_("Cho lễ tân quét mã QR trên điện thoại"),
+        "passcode": N_("Đọc passcode cho lễ tân")},
+    vneid_daily.HOSPITAL: {
+        "title": N_("Ở bệnh viện huyện (mô phỏng)"), "go": N_("Đến bệnh viện huyện"),
+        "arrived": N_("Bạn đang ở quầy tiếp đón của bệnh viện huyện."),
+        "ask": N_("Nhân viên quầy tiếp đón: «Bác cho xem thẻ bảo hiểm y tế ạ.» Bác không mang "
+                  "thẻ giấy."),
+        "right": N_("Nhân viên quét mã QR trên điện thoại của bạn."),
+        "done": N_("Quầy tiếp đón đã nhận thẻ bảo hiểm y tế của bạn. Mời bạn lấy số thứ tự và "
+                   "chờ khám."),
+        "show": N_("Cho nhân viên quét mã QR trên điện thoại"),
+        "passcode": N_("Đọc passcode cho nhân viên")},
+    vneid_daily.HEALTH_STATION: {
+        "title": N_("Ở trạm y tế xã (mô phỏng)"), "go": N_("Đến trạm y tế xã"),
+        "arrived": N_("Bạn đang ở trạm y tế xã."),
+        "ask": N_("Y sĩ ở trạm: «Bác cho xem thẻ bảo hiểm y tế ạ.» Bác không mang thẻ giấy."),
+        "right": N_("Y sĩ quét mã QR trên điện thoại của bạn."),
+        "done": N_("Trạm y tế đã nhận thẻ bảo hiểm y tế của bạn. Mời bạn ngồi chờ khám."),
+        "show": N_("Cho y sĩ quét mã QR trên điện thoại"),
+        "passcode": N_("Đọc passcode cho y sĩ")},
+}
+#: The situation on «Thủ tục hành chính», by the procedure to find (the lesson's newborn
+#: bundle, or a check's).
+SITUATIONS = {
+    vneid_daily.NEWBORN_PROCEDURE: N_("Con gái bác vừa sinh cháu. Hãy tìm thủ tục làm giấy "
+                                      "khai sinh, đăng ký thường trú và thẻ BHYT cho cháu cùng "
+                                      "một lần."),
+    "temporary": N_("Bác sắp lên thành phố ở nhà con trai vài tháng để trông cháu."),
+    "judicial": N_("Bác cần giấy xác nhận không có án tích để làm hồ sơ xin việc."),
+    "stay": N_("Cháu họ ở quê về ngủ lại nhà bác hai đêm."),
+}
+
+
 def _go(view: VneidDailyView, step: Step) -> Callable[[], None]:
     def act() -> None:
         view.sim.go(step)
@@ -75,15 +120,15 @@ def _clinic(view: VneidDailyView, status: Status) -> list[w.Widget]:
     _ = view.tr
     if not status.clinic_started:
         return []
+    words = COUNTER_TEXTS[status.counter]
     if vneid_daily.TASK_CLINIC in status.done:  # said under the card shown, then gone
         if status.step is not Step.PAPER:
             return []
-        return [_scene(_("Lễ tân đã quét mã và nhận thẻ bảo hiểm y tế của bạn. Mời bạn ngồi "
-                         "chờ khám."))]
+        return [_scene(_(words["done"]))]
 
     def show() -> str:
         view.sim.clinic_answer(SHOW_QR)
-        return _("Đúng. Lễ tân quét mã QR trên điện thoại của bạn; không cần thẻ giấy.")
+        return _(words["right"])
 
     def picture() -> None:
         view.sim.clinic_answer(SCREENSHOT)
@@ -91,14 +136,12 @@ def _clinic(view: VneidDailyView, status: Status) -> list[w.Widget]:
     def passcode() -> None:
         view.sim.clinic_answer(TELL_PASSCODE)
 
-    return [html_block("<h3>" + html.escape(_("Ở phòng khám (mô phỏng)")) + "</h3>"),
-            _scene(_("Lễ tân: «Bác cho xem thẻ bảo hiểm y tế ạ.» Bác không mang thẻ giấy.")),
-            view.button("bk-vneid-daily-clinic-show-qr",
-                        _("Cho lễ tân quét mã QR trên điện thoại"), show),
+    return [html_block("<h3>" + html.escape(_(words["title"])) + "</h3>"),
+            _scene(_(words["ask"])),
+            view.button("bk-vneid-daily-clinic-show-qr", _(words["show"]), show),
             view.button("bk-vneid-daily-clinic-screenshot",
                         _("Đưa ảnh chụp màn hình thẻ"), picture),
-            view.button("bk-vneid-daily-clinic-passcode",
-                        _("Đọc passcode cho lễ tân"), passcode)]
+            view.button("bk-vneid-daily-clinic-passcode", _(words["passcode"]), passcode)]
 
 
 def login(view: VneidDailyView, status: Status) -> list[w.Widget]:
@@ -121,9 +164,11 @@ def login(view: VneidDailyView, status: Status) -> list[w.Widget]:
 def home(view: VneidDailyView, status: Status) -> list[w.Widget]:
     _ = view.tr
 
+    words = COUNTER_TEXTS[status.counter]
+
     def clinic() -> str:
         view.sim.start_clinic()
-        return _("Bạn đang ở quầy tiếp đón của phòng khám.")
+        return _(words["arrived"])
     level = html.escape(_("Mức {level}").format(level=2))
     account = html.escape(_("Tài khoản định danh điện tử"))
     items: list[w.Widget] = [
@@ -136,7 +181,7 @@ def home(view: VneidDailyView, status: Status) -> list[w.Widget]:
     ]
     if not status.clinic_started:
         items += [html_block("<h3>" + html.escape(_("Ngoài đời (mô phỏng)")) + "</h3>"),
-                  view.button("bk-vneid-daily-go-clinic", _("Đến phòng khám"), clinic)]
+                  view.button("bk-vneid-daily-go-clinic", _(words["go"]), clinic)]
     return items
 
 
@@ -223,8 +268,7 @@ def procedures(view: VneidDailyView, status: Status) -> list[w.Widget]:
     _ = view.tr
     items: list[w.Widget] = [
         screen_title(_("Thủ tục hành chính")),
-        _scene(_("Con gái bác vừa sinh cháu. Hãy tìm thủ tục làm giấy khai sinh, đăng ký "
-                 "thường trú và thẻ BHYT cho cháu cùng một lần.")),
+        _scene(_(SITUATIONS[status.target])),
     ]
     for key, name in PROCEDURES.items():
         def choose(key: str = key) -> None:
@@ -235,6 +279,13 @@ def procedures(view: VneidDailyView, status: Status) -> list[w.Widget]:
 
 def procedure(view: VneidDailyView, status: Status) -> list[w.Widget]:
     _ = view.tr
+    if status.target != vneid_daily.NEWBORN_PROCEDURE:  # a check's procedure: found, no more
+        return [screen_title(_(PROCEDURES[status.target])),
+                paragraph(_("Đã mở thủ tục này. Ở đây chỉ cần tìm thủ tục; hồ sơ nộp trên "
+                            "Cổng Dịch vụ công như ở Bài 3.")),
+                view.button("bk-vneid-daily-go-home", _("Về trang chủ"), _go(view, Step.HOME),
+                            primary=True),
+                _back(view, Step.PROCEDURES)]
     lines = [
         _("Đúng thủ tục rồi. Một bộ hồ sơ, ba kết quả: giấy khai sinh, đăng ký thường trú và "
           "thẻ BHYT của cháu."),
