@@ -26,7 +26,8 @@ from bakhong.simulators.errors import N_, SandboxError
 #: («Tự làm», ``bakhong.simulators.checks``), which the lesson menu puts after their practice.
 PRACTICE = ("first_steps", "vneid", "payment", "portal", "portal_result", "signing", "safety",
             "receiving", "vneid_daily", "scams")
-CHECKS = ("vneid_check", "payment_check", "portal_check", "signing_check", "receiving_check")
+CHECKS = ("vneid_check", "payment_check", "portal_check", "signing_check", "receiving_check",
+          "scams_check")
 LESSONS = (*PRACTICE, *CHECKS)
 KERNEL_NAME = "bakhong"
 CELL_TIMEOUT = 20  # seconds per cell under autograde

@@ -60,6 +60,7 @@ JUDGES = {
     "receiving": "bakhong.simulators.receiving",
     "scams": "bakhong.simulators.scams",
     "receiving_check": "bakhong.simulators.checks",
+    "scams_check": "bakhong.simulators.checks",
     "vneid_daily": "bakhong.simulators.vneid_daily",
 }
 

@@ -111,6 +111,7 @@ LESSONS: Mapping[str, str] = MappingProxyType({
     "portal_check": "Tự làm 3: Nộp hồ sơ trực tuyến",
     "signing_check": "Tự làm 4: Ký số một văn bản",
     "receiving_check": "Tự làm 6: Nhận tiền vào tài khoản",
+    "scams_check": "Tự làm 8: Cảnh giác lừa đảo",
 })
 
 INDICATORS: Mapping[str, str] = MappingProxyType({
@@ -194,6 +195,11 @@ STEPS: Mapping[tuple[str, str], str] = MappingProxyType({
     ("scams", "refuse_safe_account"): "«Công an» đòi chuyển vào «tài khoản an toàn»",
     ("scams", "refuse_biometric_call"): "«Ngân hàng» gọi cập nhật sinh trắc học",
     ("scams", "after_scam"): "Lỡ bị lừa: khóa tài khoản, báo cáo",
+    ("scams_check", "refuse_zalo_otp"): "Bạn bè xin mã Zalo",
+    ("scams_check", "hospital_call"): "Cuộc gọi «người nhà bị tai nạn»",
+    ("scams_check", "refuse_safe_account"): "«Cơ quan» đòi chuyển vào «tài khoản an toàn»",
+    ("scams_check", "refuse_biometric_call"): "«Ngân hàng» gọi, gửi link cài ứng dụng",
+    ("scams_check", "after_scam"): "Lỡ bị lừa: khóa tài khoản, báo cáo",
     ("vneid_daily", "login"): "Đăng nhập VNeID bằng passcode",
     ("vneid_daily", "add_wallet_papers"): "Tích hợp thẻ BHYT và giấy phép lái xe",
     ("vneid_daily", "open_paper"): "Mở giấy tờ trong ví",

@@ -57,7 +57,8 @@ LESSON_FLOWS: Mapping[str, tuple[str, ...]] = MappingProxyType({
     "scams": ("scams",),
     "vneid_check": ("vneid_check",), "payment_check": ("bank_check",),
     "portal_check": ("portal_check",),
-    "signing_check": ("signing_check",), "receiving_check": ("receiving_check",)})
+    "signing_check": ("signing_check",), "receiving_check": ("receiving_check",),
+    "scams_check": ("scams_check",)})
 
 
 #: Lessons that are a later part of another lesson's app (issue 20: a lesson a resident

@@ -54,7 +54,8 @@ __all__ = ["APPS", "DESK_CALLS", "NOT_FOR_PAGES", "READINGS", "Desk", "LearnerDe
 
 #: The practice apps a page may use, by the name the page calls them.
 APPS = ("first_steps", "vneid", "bank", "portal", "signing", "safety", "receiving", "vneid_daily",
-        "scams", "vneid_check", "bank_check", "portal_check", "signing_check", "receiving_check")
+        "scams", "vneid_check", "bank_check", "portal_check", "signing_check", "receiving_check",
+        "scams_check")
 #: Public methods of a simulator that are not the learner's to call.
 NOT_FOR_PAGES = frozenset({"hooks"})
 #: The page's own calls (methods of :class:`LearnerDesk`).
@@ -99,6 +100,7 @@ def _simulator_class(app: str) -> type:
         receiving_check,
         safety,
         scams,
+        scams_check,
         signing,
         signing_check,
         vneid,
@@ -114,7 +116,8 @@ def _simulator_class(app: str) -> type:
             "bank_check": checks.BankCheckSimulator,
             "portal_check": checks.PortalCheckSimulator,
             "signing_check": signing_check.SigningCheckSimulator,
-            "receiving_check": receiving_check.ReceivingCheckSimulator}[app]
+            "receiving_check": receiving_check.ReceivingCheckSimulator,
+            "scams_check": scams_check.ScamsCheckSimulator}[app]
 
 
 def vars_of(kind: type) -> dict[str, Any]:

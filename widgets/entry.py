@@ -56,6 +56,7 @@ LESSON_TITLES = {
     "receiving_check": N_("Tự làm 6: Nhận tiền vào tài khoản"),
     "vneid_daily": N_("Bài 7: Dùng VNeID hằng ngày"),
     "scams": N_("Bài 8: Cảnh giác lừa đảo nhắm vào người cao tuổi"),
+    "scams_check": N_("Tự làm 8: Cảnh giác lừa đảo"),
 }
 
 
@@ -148,12 +149,13 @@ APP_FACTORIES = {"first_steps": ("first_steps_app", "first_steps_factory"),
                  "payment_check": ("bank_app", "bank_check_factory"),
                  "portal_check": ("portal_app", "portal_check_factory"),
                  "signing_check": ("signing_app", "signing_check_factory"),
-                 "receiving_check": ("receiving_app", "receiving_check_factory")}
+                 "receiving_check": ("receiving_app", "receiving_check_factory"),
+                 "scams_check": ("scams_app", "scams_check_factory")}
 #: Each check's app, by the desk's name (``bakhong.simulators.checks``): its page is in check
 #: mode (:mod:`.check_mode`).
 CHECK_APPS = {"vneid_check": "vneid_check", "payment_check": "bank_check",
               "portal_check": "portal_check", "signing_check": "signing_check",
-              "receiving_check": "receiving_check"}
+              "receiving_check": "receiving_check", "scams_check": "scams_check"}
 
 
 def _app(lesson: str) -> Callable[..., object]:
@@ -248,7 +250,7 @@ def lesson_menu(code: str, variants: Mapping[str, VariantEntry] | None = None,
 
     >>> [name for name, _, _ in lesson_menu("K7M2QX9P", {"payment_xa": ("payment", "Xã", "", ())})
     ...  ][-2:]
-    ['scams', 'payment_xa']
+    ['scams_check', 'payment_xa']
     >>> lesson_menu("K7M2QX9P")[0][2]
     '../first_steps/first_steps.ipynb?code=K7M2QX9P'
     """
