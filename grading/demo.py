@@ -69,11 +69,11 @@ GRADED_WHEN_BUILT = timedelta(days=2)
 #: («Tự làm») in the same session, safety before the portal and signing, so that residents
 #: count as trained (the four checks and safety, ``settings.DEFAULT_CORE_LESSONS``) in six;
 #: receiving money (lesson 6) and its check come at a seventh, everyday VNeID (lesson 7) at an
-#: eighth and scams aimed at older people (lesson 8) last, at a ninth (today's).
+#: eighth and scams aimed at older people (lesson 8) and its check last, at a ninth (today's).
 SESSION_LESSONS: tuple[tuple[str, ...], ...] = (
     ("first_steps",), ("vneid", "vneid_check"), ("payment", "payment_check"), ("safety",),
     ("portal", "portal_result", "portal_check"), ("signing", "signing_check"),
-    ("receiving", "receiving_check"), ("vneid_daily",), ("scams",))
+    ("receiving", "receiving_check"), ("vneid_daily",), ("scams", "scams_check"))
 #: The lessons in the order the demo's residents take them.
 ORDER = tuple(lesson for group in SESSION_LESSONS for lesson in group)
 #: Grading processes while building: the sessions' batches are too small for a pool.
@@ -105,7 +105,7 @@ STAGES: tuple[Stage, ...] = (
     *[Stage(3)] * 2,  # passed the VNeID check
     Stage(3, 2),  # in lesson 2
     Stage(4, 2, submit_partial=True),  # the payment check handed in, paid the swapped code
-    *[Stage(5)] * 2,  # passed the payment check
+    Stage(5),  # passed the payment check
     Stage(5, 3),  # in the safety drills
     Stage(6, 2),  # safety done, on the portal
     Stage(7, 1),  # the bundle filed (lesson 3), its fee paid in lesson 3b, the officials next
@@ -121,7 +121,9 @@ STAGES: tuple[Stage, ...] = (
     #                                     the faked screenshot
     Stage(13, 1),  # in lesson 7: the health card and the driving licence in the wallet
     Stage(14, 4, submit_partial=True),  # lesson 8 handed in before "what to do after one"
-    Stage(15),  # the whole course: receiving money and its check, everyday VNeID, the scams
+    Stage(15, 4, submit_partial=True),  # the scams check handed in: reported before locking
+    Stage(16),  # the whole course: receiving money and its check, everyday VNeID, the scams
+    #             lesson and its check
 )
 
 
