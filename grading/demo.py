@@ -69,13 +69,14 @@ GRADED_WHEN_BUILT = timedelta(days=2)
 #: («Tự làm») in the same session, safety before the portal and signing, so that residents
 #: count as trained (the four checks and safety, ``settings.DEFAULT_CORE_LESSONS``) in six;
 #: receiving money (lesson 6) and its check come at a seventh, everyday VNeID (lesson 7) and
-#: its check at an eighth, scams aimed at older people (lesson 8) at a ninth, the monthly bills
-#: (lesson 9) at a tenth and keeping one's secrets (lesson 10) last, at an eleventh (today's).
+#: its check at an eighth, scams aimed at older people (lesson 8) and its check at a ninth, the
+#: monthly bills (lesson 9) at a tenth and keeping one's secrets (lesson 10) last, at an
+#: eleventh (today's).
 SESSION_LESSONS: tuple[tuple[str, ...], ...] = (
     ("first_steps",), ("vneid", "vneid_check"), ("payment", "payment_check"), ("safety",),
     ("portal", "portal_result", "portal_check"), ("signing", "signing_check"),
-    ("receiving", "receiving_check"), ("vneid_daily", "vneid_daily_check"), ("scams",),
-    ("bills",), ("secrets",))
+    ("receiving", "receiving_check"), ("vneid_daily", "vneid_daily_check"),
+    ("scams", "scams_check"), ("bills",), ("secrets",))
 #: The lessons in the order the demo's residents take them.
 ORDER = tuple(lesson for group in SESSION_LESSONS for lesson in group)
 #: Grading processes while building: the sessions' batches are too small for a pool.
@@ -114,7 +115,6 @@ STAGES: tuple[Stage, ...] = (
     Stage(8, 2, submit_partial=True),  # the portal check handed in: a field retyped, the old
     #                                    contract attached
     Stage(9),  # passed the portal check, signing not started
-    Stage(10),  # signing practised, its check not taken
     Stage(10, 2, submit_partial=True),  # the signing check handed in, the good and bad untold
     Stage(11),  # the four checks and safety, trained; lesson 6 not started (the portal and
     #             signing lessons cost the most to build)
@@ -124,11 +124,12 @@ STAGES: tuple[Stage, ...] = (
     Stage(13, 1),  # in lesson 7: the health card and the driving licence in the wallet
     Stage(14, 2, submit_partial=True),  # the everyday VNeID check handed in: the papers and
     #                                     the counter right, the practice's procedure picked
-    Stage(16, 2, submit_partial=True),  # lesson 9 handed in before the phone top-up
-    Stage(17, 2),  # in lesson 10: the passwords' notebook and her own name, not yet who may
+    Stage(16, 4, submit_partial=True),  # the scams check handed in: reported before locking
+    Stage(17, 2, submit_partial=True),  # lesson 9 handed in before the phone top-up
+    Stage(18, 2),  # in lesson 10: the passwords' notebook and her own name, not yet who may
     #                help or the borrowed phone
-    Stage(18),  # the whole course: receiving money, everyday VNeID and their checks, the scams,
-    #             the monthly bills, keeping one's secrets
+    Stage(19),  # the whole course: receiving money, everyday VNeID, the scams and their
+    #             checks, the monthly bills, keeping one's secrets
 )
 
 

@@ -62,6 +62,7 @@ JUDGES = {
     "secrets": "bakhong.simulators.secrets",
     "receiving_check": "bakhong.simulators.checks",
     "vneid_daily_check": "bakhong.simulators.checks",
+    "scams_check": "bakhong.simulators.checks",
     "vneid_daily": "bakhong.simulators.vneid_daily",
     "bills": "bakhong.simulators.bills",
 }

@@ -114,6 +114,7 @@ LESSONS: Mapping[str, str] = MappingProxyType({
     "signing_check": "Tự làm 4: Ký số một văn bản",
     "receiving_check": "Tự làm 6: Nhận tiền vào tài khoản",
     "vneid_daily_check": "Tự làm 7: Dùng VNeID hằng ngày",
+    "scams_check": "Tự làm 8: Cảnh giác lừa đảo",
 })
 
 INDICATORS: Mapping[str, str] = MappingProxyType({
@@ -201,6 +202,11 @@ STEPS: Mapping[tuple[str, str], str] = MappingProxyType({
     ("secrets", "own_name"): "SIM, ví điện tử đứng tên chính mình",
     ("secrets", "who_may_help"): "Ai được giúp, ai không",
     ("secrets", "lend_phone"): "Người lạ mượn điện thoại",
+    ("scams_check", "refuse_zalo_otp"): "Bạn bè xin mã Zalo",
+    ("scams_check", "hospital_call"): "Cuộc gọi «người nhà bị tai nạn»",
+    ("scams_check", "refuse_safe_account"): "«Cơ quan» đòi chuyển vào «tài khoản an toàn»",
+    ("scams_check", "refuse_biometric_call"): "«Ngân hàng» gọi, gửi link cài ứng dụng",
+    ("scams_check", "after_scam"): "Lỡ bị lừa: khóa tài khoản, báo cáo",
     ("vneid_daily", "login"): "Đăng nhập VNeID bằng passcode",
     ("vneid_daily", "add_wallet_papers"): "Tích hợp thẻ BHYT và giấy phép lái xe",
     ("vneid_daily", "open_paper"): "Mở giấy tờ trong ví",

@@ -65,6 +65,7 @@ from . import (
     procedures,
     receiving,
     registry,
+    scams,
     vietqr,
     vneid,
     vneid_daily,
@@ -80,8 +81,8 @@ __all__ = ["CHECKS", "BankCheckSimulator", "Check", "CheckClosed", "CheckFlow", 
            "Mistake", "PortalCheckSimulator", "VneidCheckSimulator", "completed_tasks",
            "explanation"]
 # the signing check's simulator is in :mod:`.signing_check`, the receiving check's in
-# :mod:`.receiving_check`, the everyday VNeID check's in :mod:`.vneid_daily_check` (they
-# import this module)
+# :mod:`.receiving_check`, the everyday VNeID check's in :mod:`.vneid_daily_check`, the scams
+# check's in :mod:`.scams_check` (they import this module)
 
 #: What the explanation says of a refusal no check names.
 OTHER_MISTAKE = N_("Ứng dụng đã từ chối một thao tác. Hãy đọc kỹ thông báo của ứng dụng.")
@@ -327,10 +328,47 @@ VNEID_DAILY_CHECK = Check(
     frozenset({"vneid_daily.wrong_step"}),
 )
 
+#: The scams check's scenario: :mod:`.scams_check`; its judge is lesson 8's. Its mistakes are
+#: lesson 8's, explained here without the practice's names (a check draws other people).
+SCAMS_CHECK = Check(
+    "scams_check", "scams", "scams_check", "scams_check", scams.TASKS,
+    MappingProxyType({
+        "scams.sent_zalo_code": N_("Đã gửi mã 6 số cho «bạn» nhắn Zalo. Mã đó là mã đăng nhập "
+                                   "tài khoản Zalo của chính bạn: không ai «gửi nhầm» mã vào máy "
+                                   "bạn. Đừng gửi mã cho ai; gọi điện cho bạn bằng số trong danh "
+                                   "bạ."),
+        "scams.asked_in_chat": N_("Đã nhắn hỏi lại trong Zalo. Người đang nhắn có thể là kẻ gian "
+                                  "đã chiếm tài khoản của bạn mình, họ sẽ trả lời «đúng rồi». "
+                                  "Hãy gọi điện bằng số trong danh bạ."),
+        "scams.sent_hospital_money": N_("Đã chuyển tiền cho người gọi báo người nhà bị tai nạn. "
+                                        "Bệnh viện cấp cứu trước, không đòi tiền qua điện "
+                                        "thoại. Cúp máy, gọi cho người nhà bằng số bạn đã biết."),
+        "scams.sent_safe_account": N_("Đã chuyển tiền vào «tài khoản an toàn». Không có tài "
+                                      "khoản nào như vậy: công an, cơ quan thuế hay tòa án không "
+                                      "làm việc qua cuộc gọi video và không bắt chuyển tiền."),
+        "scams.kept_secret": N_("Đã nghe lời giữ bí mật. Kẻ gian bắt giữ bí mật để không ai can "
+                                "ngăn bạn: hãy cúp máy và kể ngay với con cháu."),
+        "scams.opened_biometric_link": N_("Đã bấm đường link và cài ứng dụng người gọi gửi. Ngân "
+                                          "hàng không gọi điện gửi link để cập nhật sinh trắc "
+                                          "học hay xác thực khuôn mặt: chỉ làm trong ứng dụng "
+                                          "chính thức của ngân hàng hoặc tại quầy."),
+        "scams.reported_before_locking": N_("Đã báo cáo trước khi khóa tài khoản. Báo cáo là "
+                                            "đúng, nhưng việc đầu tiên là khóa tài khoản: trong "
+                                            "lúc gọi báo cáo, kẻ gian vẫn rút tiền."),
+        "scams.waited": N_("Đã chờ xem sao sau khi mất tiền. Mỗi phút chờ, kẻ gian rút thêm "
+                           "tiền: khóa tài khoản ngay, rồi báo cáo."),
+        "scams.called_recovery": N_("Đã gọi dịch vụ «lấy lại tiền bị lừa» trên mạng. Không có "
+                                    "dịch vụ nào như vậy: người nhận lời giúp lại là kẻ lừa đảo "
+                                    "lần hai."),
+    }),
+    frozenset({"scams.wrong_step", "scams.unknown_drill"}),
+)
+
 #: Every check, by its lesson.
 CHECKS: Mapping[str, Check] = MappingProxyType({
     check.lesson: check for check in (VNEID_CHECK, PAYMENT_CHECK, PORTAL_CHECK,
-                                       SIGNING_CHECK, RECEIVING_CHECK, VNEID_DAILY_CHECK)})
+                                       SIGNING_CHECK, RECEIVING_CHECK, VNEID_DAILY_CHECK,
+                                       SCAMS_CHECK)})
 
 
 def explanation(lesson: str, code: str) -> str:
@@ -423,6 +461,8 @@ def _judge(check: Check) -> Any:
         return receiving.completed_tasks
     if check.skill == "vneid_daily":
         return vneid_daily.completed_tasks
+    if check.skill == "scams":
+        return scams.completed_tasks
     return vneid.completed_tasks if check.skill == "vneid" else bank.completed_tasks
 
 

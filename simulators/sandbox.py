@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from .receiving_check import ReceivingCheckSimulator
     from .safety import SafetySimulator
     from .scams import ScamsSimulator
+    from .scams_check import ScamsCheckSimulator
     from .secrets import SecretsSimulator
     from .signing import SigningSimulator
     from .signing_check import SigningCheckSimulator
@@ -224,6 +225,13 @@ class Sandbox:
 
         return SecretsSimulator(self.store, self.clock,
                                 self.random("secrets", learner_id, self.clock.now()), learner_id)
+
+    def scams_check(self, learner_id: str) -> ScamsCheckSimulator:
+        """The scams check («Tự làm»): :mod:`.scams_check`."""
+        from .scams_check import ScamsCheckSimulator
+
+        return ScamsCheckSimulator(self.store, self.clock, self.random(
+            "scams_check", learner_id, self.clock.now()), learner_id)
 
     def add_learners(self, entries: Iterable[tuple[str, str, str]],
                      province: str = registry.DEFAULT_PROVINCE) -> list[Learner]:

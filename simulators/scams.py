@@ -38,7 +38,7 @@ numbers and amounts are fictional; the only real numbers shown are the public sw
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from types import MappingProxyType
@@ -50,8 +50,8 @@ from .errors import N_
 from .evidence import OK, Event
 from .safety import Drill, DrillFlow, Mistake, SafetyError
 
-__all__ = ["DRILLS", "FLOW", "LESSON", "TASKS", "Outcome", "ScamsSimulator", "Status", "Step",
-           "completed_tasks"]
+__all__ = ["AUTHORITIES", "BANK_CALLS", "DRILLS", "FLOW", "LESSON", "STORIES", "TASKS",
+           "Outcome", "ScamsSimulator", "Status", "Step", "completed_tasks", "scene"]
 
 LESSON = "scams"
 FLOW = "scams"
@@ -90,6 +90,85 @@ GRANDSON = "Minh"
 #: A hidden caller number (never a real-looking full number), as the safety lesson shows it.
 CALLER_NUMBER = "+84 ••• ••• 279"
 ZALO_SENDER = "Zalo"
+
+
+@dataclass(frozen=True)
+class Authority:
+    """Who the video caller poses as (``police_video``): the card's words, how they open and
+    what they ask (Vietnamese source strings; ``intro`` names the learner, ``{name}``)."""
+
+    key: str
+    card: str
+    intro: str
+    ask: str
+
+
+#: The fake authorities of the video call: the practice's police first, the check's others.
+AUTHORITIES = {a.key: a for a in (
+    Authority("police", N_("Người mặc áo công an, ngồi trước bàn làm việc"),
+              N_("Tôi là cán bộ công an điều tra. Tài khoản ngân hàng của {name} có liên quan "
+                 "đến một đường dây rửa tiền."),
+              N_("Để chứng minh bạn vô can, hãy chuyển hết tiền vào «tài khoản an toàn» của cơ "
+                 "quan điều tra. Xác minh xong sẽ trả lại.")),
+    Authority("tax", N_("Người mặc đồng phục, xưng là cán bộ cơ quan thuế"),
+              N_("Tôi gọi từ cơ quan thuế. {name} đang nợ thuế, tài khoản ngân hàng sắp bị "
+                 "phong tỏa."),
+              N_("Để không bị phong tỏa, hãy chuyển hết tiền vào «tài khoản an toàn» của cơ "
+                 "quan thuế trong hôm nay. Đối chiếu xong sẽ trả lại.")),
+    Authority("court", N_("Người mặc áo vest, xưng là thư ký tòa án"),
+              N_("Tôi là thư ký tòa án. {name} có tên trong một vụ án lừa đảo, sắp có giấy "
+                 "triệu tập."),
+              N_("Để được xử lý nhẹ, hãy chuyển hết tiền vào «tài khoản an toàn» của tòa án. "
+                 "Vụ án xong sẽ trả lại.")),
+)}
+
+
+@dataclass(frozen=True)
+class BankCall:
+    """What the fake bank staff say (``biometric_call``) and the link they send."""
+
+    key: str
+    intro: str
+    ask: str
+    link: str
+
+
+#: The fake bank calls: the practice's first, the check's other.
+BANK_CALLS = {c.key: c for c in (
+    BankCall("biometric",
+             N_("Chào {name}, em là nhân viên ngân hàng. Tài khoản của bác chưa cập nhật sinh "
+                "trắc học nên sắp bị khóa giao dịch."),
+             N_("Em gửi đường link qua Zalo, bác bấm vào, cài ứng dụng rồi quét khuôn mặt là "
+                "xong, không phải ra quầy."),
+             "https://sinhtrachoc-nganhang.vn.capnhat-app.info/cap-nhat.apk"),
+    BankCall("chip_card",
+             N_("Chào {name}, em gọi từ ngân hàng. Thẻ của bác phải đổi sang căn cước gắn "
+                "chip và xác thực khuôn mặt, không thì từ mai dừng giao dịch."),
+             N_("Em gửi đường link qua Zalo, bác cài ứng dụng này rồi chụp khuôn mặt, em làm "
+                "giúp bác ngay, khỏi ra ngân hàng."),
+             "https://xacthuc-khuonmat.nganhang-online.top/xacthuc.apk"),
+)}
+
+#: How the money was lost, in the after-scam drill: the practice's first, the check's other.
+STORIES = {
+    "otp": N_("Hôm qua bạn lỡ đọc mã OTP cho một người lạ."),
+    "link": N_("Hôm qua bạn lỡ bấm một đường link lạ và cài một ứng dụng."),
+}
+
+#: Who the scenes are about in the practice (a check draws others: ``scenario["cast"]``).
+SCENE = MappingProxyType({"friend": FRIEND, "relative": N_("cháu Minh"),
+                          "authority": "police", "bank_call": "biometric", "story": "otp"})
+
+
+def scene(scenario: Mapping[str, Any]) -> dict[str, str]:
+    """Who and what the scenes show: the friend on Zalo, the relative "in hospital" (a source
+    string), the fake authority's and the bank call's keys, how the money was lost; this
+    lesson's or a check's drawn ones.
+
+    >>> scene({})["friend"], scene({"cast": {"friend": "Hồng"}})["friend"]
+    ('Lan', 'Hồng')
+    """
+    return {**SCENE, **(scenario.get("cast") or {})}
 
 
 # --- refusals and mistakes --------------------------------------------------------------------
@@ -374,7 +453,7 @@ def zalo_sms(code: str) -> str:
             "nguoi than.")
 
 
-def completed_tasks(events: Iterable[Event]) -> set[str]:
+def completed_tasks(events: Iterable[Event], lesson: str = LESSON) -> set[str]:
     """The lesson 8 drills done, judged from the evidence as the hidden tests judge it.
 
     >>> from bakhong.simulators.evidence import Event
@@ -385,4 +464,4 @@ def completed_tasks(events: Iterable[Event]) -> set[str]:
     ['refuse_zalo_otp']
     """
     return {e.task for e in events
-            if e.lesson == LESSON and e.task in TASKS and e.outcome == OK}
+            if e.lesson == lesson and e.task in TASKS and e.outcome == OK}

@@ -691,12 +691,17 @@ def _spot_fake(w: _Walker, check: bool = False) -> None:
 
 # -- lesson 8: scams aimed at older people ----------------------------------------------------
 
-def _scam_drill(task: str) -> Callable[[_Walker], None]:
+def _scam_drill(task: str, check: bool = False,
+                fooled: bool = False) -> Callable[[_Walker], None]:
+    """One of lesson 8's drills done right (``check``: in the scams check); ``fooled``:
+    the after-scam drill answered wrong (reported before locking the account)."""
     def run(w: _Walker) -> None:
-        app = w.box.scams(w.learner_id)
+        app = w.box.scams_check(w.learner_id) if check else w.box.scams(w.learner_id)
         app.start(task)
         w.pause(40)  # the scene is read
-        if task == scams.TASK_ZALO:
+        if fooled:
+            app.report_scam("156")  # a check records the mistake and says nothing
+        elif task == scams.TASK_ZALO:
             app.call_friend()
         elif task == scams.TASK_HOSPITAL:
             app.call_grandson()
@@ -877,6 +882,17 @@ def _moves(lesson: str, tasks: int) -> list[Move]:
         return [((task,), _scam_drill(task)) for task in t]
     if lesson == "secrets":
         return [((task,), _secrets_scene(task)) for task in t]
+    if lesson == "scams_check":
+        # four of five: the last scene answered wrong (reported before locking), handed in so
+        moves: list[Move] = [((task,), _scam_drill(task, check=True)) for task in t]
+        if tasks == len(t) - 1:
+            fourth, last = moves[-2][1], _scam_drill(t[-1], check=True, fooled=True)
+
+            def then_fooled(w: _Walker) -> None:
+                fourth(w)
+                last(w)
+            moves[-2] = ((t[-2],), then_fooled)
+        return moves
     if lesson == "receiving":
         return [((t[0],), _sell), ((t[1],), _allowance), ((t[2],), _spot_fake)]
     if lesson in ("vneid_daily", "vneid_daily_check"):

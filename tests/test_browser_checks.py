@@ -1,5 +1,5 @@
-"""Issue 20: the VNeID, payment, portal, signing, receiving and everyday VNeID checks («Tự
-làm») walked on a 360x800 phone.
+"""Issue 20: the VNeID, payment, portal, signing, receiving, everyday VNeID and scams checks
+(«Tự làm») walked on a 360x800 phone.
 
 Each walk opens the check's page, sees the goal stated once (with «🔊 Nghe») and no help
 bar, makes one mistake the app refuses (it is not explained yet), finishes the task, hands it
@@ -38,7 +38,7 @@ from test_browser_walk import (
 )
 
 from bakhong.grading import workshop
-from bakhong.simulators import learners, registry, vneid_daily, walkthrough
+from bakhong.simulators import learners, registry, scams, vneid_daily, walkthrough
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("browser")]
 
@@ -455,6 +455,66 @@ def walk_vneid_daily_check(w: CheckWalk) -> None:
     hand_in(w, "Đã chọn một thủ tục khác")
 
 
+def scams_scenario_of(w: Walk) -> dict[str, Any]:
+    """The scams check's drawn scenario; consent recorded first when missing (the walk
+    shares its resident with the receiving check's, whichever runs first)."""
+    with opened_sandbox(w.server.workshop) as box:
+        me = w.learner.learner_id
+        with box.store.engine.connect() as conn:
+            consented = learners.has_consented(conn, me)
+        if not consented:
+            learners.record_consent(box.store, box.clock, me)
+        return dict(box.scams_check(me).status().scenario)
+
+
+def walk_scams_check(w: CheckWalk) -> None:
+    """Lesson 8's five scenes with the check's drawn people; the mistake: the Zalo code sent
+    to the "friend", recorded and not explained until the review."""
+    s = scams_scenario_of(w)
+    cast = scams.scene(s)
+    w.open()
+    w.see(".bk-check-goal", "the goal", has_text="năm tình huống")
+    w.screen("goal", ".bk-common-check-listen")
+    no_help(w)
+    assert w.page.locator(".bk-scams-tasks").count() == 0, "a check lists no tasks"
+    w.tap("bk-scams-start-zalo")
+    w.see(".bk-scams-zalo-chat", "the drawn friend", has_text=cast["friend"])
+    w.screen("zalo-chat", ".bk-scams-call-friend")
+    w.tap("bk-scams-send-code")  # the mistake: recorded, not explained
+    w.see(".bk-scams-explanation", "the neutral screen", has_text="Đã ghi lại")
+    assert w.page.locator(".bk-msg-error:visible").count() == 0, "nothing explained yet"
+    assert w.page.locator(".bk-scams-retry").count() == 0
+    no_help(w)
+    w.screen("recorded", ".bk-scams-explanation")
+    w.tap("bk-scams-home")
+    w.tap("bk-scams-start-hospital")
+    w.screen("hospital-call", ".bk-scams-call-family")
+    w.tap("bk-scams-call-family")
+    w.see(".bk-scams-explanation", "the hospital scene answered")
+    w.tap("bk-scams-home")
+    w.tap("bk-scams-start-police")
+    w.see(".bk-scams-video-card", "the drawn authority",
+          has_text=scams.AUTHORITIES[cast["authority"]].card)
+    w.screen("video-call", ".bk-scams-refuse-report")
+    w.tap("bk-scams-refuse-report")
+    w.see(".bk-scams-explanation", "the video call answered")
+    w.tap("bk-scams-home")
+    w.tap("bk-scams-start-biometric")
+    w.screen("bank-call", ".bk-scams-refuse-bank")
+    w.tap("bk-scams-refuse-bank")
+    w.see(".bk-scams-explanation", "the bank call answered")
+    w.tap("bk-scams-home")
+    w.tap("bk-scams-start-after")
+    w.screen("after-scam", ".bk-scams-lock-app")
+    w.tap("bk-scams-lock-app")
+    w.see(".bk-scams-report-police", "the account locked")
+    w.tap("bk-scams-report-156")
+    w.see(".bk-scams-explanation", "the after-scam scene answered")
+    w.tap("bk-scams-home")
+    w.screen("home-answered", ".bk-scams-start-after")
+    hand_in(w, "Đã gửi mã 6 số cho «bạn» nhắn Zalo")
+
+
 #: walk -> (the check's lesson, the resident, the walk)
 WALKS = {"vneid_check": ("vneid_check", "hv001", walk_vneid_check),
          "payment_check": ("payment_check", "hv002", walk_payment_check),
@@ -464,7 +524,8 @@ WALKS = {"vneid_check": ("vneid_check", "hv001", walk_vneid_check),
                                  partial(walk_signing_check, enrol=True)),
          "receiving_check": ("receiving_check", "hv006", walk_receiving_check),
          # the same resident as the receiving check's: another check, its own flow
-         "vneid_daily_check": ("vneid_daily_check", "hv006", walk_vneid_daily_check)}
+         "vneid_daily_check": ("vneid_daily_check", "hv006", walk_vneid_daily_check),
+         "scams_check": ("scams_check", "hv006", walk_scams_check)}
 
 
 @pytest.mark.parametrize("name", list(WALKS))

@@ -28,7 +28,7 @@ import ipywidgets as w
 from bakhong.simulators.scams import LESSON as scams_lesson
 from bakhong.simulators.scams import ScamsSimulator, Status, Step
 
-from .appview import AppHandles, AppView, StepHelp
+from .appview import AppHandles, AppView, StepHelp, unaided
 from .i18n import N_, Translator
 from .phone import badge, html_block
 from .safety_app import CSS
@@ -37,7 +37,8 @@ from .scams_screens import build_screen
 if TYPE_CHECKING:
     from bakhong.simulators.desk import Desk
 
-__all__ = ["STEP_HELP", "ScamsAppHandles", "ScamsView", "scams_app", "scams_factory"]
+__all__ = ["STEP_HELP", "ScamsAppHandles", "ScamsView", "scams_app", "scams_check_factory",
+           "scams_factory"]
 
 #: What each step asks, and a hint (read aloud by the help bar: no digits to spell out).
 STEP_HELP: dict[str, StepHelp] = {
@@ -79,9 +80,11 @@ class ScamsView(AppView):
     lesson = scams_lesson
     step_help = STEP_HELP
 
-    def __init__(self, sim: ScamsSimulator, tr: Translator) -> None:
+    def __init__(self, sim: ScamsSimulator, tr: Translator, *, check: bool = False) -> None:
         super().__init__(tr)
         self.sim = sim
+        #: the check's app («Tự làm 8»): neutral titles, nothing explained before «Nộp bài»
+        self.check = check
         self.status: Status | None = None
         _ = tr
         title = html.escape(_("Cảnh giác lừa đảo"))
@@ -104,12 +107,20 @@ class ScamsView(AppView):
         self.show(self._signature(status), lambda: build_screen(self, status))
 
 
-def scams_app(sim: ScamsSimulator, tr: Translator, *, display: bool = False) -> ScamsAppHandles:
-    """Build lesson 8's app over ``sim``; ``display=True`` shows it in a phone frame."""
-    view = ScamsView(sim, tr)
+def scams_app(sim: ScamsSimulator, tr: Translator, *, display: bool = False,
+              check: bool = False) -> ScamsAppHandles:
+    """Build lesson 8's app over ``sim``; ``display=True`` shows it in a phone frame;
+    ``check=True``: the scams check's app (:mod:`bakhong.simulators.scams_check`)."""
+    view = ScamsView(sim, tr, check=check)
     return ScamsAppHandles.build(view, sim, display=display)
 
 
 def scams_factory(desk: Desk, tr: Translator) -> ScamsAppHandles:
     """An ``app_factory`` for :func:`bakhong.widgets.course.course_screen`."""
     return scams_app(desk.app("scams"), tr)
+
+
+def scams_check_factory(desk: Desk, tr: Translator) -> ScamsAppHandles:
+    """The scams check's app, :func:`.appview.unaided` (no help bar, no task list)."""
+    with unaided():
+        return scams_app(desk.app("scams_check"), tr, check=True)

@@ -17,16 +17,18 @@ from typing import TYPE_CHECKING
 import ipywidgets as w
 
 from bakhong.simulators import bank, scams
+from bakhong.simulators.safety import Drill
 from bakhong.simulators.scams import Status, Step
 
 from .drill_screens import bubble as _bubble
 from .drill_screens import drill_home, drill_outcome
+from .i18n import N_
 from .phone import html_block, paragraph, screen_title
 
 if TYPE_CHECKING:
     from .scams_app import ScamsView
 
-__all__ = ["BIOMETRIC_LINK", "DRILL_KEYS", "build_screen"]
+__all__ = ["BIOMETRIC_LINK", "CHECK_DRILLS", "DRILL_KEYS", "build_screen"]
 
 Screen = Callable[["ScamsView", Status], list[w.Widget]]
 
@@ -34,24 +36,40 @@ Screen = Callable[["ScamsView", Status], list[w.Widget]]
 DRILL_KEYS = {scams.TASK_ZALO: "zalo", scams.TASK_HOSPITAL: "hospital",
               scams.TASK_SAFE_ACCOUNT: "police", scams.TASK_BIOMETRIC: "biometric",
               scams.TASK_AFTER: "after"}
+#: The scenes' titles in the check: what happens, not what the scam is.
+CHECK_DRILLS = tuple(
+    Drill(drill.task, title, drill.first) for drill, title in zip(scams.DRILLS, (
+        N_("Tin nhắn Zalo của một người bạn"), N_("Một cuộc gọi từ số lạ"),
+        N_("Một cuộc gọi video"), N_("Cuộc gọi của «nhân viên ngân hàng»"),
+        N_("Tài khoản bị trừ tiền")), strict=True))
 #: The link the fake bank staff send, shown as plain text only (never a link).
-BIOMETRIC_LINK = "https://sinhtrachoc-nganhang.vn.capnhat-app.info/cap-nhat.apk"
+BIOMETRIC_LINK = scams.BANK_CALLS["biometric"].link
 
 
 def _esc(text: str) -> str:
     return html.escape(text)
 
 
-def _leave(view: ScamsView) -> w.Button:
+def _leave(view: ScamsView, *, primary: bool = False) -> w.Button:
     _ = view.tr
 
     def act() -> None:
         view.sim.home()
-    return view.button("bk-scams-home", _("Về danh sách bài luyện"), act)
+    label = _("Về danh sách tình huống") if view.check else _("Về danh sách bài luyện")
+    return view.button("bk-scams-home", label, act, primary=primary)
 
 
 def _name(view: ScamsView) -> str:
     return view.sim.persona.full_name
+
+
+def _who(view: ScamsView, status: Status) -> dict[str, str]:
+    """Who the scenes are about (:func:`bakhong.simulators.scams.scene`), in the page's
+    language: ``friend``, ``relative`` (and ``Relative``, to begin a sentence)."""
+    found = scams.scene(status.scenario)
+    relative = view.tr(found["relative"])
+    return {"friend": found["friend"], "relative": relative,
+            "Relative": relative[:1].upper() + relative[1:]}
 
 
 def _call_card(view: ScamsView, cls: str, kind: str, who: str) -> w.HTML:
@@ -66,6 +84,11 @@ def _call_card(view: ScamsView, cls: str, kind: str, who: str) -> w.HTML:
 
 def home(view: ScamsView, status: Status) -> list[w.Widget]:
     _ = view.tr
+    if view.check:
+        return drill_home(view, view.sim, title=_("Tự làm: cảnh giác lừa đảo"),
+                          intro=_("Mỗi tình huống dưới đây có thể xảy ra với bạn. Hãy làm như "
+                                  "bạn sẽ làm ngoài đời. Làm xong cả năm thì bấm «Nộp bài»."),
+                          drills=CHECK_DRILLS, keys=DRILL_KEYS, done=status.done)
     return drill_home(view, view.sim, title=_("Bài luyện cảnh giác lừa đảo"),
                       intro=_("Mỗi bài là một chiêu lừa có thật, hay nhắm vào người cao tuổi. "
                               "Hãy làm như bạn sẽ làm ngoài đời."),
@@ -77,11 +100,12 @@ def home(view: ScamsView, status: Status) -> list[w.Widget]:
 def zalo_chat(view: ScamsView, status: Status) -> list[w.Widget]:
     _ = view.tr
     code = status.scenario["zalo_code"]
-    friend = scams.FRIEND
+    friend = _who(view, status)["friend"]
     chat = html_block(
         '<div role="log">'
-        + _bubble(friend, _("Chào {name}, Lan đây. Mình đang đổi điện thoại, lỡ bấm gửi nhầm "
-                            "một mã 6 số về số của bạn.").format(name=_name(view)))
+        + _bubble(friend, _("Chào {name}, {friend} đây. Mình đang đổi điện thoại, lỡ bấm gửi "
+                            "nhầm một mã 6 số về số của bạn.").format(name=_name(view),
+                                                                      friend=friend))
         + _bubble(friend, _("Bạn gửi lại mã đó cho mình trong tin nhắn này nhé, mình cần gấp. "
                             "Cảm ơn bạn nhiều!"))
         + "</div>")
@@ -102,11 +126,13 @@ def zalo_chat(view: ScamsView, status: Status) -> list[w.Widget]:
         view.sim.call_friend()
     return [screen_title(_("Zalo · {friend}").format(friend=friend)), chat, sms,
             paragraph(_("Bạn sẽ làm gì?"), "bk-hint"),
-            view.button("bk-scams-send-code", _("Gửi mã {code} cho Lan").format(code=code),
-                        send),
-            view.button("bk-scams-ask-chat", _("Nhắn hỏi lại: «Có đúng là Lan không?»"), ask),
+            view.button("bk-scams-send-code", _("Gửi mã {code} cho {friend}").format(
+                code=code, friend=friend), send),
+            view.button("bk-scams-ask-chat", _("Nhắn hỏi lại: «Có đúng là {friend} không?»")
+                        .format(friend=friend), ask),
             view.button("bk-scams-call-friend",
-                        _("Không gửi mã. Gọi điện cho Lan bằng số trong danh bạ"), call),
+                        _("Không gửi mã. Gọi điện cho {friend} bằng số trong danh bạ").format(
+                            friend=friend), call),
             _leave(view)]
 
 
@@ -115,6 +141,7 @@ def zalo_chat(view: ScamsView, status: Status) -> list[w.Widget]:
 def hospital_call(view: ScamsView, status: Status) -> list[w.Widget]:
     _ = view.tr
     amount = bank.money(status.scenario["hospital_amount"])
+    who = _who(view, status)
     card = _call_card(view, "bk-scams-hospital-card", _("Đang nghe cuộc gọi"),
                       _("Số lạ, không có trong danh bạ"))
     caller = _("Người gọi")
@@ -122,7 +149,8 @@ def hospital_call(view: ScamsView, status: Status) -> list[w.Widget]:
         '<div role="log">'
         + _bubble(caller, _("Alo, có phải {name} không? Tôi là bác sĩ ở bệnh viện tỉnh.")
                   .format(name=_name(view)))
-        + _bubble(caller, _("Cháu Minh bị tai nạn xe máy, đang cấp cứu, phải mổ ngay."))
+        + _bubble(caller, _("{Relative} bị tai nạn xe máy, đang cấp cứu, phải mổ ngay.")
+                  .format(**who))
         + _bubble(caller, _("Gia đình chuyển ngay {amount} vào số tài khoản tôi đọc, không thì "
                             "không kịp mổ. Đừng cúp máy!").format(amount=amount))
         + "</div>")
@@ -139,8 +167,8 @@ def hospital_call(view: ScamsView, status: Status) -> list[w.Widget]:
                         _("Chuyển ngay {amount} vào tài khoản người gọi đọc").format(
                             amount=amount), send),
             view.button("bk-scams-call-family",
-                        _("Cúp máy. Gọi cho cháu Minh, hoặc bố mẹ cháu, bằng số trong danh bạ"),
-                        call),
+                        _("Cúp máy. Gọi cho {relative}, hoặc người nhà, bằng số trong danh bạ")
+                        .format(**who), call),
             _leave(view)]
 
 
@@ -148,15 +176,13 @@ def hospital_call(view: ScamsView, status: Status) -> list[w.Widget]:
 
 def police_video(view: ScamsView, status: Status) -> list[w.Widget]:
     _ = view.tr
-    card = _call_card(view, "bk-scams-video-card", _("Cuộc gọi video"),
-                      _("Người mặc áo công an, ngồi trước bàn làm việc"))
+    who = scams.AUTHORITIES[scams.scene(status.scenario)["authority"]]
+    card = _call_card(view, "bk-scams-video-card", _("Cuộc gọi video"), _(who.card))
     caller = _("Người gọi video")
     talk = html_block(
         '<div role="log">'
-        + _bubble(caller, _("Tôi là cán bộ công an điều tra. Tài khoản ngân hàng của {name} có "
-                            "liên quan đến một đường dây rửa tiền.").format(name=_name(view)))
-        + _bubble(caller, _("Để chứng minh bạn vô can, hãy chuyển hết tiền vào «tài khoản an "
-                            "toàn» của cơ quan điều tra. Xác minh xong sẽ trả lại."))
+        + _bubble(caller, _(who.intro).format(name=_name(view)))
+        + _bubble(caller, _(who.ask))
         + _bubble(caller, _("Đây là bí mật điều tra: không được kể với ai, kể cả con cháu."))
         + "</div>")
     view.keep("bk-scams-video-talk", talk)
@@ -187,35 +213,33 @@ def police_video(view: ScamsView, status: Status) -> list[w.Widget]:
 
 def biometric_call(view: ScamsView, status: Status) -> list[w.Widget]:
     _ = view.tr
+    call = scams.BANK_CALLS[scams.scene(status.scenario)["bank_call"]]
     card = _call_card(view, "bk-scams-bank-card", _("Đang nghe cuộc gọi"),
                       _("Tự xưng: nhân viên ngân hàng"))
     caller = _("Người gọi")
     talk = html_block(
         '<div role="log">'
-        + _bubble(caller, _("Chào {name}, em là nhân viên ngân hàng. Tài khoản của bác chưa cập "
-                            "nhật sinh trắc học nên sắp bị khóa giao dịch.").format(
-                                name=_name(view)))
-        + _bubble(caller, _("Em gửi đường link qua Zalo, bác bấm vào, cài ứng dụng rồi quét "
-                            "khuôn mặt là xong, không phải ra quầy."))
+        + _bubble(caller, _(call.intro).format(name=_name(view)))
+        + _bubble(caller, _(call.ask))
         + "</div>")
     view.keep("bk-scams-bank-talk", talk)
     new = _("Tin nhắn mới")
     link = html_block(
         f'<div class="bk-notification" role="status"><b>{_esc(new)} · Zalo</b><br>'
-        f'<span class="bk-link-text">{_esc(BIOMETRIC_LINK)}</span></div>')
+        f'<span class="bk-link-text">{_esc(call.link)}</span></div>')
     view.keep("bk-scams-bank-link", link)
 
     def open_link() -> None:
         view.sim.open_biometric_link()
 
-    def refuse() -> None:
+    def refuse_bank() -> None:
         view.sim.refuse_biometric()
     return [screen_title(_("Điện thoại")), card, talk, link,
             paragraph(_("Bạn sẽ làm gì?"), "bk-hint"),
             view.button("bk-scams-open-link", _("Bấm đường link và cài ứng dụng"), open_link),
             view.button("bk-scams-refuse-bank",
                         _("Từ chối, cúp máy. Tự cập nhật trong ứng dụng ngân hàng hoặc tại "
-                          "quầy"), refuse),
+                          "quầy"), refuse_bank),
             _leave(view)]
 
 
@@ -224,7 +248,7 @@ def biometric_call(view: ScamsView, status: Status) -> list[w.Widget]:
 def after_scam(view: ScamsView, status: Status) -> list[w.Widget]:
     _ = view.tr
     lost = bank.money(status.scenario["lost_amount"])
-    said = _("Hôm qua bạn lỡ đọc mã OTP cho một người lạ.")
+    said = _(scams.STORIES[scams.scene(status.scenario)["story"]])
     new, sender = _("Tin nhắn mới"), _("Ngân hàng")
     debit = _("Tài khoản của bạn vừa bị trừ {amount}. Bạn không làm giao dịch này.").format(
         amount=lost)
@@ -238,6 +262,8 @@ def after_scam(view: ScamsView, status: Status) -> list[w.Widget]:
     def lock(how: str) -> Callable[[], str]:
         def act() -> str:
             view.sim.lock_account(how)
+            if view.check:  # a check says what happened, not what to do next
+                return _("Đã khóa tài khoản.")
             return _("Đã khóa tài khoản: kẻ gian không rút thêm được tiền. Bây giờ hãy báo cáo.")
         return act
 
@@ -278,6 +304,12 @@ def after_scam(view: ScamsView, status: Status) -> list[w.Widget]:
 
 def outcome(view: ScamsView, status: Status) -> list[w.Widget]:
     assert status.outcome is not None
+    if view.check:  # right or wrong, nothing is explained before «Nộp bài»
+        _ = view.tr
+        said, later = _("Đã ghi lại việc bạn chọn."), _("Nhận xét có sau khi bấm «Nộp bài».")
+        body = html_block(f'<div role="status"><p>{_esc(said)}</p><p>{_esc(later)}</p></div>')
+        view.keep("bk-scams-explanation", body)
+        return [screen_title(_("Đã ghi lại")), body, _leave(view, primary=True)]
     return drill_outcome(view, view.sim, status.outcome, scams.REPORTED_CALL)
 
 

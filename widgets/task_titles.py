@@ -117,6 +117,13 @@ TASK_TITLES: Final[dict[str, dict[str, str]]] = {
         "who_may_help": N_("Người giúp chỉ chỗ bấm, mình tự gõ mã PIN"),
         "lend_phone": N_("Lấy lại điện thoại người lạ «mượn gọi nhờ»"),
     },
+    "scams_check": {
+        "zalo_otp": N_("Không gửi mã 6 số cho người quen nhắn Zalo xin"),
+        "hospital_call": N_("Cuộc gọi «người nhà bị tai nạn»: cúp máy, gọi cho người nhà"),
+        "safe_account": N_("«Cơ quan» gọi video: không chuyển tiền, cúp máy"),
+        "biometric_call": N_("Không cài ứng dụng theo link của «ngân hàng»"),
+        "after_scam": N_("Mất tiền: khóa tài khoản rồi mới báo cáo"),
+    },
     "vneid_daily": {
         "wallet": N_("Tích hợp thẻ BHYT và giấy phép lái xe vào «Ví giấy tờ»"),
         "clinic": N_("Ở phòng khám: cho quét mã QR thẻ BHYT trên VNeID"),
