@@ -105,7 +105,7 @@ STAGES: tuple[Stage, ...] = (
     *[Stage(1, stuck=True)] * 3,  # stuck at the activation OTP, today
     Stage(2),  # VNeID practised, its check not taken
     Stage(2, 2, submit_partial=True),  # the VNeID check handed in short of level 2
-    *[Stage(3)] * 2,  # passed the VNeID check
+    Stage(3),  # passed the VNeID check
     Stage(3, 2),  # in lesson 2
     Stage(4, 2, submit_partial=True),  # the payment check handed in, paid the swapped code
     Stage(5),  # passed the payment check
@@ -115,6 +115,7 @@ STAGES: tuple[Stage, ...] = (
     Stage(8, 2, submit_partial=True),  # the portal check handed in: a field retyped, the old
     #                                    contract attached
     Stage(9),  # passed the portal check, signing not started
+    Stage(10),  # signing practised, its check not taken
     Stage(10, 2, submit_partial=True),  # the signing check handed in, the good and bad untold
     Stage(11),  # the four checks and safety, trained; lesson 6 not started (the portal and
     #             signing lessons cost the most to build)
