@@ -487,6 +487,12 @@ def walk_scams_check(w: CheckWalk) -> None:
     no_help(w)
     w.screen("recorded", ".bk-scams-explanation")
     w.tap("bk-scams-home")
+    # the scene answered again, right this time: its task counts, the mistake stays
+    w.tap("bk-scams-start-zalo")
+    w.see(".bk-scams-call-friend", "the Zalo scene again")
+    w.tap("bk-scams-call-friend")
+    w.see(".bk-scams-explanation", "the Zalo scene answered")
+    w.tap("bk-scams-home")
     w.tap("bk-scams-start-hospital")
     w.screen("hospital-call", ".bk-scams-call-family")
     w.tap("bk-scams-call-family")
