@@ -33,15 +33,17 @@ counts. A score bakhong did not record (a gradebook edited or filled by hand) co
 nothing: ``bakhong report`` names it (:func:`.results.check`).
 
 A merged resident also carries the roster's survey answers (a "yes" in any enrolment wins,
-then a "no"; blank is unknown), the first known birth year, every lesson's best score and the
-refusal codes met at each step (evidence events whose outcome is not ``ok``). The report
-holds counts only: no name, learner id, ID number or phone number is written.
+then a "no"; blank is unknown), the first known birth year, every lesson's best score (the
+workshops' own variants of a lesson too, :mod:`.lesson_variants`, with those it was offered)
+and the refusal codes met at each step (evidence events whose outcome is not ``ok``). The
+report holds counts only: no name, learner id, ID number or phone number is written.
 """
 
 from __future__ import annotations
 
 import csv
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -53,7 +55,7 @@ from bakhong.simulators import learners as learners_mod
 from bakhong.simulators.clock import Clock, SystemClock
 from bakhong.simulators.learners import Learner
 
-from . import course, overrides, results, settings
+from . import course, lesson_variants, overrides, results, settings
 from .report_model import OVERRIDE_NOTE, CommuneRow, Note, Report, Resident, text_key
 from .report_output import csv_cell
 from .report_views import CSV_HEADER, build_views, commune_rows, trained_rules
@@ -69,6 +71,7 @@ __all__ = [
     "completion",
     "read_population",
     "residents",
+    "variant_titles",
     "write_csv",
 ]
 
@@ -105,7 +108,8 @@ def _enrolments(root: Path, pass_mark: float, core_lessons: Sequence[str]) -> li
 
     Scores are the sealed results of the grading queue (:mod:`.results`), judged by its rule.
     """
-    lessons = tuple(dict.fromkeys((*course.LESSONS, *core_lessons)))
+    variants = frozenset(lesson_variants.released(root))
+    lessons = tuple(dict.fromkeys((*course.LESSONS, *sorted(variants), *core_lessons)))
     box = open_sandbox(root)
     try:
         found = []
@@ -125,7 +129,7 @@ def _enrolments(root: Path, pass_mark: float, core_lessons: Sequence[str]) -> li
                 graded.trained_at(me), _birth_year(learner),
                 MappingProxyType(surveys.get(me, {})), MappingProxyType(scores),
                 frozenset(graded.passed_lessons(me, lessons)),
-                frozenset(refusals.get(me, set())))))
+                frozenset(refusals.get(me, set())), variants)))
         return found
     finally:
         box.close()
@@ -193,7 +197,8 @@ def _merged(key: int, group: list[_Enrolment], names: dict[tuple[str, str], tupl
         birth_year=next((i.birth_year for i in facts if i.birth_year is not None), None),
         survey=MappingProxyType(survey), scores=MappingProxyType(scores),
         passed=frozenset().union(*(i.passed for i in facts)),
-        refusals=frozenset().union(*(i.refusals for i in facts)))
+        refusals=frozenset().union(*(i.refusals for i in facts)),
+        offered=frozenset().union(*(i.offered for i in facts)))
 
 
 def residents(
@@ -216,6 +221,20 @@ def residents(
             tuple(chosen.core_lessons if core_lessons is None else core_lessons)))
     names: dict[tuple[str, str], tuple[str, str]] = {}
     return [_merged(key, group, names) for key, group in enumerate(_groups(enrolments))]
+
+
+def variant_titles(roots: Iterable[Path]) -> dict[str, str]:
+    """The workshops' own lessons (:mod:`.lesson_variants`), name → the label the report
+    gives them, in release order workshop after workshop: the title, or the title and the
+    name where two variants share a title; a name two workshops released keeps the first
+    title met."""
+    found: dict[str, str] = {}
+    for root in roots:
+        for name, variant in lesson_variants.released(Path(root)).items():
+            found.setdefault(name, variant.title)
+    shared = Counter(found.values())
+    return {name: f"{title} ({name})" if shared[title] > 1 else title
+            for name, title in found.items()}
 
 
 def common_targets(roots: Sequence[Path],
@@ -374,4 +393,4 @@ def build_report(
         rules = (*rules, Note(OVERRIDE_NOTE, {"count": str(overridden)}))
     return build_views(found, as_of=moment, targets=common_targets(roots),
                        population=population, public=public, workshops=len(roots),
-                       rules=rules)
+                       rules=rules, variants=variant_titles(roots))

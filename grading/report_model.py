@@ -251,12 +251,15 @@ SURVEY_NOTE = ("Các chỉ số khác lấy từ các cột khảo sát (không 
                "thành của xã.")
 BANK_NOTE = ("Tài khoản ngân hàng: chỉ tính người từ 15 tuổi trở lên (năm báo cáo trừ năm sinh); "
              "câu trả lời của người không có năm sinh không được tính.")
+VARIANT_NOTE = ("Bài riêng của lớp ({lessons}) ở cuối bảng «Theo bài học»: không tính vào «đã "
+                "học»; số học viên của bài là số người ở các lớp có bài đó.")
 
 #: Every source string above: the dashboard marks each one for the catalogue.
 SOURCE_STRINGS: tuple[str, ...] = (
     REPORT_TITLE, PUBLIC_TITLE, NO_DATA, *TITLES.values(), *LABELS.values(), *LESSONS.values(),
     *INDICATORS.values(), *STEPS.values(), SCOPE_NOTE, RULE_NOTE, NO_RULE_NOTE, OVERRIDE_NOTE,
-    TRAINER_NOTE, PUBLIC_NOTE, METHOD_NOTE, LESSON_NOTE, STEPS_NOTE, SURVEY_NOTE, BANK_NOTE)
+    TRAINER_NOTE, PUBLIC_NOTE, METHOD_NOTE, LESSON_NOTE, STEPS_NOTE, SURVEY_NOTE, BANK_NOTE,
+    VARIANT_NOTE)
 
 
 def lesson_label(lesson: str) -> str:
@@ -301,6 +304,8 @@ class Resident:
     passed: frozenset[str] = frozenset()
     #: (lesson, task, refusal code) met at least once
     refusals: frozenset[tuple[str, str, str]] = frozenset()
+    #: the workshops' own variants of a lesson (:mod:`.lesson_variants`) open to the resident
+    offered: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,10 @@ out four :class:`View` tables, the same for every output (XLSX, CSV, HTML, PNG, 
     many more trained residents the commune needs: ``ceil(target × adults) − trained``, when
     the adults are known), ``per_week`` and ``projected`` (below).
 ``bai-hoc``
-    per lesson of :data:`~bakhong.grading.course.LESSONS`: residents enrolled, with a graded
-    submission, passed; pass rate (passed / submitted) and average best score.
+    per lesson of :data:`~bakhong.grading.course.LESSONS`, then per variant the workshops
+    released (:mod:`~bakhong.grading.lesson_variants`): residents enrolled (for a variant,
+    those of the workshops that have it), with a graded submission, passed; pass rate
+    (passed / submitted) and average best score.
 ``buoc-kho``
     per lesson, the 3 steps (evidence tasks) whose refusals touch the most residents, with the
     refusal code most of them met and the number of residents refused at that step.
@@ -55,6 +57,7 @@ from .report_model import (
     STEPS_NOTE,
     SURVEY_NOTE,
     TRAINER_NOTE,
+    VARIANT_NOTE,
     Column,
     CommuneRow,
     Note,
@@ -91,6 +94,7 @@ TOP_STEPS = 3
 _WEEK = 7 * 24 * 3600
 _EPSILON = 1e-9
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
+_NO_VARIANTS: Mapping[str, str] = MappingProxyType({})
 
 
 
@@ -294,15 +298,23 @@ def commune_view(figures: pd.DataFrame, *, adults: Mapping[tuple[str, str], int]
     return View("xa", _COMMUNE, tuple(rows), (method,))
 
 
-def lesson_view(residents: Sequence[Resident], lessons: Sequence[str]) -> View:
+def lesson_view(residents: Sequence[Resident], lessons: Sequence[str],
+                variants: Mapping[str, str] = _NO_VARIANTS) -> View:
+    """Per lesson of ``lessons`` (every resident enrolled), then per workshop variant of
+    ``variants`` (name → title; enrolled: the residents it is open to, ``Resident.offered``)."""
     rows = []
-    for lesson in lessons:
+    for lesson in (*lessons, *(name for name in variants if name not in lessons)):
+        variant = lesson in variants
+        enrolled = sum(lesson in r.offered for r in residents) if variant else len(residents)
         scores = [r.scores[lesson] for r in residents if lesson in r.scores]
         passed = sum(lesson in r.passed for r in residents)
-        rows.append((lesson_label(lesson), len(residents), len(scores), passed,
-                     passed / len(scores) if scores else None,
+        rows.append((variants[lesson] if variant else lesson_label(lesson), enrolled,
+                     len(scores), passed, passed / len(scores) if scores else None,
                      sum(scores) / len(scores) if scores else None))
-    return View("bai-hoc", _LESSON, tuple(rows), (Note(LESSON_NOTE),))
+    notes = [Note(LESSON_NOTE)]
+    if variants:
+        notes.append(Note(VARIANT_NOTE, {"lessons": "; ".join(variants.values())}))
+    return View("bai-hoc", _LESSON, tuple(rows), tuple(notes))
 
 
 def steps_view(residents: Sequence[Resident], lessons: Sequence[str]) -> View:
@@ -372,14 +384,17 @@ def build_views(
     residents: Sequence[Resident], *, as_of: datetime, targets: Mapping[str, float],
     population: Mapping[tuple[str, str], int] | None = None, public: bool = False,
     lessons: Sequence[str] = course.LESSONS, workshops: int = 1,
-    rules: Sequence[Note] = (),
+    rules: Sequence[Note] = (), variants: Mapping[str, str] = _NO_VARIANTS,
 ) -> Report:
     """The four views over merged ``residents`` (no workshop is read here); ``rules`` say
-    whom the report counts as trained («Đã học = đạt …», :func:`trained_rules`)."""
+    whom the report counts as trained («Đã học = đạt …», :func:`trained_rules`);
+    ``variants`` (name → title), the workshops' own lessons, follow ``lessons`` in the
+    per-lesson view (not in the steps': their refusals are their base lesson's)."""
     figures = aggregate(results_frame(residents), as_of=as_of)
     communes = commune_view(figures, adults=_adults(population), target=targets["trained"],
                             as_of=as_of)
-    per_lesson, steps = lesson_view(residents, lessons), steps_view(residents, lessons)
+    per_lesson = lesson_view(residents, lessons, variants)
+    steps = steps_view(residents, lessons)
     unsafe: set[str] = set()
     if public:
         communes, unsafe = suppress(communes)

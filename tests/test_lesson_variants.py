@@ -343,6 +343,27 @@ def test_the_sandbox_service_tells_pages_of_a_variant_released_while_it_runs(
         thread.join(10)
 
 
+def test_the_report_lists_a_released_variant(root: Path) -> None:
+    """``bakhong report``'s «Theo bài học» ends with the workshop's variant, under its title,
+    with its graded scores (hv001 7/7, hv002 0/7 above); English keeps the trainer's title."""
+    from bakhong.grading import report
+    from bakhong.widgets.i18n import translator
+
+    labels = report.variant_titles([root])  # more variants may be released by now
+    assert list(labels) == list(lesson_variants.released(root))
+    assert labels[NAME] == TITLE if len(labels) == 1 else f"{TITLE} ({NAME})"
+    found = report.build_report([root])
+    lessons = found.view("bai-hoc")
+    rows = {row[0]: dict(zip([c.key for c in lessons.columns], row, strict=True))
+            for row in lessons.rows}
+    assert list(rows)[len(course.LESSONS):] == list(labels.values())
+    row = rows[labels[NAME]]
+    assert (row["enrolled"], row["submitted"], row["passed"]) == (2, 2, 1)
+    assert not set(labels.values()) & {row[0] for row in found.view("buoc-kho").rows}
+    english = [note.render(translator("en")) for note in lessons.notes]
+    assert any(labels[NAME] in text and "trained" in text for text in english)
+
+
 def test_a_variant_never_counts_for_trained() -> None:
     """``core_lessons`` names the course's own lessons: a variant is refused there."""
     from bakhong.grading.settings import InvalidSettings, parse

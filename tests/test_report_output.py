@@ -150,6 +150,29 @@ def test_lesson_view_counts_residents_and_best_scores() -> None:
     assert rows[2]["pass_rate"] is None
 
 
+def test_lesson_view_lists_the_workshops_variants_after_the_course() -> None:
+    """A workshop's own lesson follows the course's, under its title; it is counted over the
+    residents it is open to, and the note says it is not part of «trained»."""
+    title = "Bài 2 (xã Thọ Long): Trả tiền lệ phí bằng mã QR"
+    mine = frozenset({"payment_tho_long"})
+    residents = [
+        Resident(0, PROVINCE, THO_LONG, False, scores={"payment_tho_long": 1.0},
+                 passed=mine, offered=mine),
+        Resident(1, PROVINCE, THO_LONG, False, scores={"payment_tho_long": 0.5}, offered=mine),
+        Resident(2, PROVINCE, THO_LONG, False, offered=mine),
+        Resident(3, PROVINCE, HAC_THANH, False),  # another workshop: not offered there
+    ]
+    view = report_views.lesson_view(residents, ("payment",), {"payment_tho_long": title})
+    rows = as_dicts(view)
+    assert [(r["lesson"], r["enrolled"], r["submitted"], r["passed"]) for r in rows] == [
+        (report_model.lesson_label("payment"), 4, 0, 0), (title, 3, 2, 1)]
+    assert rows[1]["average_score"] == pytest.approx(0.75)
+    assert [n.text for n in view.notes] == [report_model.LESSON_NOTE, report_model.VARIANT_NOTE]
+    assert title in view.notes[1].render()
+    assert report_views.lesson_view(residents, ("payment",)).notes == (
+        report_model.Note(report_model.LESSON_NOTE),)
+
+
 # --------------------------------------------------------------- survey indicators
 
 

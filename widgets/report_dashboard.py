@@ -235,6 +235,8 @@ _MARKED = (
        "xã."),
     N_("Tài khoản ngân hàng: chỉ tính người từ 15 tuổi trở lên (năm báo cáo trừ năm sinh); "
        "câu trả lời của người không có năm sinh không được tính."),
+    N_("Bài riêng của lớp ({lessons}) ở cuối bảng «Theo bài học»: không tính vào «đã học»; số "
+       "học viên của bài là số người ở các lớp có bài đó."),
 )
 
 
