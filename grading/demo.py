@@ -30,6 +30,7 @@ of its «Nộp bài»; the learner's ``submit`` evidence event is recorded at th
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -44,7 +45,7 @@ from bakhong.simulators.clock import VN_TZ, FixedClock, seeded_random
 from bakhong.simulators.evidence import record
 from bakhong.simulators.sandbox import Sandbox
 
-from . import grader, keys, settings, workshop
+from . import grader, keys, lesson_variants, settings, workshop
 from .report import POPULATION_FILE
 
 if TYPE_CHECKING:
@@ -81,6 +82,15 @@ SESSION_LESSONS: tuple[tuple[str, ...], ...] = (
 ORDER = tuple(lesson for group in SESSION_LESSONS for lesson in group)
 #: Grading processes while building: the sessions' batches are too small for a pool.
 WORKERS = 1
+#: The workshop's own lesson (:mod:`.lesson_variants`): the trainer released a variant of
+#: the payment lesson with the class's note before the session of index
+#: :data:`VARIANT_SESSION`; from then on a resident who has done the payment lesson hands it
+#: in at a session they come to (graded from the same evidence, by ``serve``'s worker).
+VARIANT = ("payment", "payment_mot_cua", "Bài 2 (lớp Thanh Hóa): Trả lệ phí bằng mã QR",
+           "Ghi chú của lớp: bộ phận một cửa của xã (mô phỏng) nhận lệ phí bằng mã QR từ 7 giờ "
+           "30 đến 17 giờ, thứ Hai đến thứ Sáu; mã QR dán ở quầy, đọc tên người nhận trước khi "
+           "trả.")
+VARIANT_SESSION = 6
 
 
 @dataclass(frozen=True)
@@ -233,11 +243,17 @@ class _History:
     core: frozenset[str]
     later: list[tuple[datetime, str, str]] = field(default_factory=list)
     pool: KernelPool | None = None
+    #: residents who finished the variant's base lesson, and those who handed the variant in
+    based: set[str] = field(default_factory=set)
+    handed: set[str] = field(default_factory=set)
 
     def session(self, index: int, sittings: list[_Sitting]) -> int:
         """Every sitting of one session, then its grading; the count graded."""
         begins = _session_start(self.now, index)
         offsets = seeded_random(SEED, "offsets", index)
+        if index == VARIANT_SESSION:
+            self.clock.set(begins - timedelta(hours=1))
+            release_variant(self.root)
         for sitting in sittings:
             self.clock.set(begins + timedelta(minutes=offsets.randint(0, 15)))
             if sitting.stuck:  # the last minutes before ``now``: stuck right now
@@ -248,6 +264,12 @@ class _History:
             if sitting.submit and sitting.lesson is not None:
                 self.submit(sitting.learner_id, sitting.lesson,
                             graded_now=self.now - begins > GRADED_WHEN_BUILT)
+            me = sitting.learner_id
+            if sitting.lesson == VARIANT[0] and sitting.tasks is None:
+                self.based.add(me)
+            if index >= VARIANT_SESSION and me in self.based and me not in self.handed:
+                self.handed.add(me)
+                self.submit(me, VARIANT[1], graded_now=False)
         self.clock.set(begins + timedelta(hours=3))  # graded as the session ends
         return self.grade()
 
@@ -311,6 +333,20 @@ def build(root: Path, *, now: datetime, history: bool = True, roster: Path | Non
         raise
     box.close()
     return summary
+
+
+def release_variant(root: Path) -> str:
+    """The trainer's variant of :data:`VARIANT`, made, edited and released as ``bakhong lesson
+    new``, an editor and ``bakhong lesson release`` would; returns its name."""
+    base, name, title, note = VARIANT
+    path = lesson_variants.new(root, base, name)
+    text = re.sub(r'#   title: ".*"', f'#   title: "{title}"', path.read_text(encoding="utf-8"),
+                  count=1)
+    text = re.sub(rf"# {lesson_variants.EDIT_MARK}: ghi chú.*", f"# {note}", text, count=1)
+    path.write_text(text, encoding="utf-8")
+    with quiet():  # nbgrader's generate_assignment lines
+        lesson_variants.release(root, path)
+    return name
 
 
 def _replay(root: Path, box: Sandbox, clock: FixedClock, now: datetime, staged: list[str],

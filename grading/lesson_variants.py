@@ -46,7 +46,7 @@ if TYPE_CHECKING:
 
 __all__ = ["DRAFTS", "EDIT_MARK", "MAX_BYTES", "MAX_CELLS", "REGISTRY", "ReleasedVariant",
            "Variant", "VariantRefused", "check", "new", "page_entries", "release", "released",
-           "validate_name"]
+           "titles", "validate_name"]
 
 #: The released variants of a workshop, under its folder.
 REGISTRY = "variants.json"
@@ -588,6 +588,11 @@ def _source_notebook(notebook: Any) -> Any:
 
 
 # -- release -----------------------------------------------------------------------------------
+
+def titles(root: Path) -> dict[str, str]:
+    """The titles of the variants released into workshop ``root`` (name → title)."""
+    return {name: variant.title for name, variant in released(root).items()}
+
 
 def released(root: Path) -> dict[str, ReleasedVariant]:
     """The variants released into workshop ``root`` (name → variant), in release order; a

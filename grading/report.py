@@ -230,8 +230,8 @@ def variant_titles(roots: Iterable[Path]) -> dict[str, str]:
     title met."""
     found: dict[str, str] = {}
     for root in roots:
-        for name, variant in lesson_variants.released(Path(root)).items():
-            found.setdefault(name, variant.title)
+        for name, title in lesson_variants.titles(Path(root)).items():
+            found.setdefault(name, title)
     shared = Counter(found.values())
     return {name: f"{title} ({name})" if shared[title] > 1 else title
             for name, title in found.items()}

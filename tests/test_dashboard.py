@@ -335,3 +335,19 @@ def test_a_learner_offered_the_hint_shows_as_stuck(box: Sandbox, clock: FixedClo
     first = h.table.value.split("<tbody>")[1].split("</tr>")[0]
     assert "bk-dash-row-stuck" in first
     assert "Ứng dụng đã mở gợi ý ở bước «Nhập mã OTP» sau 2 lần lỗi" in unescape(first)
+
+
+def test_a_resident_in_a_workshop_variant_shows_its_title(box: Sandbox, clock: FixedClock) -> None:
+    """A resident who handed in the workshop's own lesson is in it: the table and the facts
+    name it by its title (read again at each refresh), never by its code."""
+    title = "Bài 2 (xã Thọ Long): Trả tiền lệ phí bằng mã QR"
+    released: dict[str, str] = {}
+    clock.advance(seconds=60)
+    submissions.request(box.store, clock, "hv001", "payment_tho_long")
+    h = dashboard(box, variant_titles=lambda: dict(released))
+    assert "payment_tho_long" in h.table.value  # not released (any more): its code
+    released["payment_tho_long"] = title
+    h.refresh()
+    h.controls["learner"].value = "hv001"
+    assert title in unescape(h.table.value) and "payment_tho_long" not in h.table.value
+    assert f"Bài đang học:</b> {title}" in unescape(h.facts.value)

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import html
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from functools import partial
@@ -227,8 +227,12 @@ class DashboardHandles:
 
     def __init__(self, box: Sandbox, *, lang: str = "vi", pass_mark: float = 0.8,
                  core_lessons: Sequence[str] = settings.DEFAULT_CORE_LESSONS,
-                 refresh_seconds: int = REFRESH_SECONDS) -> None:
+                 refresh_seconds: int = REFRESH_SECONDS,
+                 variant_titles: Callable[[], Mapping[str, str]] = dict) -> None:
         self.box = box
+        #: the workshop's own lessons (name → title), read again at each refresh: a resident
+        #: who handed one in is in it (``lesson_variants``)
+        self.variant_titles, self.variants = variant_titles, variant_titles()
         self.lang = lang if lang in LANGUAGES else "vi"
         self.tr = translator(self.lang)
         self.pass_mark, self.core_lessons = pass_mark, tuple(core_lessons)
@@ -423,6 +427,7 @@ class DashboardHandles:
                                   self.box.workshop_id, pass_mark=self.pass_mark,
                                   core_lessons=self.core_lessons)
             self.progress = progress.class_progress(self.box.store, now, results=graded)
+            self.variants = self.variant_titles()
             self.communes = progress.commune_progress(self.box.store, graded)
             self.refreshed_at = now
             self._sync_communes()
@@ -476,8 +481,15 @@ class DashboardHandles:
                 learner.options = options
                 learner.value = self.selected or ""
 
+    def lesson_name(self, name: str | None) -> str:
+        """A lesson as the dashboard names it: the course's short name in its language, a
+        workshop variant's title, else its code (``—`` for none)."""
+        if name in LESSON_NAMES:
+            return self.tr(LESSON_NAMES[name])
+        return self.variants.get(name or "", name or "—")
+
     def _lesson_cell(self, name: str | None) -> str:
-        return _esc(self.tr(LESSON_NAMES[name])) if name in LESSON_NAMES else _esc(name or "—")
+        return _esc(self.lesson_name(name))
 
     def step_name(self, step: str | None) -> str:
         """The step in the dashboard's language (the app's own code when it has no name)."""
@@ -629,8 +641,7 @@ class DashboardHandles:
         self.learner_box.layout.display = None
         facts = [(_("Học viên"), f"{mine.full_name} ({mine.code})"),
                  (_("Xã/Phường"), mine.commune),
-                 (_("Bài đang học"), _(LESSON_NAMES[mine.lesson])
-                  if mine.lesson in LESSON_NAMES else "—"),
+                 (_("Bài đang học"), self.lesson_name(mine.lesson)),
                  (_("Bước"), self.step_name(mine.step)),
                  (_("Thời gian ở bước"), clock_span(mine.on_step)),
                  (_("Lần cuối thao tác"), f"{mine.last_seen:%H:%M:%S}" if mine.last_seen
@@ -772,11 +783,11 @@ class DashboardHandles:
 
 def dashboard(box: Sandbox, *, lang: str = "vi", pass_mark: float = 0.8,
               core_lessons: Sequence[str] = settings.DEFAULT_CORE_LESSONS,
-              refresh_seconds: int = REFRESH_SECONDS,
-              display: bool = False) -> DashboardHandles:
+              refresh_seconds: int = REFRESH_SECONDS, display: bool = False,
+              variant_titles: Callable[[], Mapping[str, str]] = dict) -> DashboardHandles:
     """The dashboard over ``box``; a failure to read is shown in its message area."""
     handles = DashboardHandles(box, lang=lang, pass_mark=pass_mark, core_lessons=core_lessons,
-                               refresh_seconds=refresh_seconds)
+                               refresh_seconds=refresh_seconds, variant_titles=variant_titles)
     handles._safely(handles.refresh)
     if display:
         from IPython.display import display as show
@@ -796,14 +807,15 @@ def dashboard_app() -> None:
     from .entry import STORE_ENV, WORKSHOP_ENV
 
     try:
-        from bakhong.grading import settings
+        from bakhong.grading import lesson_variants, settings
 
         root = Path(os.environ.get(WORKSHOP_ENV) or Path.cwd())
         chosen = settings.load(root)
         query = parse_qs(os.environ.get("QUERY_STRING", ""))
         box = Sandbox.open(os.environ.get(STORE_ENV) or chosen.store_url_for(root))
         dashboard(box, lang=query.get("lang", ["vi"])[0], pass_mark=chosen.pass_mark,
-                  core_lessons=chosen.core_lessons, display=True)
+                  core_lessons=chosen.core_lessons, display=True,
+                  variant_titles=partial(lesson_variants.titles, root))
     except Exception as err:  # never Voila's English banner
         tr = translator("vi")
         page = w.VBox([badge(tr), w.HTML(f"<p role='alert'>{_esc(error_text(err, tr))}</p>")])
