@@ -115,6 +115,7 @@ LESSONS: Mapping[str, str] = MappingProxyType({
     "receiving_check": "Tự làm 6: Nhận tiền vào tài khoản",
     "vneid_daily_check": "Tự làm 7: Dùng VNeID hằng ngày",
     "scams_check": "Tự làm 8: Cảnh giác lừa đảo",
+    "secrets_check": "Tự làm 10: Giữ bí mật của mình",
 })
 
 INDICATORS: Mapping[str, str] = MappingProxyType({
@@ -207,6 +208,10 @@ STEPS: Mapping[tuple[str, str], str] = MappingProxyType({
     ("scams_check", "refuse_safe_account"): "«Cơ quan» đòi chuyển vào «tài khoản an toàn»",
     ("scams_check", "refuse_biometric_call"): "«Ngân hàng» gọi, gửi link cài ứng dụng",
     ("scams_check", "after_scam"): "Lỡ bị lừa: khóa tài khoản, báo cáo",
+    ("secrets_check", "password_notebook"): "Cất mã mới ở đâu",
+    ("secrets_check", "own_name"): "SIM, ví điện tử đứng tên chính mình",
+    ("secrets_check", "who_may_help"): "Ai được giúp, ai không",
+    ("secrets_check", "lend_phone"): "Người lạ mượn điện thoại",
     ("vneid_daily", "login"): "Đăng nhập VNeID bằng passcode",
     ("vneid_daily", "add_wallet_papers"): "Tích hợp thẻ BHYT và giấy phép lái xe",
     ("vneid_daily", "open_paper"): "Mở giấy tờ trong ví",

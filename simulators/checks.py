@@ -66,6 +66,7 @@ from . import (
     receiving,
     registry,
     scams,
+    secrets,
     vietqr,
     vneid,
     vneid_daily,
@@ -82,7 +83,8 @@ __all__ = ["CHECKS", "BankCheckSimulator", "Check", "CheckClosed", "CheckFlow", 
            "explanation"]
 # the signing check's simulator is in :mod:`.signing_check`, the receiving check's in
 # :mod:`.receiving_check`, the everyday VNeID check's in :mod:`.vneid_daily_check`, the scams
-# check's in :mod:`.scams_check` (they import this module)
+# check's in :mod:`.scams_check`, the secrets check's in :mod:`.secrets_check` (they import
+# this module)
 
 #: What the explanation says of a refusal no check names.
 OTHER_MISTAKE = N_("Ứng dụng đã từ chối một thao tác. Hãy đọc kỹ thông báo của ứng dụng.")
@@ -364,11 +366,48 @@ SCAMS_CHECK = Check(
     frozenset({"scams.wrong_step", "scams.unknown_drill"}),
 )
 
+#: The secrets check's scenario: :mod:`.secrets_check`; its judge is lesson 10's. Its mistakes
+#: are lesson 10's, explained here without the practice's names (a check draws other people).
+SECRETS_CHECK = Check(
+    "secrets_check", "secrets", "secrets_check", "secrets_check", secrets.TASKS,
+    MappingProxyType({
+        "secrets.sticky_note": N_("Đã ghi mã ra mẩu giấy dán sau lưng điện thoại. Mẩu giấy đi "
+                                  "cùng điện thoại: ai cầm máy cũng đọc được mã. Hãy ghi vào "
+                                  "sổ, cất ở nhà, chỗ kín đáo."),
+        "secrets.photo_in_gallery": N_("Đã chụp ảnh mã để trong thư viện ảnh. Ai mượn máy, ứng "
+                                       "dụng lạ hay kẻ gian điều khiển máy từ xa đều xem được "
+                                       "ảnh. Hãy ghi vào sổ, cất ở nhà."),
+        "secrets.same_password": N_("Đã chọn dùng một mật khẩu cho tất cả. Lộ một chỗ là mất "
+                                    "tất cả: mỗi ứng dụng một mật khẩu riêng, ghi vào sổ cất ở "
+                                    "nhà."),
+        "secrets.sim_in_other_name": N_("Đã nhận SIM đứng tên người khác. SIM phải đăng ký "
+                                        "đúng tên, đúng căn cước của người dùng: mã OTP của "
+                                        "ngân hàng, VNeID gửi về số đó không còn là của bạn."),
+        "secrets.account_in_other_name": N_("Đã để ví điện tử đứng tên người khác. Tiền trong "
+                                            "ví đó là của người đứng tên; mượn tên, cho mượn tên "
+                                            "mở tài khoản là vi phạm pháp luật, và kẻ gian hay "
+                                            "dùng tài khoản như vậy để lừa đảo."),
+        "secrets.helper_typed_pin": N_("Đã đọc mã PIN cho cháu bấm hộ. Cháu được chỉ chỗ bấm, "
+                                       "nhưng mật khẩu, mã PIN, mã OTP thì chỉ mình bạn gõ, che "
+                                       "màn hình lại."),
+        "secrets.stranger_helped": N_("Đã đưa điện thoại cho người lạ làm giúp. Không đưa máy "
+                                      "đã mở khóa cho người lạ, dù họ tỏ ra tốt bụng: nhờ con "
+                                      "cháu, hoặc tổ công nghệ số cộng đồng ở xã."),
+        "secrets.let_borrower_go_on": N_("Đã để người mượn máy dùng tiếp. Người mượn máy «gọi "
+                                         "nhờ» không có việc gì trong ứng dụng của bạn: lấy lại "
+                                         "điện thoại ngay và khóa màn hình."),
+        "secrets.told_borrower_pin": N_("Đã đọc mã cho người mượn máy. Không đọc mã PIN, mật "
+                                        "khẩu cho ai: lấy lại điện thoại ngay; lần sau, tự bấm "
+                                        "số giúp họ và giữ máy trong tay."),
+    }),
+    frozenset({"secrets.wrong_step", "secrets.unknown_drill"}),
+)
+
 #: Every check, by its lesson.
 CHECKS: Mapping[str, Check] = MappingProxyType({
     check.lesson: check for check in (VNEID_CHECK, PAYMENT_CHECK, PORTAL_CHECK,
                                        SIGNING_CHECK, RECEIVING_CHECK, VNEID_DAILY_CHECK,
-                                       SCAMS_CHECK)})
+                                       SCAMS_CHECK, SECRETS_CHECK)})
 
 
 def explanation(lesson: str, code: str) -> str:
@@ -463,6 +502,8 @@ def _judge(check: Check) -> Any:
         return vneid_daily.completed_tasks
     if check.skill == "scams":
         return scams.completed_tasks
+    if check.skill == "secrets":
+        return secrets.completed_tasks
     return vneid.completed_tasks if check.skill == "vneid" else bank.completed_tasks
 
 

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from .scams import ScamsSimulator
     from .scams_check import ScamsCheckSimulator
     from .secrets import SecretsSimulator
+    from .secrets_check import SecretsCheckSimulator
     from .signing import SigningSimulator
     from .signing_check import SigningCheckSimulator
     from .vneid_daily import VneidDailySimulator
@@ -232,6 +233,13 @@ class Sandbox:
 
         return ScamsCheckSimulator(self.store, self.clock, self.random(
             "scams_check", learner_id, self.clock.now()), learner_id)
+
+    def secrets_check(self, learner_id: str) -> SecretsCheckSimulator:
+        """The secrets check («Tự làm»): :mod:`.secrets_check`."""
+        from .secrets_check import SecretsCheckSimulator
+
+        return SecretsCheckSimulator(self.store, self.clock, self.random(
+            "secrets_check", learner_id, self.clock.now()), learner_id)
 
     def add_learners(self, entries: Iterable[tuple[str, str, str]],
                      province: str = registry.DEFAULT_PROVINCE) -> list[Learner]:

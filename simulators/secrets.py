@@ -31,7 +31,7 @@ numbers and places are fictional.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from types import MappingProxyType
@@ -43,8 +43,8 @@ from .errors import N_
 from .evidence import OK, Event
 from .safety import Drill, DrillFlow, Mistake, SafetyError
 
-__all__ = ["DRILLS", "FLOW", "LESSON", "TASKS", "Outcome", "SecretsSimulator", "Status", "Step",
-           "completed_tasks"]
+__all__ = ["BORROWERS", "DRILLS", "FLOW", "HELPERS", "LESSON", "OFFERERS", "SCENE", "SECRETS",
+           "TASKS", "Outcome", "SecretsSimulator", "Status", "Step", "completed_tasks", "scene"]
 
 LESSON = "secrets"
 FLOW = "secrets"
@@ -77,6 +77,132 @@ GRANDSON = "Minh"
 SHOP = "Tâm Phát"  # the phone shop's name
 SHOP_OWNER = "Tâm"
 NEPHEW = "Hùng"
+
+
+@dataclass(frozen=True)
+class Secret:
+    """What the learner is afraid to forget (``password_notebook``): what is said, the list
+    shown (may be empty) and the question (Vietnamese source strings)."""
+
+    key: str
+    said: str
+    things: tuple[str, ...]
+    ask: str
+
+
+#: The secrets of the notebook scene: the practice's list first, the check's others.
+SECRETS = {s.key: s for s in (
+    Secret("list", N_("Bạn có nhiều mật khẩu và mã PIN, sợ quên:"),
+           (N_("Mật khẩu Zalo"), N_("Mật khẩu (passcode) VNeID"), N_("Mã PIN ứng dụng ngân hàng"),
+            N_("Mã PIN thẻ ATM")), N_("Bạn sẽ cất chúng ở đâu?")),
+    Secret("wallet_pin", N_("Bạn vừa đặt mã PIN mới cho ví điện tử, 6 số, sợ quên."), (),
+           N_("Bạn sẽ cất mã đó ở đâu?")),
+    Secret("vneid_passcode", N_("Bạn vừa đặt passcode mới cho VNeID, 6 số, sợ quên."), (),
+           N_("Bạn sẽ cất mã đó ở đâu?")),
+)}
+
+
+@dataclass(frozen=True)
+class Offerer:
+    """Who offers a SIM and an e-wallet in another's name (``own_name``): the place (``{shop}``),
+    the speaker (``{name}``: the offerer), what they say (``{name}``: the learner, ``{other}``:
+    the other name) and the two wrong choices' labels."""
+
+    key: str
+    place: str
+    speaker: str
+    sim_line: str
+    wallet_line: str
+    sim_choice: str
+    wallet_choice: str
+
+
+#: The offerers: the practice's phone shop first, the check's SIM seller at the market.
+OFFERERS = {o.key: o for o in (
+    Offerer("shop", N_("Cửa hàng điện thoại {shop}"), N_("Chủ cửa hàng {name}"),
+            N_("Chào {name}! Bác mua SIM mới à? Em đăng ký luôn bằng tên em cho nhanh, bác khỏi "
+               "mang căn cước."),
+            N_("Ví điện tử thì em mở bằng tên cháu {nephew} nhà bác, đỡ phải chụp mặt."),
+            N_("Đồng ý: SIM đứng tên chủ cửa hàng cho nhanh"),
+            N_("Đồng ý: ví điện tử đứng tên cháu {nephew}")),
+    Offerer("market", N_("Sạp bán SIM ở chợ"), N_("Người bán SIM"),
+            N_("Chào {name}! SIM này em kích hoạt sẵn bằng tên em rồi, bác lấy dùng luôn, khỏi "
+               "chụp căn cước."),
+            N_("Ví điện tử thì nhờ {nephew}, con trai nhà hàng xóm bác, đứng tên giúp cho "
+               "nhanh."),
+            N_("Đồng ý: lấy SIM đã đứng tên người bán"),
+            N_("Đồng ý: ví điện tử đứng tên {nephew}, con nhà hàng xóm")),
+)}
+
+
+@dataclass(frozen=True)
+class Helpers:
+    """Where the learner needs help (``who_may_help``; ``{grandson}``: the grandchild) and the
+    stranger who offers it: who, what they say, the wrong choice's label."""
+
+    key: str
+    said: str
+    stranger: str
+    stranger_line: str
+    stranger_choice: str
+
+
+#: The helper scenes: the practice's commune office first, the check's market.
+HELPERS = {h.key: h for h in (
+    Helpers("commune", N_("Ở xã, bạn không mở được ứng dụng ngân hàng. Cháu {grandson} đi cùng "
+                          "bạn."),
+            N_("Người lạ đứng cạnh"), N_("Bác đưa máy đây tôi làm giúp, tôi rành lắm."),
+            N_("Đưa điện thoại cho người lạ làm giúp")),
+    Helpers("market", N_("Ở chợ, bạn không mở được ví điện tử để trả tiền. Cháu {grandson} đi "
+                         "cùng bạn."),
+            N_("Một người đàn ông ở chợ"), N_("Bác đưa máy đây, tôi mở ví giúp cho, tôi rành "
+                                               "mấy cái này."),
+            N_("Đưa điện thoại cho người đàn ông đó mở giúp")),
+)}
+
+
+@dataclass(frozen=True)
+class Borrower:
+    """Who borrows the phone "to make a call" (``lend_phone``), where, what they open
+    instead, what they ask, and the telling choice's label."""
+
+    key: str
+    place: str
+    person: str
+    seen: str
+    ask: str
+    tell: str
+
+
+#: The borrowers: the practice's stranger at the market (the bank app) first, the check's.
+BORROWERS = {b.key: b for b in (
+    Borrower("market_bank", N_("Ở chợ"), N_("Người lạ ở chợ"),
+             N_("Bạn thấy người đó không gọi điện, mà đang mở ứng dụng ngân hàng trên máy bạn."),
+             N_("Máy hỏi mã PIN gì đây bác? Bác đọc giúp cháu."), N_("Đọc mã PIN cho người đó")),
+    Borrower("station_wallet", N_("Ở bến xe"), N_("Người lạ ở bến xe"),
+             N_("Bạn thấy người đó không gọi điện, mà đang mở ví điện tử trên máy bạn."),
+             N_("Ví hỏi mã PIN gì đây bác? Bác đọc giúp cháu."), N_("Đọc mã PIN cho người đó")),
+    Borrower("station_zalo", N_("Ở bến xe"), N_("Người lạ ở bến xe"),
+             N_("Bạn thấy người đó không gọi điện, mà đang mở Zalo của bạn, xem tin nhắn."),
+             N_("Zalo hỏi mật khẩu gì đây bác? Bác đọc giúp cháu."),
+             N_("Đọc mật khẩu Zalo cho người đó")),
+)}
+
+#: Who and what the scenes show in the practice (a check draws others: ``scenario["cast"]``).
+SCENE = MappingProxyType({"secret": "list", "offerer": "shop", "owner": SHOP_OWNER,
+                          "shop": SHOP, "nephew": NEPHEW, "grandson": GRANDSON,
+                          "helpers": "commune", "borrower": "market_bank"})
+
+
+def scene(scenario: Mapping[str, Any]) -> dict[str, str]:
+    """Who and what the scenes show: the secret, the offerer (and the shop, its owner, the
+    other name offered), the grandchild, the helper scene, the borrower; this lesson's or a
+    check's drawn ones.
+
+    >>> scene({})["grandson"], scene({"cast": {"grandson": "Thảo"}})["grandson"]
+    ('Minh', 'Thảo')
+    """
+    return {**SCENE, **(scenario.get("cast") or {})}
 
 
 # --- refusals and mistakes --------------------------------------------------------------------
@@ -311,7 +437,7 @@ class SecretsSimulator(DrillFlow[Status]):
         return self._right("take_back", TASK_LEND, Step.LEND)
 
 
-def completed_tasks(events: Iterable[Event]) -> set[str]:
+def completed_tasks(events: Iterable[Event], lesson: str = LESSON) -> set[str]:
     """The lesson 10 scenes done, judged from the evidence as the hidden tests judge it.
 
     >>> from bakhong.simulators.evidence import Event
@@ -322,4 +448,4 @@ def completed_tasks(events: Iterable[Event]) -> set[str]:
     ['password_notebook']
     """
     return {e.task for e in events
-            if e.lesson == LESSON and e.task in TASKS and e.outcome == OK}
+            if e.lesson == lesson and e.task in TASKS and e.outcome == OK}

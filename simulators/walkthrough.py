@@ -720,12 +720,17 @@ def _scam_drill(task: str, check: bool = False,
 
 # -- lesson 10: keeping one's secrets --------------------------------------------------------
 
-def _secrets_scene(task: str) -> Callable[[_Walker], None]:
+def _secrets_scene(task: str, check: bool = False,
+                   fooled: bool = False) -> Callable[[_Walker], None]:
+    """One of lesson 10's scenes answered right (``check``: in the secrets check);
+    ``fooled``: the lending scene answered wrong (the PIN told to the borrower)."""
     def run(w: _Walker) -> None:
-        app = w.box.secrets(w.learner_id)
+        app = w.box.secrets_check(w.learner_id) if check else w.box.secrets(w.learner_id)
         app.start(task)
         w.pause(30)  # the scene is read
-        if task == secrets.TASK_NOTEBOOK:
+        if fooled:
+            app.tell_borrower_pin()  # a check records the mistake and says nothing
+        elif task == secrets.TASK_NOTEBOOK:
             app.notebook_at_home()
         elif task == secrets.TASK_OWN_NAME:
             app.own_name()
@@ -882,6 +887,17 @@ def _moves(lesson: str, tasks: int) -> list[Move]:
         return [((task,), _scam_drill(task)) for task in t]
     if lesson == "secrets":
         return [((task,), _secrets_scene(task)) for task in t]
+    if lesson == "secrets_check":
+        # three of four: the last scene answered wrong (the PIN told), handed in so
+        scenes: list[Move] = [((task,), _secrets_scene(task, check=True)) for task in t]
+        if tasks == len(t) - 1:
+            third, last = scenes[-2][1], _secrets_scene(t[-1], check=True, fooled=True)
+
+            def then_told(w: _Walker) -> None:
+                third(w)
+                last(w)
+            scenes[-2] = ((t[-2],), then_told)
+        return scenes
     if lesson == "scams_check":
         # four of five: the last scene answered wrong (reported before locking), handed in so
         moves: list[Move] = [((task,), _scam_drill(task, check=True)) for task in t]

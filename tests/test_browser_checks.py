@@ -1,5 +1,5 @@
-"""Issue 20: the VNeID, payment, portal, signing, receiving, everyday VNeID and scams checks
-(«Tự làm») walked on a 360x800 phone.
+"""Issue 20: the VNeID, payment, portal, signing, receiving, everyday VNeID, scams and secrets
+checks («Tự làm») walked on a 360x800 phone.
 
 Each walk opens the check's page, sees the goal stated once (with «🔊 Nghe») and no help
 bar, makes one mistake the app refuses (it is not explained yet), finishes the task, hands it
@@ -38,7 +38,7 @@ from test_browser_walk import (
 )
 
 from bakhong.grading import workshop
-from bakhong.simulators import learners, registry, scams, vneid_daily, walkthrough
+from bakhong.simulators import learners, registry, scams, secrets, vneid_daily, walkthrough
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("browser")]
 
@@ -522,6 +522,72 @@ def walk_scams_check(w: CheckWalk) -> None:
     hand_in(w, "Đã gửi mã 6 số cho «bạn» nhắn Zalo")
 
 
+def secrets_scenario_of(w: Walk) -> dict[str, Any]:
+    """The secrets check's drawn scenario; consent recorded first when missing (the walk
+    shares its resident with the receiving and scams checks', whichever runs first)."""
+    with opened_sandbox(w.server.workshop) as box:
+        me = w.learner.learner_id
+        with box.store.engine.connect() as conn:
+            consented = learners.has_consented(conn, me)
+        if not consented:
+            learners.record_consent(box.store, box.clock, me)
+        return dict(box.secrets_check(me).status().scenario)
+
+
+def walk_secrets_check(w: CheckWalk) -> None:
+    """Lesson 10's four scenes with the check's drawn people; the mistake: the PIN read out
+    for the grandchild to type, recorded and not explained until the review."""
+    cast = secrets.scene(secrets_scenario_of(w))
+    w.open()
+    w.see(".bk-check-goal", "the goal", has_text="Bốn tình huống")
+    w.screen("goal", ".bk-common-check-listen")
+    no_help(w)
+    assert w.page.locator(".bk-secrets-tasks").count() == 0, "a check lists no tasks"
+    w.tap("bk-secrets-start-help")
+    w.see(".bk-secrets-help-talk", "the drawn grandchild", has_text=cast["grandson"])
+    w.screen("who-may-help", ".bk-secrets-type-myself")
+    w.tap("bk-secrets-grandson-types")  # the mistake: recorded, not explained
+    w.see(".bk-secrets-explanation", "the neutral screen", has_text="Đã ghi lại")
+    assert w.page.locator(".bk-msg-error:visible").count() == 0, "nothing explained yet"
+    assert w.page.locator(".bk-secrets-retry").count() == 0
+    no_help(w)
+    w.screen("recorded", ".bk-secrets-explanation")
+    w.tap("bk-secrets-home")
+    # the scene answered again, right this time: its task counts, the mistake stays
+    w.see(".bk-secrets-start-help", "home after the mistake")
+    w.tap("bk-secrets-start-help")
+    w.see(".bk-secrets-type-myself", "the helper scene again")
+    w.tap("bk-secrets-type-myself")
+    w.see(".bk-secrets-explanation", "the helper scene answered")
+    w.tap("bk-secrets-home")
+    w.see(".bk-secrets-start-notebook", "home")
+    w.tap("bk-secrets-start-notebook")
+    w.see(".bk-secrets-notebook-story", "the drawn secret",
+          has_text=secrets.SECRETS[cast["secret"]].said)
+    w.screen("notebook", ".bk-secrets-notebook")
+    w.tap("bk-secrets-notebook")
+    w.see(".bk-secrets-explanation", "the notebook scene answered")
+    w.tap("bk-secrets-home")
+    w.see(".bk-secrets-start-own-name", "home")
+    w.tap("bk-secrets-start-own-name")
+    w.see(".bk-secrets-shop-talk", "the drawn neighbour's son", has_text=cast["nephew"])
+    w.screen("sim-stall", ".bk-secrets-own-name")
+    w.tap("bk-secrets-own-name")
+    w.see(".bk-secrets-explanation", "the SIM scene answered")
+    w.tap("bk-secrets-home")
+    w.see(".bk-secrets-start-lend", "home")
+    w.tap("bk-secrets-start-lend")
+    w.see(".bk-secrets-lend-talk", "the drawn borrower",
+          has_text=secrets.BORROWERS[cast["borrower"]].seen)
+    w.screen("lend-phone", ".bk-secrets-take-back")
+    w.tap("bk-secrets-take-back")
+    w.see(".bk-secrets-explanation", "the lending scene answered")
+    w.tap("bk-secrets-home")
+    w.see(".bk-secrets-start-lend", "home, every scene answered")
+    w.screen("home-answered", ".bk-secrets-start-lend")
+    hand_in(w, "Đã đọc mã PIN cho cháu bấm hộ")
+
+
 #: walk -> (the check's lesson, the resident, the walk)
 WALKS = {"vneid_check": ("vneid_check", "hv001", walk_vneid_check),
          "payment_check": ("payment_check", "hv002", walk_payment_check),
@@ -532,7 +598,8 @@ WALKS = {"vneid_check": ("vneid_check", "hv001", walk_vneid_check),
          "receiving_check": ("receiving_check", "hv006", walk_receiving_check),
          # the same resident as the receiving check's: another check, its own flow
          "vneid_daily_check": ("vneid_daily_check", "hv006", walk_vneid_daily_check),
-         "scams_check": ("scams_check", "hv006", walk_scams_check)}
+         "scams_check": ("scams_check", "hv006", walk_scams_check),
+         "secrets_check": ("secrets_check", "hv006", walk_secrets_check)}
 
 
 @pytest.mark.parametrize("name", list(WALKS))

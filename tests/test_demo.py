@@ -94,6 +94,13 @@ def test_learners_are_at_several_stages(built: tuple[Path, datetime]) -> None:
         # the scams check handed in: passed, and once with a mistake
         assert sum(any(o == "scams.reported_before_locking" for _, o in events)
                    for events in took) == 1
+        took = [[(e.task, e.outcome) for e in learner_events(box.store, le.learner_id)
+                 if e.lesson == "secrets_check"] for le in everyone]
+        took = [events for events in took if events]
+        assert len(took) == 2 and all(("submit", "ok") in events for events in took)
+        # the secrets check handed in twice: once passed, once with the PIN told
+        assert sorted(any(o == "secrets.told_borrower_pin" for _, o in events)
+                      for events in took) == [False, True]
         first = min(e.at for le in everyone for e in learner_events(box.store, le.learner_id))
         last = max(e.at for le in everyone for e in learner_events(box.store, le.learner_id))
         assert datetime.fromisoformat(first) < before - timedelta(days=25)

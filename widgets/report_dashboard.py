@@ -199,6 +199,7 @@ _MARKED = (
     N_("SIM, ví điện tử đứng tên chính mình"),
     N_("Ai được giúp, ai không"),
     N_("Người lạ mượn điện thoại"),
+    N_("Cất mã mới ở đâu"),
     N_("Đăng nhập VNeID bằng passcode"),
     N_("Tích hợp thẻ BHYT và giấy phép lái xe"),
     N_("Mở giấy tờ trong ví"),

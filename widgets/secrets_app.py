@@ -29,7 +29,7 @@ import ipywidgets as w
 from bakhong.simulators.secrets import LESSON as secrets_lesson
 from bakhong.simulators.secrets import SecretsSimulator, Status, Step
 
-from .appview import AppHandles, AppView, StepHelp
+from .appview import AppHandles, AppView, StepHelp, unaided
 from .i18n import N_, Translator
 from .phone import badge, html_block
 from .safety_app import CSS
@@ -38,7 +38,8 @@ from .secrets_screens import build_screen
 if TYPE_CHECKING:
     from bakhong.simulators.desk import Desk
 
-__all__ = ["STEP_HELP", "SecretsAppHandles", "SecretsView", "secrets_app", "secrets_factory"]
+__all__ = ["STEP_HELP", "SecretsAppHandles", "SecretsView", "secrets_app",
+           "secrets_check_factory", "secrets_factory"]
 
 #: What each step asks, and a hint (read aloud by the help bar: no digits to spell out).
 STEP_HELP: dict[str, StepHelp] = {
@@ -75,9 +76,11 @@ class SecretsView(AppView):
     lesson = secrets_lesson
     step_help = STEP_HELP
 
-    def __init__(self, sim: SecretsSimulator, tr: Translator) -> None:
+    def __init__(self, sim: SecretsSimulator, tr: Translator, *, check: bool = False) -> None:
         super().__init__(tr)
         self.sim = sim
+        #: the check's app («Tự làm 10»): neutral titles, nothing explained before «Nộp bài»
+        self.check = check
         self.status: Status | None = None
         _ = tr
         title = html.escape(_("Giữ bí mật của mình"))
@@ -99,13 +102,20 @@ class SecretsView(AppView):
         self.show(self._signature(status), lambda: build_screen(self, status))
 
 
-def secrets_app(sim: SecretsSimulator, tr: Translator, *,
-                display: bool = False) -> SecretsAppHandles:
-    """Build lesson 10's app over ``sim``; ``display=True`` shows it in a phone frame."""
-    view = SecretsView(sim, tr)
+def secrets_app(sim: SecretsSimulator, tr: Translator, *, display: bool = False,
+                check: bool = False) -> SecretsAppHandles:
+    """Build lesson 10's app over ``sim``; ``display=True`` shows it in a phone frame;
+    ``check=True``: the secrets check's app (:mod:`bakhong.simulators.secrets_check`)."""
+    view = SecretsView(sim, tr, check=check)
     return SecretsAppHandles.build(view, sim, display=display)
 
 
 def secrets_factory(desk: Desk, tr: Translator) -> SecretsAppHandles:
     """An ``app_factory`` for :func:`bakhong.widgets.course.course_screen`."""
     return secrets_app(desk.app("secrets"), tr)
+
+
+def secrets_check_factory(desk: Desk, tr: Translator) -> SecretsAppHandles:
+    """The secrets check's app, :func:`.appview.unaided` (no help bar, no task list)."""
+    with unaided():
+        return secrets_app(desk.app("secrets_check"), tr, check=True)

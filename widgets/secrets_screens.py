@@ -16,34 +16,42 @@ from typing import TYPE_CHECKING
 import ipywidgets as w
 
 from bakhong.simulators import secrets
+from bakhong.simulators.safety import Drill
 from bakhong.simulators.secrets import Status, Step
 
 from .drill_screens import bubble as _bubble
 from .drill_screens import drill_home, drill_outcome
+from .i18n import N_
 from .phone import html_block, paragraph, screen_title
 
 if TYPE_CHECKING:
     from .secrets_app import SecretsView
 
-__all__ = ["DRILL_KEYS", "SCREENS", "build_screen"]
+__all__ = ["CHECK_DRILLS", "DRILL_KEYS", "SCREENS", "build_screen"]
 
 Screen = Callable[["SecretsView", Status], list[w.Widget]]
 
 #: The short name of each scene in its controls' classes (``bk-secrets-start-notebook``).
 DRILL_KEYS = {secrets.TASK_NOTEBOOK: "notebook", secrets.TASK_OWN_NAME: "own-name",
               secrets.TASK_HELP: "help", secrets.TASK_LEND: "lend"}
+#: The scenes' titles in the check: what happens, not what the right choice is.
+CHECK_DRILLS = tuple(
+    Drill(drill.task, title, drill.first) for drill, title in zip(secrets.DRILLS, (
+        N_("Một mã mới, sợ quên"), N_("Mua SIM ở chợ"), N_("Cần người giúp mở ứng dụng"),
+        N_("Một người lạ mượn điện thoại")), strict=True))
 
 
 def _esc(text: str) -> str:
     return html.escape(text)
 
 
-def _leave(view: SecretsView) -> w.Button:
+def _leave(view: SecretsView, *, primary: bool = False) -> w.Button:
     _ = view.tr
 
     def act() -> None:
         view.sim.home()
-    return view.button("bk-secrets-home", _("Về danh sách bài luyện"), act)
+    label = _("Về danh sách tình huống") if view.check else _("Về danh sách bài luyện")
+    return view.button("bk-secrets-home", label, act, primary=primary)
 
 
 def _name(view: SecretsView) -> str:
@@ -60,6 +68,11 @@ def _choice(view: SecretsView, cls: str, label: str, call: Callable[[], object])
 
 def home(view: SecretsView, status: Status) -> list[w.Widget]:
     _ = view.tr
+    if view.check:
+        return drill_home(view, view.sim, title=_("Tự làm: giữ bí mật của mình"),
+                          intro=_("Mỗi tình huống dưới đây có thể xảy ra với bạn. Hãy làm như "
+                                  "bạn sẽ làm ngoài đời. Làm xong cả bốn thì bấm «Nộp bài»."),
+                          drills=CHECK_DRILLS, keys=DRILL_KEYS, done=status.done)
     return drill_home(view, view.sim, title=_("Bài luyện giữ bí mật"),
                       intro=_("Mỗi tình huống là một việc thường ngày. Hãy làm như bạn sẽ làm "
                               "ngoài đời."),
@@ -70,16 +83,15 @@ def home(view: SecretsView, status: Status) -> list[w.Widget]:
 
 def password_notebook(view: SecretsView, status: Status) -> list[w.Widget]:
     _ = view.tr
-    things = [_("Mật khẩu Zalo"), _("Mật khẩu (passcode) VNeID"),
-              _("Mã PIN ứng dụng ngân hàng"), _("Mã PIN thẻ ATM")]
-    items = "".join(f"<li>{_esc(t)}</li>" for t in things)
-    said = _("Bạn có nhiều mật khẩu và mã PIN, sợ quên:")
-    story = html_block(f'<div class="bk-notification" role="status"><p>{_esc(said)}</p>'
-                       f"<ul>{items}</ul></div>")
+    secret = secrets.SECRETS[secrets.scene(status.scenario)["secret"]]
+    items = "".join(f"<li>{_esc(_(t))}</li>" for t in secret.things)
+    listed = f"<ul>{items}</ul>" if items else ""
+    story = html_block(f'<div class="bk-notification" role="status"><p>{_esc(_(secret.said))}'
+                       f"</p>{listed}</div>")
     view.keep("bk-secrets-notebook-story", story)
     sim = view.sim
     return [screen_title(_("Cất mật khẩu ở đâu?")), story,
-            paragraph(_("Bạn sẽ cất chúng ở đâu?"), "bk-hint"),
+            paragraph(_(secret.ask), "bk-hint"),
             _choice(view, "bk-secrets-sticky", _("Ghi ra mẩu giấy, dán sau lưng điện thoại"),
                     sim.stick_on_phone),
             _choice(view, "bk-secrets-photo",
@@ -95,23 +107,22 @@ def password_notebook(view: SecretsView, status: Status) -> list[w.Widget]:
 
 def shop_counter(view: SecretsView, status: Status) -> list[w.Widget]:
     _ = view.tr
-    owner = _("Chủ cửa hàng {name}").format(name=secrets.SHOP_OWNER)
+    cast = secrets.scene(status.scenario)
+    offerer = secrets.OFFERERS[cast["offerer"]]
+    owner = _(offerer.speaker).format(name=cast["owner"])
     talk = html_block(
         '<div role="log">'
-        + _bubble(owner, _("Chào {name}! Bác mua SIM mới à? Em đăng ký luôn bằng tên em cho "
-                           "nhanh, bác khỏi mang căn cước.").format(name=_name(view)))
-        + _bubble(owner, _("Ví điện tử thì em mở bằng tên cháu {nephew} nhà bác, đỡ phải chụp "
-                           "mặt.").format(nephew=secrets.NEPHEW))
+        + _bubble(owner, _(offerer.sim_line).format(name=_name(view)))
+        + _bubble(owner, _(offerer.wallet_line).format(nephew=cast["nephew"]))
         + "</div>")
     view.keep("bk-secrets-shop-talk", talk)
     sim = view.sim
-    return [screen_title(_("Cửa hàng điện thoại {shop}").format(shop=secrets.SHOP)), talk,
+    return [screen_title(_(offerer.place).format(shop=cast["shop"])), talk,
             paragraph(_("Bạn sẽ làm gì?"), "bk-hint"),
-            _choice(view, "bk-secrets-sim-other", _("Đồng ý: SIM đứng tên chủ cửa hàng cho nhanh"),
-                    sim.sim_in_shop_name),
+            _choice(view, "bk-secrets-sim-other", _(offerer.sim_choice), sim.sim_in_shop_name),
             _choice(view, "bk-secrets-wallet-other",
-                    _("Đồng ý: ví điện tử đứng tên cháu {nephew}").format(
-                        nephew=secrets.NEPHEW), sim.wallet_in_nephew_name),
+                    _(offerer.wallet_choice).format(nephew=cast["nephew"]),
+                    sim.wallet_in_nephew_name),
             _choice(view, "bk-secrets-own-name",
                     _("Từ chối. Đăng ký SIM và ví bằng căn cước của chính mình"),
                     sim.own_name),
@@ -122,15 +133,16 @@ def shop_counter(view: SecretsView, status: Status) -> list[w.Widget]:
 
 def who_may_help(view: SecretsView, status: Status) -> list[w.Widget]:
     _ = view.tr
-    said = _("Ở xã, bạn không mở được ứng dụng ngân hàng. Cháu {grandson} đi cùng bạn.").format(
-        grandson=secrets.GRANDSON)
-    grandson = _("Cháu {grandson}").format(grandson=secrets.GRANDSON)
-    stranger = _("Người lạ đứng cạnh")
+    cast = secrets.scene(status.scenario)
+    helpers = secrets.HELPERS[cast["helpers"]]
+    said = _(helpers.said).format(grandson=cast["grandson"])
+    grandson = _("Cháu {grandson}").format(grandson=cast["grandson"])
+    stranger = _(helpers.stranger)
     talk = html_block(
         f"<p>{_esc(said)}</p>"
         '<div role="log">'
         + _bubble(grandson, _("Đưa máy đây, đọc mã PIN cho cháu, cháu bấm cho nhanh."))
-        + _bubble(stranger, _("Bác đưa máy đây tôi làm giúp, tôi rành lắm."))
+        + _bubble(stranger, _(helpers.stranger_line))
         + "</div>")
     view.keep("bk-secrets-help-talk", talk)
     sim = view.sim
@@ -141,9 +153,8 @@ def who_may_help(view: SecretsView, status: Status) -> list[w.Widget]:
             paragraph(_("Bạn sẽ làm gì?"), "bk-hint"),
             _choice(view, "bk-secrets-grandson-types",
                     _("Đọc mã PIN cho cháu {grandson} bấm hộ").format(
-                        grandson=secrets.GRANDSON), sim.grandson_types_pin),
-            _choice(view, "bk-secrets-stranger", _("Đưa điện thoại cho người lạ làm giúp"),
-                    sim.stranger_helps),
+                        grandson=cast["grandson"]), sim.grandson_types_pin),
+            _choice(view, "bk-secrets-stranger", _(helpers.stranger_choice), sim.stranger_helps),
             _choice(view, "bk-secrets-type-myself",
                     _("Nhờ cháu chỉ chỗ bấm. Tự mình gõ mã PIN, che màn hình"),
                     sim.type_pin_myself),
@@ -157,24 +168,24 @@ def who_may_help(view: SecretsView, status: Status) -> list[w.Widget]:
 
 def lend_phone(view: SecretsView, status: Status) -> list[w.Widget]:
     _ = view.tr
-    person = _("Người lạ ở chợ")
-    seen = _("Bạn thấy người đó không gọi điện, mà đang mở ứng dụng ngân hàng trên máy bạn.")
+    borrower = secrets.BORROWERS[secrets.scene(status.scenario)["borrower"]]
+    person = _(borrower.person)
+    seen = _(borrower.seen)
     talk = html_block(
         '<div role="log">'
         + _bubble(person, _("Bác ơi, máy cháu hết pin. Cho cháu gọi nhờ một cuộc thôi."))
         + "</div>"
         f'<div class="bk-notification" role="status">{_esc(seen)}</div>'
         '<div role="log">'
-        + _bubble(person, _("Máy hỏi mã PIN gì đây bác? Bác đọc giúp cháu."))
+        + _bubble(person, _(borrower.ask))
         + "</div>")
     view.keep("bk-secrets-lend-talk", talk)
     sim = view.sim
-    return [screen_title(_("Ở chợ")), talk,
+    return [screen_title(_(borrower.place)), talk,
             paragraph(_("Bạn sẽ làm gì?"), "bk-hint"),
             _choice(view, "bk-secrets-let-go-on", _("Để người đó dùng tiếp, chắc họ bấm nhầm"),
                     sim.let_borrower_go_on),
-            _choice(view, "bk-secrets-tell-pin", _("Đọc mã PIN cho người đó"),
-                    sim.tell_borrower_pin),
+            _choice(view, "bk-secrets-tell-pin", _(borrower.tell), sim.tell_borrower_pin),
             _choice(view, "bk-secrets-take-back", _("Lấy lại điện thoại ngay và khóa màn hình"),
                     sim.take_phone_back),
             _leave(view)]
@@ -184,6 +195,12 @@ def lend_phone(view: SecretsView, status: Status) -> list[w.Widget]:
 
 def outcome(view: SecretsView, status: Status) -> list[w.Widget]:
     assert status.outcome is not None
+    if view.check:  # right or wrong, nothing is explained before «Nộp bài»
+        _ = view.tr
+        said, later = _("Đã ghi lại việc bạn chọn."), _("Nhận xét có sau khi bấm «Nộp bài».")
+        body = html_block(f'<div role="status"><p>{_esc(said)}</p><p>{_esc(later)}</p></div>')
+        view.keep("bk-secrets-explanation", body)
+        return [screen_title(_("Đã ghi lại")), body, _leave(view, primary=True)]
     return drill_outcome(view, view.sim, status.outcome, secrets.ASKED_TEAM)
 
 

@@ -117,6 +117,12 @@ TASK_TITLES: Final[dict[str, dict[str, str]]] = {
         "who_may_help": N_("Người giúp chỉ chỗ bấm, mình tự gõ mã PIN"),
         "lend_phone": N_("Lấy lại điện thoại người lạ «mượn gọi nhờ»"),
     },
+    "secrets_check": {
+        "notebook": N_("Cất mã mới vào sổ ở nhà"),
+        "own_name": N_("Không nhận SIM, ví điện tử đứng tên người khác"),
+        "who_may_help": N_("Cháu chỉ chỗ bấm, mình tự gõ mã; không đưa máy cho người lạ"),
+        "lend_phone": N_("Người lạ «mượn gọi nhờ» mở ứng dụng: lấy lại máy ngay"),
+    },
     "scams_check": {
         "zalo_otp": N_("Không gửi mã 6 số cho người quen nhắn Zalo xin"),
         "hospital_call": N_("Cuộc gọi «người nhà bị tai nạn»: cúp máy, gọi cho người nhà"),
