@@ -58,7 +58,8 @@ LESSON_FLOWS: Mapping[str, tuple[str, ...]] = MappingProxyType({
     "vneid_check": ("vneid_check",), "payment_check": ("bank_check",),
     "portal_check": ("portal_check",),
     "signing_check": ("signing_check",), "receiving_check": ("receiving_check",),
-    "vneid_daily_check": ("vneid_daily_check",), "scams_check": ("scams_check",)})
+    "vneid_daily_check": ("vneid_daily_check",), "scams_check": ("scams_check",),
+    "bills_check": ("bills_check",)})
 
 
 #: Lessons that are a later part of another lesson's app (issue 20: a lesson a resident

@@ -55,7 +55,7 @@ __all__ = ["APPS", "DESK_CALLS", "NOT_FOR_PAGES", "READINGS", "Desk", "LearnerDe
 #: The practice apps a page may use, by the name the page calls them.
 APPS = ("first_steps", "vneid", "bank", "portal", "signing", "safety", "receiving", "vneid_daily",
         "scams", "bills", "secrets", "vneid_check", "bank_check", "portal_check", "signing_check",
-        "receiving_check", "vneid_daily_check", "scams_check")
+        "receiving_check", "vneid_daily_check", "scams_check", "bills_check")
 #: Public methods of a simulator that are not the learner's to call.
 NOT_FOR_PAGES = frozenset({"hooks"})
 #: The page's own calls (methods of :class:`LearnerDesk`).
@@ -94,6 +94,7 @@ def _simulator_class(app: str) -> type:
     from . import (
         bank,
         bills,
+        bills_check,
         checks,
         first_steps,
         portal,
@@ -123,7 +124,8 @@ def _simulator_class(app: str) -> type:
             "signing_check": signing_check.SigningCheckSimulator,
             "receiving_check": receiving_check.ReceivingCheckSimulator,
             "vneid_daily_check": vneid_daily_check.VneidDailyCheckSimulator,
-            "scams_check": scams_check.ScamsCheckSimulator}[app]
+            "scams_check": scams_check.ScamsCheckSimulator,
+            "bills_check": bills_check.BillsCheckSimulator}[app]
 
 
 def vars_of(kind: type) -> dict[str, Any]:

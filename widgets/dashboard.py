@@ -71,7 +71,8 @@ LESSON_NAMES = {"first_steps": N_("Làm quen"), "vneid": N_("VNeID"),
                 "signing_check": N_("Tự làm ký số"),
                 "receiving_check": N_("Tự làm nhận tiền"),
                 "vneid_daily_check": N_("Tự làm VNeID hằng ngày"),
-                "scams_check": N_("Tự làm lừa đảo")}
+                "scams_check": N_("Tự làm lừa đảo"),
+                "bills_check": N_("Tự làm hóa đơn")}
 #: The rule «Đã tập huấn» counts by (``core_lessons`` and ``pass_mark`` of ``bakhong.toml``).
 TRAINED_RULE = N_("Đã học = đạt {lessons}: mỗi bài ít nhất {mark}% số điểm (core_lessons, "
                   "pass_mark trong bakhong.toml).")
