@@ -30,6 +30,7 @@ from bakhong.simulators.bills_check import (
 )
 from bakhong.simulators.clock import VN_TZ, FixedClock
 from bakhong.simulators.desk import LearnerDesk
+from bakhong.simulators.errors import NotInSandbox
 from bakhong.simulators.sandbox import Sandbox
 from bakhong.simulators.store import payments
 from bakhong.widgets.bills_app import BillsAppHandles, bills_check_factory
@@ -126,6 +127,63 @@ def test_each_mistake_is_recorded_quietly_explained_at_the_end_and_tasks_still_e
     with pytest.raises(checks.CheckClosed):
         app.top_up_phone(app.my_phone(), 20_000, PIN)
     assert mistakes(app) == found  # nothing after the hand-in counts
+
+
+def test_no_dead_ends_every_mistake_then_right(box: Sandbox) -> None:
+    """Every refusal the check's app has, then the right action: every task is earned, each
+    refusal is a mistake with its own plain words, and no money moved for a refused one."""
+    app = ready(box)
+    s = app.status().scenario
+    power, other_power, water, other_water = app.paper_bills()
+    balance = app.status().balance
+    with pytest.raises(bills.NothingLookedUp):
+        app.pay_bill(PIN)
+    with pytest.raises(bills.NoCompany):
+        app.lookup_bill(None, power.customer_code)
+    with pytest.raises(bills.UnknownCustomer):
+        app.lookup_bill(bills.ELECTRICITY.key, "PE99000000000")
+    app.lookup_bill(bills.WATER.key, water.customer_code)
+    with pytest.raises(NotAccepted):  # the water bill paid as a bill
+        app.pay_bill(PIN)
+    app.lookup_bill(bills.ELECTRICITY.key, power.customer_code)
+    with pytest.raises(bills.WrongPin):
+        app.pay_bill("000000")
+    app.lookup_bill(bills.ELECTRICITY.key, other_power.customer_code)
+    with pytest.raises(NotAccepted):  # the neighbour's bill
+        app.pay_bill(PIN)
+    with pytest.raises(NotAccepted):  # the electricity company on automatic payment
+        app.register_auto_debit(bills.ELECTRICITY.key, power.customer_code, 300_000, PIN)
+    with pytest.raises(bank.InvalidAmount):
+        app.register_auto_debit(bills.WATER.key, water.customer_code, "ba trăm", PIN)
+    with pytest.raises(bank.OverLimit):
+        app.register_auto_debit(bills.WATER.key, water.customer_code, 10**12, PIN)
+    with pytest.raises(NotAccepted):  # the neighbour's water code
+        app.register_auto_debit(bills.WATER.key, other_water.customer_code, 300_000, PIN)
+    with pytest.raises(NotAccepted):  # a limit under the usual bill
+        app.register_auto_debit(bills.WATER.key, water.customer_code, 1000, PIN)
+    with pytest.raises(bills.InvalidTopUp):
+        app.top_up_phone(app.my_phone(), 30_000, PIN)
+    with pytest.raises(NotInSandbox):
+        app.top_up_phone("0912345678", 50_000, PIN)
+    other = next(n for n in ("0100123456", "0100123457") if n != app.my_phone())
+    with pytest.raises(NotAccepted):  # another sandbox number
+        app.top_up_phone(other, 50_000, PIN)
+    with pytest.raises(NotAccepted):  # the stranger's
+        app.top_up_phone(s["stranger"], s["stranger_amount"], PIN)
+    assert app.status().balance == balance and app.status().done == frozenset()
+    app.lookup_bill(bills.ELECTRICITY.key, power.customer_code)
+    app.pay_bill(PIN)
+    app.register_auto_debit(bills.WATER.key, water.customer_code, 300_000, PIN)
+    app.top_up_phone(app.my_phone(), 50_000, PIN)
+    assert walkthrough.done_tasks(box, "hv001", LESSON) == set(bills.TASKS)
+    found = {m.code: m for m in app.mistakes()}
+    assert set(found) == {
+        "bills.nothing_looked_up", "bills.no_company", "bills.unknown_customer",
+        "bills.not_electricity", "bills.wrong_pin", "bills.not_your_bill", "bills.not_water",
+        "bank.amount_invalid", "bank.over_limit", "bills.limit_too_low",
+        "bills.invalid_top_up", "sandbox.not_persona", "bills.not_your_number",
+        "bills.top_up_stranger"}
+    assert all(m.explanation != checks.OTHER_MISTAKE for m in found.values())
 
 
 def test_a_retake_draws_other_bills_and_never_pays_one_twice(box: Sandbox) -> None:
