@@ -27,7 +27,8 @@ from bakhong.simulators.errors import N_, SandboxError
 PRACTICE = ("first_steps", "vneid", "payment", "portal", "portal_result", "signing", "safety",
             "receiving", "vneid_daily", "scams", "bills", "secrets")
 CHECKS = ("vneid_check", "payment_check", "portal_check", "signing_check", "receiving_check",
-          "vneid_daily_check", "scams_check", "secrets_check")
+          "vneid_daily_check", "scams_check", "bills_check",
+           "secrets_check")
 LESSONS = (*PRACTICE, *CHECKS)
 KERNEL_NAME = "bakhong"
 CELL_TIMEOUT = 20  # seconds per cell under autograde

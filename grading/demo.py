@@ -71,13 +71,13 @@ GRADED_WHEN_BUILT = timedelta(days=2)
 #: count as trained (the four checks and safety, ``settings.DEFAULT_CORE_LESSONS``) in six;
 #: receiving money (lesson 6) and its check come at a seventh, everyday VNeID (lesson 7) and
 #: its check at an eighth, scams aimed at older people (lesson 8) and its check at a ninth, the
-#: monthly bills (lesson 9) at a tenth and keeping one's secrets (lesson 10) and its check
-#: last, at an eleventh (today's).
+#: monthly bills (lesson 9) and its check at a tenth and keeping one's secrets (lesson 10)
+#: and its check last, at an eleventh (today's).
 SESSION_LESSONS: tuple[tuple[str, ...], ...] = (
     ("first_steps",), ("vneid", "vneid_check"), ("payment", "payment_check"), ("safety",),
     ("portal", "portal_result", "portal_check"), ("signing", "signing_check"),
     ("receiving", "receiving_check"), ("vneid_daily", "vneid_daily_check"),
-    ("scams", "scams_check"), ("bills",), ("secrets", "secrets_check"))
+    ("scams", "scams_check"), ("bills", "bills_check"), ("secrets", "secrets_check"))
 #: The lessons in the order the demo's residents take them.
 ORDER = tuple(lesson for group in SESSION_LESSONS for lesson in group)
 #: Grading processes while building: the sessions' batches are too small for a pool.
@@ -109,7 +109,7 @@ class Stage:
 #: The stages of the 34 residents after the first six, before the seeded shuffle.
 STAGES: tuple[Stage, ...] = (
     Stage(),  # consented, nothing done yet
-    Stage(0, 2), Stage(0, 3), Stage(0, 5),  # in lesson 0
+    Stage(0, 2), Stage(0, 5),  # in lesson 0
     Stage(1),  # lesson 0 done
     Stage(1, 1), Stage(1, 2), Stage(1, 2, submit_partial=True),  # in lesson 1
     *[Stage(1, stuck=True)] * 3,  # stuck at the activation OTP, today
@@ -137,12 +137,14 @@ STAGES: tuple[Stage, ...] = (
     #                                     the counter right, the practice's procedure picked
     Stage(16, 4, submit_partial=True),  # the scams check handed in: reported before locking
     Stage(17, 2, submit_partial=True),  # lesson 9 handed in before the phone top-up
-    Stage(18, 2),  # in lesson 10: the passwords' notebook and her own name, not yet who may
+    Stage(18, 2, submit_partial=True),  # the bills check handed in: the stranger's number
+    #                                     topped up (refused without the reason), not her own
+    Stage(19, 2),  # in lesson 10: the passwords' notebook and her own name, not yet who may
     #                help or the borrowed phone
-    Stage(19, 3, submit_partial=True),  # the secrets check handed in: the PIN told to the
+    Stage(20, 3, submit_partial=True),  # the secrets check handed in: the PIN told to the
     #                                     stranger who borrowed the phone
-    Stage(20),  # the whole course: receiving money, everyday VNeID, the scams and their
-    #             checks, the monthly bills, keeping one's secrets and its check
+    Stage(21),  # the whole course: receiving money, everyday VNeID, the scams, the monthly
+    #             bills and keeping one's secrets, and their checks
 )
 
 

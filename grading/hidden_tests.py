@@ -63,6 +63,7 @@ JUDGES = {
     "receiving_check": "bakhong.simulators.checks",
     "vneid_daily_check": "bakhong.simulators.checks",
     "scams_check": "bakhong.simulators.checks",
+    "bills_check": "bakhong.simulators.checks",
     "secrets_check": "bakhong.simulators.checks",
     "vneid_daily": "bakhong.simulators.vneid_daily",
     "bills": "bakhong.simulators.bills",

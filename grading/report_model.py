@@ -115,6 +115,7 @@ LESSONS: Mapping[str, str] = MappingProxyType({
     "receiving_check": "Tự làm 6: Nhận tiền vào tài khoản",
     "vneid_daily_check": "Tự làm 7: Dùng VNeID hằng ngày",
     "scams_check": "Tự làm 8: Cảnh giác lừa đảo",
+    "bills_check": "Tự làm 9: Trả hóa đơn hằng tháng",
     "secrets_check": "Tự làm 10: Giữ bí mật của mình",
 })
 
@@ -221,6 +222,10 @@ STEPS: Mapping[tuple[str, str], str] = MappingProxyType({
     ("bills", "pay_electricity"): "Trả tiền điện bằng mã khách hàng",
     ("bills", "auto_debit"): "Đăng ký thanh toán tự động tiền nước",
     ("bills", "top_up_phone"): "Nạp tiền điện thoại cho số của mình",
+    ("bills_check", "lookup_bill"): "Tra cứu hóa đơn bằng mã khách hàng",
+    ("bills_check", "pay_electricity"): "Trả tiền điện bằng mã khách hàng",
+    ("bills_check", "auto_debit"): "Đăng ký thanh toán tự động tiền nước",
+    ("bills_check", "top_up_phone"): "Nạp tiền điện thoại cho số của mình",
     ("vneid_daily_check", "login"): "Đăng nhập VNeID bằng passcode",
     ("vneid_daily_check", "add_wallet_papers"): "Tích hợp giấy tờ vào ví",
     ("vneid_daily_check", "open_paper"): "Mở giấy tờ trong ví",

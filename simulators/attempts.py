@@ -59,6 +59,7 @@ LESSON_FLOWS: Mapping[str, tuple[str, ...]] = MappingProxyType({
     "portal_check": ("portal_check",),
     "signing_check": ("signing_check",), "receiving_check": ("receiving_check",),
     "vneid_daily_check": ("vneid_daily_check",), "scams_check": ("scams_check",),
+    "bills_check": ("bills_check",),
     "secrets_check": ("secrets_check",)})
 
 

@@ -59,6 +59,8 @@ __all__ = [
     "Bill",
     "BillsSimulator",
     "completed_tasks",
+    "neighbour",
+    "stranger",
 ]
 
 LESSON = "bills"
@@ -87,6 +89,24 @@ TOP_UP_AMOUNTS = (10_000, 20_000, 50_000, 100_000, 200_000, 500_000)
 STRANGER_PHONE = "0100999888"
 #: The neighbour whose paper bills lie beside the learner's (fictional).
 NEIGHBOUR = "TRAN VAN BINH"
+#: What the stranger's SMS says (``{amount}``, ``{number}``; a check draws other words).
+STRANGER_SMS = ("Chi oi em la ban cua con chi, em het tien dien thoai, chi nap giup em "
+                "{amount} vao so {number} nhe, mai em gui lai. Cam on chi!")
+STRANGER_AMOUNT = 100_000
+
+
+def neighbour(scenario: Mapping[str, Any]) -> str:
+    """The neighbour whose bills lie beside the learner's: lesson 9's, or a check's drawn one.
+
+    >>> neighbour({}), neighbour({"neighbour": "LY VAN TU"})
+    ('TRAN VAN BINH', 'LY VAN TU')
+    """
+    return str(scenario.get("neighbour") or NEIGHBOUR)
+
+
+def stranger(scenario: Mapping[str, Any]) -> str:
+    """The number of the stranger who asks for a top-up: lesson 9's, or a check's drawn one."""
+    return str(scenario.get("stranger") or STRANGER_PHONE)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -240,10 +260,12 @@ class BillsSimulator(bank.BankSimulator):
         if scenario["sms_sent"]:
             return
         scenario["sms_sent"] = True
+        number = stranger(scenario)
+        words = str(scenario.get("stranger_sms") or STRANGER_SMS)
+        amount = f"{int(scenario.get('stranger_amount') or STRANGER_AMOUNT):,}".replace(",", ".")
         conn.execute(sms_inbox.insert().values(
-            learner_id=self.learner_id, sender=STRANGER_PHONE, at=self._now(),
-            body="Chi oi em la ban cua con chi, em het tien dien thoai, chi nap giup em "
-                 f"100.000 vao so {STRANGER_PHONE} nhe, mai em gui lai. Cam on chi!"))
+            learner_id=self.learner_id, sender=number, at=self._now(),
+            body=words.format(amount=amount, number=number)))
 
     def _check(self, conn: Connection, state: dict[str, Any], task: str,
                allowed: tuple[Any, ...]) -> None:
@@ -256,16 +278,21 @@ class BillsSimulator(bank.BankSimulator):
     def status(self) -> bank.Status:
         """The bank's status, with this lesson's tasks done."""
         status = super().status()
-        done = frozenset(completed_tasks(learner_events(self.store, self.learner_id, LESSON)))
+        done = frozenset(completed_tasks(self._lesson_events(), self.lesson))
         return dataclasses.replace(status, done=done)
+
+    def _lesson_events(self) -> list[Event]:
+        """The evidence the status counts tasks from (a check: its attempt's)."""
+        return learner_events(self.store, self.learner_id, self.lesson)
 
     def inbox(self) -> list[tuple[str, str, str]]:
         """The bank's SMS and the stranger's."""
         own = super().inbox()
+        number = stranger(self._current()["scenario"])
         with self.store.engine.connect() as conn:
             rows = conn.execute(sms_inbox.select().where(
                 (sms_inbox.c.learner_id == self.learner_id)
-                & (sms_inbox.c.sender == STRANGER_PHONE)).order_by(sms_inbox.c.seq)).all()
+                & (sms_inbox.c.sender == number)).order_by(sms_inbox.c.seq)).all()
         return sorted([*own, *((r.sender, r.body, r.at) for r in rows)], key=lambda m: m[2])
 
     def my_phone(self) -> str:
@@ -283,7 +310,7 @@ class BillsSimulator(bank.BankSimulator):
     def _bill(self, scenario: Mapping[str, Any], code: str) -> Bill:
         own = code in (scenario["own_power"], scenario["own_water"])
         power = code in (scenario["own_power"], scenario["neighbour_power"])
-        name = self.holder if own else NEIGHBOUR
+        name = self.holder if own else neighbour(scenario)
         if power:
             amount = scenario["power_amount"] if own else scenario["neighbour_amount"]
         else:
@@ -419,7 +446,7 @@ class BillsSimulator(bank.BankSimulator):
             if value not in TOP_UP_AMOUNTS:
                 raise InvalidTopUp()
             self._pin(state, pin)
-            if typed == compact_phone(STRANGER_PHONE):
+            if typed == compact_phone(stranger(scenario)):
                 raise TopUpStranger()
             if typed != compact_phone(self.persona.phone):
                 raise NotYourNumber()

@@ -59,6 +59,7 @@ from sqlalchemy.engine import Connection
 
 from . import (
     bank,
+    bills,
     civil_papers,
     dossiers,
     portal,
@@ -83,8 +84,8 @@ __all__ = ["CHECKS", "BankCheckSimulator", "Check", "CheckClosed", "CheckFlow", 
            "explanation"]
 # the signing check's simulator is in :mod:`.signing_check`, the receiving check's in
 # :mod:`.receiving_check`, the everyday VNeID check's in :mod:`.vneid_daily_check`, the scams
-# check's in :mod:`.scams_check`, the secrets check's in :mod:`.secrets_check` (they import
-# this module)
+# check's in :mod:`.scams_check`, the bills check's in :mod:`.bills_check`, the secrets
+# check's in :mod:`.secrets_check` (they import this module)
 
 #: What the explanation says of a refusal no check names.
 OTHER_MISTAKE = N_("Ứng dụng đã từ chối một thao tác. Hãy đọc kỹ thông báo của ứng dụng.")
@@ -366,6 +367,50 @@ SCAMS_CHECK = Check(
     frozenset({"scams.wrong_step", "scams.unknown_drill"}),
 )
 
+#: The bills check's scenario: :mod:`.bills_check`; its judge is lesson 9's. Its mistakes are
+#: lesson 9's, explained here (the check's app says only «Không được chấp nhận» before).
+BILLS_CHECK = Check(
+    "bills_check", "bills", "bills_check", "bills_check", bills.TASKS,
+    MappingProxyType({
+        "bills.not_your_bill": N_("Đã định trả hóa đơn của nhà hàng xóm. Trước khi trả, luôn "
+                                  "xem tên khách hàng ngân hàng hiện ra: phải là tên của bạn. "
+                                  "Nhập mã khách hàng in trên hóa đơn của nhà mình."),
+        "bills.limit_too_low": N_("Hạn mức đã đặt thấp hơn tiền nước thường tháng: hóa đơn sẽ "
+                                  "không được tự trả. Xem số tiền trên hóa đơn nước của bạn và "
+                                  "đặt hạn mức cao hơn một chút."),
+        "bills.top_up_stranger": N_("Đã định nạp tiền cho số điện thoại trong tin nhắn của người "
+                                    "lạ. Người quen thật sẽ gọi điện, không nhắn nhờ nạp tiền: "
+                                    "chỉ nạp cho số của mình, số trên thẻ nhân vật."),
+        "bills.not_your_number": N_("Số được nạp không phải số của bạn. Nạp tiền điện thoại cho "
+                                    "số trên thẻ nhân vật của bạn."),
+        "bills.not_electricity": N_("Đã định trả tiền nước ở «Thanh toán hóa đơn». Ở đó hãy chọn "
+                                    "công ty điện và nhập mã trên hóa đơn tiền điện; tiền nước "
+                                    "trả bằng «Thanh toán tự động»."),
+        "bills.not_water": N_("Đã chọn công ty điện ở «Thanh toán tự động». Việc tự trả hằng "
+                              "tháng là tiền nước: chọn công ty nước."),
+        "bills.no_company": N_("Chưa chọn nhà cung cấp. Chọn công ty điện hoặc nước trước."),
+        "bills.unknown_customer": N_("Mã khách hàng đã nhập không có ở công ty đã chọn. Chép "
+                                     "đúng mã in trên hóa đơn giấy, và chọn đúng công ty."),
+        "bills.nothing_looked_up": N_("Đã bấm «Thanh toán» khi chưa tra cứu. Nhập mã khách "
+                                      "hàng, bấm «Tra cứu», xem tên rồi mới trả."),
+        "bills.already_paid": N_("Hóa đơn này đã trả rồi: không trả hai lần."),
+        "bills.wrong_pin": N_("Mã PIN nhập chưa đúng: đó là 6 số bạn đã đặt lúc đầu."),
+        "bills.invalid_top_up": N_("Chưa chọn mệnh giá nạp tiền."),
+        "bills.not_in_lesson": N_("Bài này chỉ trả hóa đơn và nạp tiền điện thoại: không cần "
+                                  "quét mã hay chuyển tiền."),
+        "sandbox.not_persona": N_("Đã nhập một số điện thoại không có trên thẻ nhân vật. Chỉ "
+                                  "nạp cho số ghi trên thẻ của bạn."),
+        "phone.invalid": VNEID_CHECK.explanations["phone.invalid"],
+        "bank.pin_invalid": PAYMENT_CHECK.explanations["bank.pin_invalid"],
+        "bank.pin_mismatch": PAYMENT_CHECK.explanations["bank.pin_mismatch"],
+        "bank.amount_invalid": N_("Hạn mức chỉ gồm chữ số, ví dụ 200000."),
+        "bank.over_limit": N_("Hạn mức quá lớn. Đặt cao hơn tiền nước thường tháng một chút "
+                              "là đủ."),
+        "bank.insufficient_balance": PAYMENT_CHECK.explanations["bank.insufficient_balance"],
+    }),
+    frozenset({"bank.maintenance", "bank.connection_lost", "bank.wrong_step"}),
+)
+
 #: The secrets check's scenario: :mod:`.secrets_check`; its judge is lesson 10's. Its mistakes
 #: are lesson 10's, explained here without the practice's names (a check draws other people).
 SECRETS_CHECK = Check(
@@ -407,7 +452,7 @@ SECRETS_CHECK = Check(
 CHECKS: Mapping[str, Check] = MappingProxyType({
     check.lesson: check for check in (VNEID_CHECK, PAYMENT_CHECK, PORTAL_CHECK,
                                        SIGNING_CHECK, RECEIVING_CHECK, VNEID_DAILY_CHECK,
-                                       SCAMS_CHECK, SECRETS_CHECK)})
+                                       SCAMS_CHECK, BILLS_CHECK, SECRETS_CHECK)})
 
 
 def explanation(lesson: str, code: str) -> str:
@@ -502,6 +547,8 @@ def _judge(check: Check) -> Any:
         return vneid_daily.completed_tasks
     if check.skill == "scams":
         return scams.completed_tasks
+    if check.skill == "bills":
+        return bills.completed_tasks
     if check.skill == "secrets":
         return secrets.completed_tasks
     return vneid.completed_tasks if check.skill == "vneid" else bank.completed_tasks

@@ -55,7 +55,8 @@ __all__ = ["APPS", "DESK_CALLS", "NOT_FOR_PAGES", "READINGS", "Desk", "LearnerDe
 #: The practice apps a page may use, by the name the page calls them.
 APPS = ("first_steps", "vneid", "bank", "portal", "signing", "safety", "receiving", "vneid_daily",
         "scams", "bills", "secrets", "vneid_check", "bank_check", "portal_check", "signing_check",
-        "receiving_check", "vneid_daily_check", "scams_check", "secrets_check")
+        "receiving_check", "vneid_daily_check", "scams_check", "bills_check",
+        "secrets_check")
 #: Public methods of a simulator that are not the learner's to call.
 NOT_FOR_PAGES = frozenset({"hooks"})
 #: The page's own calls (methods of :class:`LearnerDesk`).
@@ -94,6 +95,7 @@ def _simulator_class(app: str) -> type:
     from . import (
         bank,
         bills,
+        bills_check,
         checks,
         first_steps,
         portal,
@@ -125,6 +127,7 @@ def _simulator_class(app: str) -> type:
             "receiving_check": receiving_check.ReceivingCheckSimulator,
             "vneid_daily_check": vneid_daily_check.VneidDailyCheckSimulator,
             "scams_check": scams_check.ScamsCheckSimulator,
+            "bills_check": bills_check.BillsCheckSimulator,
             "secrets_check": secrets_check.SecretsCheckSimulator}[app]
 
 

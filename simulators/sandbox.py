@@ -30,6 +30,7 @@ from .vneid import VneidSimulator
 if TYPE_CHECKING:
     from .bank import BankSimulator
     from .bills import BillsSimulator
+    from .bills_check import BillsCheckSimulator
     from .checks import BankCheckSimulator, PortalCheckSimulator, VneidCheckSimulator
     from .first_steps import FirstStepsSimulator
     from .portal import PortalSimulator
@@ -233,6 +234,13 @@ class Sandbox:
 
         return ScamsCheckSimulator(self.store, self.clock, self.random(
             "scams_check", learner_id, self.clock.now()), learner_id)
+
+    def bills_check(self, learner_id: str) -> BillsCheckSimulator:
+        """The bills check («Tự làm»): :mod:`.bills_check`."""
+        from .bills_check import BillsCheckSimulator
+
+        return BillsCheckSimulator(self.store, self.clock, self.random(
+            "bills_check", learner_id, self.clock.now()), learner_id)
 
     def secrets_check(self, learner_id: str) -> SecretsCheckSimulator:
         """The secrets check («Tự làm»): :mod:`.secrets_check`."""

@@ -807,17 +807,18 @@ def _newborn_in_app(w: _Walker, check: bool = False) -> None:
 
 # -- lesson 9: monthly bills ----------------------------------------------------------------
 
-def _bills_app(w: _Walker) -> bills.BillsSimulator:
-    """The bills lesson's bank app on its home screen (its Smart OTP PIN set first)."""
-    app = w.box.bills(w.learner_id)
+def _bills_app(w: _Walker, check: bool = False) -> bills.BillsSimulator:
+    """The bills lesson's bank app on its home screen (its Smart OTP PIN set first);
+    ``check``: the bills check's (:mod:`.bills_check`)."""
+    app = w.box.bills_check(w.learner_id) if check else w.box.bills(w.learner_id)
     if app.status().step is bank.Step.SETUP:
-        w.pause()
+        w.pause(30 if check else STEP_SECONDS)  # a check: reading the goal first
         app.set_pin(BANK_PIN, BANK_PIN)
     return app
 
 
-def _pay_electricity(w: _Walker) -> None:
-    app = _bills_app(w)
+def _pay_electricity(w: _Walker, check: bool = False) -> None:
+    app = _bills_app(w, check)
     own = app.paper_bills()[0]
     w.pause()
     app.lookup_bill(bills.ELECTRICITY.key, own.customer_code)
@@ -825,16 +826,26 @@ def _pay_electricity(w: _Walker) -> None:
     app.pay_bill(BANK_PIN)
 
 
-def _auto_debit(w: _Walker) -> None:
-    app = _bills_app(w)
+def _auto_debit(w: _Walker, check: bool = False) -> None:
+    app = _bills_app(w, check)
     own = app.paper_bills()[2]
     w.pause()
     app.register_auto_debit(bills.WATER.key, own.customer_code, 300_000, BANK_PIN)
 
 
-def _top_up_phone(w: _Walker) -> None:
-    app = _bills_app(w)
+def _top_up_phone(w: _Walker, check: bool = False, fooled: bool = False) -> None:
+    """Her own phone topped up; ``fooled`` (a check): the stranger's number instead, which
+    the check records and refuses without saying why."""
+    app = _bills_app(w, check)
     w.pause()
+    if fooled:
+        from .bills_check import NotAccepted
+
+        scenario = app.status().scenario
+        try:
+            app.top_up_phone(scenario["stranger"], scenario["stranger_amount"], BANK_PIN)
+        except NotAccepted:
+            return
     app.top_up_phone(app.my_phone(), 50_000, BANK_PIN)
 
 
@@ -917,8 +928,19 @@ def _moves(lesson: str, tasks: int) -> list[Move]:
         return [((t[0],), partial(_wallet, check=check)),
                 ((t[1],), partial(_clinic, check=check, then_wrong=wrong)),
                 ((t[2],), partial(_newborn_in_app, check=check))]
-    if lesson == "bills":
-        return [((t[0],), _pay_electricity), ((t[1],), _auto_debit), ((t[2],), _top_up_phone)]
+    if lesson in ("bills", "bills_check"):
+        check = lesson == "bills_check"
+        moves = [((t[0],), partial(_pay_electricity, check=check)),
+                 ((t[1],), partial(_auto_debit, check=check)),
+                 ((t[2],), partial(_top_up_phone, check=check))]
+        if check and tasks == len(t) - 1:  # the stranger's number topped up, handed in so
+            second = moves[1][1]
+
+            def then_fooled(w: _Walker) -> None:
+                second(w)
+                _top_up_phone(w, check=True, fooled=True)
+            moves[1] = ((t[1],), then_fooled)
+        return moves
     return [((task,), _drill(task)) for task in t]  # safety
 
 

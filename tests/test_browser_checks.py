@@ -1,5 +1,5 @@
-"""Issue 20: the VNeID, payment, portal, signing, receiving, everyday VNeID, scams and secrets
-checks («Tự làm») walked on a 360x800 phone.
+"""Issue 20: the VNeID, payment, portal, signing, receiving, everyday VNeID, scams, bills and
+secrets checks («Tự làm») walked on a 360x800 phone.
 
 Each walk opens the check's page, sees the goal stated once (with «🔊 Nghe») and no help
 bar, makes one mistake the app refuses (it is not explained yet), finishes the task, hands it
@@ -588,6 +588,86 @@ def walk_secrets_check(w: CheckWalk) -> None:
     hand_in(w, "Đã đọc mã PIN cho cháu bấm hộ")
 
 
+def bills_check_of(w: Walk) -> tuple[dict[str, Any], list[Any], str]:
+    """The bills check's drawn scenario, its paper bills and the resident's own phone;
+    consent recorded first when missing (the walk shares its resident with other checks')."""
+    with opened_sandbox(w.server.workshop) as box:
+        me = w.learner.learner_id
+        with box.store.engine.connect() as conn:
+            consented = learners.has_consented(conn, me)
+        if not consented:
+            learners.record_consent(box.store, box.clock, me)
+        sim = box.bills_check(me)
+        return dict(sim.status().scenario), sim.paper_bills(), sim.my_phone()
+
+
+def walk_bills_check(w: CheckWalk) -> None:
+    """Lesson 9's three tasks over the check's drawn bills; the mistake: the neighbour's
+    electricity bill looked up and paid, refused with «Không được chấp nhận» only."""
+    s, (power, other_power, water, _other_water), mine = bills_check_of(w)
+    w.open()
+    w.see(".bk-check-goal", "the goal", has_text="hóa đơn giấy")
+    w.screen("goal", ".bk-common-check-listen")
+    no_help(w)
+    assert w.page.locator(".bk-bank-tasks").count() == 0, "a check lists no tasks"
+    w.type("bk-bank-new-pin", walkthrough.BANK_PIN)
+    w.type("bk-bank-new-pin-again", walkthrough.BANK_PIN)
+    w.tap("bk-bank-save-pin")
+    w.see(".bk-bank-go-bill", "the home screen")
+    w.screen("home", ".bk-bank-go-bill")
+    # 1. the electricity bill: the neighbour's paid first (the mistake, not explained yet)
+    w.tap("bk-bank-go-bill")
+    w.see(".bk-bank-paper-power", "the paper bills", has_text=s["neighbour"])
+    w.screen("bill", ".bk-bank-paper-power")
+    w.choose("bk-bank-bill-company", label="Điện lực")
+    w.type("bk-bank-bill-code", other_power.customer_code)
+    w.tap("bk-bank-bill-lookup")
+    w.see(".bk-bank-bill-found", "the neighbour's bill", has_text=s["neighbour"])
+    w.type("bk-bank-bill-pin", walkthrough.BANK_PIN)
+    w.tap("bk-bank-bill-pay")
+    w.see(".bk-msg-error", "the refusal", has_text="Không được chấp nhận")
+    w.refusals += 1
+    assert w.page.locator(".bk-msg-error", has_text="tên").count() == 0, "not explained"
+    no_help(w)
+    w.screen("bill-refused", ".bk-bank-bill-lookup")
+    w.choose("bk-bank-bill-company", label="Điện lực")
+    w.type("bk-bank-bill-code", power.customer_code)
+    w.tap("bk-bank-bill-lookup")
+    w.see(".bk-bank-bill-found", "her own bill", has_text=power.customer_name)
+    w.type("bk-bank-bill-pin", walkthrough.BANK_PIN)
+    w.tap("bk-bank-bill-pay")
+    w.see(".bk-msg-info", "the bill paid")
+    w.screen("bill-paid", ".bk-bank-back")
+    w.tap("bk-bank-back")
+    # 2. the water bill's automatic payment, a limit above the usual bill
+    w.see(".bk-bank-go-auto", "home again")
+    w.tap("bk-bank-go-auto")
+    w.see(".bk-bank-auto-register", "«Thanh toán tự động»")
+    w.screen("auto", ".bk-bank-auto-register")
+    w.choose("bk-bank-auto-company", label="Cấp nước")
+    w.type("bk-bank-auto-code", water.customer_code)
+    w.type("bk-bank-auto-limit", str(s["water_usual"] + 100_000))
+    w.type("bk-bank-auto-pin", walkthrough.BANK_PIN)
+    w.tap("bk-bank-auto-register")
+    w.see(".bk-bank-auto-confirmation", "the confirmation")
+    w.screen("auto-done", ".bk-bank-auto-confirmation")
+    w.tap("bk-bank-back")
+    # 3. the phone: the stranger's SMS read, her own number topped up
+    w.see(".bk-bank-go-topup", "home again")
+    w.unfold("bk-bank-sms-inbox")
+    w.screen("sms-stranger", ".bk-bank-sms-inbox .bk-sms-new")
+    w.tap("bk-bank-go-topup")
+    w.see(".bk-bank-topup-card", "«Nạp tiền điện thoại»")
+    w.screen("topup", ".bk-bank-topup-card")
+    w.type("bk-bank-topup-number", mine)
+    w.choose("bk-bank-topup-amount", label="50.000")
+    w.type("bk-bank-topup-pin", walkthrough.BANK_PIN)
+    w.tap("bk-bank-topup-pay")
+    w.see(".bk-msg-info", "the phone topped up")
+    w.screen("topup-done", ".bk-bank-back")
+    hand_in(w, "Đã định trả hóa đơn của nhà hàng xóm")
+
+
 #: walk -> (the check's lesson, the resident, the walk)
 WALKS = {"vneid_check": ("vneid_check", "hv001", walk_vneid_check),
          "payment_check": ("payment_check", "hv002", walk_payment_check),
@@ -599,6 +679,7 @@ WALKS = {"vneid_check": ("vneid_check", "hv001", walk_vneid_check),
          # the same resident as the receiving check's: another check, its own flow
          "vneid_daily_check": ("vneid_daily_check", "hv006", walk_vneid_daily_check),
          "scams_check": ("scams_check", "hv006", walk_scams_check),
+         "bills_check": ("bills_check", "hv006", walk_bills_check),
          "secrets_check": ("secrets_check", "hv006", walk_secrets_check)}
 
 

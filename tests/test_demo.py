@@ -95,6 +95,13 @@ def test_learners_are_at_several_stages(built: tuple[Path, datetime]) -> None:
         assert sum(any(o == "scams.reported_before_locking" for _, o in events)
                    for events in took) == 1
         took = [[(e.task, e.outcome) for e in learner_events(box.store, le.learner_id)
+                 if e.lesson == "bills_check"] for le in everyone]
+        took = [events for events in took if events]
+        assert len(took) >= 2 and all(("submit", "ok") in events for events in took)
+        # the bills check handed in: passed, and once with the stranger's number topped up
+        assert sum(any(o == "bills.top_up_stranger" for _, o in events)
+                   for events in took) == 1
+        took = [[(e.task, e.outcome) for e in learner_events(box.store, le.learner_id)
                  if e.lesson == "secrets_check"] for le in everyone]
         took = [events for events in took if events]
         assert len(took) == 2 and all(("submit", "ok") in events for events in took)

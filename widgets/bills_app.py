@@ -36,7 +36,7 @@ from bakhong.simulators import bills
 from bakhong.simulators.bank import Status, Step
 from bakhong.simulators.bills import BillsSimulator
 
-from .appview import AppHandles
+from .appview import AppHandles, unaided
 from .bank_app import BankView
 from .bills_help import STEP_HELP
 from .bills_screens import build_screen, money
@@ -45,7 +45,7 @@ from .i18n import N_, Translator
 if TYPE_CHECKING:
     from bakhong.simulators.desk import Desk
 
-__all__ = ["BillsAppHandles", "BillsView", "bills_app", "bills_factory"]
+__all__ = ["BillsAppHandles", "BillsView", "bills_app", "bills_check_factory", "bills_factory"]
 
 #: The panels of the home step.
 PANELS = ("home", "bill", "auto", "topup", "history")
@@ -111,3 +111,10 @@ def bills_app(sim: BillsSimulator, tr: Translator, *, display: bool = False) -> 
 def bills_factory(desk: Desk, tr: Translator) -> BillsAppHandles:
     """An ``app_factory`` for :func:`bakhong.widgets.course.course_screen`."""
     return bills_app(desk.app("bills"), tr)
+
+
+def bills_check_factory(desk: Desk, tr: Translator) -> BillsAppHandles:
+    """The bills check's app, :func:`.appview.unaided` (no help bar, no task list; the paper
+    bills not labelled whose they are, no hint to read the name)."""
+    with unaided():
+        return bills_app(desk.app("bills_check"), tr)

@@ -60,8 +60,13 @@ def _papers(view: BillsView, status: Status, company: str, cls: str) -> w.HTML:
     own = [b for b in found if b.customer_name == status.holder]
     other = [b for b in found if b not in own]
     title = html.escape(_("Trên bàn nhà bạn (mô phỏng): hai hóa đơn giấy"))
-    body = (_paper(view, own[0], _("Hóa đơn của bạn"))
-            + _paper(view, other[0], _("Hóa đơn của nhà hàng xóm")))
+    if view.unaided:  # a check: the resident reads the names herself, in a drawn order
+        papers = [own[0], other[0]] if status.scenario.get("own_first", True) \
+            else [other[0], own[0]]
+        body = "".join(_paper(view, bill, _("Hóa đơn giấy")) for bill in papers)
+    else:
+        body = (_paper(view, own[0], _("Hóa đơn của bạn"))
+                + _paper(view, other[0], _("Hóa đơn của nhà hàng xóm")))
     return view.keep(cls, html_block(f'<div class="bk-merchant"><p>{title}</p>{body}</div>'))  # type: ignore[return-value]
 
 
@@ -122,8 +127,9 @@ def _bill(view: BillsView, status: Status) -> list[w.Widget]:
     def pay() -> str:
         view.sim.pay_bill(pin.value)
         return _("Thanh toán thành công.")
-    return [*items, found,
-            paragraph(_("Xem kỹ tên khách hàng trước khi trả tiền."), "bk-hint"), pin,
+    hint = [] if view.unaided else [paragraph(_("Xem kỹ tên khách hàng trước khi trả tiền."),
+                                              "bk-hint")]
+    return [*items, found, *hint, pin,
             view.button("bk-bank-bill-pay", _("Thanh toán"), pay, primary=True),
             _back(view)]
 

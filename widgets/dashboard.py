@@ -72,6 +72,7 @@ LESSON_NAMES = {"first_steps": N_("Làm quen"), "vneid": N_("VNeID"),
                 "receiving_check": N_("Tự làm nhận tiền"),
                 "vneid_daily_check": N_("Tự làm VNeID hằng ngày"),
                 "scams_check": N_("Tự làm lừa đảo"),
+                "bills_check": N_("Tự làm hóa đơn"),
                 "secrets_check": N_("Tự làm giữ bí mật")}
 #: The rule «Đã tập huấn» counts by (``core_lessons`` and ``pass_mark`` of ``bakhong.toml``).
 TRAINED_RULE = N_("Đã học = đạt {lessons}: mỗi bài ít nhất {mark}% số điểm (core_lessons, "

@@ -59,6 +59,7 @@ LESSON_TITLES = {
     "scams": N_("Bài 8: Cảnh giác lừa đảo nhắm vào người cao tuổi"),
     "scams_check": N_("Tự làm 8: Cảnh giác lừa đảo"),
     "bills": N_("Bài 9: Trả hóa đơn hằng tháng"),
+    "bills_check": N_("Tự làm 9: Trả hóa đơn hằng tháng"),
     "secrets": N_("Bài 10: Giữ bí mật của mình"),
     "secrets_check": N_("Tự làm 10: Giữ bí mật của mình"),
 }
@@ -158,13 +159,15 @@ APP_FACTORIES = {"first_steps": ("first_steps_app", "first_steps_factory"),
                  "receiving_check": ("receiving_app", "receiving_check_factory"),
                  "vneid_daily_check": ("vneid_daily_app", "vneid_daily_check_factory"),
                  "scams_check": ("scams_app", "scams_check_factory"),
+                 "bills_check": ("bills_app", "bills_check_factory"),
                  "secrets_check": ("secrets_app", "secrets_check_factory")}
 #: Each check's app, by the desk's name (``bakhong.simulators.checks``): its page is in check
 #: mode (:mod:`.check_mode`).
 CHECK_APPS = {"vneid_check": "vneid_check", "payment_check": "bank_check",
               "portal_check": "portal_check", "signing_check": "signing_check",
               "receiving_check": "receiving_check", "vneid_daily_check": "vneid_daily_check",
-              "scams_check": "scams_check", "secrets_check": "secrets_check"}
+              "scams_check": "scams_check", "bills_check": "bills_check",
+              "secrets_check": "secrets_check"}
 
 
 def _app(lesson: str) -> Callable[..., object]:

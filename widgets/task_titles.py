@@ -140,6 +140,11 @@ TASK_TITLES: Final[dict[str, dict[str, str]]] = {
         "auto_debit": N_("Đăng ký thanh toán tự động tiền nước, hạn mức đủ trả"),
         "top_up": N_("Nạp tiền điện thoại cho số của mình, không cho số lạ"),
     },
+    "bills_check": {
+        "electricity": N_("Trả tiền điện của nhà mình bằng mã khách hàng"),
+        "auto_debit": N_("Thanh toán tự động tiền nước, hạn mức đủ trả"),
+        "top_up": N_("Nạp tiền điện thoại cho số của mình"),
+    },
     "vneid_daily_check": {
         "wallet": N_("Tích hợp giấy tờ được giao vào «Ví giấy tờ»"),
         "clinic": N_("Ở nơi khám: cho quét mã QR thẻ BHYT trên VNeID"),
