@@ -48,11 +48,12 @@ from __future__ import annotations
 
 import hashlib
 import random
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from enum import StrEnum
 from types import MappingProxyType
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -66,6 +67,7 @@ from . import (
     procedures,
     receiving,
     registry,
+    safety,
     scams,
     secrets,
     vietqr,
@@ -79,13 +81,16 @@ from .flow import LearnerFlow
 from .store import Store, load_flow_state, sms_inbox
 from .store import events as event_rows
 
-__all__ = ["CHECKS", "BankCheckSimulator", "Check", "CheckClosed", "CheckFlow", "Goal",
-           "Mistake", "PortalCheckSimulator", "VneidCheckSimulator", "completed_tasks",
+__all__ = ["CHECKS", "BankCheckSimulator", "Check", "CheckClosed", "CheckFlow", "DrillCheckFlow",
+           "Goal", "Mistake", "PortalCheckSimulator", "VneidCheckSimulator", "completed_tasks",
            "explanation"]
 # the signing check's simulator is in :mod:`.signing_check`, the receiving check's in
 # :mod:`.receiving_check`, the everyday VNeID check's in :mod:`.vneid_daily_check`, the scams
 # check's in :mod:`.scams_check`, the bills check's in :mod:`.bills_check`, the secrets
 # check's in :mod:`.secrets_check` (they import this module)
+
+#: A drill lesson's status (:class:`DrillCheckFlow`).
+S = TypeVar("S")
 
 #: What the explanation says of a refusal no check names.
 OTHER_MISTAKE = N_("Ứng dụng đã từ chối một thao tác. Hãy đọc kỹ thông báo của ứng dụng.")
@@ -603,6 +608,37 @@ class CheckFlow(LearnerFlow):
         if self._handed_in(conn):
             raise CheckClosed()
         super()._check(conn, state, task, allowed)
+
+
+class DrillCheckFlow(CheckFlow, safety.DrillFlow[S]):
+    """The check mode of a drill lesson's scenes (lessons 8 and 10: :mod:`.scams_check`,
+    :mod:`.secrets_check`); comes first in the bases, before the lesson's simulator.
+
+    A choice is refused once the check is handed in. A mistake is recorded as in the
+    practice (under its code, the review's to explain) but not raised, and the scene is
+    marked answered either way, right or wrong: the check's screens say nothing until
+    «Nộp bài». A scene may be answered again; its task counts once answered right.
+    """
+
+    def _choose(self, action: str, task: str | None,
+                act: Callable[[Connection, dict[str, Any]], None], *allowed: StrEnum,
+                **detail: Any) -> S:
+        def guarded(conn: Connection, state: dict[str, Any]) -> None:
+            if self._handed_in(conn):
+                raise CheckClosed()
+            if allowed and self.steps(state["step"]) not in allowed:
+                raise self.wrong_step(f"{action} at {state['step']}")
+            act(conn, state)
+
+        try:
+            return super()._choose(action, task, guarded, **detail)
+        except safety.Mistake:
+            return self.status()
+
+    def _finish(self, state: dict[str, Any], *, right: bool, code: str = OK,
+                reported: bool = False) -> None:
+        super()._finish(state, right=right, code=code, reported=reported)
+        state["done"] = sorted({*state.get("done", []), state["drill"]})
 
 
 # -- VNeID: another person of the household, up to level 2 -------------------------------------

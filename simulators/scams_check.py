@@ -41,18 +41,12 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from enum import StrEnum
 from typing import Any
-
-from sqlalchemy.engine import Connection
 
 from . import scams
 from .bank import money
-from .checks import SCAMS_CHECK, CheckClosed, CheckFlow, Goal
+from .checks import SCAMS_CHECK, DrillCheckFlow, Goal
 from .errors import N_
-from .evidence import OK
-from .safety import Mistake
 
 __all__ = ["FRIENDS", "RELATIVES", "ScamsCheckSimulator"]
 
@@ -66,7 +60,7 @@ CHECK_BANK_CALLS = ("chip_card",)
 CHECK_STORIES = ("link",)
 
 
-class ScamsCheckSimulator(CheckFlow, scams.ScamsSimulator):
+class ScamsCheckSimulator(DrillCheckFlow[scams.Status], scams.ScamsSimulator):
     """Lesson 8's drill app in check mode (see the module's notes)."""
 
     check = SCAMS_CHECK
@@ -84,29 +78,6 @@ class ScamsCheckSimulator(CheckFlow, scams.ScamsSimulator):
                      "bank_call": draw.choice(CHECK_BANK_CALLS),
                      "story": draw.choice(CHECK_STORIES)},
         }
-
-    def _choose(self, action: str, task: str | None,
-                act: Callable[[Connection, dict[str, Any]], None], *allowed: StrEnum,
-                **detail: Any) -> scams.Status:
-        """Lesson 8's choice, refused once the check is handed in; a mistake is recorded as
-        in the practice but not raised: the check explains nothing until «Nộp bài»."""
-        def guarded(conn: Connection, state: dict[str, Any]) -> None:
-            if self._handed_in(conn):
-                raise CheckClosed()
-            if allowed and self.steps(state["step"]) not in allowed:
-                raise self.wrong_step(f"{action} at {state['step']}")
-            act(conn, state)
-
-        try:
-            return super()._choose(action, task, guarded, **detail)
-        except Mistake:
-            return self.status()
-
-    def _finish(self, state: dict[str, Any], *, right: bool, code: str = OK,
-                reported: bool = False) -> None:
-        """The scene is answered, right or wrong (the home list marks it either way)."""
-        super()._finish(state, right=right, code=code, reported=reported)
-        state["done"] = sorted({*state.get("done", []), state["drill"]})
 
     def goal(self) -> Goal:
         scenario = self.status().scenario

@@ -42,17 +42,11 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from enum import StrEnum
 from typing import Any
 
-from sqlalchemy.engine import Connection
-
 from . import secrets
-from .checks import SECRETS_CHECK, CheckClosed, CheckFlow, Goal
+from .checks import SECRETS_CHECK, DrillCheckFlow, Goal
 from .errors import N_
-from .evidence import OK
-from .safety import Mistake
 
 __all__ = ["CHECK_BORROWERS", "CHECK_SECRETS", "GRANDCHILDREN", "NEIGHBOURS",
            "SecretsCheckSimulator"]
@@ -66,7 +60,7 @@ CHECK_SECRETS = ("wallet_pin", "vneid_passcode")
 CHECK_BORROWERS = ("station_wallet", "station_zalo")
 
 
-class SecretsCheckSimulator(CheckFlow, secrets.SecretsSimulator):
+class SecretsCheckSimulator(DrillCheckFlow[secrets.Status], secrets.SecretsSimulator):
     """Lesson 10's scene app in check mode (see the module's notes)."""
 
     check = SECRETS_CHECK
@@ -82,29 +76,6 @@ class SecretsCheckSimulator(CheckFlow, secrets.SecretsSimulator):
                      "nephew": draw.choice(NEIGHBOURS), "grandson": draw.choice(GRANDCHILDREN),
                      "helpers": "market", "borrower": draw.choice(CHECK_BORROWERS)},
         }
-
-    def _choose(self, action: str, task: str | None,
-                act: Callable[[Connection, dict[str, Any]], None], *allowed: StrEnum,
-                **detail: Any) -> secrets.Status:
-        """Lesson 10's choice, refused once the check is handed in; a mistake is recorded as
-        in the practice but not raised: the check explains nothing until «Nộp bài»."""
-        def guarded(conn: Connection, state: dict[str, Any]) -> None:
-            if self._handed_in(conn):
-                raise CheckClosed()
-            if allowed and self.steps(state["step"]) not in allowed:
-                raise self.wrong_step(f"{action} at {state['step']}")
-            act(conn, state)
-
-        try:
-            return super()._choose(action, task, guarded, **detail)
-        except Mistake:
-            return self.status()
-
-    def _finish(self, state: dict[str, Any], *, right: bool, code: str = OK,
-                reported: bool = False) -> None:
-        """The scene is answered, right or wrong (the home list marks it either way)."""
-        super()._finish(state, right=right, code=code, reported=reported)
-        state["done"] = sorted({*state.get("done", []), state["drill"]})
 
     def goal(self) -> Goal:
         return Goal(N_("Bốn tình huống thường ngày sẽ đến với bạn: một mã mới sợ quên, mua SIM "
