@@ -441,6 +441,22 @@ class DrillFlow(LearnerFlow, Generic[S]):
         self._finish(state, right=False, code=mistake.code)
         return mistake
 
+    def _mistake(self, action: str, task: str, step: StrEnum, mistake: type[Mistake],
+                 **detail: Any) -> S:
+        """A scene's wrong choice ``action`` at ``step``: ``mistake``, kept (:meth:`_choose`)."""
+        def act(conn: Connection, state: dict[str, Any]) -> None:
+            raise self._fail(state, mistake())
+
+        return self._choose(action, task, act, step, **detail)
+
+    def _right(self, action: str, task: str, step: StrEnum, *, reported: bool = False,
+               **detail: Any) -> S:
+        """A scene's right choice ``action`` at ``step``: the drill done."""
+        def act(conn: Connection, state: dict[str, Any]) -> None:
+            self._finish(state, right=True, reported=reported)
+
+        return self._choose(action, task, act, step, **detail)
+
     # -- home -------------------------------------------------------------------------------
 
     def start(self, task: str) -> S:
@@ -529,10 +545,7 @@ class SafetySimulator(DrillFlow["Status"]):
 
     def read_otp(self) -> Status:
         """«Đọc mã cho người gọi»: the mistake."""
-        def act(conn: Connection, state: dict[str, Any]) -> None:
-            raise self._fail(state, GaveOtp())
-
-        return self._choose("read_otp", TASK_POLICE, act, Step.CALL_TALK)
+        return self._mistake("read_otp", TASK_POLICE, Step.CALL_TALK, GaveOtp)
 
     def refuse_call(self, *, report: bool = False) -> Status:
         """«Từ chối và cúp máy» (and, with ``report``, report the number to 156)."""
@@ -553,10 +566,7 @@ class SafetySimulator(DrillFlow["Status"]):
 
     def install_apk(self) -> Status:
         """«Cài đặt» and «Cho phép từ nguồn này»: the mistake."""
-        def act(conn: Connection, state: dict[str, Any]) -> None:
-            raise self._fail(state, InstalledApk())
-
-        return self._choose("install_apk", TASK_SMS, act, Step.APK)
+        return self._mistake("install_apk", TASK_SMS, Step.APK, InstalledApk)
 
     def cancel_apk(self) -> Status:
         """«Hủy» on the install screen: a recovery, back to the inbox."""
@@ -641,38 +651,23 @@ class SafetySimulator(DrillFlow["Status"]):
 
     def login_fake(self) -> Status:
         """«Đăng nhập» on a look-alike: the mistake."""
-        def act(conn: Connection, state: dict[str, Any]) -> None:
-            raise self._fail(state, LoggedInFakePortal())
-
-        return self._choose("login", TASK_PORTAL, act, Step.FAKE_LOGIN)
+        return self._mistake("login", TASK_PORTAL, Step.FAKE_LOGIN, LoggedInFakePortal)
 
     def leave_fake(self) -> Status:
         """«Không đăng nhập, đóng trang» on a look-alike: right."""
-        def act(conn: Connection, state: dict[str, Any]) -> None:
-            self._finish(state, right=True)
-
-        return self._choose("leave", TASK_PORTAL, act, Step.FAKE_LOGIN)
+        return self._right("leave", TASK_PORTAL, Step.FAKE_LOGIN)
 
     # -- 5. the refund chat -----------------------------------------------------------------
 
     def give_pin(self) -> Status:
-        def act(conn: Connection, state: dict[str, Any]) -> None:
-            raise self._fail(state, GavePin())
-
-        return self._choose("give_pin", TASK_REFUND, act, Step.REFUND_CHAT)
+        return self._mistake("give_pin", TASK_REFUND, Step.REFUND_CHAT, GavePin)
 
     def open_refund_link(self) -> Status:
-        def act(conn: Connection, state: dict[str, Any]) -> None:
-            raise self._fail(state, OpenedRefundLink())
-
-        return self._choose("open_refund_link", TASK_REFUND, act, Step.REFUND_CHAT)
+        return self._mistake("open_refund_link", TASK_REFUND, Step.REFUND_CHAT, OpenedRefundLink)
 
     def refuse_refund(self) -> Status:
         """Refuse; check the bank app and call the hotline printed on the bill."""
-        def act(conn: Connection, state: dict[str, Any]) -> None:
-            self._finish(state, right=True)
-
-        return self._choose("check_official", TASK_REFUND, act, Step.REFUND_CHAT)
+        return self._right("check_official", TASK_REFUND, Step.REFUND_CHAT)
 
 
 def sms_body() -> str:

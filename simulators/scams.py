@@ -338,53 +338,32 @@ class ScamsSimulator(DrillFlow[Status]):
 
     def send_zalo_code(self) -> Status:
         """«Gửi mã cho Lan»: the mistake."""
-        def act(conn: Connection, state: dict[str, Any]) -> None:
-            raise self._fail(state, SentZaloCode())
-
-        return self._choose("send_code", TASK_ZALO, act, Step.ZALO_CHAT)
+        return self._mistake("send_code", TASK_ZALO, Step.ZALO_CHAT, SentZaloCode)
 
     def ask_in_chat(self) -> Status:
         """«Hỏi lại trong tin nhắn»: not enough, the account may be the scammer's."""
-        def act(conn: Connection, state: dict[str, Any]) -> None:
-            raise self._fail(state, ReplyAskedInChat())
-
-        return self._choose("ask_in_chat", TASK_ZALO, act, Step.ZALO_CHAT)
+        return self._mistake("ask_in_chat", TASK_ZALO, Step.ZALO_CHAT, ReplyAskedInChat)
 
     def call_friend(self) -> Status:
         """«Không gửi, gọi cho Lan bằng số trong danh bạ»: right."""
-        def act(conn: Connection, state: dict[str, Any]) -> None:
-            self._finish(state, right=True)
-
-        return self._choose("call_friend", TASK_ZALO, act, Step.ZALO_CHAT)
+        return self._right("call_friend", TASK_ZALO, Step.ZALO_CHAT)
 
     # -- 2. the hospital call ---------------------------------------------------------------
 
     def send_hospital_money(self) -> Status:
-        def act(conn: Connection, state: dict[str, Any]) -> None:
-            raise self._fail(state, SentHospitalMoney())
-
-        return self._choose("transfer", TASK_HOSPITAL, act, Step.HOSPITAL_CALL)
+        return self._mistake("transfer", TASK_HOSPITAL, Step.HOSPITAL_CALL, SentHospitalMoney)
 
     def call_grandson(self) -> Status:
         """«Cúp máy, gọi cho cháu bằng số trong danh bạ»: right."""
-        def act(conn: Connection, state: dict[str, Any]) -> None:
-            self._finish(state, right=True)
-
-        return self._choose("call_family", TASK_HOSPITAL, act, Step.HOSPITAL_CALL)
+        return self._right("call_family", TASK_HOSPITAL, Step.HOSPITAL_CALL)
 
     # -- 3. the "safe account" --------------------------------------------------------------
 
     def send_safe_account(self) -> Status:
-        def act(conn: Connection, state: dict[str, Any]) -> None:
-            raise self._fail(state, SentToSafeAccount())
-
-        return self._choose("transfer", TASK_SAFE_ACCOUNT, act, Step.POLICE_VIDEO)
+        return self._mistake("transfer", TASK_SAFE_ACCOUNT, Step.POLICE_VIDEO, SentToSafeAccount)
 
     def keep_secret(self) -> Status:
-        def act(conn: Connection, state: dict[str, Any]) -> None:
-            raise self._fail(state, KeptSecret())
-
-        return self._choose("keep_secret", TASK_SAFE_ACCOUNT, act, Step.POLICE_VIDEO)
+        return self._mistake("keep_secret", TASK_SAFE_ACCOUNT, Step.POLICE_VIDEO, KeptSecret)
 
     def refuse_police(self, *, report: bool = False) -> Status:
         """«Từ chối, cúp máy» (and, with ``report``, report the number to 156)."""
@@ -397,17 +376,11 @@ class ScamsSimulator(DrillFlow[Status]):
     # -- 4. the biometric call --------------------------------------------------------------
 
     def open_biometric_link(self) -> Status:
-        def act(conn: Connection, state: dict[str, Any]) -> None:
-            raise self._fail(state, OpenedBiometricLink())
-
-        return self._choose("open_link", TASK_BIOMETRIC, act, Step.BIOMETRIC_CALL)
+        return self._mistake("open_link", TASK_BIOMETRIC, Step.BIOMETRIC_CALL, OpenedBiometricLink)
 
     def refuse_biometric(self) -> Status:
         """«Từ chối; tự cập nhật trong ứng dụng ngân hàng hoặc tại quầy»: right."""
-        def act(conn: Connection, state: dict[str, Any]) -> None:
-            self._finish(state, right=True)
-
-        return self._choose("refuse_call", TASK_BIOMETRIC, act, Step.BIOMETRIC_CALL)
+        return self._right("refuse_call", TASK_BIOMETRIC, Step.BIOMETRIC_CALL)
 
     # -- 5. after the scam ------------------------------------------------------------------
 
@@ -435,16 +408,10 @@ class ScamsSimulator(DrillFlow[Status]):
         return self._choose("report", TASK_AFTER, act, Step.AFTER_SCAM, to=to)
 
     def wait_and_see(self) -> Status:
-        def act(conn: Connection, state: dict[str, Any]) -> None:
-            raise self._fail(state, WaitedAfterScam())
-
-        return self._choose("wait", TASK_AFTER, act, Step.AFTER_SCAM)
+        return self._mistake("wait", TASK_AFTER, Step.AFTER_SCAM, WaitedAfterScam)
 
     def call_recovery(self) -> Status:
-        def act(conn: Connection, state: dict[str, Any]) -> None:
-            raise self._fail(state, CalledRecovery())
-
-        return self._choose("call_recovery", TASK_AFTER, act, Step.AFTER_SCAM)
+        return self._mistake("call_recovery", TASK_AFTER, Step.AFTER_SCAM, CalledRecovery)
 
 
 def zalo_sms(code: str) -> str:

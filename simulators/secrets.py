@@ -37,8 +37,6 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
 
-from sqlalchemy.engine import Connection
-
 from .errors import N_
 from .evidence import OK, Event
 from .safety import Drill, DrillFlow, Mistake, SafetyError
@@ -370,20 +368,6 @@ class SecretsSimulator(DrillFlow[Status]):
         return Status(Step(state["step"]), state.get("drill"), frozenset(state.get("done", [])),
                       outcome, dict(state["scenario"]))
 
-    def _mistake(self, action: str, task: str, step: Step, mistake: type[Mistake]) -> Status:
-        def act(conn: Connection, state: dict[str, Any]) -> None:
-            raise self._fail(state, mistake())
-
-        return self._choose(action, task, act, step)
-
-    def _right(self, action: str, task: str, step: Step, **detail: Any) -> Status:
-        reported = bool(detail.get("team"))
-
-        def act(conn: Connection, state: dict[str, Any]) -> None:
-            self._finish(state, right=True, reported=reported)
-
-        return self._choose(action, task, act, step, **detail)
-
     # -- 1. where the passwords are kept ----------------------------------------------------
 
     def stick_on_phone(self) -> Status:
@@ -422,7 +406,7 @@ class SecretsSimulator(DrillFlow[Status]):
 
     def type_pin_myself(self, *, team: bool = False) -> Status:
         """The grandson (or, with ``team``, the commune's team) shows; she types: right."""
-        return self._right("type_myself", TASK_HELP, Step.HELPER, team=team)
+        return self._right("type_myself", TASK_HELP, Step.HELPER, reported=team, team=team)
 
     # -- 4. lending the phone ---------------------------------------------------------------
 
