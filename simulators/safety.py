@@ -97,8 +97,8 @@ from .flow import LearnerFlow
 from .learners import require_consent
 
 __all__ = [
-    "DRILLS", "FLOW", "LESSON", "Address", "Drill", "DrillFlow", "Mistake", "SafetySimulator",
-    "Status", "Step", "completed_tasks",
+    "DRILLS", "FLOW", "LESSON", "Address", "Drill", "DrillFlow", "DrillOutcome", "Mistake",
+    "Outcome", "SafetySimulator", "Status", "Step", "completed_tasks",
 ]
 
 LESSON = "safety"
@@ -306,26 +306,35 @@ class QrShown:
 
 
 @dataclass(frozen=True)
-class Outcome:
+class DrillOutcome:
+    """How a drill ended, for its outcome screen; a lesson's subclass names the texts
+    (``right_texts``: drill → why it was right; ``mistakes``: code → the mistake's class)."""
+
     drill: str
     right: bool
     code: str  # ``ok`` or the mistake's code
     reported: bool = False
+    right_texts: ClassVar[Mapping[str, str]]
+    mistakes: ClassVar[Mapping[str, type[Mistake]]]
 
     @property
     def explanation(self) -> str:
         """Why: the right drill's text, or the mistake's message (a source string)."""
-        return RIGHT[self.drill] if self.right else _MISTAKES[self.code].message
+        return self.right_texts[self.drill] if self.right else self.mistakes[self.code].message
 
     @property
     def consequence(self) -> str:
-        return "" if self.right else _MISTAKES[self.code].consequence
+        return "" if self.right else self.mistakes[self.code].consequence
 
 
 _MISTAKES: dict[str, type[Mistake]] = {
     cls.code: cls for cls in (GaveOtp, OpenedLink, InstalledApk, DeletedUnreported,
                               PaidSwappedQr, OpenedFakePortal, LoggedInFakePortal, GavePin,
                               OpenedRefundLink)}
+
+
+class Outcome(DrillOutcome):
+    right_texts, mistakes = RIGHT, _MISTAKES
 
 
 @dataclass(frozen=True)

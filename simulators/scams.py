@@ -48,7 +48,7 @@ from sqlalchemy.engine import Connection
 
 from .errors import N_
 from .evidence import OK, Event
-from .safety import Drill, DrillFlow, Mistake, SafetyError
+from .safety import Drill, DrillFlow, DrillOutcome, Mistake, SafetyError
 
 __all__ = ["AUTHORITIES", "BANK_CALLS", "DRILLS", "FLOW", "LESSON", "STORIES", "TASKS",
            "Outcome", "ScamsSimulator", "Status", "Step", "completed_tasks", "scene"]
@@ -277,21 +277,8 @@ RIGHT = {
 REPORTED_CALL = N_("Bạn đã báo số này cho tổng đài 156 để nhà mạng chặn cuộc gọi lừa đảo.")
 
 
-@dataclass(frozen=True)
-class Outcome:
-    drill: str
-    right: bool
-    code: str  # ``ok`` or the mistake's code
-    reported: bool = False
-
-    @property
-    def explanation(self) -> str:
-        """Why: the right drill's text, or the mistake's message (a source string)."""
-        return RIGHT[self.drill] if self.right else _MISTAKES[self.code].message
-
-    @property
-    def consequence(self) -> str:
-        return "" if self.right else _MISTAKES[self.code].consequence
+class Outcome(DrillOutcome):
+    right_texts, mistakes = RIGHT, _MISTAKES
 
 
 @dataclass(frozen=True)

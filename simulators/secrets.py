@@ -39,7 +39,7 @@ from typing import Any
 
 from .errors import N_
 from .evidence import OK, Event
-from .safety import Drill, DrillFlow, Mistake, SafetyError
+from .safety import Drill, DrillFlow, DrillOutcome, Mistake, SafetyError
 
 __all__ = ["BORROWERS", "DRILLS", "FLOW", "HELPERS", "LESSON", "OFFERERS", "SCENE", "SECRETS",
            "TASKS", "Outcome", "SecretsSimulator", "Status", "Step", "completed_tasks", "scene"]
@@ -314,21 +314,9 @@ RIGHT = {
 ASKED_TEAM = N_("Bạn cũng có thể đến tổ công nghệ số cộng đồng của xã mỗi khi cần.")
 
 
-@dataclass(frozen=True)
-class Outcome:
-    drill: str
-    right: bool
-    code: str  # ``ok`` or the mistake's code
-    reported: bool = False  # the right helper was the commune's team (who_may_help)
-
-    @property
-    def explanation(self) -> str:
-        """Why: the right scene's text, or the mistake's message (a source string)."""
-        return RIGHT[self.drill] if self.right else _MISTAKES[self.code].message
-
-    @property
-    def consequence(self) -> str:
-        return "" if self.right else _MISTAKES[self.code].consequence
+class Outcome(DrillOutcome):
+    #: ``reported``: the right helper was the commune's team (who_may_help)
+    right_texts, mistakes = RIGHT, _MISTAKES
 
 
 @dataclass(frozen=True)

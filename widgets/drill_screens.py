@@ -1,39 +1,27 @@
 """What the scam-drill apps share on screen: the list of drills, speech bubbles, the outcome.
 
-The safety app (:mod:`.safety_screens`) and lesson 8's app (:mod:`.scams_screens`) run drills
-over :class:`bakhong.simulators.safety.DrillFlow`; their home list and their outcome screen
-look the same and are built here, each control under the app's own prefix.
+The safety app (:mod:`.safety_screens`), lesson 8's (:mod:`.scams_screens`) and lesson 10's
+(:mod:`.secrets_screens`) run drills over :class:`bakhong.simulators.safety.DrillFlow`; their
+home list and their outcome screen (a :class:`~bakhong.simulators.safety.DrillOutcome`) look
+the same and are built here, each control under the app's own prefix.
 """
 
 from __future__ import annotations
 
 import html
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
 from .phone import html_block, paragraph, screen_title
 
 if TYPE_CHECKING:
-    from bakhong.simulators.safety import Drill
+    from bakhong.simulators.safety import Drill, DrillOutcome
 
     from .appview import AppView
 
-__all__ = ["DrillOutcome", "bubble", "drill_home", "drill_outcome"]
-
-
-class DrillOutcome(Protocol):
-    """A drill's outcome as both simulators give it (``safety.Outcome``, ``scams.Outcome``)."""
-
-    @property
-    def right(self) -> bool: ...
-    @property
-    def reported(self) -> bool: ...
-    @property
-    def explanation(self) -> str: ...
-    @property
-    def consequence(self) -> str: ...
+__all__ = ["bubble", "drill_home", "drill_outcome"]
 
 
 def bubble(who: str, text: str) -> str:
