@@ -15,6 +15,8 @@ Run: ``.venv/bin/python -m pytest -q -m browser tests/test_browser_checks.py``.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import partial
 from typing import Any
 
@@ -39,6 +41,7 @@ from test_browser_walk import (
 
 from bakhong.grading import workshop
 from bakhong.simulators import learners, registry, scams, secrets, vneid_daily, walkthrough
+from bakhong.simulators.sandbox import Sandbox
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("browser")]
 
@@ -56,6 +59,19 @@ class CheckWalk(Walk):
 
 
 server = demo_server_fixture("browser-checks")
+
+
+@contextmanager
+def consented_box(w: Walk) -> Iterator[tuple[Sandbox, str]]:
+    """The workshop's sandbox and the walk's resident, their consent recorded first when
+    missing (a resident several checks' walks share, whichever runs first)."""
+    with opened_sandbox(w.server.workshop) as box:
+        me = w.learner.learner_id
+        with box.store.engine.connect() as conn:
+            consented = learners.has_consented(conn, me)
+        if not consented:
+            learners.record_consent(box.store, box.clock, me)
+        yield box, me
 
 
 def card_of(w: Walk) -> registry.Persona:
@@ -378,12 +394,7 @@ def daily_check_of(w: Walk) -> tuple[dict[str, Any], str, str]:
     """The everyday VNeID check's scenario and the passcode and licence number on its persona
     card (as the resident reads them on the card); consent recorded if not yet (the resident
     is shared with the receiving check's walk)."""
-    with opened_sandbox(w.server.workshop) as box:
-        learner_id = w.learner.learner_id
-        with box.store.engine.connect() as conn:
-            consented = learners.has_consented(conn, learner_id)
-        if not consented:
-            learners.record_consent(box.store, box.clock, learner_id)
+    with consented_box(w) as (box, learner_id):
         sim = box.vneid_daily_check(learner_id)
         return sim.scenario(), sim.card_passcode(), sim.papers()[vneid_daily.GPLX].number
 
@@ -458,12 +469,7 @@ def walk_vneid_daily_check(w: CheckWalk) -> None:
 def scams_scenario_of(w: Walk) -> dict[str, Any]:
     """The scams check's drawn scenario; consent recorded first when missing (the walk
     shares its resident with the receiving check's, whichever runs first)."""
-    with opened_sandbox(w.server.workshop) as box:
-        me = w.learner.learner_id
-        with box.store.engine.connect() as conn:
-            consented = learners.has_consented(conn, me)
-        if not consented:
-            learners.record_consent(box.store, box.clock, me)
+    with consented_box(w) as (box, me):
         return dict(box.scams_check(me).status().scenario)
 
 
@@ -525,12 +531,7 @@ def walk_scams_check(w: CheckWalk) -> None:
 def secrets_scenario_of(w: Walk) -> dict[str, Any]:
     """The secrets check's drawn scenario; consent recorded first when missing (the walk
     shares its resident with the receiving and scams checks', whichever runs first)."""
-    with opened_sandbox(w.server.workshop) as box:
-        me = w.learner.learner_id
-        with box.store.engine.connect() as conn:
-            consented = learners.has_consented(conn, me)
-        if not consented:
-            learners.record_consent(box.store, box.clock, me)
+    with consented_box(w) as (box, me):
         return dict(box.secrets_check(me).status().scenario)
 
 
@@ -591,12 +592,7 @@ def walk_secrets_check(w: CheckWalk) -> None:
 def bills_check_of(w: Walk) -> tuple[dict[str, Any], list[Any], str]:
     """The bills check's drawn scenario, its paper bills and the resident's own phone;
     consent recorded first when missing (the walk shares its resident with other checks')."""
-    with opened_sandbox(w.server.workshop) as box:
-        me = w.learner.learner_id
-        with box.store.engine.connect() as conn:
-            consented = learners.has_consented(conn, me)
-        if not consented:
-            learners.record_consent(box.store, box.clock, me)
+    with consented_box(w) as (box, me):
         sim = box.bills_check(me)
         return dict(sim.status().scenario), sim.paper_bills(), sim.my_phone()
 
